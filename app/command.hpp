@@ -1,0 +1,21 @@
+#pragma once
+// Each subcommand lives in its own command_<name>.cpp: it declares its options on a CLI11
+// subcommand and, when chosen, leaves the action to run in `chosen`. main() runs the action
+// inside the one error mapper of app/ (STYLE.md 4, 12).
+#include <functional>
+
+namespace CLI {
+class App;
+}
+
+namespace rootzone::app {
+
+using Action = std::function<int()>;
+
+void add_init_command(CLI::App& root, Action& chosen);
+void add_info_command(CLI::App& root, Action& chosen);
+// Commands whose implementation arrives with later issues: their options are declared now,
+// so `--help` documents them, and running them says clearly that they are not built yet.
+void add_pending_commands(CLI::App& root, Action& chosen);
+
+}  // namespace rootzone::app

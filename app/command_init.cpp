@@ -1,0 +1,42 @@
+// rootzone init: create an empty store in a metric CRS.
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "command.hpp"
+#include "exit_codes.hpp"
+#include "rootzone/geo/crs.hpp"
+#include "rootzone/storage/store.hpp"
+
+namespace rootzone::app {
+
+namespace {
+
+struct InitOptions {
+  std::string db;
+  int srid = 25832;
+};
+
+int run_init(const InitOptions& o) {
+  const auto store = storage::Store::create(o.db, o.srid);
+  const auto crs = geo::describe_crs(store.srid());
+  std::cout << "created store " << o.db << ": EPSG:" << crs.epsg << " (" << crs.name
+            << "), schema version " << store.schema_version() << '\n';
+  return exit_code::ok;
+}
+
+}  // namespace
+
+void add_init_command(CLI::App& root, Action& chosen) {
+  auto opts = std::make_shared<InitOptions>();
+  auto* cmd = root.add_subcommand("init", "Create a new, empty store (SpatiaLite file)");
+  cmd->add_option("--db", opts->db, "Path of the store to create; must not exist")->required();
+  cmd->add_option("--srid", opts->srid,
+                  "EPSG code of the store's CRS: projected, in metres (25832 = ETRS89 / UTM 32N, "
+                  "25833 for Berlin and Leipzig)")
+      ->capture_default_str();
+  cmd->callback([opts, &chosen] { chosen = [opts] { return run_init(*opts); }; });
+}
+
+}  // namespace rootzone::app

@@ -1,0 +1,64 @@
+// rootzone: the command line. One place maps every failure to a message and an exit code.
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+
+#include "command.hpp"
+#include "exit_codes.hpp"
+#include "rootzone/geo/errors.hpp"
+#include "rootzone/storage/errors.hpp"
+
+namespace {
+
+int run_reporting_errors(const rootzone::app::Action& action) {
+  namespace ec = rootzone::app::exit_code;
+  try {
+    return action();
+  } catch (const rootzone::storage::SchemaError& e) {
+    std::cerr << "rootzone: error: " << e.what() << '\n';
+    return ec::data;
+  } catch (const rootzone::storage::StoreExists& e) {
+    std::cerr << "rootzone: error: " << e.what() << '\n';
+    return ec::cant_create;
+  } catch (const rootzone::storage::StoreMissing& e) {
+    std::cerr << "rootzone: error: " << e.what() << '\n';
+    return ec::no_input;
+  } catch (const rootzone::storage::StorageError& e) {
+    std::cerr << "rootzone: error: " << e.what() << '\n';
+    return ec::io;
+  } catch (const rootzone::geo::GeoError& e) {
+    std::cerr << "rootzone: error: " << e.what() << '\n';
+    return ec::data;
+  } catch (const std::exception& e) {
+    std::cerr << "rootzone: internal error: " << e.what() << '\n';
+    return ec::software;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"rootzone: protected trees against construction works, served to GIS clients",
+               "rootzone"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "rootzone 0.1.0");
+
+  rootzone::app::Action chosen;
+  rootzone::app::add_init_command(app, chosen);
+  rootzone::app::add_info_command(app, chosen);
+  rootzone::app::add_pending_commands(app, chosen);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return rootzone::app::exit_code::usage;
+  }
+  return run_reporting_errors(chosen);
+}

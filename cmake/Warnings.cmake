@@ -1,0 +1,14 @@
+# Every target of ours links rootzone_warnings (PRIVATE), so warnings and sanitizers are set once.
+add_library(rootzone_warnings INTERFACE)
+target_compile_options(rootzone_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wnon-virtual-dtor
+  -Wold-style-cast -Wcast-align -Woverloaded-virtual -Wnull-dereference -Wdouble-promotion
+  -Wformat=2 -Wimplicit-fallthrough)
+if(ROOTZONE_WERROR)
+  target_compile_options(rootzone_warnings INTERFACE -Werror)
+endif()
+if(ROOTZONE_SANITIZE)
+  target_compile_options(rootzone_warnings INTERFACE
+    -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(rootzone_warnings INTERFACE -fsanitize=address,undefined)
+endif()

@@ -1,0 +1,75 @@
+#pragma once
+// The conflict engine: holds the protection zones of all protected trees and the prepared
+// geometries of all open works in memory, indexed, and answers
+//  - the full check (every work against every zone, every pair of works), on all cores;
+//  - incremental questions (one work submitted or changed, one tree changed) in microseconds.
+// Not thread-safe for writes: the owner serialises changes (a server holds a shared_mutex).
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "rootzone/geo/conflict.hpp"
+#include "rootzone/geo/rule_set.hpp"
+#include "rootzone/geo/tree.hpp"
+#include "rootzone/geo/work.hpp"
+#include "rootzone/geo/zones.hpp"
+
+namespace rootzone::geo {
+
+struct ConflictSet {
+  std::vector<TreeWorkConflict> tree_work;  // sorted by (work_id, tree_id)
+  std::vector<WorkWorkConflict> work_work;  // sorted by (work_a, work_b), work_a < work_b
+};
+
+// What happened to a work's geometry on the way in: repaired (with GEOS's reason) or refused.
+struct GeometryNote {
+  std::int64_t work_id = 0;
+  std::string reference;
+  bool refused = false;
+  std::string message;
+};
+
+class ConflictEngine {
+ public:
+  explicit ConflictEngine(RuleSet rules);
+  ~ConflictEngine();
+  ConflictEngine(ConflictEngine&&) noexcept;
+  ConflictEngine& operator=(ConflictEngine&&) noexcept;
+  ConflictEngine(const ConflictEngine&) = delete;
+  ConflictEngine& operator=(const ConflictEngine&) = delete;
+
+  const RuleSet& rules() const;
+
+  // Replaces all trees and works. Only protected, existing trees and open works take part.
+  // Works whose geometry is refused are left out and reported, never used silently.
+  std::vector<GeometryNote> load(std::span<const Tree> trees, std::span<const Work> works,
+                                 unsigned threads = 0);
+
+  // Incremental changes. upsert_work throws GeometryError for a refused geometry and
+  // returns the repair note (empty when the input was valid).
+  void upsert_tree(const Tree& tree);
+  void remove_tree(std::int64_t tree_id);
+  std::string upsert_work(const Work& work);
+  void remove_work(std::int64_t work_id);
+
+  // Conflicts touching one work or one tree, computed now from the index.
+  std::vector<TreeWorkConflict> tree_conflicts_of_work(std::int64_t work_id) const;
+  std::vector<TreeWorkConflict> tree_conflicts_of_tree(std::int64_t tree_id) const;
+  std::vector<WorkWorkConflict> work_conflicts_of_work(std::int64_t work_id) const;
+
+  // Everything, split over `threads` (0: all cores).
+  ConflictSet check_all(unsigned threads = 0) const;
+
+  std::optional<ProtectionZone> zone_of(std::int64_t tree_id) const;
+  std::size_t tree_count() const;  // protected existing trees held
+  std::size_t work_count() const;  // open works held
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace rootzone::geo

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package rootzone needs to build, test and run.
+# Idempotent and non-interactive; uses sudo only when not root.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  # geometry, CRS, files
+  libgeos-dev libproj-dev proj-data proj-bin libgdal-dev gdal-bin
+  # store
+  libsqlite3-dev sqlite3 libspatialite-dev libsqlite3-mod-spatialite
+  # HTTP, JSON, tiles, compression, hashing of API keys
+  libpistache-dev nlohmann-json3-dev libprotozero-dev zlib1g-dev libsodium-dev
+  # command line parsing (header-only CLI11), tests
+  libcli11-dev catch2
+)
+
+if [[ $(id -u) -eq 0 ]]; then sudo=(); else sudo=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  echo "setup: all ${#packages[@]} Debian packages already installed"
+  exit 0
+fi
+echo "setup: installing ${missing[*]}"
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup: done"

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The test command of the README and of CI: installs, builds, runs every test through CTest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup-debian.sh
+start=$(date +%s)
+bash scripts/build.sh
+echo "build: $(( $(date +%s) - start )) s"
+build=${ROOTZONE_BUILD_DIR:-build}
+ctest --test-dir "$build" --output-on-failure --parallel "$(nproc)"

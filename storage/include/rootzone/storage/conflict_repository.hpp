@@ -1,0 +1,55 @@
+#pragma once
+// Conflicts as the conflict engine last computed them, with planners' acknowledgements.
+//
+// The replace_* operations swap a computed set in one transaction. A pair that still
+// conflicts keeps its id and its acknowledgement, unless (tree-work) its severity got worse:
+// a planner who accepted "medium" has not accepted "critical". Pairs that no longer
+// conflict are deleted.
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "rootzone/geo/conflict.hpp"
+
+namespace rootzone::storage {
+
+class Database;
+
+class ConflictRepository {
+ public:
+  explicit ConflictRepository(Database& db);
+
+  // Each returns the stored conflicts of its scope, ordered by id.
+  std::vector<geo::TreeWorkConflict> replace_tree_work_conflicts_for_work(
+      std::int64_t work_id, const std::vector<geo::TreeWorkConflict>& conflicts);
+  std::vector<geo::TreeWorkConflict> replace_tree_work_conflicts_for_tree(
+      std::int64_t tree_id, const std::vector<geo::TreeWorkConflict>& conflicts);
+  std::vector<geo::TreeWorkConflict> replace_all_tree_work_conflicts(
+      const std::vector<geo::TreeWorkConflict>& conflicts);
+
+  geo::TreeWorkConflict tree_work_conflict(std::int64_t id);  // NotFound
+  std::vector<geo::TreeWorkConflict> tree_work_conflicts_for_work(std::int64_t work_id);
+  std::vector<geo::TreeWorkConflict> tree_work_conflicts_for_tree(std::int64_t tree_id);
+  std::vector<geo::TreeWorkConflict> all_tree_work_conflicts();
+  // Records (or replaces) the acknowledgement; a zero ack.at means now. NotFound.
+  geo::TreeWorkConflict acknowledge_tree_work_conflict(std::int64_t id,
+                                                       geo::Acknowledgement ack);
+
+  // Work-work pairs are stored with work_a < work_b; reversed pairs are swapped.
+  std::vector<geo::WorkWorkConflict> replace_work_work_conflicts_for_work(
+      std::int64_t work_id, const std::vector<geo::WorkWorkConflict>& conflicts);
+  std::vector<geo::WorkWorkConflict> replace_all_work_work_conflicts(
+      const std::vector<geo::WorkWorkConflict>& conflicts);
+
+  geo::WorkWorkConflict work_work_conflict(std::int64_t id);  // NotFound
+  // Conflicts where the work is either side.
+  std::vector<geo::WorkWorkConflict> work_work_conflicts_for_work(std::int64_t work_id);
+  std::vector<geo::WorkWorkConflict> all_work_work_conflicts();
+  geo::WorkWorkConflict acknowledge_work_work_conflict(std::int64_t id,
+                                                       geo::Acknowledgement ack);
+
+ private:
+  Database& db_;
+};
+
+}  // namespace rootzone::storage

@@ -1,0 +1,146 @@
+#pragma once
+// A SpatiaLite connection, its prepared statements and transactions, as small owning types
+// over SQLite's C API (STYLE.md 5). No SQLite type leaks beyond the forward declarations.
+//
+// One Database is one connection: use it from one thread at a time (a server keeps one per
+// worker thread; WAL lets them read while one writes).
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace rootzone::storage {
+
+class Statement;
+
+class Database {
+ public:
+  enum class OpenMode {
+    existing,  // the file must exist (StoreMissing otherwise)
+    create,    // the file must not exist (StoreExists otherwise); it is created empty
+  };
+
+  // Opens the file, initialises SpatiaLite on the connection and sets foreign_keys=ON, a busy
+  // timeout and WAL journaling. Throws StorageError naming the path and SQLite's reason.
+  explicit Database(const std::filesystem::path& path, OpenMode mode = OpenMode::existing);
+  ~Database();
+  Database(Database&&) noexcept;
+  Database& operator=(Database&&) noexcept;
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  const std::filesystem::path& path() const;
+
+  // Prepares one statement. Statements are kept per connection and handed out again after
+  // use, so repositories may call this on every operation without re-parsing the SQL.
+  Statement prepare(std::string_view sql);
+
+  // Runs a script of several statements (migrations); rows they return are ignored.
+  void execute(std::string_view sql);
+
+  std::int64_t last_insert_rowid() const;
+  // Rows changed by the last INSERT, UPDATE or DELETE.
+  std::int64_t changes() const;
+  bool in_transaction() const;
+
+  // For code inside storage/ that needs SQLite directly.
+  sqlite3* handle() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// A prepared statement. Bind indexes are 1-based (SQLite's), column indexes 0-based.
+class Statement {
+ public:
+  ~Statement();
+  Statement(Statement&&) noexcept;
+  Statement& operator=(Statement&&) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, int value);
+  Statement& bind(int index, bool value);
+  Statement& bind(int index, double value);
+  Statement& bind(int index, std::string_view value);
+  Statement& bind(int index, const char* value);
+  Statement& bind(int index, const std::string& value);
+  Statement& bind(int index, std::span<const std::uint8_t> blob);
+  Statement& bind(int index, const std::vector<std::uint8_t>& blob);
+  Statement& bind(int index, std::nullopt_t);
+  Statement& bind_null(int index);
+  template <class T>
+  Statement& bind(int index, const std::optional<T>& value) {
+    return value ? bind(index, *value) : bind_null(index);
+  }
+  // Named parameters, as written in the SQL (":id", "@id", "$id").
+  template <class T>
+  Statement& bind(std::string_view name, const T& value) {
+    return bind(parameter_index(name), value);
+  }
+  int parameter_index(std::string_view name) const;
+
+  // Advances to the next row: true while there is one. Throws StorageError (or a subclass)
+  // citing the SQL and SQLite's message.
+  bool step();
+  // Steps a statement that returns no rows (INSERT/UPDATE/DELETE) to completion.
+  void run();
+  // Makes the statement ready to run again; bindings stay unless clear_bindings() is called.
+  void reset();
+  void clear_bindings();
+
+  int column_count() const;
+  bool is_null(int column) const;
+  std::int64_t int64(int column) const;
+  int int32(int column) const;
+  double real(int column) const;
+  std::string text(int column) const;
+  std::vector<std::uint8_t> blob(int column) const;
+  std::optional<std::int64_t> optional_int64(int column) const;
+  std::optional<int> optional_int32(int column) const;
+  std::optional<double> optional_real(int column) const;
+  std::optional<std::string> optional_text(int column) const;
+
+  std::string_view sql() const;
+
+ private:
+  friend class Database;
+  Statement(sqlite3_stmt* stmt, Database::Impl* owner, const std::string* key);
+  void check_bind(int rc, int index);
+
+  sqlite3_stmt* stmt_ = nullptr;
+  // When done, the statement returns to its connection's cache under the SQL it was
+  // prepared from; it must not outlive its Database.
+  Database::Impl* owner_ = nullptr;
+  const std::string* key_ = nullptr;
+};
+
+// BEGIN IMMEDIATE (the write lock up front: no deadlock between two readers upgrading); rolls
+// back in the destructor unless commit() ran. Inside an open transaction it nests as a
+// SAVEPOINT, so a repository operation composes with a caller's transaction (an import).
+class Transaction {
+ public:
+  explicit Transaction(Database& db);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  void commit();
+
+ private:
+  Database& db_;
+  std::string savepoint_;  // empty for the outermost transaction
+  bool done_ = false;
+};
+
+}  // namespace rootzone::storage

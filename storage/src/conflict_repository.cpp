@@ -1,0 +1,343 @@
+#include "rootzone/storage/conflict_repository.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "rootzone/storage/database.hpp"
+#include "rootzone/storage/errors.hpp"
+#include "stored_values.hpp"
+
+namespace rootzone::storage {
+
+namespace {
+
+using Pair = std::pair<std::int64_t, std::int64_t>;
+
+// Which rows a replace_* call owns: all of them, or those of one tree or work.
+struct Scope {
+  enum class Of { all, tree, work } of;
+  const char* where;  // SQL condition on ?1
+  std::optional<std::int64_t> id;
+  std::string label;  // "work 12", for messages
+};
+
+std::optional<geo::Acknowledgement> read_ack(const Statement& s, int first, const char* table) {
+  if (s.is_null(first)) return std::nullopt;
+  return geo::Acknowledgement{
+      .user = s.text(first),
+      .at = detail::timestamp_column(s, first + 1, std::string(table) + ".acknowledged_at"),
+      .comment = s.optional_text(first + 2).value_or("")};
+}
+
+void bind_scope(Statement& s, const Scope& scope) {
+  if (scope.id) s.bind(1, *scope.id);
+}
+
+// ---- tree-work
+
+constexpr const char* select_tree_work =
+    "SELECT id, tree_id, work_id, severity, rule, min_distance_m, overlap_m2, overlap_share,"
+    " computed_at, acknowledged_by, acknowledged_at, acknowledgement_comment"
+    " FROM tree_work_conflicts ";
+
+geo::TreeWorkConflict read_tree_work(const Statement& s) {
+  return {.id = s.int64(0),
+          .tree_id = s.int64(1),
+          .work_id = s.int64(2),
+          .severity = detail::enum_column(s, 3, "tree_work_conflicts.severity",
+                                          geo::severity_from_string),
+          .rule = s.text(4),
+          .min_distance_m = s.real(5),
+          .overlap_m2 = s.real(6),
+          .overlap_share = s.real(7),
+          .computed_at = detail::timestamp_column(s, 8, "tree_work_conflicts.computed_at"),
+          .acknowledged = read_ack(s, 9, "tree_work_conflicts")};
+}
+
+std::vector<geo::TreeWorkConflict> list_tree_work(Database& db, const Scope& scope) {
+  auto s = db.prepare(std::string(select_tree_work) + "WHERE " + scope.where + " ORDER BY id");
+  bind_scope(s, scope);
+  std::vector<geo::TreeWorkConflict> result;
+  while (s.step()) result.push_back(read_tree_work(s));
+  return result;
+}
+
+bool in_scope(const Scope& scope, const geo::TreeWorkConflict& c) {
+  switch (scope.of) {
+    case Scope::Of::tree:
+      return c.tree_id == scope.id;
+    case Scope::Of::work:
+      return c.work_id == scope.id;
+    case Scope::Of::all:
+      break;
+  }
+  return true;
+}
+
+std::vector<geo::TreeWorkConflict> replace_tree_work(
+    Database& db, const Scope& scope, const std::vector<geo::TreeWorkConflict>& conflicts) {
+  Transaction tx(db);
+  struct Stored {
+    std::int64_t id;
+    geo::Severity severity;
+  };
+  std::map<Pair, Stored> stored;
+  {
+    auto s = db.prepare(std::string("SELECT id, tree_id, work_id, severity FROM"
+                                    " tree_work_conflicts WHERE ") +
+                        scope.where);
+    bind_scope(s, scope);
+    while (s.step()) {
+      stored[{s.int64(1), s.int64(2)}] = {
+          s.int64(0), detail::enum_column(s, 3, "tree_work_conflicts.severity",
+                                          geo::severity_from_string)};
+    }
+  }
+
+  auto insert = db.prepare(
+      "INSERT INTO tree_work_conflicts (tree_id, work_id, severity, rule, min_distance_m,"
+      " overlap_m2, overlap_share, computed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  // A worse severity than the acknowledged one is a new finding: the acknowledgement goes.
+  auto update = db.prepare(
+      "UPDATE tree_work_conflicts SET severity = ?3, rule = ?4, min_distance_m = ?5,"
+      " overlap_m2 = ?6, overlap_share = ?7, computed_at = ?8,"
+      " acknowledged_by = CASE WHEN ?10 THEN NULL ELSE acknowledged_by END,"
+      " acknowledged_at = CASE WHEN ?10 THEN NULL ELSE acknowledged_at END,"
+      " acknowledgement_comment = CASE WHEN ?10 THEN NULL ELSE acknowledgement_comment END"
+      " WHERE id = ?9");
+  std::set<std::int64_t> kept;
+  for (const auto& c : conflicts) {
+    if (!in_scope(scope, c)) {
+      throw StorageError("conflict of tree " + std::to_string(c.tree_id) + " and work " +
+                         std::to_string(c.work_id) + " does not belong to " + scope.label);
+    }
+    const auto existing = stored.find({c.tree_id, c.work_id});
+    auto& s = existing == stored.end() ? insert : update;
+    s.bind(1, c.tree_id)
+        .bind(2, c.work_id)
+        .bind(3, geo::to_string(c.severity))
+        .bind(4, c.rule)
+        .bind(5, c.min_distance_m)
+        .bind(6, c.overlap_m2)
+        .bind(7, c.overlap_share)
+        .bind(8, geo::format_utc(c.computed_at));
+    try {
+      if (existing == stored.end()) {
+        s.run();
+        const auto id = db.last_insert_rowid();
+        stored[{c.tree_id, c.work_id}] = {id, c.severity};
+        kept.insert(id);
+      } else {
+        s.bind(9, existing->second.id).bind(10, c.severity > existing->second.severity).run();
+        existing->second.severity = std::max(existing->second.severity, c.severity);
+        kept.insert(existing->second.id);
+      }
+    } catch (const ConstraintViolation& e) {
+      throw ConstraintViolation("conflict of tree " + std::to_string(c.tree_id) + " and work " +
+                                std::to_string(c.work_id) + ": " + e.what());
+    }
+    s.reset();
+  }
+
+  auto remove = db.prepare("DELETE FROM tree_work_conflicts WHERE id = ?");
+  for (const auto& [pair, row] : stored) {
+    if (kept.contains(row.id)) continue;
+    remove.bind(1, row.id).run();
+    remove.reset();
+  }
+  auto result = list_tree_work(db, scope);
+  tx.commit();
+  return result;
+}
+
+// ---- work-work
+
+constexpr const char* select_work_work =
+    "SELECT id, work_a, work_b, distance_m, overlap_start, overlap_end, computed_at,"
+    " acknowledged_by, acknowledged_at, acknowledgement_comment FROM work_work_conflicts ";
+
+geo::WorkWorkConflict read_work_work(const Statement& s) {
+  return {.id = s.int64(0),
+          .work_a = s.int64(1),
+          .work_b = s.int64(2),
+          .distance_m = s.real(3),
+          .overlap_start = detail::timestamp_column(s, 4, "work_work_conflicts.overlap_start"),
+          .overlap_end = detail::timestamp_column(s, 5, "work_work_conflicts.overlap_end"),
+          .computed_at = detail::timestamp_column(s, 6, "work_work_conflicts.computed_at"),
+          .acknowledged = read_ack(s, 7, "work_work_conflicts")};
+}
+
+std::vector<geo::WorkWorkConflict> list_work_work(Database& db, const Scope& scope) {
+  auto s = db.prepare(std::string(select_work_work) + "WHERE " + scope.where + " ORDER BY id");
+  bind_scope(s, scope);
+  std::vector<geo::WorkWorkConflict> result;
+  while (s.step()) result.push_back(read_work_work(s));
+  return result;
+}
+
+std::vector<geo::WorkWorkConflict> replace_work_work(
+    Database& db, const Scope& scope, const std::vector<geo::WorkWorkConflict>& conflicts) {
+  Transaction tx(db);
+  std::map<Pair, std::int64_t> stored;
+  {
+    auto s = db.prepare(std::string("SELECT id, work_a, work_b FROM work_work_conflicts WHERE ") +
+                        scope.where);
+    bind_scope(s, scope);
+    while (s.step()) stored[{s.int64(1), s.int64(2)}] = s.int64(0);
+  }
+
+  auto insert = db.prepare(
+      "INSERT INTO work_work_conflicts (work_a, work_b, distance_m, overlap_start, overlap_end,"
+      " computed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  auto update = db.prepare(
+      "UPDATE work_work_conflicts SET distance_m = ?3, overlap_start = ?4, overlap_end = ?5,"
+      " computed_at = ?6 WHERE id = ?7 AND work_a = ?1 AND work_b = ?2");
+  std::set<std::int64_t> kept;
+  for (const auto& given : conflicts) {
+    const Pair pair = std::minmax(given.work_a, given.work_b);
+    if (scope.id && pair.first != *scope.id && pair.second != *scope.id) {
+      throw StorageError("conflict of works " + std::to_string(pair.first) + " and " +
+                         std::to_string(pair.second) + " does not belong to " + scope.label);
+    }
+    const auto existing = stored.find(pair);
+    auto& s = existing == stored.end() ? insert : update;
+    s.bind(1, pair.first)
+        .bind(2, pair.second)
+        .bind(3, given.distance_m)
+        .bind(4, geo::format_utc(given.overlap_start))
+        .bind(5, geo::format_utc(given.overlap_end))
+        .bind(6, geo::format_utc(given.computed_at));
+    try {
+      if (existing == stored.end()) {
+        s.run();
+        const auto id = db.last_insert_rowid();
+        stored[pair] = id;
+        kept.insert(id);
+      } else {
+        s.bind(7, existing->second).run();
+        kept.insert(existing->second);
+      }
+    } catch (const ConstraintViolation& e) {
+      throw ConstraintViolation("conflict of works " + std::to_string(pair.first) + " and " +
+                                std::to_string(pair.second) + ": " + e.what());
+    }
+    s.reset();
+  }
+
+  auto remove = db.prepare("DELETE FROM work_work_conflicts WHERE id = ?");
+  for (const auto& [p, id] : stored) {
+    if (kept.contains(id)) continue;
+    remove.bind(1, id).run();
+    remove.reset();
+  }
+  auto result = list_work_work(db, scope);
+  tx.commit();
+  return result;
+}
+
+Scope all_rows() { return {Scope::Of::all, "1", std::nullopt, "all conflicts"}; }
+Scope of_work(std::int64_t id) {
+  return {Scope::Of::work, "work_id = ?1", id, "work " + std::to_string(id)};
+}
+Scope of_tree(std::int64_t id) {
+  return {Scope::Of::tree, "tree_id = ?1", id, "tree " + std::to_string(id)};
+}
+Scope either_work(std::int64_t id) {
+  return {Scope::Of::work, "(work_a = ?1 OR work_b = ?1)", id, "work " + std::to_string(id)};
+}
+
+void acknowledge(Database& db, const char* table, const char* what, std::int64_t id,
+                 const geo::Acknowledgement& ack) {
+  db.prepare(std::string("UPDATE ") + table +
+             " SET acknowledged_by = ?, acknowledged_at = ?, acknowledgement_comment = ?"
+             " WHERE id = ?")
+      .bind(1, ack.user)
+      .bind(2, geo::format_utc(detail::now_if_zero(ack.at)))
+      .bind(3, ack.comment)
+      .bind(4, id)
+      .run();
+  if (db.changes() == 0) throw NotFound(std::string(what) + " " + std::to_string(id) + " not found");
+}
+
+}  // namespace
+
+ConflictRepository::ConflictRepository(Database& db) : db_(db) {}
+
+std::vector<geo::TreeWorkConflict> ConflictRepository::replace_tree_work_conflicts_for_work(
+    std::int64_t work_id, const std::vector<geo::TreeWorkConflict>& conflicts) {
+  return replace_tree_work(db_, of_work(work_id), conflicts);
+}
+
+std::vector<geo::TreeWorkConflict> ConflictRepository::replace_tree_work_conflicts_for_tree(
+    std::int64_t tree_id, const std::vector<geo::TreeWorkConflict>& conflicts) {
+  return replace_tree_work(db_, of_tree(tree_id), conflicts);
+}
+
+std::vector<geo::TreeWorkConflict> ConflictRepository::replace_all_tree_work_conflicts(
+    const std::vector<geo::TreeWorkConflict>& conflicts) {
+  return replace_tree_work(db_, all_rows(), conflicts);
+}
+
+geo::TreeWorkConflict ConflictRepository::tree_work_conflict(std::int64_t id) {
+  auto s = db_.prepare(std::string(select_tree_work) + "WHERE id = ?");
+  s.bind(1, id);
+  if (!s.step()) throw NotFound("tree-work conflict " + std::to_string(id) + " not found");
+  return read_tree_work(s);
+}
+
+std::vector<geo::TreeWorkConflict> ConflictRepository::tree_work_conflicts_for_work(
+    std::int64_t work_id) {
+  return list_tree_work(db_, of_work(work_id));
+}
+
+std::vector<geo::TreeWorkConflict> ConflictRepository::tree_work_conflicts_for_tree(
+    std::int64_t tree_id) {
+  return list_tree_work(db_, of_tree(tree_id));
+}
+
+std::vector<geo::TreeWorkConflict> ConflictRepository::all_tree_work_conflicts() {
+  return list_tree_work(db_, all_rows());
+}
+
+geo::TreeWorkConflict ConflictRepository::acknowledge_tree_work_conflict(
+    std::int64_t id, geo::Acknowledgement ack) {
+  acknowledge(db_, "tree_work_conflicts", "tree-work conflict", id, ack);
+  return tree_work_conflict(id);
+}
+
+std::vector<geo::WorkWorkConflict> ConflictRepository::replace_work_work_conflicts_for_work(
+    std::int64_t work_id, const std::vector<geo::WorkWorkConflict>& conflicts) {
+  return replace_work_work(db_, either_work(work_id), conflicts);
+}
+
+std::vector<geo::WorkWorkConflict> ConflictRepository::replace_all_work_work_conflicts(
+    const std::vector<geo::WorkWorkConflict>& conflicts) {
+  return replace_work_work(db_, all_rows(), conflicts);
+}
+
+geo::WorkWorkConflict ConflictRepository::work_work_conflict(std::int64_t id) {
+  auto s = db_.prepare(std::string(select_work_work) + "WHERE id = ?");
+  s.bind(1, id);
+  if (!s.step()) throw NotFound("work-work conflict " + std::to_string(id) + " not found");
+  return read_work_work(s);
+}
+
+std::vector<geo::WorkWorkConflict> ConflictRepository::work_work_conflicts_for_work(
+    std::int64_t work_id) {
+  return list_work_work(db_, either_work(work_id));
+}
+
+std::vector<geo::WorkWorkConflict> ConflictRepository::all_work_work_conflicts() {
+  return list_work_work(db_, all_rows());
+}
+
+geo::WorkWorkConflict ConflictRepository::acknowledge_work_work_conflict(
+    std::int64_t id, geo::Acknowledgement ack) {
+  acknowledge(db_, "work_work_conflicts", "work-work conflict", id, ack);
+  return work_work_conflict(id);
+}
+
+}  // namespace rootzone::storage

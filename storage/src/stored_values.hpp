@@ -1,0 +1,72 @@
+#pragma once
+// How domain values are written to and read back from columns: times as ISO-8601 UTC text,
+// dates as "YYYY-MM-DD", enumerations by their geo names. Reading a value the store should
+// never hold throws StorageError naming the column and the value.
+#include <charconv>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "rootzone/geo/time.hpp"
+#include "rootzone/storage/database.hpp"
+#include "rootzone/storage/errors.hpp"
+
+namespace rootzone::storage::detail {
+
+inline geo::Timestamp now_if_zero(geo::Timestamp t) {
+  return t == geo::Timestamp{} ? geo::now_utc() : t;
+}
+
+inline std::optional<std::string> date_text(const std::optional<geo::Date>& d) {
+  if (!d) return std::nullopt;
+  return geo::format_date(*d);
+}
+
+[[noreturn]] inline void throw_bad_value(std::string_view column, std::string_view value) {
+  throw StorageError("column " + std::string(column) + " holds '" + std::string(value) +
+                     "', which rootzone cannot read (was the store edited by hand?)");
+}
+
+inline geo::Timestamp timestamp_column(const Statement& s, int column, std::string_view name) {
+  const auto text = s.text(column);
+  const auto t = geo::parse_utc(text);
+  if (!t) throw_bad_value(name, text);
+  return *t;
+}
+
+inline std::optional<geo::Timestamp> optional_timestamp_column(const Statement& s, int column,
+                                                               std::string_view name) {
+  if (s.is_null(column)) return std::nullopt;
+  return timestamp_column(s, column, name);
+}
+
+inline geo::Date date_column(const Statement& s, int column, std::string_view name) {
+  const auto text = s.text(column);
+  const auto d = geo::parse_date(text);
+  if (!d) throw_bad_value(name, text);
+  return *d;
+}
+
+inline std::optional<geo::Date> optional_date_column(const Statement& s, int column,
+                                                     std::string_view name) {
+  if (s.is_null(column)) return std::nullopt;
+  return date_column(s, column, name);
+}
+
+// parse is one of geo's *_from_string functions.
+template <class Parse>
+auto enum_column(const Statement& s, int column, std::string_view name, Parse parse) {
+  const auto text = s.text(column);
+  const auto value = parse(text);
+  if (!value) throw_bad_value(name, text);
+  return *value;
+}
+
+// The shortest text that reads back as the same double: "112.5", "80".
+inline std::string number_text(double value) {
+  char buffer[32];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, result.ptr);
+}
+
+}  // namespace rootzone::storage::detail

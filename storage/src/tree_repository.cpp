@@ -1,0 +1,365 @@
+#include "rootzone/storage/tree_repository.hpp"
+
+#include <string>
+#include <utility>
+
+#include "rootzone/storage/database.hpp"
+#include "rootzone/storage/errors.hpp"
+#include "stored_values.hpp"
+
+namespace rootzone::storage {
+
+using detail::date_text;
+using detail::number_text;
+
+namespace {
+
+// Parameters ?1..?24 of both the INSERT and the UPDATE.
+constexpr const char* tree_columns =
+    "source_id = ?1, site = ?2, district = ?3, species_botanical = ?4, species_german = ?5,"
+    " genus = ?6, crown_diameter_m = ?7, height_m = ?8, planting_year = ?9, vitality = ?10,"
+    " development_phase = ?11, last_inspection = ?12, next_inspection = ?13, status = ?14,"
+    " felled_on = ?15, columnar = ?16, is_protected = ?17, protection_source = ?18,"
+    " protection_reason = ?19, updated_at = ?20, location = MakePoint(?21, ?22, ?23),"
+    " version = ?24";
+
+void bind_tree(Statement& s, const geo::Tree& t, int srid, std::int64_t version,
+               geo::Timestamp updated_at) {
+  s.bind(1, t.source_id)
+      .bind(2, t.site)
+      .bind(3, t.district)
+      .bind(4, t.species_botanical)
+      .bind(5, t.species_german)
+      .bind(6, t.genus)
+      .bind(7, t.crown_diameter_m)
+      .bind(8, t.height_m)
+      .bind(9, t.planting_year)
+      .bind(10, t.vitality)
+      .bind(11, t.development_phase)
+      .bind(12, date_text(t.last_inspection))
+      .bind(13, date_text(t.next_inspection))
+      .bind(14, geo::to_string(t.status))
+      .bind(15, date_text(t.felled_on))
+      .bind(16, t.columnar)
+      .bind(17, t.protection.is_protected)
+      .bind(18, geo::to_string(t.protection.source))
+      .bind(19, t.protection.reason)
+      .bind(20, geo::format_utc(updated_at))
+      .bind(21, t.location.x)
+      .bind(22, t.location.y)
+      .bind(23, srid)
+      .bind(24, version);
+}
+
+constexpr const char* select_tree =
+    "SELECT id, source_id, site, district, ST_X(location), ST_Y(location), species_botanical,"
+    " species_german, genus, crown_diameter_m, height_m, planting_year, vitality,"
+    " development_phase, last_inspection, next_inspection, status, felled_on, columnar,"
+    " is_protected, protection_source, protection_reason, version, updated_at FROM trees ";
+
+geo::Tree read_tree(const Statement& s) {
+  geo::Tree t;
+  t.id = s.int64(0);
+  t.source_id = s.text(1);
+  t.site = s.text(2);
+  t.district = s.text(3);
+  t.location = {s.real(4), s.real(5)};
+  t.species_botanical = s.text(6);
+  t.species_german = s.text(7);
+  t.genus = s.text(8);
+  t.crown_diameter_m = s.optional_real(9);
+  t.height_m = s.optional_real(10);
+  t.planting_year = s.optional_int32(11);
+  t.vitality = s.optional_int32(12);
+  t.development_phase = s.text(13);
+  t.last_inspection = detail::optional_date_column(s, 14, "trees.last_inspection");
+  t.next_inspection = detail::optional_date_column(s, 15, "trees.next_inspection");
+  t.status = detail::enum_column(s, 16, "trees.status", geo::tree_status_from_string);
+  t.felled_on = detail::optional_date_column(s, 17, "trees.felled_on");
+  if (!s.is_null(18)) t.columnar = s.int64(18) != 0;
+  t.protection.is_protected = s.int64(19) != 0;
+  t.protection.source = detail::enum_column(s, 20, "trees.protection_source",
+                                            geo::protection_source_from_string);
+  t.protection.reason = s.text(21);
+  t.version = s.int64(22);
+  t.updated_at = detail::timestamp_column(s, 23, "trees.updated_at");
+  return t;
+}
+
+std::vector<double> stems_of(Database& db, std::int64_t tree_id) {
+  auto s = db.prepare(
+      "SELECT circumference_cm FROM tree_stems WHERE tree_id = ? ORDER BY stem_no");
+  s.bind(1, tree_id);
+  std::vector<double> stems;
+  while (s.step()) stems.push_back(s.real(0));
+  return stems;
+}
+
+void write_stems(Database& db, std::int64_t tree_id, const std::vector<double>& stems) {
+  db.prepare("DELETE FROM tree_stems WHERE tree_id = ?").bind(1, tree_id).run();
+  auto insert =
+      db.prepare("INSERT INTO tree_stems (tree_id, stem_no, circumference_cm) VALUES (?, ?, ?)");
+  int stem_no = 1;
+  for (const double c : stems) {
+    insert.bind(1, tree_id).bind(2, stem_no++).bind(3, c).run();
+    insert.reset();
+  }
+}
+
+std::optional<geo::Tree> find_where(Database& db, const std::string& where,
+                                    const auto& key) {
+  auto s = db.prepare(select_tree + where);
+  s.bind(1, key);
+  if (!s.step()) return std::nullopt;
+  auto tree = read_tree(s);
+  tree.stem_circumferences_cm = stems_of(db, tree.id);
+  return tree;
+}
+
+// ---- history: every field as text, so one table holds them all
+
+using Text = std::optional<std::string>;
+
+template <class T, class Format>
+Text optional_text(const std::optional<T>& v, Format format) {
+  if (!v) return std::nullopt;
+  return format(*v);
+}
+
+std::string point_text(geo::Point p) {
+  return "POINT (" + number_text(p.x) + " " + number_text(p.y) + ")";
+}
+
+std::string stems_text(const std::vector<double>& stems) {
+  std::string text;
+  for (const double c : stems) {
+    if (!text.empty()) text += ", ";
+    text += number_text(c);
+  }
+  return text;
+}
+
+std::string bool_text(bool b) { return b ? "true" : "false"; }
+std::string int_text(int i) { return std::to_string(i); }
+Text date_field(const std::optional<geo::Date>& d) { return date_text(d); }
+
+struct FieldChange {
+  const char* field;
+  Text old_value;
+  Text new_value;
+};
+
+// Field names are geo::Tree's members (protection's without the prefix struct).
+std::vector<FieldChange> changed_fields(const geo::Tree& a, const geo::Tree& b) {
+  std::vector<FieldChange> changes;
+  const auto compare = [&](const char* field, Text before, Text after) {
+    if (before != after) changes.push_back({field, std::move(before), std::move(after)});
+  };
+  compare("source_id", a.source_id, b.source_id);
+  compare("site", a.site, b.site);
+  compare("district", a.district, b.district);
+  if (a.location != b.location) {
+    changes.push_back({"location", point_text(a.location), point_text(b.location)});
+  }
+  compare("species_botanical", a.species_botanical, b.species_botanical);
+  compare("species_german", a.species_german, b.species_german);
+  compare("genus", a.genus, b.genus);
+  if (a.stem_circumferences_cm != b.stem_circumferences_cm) {
+    changes.push_back({"stem_circumferences_cm", stems_text(a.stem_circumferences_cm),
+                       stems_text(b.stem_circumferences_cm)});
+  }
+  compare("crown_diameter_m", optional_text(a.crown_diameter_m, number_text),
+          optional_text(b.crown_diameter_m, number_text));
+  compare("height_m", optional_text(a.height_m, number_text),
+          optional_text(b.height_m, number_text));
+  compare("planting_year", optional_text(a.planting_year, int_text),
+          optional_text(b.planting_year, int_text));
+  compare("vitality", optional_text(a.vitality, int_text), optional_text(b.vitality, int_text));
+  compare("development_phase", a.development_phase, b.development_phase);
+  compare("last_inspection", date_field(a.last_inspection), date_field(b.last_inspection));
+  compare("next_inspection", date_field(a.next_inspection), date_field(b.next_inspection));
+  compare("status", std::string(geo::to_string(a.status)), std::string(geo::to_string(b.status)));
+  compare("felled_on", date_field(a.felled_on), date_field(b.felled_on));
+  compare("columnar", optional_text(a.columnar, bool_text), optional_text(b.columnar, bool_text));
+  compare("is_protected", bool_text(a.protection.is_protected),
+          bool_text(b.protection.is_protected));
+  compare("protection_source", std::string(geo::to_string(a.protection.source)),
+          std::string(geo::to_string(b.protection.source)));
+  compare("protection_reason", a.protection.reason, b.protection.reason);
+  return changes;
+}
+
+}  // namespace
+
+TreeRepository::TreeRepository(Database& db, int srid) : db_(db), srid_(srid) {}
+
+std::int64_t TreeRepository::insert(const geo::Tree& tree) {
+  Transaction tx(db_);
+  std::int64_t id = 0;
+  try {
+    auto s = db_.prepare(std::string("INSERT INTO trees (source_id, site, district,"
+                                     " species_botanical, species_german, genus,"
+                                     " crown_diameter_m, height_m, planting_year, vitality,"
+                                     " development_phase, last_inspection, next_inspection,"
+                                     " status, felled_on, columnar, is_protected,"
+                                     " protection_source, protection_reason, updated_at,"
+                                     " location, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+                                     " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+                                     " ?19, ?20, MakePoint(?21, ?22, ?23), ?24)"));
+    bind_tree(s, tree, srid_, 1, detail::now_if_zero(tree.updated_at));
+    s.run();
+    id = db_.last_insert_rowid();
+    write_stems(db_, id, tree.stem_circumferences_cm);
+  } catch (const ConstraintViolation& e) {
+    throw ConstraintViolation("tree " + tree.source_id + ": " + e.what());
+  }
+  tx.commit();
+  return id;
+}
+
+std::optional<geo::Tree> TreeRepository::find(std::int64_t id) {
+  return find_where(db_, "WHERE id = ?", id);
+}
+
+geo::Tree TreeRepository::get(std::int64_t id) {
+  auto tree = find(id);
+  if (!tree) throw NotFound("tree " + std::to_string(id) + " not found");
+  return std::move(*tree);
+}
+
+std::optional<geo::Tree> TreeRepository::find_by_source_id(std::string_view source_id) {
+  return find_where(db_, "WHERE source_id = ?", source_id);
+}
+
+std::vector<geo::Tree> TreeRepository::all() {
+  std::vector<geo::Tree> trees;
+  auto s = db_.prepare(std::string(select_tree) + "ORDER BY id");
+  while (s.step()) trees.push_back(read_tree(s));
+  // One pass over all stems, in the same order, instead of one query per tree.
+  auto stems = db_.prepare(
+      "SELECT tree_id, circumference_cm FROM tree_stems ORDER BY tree_id, stem_no");
+  auto tree = trees.begin();
+  while (stems.step()) {
+    const auto tree_id = stems.int64(0);
+    while (tree != trees.end() && tree->id < tree_id) ++tree;
+    if (tree == trees.end()) break;
+    if (tree->id == tree_id) tree->stem_circumferences_cm.push_back(stems.real(1));
+  }
+  return trees;
+}
+
+std::int64_t TreeRepository::count() {
+  auto s = db_.prepare("SELECT count(*) FROM trees");
+  s.step();
+  return s.int64(0);
+}
+
+geo::Tree TreeRepository::update(const geo::Tree& tree, std::int64_t expected_version,
+                                 std::string_view user, geo::Timestamp at) {
+  Transaction tx(db_);
+  const auto stored = get(tree.id);
+  if (stored.version != expected_version) {
+    throw VersionConflict("tree " + std::to_string(tree.id) + ": version " +
+                          std::to_string(expected_version) + " expected, store has " +
+                          std::to_string(stored.version));
+  }
+  const auto changes = changed_fields(stored, tree);
+  if (changes.empty()) return stored;
+
+  try {
+    auto s = db_.prepare(std::string("UPDATE trees SET ") + tree_columns +
+                         " WHERE id = ?25 AND version = ?26");
+    bind_tree(s, tree, srid_, expected_version + 1, at);
+    s.bind(25, tree.id).bind(26, expected_version).run();
+    if (stored.stem_circumferences_cm != tree.stem_circumferences_cm) {
+      write_stems(db_, tree.id, tree.stem_circumferences_cm);
+    }
+  } catch (const ConstraintViolation& e) {
+    throw ConstraintViolation("tree " + std::to_string(tree.id) + ": " + e.what());
+  }
+
+  auto history = db_.prepare(
+      "INSERT INTO tree_history (tree_id, at, user_name, field, old_value, new_value)"
+      " VALUES (?, ?, ?, ?, ?, ?)");
+  const auto when = geo::format_utc(at);
+  for (const auto& c : changes) {
+    history.bind(1, tree.id)
+        .bind(2, when)
+        .bind(3, user)
+        .bind(4, c.field)
+        .bind(5, c.old_value)
+        .bind(6, c.new_value)
+        .run();
+    history.reset();
+  }
+  tx.commit();
+  return get(tree.id);
+}
+
+std::vector<geo::TreeChange> TreeRepository::history(std::int64_t tree_id) {
+  auto s = db_.prepare(
+      "SELECT id, tree_id, at, user_name, field, old_value, new_value FROM tree_history"
+      " WHERE tree_id = ? ORDER BY id");
+  s.bind(1, tree_id);
+  std::vector<geo::TreeChange> changes;
+  while (s.step()) {
+    changes.push_back({.id = s.int64(0),
+                       .tree_id = s.int64(1),
+                       .at = detail::timestamp_column(s, 2, "tree_history.at"),
+                       .user = s.text(3),
+                       .field = s.text(4),
+                       .old_value = s.optional_text(5),
+                       .new_value = s.optional_text(6)});
+  }
+  return changes;
+}
+
+std::int64_t TreeRepository::add_inspection(const geo::Inspection& i) {
+  try {
+    db_.prepare(
+           "INSERT INTO inspections (tree_id, inspected_on, kind, inspector, findings,"
+           " measures, measures_deadline, next_inspection, recorded_at, recorded_by)"
+           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind(1, i.tree_id)
+        .bind(2, geo::format_date(i.inspected_on))
+        .bind(3, geo::to_string(i.kind))
+        .bind(4, i.inspector)
+        .bind(5, i.findings)
+        .bind(6, i.measures)
+        .bind(7, date_text(i.measures_deadline))
+        .bind(8, date_text(i.next_inspection))
+        .bind(9, geo::format_utc(detail::now_if_zero(i.recorded_at)))
+        .bind(10, i.recorded_by)
+        .run();
+  } catch (const ConstraintViolation& e) {
+    throw ConstraintViolation("inspection of tree " + std::to_string(i.tree_id) + ": " +
+                              e.what());
+  }
+  return db_.last_insert_rowid();
+}
+
+std::vector<geo::Inspection> TreeRepository::inspections(std::int64_t tree_id) {
+  auto s = db_.prepare(
+      "SELECT id, tree_id, inspected_on, kind, inspector, findings, measures,"
+      " measures_deadline, next_inspection, recorded_at, recorded_by FROM inspections"
+      " WHERE tree_id = ? ORDER BY inspected_on, id");
+  s.bind(1, tree_id);
+  std::vector<geo::Inspection> result;
+  while (s.step()) {
+    result.push_back(
+        {.id = s.int64(0),
+         .tree_id = s.int64(1),
+         .inspected_on = detail::date_column(s, 2, "inspections.inspected_on"),
+         .kind = detail::enum_column(s, 3, "inspections.kind", geo::inspection_kind_from_string),
+         .inspector = s.text(4),
+         .findings = s.text(5),
+         .measures = s.text(6),
+         .measures_deadline = detail::optional_date_column(s, 7, "inspections.measures_deadline"),
+         .next_inspection = detail::optional_date_column(s, 8, "inspections.next_inspection"),
+         .recorded_at = detail::timestamp_column(s, 9, "inspections.recorded_at"),
+         .recorded_by = s.text(10)});
+  }
+  return result;
+}
+
+}  // namespace rootzone::storage

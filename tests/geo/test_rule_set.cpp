@@ -1,0 +1,154 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "rootzone/geo/errors.hpp"
+#include "rootzone/geo/rule_set.hpp"
+
+using namespace rootzone::geo;
+
+TEST_CASE("Mainz profile follows the 2003 ordinance, section 3", "[rule_set]") {
+  // DOMAIN.md "Protected trees": 80 cm at 1.0 m; multi-stem summed, one stem >= 30 cm.
+  const RuleSet m = RuleSet::mainz();
+  CHECK(m.name == "mainz");
+  CHECK(m.ordinance ==
+        "Rechtsverordnung zum Schutz des Baumbestandes innerhalb der Stadt Mainz (2003) §3");
+  CHECK(m.measuring_height_m == 1.0);
+  CHECK(m.threshold_cm == 80);
+  CHECK(m.multi_stem_sum);
+  CHECK(m.multi_stem_min_cm == 30);
+  CHECK(m.species_exempt.empty());  // poplar exemption unconfirmed: off by default
+  CHECK(m.species_exempt_except.empty());
+  CHECK(m.zone_rule == ZoneRule::din18920);
+  CHECK(m.share_threshold == 0.20);
+  CHECK(m.coordination_distance_m == 20.0);
+  CHECK(m.grace_days == 30);
+  CHECK(RuleSet::builtin("mainz") == m);
+}
+
+TEST_CASE("Berlin profile follows BaumSchVO section 2", "[rule_set]") {
+  // berlin.de/sen/uvk/natur-und-gruen/naturschutz/baumschutz/: 80 cm at 130 cm; multi-stem
+  // when one stem reaches 50 cm; conifers only Pinus sylvestris; fruit trees only walnut and
+  // Turkish hazel.
+  const RuleSet b = RuleSet::berlin();
+  CHECK(b.name == "berlin");
+  CHECK(b.measuring_height_m == 1.3);
+  CHECK(b.threshold_cm == 80);
+  CHECK_FALSE(b.multi_stem_sum);
+  CHECK(b.multi_stem_min_cm == 50);
+  auto has = [](const std::vector<std::string>& list, const std::string& name) {
+    return std::find(list.begin(), list.end(), name) != list.end();
+  };
+  for (const char* conifer : {"Pinus", "Picea", "Abies", "Larix", "Taxus", "Thuja"}) {
+    INFO(conifer);
+    CHECK(has(b.species_exempt, conifer));
+  }
+  CHECK(has(b.species_exempt, "Malus domestica"));
+  CHECK(has(b.species_exempt, "Prunus domestica"));
+  // Ornamental and wild relatives stay protected: no whole fruit genus is exempt.
+  CHECK_FALSE(has(b.species_exempt, "Malus"));
+  CHECK_FALSE(has(b.species_exempt, "Prunus"));
+  CHECK_FALSE(has(b.species_exempt, "Prunus avium"));
+  CHECK(b.species_exempt_except ==
+        std::vector<std::string>{"Pinus sylvestris", "Juglans regia", "Corylus colurna"});
+  CHECK(RuleSet::builtin("berlin") == b);
+  CHECK_FALSE(RuleSet::builtin("hamburg").has_value());
+  CHECK_FALSE(RuleSet::builtin("Mainz").has_value());
+}
+
+TEST_CASE("rule set JSON round trip", "[rule_set]") {
+  for (const RuleSet& r : {RuleSet::mainz(), RuleSet::berlin()}) {
+    INFO(r.name);
+    CHECK(RuleSet::from_json(r.to_json()) == r);
+  }
+  RuleSet custom = RuleSet::mainz();
+  custom.name = "konstanz";
+  custom.ordinance = "Baumschutzsatzung Konstanz";
+  custom.threshold_cm = 100;
+  custom.species_exempt = {"Populus"};
+  custom.species_exempt_except = {"Populus nigra"};
+  custom.zone_rule = ZoneRule::as4970;
+  custom.share_threshold = 0.1;
+  custom.coordination_distance_m = 35.5;
+  custom.grace_days = 0;
+  CHECK(RuleSet::from_json(custom.to_json()) == custom);
+}
+
+TEST_CASE("rule set JSON has the documented members", "[rule_set]") {
+  const std::string expected = R"({
+  "name": "mainz",
+  "ordinance": "Rechtsverordnung zum Schutz des Baumbestandes innerhalb der Stadt Mainz (2003) §3",
+  "measuring_height_m": 1.0,
+  "threshold_cm": 80.0,
+  "multi_stem_sum": true,
+  "multi_stem_min_cm": 30.0,
+  "species_exempt": [],
+  "species_exempt_except": [],
+  "zone_rule": "din18920",
+  "share_threshold": 0.2,
+  "coordination_distance_m": 20.0,
+  "grace_days": 30
+})";
+  CHECK(RuleSet::mainz().to_json() == expected);
+}
+
+TEST_CASE("missing members take Mainz's values", "[rule_set]") {
+  CHECK(RuleSet::from_json("{}") == RuleSet::mainz());
+  const RuleSet r = RuleSet::from_json(R"({"threshold_cm": 100, "zone_rule": "bs5837"})");
+  RuleSet expected = RuleSet::mainz();
+  expected.threshold_cm = 100;
+  expected.zone_rule = ZoneRule::bs5837;
+  CHECK(r == expected);
+}
+
+TEST_CASE("rule set JSON errors name the offending member", "[rule_set]") {
+  struct Case {
+    const char* json;
+    const char* message;
+  };
+  for (const Case& c : {
+           Case{R"({"threshold_cm": 0})", "rule set: threshold_cm must be a positive number"},
+           Case{R"({"threshold_cm": -80})", "rule set: threshold_cm must be a positive number"},
+           Case{R"({"threshold_cm": "80"})", "rule set: threshold_cm must be a positive number"},
+           Case{R"({"name": ""})", "rule set: name must be a non-empty string"},
+           Case{R"({"name": 7})", "rule set: name must be a non-empty string"},
+           Case{R"({"ordinance": null})", "rule set: ordinance must be a string"},
+           Case{R"({"measuring_height_m": 130})",
+                "rule set: measuring_height_m must be a number of metres above 0 and at most 3"},
+           Case{R"({"multi_stem_sum": "yes"})", "rule set: multi_stem_sum must be true or false"},
+           Case{R"({"multi_stem_min_cm": -1})",
+                "rule set: multi_stem_min_cm must be a number >= 0"},
+           Case{R"({"multi_stem_min_cm": 90})",
+                "rule set: multi_stem_min_cm must not exceed threshold_cm"},
+           Case{R"({"species_exempt": "Populus"})",
+                "rule set: species_exempt must be an array of botanical names"},
+           Case{R"({"species_exempt_except": ["Populus nigra", ""]})",
+                "rule set: species_exempt_except[1] must be a non-empty string"},
+           Case{R"({"zone_rule": "din-18920"})",
+                "rule set: zone_rule must be one of \"din18920\", \"bs5837\", \"as4970\""},
+           Case{R"({"share_threshold": 20})",
+                "rule set: share_threshold must be a fraction above 0 and at most 1 (0.20 = 20 %)"},
+           Case{R"({"share_threshold": 0})",
+                "rule set: share_threshold must be a fraction above 0 and at most 1 (0.20 = 20 %)"},
+           Case{R"({"coordination_distance_m": -5})",
+                "rule set: coordination_distance_m must be a number >= 0"},
+           Case{R"({"grace_days": 1.5})",
+                "rule set: grace_days must be a whole number of days from 0 to 3650"},
+           Case{R"({"grace_days": -1})",
+                "rule set: grace_days must be a whole number of days from 0 to 3650"},
+           Case{R"({"grace_days": 18446744073709551615})",
+                "rule set: grace_days must be a whole number of days from 0 to 3650"},
+           Case{R"({"treshold_cm": 80})", "rule set: unknown member \"treshold_cm\""},
+           Case{R"([1, 2])", "rule set: expected a JSON object"},
+       }) {
+    INFO(c.json);
+    REQUIRE_THROWS_AS(RuleSet::from_json(c.json), GeoError);
+    REQUIRE_THROWS_WITH(RuleSet::from_json(c.json), c.message);
+  }
+}
+
+TEST_CASE("rule set text that is not JSON", "[rule_set]") {
+  REQUIRE_THROWS_WITH(RuleSet::from_json("{\"threshold_cm\": }"),
+                      Catch::Matchers::StartsWith("rule set: not valid JSON: [json.exception"));
+  REQUIRE_THROWS_AS(RuleSet::from_json(""), GeoError);
+}

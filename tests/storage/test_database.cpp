@@ -1,0 +1,127 @@
+// The connection, statement and transaction wrappers, and the schema's append-only triggers.
+#include <catch2/catch.hpp>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "rootzone/storage/database.hpp"
+#include "rootzone/storage/errors.hpp"
+#include "store_fixture.hpp"
+
+using rootzone::storage::Database;
+using rootzone::storage::Transaction;
+using rootzone::test::sample_tree;
+using rootzone::test::StoreFixture;
+namespace storage = rootzone::storage;
+
+TEST_CASE("a transaction left without commit leaves nothing behind", "[storage][database]") {
+  StoreFixture f;
+  auto& trees = f.store.trees();
+  const auto insert_then_fail = [&] {
+    Transaction tx(f.store.database());
+    trees.insert(sample_tree("MZ-1"));
+    trees.insert(sample_tree("MZ-2"));
+    REQUIRE(trees.count() == 2);
+    throw std::runtime_error("import aborted");
+  };
+  REQUIRE_THROWS_WITH(insert_then_fail(), "import aborted");
+  CHECK(trees.count() == 0);
+  CHECK_FALSE(f.store.database().in_transaction());
+
+  {
+    Transaction tx(f.store.database());
+    trees.insert(sample_tree("MZ-1"));
+    tx.commit();
+  }
+  CHECK(trees.count() == 1);
+}
+
+TEST_CASE("a transaction inside another is a savepoint", "[storage][database]") {
+  StoreFixture f;
+  auto& db = f.store.database();
+  Transaction outer(db);
+  f.store.trees().insert(sample_tree("MZ-1"));
+  {
+    Transaction inner(db);
+    f.store.trees().insert(sample_tree("MZ-2"));
+    // no commit: only the inner insert is undone
+  }
+  CHECK(db.in_transaction());
+  outer.commit();
+  CHECK_FALSE(db.in_transaction());
+  CHECK(f.store.trees().count() == 1);
+  CHECK(f.store.trees().find_by_source_id("MZ-1").has_value());
+  CHECK_FALSE(f.store.trees().find_by_source_id("MZ-2").has_value());
+}
+
+TEST_CASE("statements bind by index and name and read NULL as nullopt", "[storage][database]") {
+  StoreFixture f;
+  auto s = f.store.database().prepare("SELECT :count, :share, :name, :missing, ?5");
+  s.bind(":count", std::int64_t{42})
+      .bind(":share", 0.25)
+      .bind(":name", "Säulen-Spitzahorn")
+      .bind(":missing", std::optional<double>{})
+      .bind(5, std::vector<std::uint8_t>{1, 2, 3});
+  REQUIRE(s.step());
+  CHECK(s.int64(0) == 42);
+  CHECK(s.real(1) == 0.25);
+  CHECK(s.text(2) == "Säulen-Spitzahorn");
+  CHECK(s.optional_real(3) == std::nullopt);
+  CHECK(s.optional_text(2) == "Säulen-Spitzahorn");
+  CHECK(s.blob(4) == std::vector<std::uint8_t>{1, 2, 3});
+  CHECK_FALSE(s.step());
+  CHECK_THROWS_WITH(s.parameter_index(":nothing"),
+                    "no parameter :nothing in \"SELECT :count, :share, :name, :missing, ?5\"");
+}
+
+TEST_CASE("statement errors cite the SQL and SQLite's message", "[storage][database]") {
+  StoreFixture f;
+  auto& db = f.store.database();
+  CHECK_THROWS_WITH(db.prepare("SELECT crown FROM trees"),
+                    "cannot prepare \"SELECT crown FROM trees\": no such column: crown");
+  CHECK_THROWS_WITH(db.prepare("SELECT 1; SELECT 2"),
+                    "cannot prepare \"SELECT 1; SELECT 2\": more than one statement (use "
+                    "Database::execute for scripts)");
+  CHECK_THROWS_AS(
+      db.prepare("INSERT INTO users (name, role, created_at) VALUES ('a', 'gardener', 'x')").run(),
+      storage::ConstraintViolation);
+}
+
+TEST_CASE("tree history, inspections and status history are append-only", "[storage][schema]") {
+  StoreFixture f;
+  auto& db = f.store.database();
+  auto tree = f.store.trees().get(f.store.trees().insert(sample_tree()));
+  auto changed = tree;
+  changed.vitality = 2;
+  f.store.trees().update(changed, 1, "kontrolle.mueller");
+  f.store.trees().add_inspection({.id = 0,
+                                  .tree_id = tree.id,
+                                  .inspected_on = rootzone::test::date(2026, 3, 2),
+                                  .kind = rootzone::geo::InspectionKind::regular,
+                                  .inspector = "B. Müller",
+                                  .findings = "Totholz im Kronenbereich",
+                                  .measures = "Totholz entfernen",
+                                  .measures_deadline = std::nullopt,
+                                  .next_inspection = std::nullopt,
+                                  .recorded_at = rootzone::test::utc(2026, 3, 2, 11),
+                                  .recorded_by = "kontrolle.mueller"});
+  f.store.works().insert(rootzone::test::sample_work(), "netze.bau");
+
+  CHECK_THROWS_WITH(db.prepare("UPDATE tree_history SET new_value = '3'").run(),
+                    "\"UPDATE tree_history SET new_value = '3'\" failed: tree_history is "
+                    "append-only");
+  CHECK_THROWS_AS(db.prepare("DELETE FROM tree_history").run(), storage::ConstraintViolation);
+  CHECK_THROWS_WITH(db.prepare("UPDATE inspections SET findings = ''").run(),
+                    "\"UPDATE inspections SET findings = ''\" failed: inspections are "
+                    "append-only");
+  CHECK_THROWS_WITH(db.prepare("DELETE FROM inspections").run(),
+                    "\"DELETE FROM inspections\" failed: inspections are append-only");
+  CHECK_THROWS_WITH(db.prepare("DELETE FROM work_status_history").run(),
+                    "\"DELETE FROM work_status_history\" failed: work_status_history is "
+                    "append-only");
+  CHECK_THROWS_WITH(db.prepare("UPDATE work_status_history SET comment = 'x'").run(),
+                    "\"UPDATE work_status_history SET comment = 'x'\" failed: "
+                    "work_status_history is append-only");
+  CHECK(f.store.trees().history(tree.id).size() == 1);
+  CHECK(f.store.trees().inspections(tree.id).size() == 1);
+}
