@@ -48,6 +48,19 @@ int main(int argc, char** argv) {
   rootzone::app::add_info_command(app, chosen);
   rootzone::app::add_pending_commands(app, chosen);
 
+  // CLI11 reports an unknown first word only as "A subcommand is required": name it instead.
+  const auto is_command = [&](const std::string& word) {
+    const auto subs = app.get_subcommands([&](const CLI::App* s) { return s->get_name() == word; });
+    return !subs.empty();
+  };
+  if (argc > 1 && argv[1][0] != '-' && !is_command(argv[1])) {
+    std::cerr << "rootzone: unknown command '" << argv[1] << "'; commands:";
+    for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+      std::cerr << ' ' << sub->get_name();
+    }
+    std::cerr << "\nRun with --help for more information.\n";
+    return rootzone::app::exit_code::usage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -101,27 +101,26 @@ void require_nothing_after_geometry(std::string_view wkt) {
   if (last == std::string_view::npos) {
     return;  // blank: GEOS gives the better message
   }
-  std::size_t end = std::string_view::npos;
-  int depth = 0;
-  for (std::size_t i = 0; i < wkt.size(); ++i) {
-    if (wkt[i] == '(') {
-      ++depth;
-    } else if (wkt[i] == ')' && --depth == 0) {
-      end = i;
-      break;
-    }
+  std::string upper(wkt);
+  for (char& ch : upper) {
+    ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   }
-  if (end == std::string_view::npos && depth == 0) {
-    // No group at all: GEOS accepted "<TYPE> [Z|M|ZM] EMPTY", the text must stop there.
-    std::string upper(wkt);
-    for (char& ch : upper) {
-      ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    }
-    const auto empty = upper.find("EMPTY");
-    if (empty == std::string::npos) {
-      return;
-    }
+  const auto open = upper.find('(');
+  const auto empty = upper.find("EMPTY");
+  std::size_t end = std::string_view::npos;
+  if (empty != std::string::npos && (open == std::string::npos || empty < open)) {
+    // "<TYPE> [Z|M|ZM] EMPTY": GEOS read no further than EMPTY.
     end = empty + 4;
+  } else if (open != std::string::npos) {
+    int depth = 0;
+    for (std::size_t i = open; i < upper.size(); ++i) {
+      if (upper[i] == '(') {
+        ++depth;
+      } else if (upper[i] == ')' && --depth == 0) {
+        end = i;
+        break;
+      }
+    }
   }
   if (end == std::string_view::npos) {
     return;  // unbalanced: GEOS has refused it already

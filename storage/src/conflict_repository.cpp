@@ -47,8 +47,8 @@ geo::TreeWorkConflict read_tree_work(const Statement& s) {
   return {.id = s.int64(0),
           .tree_id = s.int64(1),
           .work_id = s.int64(2),
-          .severity = detail::enum_column(s, 3, "tree_work_conflicts.severity",
-                                          geo::severity_from_string),
+          .severity =
+              detail::enum_column(s, 3, "tree_work_conflicts.severity", geo::severity_from_string),
           .rule = s.text(4),
           .min_distance_m = s.real(5),
           .overlap_m2 = s.real(6),
@@ -92,8 +92,8 @@ std::vector<geo::TreeWorkConflict> replace_tree_work(
     bind_scope(s, scope);
     while (s.step()) {
       stored[{s.int64(1), s.int64(2)}] = {
-          s.int64(0), detail::enum_column(s, 3, "tree_work_conflicts.severity",
-                                          geo::severity_from_string)};
+          s.int64(0),
+          detail::enum_column(s, 3, "tree_work_conflicts.severity", geo::severity_from_string)};
     }
   }
 
@@ -259,7 +259,8 @@ void acknowledge(Database& db, const char* table, const char* what, std::int64_t
       .bind(3, ack.comment)
       .bind(4, id)
       .run();
-  if (db.changes() == 0) throw NotFound(std::string(what) + " " + std::to_string(id) + " not found");
+  if (db.changes() == 0)
+    throw NotFound(std::string(what) + " " + std::to_string(id) + " not found");
 }
 
 }  // namespace
@@ -303,7 +304,7 @@ std::vector<geo::TreeWorkConflict> ConflictRepository::all_tree_work_conflicts()
 }
 
 geo::TreeWorkConflict ConflictRepository::acknowledge_tree_work_conflict(
-    std::int64_t id, geo::Acknowledgement ack) {
+    std::int64_t id, const geo::Acknowledgement& ack) {
   acknowledge(db_, "tree_work_conflicts", "tree-work conflict", id, ack);
   return tree_work_conflict(id);
 }
@@ -335,7 +336,7 @@ std::vector<geo::WorkWorkConflict> ConflictRepository::all_work_work_conflicts()
 }
 
 geo::WorkWorkConflict ConflictRepository::acknowledge_work_work_conflict(
-    std::int64_t id, geo::Acknowledgement ack) {
+    std::int64_t id, const geo::Acknowledgement& ack) {
   acknowledge(db_, "work_work_conflicts", "work-work conflict", id, ack);
   return work_work_conflict(id);
 }

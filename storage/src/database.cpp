@@ -1,6 +1,9 @@
 #include "rootzone/storage/database.hpp"
 
+// spatialite.h uses sqlite3's types without including sqlite3.h: separate blocks keep
+// clang-format from sorting it first.
 #include <sqlite3.h>
+
 #include <spatialite.h>
 
 #include <algorithm>
@@ -21,8 +24,8 @@ namespace detail {
 void throw_sqlite(sqlite3* db, int rc, std::string_view context) {
   // sqlite3_errmsg describes the most recent failure on the connection; without a handle
   // (open failed before one existed) the code's generic text is all there is.
-  throw_for_code(rc, std::string(context) + ": " +
-                         (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
+  throw_for_code(
+      rc, std::string(context) + ": " + (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
 }
 
 void throw_for_code(int rc, const std::string& message) {
@@ -81,7 +84,7 @@ struct Database::Impl {
     if (spatialite != nullptr) spatialite_cleanup_ex(spatialite);
   }
 
-  void exec(const char* sql, std::string_view context) {
+  void exec(const char* sql, std::string_view context) const {
     char* error = nullptr;
     const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &error);
     if (rc != SQLITE_OK) {
@@ -144,8 +147,7 @@ Statement Database::prepare(std::string_view sql) {
   const int rc = sqlite3_prepare_v3(impl_->db, sql.data(), static_cast<int>(sql.size()),
                                     SQLITE_PREPARE_PERSISTENT, &stmt, &tail);
   if (rc != SQLITE_OK) {
-    throw_sqlite(impl_->db, rc,
-                 "cannot prepare \"" + std::string(detail::sql_excerpt(sql)) + "\"");
+    throw_sqlite(impl_->db, rc, "cannot prepare \"" + std::string(detail::sql_excerpt(sql)) + "\"");
   }
   for (const char* p = tail; p != sql.data() + sql.size(); ++p) {
     if (std::isspace(static_cast<unsigned char>(*p)) == 0 && *p != ';') {
@@ -217,9 +219,9 @@ Statement& Statement::bind(int index, double value) {
   return *this;
 }
 Statement& Statement::bind(int index, std::string_view value) {
-  check_bind(sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
-                                 SQLITE_UTF8),
-             index);
+  check_bind(
+      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
+      index);
   return *this;
 }
 Statement& Statement::bind(int index, const char* value) {

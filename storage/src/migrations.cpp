@@ -45,8 +45,7 @@ void run_script(Database& db, const Migration& m, const std::string& sql) {
   while (rest != end) {
     sqlite3_stmt* stmt = nullptr;
     const char* tail = nullptr;
-    const int rc =
-        sqlite3_prepare_v2(handle, rest, static_cast<int>(end - rest), &stmt, &tail);
+    const int rc = sqlite3_prepare_v2(handle, rest, static_cast<int>(end - rest), &stmt, &tail);
     const std::string excerpt(detail::sql_excerpt(rest));
     if (rc != SQLITE_OK) {
       throw SchemaError("migration " + label(m) + ": \"" + excerpt +

@@ -40,9 +40,7 @@ void RuleSetRepository::set_active(std::string_view name) {
   Transaction tx(db_);
   // Two statements: SQLite checks the one-active index row by row, so one UPDATE setting
   // both rows could see two active ones midway.
-  db_.prepare("UPDATE rule_sets SET active = 0 WHERE active = 1 AND name <> ?")
-      .bind(1, name)
-      .run();
+  db_.prepare("UPDATE rule_sets SET active = 0 WHERE active = 1 AND name <> ?").bind(1, name).run();
   db_.prepare("UPDATE rule_sets SET active = 1 WHERE name = ?").bind(1, name).run();
   if (db_.changes() == 0) {
     throw NotFound("rule set '" + std::string(name) + "' not found");

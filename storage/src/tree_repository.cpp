@@ -78,8 +78,8 @@ geo::Tree read_tree(const Statement& s) {
   t.felled_on = detail::optional_date_column(s, 17, "trees.felled_on");
   if (!s.is_null(18)) t.columnar = s.int64(18) != 0;
   t.protection.is_protected = s.int64(19) != 0;
-  t.protection.source = detail::enum_column(s, 20, "trees.protection_source",
-                                            geo::protection_source_from_string);
+  t.protection.source =
+      detail::enum_column(s, 20, "trees.protection_source", geo::protection_source_from_string);
   t.protection.reason = s.text(21);
   t.version = s.int64(22);
   t.updated_at = detail::timestamp_column(s, 23, "trees.updated_at");
@@ -87,8 +87,7 @@ geo::Tree read_tree(const Statement& s) {
 }
 
 std::vector<double> stems_of(Database& db, std::int64_t tree_id) {
-  auto s = db.prepare(
-      "SELECT circumference_cm FROM tree_stems WHERE tree_id = ? ORDER BY stem_no");
+  auto s = db.prepare("SELECT circumference_cm FROM tree_stems WHERE tree_id = ? ORDER BY stem_no");
   s.bind(1, tree_id);
   std::vector<double> stems;
   while (s.step()) stems.push_back(s.real(0));
@@ -106,8 +105,7 @@ void write_stems(Database& db, std::int64_t tree_id, const std::vector<double>& 
   }
 }
 
-std::optional<geo::Tree> find_where(Database& db, const std::string& where,
-                                    const auto& key) {
+std::optional<geo::Tree> find_where(Database& db, const std::string& where, const auto& key) {
   auto s = db.prepare(select_tree + where);
   s.bind(1, key);
   if (!s.step()) return std::nullopt;
@@ -197,15 +195,16 @@ std::int64_t TreeRepository::insert(const geo::Tree& tree) {
   Transaction tx(db_);
   std::int64_t id = 0;
   try {
-    auto s = db_.prepare(std::string("INSERT INTO trees (source_id, site, district,"
-                                     " species_botanical, species_german, genus,"
-                                     " crown_diameter_m, height_m, planting_year, vitality,"
-                                     " development_phase, last_inspection, next_inspection,"
-                                     " status, felled_on, columnar, is_protected,"
-                                     " protection_source, protection_reason, updated_at,"
-                                     " location, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-                                     " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-                                     " ?19, ?20, MakePoint(?21, ?22, ?23), ?24)"));
+    auto s =
+        db_.prepare(std::string("INSERT INTO trees (source_id, site, district,"
+                                " species_botanical, species_german, genus,"
+                                " crown_diameter_m, height_m, planting_year, vitality,"
+                                " development_phase, last_inspection, next_inspection,"
+                                " status, felled_on, columnar, is_protected,"
+                                " protection_source, protection_reason, updated_at,"
+                                " location, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+                                " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+                                " ?19, ?20, MakePoint(?21, ?22, ?23), ?24)"));
     bind_tree(s, tree, srid_, 1, detail::now_if_zero(tree.updated_at));
     s.run();
     id = db_.last_insert_rowid();
@@ -236,8 +235,8 @@ std::vector<geo::Tree> TreeRepository::all() {
   auto s = db_.prepare(std::string(select_tree) + "ORDER BY id");
   while (s.step()) trees.push_back(read_tree(s));
   // One pass over all stems, in the same order, instead of one query per tree.
-  auto stems = db_.prepare(
-      "SELECT tree_id, circumference_cm FROM tree_stems ORDER BY tree_id, stem_no");
+  auto stems =
+      db_.prepare("SELECT tree_id, circumference_cm FROM tree_stems ORDER BY tree_id, stem_no");
   auto tree = trees.begin();
   while (stems.step()) {
     const auto tree_id = stems.int64(0);
@@ -332,8 +331,7 @@ std::int64_t TreeRepository::add_inspection(const geo::Inspection& i) {
         .bind(10, i.recorded_by)
         .run();
   } catch (const ConstraintViolation& e) {
-    throw ConstraintViolation("inspection of tree " + std::to_string(i.tree_id) + ": " +
-                              e.what());
+    throw ConstraintViolation("inspection of tree " + std::to_string(i.tree_id) + ": " + e.what());
   }
   return db_.last_insert_rowid();
 }

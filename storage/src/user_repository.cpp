@@ -93,8 +93,8 @@ std::int64_t UserRepository::add_api_key(const geo::ApiKey& key) {
         .bind(5, key.revoked_at ? std::optional(geo::format_utc(*key.revoked_at)) : std::nullopt)
         .run();
   } catch (const ConstraintViolation& e) {
-    throw ConstraintViolation("API key " + key.prefix + " of user " +
-                              std::to_string(key.user_id) + ": " + e.what());
+    throw ConstraintViolation("API key " + key.prefix + " of user " + std::to_string(key.user_id) +
+                              ": " + e.what());
   }
   return db_.last_insert_rowid();
 }

@@ -199,16 +199,15 @@ std::vector<geo::WorkStatusChange> WorkRepository::status_history(std::int64_t w
   s.bind(1, work_id);
   std::vector<geo::WorkStatusChange> changes;
   while (s.step()) {
-    geo::WorkStatusChange c{
-        .id = s.int64(0),
-        .work_id = s.int64(1),
-        .from = std::nullopt,
-        .to = detail::enum_column(s, 3, "work_status_history.to_status",
-                                  geo::work_status_from_string),
-        .at = detail::timestamp_column(s, 4, "work_status_history.at"),
-        .user = s.text(5),
-        .comment = s.text(6),
-        .conditions = s.text(7)};
+    geo::WorkStatusChange c{.id = s.int64(0),
+                            .work_id = s.int64(1),
+                            .from = std::nullopt,
+                            .to = detail::enum_column(s, 3, "work_status_history.to_status",
+                                                      geo::work_status_from_string),
+                            .at = detail::timestamp_column(s, 4, "work_status_history.at"),
+                            .user = s.text(5),
+                            .comment = s.text(6),
+                            .conditions = s.text(7)};
     if (!s.is_null(2)) {
       c.from = detail::enum_column(s, 2, "work_status_history.from_status",
                                    geo::work_status_from_string);

@@ -82,6 +82,12 @@ TEST_CASE("text after the geometry is refused, not dropped", "[geometry]") {
                       "geometry: invalid WKT: unexpected text after the geometry: ' junk'");
   REQUIRE_THROWS_WITH(Geometry::from_wkt("POINT EMPTY x"),
                       "geometry: invalid WKT: unexpected text after the geometry: ' x'");
+  REQUIRE_THROWS_WITH(Geometry::from_wkt("POINT EMPTY (1 2)"),
+                      "geometry: invalid WKT: unexpected text after the geometry: ' (1 2)'");
+  REQUIRE_THROWS_WITH(Geometry::from_wkt("POINT EMPTY)"),
+                      "geometry: invalid WKT: unexpected text after the geometry: ')'");
+  CHECK(Geometry::from_wkt("GEOMETRYCOLLECTION (POINT EMPTY, POINT (1 2))").type_name() ==
+        "GeometryCollection");
   // Surrounding blanks, lower case and missing spaces are fine.
   CHECK(Geometry::from_wkt("  point(1 2)\n") == Geometry::from_point({1, 2}));
   CHECK(Geometry::from_wkt("POINT EMPTY ").to_wkt() == "POINT EMPTY");

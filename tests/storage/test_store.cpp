@@ -52,8 +52,8 @@ TEST_CASE("create makes a SpatiaLite store with every table, spatial indexes and
 
   for (const char* table :
        {"store_meta", "schema_migrations", "trees", "tree_stems", "tree_history", "inspections",
-        "works", "work_status_history", "tree_work_conflicts", "work_work_conflicts",
-        "tree_zones", "users", "api_keys", "rule_sets", "spatial_ref_sys", "geometry_columns"}) {
+        "works", "work_status_history", "tree_work_conflicts", "work_work_conflicts", "tree_zones",
+        "users", "api_keys", "rule_sets", "spatial_ref_sys", "geometry_columns"}) {
     INFO(table);
     CHECK(has_object(db, table));
   }
@@ -78,8 +78,7 @@ TEST_CASE("create records the CRS it was given, and open reads it back", "[stora
   { const auto store = Store::create(path, 25833); }
   auto store = Store::open(path);
   CHECK(store.srid() == 25833);
-  CHECK(one(store.database(), "SELECT group_concat(srid) FROM geometry_columns") ==
-        "25833,25833");
+  CHECK(one(store.database(), "SELECT group_concat(srid) FROM geometry_columns") == "25833,25833");
 }
 
 TEST_CASE("create refuses a geographic CRS with geo's reason and leaves no file",

@@ -33,7 +33,7 @@ class ConflictRepository {
   std::vector<geo::TreeWorkConflict> all_tree_work_conflicts();
   // Records (or replaces) the acknowledgement; a zero ack.at means now. NotFound.
   geo::TreeWorkConflict acknowledge_tree_work_conflict(std::int64_t id,
-                                                       geo::Acknowledgement ack);
+                                                       const geo::Acknowledgement& ack);
 
   // Work-work pairs are stored with work_a < work_b; reversed pairs are swapped.
   std::vector<geo::WorkWorkConflict> replace_work_work_conflicts_for_work(
@@ -46,7 +46,7 @@ class ConflictRepository {
   std::vector<geo::WorkWorkConflict> work_work_conflicts_for_work(std::int64_t work_id);
   std::vector<geo::WorkWorkConflict> all_work_work_conflicts();
   geo::WorkWorkConflict acknowledge_work_work_conflict(std::int64_t id,
-                                                       geo::Acknowledgement ack);
+                                                       const geo::Acknowledgement& ack);
 
  private:
   Database& db_;
