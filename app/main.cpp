@@ -23,6 +23,9 @@ int run_reporting_errors(const rootzone::app::Action& action) {
   } catch (const rootzone::storage::StoreMissing& e) {
     std::cerr << "rootzone: error: " << e.what() << '\n';
     return ec::no_input;
+  } catch (const rootzone::storage::NotFound& e) {
+    std::cerr << "rootzone: error: " << e.what() << '\n';
+    return ec::data;
   } catch (const rootzone::storage::StorageError& e) {
     std::cerr << "rootzone: error: " << e.what() << '\n';
     return ec::io;
@@ -46,6 +49,8 @@ int main(int argc, char** argv) {
   rootzone::app::Action chosen;
   rootzone::app::add_init_command(app, chosen);
   rootzone::app::add_info_command(app, chosen);
+  rootzone::app::add_import_command(app, chosen);
+  rootzone::app::add_check_command(app, chosen);
   rootzone::app::add_pending_commands(app, chosen);
 
   // CLI11 reports an unknown first word only as "A subcommand is required": name it instead.

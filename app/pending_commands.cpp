@@ -14,17 +14,11 @@ namespace {
 
 struct PendingOptions {
   std::string db;
-  std::string file;
-  std::string mapping;
-  std::string format;
   std::string out;
-  std::string work;
   std::string host = "127.0.0.1";
   int port = 8080;
   int minzoom = 0;
   int maxzoom = 16;
-  bool strict = false;
-  bool dry_run = false;
 };
 
 Action not_built_yet(std::string command) {
@@ -33,32 +27,6 @@ Action not_built_yet(std::string command) {
               << ": not built into this version yet (see the project's open issues)\n";
     return exit_code::unavailable;
   };
-}
-
-void add_import(CLI::App& root, Action& chosen, const std::shared_ptr<PendingOptions>& o) {
-  auto* cmd = root.add_subcommand("import", "Import trees or works from files and feeds");
-  cmd->require_subcommand(1);
-  for (const char* what : {"trees", "works"}) {
-    auto* sub = cmd->add_subcommand(what, std::string("Import ") + what + " from FILE");
-    sub->add_option("file", o->file, "CSV, GeoJSON, GeoPackage, Shapefile or WZDx file")
-        ->required();
-    sub->add_option("--db", o->db, "Store to import into")->required();
-    sub->add_option("--mapping", o->mapping, "Mapping profile of the source (JSON)");
-    sub->add_option("--format", o->format, "Force a format, e.g. wzdx");
-    sub->add_flag("--strict", o->strict, "Abort the whole import on the first problem");
-    sub->add_flag("--dry-run", o->dry_run, "Report what would change without writing");
-    // Capturing o keeps the storage the options write into alive as long as the command.
-    sub->callback([&chosen, what, o] { chosen = not_built_yet(std::string("import ") + what); });
-  }
-}
-
-void add_check(CLI::App& root, Action& chosen, const std::shared_ptr<PendingOptions>& o) {
-  auto* cmd = root.add_subcommand("check", "Compute conflicts between works and protected trees");
-  cmd->add_option("--db", o->db, "Store to check")->required();
-  cmd->add_option("--work", o->work, "Check only this work");
-  cmd->add_option("--format", o->format, "table, csv or geojson")
-      ->check(CLI::IsMember({"table", "csv", "geojson"}));
-  cmd->callback([&chosen, o] { chosen = not_built_yet("check"); });
 }
 
 void add_serve(CLI::App& root, Action& chosen, const std::shared_ptr<PendingOptions>& o) {
@@ -85,8 +53,6 @@ void add_tiles(CLI::App& root, Action& chosen, const std::shared_ptr<PendingOpti
 
 void add_pending_commands(CLI::App& root, Action& chosen) {
   auto opts = std::make_shared<PendingOptions>();
-  add_import(root, chosen, opts);
-  add_check(root, chosen, opts);
   add_serve(root, chosen, opts);
   add_tiles(root, chosen, opts);
 }

@@ -141,6 +141,18 @@ std::vector<geo::Work> WorkRepository::all() {
   return works;
 }
 
+std::vector<geo::Work> WorkRepository::open() {
+  // geo::is_open decides; the SQL only narrows the rows read.
+  auto s = db_.prepare(std::string(select_work) +
+                       "WHERE status NOT IN ('completed', 'cancelled', 'refused') ORDER BY id");
+  std::vector<geo::Work> works;
+  while (s.step()) {
+    auto w = read_work(s);
+    if (geo::is_open(w.status)) works.push_back(std::move(w));
+  }
+  return works;
+}
+
 std::int64_t WorkRepository::count() {
   auto s = db_.prepare("SELECT count(*) FROM works");
   s.step();

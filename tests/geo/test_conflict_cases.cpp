@@ -1,68 +1,30 @@
 // The hand-computed cases of tests/cases/conflicts/*.json through the real engine. Each file
 // names its origin (DOMAIN.md rule, issue) and the arithmetic behind every expected number.
 #include <catch2/catch.hpp>
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "rootzone/geo/conflict_engine.hpp"
-#include "rootzone/geo/protection.hpp"
+#include "support/conflict_case.hpp"
 
 using namespace rootzone::geo;
 using nlohmann::json;
 
 namespace {
 
-const std::filesystem::path kCases = std::filesystem::path(ROOTZONE_SOURCE_DIR) / "tests/cases/conflicts";
-
 // Distances and areas are computed exactly (polygon edges, analytic circle segments), so the
 // tolerance only absorbs floating-point rounding: 1e-6 m and 1e-6 m^2.
 constexpr double kTolerance = 1e-6;
 
-Tree tree_from(const json& j, const RuleSet& rules) {
-  Tree t;
-  t.id = j.at("id").get<std::int64_t>();
-  t.source_id = std::to_string(t.id);
-  t.location = {j.at("x").get<double>(), j.at("y").get<double>()};
-  t.stem_circumferences_cm = j.at("stems_cm").get<std::vector<double>>();
-  if (j.contains("crown_m")) t.crown_diameter_m = j.at("crown_m").get<double>();
-  t.species_botanical = j.at("species").get<std::string>();
-  t.status = tree_status_from_string(j.at("status").get<std::string>()).value();
-  t.protection = evaluate_protection(t, rules);
-  return t;
-}
-
-Work work_from(const json& j) {
-  Work w;
-  w.id = j.at("id").get<std::int64_t>();
-  w.reference = j.at("reference").get<std::string>();
-  w.kind = work_kind_from_string(j.at("kind").get<std::string>()).value();
-  w.geometry = Geometry::from_wkt(j.at("wkt").get<std::string>());
-  w.status = work_status_from_string(j.at("status").get<std::string>()).value();
-  w.starts_at = parse_utc(j.at("starts_at").get<std::string>()).value();
-  w.ends_at = parse_utc(j.at("ends_at").get<std::string>()).value();
-  if (j.contains("width_m")) w.width_m = j.at("width_m").get<double>();
-  if (j.contains("radius_m")) w.radius_m = j.at("radius_m").get<double>();
-  return w;
-}
-
 void run_case(const std::string& name) {
-  std::ifstream in(kCases / (name + ".json"));
-  REQUIRE(in);
-  const json c = json::parse(in);
+  const auto loaded = rootzone::test::load_conflict_case(name);
+  const json& c = loaded.raw;
   INFO("case " << name << ": " << c.at("arithmetic").get<std::string>());
-  const RuleSet rules = RuleSet::builtin(c.at("rule_set").get<std::string>()).value();
 
-  std::vector<Tree> trees;
-  for (const auto& t : c.at("trees")) trees.push_back(tree_from(t, rules));
-  std::vector<Work> works;
-  for (const auto& w : c.at("works")) works.push_back(work_from(w));
-
-  ConflictEngine engine(rules);
-  const auto notes = engine.load(trees, works);
+  ConflictEngine engine(loaded.rules);
+  const auto notes = engine.load(loaded.trees, loaded.works);
   CHECK(notes.empty());
   const auto result = engine.check_all();
 
@@ -103,11 +65,8 @@ const std::set<std::string> kListed{
 }  // namespace
 
 TEST_CASE("every case file has a test case below", "[geo][conflicts]") {
-  std::set<std::string> on_disk;
-  for (const auto& f : std::filesystem::directory_iterator(kCases)) {
-    if (f.path().extension() == ".json") on_disk.insert(f.path().stem().string());
-  }
-  CHECK(on_disk == kListed);
+  const auto names = rootzone::test::conflict_case_names();
+  CHECK(std::set<std::string>(names.begin(), names.end()) == kListed);
 }
 
 TEST_CASE("case: trench distance boundary (R_t 4.48 m: 4.47 critical, 4.49 high, 4.51 none)",

@@ -25,6 +25,8 @@ class WorkRepository {
   std::optional<geo::Work> find(std::int64_t id);
   std::optional<geo::Work> find_by_reference(std::string_view reference);
   std::vector<geo::Work> all();
+  // The works that can conflict (geo::is_open), by id: what the conflict engine indexes.
+  std::vector<geo::Work> open();
   std::int64_t count();
 
   // Stores `work` (found by work.id) when the store still has `expected_version`; bumps the
