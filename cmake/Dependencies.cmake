@@ -4,6 +4,7 @@ find_package(Threads REQUIRED)
 find_package(GEOS 3.11 REQUIRED CONFIG)           # GEOS::geos_c
 find_package(PROJ 9 REQUIRED CONFIG)              # PROJ::proj
 find_package(nlohmann_json 3.11 REQUIRED)
+find_package(GDAL 3.6 REQUIRED CONFIG)             # GDAL::GDAL (importers)
 find_package(CLI11 REQUIRED CONFIG)
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 pkg_check_modules(SPATIALITE REQUIRED IMPORTED_TARGET spatialite)

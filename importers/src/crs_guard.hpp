@@ -1,0 +1,46 @@
+#pragma once
+// From the source CRS into the store's: refuses what lies outside the area of use of the
+// store's CRS (DOMAIN.md "Coordinates") and what PROJ cannot transform, with the reason.
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "rootzone/geo/crs.hpp"
+#include "rootzone/geo/geometry.hpp"
+
+namespace rootzone::importers::detail {
+
+class CrsGuard {
+ public:
+  // `source` is cloned; lon/lat axis order is used for geographic CRSs (GIS order).
+  CrsGuard(OGRSpatialReferenceH source, int store_srid);
+  ~CrsGuard();
+  CrsGuard(const CrsGuard&) = delete;
+  CrsGuard& operator=(const CrsGuard&) = delete;
+
+  std::string source_name() const { return source_name_; }
+
+  // A point: the reason it is refused, or nothing and `out` in the store CRS.
+  std::optional<std::string> point(double x, double y, geo::Point& out) const;
+  // Transforms `g` in place into the store CRS (2D); the reason when refused.
+  std::optional<std::string> geometry(OGRGeometryH g) const;
+
+ private:
+  std::optional<std::string> check_area(double min_lon, double min_lat, double max_lon,
+                                        double max_lat) const;
+  OGRSpatialReferenceH source_ = nullptr;
+  OGRSpatialReferenceH store_ = nullptr;
+  OGRSpatialReferenceH wgs84_ = nullptr;
+  OGRCoordinateTransformationH to_store_ = nullptr;
+  OGRCoordinateTransformationH to_lonlat_ = nullptr;  // null when the source is lon/lat
+  geo::CrsInfo store_info_;
+  std::string source_name_;
+};
+
+// "EPSG:25832" or the CRS's name.
+std::string crs_label(OGRSpatialReferenceH srs);
+
+}  // namespace rootzone::importers::detail

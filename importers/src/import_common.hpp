@@ -1,0 +1,60 @@
+#pragma once
+// What tree and work imports share: opening the source with its CRS, geometry checks,
+// progress, timing, the strict rule.
+#include <ogr_api.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "crs_guard.hpp"
+#include "ogr_source.hpp"
+#include "record_mapper.hpp"
+#include "rootzone/importers/import.hpp"
+
+namespace rootzone::importers::detail {
+
+// The CRS the source's coordinates are in: the file's, or the mapping's when the file has none
+// or the mapping forces it. MappingError when neither knows.
+SrsPtr source_crs(const OgrSource& source, const Mapping& mapping, const std::string& file);
+
+// Checks a geometry (present, not empty, valid) and brings it into the store CRS; reports and
+// returns false when refused.
+using ProblemSink = std::function<void(Severity, std::string field, std::string value,
+                                       std::string reason)>;
+bool prepare_geometry(OGRGeometryH g, const CrsGuard& guard, const ProblemSink& problem,
+                      const std::string& field);
+inline ProblemSink sink(RecordMapper& m) {
+  return [&m](Severity s, std::string f, std::string v, std::string r) {
+    m.problem(s, std::move(f), std::move(v), std::move(r));
+  };
+}
+
+// A point from x/y columns or a WKT column or the layer geometry, in the store CRS.
+std::optional<geo::Point> record_point(OgrSource& source, RecordMapper& mapper,
+                                       const CrsGuard& guard, const Mapping& mapping);
+
+std::string default_user(const ImportOptions& o);
+
+class Progress {
+ public:
+  Progress(const ImportOptions& o, std::optional<std::int64_t> total) : o_(o), total_(total) {}
+  void tick(std::int64_t done) {
+    if (o_.progress && (done % 512 == 0)) o_.progress(done, total_);
+  }
+  void finish(std::int64_t done) {
+    if (o_.progress) o_.progress(done, total_ ? total_ : std::optional<std::int64_t>(done));
+  }
+
+ private:
+  const ImportOptions& o_;
+  std::optional<std::int64_t> total_;
+};
+
+inline double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace rootzone::importers::detail

@@ -1,0 +1,298 @@
+// WZDx 4.x WorkZoneFeeds (US DOT Work Zone Data Exchange): one work per `work-zone` road
+// event; detours are skipped with a reason. Checks what the schema requires of the fields
+// used here and the spec's business rules the schema can't check ("Creating a WZDx feed"):
+// every core_details.data_source_id is declared in feed_info.data_sources; all times are UTC.
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+
+#include "import_common.hpp"
+#include "rootzone/importers/errors.hpp"
+#include "rootzone/storage/database.hpp"
+#include "rootzone/storage/store.hpp"
+#include "values.hpp"
+#include "work_upsert.hpp"
+
+namespace rootzone::importers::detail {
+
+using Json = nlohmann::json;
+
+namespace {
+
+// WZDx TypeOfWork.type_name -> our kind. The most root-harmful kind of a road event's list
+// wins (order below); no list: a lane closure without known works, traffic management.
+const std::vector<std::pair<std::string, geo::WorkKind>>& type_of_work_kinds() {
+  static const std::vector<std::pair<std::string, geo::WorkKind>> kinds{
+      {"below-road-work", geo::WorkKind::trench},
+      {"roadway-creation", geo::WorkKind::surface},
+      {"roadway-relocation", geo::WorkKind::surface},
+      {"surface-work", geo::WorkKind::surface},
+      {"minor-road-defect-repair", geo::WorkKind::surface},
+      {"maintenance", geo::WorkKind::surface},
+      {"roadside-work", geo::WorkKind::surface},
+      {"painting", geo::WorkKind::surface},
+      {"overhead-work", geo::WorkKind::crane},
+      {"barrier-work", geo::WorkKind::site_facility},
+  };
+  return kinds;
+}
+
+std::string text_of(const Json& j, const char* key) {
+  if (!j.is_object() || !j.contains(key) || !j[key].is_string()) return {};
+  return j[key].get<std::string>();
+}
+
+// RFC 3339 in UTC: "...Z" or an offset of +00:00.
+bool utc_text(const std::string& t) {
+  return !t.empty() && (t.back() == 'Z' || t.back() == 'z' || t.ends_with("+00:00") ||
+                        t.ends_with("-00:00"));
+}
+
+}  // namespace
+
+ImportResult import_wzdx(storage::Store& store, const ImportOptions& o) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::string file = o.file.string();
+  std::error_code ec;
+  if (!std::filesystem::exists(o.file, ec)) throw InputMissing("input " + file + ": no such file");
+  if (o.mapping) {
+    throw MappingError("WZDx feeds are read with the built-in WZDx mapping: drop --mapping");
+  }
+  std::ifstream in(o.file, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  Json feed;
+  try {
+    feed = Json::parse(text.str());
+  } catch (const Json::parse_error& e) {
+    throw InputUnreadable("input " + file + ": not a WZDx feed: " + e.what());
+  }
+  if (!feed.is_object() || text_of(feed, "type") != "FeatureCollection" ||
+      !feed.contains("features") || !feed["features"].is_array()) {
+    throw InputUnreadable("input " + file +
+                          ": not a WZDx WorkZoneFeed (WorkZoneFeed.json requires type "
+                          "\"FeatureCollection\" and features)");
+  }
+  const Json* info = nullptr;
+  if (feed.contains("feed_info")) info = &feed["feed_info"];
+  else if (feed.contains("road_event_feed_info")) info = &feed["road_event_feed_info"];
+  if (!info || !info->is_object()) {
+    throw InputUnreadable("input " + file + ": WZDx: feed_info is required (WorkZoneFeed.json)");
+  }
+  for (const char* key : {"update_date", "version", "publisher", "data_sources"}) {
+    if (!info->contains(key)) {
+      throw InputUnreadable("input " + file + ": WZDx: feed_info." + key +
+                            " is required (FeedInfo.json)");
+    }
+  }
+  const auto version = text_of(*info, "version");
+  if (version.rfind("4.", 0) != 0) {
+    throw InputUnreadable("input " + file + ": WZDx version '" + version +
+                          "' is not supported (4.x is)");
+  }
+  struct Source {
+    std::string organization;
+    std::string contact;
+  };
+  std::map<std::string, Source> sources;
+  for (const auto& ds : (*info)["data_sources"]) {
+    const auto id = text_of(ds, "data_source_id");
+    if (!id.empty()) sources[id] = {text_of(ds, "organization_name"), text_of(ds, "contact_email")};
+  }
+  const auto publisher = text_of(*info, "publisher");
+
+  ImportResult result;
+  auto& s = result.summary;
+  auto* wgs84 = OSRNewSpatialReference(nullptr);
+  OSRImportFromEPSG(wgs84, 4326);
+  const SrsPtr srs(wgs84);
+  const CrsGuard guard(srs.get(), store.srid());
+  const auto user = default_user(o);
+  const auto& features = feed["features"];
+  Progress progress(o, static_cast<std::int64_t>(features.size()));
+  std::unordered_map<std::string, std::int64_t> seen;
+  const auto all_mapped = [](const char*) { return true; };
+
+  storage::Transaction tx(store.database());
+  for (const auto& f : features) {
+    ++s.read;
+    progress.tick(s.read);
+    const auto problems_before = result.report.problems().size() - result.report.count(Severity::skipped);
+    Problem base{Severity::refused, file, s.read, std::nullopt, text_of(f, "id"), {}, {}, {}};
+    bool refused = false;
+    const auto problem = [&](Severity sev, std::string field, std::string value, std::string why) {
+      if (sev == Severity::refused) refused = true;
+      auto p = base;
+      p.severity = sev;
+      p.field = std::move(field);
+      p.value = std::move(value);
+      p.reason = std::move(why);
+      result.report.add(std::move(p));
+    };
+    const auto require = [&](const Json& obj, const char* key, const std::string& where) {
+      if (obj.is_object() && obj.contains(key) && !obj[key].is_null()) return true;
+      problem(Severity::refused, where + key, "",
+              "missing required field: WZDx " + where + key + " (RoadEventFeature.json)");
+      return false;
+    };
+    for (const char* key : {"id", "type", "properties", "geometry"}) require(f, key, "");
+    if (refused) {
+      ++s.refused;
+      if (o.strict) { s.aborted = true; break; }
+      continue;
+    }
+    const auto& p = f["properties"];
+    const std::string id = text_of(f, "id");
+    if (!require(p, "core_details", "properties.")) {
+      ++s.refused;
+      if (o.strict) { s.aborted = true; break; }
+      continue;
+    }
+    const auto& core = p["core_details"];
+    for (const char* key : {"event_type", "data_source_id", "direction", "road_names"}) {
+      require(core, key, "core_details.");
+    }
+    const auto event_type = text_of(core, "event_type");
+    if (event_type == "detour") {
+      problem(Severity::skipped, "core_details.event_type", event_type,
+              "detour: a detour route is no work site, not imported");
+      ++s.skipped;
+      continue;
+    }
+    if (!refused && event_type != "work-zone") {
+      problem(Severity::refused, "core_details.event_type", event_type,
+              "not a work zone: WZDx event_type '" + event_type + "' (work-zone, detour)");
+    }
+    const auto source_id = text_of(core, "data_source_id");
+    if (!source_id.empty() && !sources.contains(source_id)) {
+      problem(Severity::refused, "core_details.data_source_id", source_id,
+              "WZDx: data_source_id not in feed_info.data_sources");
+    }
+    for (const char* key : {"start_date", "end_date", "vehicle_impact", "location_method"}) {
+      require(p, key, "properties.");
+    }
+    const std::pair<const char*, const char*> either[] = {
+        {"is_start_date_verified", "start_date_accuracy"},
+        {"is_end_date_verified", "end_date_accuracy"},
+        {"is_start_position_verified", "beginning_accuracy"},
+        {"is_end_position_verified", "ending_accuracy"}};
+    for (const auto& [a, b] : either) {
+      if (!p.contains(a) && !p.contains(b)) {
+        problem(Severity::refused, std::string("properties.") + a, "",
+                std::string("missing required field: WZDx properties.") + a + " or " + b +
+                    " (RoadEventFeature.json)");
+      }
+    }
+    geo::Work w;
+    w.reference = id;
+    w.status = geo::WorkStatus::approved;  // a DOT publishes works it has authorised
+    w.source = "wzdx " + publisher;
+    if (const auto it = sources.find(source_id); it != sources.end()) {
+      w.contractor = it->second.organization;
+      w.contact = it->second.contact;
+    }
+    std::string roads;
+    if (core.contains("road_names") && core["road_names"].is_array()) {
+      for (const auto& r : core["road_names"]) {
+        if (r.is_string()) roads += (roads.empty() ? "" : ", ") + r.get<std::string>();
+      }
+    }
+    const auto description = text_of(core, "description");
+    w.title = roads + (description.empty() ? "" : (roads.empty() ? "" : ": ") + description);
+    // Kind: the most root-harmful of the types of work.
+    w.kind = geo::WorkKind::traffic_management;
+    std::size_t best = type_of_work_kinds().size();
+    if (p.contains("types_of_work") && p["types_of_work"].is_array()) {
+      for (const auto& t : p["types_of_work"]) {
+        const auto name = text_of(t, "type_name");
+        const auto& kinds = type_of_work_kinds();
+        for (std::size_t i = 0; i < kinds.size(); ++i) {
+          if (kinds[i].first == name && i < best) best = i;
+        }
+        if (name.empty()) {
+          problem(Severity::refused, "types_of_work.type_name", "",
+                  "missing required field: WZDx TypeOfWork.type_name");
+        }
+      }
+    }
+    if (best < type_of_work_kinds().size()) w.kind = type_of_work_kinds()[best].second;
+    // Time window: RFC 3339, UTC.
+    std::optional<geo::Timestamp> times[2];
+    const char* keys[2] = {"start_date", "end_date"};
+    for (int i = 0; i < 2; ++i) {
+      const auto t = text_of(p, keys[i]);
+      if (t.empty()) continue;
+      times[i] = parse_time(t, {"iso8601"}, "UTC", false);
+      if (!times[i]) {
+        problem(Severity::refused, std::string("properties.") + keys[i], t,
+                std::string("unparsable date: ") + keys[i] + " is not RFC 3339 date-time");
+      } else if (!utc_text(t)) {
+        problem(Severity::refused, std::string("properties.") + keys[i], t,
+                "WZDx: all times are UTC (\"Z\"), this one has another offset");
+      }
+    }
+    if (times[0] && times[1]) {
+      w.starts_at = *times[0];
+      w.ends_at = *times[1];
+      if (*times[1] < *times[0]) {
+        problem(Severity::refused, "properties.end_date", text_of(p, "end_date"),
+                "end before start: end_date " + text_of(p, "end_date") + " is before start_date " +
+                    text_of(p, "start_date"));
+      }
+    }
+    if (!id.empty()) {
+      const auto [it, fresh] = seen.emplace(id, s.read);
+      if (!fresh) {
+        problem(Severity::refused, "id", id,
+                "duplicate id: also feature " + std::to_string(it->second) +
+                    " of this feed; the first one is imported");
+      }
+    }
+    // Geometry: LineString or MultiPoint (RoadEventFeature.json).
+    if (!refused) {
+      const auto& gj = f["geometry"];
+      const auto type = text_of(gj, "type");
+      if (type != "LineString" && type != "MultiPoint") {
+        problem(Severity::refused, "geometry", type,
+                "invalid geometry: WZDx road events are LineString or MultiPoint");
+      } else {
+        GeometryPtr g(OGR_G_CreateGeometryFromJson(gj.dump().c_str()));
+        if (!g) {
+          problem(Severity::refused, "geometry", type, "invalid geometry: not GeoJSON");
+        } else if (prepare_geometry(g.get(), guard, problem, "geometry")) {
+          std::vector<std::uint8_t> wkb(static_cast<std::size_t>(OGR_G_WkbSize(g.get())));
+          OGR_G_ExportToIsoWkb(g.get(), wkbNDR, wkb.data());
+          w.geometry = geo::Geometry(std::move(wkb));
+        }
+      }
+    }
+    if (refused) {
+      ++s.refused;
+    } else {
+      std::string why;
+      if (!upsert_work(store, w, all_mapped, user, s, why)) {
+        problem(Severity::refused, "", id, why);
+        ++s.refused;
+      }
+    }
+    const auto problems_now = result.report.problems().size() - result.report.count(Severity::skipped);
+    if (o.strict && problems_now > problems_before) {
+      s.aborted = true;
+      break;
+    }
+  }
+  progress.finish(s.read);
+  s.corrected = static_cast<std::int64_t>(result.report.count(Severity::corrected));
+  s.flagged = static_cast<std::int64_t>(result.report.count(Severity::flagged));
+  if (!s.aborted && !o.dry_run) {
+    tx.commit();
+    s.committed = true;
+  }
+  s.seconds = seconds_since(start);
+  return result;
+}
+
+}  // namespace rootzone::importers::detail
