@@ -1,0 +1,67 @@
+#pragma once
+// Feature queries for the OGC API: a bbox, a time interval, equality filters on queryable
+// fields, keyset paging by id (stable while others insert), and the number matched.
+// The SQL stays here; callers name fields by their queryable names, never columns.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "rootzone/geo/conflict.hpp"
+#include "rootzone/geo/time.hpp"
+#include "rootzone/geo/tree.hpp"
+#include "rootzone/geo/work.hpp"
+
+namespace rootzone::storage {
+
+class Database;
+class Store;
+
+struct BBox {
+  double min_x = 0, min_y = 0, max_x = 0, max_y = 0;  // store CRS
+};
+
+enum class QueryableType { string, number, integer, boolean };
+
+struct Queryable {
+  std::string name;  // as clients write it: "species_botanical"
+  QueryableType type = QueryableType::string;
+  std::string description;
+};
+
+enum class Collection { trees, works, tree_work_conflicts };
+
+// What each collection can be filtered by (OGC API Features Part 3 queryables).
+const std::vector<Queryable>& queryables(Collection c);
+
+struct FeatureQuery {
+  std::optional<BBox> bbox;
+  // Works: the time window intersects [from, to]; an open end is unbounded.
+  std::optional<geo::Timestamp> from;
+  std::optional<geo::Timestamp> to;
+  // name -> value; names must be queryables of the collection (std::invalid_argument else),
+  // values are compared as their type (booleans "true"/"false").
+  std::vector<std::pair<std::string, std::string>> equals;
+  std::int64_t after_id = 0;  // keyset paging: only ids greater than this
+  int limit = 10;
+};
+
+template <class T>
+struct Page {
+  std::vector<T> items;
+  std::int64_t matched = 0;  // all features matching, regardless of paging
+  bool more = false;         // a next page exists
+};
+
+Page<geo::Tree> query_trees(Store& store, const FeatureQuery& q);
+Page<geo::Work> query_works(Store& store, const FeatureQuery& q);
+// A conflict's bbox test uses its tree's location.
+Page<geo::TreeWorkConflict> query_tree_work_conflicts(Store& store, const FeatureQuery& q);
+
+// The envelope of a collection in the store CRS (none when empty) and, for works, the time
+// extent: the OGC collection metadata.
+std::optional<BBox> extent(Database& db, Collection c);
+std::optional<std::pair<geo::Timestamp, geo::Timestamp>> works_time_extent(Database& db);
+
+}  // namespace rootzone::storage

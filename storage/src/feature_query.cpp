@@ -1,0 +1,217 @@
+#include "rootzone/storage/feature_query.hpp"
+
+#include <stdexcept>
+
+#include "rootzone/storage/database.hpp"
+#include "rootzone/storage/store.hpp"
+
+namespace rootzone::storage {
+
+namespace {
+
+struct Column {
+  Queryable queryable;
+  const char* sql;  // the column expression; never built from client text
+};
+
+const std::vector<Column>& columns(Collection c) {
+  using T = QueryableType;
+  static const std::vector<Column> trees{
+      {{"source_id", T::string, "the city's tree number"}, "source_id"},
+      {{"species_botanical", T::string, "botanical name"}, "species_botanical"},
+      {{"species_german", T::string, "German name"}, "species_german"},
+      {{"genus", T::string, "genus"}, "genus"},
+      {{"site", T::string, "site or street"}, "site"},
+      {{"district", T::string, "district"}, "district"},
+      {{"status", T::string, "existing, planned or felled"}, "status"},
+      {{"protected", T::boolean, "protected by the ordinance or by hand"}, "is_protected"},
+      {{"crown_diameter_m", T::number, "crown diameter in metres"}, "crown_diameter_m"},
+      {{"height_m", T::number, "height in metres"}, "height_m"},
+      {{"planting_year", T::integer, "year of planting"}, "planting_year"},
+  };
+  static const std::vector<Column> works{
+      {{"reference", T::string, "reference number"}, "reference"},
+      {{"kind", T::string, "trench, pit, drilling, surface, site_facility, storage, scaffolding, "
+                           "crane or traffic_management"},
+       "kind"},
+      {{"status", T::string, "lifecycle status"}, "status"},
+      {{"contractor", T::string, "contractor organisation"}, "contractor"},
+  };
+  static const std::vector<Column> conflicts{
+      {{"severity", T::string, "critical, high or medium"}, "c.severity"},
+      {{"tree_id", T::integer, "store id of the tree"}, "c.tree_id"},
+      {{"work_id", T::integer, "store id of the work"}, "c.work_id"},
+  };
+  switch (c) {
+    case Collection::trees:
+      return trees;
+    case Collection::works:
+      return works;
+    case Collection::tree_work_conflicts:
+      return conflicts;
+  }
+  return trees;
+}
+
+
+// Builds "WHERE ..." with ?-parameters: bbox (4), time (0-2), then one per filter.
+std::string where_clause(Collection c, const FeatureQuery& q, std::vector<std::string>& values) {
+  std::string sql = " WHERE 1";
+  if (q.bbox) {
+    switch (c) {
+      case Collection::trees:
+        // The R*Tree finds candidates by float bounds; the exact test follows.
+        sql +=
+            " AND t.id IN (SELECT pkid FROM idx_trees_location WHERE xmin <= ?3 AND xmax >= ?1"
+            " AND ymin <= ?4 AND ymax >= ?2)"
+            " AND ST_X(t.location) BETWEEN ?1 AND ?3 AND ST_Y(t.location) BETWEEN ?2 AND ?4";
+        break;
+      case Collection::works:
+        sql +=
+            " AND t.id IN (SELECT pkid FROM idx_works_geometry WHERE xmin <= ?3 AND xmax >= ?1"
+            " AND ymin <= ?4 AND ymax >= ?2)"
+            " AND ST_Intersects(t.geometry, BuildMbr(?1, ?2, ?3, ?4))";
+        break;
+      case Collection::tree_work_conflicts:
+        sql +=
+            " AND c.tree_id IN (SELECT pkid FROM idx_trees_location WHERE xmin <= ?3"
+            " AND xmax >= ?1 AND ymin <= ?4 AND ymax >= ?2)";
+        break;
+    }
+  }
+  if (c == Collection::works) {
+    if (q.from) sql += " AND t.ends_at >= ?5";
+    if (q.to) sql += " AND t.starts_at <= ?6";
+  }
+  const auto& cols = columns(c);
+  for (const auto& [name, value] : q.equals) {
+    const Column* col = nullptr;
+    for (const auto& candidate : cols) {
+      if (candidate.queryable.name == name) col = &candidate;
+    }
+    if (col == nullptr) throw std::invalid_argument("'" + name + "' is not a queryable field");
+    values.push_back(value);
+    const std::string param = "?" + std::to_string(6 + values.size());
+    switch (col->queryable.type) {
+      case QueryableType::string:
+        sql += std::string(" AND ") + col->sql + " = " + param;
+        break;
+      case QueryableType::number:
+        sql += std::string(" AND ") + col->sql + " = CAST(" + param + " AS REAL)";
+        break;
+      case QueryableType::integer:
+        sql += std::string(" AND ") + col->sql + " = CAST(" + param + " AS INTEGER)";
+        break;
+      case QueryableType::boolean:
+        sql += std::string(" AND ") + col->sql + " = (" + param + " = 'true')";
+        break;
+    }
+  }
+  return sql;
+}
+
+void bind_common(Statement& s, const FeatureQuery& q, const std::vector<std::string>& values) {
+  if (q.bbox) {
+    s.bind(1, q.bbox->min_x).bind(2, q.bbox->min_y).bind(3, q.bbox->max_x).bind(4, q.bbox->max_y);
+  }
+  if (q.from) s.bind(5, geo::format_utc(*q.from));
+  if (q.to) s.bind(6, geo::format_utc(*q.to));
+  for (std::size_t i = 0; i < values.size(); ++i) s.bind(static_cast<int>(7 + i), values[i]);
+}
+
+// Ids of one page (limit + 1 read to know whether more follow) and the matched count.
+template <class T, class Get>
+Page<T> page(Store& store, Collection c, const char* from, const char* id_column,
+             const FeatureQuery& q, Get get) {
+  std::vector<std::string> values;
+  const std::string where = where_clause(c, q, values);
+  Page<T> result;
+  {
+    auto count = store.database().prepare(std::string("SELECT count(*) FROM ") + from + where);
+    bind_common(count, q, values);
+    count.step();
+    result.matched = count.int64(0);
+  }
+  auto ids = store.database().prepare(std::string("SELECT ") + id_column + " FROM " + from +
+                                      where + " AND " + id_column + " > ?" +
+                                      std::to_string(7 + values.size()) + " ORDER BY " +
+                                      id_column + " LIMIT ?" + std::to_string(8 + values.size()));
+  bind_common(ids, q, values);
+  ids.bind(static_cast<int>(7 + values.size()), q.after_id);
+  ids.bind(static_cast<int>(8 + values.size()), q.limit + 1);
+  std::vector<std::int64_t> found;
+  while (ids.step()) found.push_back(ids.int64(0));
+  result.more = found.size() > static_cast<std::size_t>(q.limit);
+  if (result.more) found.pop_back();
+  for (const auto id : found) result.items.push_back(get(id));
+  return result;
+}
+
+std::optional<BBox> envelope(Database& db, const char* sql) {
+  auto s = db.prepare(sql);
+  if (!s.step() || s.is_null(0)) return std::nullopt;
+  return BBox{s.real(0), s.real(1), s.real(2), s.real(3)};
+}
+
+}  // namespace
+
+const std::vector<Queryable>& queryables(Collection c) {
+  static const auto make = [](Collection k) {
+    std::vector<Queryable> out;
+    for (const auto& col : columns(k)) out.push_back(col.queryable);
+    return out;
+  };
+  static const std::vector<Queryable> trees = make(Collection::trees);
+  static const std::vector<Queryable> works = make(Collection::works);
+  static const std::vector<Queryable> conflicts = make(Collection::tree_work_conflicts);
+  switch (c) {
+    case Collection::trees:
+      return trees;
+    case Collection::works:
+      return works;
+    case Collection::tree_work_conflicts:
+      return conflicts;
+  }
+  return trees;
+}
+
+Page<geo::Tree> query_trees(Store& store, const FeatureQuery& q) {
+  return page<geo::Tree>(store, Collection::trees, "trees t", "t.id", q,
+                         [&](std::int64_t id) { return store.trees().get(id); });
+}
+
+Page<geo::Work> query_works(Store& store, const FeatureQuery& q) {
+  return page<geo::Work>(store, Collection::works, "works t", "t.id", q,
+                         [&](std::int64_t id) { return store.works().get(id); });
+}
+
+Page<geo::TreeWorkConflict> query_tree_work_conflicts(Store& store, const FeatureQuery& q) {
+  return page<geo::TreeWorkConflict>(
+      store, Collection::tree_work_conflicts, "tree_work_conflicts c", "c.id", q,
+      [&](std::int64_t id) { return store.conflicts().tree_work_conflict(id); });
+}
+
+std::optional<BBox> extent(Database& db, Collection c) {
+  // The R*Tree holds every feature's bounds: its extremes are the extent, without a scan.
+  switch (c) {
+    case Collection::trees:
+    case Collection::tree_work_conflicts:
+      return envelope(db,
+                      "SELECT min(xmin), min(ymin), max(xmax), max(ymax) FROM idx_trees_location");
+    case Collection::works:
+      return envelope(db,
+                      "SELECT min(xmin), min(ymin), max(xmax), max(ymax) FROM idx_works_geometry");
+  }
+  return std::nullopt;
+}
+
+std::optional<std::pair<geo::Timestamp, geo::Timestamp>> works_time_extent(Database& db) {
+  auto s = db.prepare("SELECT min(starts_at), max(ends_at) FROM works");
+  if (!s.step() || s.is_null(0)) return std::nullopt;
+  const auto a = geo::parse_utc(s.text(0));
+  const auto b = geo::parse_utc(s.text(1));
+  if (!a || !b) return std::nullopt;
+  return std::pair(*a, *b);
+}
+
+}  // namespace rootzone::storage
