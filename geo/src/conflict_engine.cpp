@@ -175,8 +175,10 @@ struct ConflictEngine::Impl {
     double overlap = 0;
     double share = 0;
     if (d < r) {
-      overlap = area_inside_disc(w.shape, t.location, r);
-      share = overlap / (std::numbers::pi * r * r);
+      const double disc = std::numbers::pi * r * r;
+      // A work covering the whole disc sums its sectors to pi r^2 give or take one rounding.
+      overlap = std::min(area_inside_disc(w.shape, t.location, r), disc);
+      share = overlap / disc;
     }
     auto verdict = classify_tree_work(t.zone, w.work.kind, d, share, rules);
     if (!verdict) return std::nullopt;
