@@ -151,15 +151,9 @@ int run_import(const std::string& what, const ImportOptions& o) {
       return exit_code::data;
     }
     return exit_code::ok;
-    // The importers' exceptions are mapped here until app/main.cpp's mapper knows them.
-  } catch (const importers::InputMissing& e) {
-    bar.finish();
-    std::cerr << "rootzone: error: " << e.what() << '\n';
-    return exit_code::no_input;
-  } catch (const importers::ImportError& e) {
-    bar.finish();
-    std::cerr << "rootzone: error: " << e.what() << '\n';
-    return exit_code::data;
+  } catch (...) {
+    bar.finish();  // the error starts on a line of its own; app/main.cpp maps it
+    throw;
   }
 }
 

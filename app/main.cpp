@@ -6,6 +6,7 @@
 #include "command.hpp"
 #include "exit_codes.hpp"
 #include "rootzone/geo/errors.hpp"
+#include "rootzone/importers/errors.hpp"
 #include "rootzone/storage/errors.hpp"
 
 namespace {
@@ -14,6 +15,12 @@ int run_reporting_errors(const rootzone::app::Action& action) {
   namespace ec = rootzone::app::exit_code;
   try {
     return action();
+  } catch (const rootzone::importers::InputMissing& e) {
+    std::cerr << "rootzone: error: " << e.what() << '\n';
+    return ec::no_input;
+  } catch (const rootzone::importers::ImportError& e) {
+    std::cerr << "rootzone: error: " << e.what() << '\n';
+    return ec::data;
   } catch (const rootzone::storage::SchemaError& e) {
     std::cerr << "rootzone: error: " << e.what() << '\n';
     return ec::data;

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The main job of the README: installs, builds, creates the default store and shows it.
-# Import, conflict check and server join this script as their issues land.
+# The main job of the README: installs, builds, creates the default store, imports the bundled
+# sample (Konstanz tree cadastre, demo works, two real German roadworks feeds), runs the
+# conflict check and serves the store. Running it again reuses the store: re-imports change
+# nothing and say so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-debian.sh
@@ -11,4 +13,18 @@ mkdir -p "$(dirname "$db")"
 if [[ ! -f $db ]]; then
   "$rootzone" init --db "$db" --srid 25832
 fi
+
+"$rootzone" import trees data/trees/konstanz_baumkataster_2020.csv --db "$db" \
+  --mapping mappings/konstanz-baumkataster-2020.json --report var/konstanz-problems.csv
+"$rootzone" import works data/works/demo/konstanz_demo_works.geojson --db "$db" \
+  --mapping mappings/rootzone-works-geojson.json
+"$rootzone" import works data/works/feeds/ogc_rlp_baustelle.json --db "$db" \
+  --mapping mappings/rlp-baustellen-ogc.json
+"$rootzone" import works data/works/feeds/ogc_hamburg_baustellen.json --db "$db" \
+  --mapping mappings/hamburg-baustellen-ogc.json
+
+echo "== conflicts between open works and protected trees"
+"$rootzone" check --db "$db"
+echo "== works that clash in place and time"
+"$rootzone" check --db "$db" --clashes
 "$rootzone" info --db "$db"
