@@ -1,0 +1,708 @@
+// The HTTP server over Pistache 0.0.5, and every defence against its faults (ARCHITECTURE.md):
+//
+// - Pistache's Http::Handler::onInput (Connection: Close on every HTTP/1.1 reply without a
+//   Connection header, the rest of a pipelined buffer dropped, a late 413 after which the body
+//   is parsed as a new request, Content-Length reserved as memory up front) is replaced by
+//   HttpHandler::onInput below (a private virtual meant to be overridden): input is buffered per
+//   connection, each request is framed from its raw header bytes by wire::frame() (Content-Length
+//   and Transfer-Encoding read before any body byte), and an oversized, ambiguous or chunked
+//   request is answered 413 / 400 / 501 and the connection shut down (::shutdown once the write
+//   completed, never close(): Pistache owns the fd). The rest of its input is never parsed.
+// - Pistache's request parser is not fed: wire::frame() already reads the request line and
+//   every header (it has to, to frame safely; Pistache's parser takes the first of two
+//   Content-Length headers), and the query must keep its order and repeated names, which
+//   Pistache's Uri::Query (an unordered_map) loses. Its parser object remains the clock of
+//   Pistache's header and keep-alive timeouts (TransportImpl::checkIdlePeers), reset here.
+// - Pipelined requests are taken one at a time: one thread at a time owns a connection's output
+//   (Conn::busy), and the next request is looked at only after the previous response was
+//   queued, so replies leave in request order.
+// - Keep-alive: HTTP/1.1 stays open unless the client sends Connection: close; HTTP/1.0 only
+//   with Connection: keep-alive.
+// - Responses are serialized here (wire::serialize) and written with Peer::send, which is what
+//   ResponseWriter does inside; so every header of a Response is sent as given (no addRaw()
+//   headers lost), HEAD gets the GET body's Content-Length, Connection is ours. Pistache's
+//   Rest::Router is not used at all (no route map to race on); rootzone's Router dispatches and
+//   wraps every handler (exceptions -> problem+json without their text).
+// - Handlers run on a worker pool of our own, never on Pistache's reactor threads: a slow
+//   handler blocks no other connection, and /health, CORS preflights and the 503s of a drain
+//   are answered at once by the reactor. The pool outlives the endpoint.
+// - Drain: stop() (or SIGTERM/SIGINT) makes new requests 503 + Connection: close; in-flight
+//   requests are counted down when their write completed (or was dropped with its connection);
+//   then Endpoint::shutdown().
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <condition_variable>
+#include <csignal>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+#include <pistache/endpoint.h>
+#include <pistache/http.h>
+#include <pistache/net.h>
+#include <pistache/peer.h>
+
+#include "http_wire.hpp"
+#include "log_line.hpp"
+#include "rootzone/api/http.hpp"
+
+namespace rootzone::api {
+namespace {
+
+namespace P = Pistache;
+using Clock = std::chrono::steady_clock;
+
+// Bodies smaller than this are sent uncompressed (gzip's header and the CPU are not worth it).
+constexpr std::size_t kGzipMinBytes = 1024;
+constexpr std::string_view kConnData = "rootzone.connection";
+
+class WorkerPool {
+ public:
+  explicit WorkerPool(unsigned n) {
+    for (unsigned i = 0; i < n; ++i) threads_.emplace_back([this] { run(); });
+  }
+  ~WorkerPool() { stop(); }
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+
+  void post(std::function<void()> job) {
+    {
+      std::lock_guard lock(m_);
+      jobs_.push_back(std::move(job));
+    }
+    cv_.notify_one();
+  }
+  // Runs what is queued, then joins.
+  void stop() {
+    {
+      std::lock_guard lock(m_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    for (auto& t : threads_) {
+      if (t.joinable()) t.join();
+    }
+  }
+
+ private:
+  void run() {
+    for (;;) {
+      std::function<void()> job;
+      {
+        std::unique_lock lock(m_);
+        cv_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+        if (jobs_.empty()) return;
+        job = std::move(jobs_.front());
+        jobs_.pop_front();
+      }
+      job();
+    }
+  }
+
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> jobs_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+// Set from the SIGTERM/SIGINT handler (async-signal-safe: lock-free atomics and write(2)).
+static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_always_lock_free);
+std::atomic<bool> g_signal_stop{false};
+std::atomic<int> g_signal_fd{-1};
+
+// State shared by the Pistache handler clones (one per reactor thread) and the Server.
+struct Shared {
+  ServerOptions options;
+  std::shared_ptr<const Router> router;
+  WorkerPool* pool = nullptr;
+  std::atomic<bool> draining{false};
+  std::atomic<bool> signals{false};  // install_signal_handlers() was called
+  std::mutex m;
+  std::condition_variable cv;
+  long inflight = 0;  // guarded by m
+
+  bool stopping() const { return draining.load() || (signals.load() && g_signal_stop.load()); }
+
+  void begin() {
+    std::lock_guard lock(m);
+    ++inflight;
+  }
+  void end() {
+    std::lock_guard lock(m);
+    if (--inflight == 0) cv.notify_all();
+  }
+};
+
+// One request in flight, from the moment it was framed until its response was written (or
+// dropped together with its connection: Pistache discards the write queue of a closed peer
+// without settling the promise, so the token also counts down when it is destroyed).
+class InflightToken {
+ public:
+  explicit InflightToken(std::shared_ptr<Shared> shared) : shared_(std::move(shared)) {
+    shared_->begin();
+  }
+  ~InflightToken() { release(); }
+  InflightToken(const InflightToken&) = delete;
+  InflightToken& operator=(const InflightToken&) = delete;
+  void release() {
+    if (!released_.exchange(true)) shared_->end();
+  }
+
+ private:
+  std::shared_ptr<Shared> shared_;
+  std::atomic<bool> released_{false};
+};
+
+struct Conn {
+  std::mutex m;
+  std::string buf;             // bytes received and not yet taken as a request
+  bool busy = false;           // a thread owns the output (pumping, or a worker handling)
+  bool closing = false;        // the last response closes the connection: input is ignored
+  bool closed = false;         // the peer went away
+  bool continue_sent = false;  // 100 Continue already sent for the request being received
+  std::weak_ptr<P::Tcp::Peer> peer;
+  std::thread::id reactor;  // the Pistache thread that owns the peer
+  std::string remote;
+};
+
+struct Parsed {
+  Request request;
+  bool keep_alive = true;
+  bool http10 = false;
+  Clock::time_point started;
+  std::optional<Response> answer;  // answered by the server itself, not the router
+};
+
+struct Outgoing {
+  std::string bytes;
+  int status = 0;
+  std::size_t body_bytes = 0;
+};
+
+std::string join_methods() { return "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"; }
+
+// Status, headers and body of a response as it goes on the wire.
+Outgoing finish(const Shared& shared, const Request& req, Response r, bool keep_alive,
+                bool http10) {
+  const bool head = req.method == Method::head;
+  const bool no_body = r.status == 204 || r.status == 304 || (r.status >= 100 && r.status < 200);
+  wire::HeaderList h;
+  h.emplace_back("Date", wire::http_date(std::chrono::system_clock::now()));
+  if (!no_body && !r.content_type.empty()) h.emplace_back("Content-Type", r.content_type);
+
+  std::optional<std::string> head_length;  // from the router: the GET body's length
+  std::string vary;
+  bool encoded = false;
+  for (auto& [name, value] : r.headers) {
+    if (wire::iequals(name, "content-length")) {
+      if (head) head_length = value;
+      continue;
+    }
+    if (wire::iequals(name, "content-encoding")) encoded = true;  // the handler compressed
+    if (wire::iequals(name, "vary")) {
+      vary += vary.empty() ? value : ", " + value;
+      continue;
+    }
+    if (wire::iequals(name, "transfer-encoding") || wire::iequals(name, "connection") ||
+        wire::iequals(name, "keep-alive") || wire::iequals(name, "date") ||
+        wire::iequals(name, "content-type")) {
+      continue;  // framing and connection headers are the server's
+    }
+    if (!wire::safe_header(name, value)) continue;  // no header injection
+  }
+
+  std::size_t length = head && head_length ? 0 : r.body.size();
+  if (head && head_length) {
+    try {
+      length = static_cast<std::size_t>(std::stoull(*head_length));
+    } catch (const std::exception&) {
+      head_length.reset();
+    }
+  }
+  const bool worth_gzip =
+      !no_body && !encoded && length >= kGzipMinBytes && wire::compressible(r.content_type);
+  bool gzipped = false;
+  if (worth_gzip) {
+    vary += vary.empty() ? "Accept-Encoding" : ", Accept-Encoding";
+    auto ae = req.header("accept-encoding");
+    if (ae && wire::accepts_gzip(*ae)) {
+      gzipped = true;
+      if (!head) r.body = wire::gzip(r.body);
+    }
+  }
+  if (gzipped) h.emplace_back("Content-Encoding", "gzip");
+  if (!vary.empty()) h.emplace_back("Vary", vary);
+  for (auto& [name, value] : r.headers) {
+    if (wire::iequals(name, "content-length") || wire::iequals(name, "vary") ||
+        wire::iequals(name, "transfer-encoding") || wire::iequals(name, "connection") ||
+        wire::iequals(name, "keep-alive") || wire::iequals(name, "date") ||
+        wire::iequals(name, "content-type") || !wire::safe_header(name, value)) {
+      continue;
+    }
+    h.emplace_back(name, value);
+  }
+  if (!shared.options.cors_origin.empty()) {
+    h.emplace_back("Access-Control-Allow-Origin", shared.options.cors_origin);
+    h.emplace_back("Access-Control-Expose-Headers", "ETag, Location, Content-Crs, Link");
+  }
+  if (!no_body) {
+    // HEAD: the length a GET would have had; unknown when that GET would have been gzipped.
+    if (!head) {
+      h.emplace_back("Content-Length", std::to_string(r.body.size()));
+    } else if (!gzipped) {
+      h.emplace_back("Content-Length", std::to_string(head_length ? length : r.body.size()));
+    }
+  }
+  if (!keep_alive) {
+    h.emplace_back("Connection", "close");
+  } else if (http10) {
+    h.emplace_back("Connection", "keep-alive");
+  }
+  const bool send_body = !head && !no_body;
+  Outgoing out;
+  out.status = r.status;
+  out.body_bytes = send_body ? r.body.size() : 0;
+  out.bytes = wire::serialize(r.status, h, r.body, send_body);
+  return out;
+}
+
+void access_log(const Shared& shared, const std::string& remote, std::string_view method,
+                std::string_view path, int status, std::size_t bytes, Clock::time_point started) {
+  if (!shared.options.access_log) return;
+  double ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+  log_line({{"time", wire::iso_time(std::chrono::system_clock::now())},
+            {"remote", remote},
+            {"method", method},
+            {"path", path},
+            {"status", status},
+            {"bytes", bytes},
+            {"ms", static_cast<double>(static_cast<long long>(ms * 1000.0)) / 1000.0}});
+}
+
+// Queues the response on the connection. Only the thread that owns the connection's output
+// (Conn::busy) calls this, and never with conn->m held, so responses leave in request order.
+// The callbacks run once the bytes are written: normally on the peer's reactor thread, but on
+// this thread if the write completed before then() was attached. Either way the socket is shut
+// down only under conn->m and only while the peer is not disconnected (onDisconnection takes
+// conn->m before Pistache closes the fd, so the fd cannot belong to another client by then);
+// Pistache's idle flag is only touched on the reactor thread. close_after: shut the socket down
+// once written (the client reads the whole response, then EOF).
+void send(const std::shared_ptr<Conn>& conn, const std::shared_ptr<P::Tcp::Peer>& peer,
+          Outgoing out, bool close_after, std::shared_ptr<InflightToken> token) {
+  std::weak_ptr<P::Tcp::Peer> weak = peer;
+  const std::size_t n = out.bytes.size();
+  auto written = [conn, weak, close_after](bool ok) {
+    auto p = weak.lock();
+    if (!p) return;
+    std::lock_guard lock(conn->m);
+    if (conn->closed) return;
+    if (close_after || !ok) {
+      ::shutdown(p->fd(), SHUT_RDWR);
+    } else if (std::this_thread::get_id() == conn->reactor) {
+      // Pistache's keep-alive timeout counts from here (onInput clears the flag again).
+      p->setIdle(true);
+      P::Http::Handler::getParser(p)->reset();
+    }
+  };
+  peer->send(P::RawBuffer(std::move(out.bytes), n))
+      .then(
+          [written, token](ssize_t) {
+            written(true);
+            token->release();
+          },
+          [written, token](std::exception_ptr) {
+            written(false);
+            token->release();
+          });
+}
+
+std::optional<Method> to_method(std::string_view m) {
+  if (m == "GET") return Method::get;
+  if (m == "HEAD") return Method::head;
+  if (m == "POST") return Method::post;
+  if (m == "PUT") return Method::put;
+  if (m == "PATCH") return Method::patch;
+  if (m == "DELETE") return Method::del;
+  if (m == "OPTIONS") return Method::options;
+  return std::nullopt;
+}
+
+Response simple_problem(int status, std::string title, std::string detail) {
+  return problem_response(Problem{status, std::move(title), std::move(detail), "about:blank", {}});
+}
+
+// Builds the Request of one complete framed request, and answers what the server answers
+// itself: 503 while draining, 501 unknown methods, 400 bad targets, CORS preflights, /health.
+Parsed parse(const Shared& shared, const Conn& conn, const wire::Head& head,
+             std::string_view bytes) {
+  Parsed p;
+  p.started = Clock::now();
+  p.keep_alive = head.keep_alive;
+  p.http10 = head.minor_version == 0;
+  Request& req = p.request;
+  req.remote = conn.remote;
+  for (const auto& [name, value] : head.headers) {
+    auto [it, inserted] = req.headers.emplace(name, value);
+    if (!inserted) it->second += ", " + value;
+  }
+  req.body = std::string(bytes.substr(head.head_bytes, head.content_length));
+  auto target = wire::parse_target(head.target);
+  if (target) {
+    req.path = std::move(target->path);
+    req.query = std::move(target->query);
+  } else {
+    req.path = head.target;
+  }
+  auto method = to_method(head.method);
+  req.method = method.value_or(Method::get);
+
+  if (shared.stopping()) {
+    p.keep_alive = false;
+    Response r = simple_problem(503, "Service Unavailable", "the server is shutting down");
+    r.header("Retry-After", "5");
+    p.answer = std::move(r);
+  } else if (!method) {
+    p.answer =
+        simple_problem(501, "Not Implemented", "method " + head.method + " is not implemented");
+    p.answer->header("Allow", join_methods());
+  } else if (!target) {
+    p.answer = simple_problem(400, "Bad Request", "malformed request target");
+  } else if (req.method == Method::options && !shared.options.cors_origin.empty() &&
+             req.header("origin") && req.header("access-control-request-method")) {
+    Response r;
+    r.status = 204;
+    r.content_type.clear();
+    r.header("Access-Control-Allow-Methods", join_methods());
+    r.header("Access-Control-Allow-Headers",
+             "Authorization, Content-Type, Accept, Accept-Crs, If-Match, If-None-Match");
+    r.header("Access-Control-Max-Age", "86400");
+    p.answer = std::move(r);
+  } else if (req.path == "/health" && (req.method == Method::get || req.method == Method::head)) {
+    Response r;
+    r.body = R"({"status":"ok"})";
+    r.header("Cache-Control", "no-store");
+    p.answer = std::move(r);
+  }
+  return p;
+}
+
+void pump(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& conn,
+          const std::shared_ptr<P::Tcp::Peer>& peer);
+
+// A worker runs the router for one request, sends the response, then goes on with the
+// connection's next request (it still owns the connection's output).
+void run_handler(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& conn,
+                 std::shared_ptr<Parsed> parsed, std::shared_ptr<InflightToken> token) {
+  Outgoing out;
+  try {
+    Response r = shared->router->dispatch(parsed->request);
+    out = finish(*shared, parsed->request, std::move(r), parsed->keep_alive, parsed->http10);
+  } catch (const std::exception& e) {  // finishing failed (zlib, memory): still answer
+    log_line({{"level", "error"}, {"msg", "response failed"}, {"error", e.what()}});
+    out = finish(*shared, parsed->request,
+                 simple_problem(500, "Internal Server Error", "the response could not be built"),
+                 parsed->keep_alive, parsed->http10);
+  }
+  std::shared_ptr<P::Tcp::Peer> peer;
+  {
+    std::lock_guard lock(conn->m);
+    peer = conn->peer.lock();
+    if (conn->closed || !peer) return;  // the client went away; the token counts down
+    if (!parsed->keep_alive) {
+      conn->closing = true;
+      conn->buf.clear();
+    }
+  }
+  access_log(*shared, conn->remote, to_string(parsed->request.method), parsed->request.path,
+             out.status, out.body_bytes, parsed->started);
+  send(conn, peer, std::move(out), !parsed->keep_alive, std::move(token));
+  pump(shared, conn, peer);
+}
+
+// Called by the owner of the connection's output (conn->busy set): takes the next requests
+// from the buffer one at a time, answers rejections and the server's own answers in order,
+// hands a routed request to the worker pool (which then owns the output), and gives the
+// ownership up under the same lock that found the buffer empty or incomplete.
+void pump(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& conn,
+          const std::shared_ptr<P::Tcp::Peer>& peer) {
+  for (;;) {
+    wire::Framing f;
+    std::shared_ptr<Parsed> parsed;
+    bool send_continue = false;
+    {
+      std::lock_guard lock(conn->m);
+      if (conn->closing || conn->closed) return;  // output stays owned: nothing more is sent
+      // RFC 9112 2.2: ignore empty lines before a request line.
+      std::size_t skip = 0;
+      while (skip < conn->buf.size() && (conn->buf[skip] == '\r' || conn->buf[skip] == '\n')) {
+        ++skip;
+      }
+      conn->buf.erase(0, skip);
+      if (!conn->buf.empty()) f = wire::frame(conn->buf, shared->options.max_body_bytes);
+      if (conn->buf.empty() || f.state == wire::Framing::State::incomplete) {
+        send_continue = f.head.head_bytes > 0 && f.head.expect_continue && !conn->continue_sent;
+        if (!send_continue) {
+          conn->busy = false;  // onInput takes over when more bytes arrive
+          return;
+        }
+        conn->continue_sent = true;
+      } else if (f.state == wire::Framing::State::reject) {
+        // Nothing after these bytes is ever parsed: the connection closes after the answer.
+        conn->closing = true;
+        conn->buf.clear();
+      } else {
+        const std::size_t total =
+            f.head.head_bytes + static_cast<std::size_t>(f.head.content_length);
+        parsed = std::make_shared<Parsed>(
+            parse(*shared, *conn, f.head, std::string_view(conn->buf).substr(0, total)));
+        conn->buf.erase(0, total);
+        conn->continue_sent = false;
+        if (!parsed->keep_alive) {
+          conn->closing = true;
+          conn->buf.clear();
+        }
+      }
+    }
+
+    if (send_continue) {
+      std::string cont = "HTTP/1.1 100 Continue\r\n\r\n";
+      const std::size_t n = cont.size();
+      peer->send(P::RawBuffer(std::move(cont), n));
+      continue;
+    }
+    auto token = std::make_shared<InflightToken>(shared);
+    if (!parsed) {  // rejected
+      Request req;
+      Outgoing out =
+          finish(*shared, req, simple_problem(f.status, f.title, f.detail), false, false);
+      access_log(*shared, conn->remote, f.head.method.empty() ? "-" : f.head.method, "-",
+                 out.status, out.body_bytes, Clock::now());
+      send(conn, peer, std::move(out), true, std::move(token));
+      return;
+    }
+    if (parsed->answer) {
+      const bool keep = parsed->keep_alive;
+      Outgoing out =
+          finish(*shared, parsed->request, std::move(*parsed->answer), keep, parsed->http10);
+      access_log(*shared, conn->remote, f.head.method, parsed->request.path, out.status,
+                 out.body_bytes, parsed->started);
+      send(conn, peer, std::move(out), !keep, std::move(token));
+      continue;
+    }
+    shared->pool->post([shared, conn, parsed, token]() mutable {
+      run_handler(shared, conn, std::move(parsed), std::move(token));
+    });
+    return;
+  }
+}
+
+class HttpHandler final : public P::Http::Handler {
+ public:
+  HTTP_PROTOTYPE(HttpHandler)
+
+  explicit HttpHandler(std::shared_ptr<Shared> shared) : shared_(std::move(shared)) {}
+
+  // Never called: onInput below never hands a request to Pistache's request path.
+  void onRequest(const P::Http::Request& /*request*/, P::Http::ResponseWriter /*writer*/) override {
+  }
+
+  void onDisconnection(const std::shared_ptr<P::Tcp::Peer>& peer) override {
+    if (auto conn = std::static_pointer_cast<Conn>(peer->tryGetData(std::string(kConnData)))) {
+      std::lock_guard lock(conn->m);
+      conn->closed = true;
+      conn->buf.clear();
+    }
+  }
+
+ private:
+  // Replaces Pistache's Http::Handler::onInput (a private virtual meant to be overridden).
+  void onInput(const char* buffer, size_t len, const std::shared_ptr<P::Tcp::Peer>& peer) override {
+    auto conn = std::static_pointer_cast<Conn>(peer->tryGetData(std::string(kConnData)));
+    if (!conn) {
+      conn = std::make_shared<Conn>();
+      conn->peer = peer;
+      conn->reactor = std::this_thread::get_id();
+      conn->remote = peer->address().host();
+      peer->putData(std::string(kConnData), conn);
+    }
+    bool run = false;
+    {
+      std::lock_guard lock(conn->m);
+      if (conn->closing || conn->closed) return;  // after a rejection: never parsed
+      if (conn->buf.size() + len > max_buffered()) {
+        // Pipelining far ahead of a slow handler: refuse to buffer without bound.
+        conn->closing = true;
+        conn->buf.clear();
+        ::shutdown(peer->fd(), SHUT_RDWR);  // on the reactor thread: the fd is this peer's
+        log_line({{"level", "warning"},
+                  {"msg", "connection closed: too much pipelined input"},
+                  {"remote", conn->remote}});
+        return;
+      }
+      if (!conn->busy && conn->buf.empty()) {
+        // A request starts: Pistache's header timeout counts from its first byte.
+        P::Http::Handler::getParser(peer)->reset();
+      }
+      peer->setIdle(false);
+      conn->buf.append(buffer, len);
+      run = !conn->busy;
+      conn->busy = true;  // this thread owns the connection's output until pump gives it up
+    }
+    if (run) pump(shared_, conn, peer);
+  }
+
+  // One complete request at the limit, and as much again pipelined behind it.
+  std::size_t max_buffered() const {
+    return 2 * (shared_->options.max_body_bytes + wire::kMaxHeadBytes);
+  }
+
+  std::shared_ptr<Shared> shared_;
+};
+
+void on_stop_signal(int /*sig*/) {
+  const int saved = errno;
+  g_signal_stop.store(true);  // lock-free: new requests are refused from this instant
+  const int fd = g_signal_fd.load();
+  if (fd >= 0) {
+    const char c = 's';
+    ssize_t n = ::write(fd, &c, 1);
+    static_cast<void>(n);
+  }
+  errno = saved;
+}
+
+}  // namespace
+
+struct Server::Impl {
+  std::shared_ptr<Shared> shared = std::make_shared<Shared>();
+  std::unique_ptr<WorkerPool> pool;
+  std::unique_ptr<P::Http::Endpoint> endpoint;
+  std::thread supervisor;
+  int wake[2] = {-1, -1};
+  std::uint16_t port = 0;
+
+  std::mutex m;
+  std::condition_variable cv;
+  bool started = false;
+  bool finished = false;
+
+  void supervise() {
+    for (;;) {
+      pollfd pfd{wake[0], POLLIN, 0};
+      int rc = ::poll(&pfd, 1, -1);
+      if (rc > 0) break;
+      if (rc < 0 && errno != EINTR) break;
+    }
+    shared->draining = true;
+    const auto deadline = Clock::now() + shared->options.drain_timeout;
+    {
+      std::unique_lock lock(shared->m);
+      shared->cv.wait_until(lock, deadline, [this] { return shared->inflight == 0; });
+      if (shared->inflight != 0) {
+        log_line({{"level", "warning"},
+                  {"msg", "drain timeout: closing with requests in flight"},
+                  {"inflight", shared->inflight}});
+      }
+    }
+    endpoint->shutdown();
+    pool->stop();
+    {
+      std::lock_guard lock(m);
+      finished = true;
+    }
+    cv.notify_all();
+  }
+};
+
+Server::Server(ServerOptions options, std::shared_ptr<const Router> router)
+    : impl_(std::make_unique<Impl>()) {
+  if (!router) throw std::invalid_argument("Server: no router");
+  impl_->shared->options = std::move(options);
+  impl_->shared->router = std::move(router);
+  if (::pipe2(impl_->wake, O_CLOEXEC | O_NONBLOCK) != 0) {
+    throw std::runtime_error("Server: pipe2 failed");
+  }
+}
+
+Server::~Server() {
+  if (impl_->started) {
+    stop();
+    wait();
+  }
+  int expected = impl_->wake[1];
+  g_signal_fd.compare_exchange_strong(expected, -1);
+  impl_->endpoint.reset();  // joins Pistache's threads
+  for (int fd : impl_->wake) {
+    if (fd >= 0) ::close(fd);
+  }
+}
+
+std::uint16_t Server::port() const { return impl_->port; }
+
+void Server::start() {
+  std::lock_guard lock(impl_->m);
+  if (impl_->started) throw std::logic_error("Server::start called twice");
+  const ServerOptions& o = impl_->shared->options;
+  unsigned threads = o.threads != 0 ? o.threads : std::thread::hardware_concurrency();
+  if (threads == 0) threads = 1;
+
+  impl_->pool = std::make_unique<WorkerPool>(threads);
+  impl_->shared->pool = impl_->pool.get();
+  try {
+    impl_->endpoint = std::make_unique<P::Http::Endpoint>(P::Address(o.host, P::Port(o.port)));
+    auto opts = P::Http::Endpoint::options()
+                    .threads(static_cast<int>(threads))
+                    .flags(P::Tcp::Options::ReuseAddr | P::Tcp::Options::NoDelay)
+                    .maxRequestSize(wire::kMaxHeadBytes)
+                    .headerTimeout(std::chrono::seconds(60))
+                    .bodyTimeout(std::chrono::seconds(60))
+                    .keepaliveTimeout(std::chrono::seconds(75));
+    impl_->endpoint->init(opts);
+    impl_->endpoint->setHandler(P::Http::make_handler<HttpHandler>(impl_->shared));
+    impl_->endpoint->serveThreaded();
+  } catch (const std::exception& e) {
+    impl_->pool->stop();
+    impl_->endpoint.reset();
+    throw std::runtime_error("cannot serve on " + o.host + ":" + std::to_string(o.port) + ": " +
+                             e.what());
+  }
+  impl_->port = static_cast<std::uint16_t>(impl_->endpoint->getPort());
+  impl_->started = true;
+  impl_->supervisor = std::thread([impl = impl_.get()] { impl->supervise(); });
+}
+
+void Server::wait() {
+  std::unique_lock lock(impl_->m);
+  if (!impl_->started) return;
+  impl_->cv.wait(lock, [this] { return impl_->finished; });
+  if (impl_->supervisor.joinable()) impl_->supervisor.join();
+}
+
+void Server::stop() {
+  impl_->shared->draining = true;
+  const char c = 's';
+  ssize_t n = ::write(impl_->wake[1], &c, 1);
+  static_cast<void>(n);
+}
+
+void Server::install_signal_handlers() {
+  g_signal_stop.store(false);
+  impl_->shared->signals.store(true);
+  g_signal_fd.store(impl_->wake[1]);
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  ::sigaction(SIGTERM, &sa, nullptr);
+  ::sigaction(SIGINT, &sa, nullptr);
+}
+
+}  // namespace rootzone::api

@@ -1,0 +1,639 @@
+// Raw-socket tests of rootzone::api::Server against a real server on 127.0.0.1 (port 0): one
+// TEST_CASE per Pistache 0.0.5 fault listed in ARCHITECTURE.md, plus the HTTP hygiene of the
+// REST API issue (gzip, CORS, /health, problem+json). Every socket read has a timeout; no test
+// asserts on timing, only on order and content.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "rootzone/api/http.hpp"
+
+using rootzone::api::Method;
+using rootzone::api::Request;
+using rootzone::api::Response;
+using rootzone::api::Router;
+using rootzone::api::Server;
+using rootzone::api::ServerOptions;
+
+namespace {
+
+struct RawResponse {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+
+  std::string header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+  bool has(const std::string& name) const { return headers.count(name) != 0; }
+};
+
+// A blocking TCP client with a receive timeout, speaking raw bytes.
+class Client {
+ public:
+  explicit Client(std::uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd_ < 0) throw std::runtime_error("socket failed");
+    timeval tv{5, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      ::close(fd_);
+      throw std::runtime_error("connect failed");
+    }
+  }
+  ~Client() { ::close(fd_); }
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // False if the peer closed the connection before everything was written.
+  bool send(std::string_view data) {
+    while (!data.empty()) {
+      ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      data.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+  }
+
+  // Reads one response. head: the response to a HEAD request (no body whatever the headers).
+  RawResponse read_response(bool head = false) {
+    std::size_t end;
+    while ((end = buf_.find("\r\n\r\n")) == std::string::npos) {
+      if (!fill()) throw std::runtime_error("connection ended before a response head: " + buf_);
+    }
+    RawResponse r;
+    std::string block = buf_.substr(0, end + 2);
+    buf_.erase(0, end + 4);
+    std::size_t eol = block.find("\r\n");
+    std::string status_line = block.substr(0, eol);
+    if (status_line.rfind("HTTP/1.1 ", 0) != 0) throw std::runtime_error("bad status line");
+    r.status = std::stoi(status_line.substr(9, 3));
+    block.erase(0, eol + 2);
+    while (!block.empty()) {
+      eol = block.find("\r\n");
+      std::string line = block.substr(0, eol);
+      block.erase(0, eol + 2);
+      std::size_t colon = line.find(':');
+      std::string name = line.substr(0, colon);
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      std::string value = line.substr(colon + 1);
+      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+      r.headers[name] = value;
+    }
+    if (r.status == 100) return r;
+    if (head || r.status == 204 || r.status == 304) return r;
+    if (!r.has("content-length")) throw std::runtime_error("response without Content-Length");
+    std::size_t length = std::stoul(r.header("content-length"));
+    while (buf_.size() < length) {
+      if (!fill()) throw std::runtime_error("connection ended inside a response body");
+    }
+    r.body = buf_.substr(0, length);
+    buf_.erase(0, length);
+    return r;
+  }
+
+  // True when the server closed the connection (EOF or reset) with no further bytes; false if
+  // bytes arrived or nothing happened within the receive timeout.
+  bool closed_by_server() {
+    if (!buf_.empty()) return false;
+    char c;
+    ssize_t n = ::recv(fd_, &c, 1, 0);
+    if (n == 0) return true;
+    if (n < 0 && errno == ECONNRESET) return true;
+    return false;
+  }
+
+ private:
+  bool fill() {
+    char chunk[16384];
+    ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+    if (n <= 0) return false;
+    buf_.append(chunk, static_cast<std::size_t>(n));
+    return true;
+  }
+
+  int fd_ = -1;
+  std::string buf_;
+};
+
+std::string get(const std::string& path, const std::string& extra = "") {
+  return "GET " + path + " HTTP/1.1\r\nHost: test\r\n" + extra + "\r\n";
+}
+
+Response text(std::string body) {
+  Response r;
+  r.content_type = "text/plain";
+  r.body = std::move(body);
+  return r;
+}
+
+// A real server on an ephemeral loopback port, two threads (the CI machine has two cores).
+class TestServer {
+ public:
+  explicit TestServer(std::shared_ptr<Router> router, ServerOptions options = {}) {
+    options.host = "127.0.0.1";
+    options.port = 0;
+    if (options.threads == 0) options.threads = 2;
+    options.access_log = false;
+    server_ = std::make_unique<Server>(options, std::move(router));
+    server_->start();
+  }
+  std::uint16_t port() const { return server_->port(); }
+  Server& server() { return *server_; }
+
+ private:
+  std::unique_ptr<Server> server_;
+};
+
+// Lets a test hold handlers inside a request until it releases them (never longer than 10 s).
+class Latch {
+ public:
+  void release() {
+    {
+      std::lock_guard lock(m_);
+      open_ = true;
+    }
+    cv_.notify_all();
+  }
+  void wait() {
+    std::unique_lock lock(m_);
+    cv_.wait_for(lock, std::chrono::seconds(10), [this] { return open_; });
+  }
+
+ private:
+  std::mutex m_;
+  std::condition_variable cv_;
+  bool open_ = false;
+};
+
+// Polls until pred() or 5 s; returns pred().
+template <typename Pred>
+bool eventually(Pred pred) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!pred() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return pred();
+}
+
+std::string gunzip(const std::string& in) {
+  z_stream zs{};
+  REQUIRE(inflateInit2(&zs, 15 + 16) == Z_OK);
+  std::string out;
+  char chunk[16384];
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(in.size());
+  int rc = Z_OK;
+  while (rc == Z_OK) {
+    zs.next_out = reinterpret_cast<Bytef*>(chunk);
+    zs.avail_out = sizeof chunk;
+    rc = inflate(&zs, Z_NO_FLUSH);
+    out.append(chunk, sizeof chunk - zs.avail_out);
+  }
+  inflateEnd(&zs);
+  REQUIRE(rc == Z_STREAM_END);
+  return out;
+}
+
+}  // namespace
+
+// ARCHITECTURE.md: "second pipelined request dropped (the parser reset discards the rest of the
+// buffer)". Ten requests in one write, the early ones the slowest: ten responses, in order.
+TEST_CASE("pipelining: ten requests in one write get ten responses in request order") {
+  auto router = std::make_shared<Router>();
+  router->add(Method::get, "/n/:n", [](Request& req) {
+    int n = std::stoi(req.param("n"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2 * (10 - n)));
+    return text("response " + req.param("n"));
+  });
+  router->add(Method::post, "/echo", [](Request& req) { return text("echo " + req.body); });
+  TestServer server(router);
+  Client client(server.port());
+
+  std::string batch;
+  for (int i = 0; i < 10; ++i) {
+    if (i == 5) {
+      batch += "POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: 11\r\n\r\nhello world";
+    } else {
+      batch += get("/n/" + std::to_string(i));
+    }
+  }
+  REQUIRE(client.send(batch));
+  for (int i = 0; i < 10; ++i) {
+    RawResponse r = client.read_response();
+    CHECK(r.status == 200);
+    CHECK(r.body == (i == 5 ? "echo hello world" : "response " + std::to_string(i)));
+  }
+}
+
+// ARCHITECTURE.md: "after Pistache's own 413 the rest of the body is parsed as a new request
+// (smuggling)" and "Content-Length is reserved as memory up front". The limit is checked on
+// the headers: 413, the connection closes, and the request hidden in the body is never routed.
+TEST_CASE(
+    "oversized body: 413 from the headers, connection closed, smuggled request never routed") {
+  auto uploads = std::make_shared<std::atomic<int>>(0);
+  auto smuggled = std::make_shared<std::atomic<int>>(0);
+  auto router = std::make_shared<Router>();
+  router->add(Method::post, "/upload", [uploads](Request&) {
+    ++*uploads;
+    return text("stored");
+  });
+  router->add(Method::get, "/smuggled", [smuggled](Request&) {
+    ++*smuggled;
+    return text("routed");
+  });
+  ServerOptions options;
+  options.max_body_bytes = 1024;
+  TestServer server(router, options);
+
+  std::string hidden;
+  while (hidden.size() < 4000) hidden += get("/smuggled");
+  {
+    Client client(server.port());
+    client.send(
+        "POST /upload HTTP/1.1\r\nHost: test\r\nContent-Type: text/plain\r\n"
+        "Content-Length: " +
+        std::to_string(hidden.size()) + "\r\n\r\n" + hidden);
+    RawResponse r = client.read_response();
+    CHECK(r.status == 413);
+    CHECK(r.header("content-type") == "application/problem+json");
+    CHECK(r.header("connection") == "close");
+    CHECK(client.closed_by_server());
+  }
+  {
+    // A declared 100 GB body is refused before a byte of it is sent (nothing reserved).
+    Client client(server.port());
+    client.send("POST /upload HTTP/1.1\r\nHost: test\r\nContent-Length: 100000000000\r\n\r\n");
+    RawResponse r = client.read_response();
+    CHECK(r.status == 413);
+    CHECK(client.closed_by_server());
+  }
+  {
+    // The server is still healthy, and a body within the limit is accepted.
+    Client client(server.port());
+    client.send("POST /upload HTTP/1.1\r\nHost: test\r\nContent-Length: 4\r\n\r\nfour");
+    CHECK(client.read_response().body == "stored");
+  }
+  CHECK(uploads->load() == 1);
+  CHECK(smuggled->load() == 0);
+}
+
+// ARCHITECTURE.md: "HTTP/1.1 request without Connection header answered Connection: Close,
+// socket kept: clients reconnect per request".
+TEST_CASE("keep-alive: a client without a Connection header keeps one connection") {
+  auto router = std::make_shared<Router>();
+  router->add(Method::get, "/ping", [](Request&) { return text("pong"); });
+  TestServer server(router);
+
+  {
+    Client client(server.port());
+    for (int i = 0; i < 25; ++i) {
+      REQUIRE(client.send(get("/ping")));
+      RawResponse r = client.read_response();
+      CHECK(r.status == 200);
+      CHECK(r.body == "pong");
+      CHECK_FALSE(r.has("connection"));
+    }
+  }
+  {
+    // Connection: close from the client is honoured: the answer, then EOF.
+    Client client(server.port());
+    client.send(get("/ping", "Connection: close\r\n"));
+    RawResponse r = client.read_response();
+    CHECK(r.body == "pong");
+    CHECK(r.header("connection") == "close");
+    CHECK(client.closed_by_server());
+  }
+  {
+    // HTTP/1.0 closes by default and stays open when it asks for keep-alive.
+    Client client(server.port());
+    client.send("GET /ping HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+    RawResponse r = client.read_response();
+    CHECK(r.header("connection") == "keep-alive");
+    client.send("GET /ping HTTP/1.0\r\n\r\n");
+    r = client.read_response();
+    CHECK(r.body == "pong");
+    CHECK(r.header("connection") == "close");
+    CHECK(client.closed_by_server());
+  }
+}
+
+// ARCHITECTURE.md: "exception text from a handler is sent to the client in the 500 body".
+TEST_CASE("a handler that throws leaks no text: problem+json 500 and the connection lives on") {
+  auto router = std::make_shared<Router>();
+  router->add(Method::get, "/boom", [](Request&) -> Response {
+    throw std::runtime_error("SECRET: no such table users_api_keys in /srv/rootzone.sqlite");
+  });
+  router->add(Method::get, "/ping", [](Request&) { return text("pong"); });
+  TestServer server(router);
+  Client client(server.port());
+
+  client.send(get("/boom"));
+  RawResponse r = client.read_response();
+  CHECK(r.status == 500);
+  CHECK(r.header("content-type") == "application/problem+json");
+  CHECK(r.body.find("SECRET") == std::string::npos);
+  CHECK(r.body.find("users_api_keys") == std::string::npos);
+  auto body = nlohmann::json::parse(r.body);
+  CHECK(body.at("status") == 500);
+  CHECK(body.at("title") == "Internal Server Error");
+
+  client.send(get("/ping"));
+  CHECK(client.read_response().body == "pong");
+}
+
+// ARCHITECTURE.md: "Endpoint::shutdown() returns at once; in-flight requests get EOF".
+TEST_CASE("drain: stop during slow requests answers them and refuses new ones with 503") {
+  auto latch = std::make_shared<Latch>();
+  auto entered = std::make_shared<std::atomic<int>>(0);
+  auto router = std::make_shared<Router>();
+  router->add(Method::get, "/slow", [latch, entered](Request&) {
+    ++*entered;
+    latch->wait();
+    return text("slow done");
+  });
+  router->add(Method::get, "/fast", [](Request&) { return text("fast"); });
+  TestServer server(router);
+
+  Client idle(server.port());  // a keep-alive connection opened before the stop
+  idle.send(get("/fast"));
+  CHECK(idle.read_response().body == "fast");
+
+  Client a(server.port());
+  Client b(server.port());
+  a.send(get("/slow"));
+  b.send(get("/slow"));
+  REQUIRE(eventually([&] { return entered->load() == 2; }));
+
+  server.server().stop();
+
+  Client late(server.port());
+  late.send(get("/fast"));
+  RawResponse refused = late.read_response();
+  CHECK(refused.status == 503);
+  CHECK(refused.header("connection") == "close");
+  CHECK(refused.header("content-type") == "application/problem+json");
+
+  idle.send(get("/fast"));
+  RawResponse refused_idle = idle.read_response();
+  CHECK(refused_idle.status == 503);
+  CHECK(refused_idle.header("connection") == "close");
+
+  latch->release();
+  RawResponse ra = a.read_response();
+  RawResponse rb = b.read_response();
+  CHECK(ra.status == 200);
+  CHECK(ra.body == "slow done");
+  CHECK(rb.status == 200);
+  CHECK(rb.body == "slow done");
+  server.server().wait();
+}
+
+TEST_CASE("drain: SIGTERM drains like stop after install_signal_handlers") {
+  auto latch = std::make_shared<Latch>();
+  auto entered = std::make_shared<std::atomic<int>>(0);
+  auto router = std::make_shared<Router>();
+  router->add(Method::get, "/slow", [latch, entered](Request&) {
+    ++*entered;
+    latch->wait();
+    return text("slow done");
+  });
+  TestServer server(router);
+  server.server().install_signal_handlers();
+
+  Client a(server.port());
+  a.send(get("/slow"));
+  REQUIRE(eventually([&] { return entered->load() == 1; }));
+  REQUIRE(std::raise(SIGTERM) == 0);  // the handler has run when raise returns
+
+  Client late(server.port());
+  late.send(get("/slow"));
+  CHECK(late.read_response().status == 503);
+
+  latch->release();
+  RawResponse ra = a.read_response();
+  CHECK(ra.status == 200);
+  CHECK(ra.body == "slow done");
+  server.server().wait();
+  CHECK(entered->load() == 1);
+  std::signal(SIGTERM, SIG_DFL);
+  std::signal(SIGINT, SIG_DFL);
+}
+
+// ARCHITECTURE.md: "Rest::Router::route data race: a request for a method with no route
+// inserts into the route map". Our Router never mutates while serving; every method gets an
+// answer: routed, 404, 405 with Allow, HEAD via GET, 501 for methods HTTP knows but we don't.
+TEST_CASE("routing over the wire: params, 404, 405 with Allow, HEAD via GET, 501") {
+  auto router = std::make_shared<Router>();
+  router->add(Method::get, "/collections/:collection/items/:id", [](Request& req) {
+    std::string q;
+    for (const auto& [k, v] : req.query) q += k + "=" + v + ";";
+    return text(req.param("collection") + "|" + req.param("id") + "|" + q);
+  });
+  TestServer server(router);
+  Client client(server.port());
+
+  client.send(get("/collections/trees/items/a%20b?limit=10&bbox=1,2,3,4&limit=20&q=x+y"));
+  RawResponse r = client.read_response();
+  CHECK(r.status == 200);
+  CHECK(r.body == "trees|a b|limit=10;bbox=1,2,3,4;limit=20;q=x y;");
+
+  client.send(get("/nothing/here"));
+  r = client.read_response();
+  CHECK(r.status == 404);
+  CHECK(r.header("content-type") == "application/problem+json");
+
+  for (const char* method : {"POST", "PUT", "PATCH", "DELETE"}) {
+    client.send(std::string(method) +
+                " /collections/trees/items/1 HTTP/1.1\r\nHost: test\r\nContent-Length: 0\r\n\r\n");
+    r = client.read_response();
+    CHECK(r.status == 405);
+    CHECK(r.header("allow") == "GET, HEAD, OPTIONS");
+  }
+
+  client.send(get("/collections/trees/items/7"));
+  RawResponse full = client.read_response();
+  client.send("HEAD /collections/trees/items/7 HTTP/1.1\r\nHost: test\r\n\r\n");
+  RawResponse head = client.read_response(true);
+  CHECK(head.status == 200);
+  CHECK(head.header("content-length") == std::to_string(full.body.size()));
+  // No body followed the HEAD response: the next response parses cleanly.
+  client.send(get("/collections/works/items/8"));
+  CHECK(client.read_response().body == "works|8|");
+
+  for (const char* method : {"TRACE", "CONNECT", "BREW"}) {
+    client.send(std::string(method) + " /collections HTTP/1.1\r\nHost: test\r\n\r\n");
+    r = client.read_response();
+    CHECK(r.status == 501);
+    CHECK(r.header("content-type") == "application/problem+json");
+  }
+}
+
+// ARCHITECTURE.md: "no compression; headers added with addRaw() are never sent".
+TEST_CASE("gzip round trip when accepted, identity otherwise, handler headers all sent") {
+  std::string big = "[";
+  for (int i = 0; i < 400; ++i) big += R"({"id":)" + std::to_string(i) + R"(,"species":"Tilia"},)";
+  big.back() = ']';
+  auto router = std::make_shared<Router>();
+  router->add(Method::get, "/big", [big](Request&) {
+    Response r;
+    r.content_type = "application/geo+json";
+    r.body = big;
+    r.header("ETag", "\"v7\"")
+        .header("Content-Crs", "<http://www.opengis.net/def/crs/EPSG/0/25832>");
+    r.header("Cache-Control", "max-age=60").header("Vary", "Accept-Crs");
+    return r;
+  });
+  router->add(Method::get, "/small", [](Request&) { return text("tiny"); });
+  TestServer server(router);
+  Client client(server.port());
+
+  client.send(get("/big", "Accept-Encoding: br, gzip;q=0.8\r\n"));
+  RawResponse gz = client.read_response();
+  CHECK(gz.status == 200);
+  CHECK(gz.header("content-encoding") == "gzip");
+  CHECK(gz.header("vary").find("Accept-Encoding") != std::string::npos);
+  CHECK(gz.header("vary").find("Accept-Crs") != std::string::npos);
+  CHECK(gz.body.size() < big.size() / 4);
+  CHECK(gunzip(gz.body) == big);
+  CHECK(gz.header("etag") == "\"v7\"");
+  CHECK(gz.header("content-crs") == "<http://www.opengis.net/def/crs/EPSG/0/25832>");
+  CHECK(gz.header("cache-control") == "max-age=60");
+
+  client.send(get("/big"));
+  RawResponse plain = client.read_response();
+  CHECK_FALSE(plain.has("content-encoding"));
+  CHECK(plain.body == big);
+
+  client.send(get("/big", "Accept-Encoding: gzip;q=0, deflate\r\n"));
+  CHECK_FALSE(client.read_response().has("content-encoding"));
+
+  client.send(get("/small", "Accept-Encoding: gzip\r\n"));
+  RawResponse small = client.read_response();
+  CHECK_FALSE(small.has("content-encoding"));
+  CHECK(small.body == "tiny");
+}
+
+TEST_CASE("CORS: preflight answered 204, every response carries the allowed origin") {
+  auto router = std::make_shared<Router>();
+  router->add(Method::get, "/collections/trees/items/1", [](Request&) {
+    Response r = text("tree");
+    r.header("ETag", "\"1\"");
+    return r;
+  });
+  TestServer server(router);
+  Client client(server.port());
+
+  client.send(
+      "OPTIONS /collections/trees/items/1 HTTP/1.1\r\nHost: test\r\n"
+      "Origin: http://map.example\r\nAccess-Control-Request-Method: PATCH\r\n"
+      "Access-Control-Request-Headers: authorization, if-match, content-type\r\n\r\n");
+  RawResponse pre = client.read_response();
+  CHECK(pre.status == 204);
+  CHECK(pre.header("access-control-allow-origin") == "*");
+  std::string methods = pre.header("access-control-allow-methods");
+  for (const char* m : {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
+    CHECK(methods.find(m) != std::string::npos);
+  }
+  std::string allowed = pre.header("access-control-allow-headers");
+  for (const char* h : {"Authorization", "If-Match", "If-None-Match", "Content-Type"}) {
+    CHECK(allowed.find(h) != std::string::npos);
+  }
+
+  client.send(get("/collections/trees/items/1", "Origin: http://map.example\r\n"));
+  RawResponse r = client.read_response();
+  CHECK(r.body == "tree");
+  CHECK(r.header("access-control-allow-origin") == "*");
+  std::string exposed = r.header("access-control-expose-headers");
+  for (const char* h : {"ETag", "Location", "Content-Crs"}) {
+    CHECK(exposed.find(h) != std::string::npos);
+  }
+}
+
+// Requests whose length two parties could read differently are refused before any body byte
+// is looked at, and the connection closes.
+TEST_CASE("ambiguous framing: duplicate Content-Length 400, chunked 501, both 400, closed") {
+  auto hits = std::make_shared<std::atomic<int>>(0);
+  auto router = std::make_shared<Router>();
+  router->add(Method::post, "/upload", [hits](Request&) {
+    ++*hits;
+    return text("stored");
+  });
+  router->add(Method::get, "/smuggled", [hits](Request&) {
+    ++*hits;
+    return text("routed");
+  });
+  TestServer server(router);
+  const std::string smuggle = get("/smuggled");
+  const std::string n = std::to_string(smuggle.size());
+
+  struct Case {
+    std::string headers;
+    int status;
+  };
+  for (const Case& c :
+       {Case{"Content-Length: " + n + "\r\nContent-Length: 0\r\n", 400},
+        Case{"Content-Length: " + n + "\r\nContent-Length: " + n + "\r\n", 400},
+        Case{"Content-Length: " + n + ", " + n + "\r\n", 400}, Case{"Content-Length: -1\r\n", 400},
+        Case{"Content-Length : " + n + "\r\n", 400}, Case{"Transfer-Encoding: chunked\r\n", 501},
+        Case{"Transfer-Encoding: chunked\r\nContent-Length: " + n + "\r\n", 400}}) {
+    Client client(server.port());
+    client.send("POST /upload HTTP/1.1\r\nHost: test\r\n" + c.headers + "\r\n" + smuggle);
+    RawResponse r = client.read_response();
+    CHECK(r.status == c.status);
+    CHECK(r.header("content-type") == "application/problem+json");
+    CHECK(r.header("connection") == "close");
+    CHECK(client.closed_by_server());
+  }
+  CHECK(hits->load() == 0);
+}
+
+TEST_CASE("health is answered by the server itself") {
+  TestServer server(std::make_shared<Router>());
+  Client client(server.port());
+  client.send(get("/health"));
+  RawResponse r = client.read_response();
+  CHECK(r.status == 200);
+  CHECK(r.header("content-type") == "application/json");
+  CHECK(nlohmann::json::parse(r.body) == nlohmann::json{{"status", "ok"}});
+}
+
+TEST_CASE("Expect: 100-continue gets 100 Continue before the body is sent") {
+  auto router = std::make_shared<Router>();
+  router->add(Method::post, "/echo", [](Request& req) { return text(req.body); });
+  TestServer server(router);
+  Client client(server.port());
+  client.send(
+      "POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\n"
+      "Expect: 100-continue\r\n\r\n");
+  CHECK(client.read_response().status == 100);
+  client.send("hello");
+  RawResponse r = client.read_response();
+  CHECK(r.status == 200);
+  CHECK(r.body == "hello");
+}
