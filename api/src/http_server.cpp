@@ -483,8 +483,9 @@ void pump(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& co
       Request req;
       Outgoing out =
           finish(*shared, req, simple_problem(f.status, f.title, f.detail), false, false);
-      access_log(*shared, conn->remote, f.head.method.empty() ? "-" : f.head.method, "-",
-                 out.status, out.body_bytes, Clock::now());
+      auto target = wire::parse_target(f.head.target);
+      access_log(*shared, conn->remote, f.head.method.empty() ? "-" : f.head.method,
+                 target ? target->path : "-", out.status, out.body_bytes, Clock::now());
       send(conn, peer, std::move(out), true, std::move(token));
       return;
     }

@@ -174,6 +174,13 @@ Framing frame(std::string_view buffer, std::size_t max_body) {
   }
   h.method = std::string(method);
   h.target = std::string(target);
+  // From here on, a rejection names the request it refuses (for the access log).
+  auto fail = [&h](int status, std::string title, std::string detail) {
+    Framing r = reject(status, std::move(title), std::move(detail));
+    r.head.method = h.method;
+    r.head.target = h.target;
+    return r;
+  };
 
   // Header fields. Anything that could make two parties disagree on where this request ends
   // is refused: obsolete line folding, whitespace before the colon, repeated Content-Length.
@@ -186,17 +193,17 @@ Framing frame(std::string_view buffer, std::size_t max_body) {
     line = block.substr(0, eol);
     block.remove_prefix(eol + 2);
     if (line.front() == ' ' || line.front() == '\t') {
-      return reject(400, "Bad Request", "obsolete header line folding is not accepted");
+      return fail(400, "Bad Request", "obsolete header line folding is not accepted");
     }
     std::size_t colon = line.find(':');
     if (colon == std::string_view::npos || !is_token(line.substr(0, colon))) {
-      return reject(400, "Bad Request", "malformed header field");
+      return fail(400, "Bad Request", "malformed header field");
     }
     std::string name = to_lower(line.substr(0, colon));
     std::string_view value = trim(line.substr(colon + 1));
     for (char c : value) {
       if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) {
-        return reject(400, "Bad Request", "control character in header " + name);
+        return fail(400, "Bad Request", "control character in header " + name);
       }
     }
     if (name == "content-length") {
@@ -234,30 +241,30 @@ Framing frame(std::string_view buffer, std::size_t max_body) {
   }
 
   if (h.minor_version == 1 && hosts != 1) {
-    return reject(400, "Bad Request",
-                  hosts == 0 ? "HTTP/1.1 request without Host" : "more than one Host header");
+    return fail(400, "Bad Request",
+                hosts == 0 ? "HTTP/1.1 request without Host" : "more than one Host header");
   }
   if (content_lengths > 1 || content_length_value.find(',') != std::string_view::npos) {
-    return reject(400, "Bad Request", "duplicate Content-Length");
+    return fail(400, "Bad Request", "duplicate Content-Length");
   }
   if (transfer_encoding) {
     if (content_lengths > 0) {
-      return reject(400, "Bad Request", "both Content-Length and Transfer-Encoding");
+      return fail(400, "Bad Request", "both Content-Length and Transfer-Encoding");
     }
     for (const std::string& coding : list_items(*transfer_encoding)) {
       if (coding != "identity") {
-        return reject(501, "Not Implemented",
-                      "Transfer-Encoding " + coding +
-                          " is not supported for request bodies; send Content-Length");
+        return fail(501, "Not Implemented",
+                    "Transfer-Encoding " + coding +
+                        " is not supported for request bodies; send Content-Length");
       }
     }
   }
   if (content_lengths == 1) {
-    if (content_length_value.empty()) return reject(400, "Bad Request", "empty Content-Length");
+    if (content_length_value.empty()) return fail(400, "Bad Request", "empty Content-Length");
     std::uint64_t n = 0;
     bool too_large = false;
     for (char c : content_length_value) {
-      if (c < '0' || c > '9') return reject(400, "Bad Request", "invalid Content-Length");
+      if (c < '0' || c > '9') return fail(400, "Bad Request", "invalid Content-Length");
       if (n > (UINT64_MAX - 9) / 10) {
         too_large = true;  // keep validating the digits, the value is surely over the limit
       } else {
@@ -265,9 +272,9 @@ Framing frame(std::string_view buffer, std::size_t max_body) {
       }
     }
     if (too_large || n > max_body) {
-      return reject(413, "Content Too Large",
-                    "the request body is " + std::string(content_length_value) +
-                        " bytes; the limit is " + std::to_string(max_body) + " bytes");
+      return fail(413, "Content Too Large",
+                  "the request body is " + std::string(content_length_value) +
+                      " bytes; the limit is " + std::to_string(max_body) + " bytes");
     }
     h.content_length = n;
   }

@@ -24,6 +24,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "rootzone/api/http.hpp"
 
@@ -155,11 +156,12 @@ Response text(std::string body) {
 // A real server on an ephemeral loopback port, two threads (the CI machine has two cores).
 class TestServer {
  public:
-  explicit TestServer(std::shared_ptr<Router> router, ServerOptions options = {}) {
+  explicit TestServer(std::shared_ptr<Router> router, ServerOptions options = {},
+                      bool access_log = false) {
     options.host = "127.0.0.1";
     options.port = 0;
     if (options.threads == 0) options.threads = 2;
-    options.access_log = false;
+    options.access_log = access_log;
     server_ = std::make_unique<Server>(options, std::move(router));
     server_->start();
   }
@@ -636,4 +638,97 @@ TEST_CASE("Expect: 100-continue gets 100 Continue before the body is sent") {
   RawResponse r = client.read_response();
   CHECK(r.status == 200);
   CHECK(r.body == "hello");
+}
+
+// Everything the server writes to stderr while it serves, captured through a pipe.
+class StderrCapture {
+ public:
+  StderrCapture() {
+    REQUIRE(::pipe(pipe_) == 0);
+    saved_ = ::dup(STDERR_FILENO);
+    ::dup2(pipe_[1], STDERR_FILENO);
+  }
+  ~StderrCapture() { restore(); }
+  StderrCapture(const StderrCapture&) = delete;
+  StderrCapture& operator=(const StderrCapture&) = delete;
+  std::string finish() {
+    restore();
+    std::string out;
+    char chunk[4096];
+    ssize_t n;
+    while ((n = ::read(pipe_[0], chunk, sizeof chunk)) > 0) {
+      out.append(chunk, static_cast<std::size_t>(n));
+    }
+    return out;
+  }
+
+ private:
+  void restore() {
+    if (saved_ < 0) return;
+    ::dup2(saved_, STDERR_FILENO);
+    ::close(saved_);
+    ::close(pipe_[1]);
+    saved_ = -1;
+  }
+  int pipe_[2] = {-1, -1};
+  int saved_ = -1;
+};
+
+TEST_CASE("access log: one JSON line per request, rejections included") {
+  auto router = std::make_shared<Router>();
+  router->add(Method::get, "/ping", [](Request&) { return text("pong"); });
+  StderrCapture capture;
+  {
+    TestServer server(router, {}, true);
+    Client client(server.port());
+    client.send(get("/ping?x=1"));
+    client.read_response();
+    client.send(get("/missing"));
+    client.read_response();
+    Client rejected(server.port());
+    rejected.send("POST /ping HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n");
+    rejected.read_response();
+  }
+  std::string log = capture.finish();
+  std::vector<nlohmann::json> lines;
+  std::size_t start = 0;
+  while (start < log.size()) {
+    std::size_t eol = log.find('\n', start);
+    REQUIRE(eol != std::string::npos);
+    lines.push_back(nlohmann::json::parse(log.substr(start, eol - start)));
+    start = eol + 1;
+  }
+  REQUIRE(lines.size() == 3);
+  std::map<int, nlohmann::json> by_status;
+  for (const auto& line : lines) {
+    for (const char* key : {"time", "remote", "method", "path", "status", "bytes", "ms"}) {
+      CHECK(line.contains(key));
+    }
+    by_status[line.at("status").get<int>()] = line;
+  }
+  CHECK(by_status.at(200).at("path") == "/ping");
+  CHECK(by_status.at(200).at("method") == "GET");
+  CHECK(by_status.at(200).at("bytes") == 4);
+  CHECK(by_status.at(200).at("remote") == "127.0.0.1");
+  CHECK(by_status.at(404).at("path") == "/missing");
+  CHECK(by_status.at(501).at("method") == "POST");
+}
+
+// A client pipelining far ahead of a slow handler is cut off instead of buffered without bound.
+TEST_CASE("pipelining flood: input beyond twice the request limit closes the connection") {
+  auto latch = std::make_shared<Latch>();
+  auto router = std::make_shared<Router>();
+  router->add(Method::get, "/slow", [latch](Request&) {
+    latch->wait();
+    return text("slow done");
+  });
+  ServerOptions options;
+  options.max_body_bytes = 1024;
+  TestServer server(router, options);
+  Client client(server.port());
+  std::string flood = get("/slow");
+  while (flood.size() < 200 * 1024) flood += get("/slow");
+  client.send(flood);  // may fail part-way once the server has shut the socket down
+  CHECK(client.closed_by_server());
+  latch->release();
 }
