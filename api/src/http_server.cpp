@@ -201,22 +201,15 @@ Outgoing finish(const Shared& shared, const Request& req, Response r, bool keep_
   std::optional<std::string> head_length;  // from the router: the GET body's length
   std::string vary;
   bool encoded = false;
-  for (auto& [name, value] : r.headers) {
+  for (const auto& [name, value] : r.headers) {
+    if (!wire::safe_header(name, value)) continue;  // no header injection, here or below
     if (wire::iequals(name, "content-length")) {
       if (head) head_length = value;
-      continue;
-    }
-    if (wire::iequals(name, "content-encoding")) encoded = true;  // the handler compressed
-    if (wire::iequals(name, "vary")) {
+    } else if (wire::iequals(name, "content-encoding")) {
+      encoded = true;  // the handler compressed the body itself
+    } else if (wire::iequals(name, "vary")) {
       vary += vary.empty() ? value : ", " + value;
-      continue;
     }
-    if (wire::iequals(name, "transfer-encoding") || wire::iequals(name, "connection") ||
-        wire::iequals(name, "keep-alive") || wire::iequals(name, "date") ||
-        wire::iequals(name, "content-type")) {
-      continue;  // framing and connection headers are the server's
-    }
-    if (!wire::safe_header(name, value)) continue;  // no header injection
   }
 
   std::size_t length = head && head_length ? 0 : r.body.size();
@@ -240,7 +233,8 @@ Outgoing finish(const Shared& shared, const Request& req, Response r, bool keep_
   }
   if (gzipped) h.emplace_back("Content-Encoding", "gzip");
   if (!vary.empty()) h.emplace_back("Vary", vary);
-  for (auto& [name, value] : r.headers) {
+  // Framing, connection and date headers are the server's; Vary was merged above.
+  for (const auto& [name, value] : r.headers) {
     if (wire::iequals(name, "content-length") || wire::iequals(name, "vary") ||
         wire::iequals(name, "transfer-encoding") || wire::iequals(name, "connection") ||
         wire::iequals(name, "keep-alive") || wire::iequals(name, "date") ||

@@ -732,3 +732,22 @@ TEST_CASE("pipelining flood: input beyond twice the request limit closes the con
   CHECK(client.closed_by_server());
   latch->release();
 }
+
+TEST_CASE("handler headers with CR or LF are dropped, never split into new headers") {
+  auto router = std::make_shared<Router>();
+  router->add(Method::get, "/evil", [](Request&) {
+    Response r = text("body");
+    r.header("X-Note", "a\r\nSet-Cookie: session=stolen").header("Vary", "Origin\r\nX-Injected: 1");
+    r.header("Location", "/collections/trees/items/1");
+    return r;
+  });
+  TestServer server(router);
+  Client client(server.port());
+  client.send(get("/evil"));
+  RawResponse r = client.read_response();
+  CHECK(r.body == "body");
+  CHECK_FALSE(r.has("set-cookie"));
+  CHECK_FALSE(r.has("x-injected"));
+  CHECK_FALSE(r.has("x-note"));
+  CHECK(r.header("location") == "/collections/trees/items/1");
+}
