@@ -15,8 +15,6 @@ namespace {
 struct PendingOptions {
   std::string db;
   std::string out;
-  std::string host = "127.0.0.1";
-  int port = 8080;
   int minzoom = 0;
   int maxzoom = 16;
 };
@@ -27,15 +25,6 @@ Action not_built_yet(std::string command) {
               << ": not built into this version yet (see the project's open issues)\n";
     return exit_code::unavailable;
   };
-}
-
-void add_serve(CLI::App& root, Action& chosen, const std::shared_ptr<PendingOptions>& o) {
-  auto* cmd = root.add_subcommand("serve", "Serve OGC API Features, vector tiles and the map");
-  cmd->add_option("--db", o->db, "Store to serve")->required();
-  cmd->add_option("--host", o->host, "Address to listen on")->capture_default_str();
-  cmd->add_option("--port", o->port, "TCP port")->capture_default_str()->check(
-      CLI::Range(1, 65535));
-  cmd->callback([&chosen, o] { chosen = not_built_yet("serve"); });
 }
 
 void add_tiles(CLI::App& root, Action& chosen, const std::shared_ptr<PendingOptions>& o) {
@@ -53,7 +42,6 @@ void add_tiles(CLI::App& root, Action& chosen, const std::shared_ptr<PendingOpti
 
 void add_pending_commands(CLI::App& root, Action& chosen) {
   auto opts = std::make_shared<PendingOptions>();
-  add_serve(root, chosen, opts);
   add_tiles(root, chosen, opts);
 }
 

@@ -1,0 +1,330 @@
+// OGC API - Features Part 1 (core, geojson, oas30), Part 2 (crs), Part 3 (queryables).
+#include <nlohmann/json.hpp>
+
+#include "crs_uris.hpp"
+#include "feature_json.hpp"
+#include "items_query.hpp"
+#include "rootzone/storage/errors.hpp"
+#include "rootzone/storage/feature_query.hpp"
+#include "rootzone/storage/store.hpp"
+#include "routes.hpp"
+
+namespace rootzone::api {
+
+namespace {
+
+using nlohmann::json;
+using storage::Collection;
+
+constexpr const char* kGeoJson = "application/geo+json";
+
+struct CollectionInfo {
+  const char* id;
+  Collection collection;
+  const char* title;
+  const char* description;
+};
+
+constexpr CollectionInfo kCollections[] = {
+    {"trees", Collection::trees, "Trees",
+     "The city's tree cadastre: species, size, condition and protected status"},
+    {"works", Collection::works, "Works",
+     "Construction works with their kind, time window and lifecycle status"},
+    {"conflicts", Collection::tree_work_conflicts, "Conflicts",
+     "Works reaching into protection zones of protected trees, with severity and rule"},
+};
+
+const CollectionInfo& collection_of(const Request& req) {
+  const auto id = req.param("collection");
+  for (const auto& c : kCollections) {
+    if (id == c.id) return c;
+  }
+  throw Problem{404,
+                "Unknown collection",
+                "no collection '" + id + "': trees, works, conflicts",
+                "about:blank",
+                {}};
+}
+
+json link(const std::string& href, const char* rel, const char* type,
+          const std::string& title = "") {
+  json l = {{"href", href}, {"rel", rel}, {"type", type}};
+  if (!title.empty()) l["title"] = title;
+  return l;
+}
+
+std::string epsg_uri(int code) {
+  return "http://www.opengis.net/def/crs/EPSG/0/" + std::to_string(code);
+}
+
+json collection_json(Service& service, const CollectionInfo& c, const std::string& base) {
+  auto& store = service.store();
+  const std::string self = base + "/collections/" + c.id;
+  json out = {{"id", c.id},
+              {"title", c.title},
+              {"description", c.description},
+              {"itemType", "feature"},
+              {"crs", supported_crs_uris(service.srid())},
+              {"storageCrs", epsg_uri(service.srid())},
+              {"links",
+               {link(self, "self", "application/json", c.title),
+                link(self + "/items", "items", kGeoJson, c.title + std::string(" as GeoJSON")),
+                link(self + "/queryables", "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+                     "application/schema+json", "Queryables")}}};
+  if (const auto box = storage::extent(store.database(), c.collection)) {
+    // Corners and edges into CRS84: the envelope of the transformed outline.
+    const auto* t = thread_transformer(service.srid(), 4326);
+    double w = 180, s = 90, e = -180, n = -90;
+    for (int i = 0; i <= 10; ++i) {
+      const double f = i / 10.0;
+      const double x = box->min_x + f * (box->max_x - box->min_x);
+      const double y = box->min_y + f * (box->max_y - box->min_y);
+      for (geo::Point p : {geo::Point{x, box->min_y}, geo::Point{x, box->max_y},
+                           geo::Point{box->min_x, y}, geo::Point{box->max_x, y}}) {
+        if (t != nullptr) p = t->forward(p);
+        w = std::min(w, p.x);
+        s = std::min(s, p.y);
+        e = std::max(e, p.x);
+        n = std::max(n, p.y);
+      }
+    }
+    out["extent"]["spatial"] = {{"bbox", {{w, s, e, n}}}, {"crs", kCrs84}};
+  }
+  if (c.collection == Collection::works) {
+    if (const auto time = storage::works_time_extent(store.database())) {
+      out["extent"]["temporal"] = {
+          // Explicit arrays: a braced pair of strings would become a JSON object.
+          {"interval", json::array({json::array({geo::format_utc(time->first),
+                                                 geo::format_utc(time->second)})})},
+          {"trs", "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}};
+    }
+  }
+  return out;
+}
+
+Response landing(Service& service, Request& req) {
+  const auto base = base_url(req);
+  return json_response(
+      {{"title", service.options().title},
+       {"description",
+        "Protected trees and construction works: OGC API - Features, conflicts after DIN 18920, "
+        "RAS-LP 4 and BS 5837"},
+       {"links",
+        {link(base + "/", "self", "application/json", "This document"),
+         link(base + "/api", "service-desc", "application/vnd.oai.openapi+json;version=3.0",
+              "The API definition"),
+         link(base + "/conformance", "conformance", "application/json", "Conformance classes"),
+         link(base + "/collections", "data", "application/json", "Collections")}}});
+}
+
+Response conformance(Service&, Request&) {
+  return json_response(
+      {{"conformsTo",
+        {"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+         "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+         "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+         "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters"}}});
+}
+
+Response collections(Service& service, Request& req) {
+  const auto base = base_url(req);
+  json list = json::array();
+  for (const auto& c : kCollections) list.push_back(collection_json(service, c, base));
+  return json_response({{"links", {link(base + "/collections", "self", "application/json")}},
+                        {"collections", list},
+                        {"crs", supported_crs_uris(service.srid())}});
+}
+
+Response one_collection(Service& service, Request& req) {
+  return json_response(collection_json(service, collection_of(req), base_url(req)));
+}
+
+Response queryables(Service&, Request& req) {
+  const auto& c = collection_of(req);
+  json props = json::object();
+  for (const auto& q : storage::queryables(c.collection)) {
+    const char* type = "string";
+    switch (q.type) {
+      case storage::QueryableType::string:
+        type = "string";
+        break;
+      case storage::QueryableType::number:
+        type = "number";
+        break;
+      case storage::QueryableType::integer:
+        type = "integer";
+        break;
+      case storage::QueryableType::boolean:
+        type = "boolean";
+        break;
+    }
+    props[q.name] = {{"title", q.name}, {"description", q.description}, {"type", type}};
+  }
+  return json_response({{"$schema", "https://json-schema.org/draft/2019-09/schema"},
+                        {"$id", base_url(req) + "/collections/" + c.id + "/queryables"},
+                        {"type", "object"},
+                        {"title", c.title},
+                        {"properties", props},
+                        {"additionalProperties", false}},
+                       "application/schema+json");
+}
+
+Response items(Service& service, Request& req) {
+  const auto& c = collection_of(req);
+  auto& store = service.store();
+  const int srid = service.srid();
+  ItemsRequest r;
+  r = parse_items_request(req, c.collection, srid, service.options());
+
+  json features = json::array();
+  std::int64_t matched = 0;
+  bool more = false;
+  std::int64_t last_id = 0;
+  switch (c.collection) {
+    case Collection::trees: {
+      auto page = storage::query_trees(store, r.query);
+      for (const auto& t : page.items) features.push_back(tree_feature(t, r.crs, srid));
+      matched = page.matched;
+      more = page.more;
+      if (!page.items.empty()) last_id = page.items.back().id;
+      break;
+    }
+    case Collection::works: {
+      auto page = storage::query_works(store, r.query);
+      for (const auto& w : page.items) features.push_back(work_feature(w, r.crs, srid, false));
+      matched = page.matched;
+      more = page.more;
+      if (!page.items.empty()) last_id = page.items.back().id;
+      break;
+    }
+    case Collection::tree_work_conflicts: {
+      auto page = storage::query_tree_work_conflicts(store, r.query);
+      for (const auto& k : page.items) {
+        features.push_back(conflict_feature(k, store.trees().get(k.tree_id).location, r.crs, srid));
+      }
+      matched = page.matched;
+      more = page.more;
+      if (!page.items.empty()) last_id = page.items.back().id;
+      break;
+    }
+  }
+  const auto base = base_url(req) + "/collections/" + c.id;
+  const auto self_query = encoded_query(req);
+  json links = {
+      link(base + "/items" + (self_query.empty() ? "" : "?" + self_query), "self", kGeoJson),
+      link(base, "collection", "application/json")};
+  if (more) links.push_back(link(base + "/items?" + encoded_query(req, last_id), "next", kGeoJson));
+  const auto count = features.size();
+  Response res = json_response({{"type", "FeatureCollection"},
+                                {"features", std::move(features)},
+                                {"numberMatched", matched},
+                                {"numberReturned", count},
+                                {"timeStamp", geo::format_utc(geo::now_utc())},
+                                {"links", links}},
+                               kGeoJson);
+  res.header("Content-Crs", "<" + r.crs.uri + ">");
+  return res;
+}
+
+std::int64_t feature_id(const Request& req) {
+  const auto text = req.param("id");
+  try {
+    std::size_t used = 0;
+    const auto id = std::stoll(text, &used);
+    if (used == text.size() && id > 0) return id;
+  } catch (const std::exception&) {
+    // fall through: not a number
+  }
+  throw Problem{404, "Feature not found", "no feature '" + text + "'", "about:blank", {}};
+}
+
+Response item(Service& service, Request& req) {
+  const auto& c = collection_of(req);
+  for (const auto& [name, value] : req.query) {
+    if (name != "crs" && name != "f") {
+      throw Problem{
+          400,
+          "Unknown query parameter",
+          name + ": not a parameter of this endpoint",
+          "http://www.opengis.net/spec/ogcapi-features-1/1.0/req/core/query-param-unknown",
+          {}};
+    }
+  }
+  const auto crs = parse_crs_param(req, service.srid());
+  const auto id = feature_id(req);
+  auto& store = service.store();
+  const auto base = base_url(req) + "/collections/" + c.id;
+  json feature;
+  std::string tag;
+  try {
+    switch (c.collection) {
+      case Collection::trees: {
+        const auto t = store.trees().get(id);
+        feature = tree_feature(t, crs, service.srid());
+        tag = etag("tree", t.id, t.version);
+        break;
+      }
+      case Collection::works: {
+        const auto w = store.works().get(id);
+        feature = work_feature(w, crs, service.srid(), false);
+        tag = etag("work", w.id, w.version);
+        break;
+      }
+      case Collection::tree_work_conflicts: {
+        const auto k = store.conflicts().tree_work_conflict(id);
+        feature = conflict_feature(k, store.trees().get(k.tree_id).location, crs, service.srid());
+        break;
+      }
+    }
+  } catch (const storage::NotFound&) {
+    throw Problem{404,
+                  "Feature not found",
+                  std::string("no feature ") + std::to_string(id) + " in " + c.id,
+                  "about:blank",
+                  {}};
+  }
+  feature["links"] = {link(base + "/items/" + std::to_string(id), "self", kGeoJson),
+                      link(base, "collection", "application/json")};
+  Response res = json_response(feature, kGeoJson);
+  res.header("Content-Crs", "<" + crs.uri + ">");
+  if (!tag.empty()) res.header("ETag", tag);
+  return res;
+}
+
+Response openapi(Service& service, Request&) {
+  return json_response(openapi_document(service), "application/vnd.oai.openapi+json;version=3.0");
+}
+
+}  // namespace
+
+std::string base_url(const Request& req) {
+  const auto proto = req.header("x-forwarded-proto").value_or("http");
+  const auto host =
+      req.header("x-forwarded-host").value_or(req.header("host").value_or("127.0.0.1"));
+  return proto + "://" + host;
+}
+
+Response json_response(const nlohmann::json& body, std::string content_type) {
+  Response r;
+  r.content_type = std::move(content_type);
+  r.body = body.dump();
+  return r;
+}
+
+void add_feature_routes(Router& router, Service& service) {
+  const auto bind = [&service](Response (*f)(Service&, Request&)) {
+    return [&service, f](Request& req) { return f(service, req); };
+  };
+  router.add(Method::get, "/", bind(landing));
+  router.add(Method::get, "/conformance", bind(conformance));
+  router.add(Method::get, "/api", bind(openapi));
+  router.add(Method::get, "/collections", bind(collections));
+  router.add(Method::get, "/collections/:collection", bind(one_collection));
+  router.add(Method::get, "/collections/:collection/queryables", bind(queryables));
+  router.add(Method::get, "/collections/:collection/items", bind(items));
+  router.add(Method::get, "/collections/:collection/items/:id", bind(item));
+}
+
+}  // namespace rootzone::api

@@ -1,0 +1,223 @@
+#include "items_query.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <set>
+#include <sstream>
+
+#include "rootzone/geo/errors.hpp"
+#include "rootzone/geo/time.hpp"
+
+namespace rootzone::api {
+
+namespace {
+
+const std::string kInvalid =
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/req/core/query-param-invalid";
+const std::string kUnknown =
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/req/core/query-param-unknown";
+
+[[noreturn]] void invalid(const std::string& name, const std::string& value,
+                          const std::string& why) {
+  throw Problem{400, "Invalid query parameter", name + "=" + value + ": " + why, kInvalid, {}};
+}
+
+std::optional<double> number(std::string_view s) {
+  double v = 0;
+  const auto* end = s.data() + s.size();
+  const auto [ptr, ec] = std::from_chars(s.data(), end, v);
+  if (ec != std::errc() || ptr != end || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> parts;
+  std::string part;
+  std::istringstream in(s);
+  while (std::getline(in, part, sep)) parts.push_back(part);
+  if (!s.empty() && s.back() == sep) parts.emplace_back();
+  return parts;
+}
+
+// The bbox corners and edge points moved into the store CRS; their envelope is the query box.
+storage::BBox to_store(const storage::BBox& b, const OutputCrs& from, int store_srid) {
+  const auto* t = thread_transformer(from.epsg, store_srid);
+  if (t == nullptr) return b;
+  storage::BBox out{std::numeric_limits<double>::max(), std::numeric_limits<double>::max(),
+                    std::numeric_limits<double>::lowest(), std::numeric_limits<double>::lowest()};
+  constexpr int steps = 20;  // edges are curves in the other CRS: sample them
+  for (int i = 0; i <= steps; ++i) {
+    const double f = static_cast<double>(i) / steps;
+    const double x = b.min_x + f * (b.max_x - b.min_x);
+    const double y = b.min_y + f * (b.max_y - b.min_y);
+    for (const geo::Point p : {geo::Point{x, b.min_y}, geo::Point{x, b.max_y},
+                               geo::Point{b.min_x, y}, geo::Point{b.max_x, y}}) {
+      const auto q = t->forward(p);
+      out.min_x = std::min(out.min_x, q.x);
+      out.min_y = std::min(out.min_y, q.y);
+      out.max_x = std::max(out.max_x, q.x);
+      out.max_y = std::max(out.max_y, q.y);
+    }
+  }
+  return out;
+}
+
+std::optional<geo::Timestamp> datetime_bound(const std::string& s, bool end) {
+  if (s.empty() || s == "..") return std::nullopt;
+  if (auto t = geo::parse_utc(s)) return t;
+  if (auto d = geo::parse_date(s)) {
+    // A date stands for the whole day: from its first second to its last.
+    const auto start = std::chrono::sys_days(*d);
+    return end ? std::chrono::time_point_cast<std::chrono::seconds>(start) +
+                     std::chrono::seconds(86399)
+               : std::chrono::time_point_cast<std::chrono::seconds>(start);
+  }
+  invalid("datetime", s, "not an RFC 3339 date-time or date, or '..'");
+}
+
+}  // namespace
+
+OutputCrs parse_crs_param(const Request& req, int store_srid) {
+  const auto uri = req.query_value("crs");
+  if (!uri) return OutputCrs{std::string(kCrs84), 4326, false};
+  auto crs = crs_from_uri(*uri, store_srid);
+  if (!crs) {
+    throw Problem{400,
+                  "Unsupported CRS",
+                  "crs=" + *uri + ": not one of the CRSs listed for this collection",
+                  "http://www.opengis.net/spec/ogcapi-features-2/1.0/req/crs/crs-action",
+                  {}};
+  }
+  return *crs;
+}
+
+ItemsRequest parse_items_request(const Request& req, storage::Collection collection, int store_srid,
+                                 const ServiceOptions& options) {
+  ItemsRequest out;
+  out.query.limit = options.default_limit;
+  std::set<std::string> queryable_names;
+  for (const auto& q : storage::queryables(collection)) queryable_names.insert(q.name);
+  const std::set<std::string> known{"f", "limit", "cursor", "bbox", "bbox-crs", "datetime", "crs"};
+
+  std::set<std::string> seen;
+  for (const auto& [name, value] : req.query) {
+    if (!known.count(name) && !queryable_names.count(name)) {
+      throw Problem{400,
+                    "Unknown query parameter",
+                    name +
+                        ": not a parameter of this endpoint nor a queryable of the collection"
+                        " (see its /queryables)",
+                    kUnknown,
+                    {}};
+    }
+    if (!seen.insert(name).second) invalid(name, value, "given more than once");
+    if (queryable_names.count(name)) out.query.equals.emplace_back(name, value);
+  }
+
+  if (const auto f = req.query_value("f"); f && *f != "json" && *f != "geojson") {
+    invalid("f", *f, "only json (GeoJSON) is offered");
+  }
+  if (const auto limit = req.query_value("limit")) {
+    const auto v = number(*limit);
+    if (!v || *v != std::floor(*v) || *v < 1 || *v > options.max_limit) {
+      invalid("limit", *limit, "must be an integer from 1 to " + std::to_string(options.max_limit));
+    }
+    out.query.limit = static_cast<int>(*v);
+  }
+  if (const auto cursor = req.query_value("cursor")) {
+    const auto v = number(*cursor);
+    if (!v || *v != std::floor(*v) || *v < 0) invalid("cursor", *cursor, "not a paging cursor");
+    out.query.after_id = static_cast<std::int64_t>(*v);
+  }
+  out.crs = parse_crs_param(req, store_srid);
+
+  OutputCrs bbox_crs{std::string(kCrs84), 4326, false};
+  if (const auto uri = req.query_value("bbox-crs")) {
+    const auto c = crs_from_uri(*uri, store_srid);
+    if (!c) invalid("bbox-crs", *uri, "not one of the CRSs listed for this collection");
+    bbox_crs = *c;
+  }
+  if (const auto bbox = req.query_value("bbox")) {
+    const auto parts = split(*bbox, ',');
+    if (parts.size() != 4) invalid("bbox", *bbox, "needs four numbers: minx,miny,maxx,maxy");
+    double v[4];
+    for (std::size_t i = 0; i < 4; ++i) {
+      const auto n = number(parts[i]);
+      if (!n) invalid("bbox", *bbox, "'" + parts[i] + "' is not a number");
+      v[i] = *n;
+    }
+    storage::BBox b = bbox_crs.lat_lon ? storage::BBox{v[1], v[0], v[3], v[2]}
+                                       : storage::BBox{v[0], v[1], v[2], v[3]};
+    if (b.min_x > b.max_x || b.min_y > b.max_y)
+      invalid("bbox", *bbox, "a minimum exceeds its maximum");
+    if (bbox_crs.epsg == 4326 &&
+        (b.min_x < -180 || b.max_x > 180 || b.min_y < -90 || b.max_y > 90)) {
+      invalid("bbox", *bbox, "outside -180..180, -90..90");
+    }
+    try {
+      out.query.bbox = to_store(b, bbox_crs, store_srid);
+    } catch (const geo::CrsError& e) {
+      invalid("bbox", *bbox, std::string("cannot be moved into the store CRS: ") + e.what());
+    }
+  }
+  if (const auto dt = req.query_value("datetime")) {
+    if (collection != storage::Collection::works) {
+      invalid("datetime", *dt, "this collection has no time: only works have a time window");
+    }
+    const auto slash = dt->find('/');
+    if (slash == std::string::npos) {
+      out.query.from = datetime_bound(*dt, false);
+      out.query.to = datetime_bound(*dt, true);
+      if (!out.query.from) invalid("datetime", *dt, "an instant cannot be '..'");
+    } else {
+      out.query.from = datetime_bound(dt->substr(0, slash), false);
+      out.query.to = datetime_bound(dt->substr(slash + 1), true);
+      if (out.query.from && out.query.to && *out.query.from > *out.query.to) {
+        invalid("datetime", *dt, "the interval ends before it starts");
+      }
+    }
+  }
+  for (const auto& [name, value] : out.query.equals) {
+    for (const auto& q : storage::queryables(collection)) {
+      if (q.name != name) continue;
+      const bool ok =
+          q.type == storage::QueryableType::string ||
+          (q.type == storage::QueryableType::boolean && (value == "true" || value == "false")) ||
+          (q.type == storage::QueryableType::number && number(value)) ||
+          (q.type == storage::QueryableType::integer && number(value) &&
+           *number(value) == std::floor(*number(value)));
+      if (!ok) invalid(name, value, "not a valid value for this queryable");
+    }
+  }
+  return out;
+}
+
+std::string encoded_query(const Request& req, std::optional<std::int64_t> cursor) {
+  const auto encode = [](const std::string& s) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    for (const char ch : s) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == ':' || c == '/' ||
+          c == ',') {
+        out += static_cast<char>(c);
+      } else {
+        out += '%';
+        out += hex[c >> 4];
+        out += hex[c & 15];
+      }
+    }
+    return out;
+  };
+  std::string q;
+  for (const auto& [name, value] : req.query) {
+    if (cursor && name == "cursor") continue;
+    q += (q.empty() ? "" : "&") + encode(name) + "=" + encode(value);
+  }
+  if (cursor) q += (q.empty() ? "" : "&") + std::string("cursor=") + std::to_string(*cursor);
+  return q;
+}
+
+}  // namespace rootzone::api

@@ -1,0 +1,30 @@
+#pragma once
+// A real `rootzone serve` on a free loopback port for end-to-end tests: started with
+// --port 0, its port read from the line it prints, stopped with SIGTERM (a graceful drain).
+#include <sys/types.h>
+
+#include <string>
+#include <thread>
+
+namespace rootzone::test {
+
+class ServerProcess {
+ public:
+  explicit ServerProcess(const std::string& db);
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  int port() const { return port_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  // SIGTERM and wait; returns the exit code.
+  int stop();
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+  int err_fd_ = -1;
+  std::thread log_reader_;  // drains the access log so a full pipe never blocks the server
+};
+
+}  // namespace rootzone::test
