@@ -44,7 +44,8 @@ int run_check(const CheckOptions& o) {
   const auto started = clock::now();
   auto store = storage::Store::open(o.db);
   const auto rules = store.rule_sets().active();
-  const auto trees = storage::load_engine_trees(store.database());
+  const auto zoned = storage::load_zoned_trees(store.database(), rules);
+  const auto& trees = zoned.trees;
   const auto works = store.works().open();
   // An id, not std::optional: GCC 12 -Wmaybe-uninitialized misreads optional<int64> here.
   const bool single = !o.work.empty();
@@ -66,15 +67,10 @@ int run_check(const CheckOptions& o) {
   }
   const auto computed = clock::now();
 
-  std::vector<storage::ZoneRow> zones;
-  zones.reserve(trees.size());
-  for (const auto& t : trees) {
-    if (auto z = engine.zone_of(t.id)) zones.push_back({t.id, *z});
-  }
   std::size_t zones_written = 0;
   {
     storage::Transaction tx(store.database());
-    zones_written = storage::save_tree_zones(store.database(), rules.name, zones);
+    zones_written = storage::save_tree_zones(store.database(), rules, zoned.marker, trees);
     auto& conflicts = store.conflicts();
     if (single) {
       result.tree_work = conflicts.replace_tree_work_conflicts_for_work(only, result.tree_work);
@@ -87,7 +83,10 @@ int run_check(const CheckOptions& o) {
   }
   const auto persisted = clock::now();
 
-  const ConflictLabels labels(trees, works);
+  std::vector<std::int64_t> tree_ids;
+  tree_ids.reserve(result.tree_work.size());
+  for (const auto& c : result.tree_work) tree_ids.push_back(c.tree_id);
+  const ConflictLabels labels(storage::tree_labels(store.database(), tree_ids), works);
   if (o.clashes) {
     print_work_clashes(std::cout, o.format, result.work_work, labels);
   } else {

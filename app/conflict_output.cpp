@@ -62,8 +62,9 @@ void print_rows(std::ostream& out, const std::string& format, const Row& header,
 
 }  // namespace
 
-ConflictLabels::ConflictLabels(std::span<const geo::Tree> trees, std::span<const geo::Work> works) {
-  for (const auto& t : trees) trees_[t.id] = {t.source_id, t.location};
+ConflictLabels::ConflictLabels(std::unordered_map<std::int64_t, storage::TreeLabel> trees,
+                               std::span<const geo::Work> works)
+    : trees_(std::move(trees)) {
   for (const auto& w : works) works_[w.id] = w.reference;
 }
 

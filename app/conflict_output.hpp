@@ -11,22 +11,20 @@
 #include "rootzone/geo/conflict.hpp"
 #include "rootzone/geo/tree.hpp"
 #include "rootzone/geo/work.hpp"
+#include "rootzone/storage/conflict_inputs.hpp"
 
 namespace rootzone::app {
 
 class ConflictLabels {
  public:
-  ConflictLabels(std::span<const geo::Tree> trees, std::span<const geo::Work> works);
+  ConflictLabels(std::unordered_map<std::int64_t, storage::TreeLabel> trees,
+                 std::span<const geo::Work> works);
   std::string tree(std::int64_t id) const;
   std::string work(std::int64_t id) const;
   geo::Point tree_location(std::int64_t id) const;
 
  private:
-  struct TreeLabel {
-    std::string source_id;
-    geo::Point location;
-  };
-  std::unordered_map<std::int64_t, TreeLabel> trees_;
+  std::unordered_map<std::int64_t, storage::TreeLabel> trees_;
   std::unordered_map<std::int64_t, std::string> works_;
 };
 

@@ -2,7 +2,7 @@
 //
 //   engine_bench --db STORE [--runs 5] [--threads 1,2] [--sql-pairs PEER.csv] [--seed 7]
 //
-// Loads the store as `rootzone check` does (storage::load_engine_trees + works().open()),
+// Loads the store as `rootzone check` does (storage::load_zoned_trees + works().open()),
 // builds the engine, then measures
 //  - check_all on data in memory: median of --runs runs per thread count;
 //  - one submission: tree_conflicts_of_work for every open work (shuffled order), p50/p99/max
@@ -210,7 +210,7 @@ int run(const Options& o) {
   const auto t0 = Clock::now();
   auto store = storage::Store::open(o.db);
   const auto rules = store.rule_sets().active();
-  auto trees = storage::load_engine_trees(store.database());
+  auto trees = storage::load_zoned_trees(store.database(), rules).trees;
   auto works = store.works().open();
   const auto t1 = Clock::now();
   geo::ConflictEngine engine(rules);

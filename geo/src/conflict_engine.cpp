@@ -150,12 +150,12 @@ struct ConflictEngine::Impl {
   Layer<TreeEntry> trees;
   Layer<WorkEntry> works;
 
-  TreeEntry make_tree(const Tree& t) const {
+  static TreeEntry make_tree(std::int64_t id, Point location, const ProtectionZone& zone) {
     TreeEntry e;
-    e.tree_id = t.id;
-    e.location = t.location;
-    e.zone = protection_zone(t, rules);
-    e.reach = std::max(e.zone.trench_radius_m, e.zone.root_radius_m);
+    e.tree_id = id;
+    e.location = location;
+    e.zone = zone;
+    e.reach = std::max(zone.trench_radius_m, zone.root_radius_m);
     return e;
   }
 
@@ -237,11 +237,19 @@ const RuleSet& ConflictEngine::rules() const { return impl_->rules; }
 
 std::vector<GeometryNote> ConflictEngine::load(std::span<const Tree> trees,
                                                std::span<const Work> works, unsigned threads) {
+  std::vector<ZonedTree> zoned;
+  zoned.reserve(trees.size());
+  for (const auto& t : trees) {
+    if (takes_part(t)) zoned.push_back({t.id, t.location, protection_zone(t, impl_->rules)});
+  }
+  return load(std::span<const ZonedTree>(zoned), works, threads);
+}
+
+std::vector<GeometryNote> ConflictEngine::load(std::span<const ZonedTree> trees,
+                                               std::span<const Work> works, unsigned threads) {
   std::vector<TreeEntry> tree_items;
   tree_items.reserve(trees.size());
-  for (const auto& t : trees) {
-    if (takes_part(t)) tree_items.push_back(impl_->make_tree(t));
-  }
+  for (const auto& t : trees) tree_items.push_back(Impl::make_tree(t.id, t.location, t.zone));
   impl_->trees.assign(std::move(tree_items));
 
   // Work shapes need GEOS (repair, buffer): one context per thread, as thread_context() gives.
@@ -271,7 +279,7 @@ std::vector<GeometryNote> ConflictEngine::load(std::span<const Tree> trees,
 
 void ConflictEngine::upsert_tree(const Tree& tree) {
   if (takes_part(tree)) {
-    impl_->trees.put(impl_->make_tree(tree));
+    impl_->trees.put(Impl::make_tree(tree.id, tree.location, protection_zone(tree, impl_->rules)));
   } else {
     impl_->trees.erase(tree.id);
   }

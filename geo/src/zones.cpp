@@ -19,12 +19,6 @@ constexpr std::array<std::string_view, 9> kColumnarNames{
     "columnare", "columnaris", "fastigiata", "fastigiatum", "fastigiatus",
     "frans fontaine", "stricta", "pyramidalis", "erecta"};
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-  return out;
-}
 
 
 }  // namespace
@@ -34,24 +28,63 @@ double total_circumference_m(const Tree& tree) {
   return std::accumulate(s.begin(), s.end(), 0.0) / 100.0;
 }
 
+bool is_columnar_name(std::string_view botanical) {
+  // Case-insensitive search without a lowered copy: a million-tree load calls this per tree.
+  const auto equal_ci = [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) == static_cast<unsigned char>(b);
+  };
+  return std::any_of(kColumnarNames.begin(), kColumnarNames.end(), [&](std::string_view c) {
+    return std::search(botanical.begin(), botanical.end(), c.begin(), c.end(), equal_ci) !=
+           botanical.end();
+  });
+}
+
 bool is_columnar(const Tree& tree) {
   if (tree.columnar) return *tree.columnar;
-  const std::string name = lower(tree.species_botanical);
-  return std::any_of(kColumnarNames.begin(), kColumnarNames.end(),
-                     [&](std::string_view c) { return name.find(c) != std::string::npos; });
+  return is_columnar_name(tree.species_botanical);
+}
+
+std::string_view to_string(RootZoneBasis b) {
+  switch (b) {
+    case RootZoneBasis::din18920:
+      return "din18920";
+    case RootZoneBasis::din18920_columnar:
+      return "din18920_columnar";
+    case RootZoneBasis::bs5837_no_crown:
+      return "bs5837_no_crown";
+    case RootZoneBasis::bs5837:
+      return "bs5837";
+    case RootZoneBasis::as4970:
+      return "as4970";
+  }
+  return "din18920";
+}
+
+std::optional<RootZoneBasis> root_zone_basis_from_string(std::string_view s) {
+  for (const auto b : {RootZoneBasis::din18920, RootZoneBasis::din18920_columnar,
+                       RootZoneBasis::bs5837_no_crown, RootZoneBasis::bs5837, RootZoneBasis::as4970}) {
+    if (to_string(b) == s) return b;
+  }
+  return std::nullopt;
 }
 
 ProtectionZone protection_zone(const Tree& tree, const RuleSet& rules) {
-  const double u = total_circumference_m(tree);
+  const auto& stems = tree.stem_circumferences_cm;
+  return protection_zone(std::accumulate(stems.begin(), stems.end(), 0.0), tree.crown_diameter_m,
+                         is_columnar(tree), rules);
+}
+
+ProtectionZone protection_zone(double total_circumference_cm, std::optional<double> crown_m,
+                               bool columnar, const RuleSet& rules) {
+  const double u = total_circumference_cm / 100;
   const double d = u / std::numbers::pi;  // stem diameter from the circumference
   ProtectionZone z;
   z.trench_radius_m = std::max(2.5, 4 * u);
   switch (rules.zone_rule) {
     case ZoneRule::din18920:
-      if (tree.crown_diameter_m && *tree.crown_diameter_m > 0) {
-        const bool columnar = is_columnar(tree);
+      if (crown_m && *crown_m > 0) {
         z.basis = columnar ? RootZoneBasis::din18920_columnar : RootZoneBasis::din18920;
-        z.basis_value_m = *tree.crown_diameter_m;
+        z.basis_value_m = *crown_m;
         z.root_radius_m = z.basis_value_m / 2 + (columnar ? 5.0 : 1.5);
       } else {
         z.basis = RootZoneBasis::bs5837_no_crown;

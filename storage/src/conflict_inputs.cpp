@@ -1,11 +1,39 @@
 #include "rootzone/storage/conflict_inputs.hpp"
 
-#include <unordered_map>
+#include <bit>
+#include <cstring>
+#include <span>
+
+#include "rootzone/geo/zones.hpp"
+#include "rootzone/storage/errors.hpp"
+
 
 #include "rootzone/storage/database.hpp"
 #include "stored_values.hpp"
 
 namespace rootzone::storage {
+
+namespace {
+
+// A SpatiaLite point blob (SpatiaLite's "BLOB-Geometry" format): 0x00, byte order, SRID,
+// MBR (4 doubles), 0x7C, class 1 (POINT), x, y, 0xFE: 60 bytes. Decoding it here saves the
+// ST_X/ST_Y calls that cost a third of a million-tree load.
+geo::Point point_of(std::span<const std::uint8_t> b, std::int64_t tree_id) {
+  const bool little = b.size() == 60 && b[1] == 0x01;
+  std::uint32_t type = 0;
+  if (little) std::memcpy(&type, b.data() + 39, 4);
+  if (!little || b[0] != 0x00 || b[38] != 0x7C || b[59] != 0xFE || type != 1 ||
+      std::endian::native != std::endian::little) {
+    throw StorageError("tree " + std::to_string(tree_id) +
+                       ": location is not a little-endian SpatiaLite point blob");
+  }
+  geo::Point p;
+  std::memcpy(&p.x, b.data() + 43, 8);
+  std::memcpy(&p.y, b.data() + 51, 8);
+  return p;
+}
+
+}  // namespace
 
 std::vector<geo::Tree> load_engine_trees(Database& db) {
   // Two ordered scans merged in C++: a join or a correlated stems subquery per tree costs a
@@ -43,54 +71,78 @@ std::vector<geo::Tree> load_engine_trees(Database& db) {
   return out;
 }
 
-std::size_t save_tree_zones(Database& db, const std::string& rule_set,
-                            const std::vector<ZoneRow>& zones) {
-  Transaction tx(db);
-  struct Stored {
-    std::string rule_set;
-    double root = 0;
-    double trench = 0;
-    std::string rule;
-  };
-  std::unordered_map<std::int64_t, Stored> stored;
-  {
-    auto s = db.prepare(
-        "SELECT tree_id, rule_set, root_radius_m, trench_radius_m, root_zone_rule FROM tree_zones");
-    while (s.step()) stored[s.int64(0)] = {s.text(1), s.real(2), s.real(3), s.text(4)};
+ZoneLoad load_zoned_trees(Database& db, const geo::RuleSet& rules) {
+  // Every tree is read once, for the marker. Stems come in primary-key order and are
+  // summed while merging: a join or GROUP BY would cost a B-tree probe or a sorter per row.
+  auto trees = db.prepare(
+      "SELECT id, version, CASE WHEN is_protected = 1 AND status = 'existing' THEN 1 ELSE 0 END,"
+      " location, crown_diameter_m, columnar, species_botanical FROM trees ORDER BY id");
+  auto stems = db.prepare("SELECT tree_id, circumference_cm FROM tree_stems ORDER BY tree_id");
+  bool stems_left = stems.step();
+  ZoneLoad out;
+  std::int64_t count = 0;
+  std::int64_t versions = 0;
+  while (trees.step()) {
+    const auto id = trees.int64(0);
+    ++count;
+    versions += trees.int64(1);
+    if (trees.int64(2) == 0) continue;
+    while (stems_left && stems.int64(0) < id) stems_left = stems.step();
+    double total = 0;
+    while (stems_left && stems.int64(0) == id) {
+      total += stems.real(1);
+      stems_left = stems.step();
+    }
+    const auto columnar_by_hand = trees.optional_int32(5);
+    const bool columnar = columnar_by_hand ? *columnar_by_hand == 1
+                                           : geo::is_columnar_name(trees.text_view(6));
+    out.trees.push_back({id, point_of(trees.blob_view(3), id),
+                         geo::protection_zone(total, trees.optional_real(4), columnar, rules)});
   }
+  out.marker = rules.to_json() + "|" + std::to_string(count) + "|" + std::to_string(versions);
+  return out;
+}
+
+std::size_t save_tree_zones(Database& db, const geo::RuleSet& rules, const std::string& marker,
+                            const std::vector<geo::ZonedTree>& zones) {
+  Transaction tx(db);
+  {
+    auto current = db.prepare("SELECT value FROM store_meta WHERE key = 'zones_marker'");
+    if (current.step() && current.text_view(0) == marker) return 0;
+  }
+  db.execute("DELETE FROM tree_zones");
   const auto now = geo::format_utc(geo::now_utc());
-  auto upsert = db.prepare(
-      "INSERT OR REPLACE INTO tree_zones (tree_id, rule_set, root_zone_rule, root_radius_m,"
+  auto insert = db.prepare(
+      "INSERT INTO tree_zones (tree_id, rule_set, root_zone_rule, root_radius_m,"
       " trench_radius_m, computed_at) VALUES (?, ?, ?, ?, ?, ?)");
-  std::size_t written = 0;
   for (const auto& z : zones) {
-    const auto it = stored.find(z.tree_id);
-    const std::string rule = geo::describe_root_rule(z.zone);
-    const bool same = it != stored.end() && it->second.rule_set == rule_set &&
-                      it->second.root == z.zone.root_radius_m &&
-                      it->second.trench == z.zone.trench_radius_m && it->second.rule == rule;
-    if (it != stored.end()) stored.erase(it);
-    if (same) continue;
-    upsert.bind(1, z.tree_id)
-        .bind(2, rule_set)
-        .bind(3, rule)
+    insert.bind(1, z.id)
+        .bind(2, rules.name)
+        .bind(3, geo::to_string(z.zone.basis))
         .bind(4, z.zone.root_radius_m)
         .bind(5, z.zone.trench_radius_m)
         .bind(6, now);
-    upsert.run();
-    upsert.reset();
-    ++written;
+    insert.run();
+    insert.reset();
   }
-  // What is left belongs to trees that are no longer protected or no longer stand.
-  auto drop = db.prepare("DELETE FROM tree_zones WHERE tree_id = ?");
-  for (const auto& [tree_id, unused] : stored) {
-    drop.bind(1, tree_id);
-    drop.run();
-    drop.reset();
-    ++written;
-  }
+  db.prepare("INSERT OR REPLACE INTO store_meta (key, value) VALUES ('zones_marker', ?)")
+      .bind(1, marker)
+      .run();
   tx.commit();
-  return written;
+  return zones.size();
+}
+
+std::unordered_map<std::int64_t, TreeLabel> tree_labels(Database& db,
+                                                       const std::vector<std::int64_t>& ids) {
+  auto s = db.prepare("SELECT source_id, ST_X(location), ST_Y(location) FROM trees WHERE id = ?");
+  std::unordered_map<std::int64_t, TreeLabel> out;
+  for (const auto id : ids) {
+    if (out.count(id)) continue;
+    s.bind(1, id);
+    if (s.step()) out[id] = {s.text(0), {s.real(1), s.real(2)}};
+    s.reset();
+  }
+  return out;
 }
 
 }  // namespace rootzone::storage

@@ -285,6 +285,20 @@ std::int64_t Statement::int64(int column) const { return sqlite3_column_int64(st
 int Statement::int32(int column) const { return sqlite3_column_int(stmt_, column); }
 double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
 
+std::span<const std::uint8_t> Statement::blob_view(int column) const {
+  const auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, column));
+  const int size = sqlite3_column_bytes(stmt_, column);
+  if (data == nullptr) return {};
+  return {data, static_cast<std::size_t>(size)};
+}
+
+std::string_view Statement::text_view(int column) const {
+  const auto* data = sqlite3_column_text(stmt_, column);
+  const int size = sqlite3_column_bytes(stmt_, column);
+  if (data == nullptr) return {};
+  return {reinterpret_cast<const char*>(data), static_cast<std::size_t>(size)};
+}
+
 std::string Statement::text(int column) const {
   const auto* data = sqlite3_column_text(stmt_, column);
   const int size = sqlite3_column_bytes(stmt_, column);

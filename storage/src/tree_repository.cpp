@@ -1,5 +1,6 @@
 #include "rootzone/storage/tree_repository.hpp"
 
+#include <array>
 #include <string>
 #include <utility>
 
@@ -187,6 +188,18 @@ std::vector<FieldChange> changed_fields(const geo::Tree& a, const geo::Tree& b) 
   return changes;
 }
 
+constexpr const char* insert_tree_sql =
+    "INSERT INTO trees (source_id, site, district, species_botanical, species_german, genus,"
+    " crown_diameter_m, height_m, planting_year, vitality, development_phase, last_inspection,"
+    " next_inspection, status, felled_on, columnar, is_protected, protection_source,"
+    " protection_reason, updated_at, location, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+    " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
+    " MakePoint(?21, ?22, ?23), ?24)";
+
+constexpr const char* insert_history_sql =
+    "INSERT INTO tree_history (tree_id, at, user_name, field, old_value, new_value)"
+    " VALUES (?, ?, ?, ?, ?, ?)";
+
 }  // namespace
 
 TreeRepository::TreeRepository(Database& db, int srid) : db_(db), srid_(srid) {}
@@ -195,16 +208,7 @@ std::int64_t TreeRepository::insert(const geo::Tree& tree) {
   Transaction tx(db_);
   std::int64_t id = 0;
   try {
-    auto s =
-        db_.prepare(std::string("INSERT INTO trees (source_id, site, district,"
-                                " species_botanical, species_german, genus,"
-                                " crown_diameter_m, height_m, planting_year, vitality,"
-                                " development_phase, last_inspection, next_inspection,"
-                                " status, felled_on, columnar, is_protected,"
-                                " protection_source, protection_reason, updated_at,"
-                                " location, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-                                " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-                                " ?19, ?20, MakePoint(?21, ?22, ?23), ?24)"));
+    auto s = db_.prepare(insert_tree_sql);
     bind_tree(s, tree, srid_, 1, detail::now_if_zero(tree.updated_at));
     s.run();
     id = db_.last_insert_rowid();
@@ -277,9 +281,7 @@ geo::Tree TreeRepository::update(const geo::Tree& tree, std::int64_t expected_ve
     throw ConstraintViolation("tree " + std::to_string(tree.id) + ": " + e.what());
   }
 
-  auto history = db_.prepare(
-      "INSERT INTO tree_history (tree_id, at, user_name, field, old_value, new_value)"
-      " VALUES (?, ?, ?, ?, ?, ?)");
+  auto history = db_.prepare(insert_history_sql);
   const auto when = geo::format_utc(at);
   for (const auto& c : changes) {
     history.bind(1, tree.id)
@@ -358,6 +360,197 @@ std::vector<geo::Inspection> TreeRepository::inspections(std::int64_t tree_id) {
          .recorded_by = s.text(10)});
   }
   return result;
+}
+
+// ---- TreeBulkWriter
+
+namespace {
+
+// SpatiaLite's per-row INSERT triggers on trees.location (names as CreateSpatialIndex and
+// AddGeometryColumn of SpatiaLite 5 create them) and the R*Tree they maintain.
+constexpr std::array<const char*, 3> insert_triggers = {
+    "ggi_trees_location",  // geometry type and SRID
+    "tmi_trees_location",  // geometry_columns_time.last_insert
+    "gii_trees_location",  // spatial index entry
+};
+constexpr const char* spatial_index = "idx_trees_location";
+
+}  // namespace
+
+struct TreeBulkWriter::Impl {
+  Impl(Database& d, int s, std::string u, geo::Timestamp t)
+      : db(d),
+        srid(s),
+        user(std::move(u)),
+        at(t),
+        at_text(geo::format_utc(t)),
+        find(d.prepare(std::string(select_tree) + "WHERE source_id = ?")),
+        stems(d.prepare("SELECT circumference_cm FROM tree_stems WHERE tree_id = ? ORDER BY stem_no")),
+        insert_tree(d.prepare(insert_tree_sql)),
+        insert_stem(d.prepare(
+            "INSERT INTO tree_stems (tree_id, stem_no, circumference_cm) VALUES (?, ?, ?)")),
+        delete_stems(d.prepare("DELETE FROM tree_stems WHERE tree_id = ?")),
+        delete_tree(d.prepare("DELETE FROM trees WHERE id = ?")),
+        update_tree(d.prepare(std::string("UPDATE trees SET ") + tree_columns +
+                              " WHERE id = ?25 AND version = ?26")),
+        history(d.prepare(insert_history_sql)) {}
+
+  void write_stems(std::int64_t tree_id, const std::vector<double>& circumferences) {
+    int stem_no = 1;
+    for (const double c : circumferences) {
+      insert_stem.bind(1, tree_id).bind(2, stem_no++).bind(3, c).run();
+      insert_stem.reset();
+    }
+  }
+
+  Database& db;
+  int srid;
+  std::string user;
+  geo::Timestamp at;
+  std::string at_text;
+  Statement find, stems, insert_tree, insert_stem, delete_stems, delete_tree, update_tree,
+      history;
+  std::optional<Statement> insert_index;   // set while the triggers are replaced
+  std::vector<std::string> trigger_sql;    // to re-create them
+  std::int64_t inserted = 0;
+  bool finished = false;
+};
+
+TreeBulkWriter::TreeBulkWriter(Database& db, int srid, std::string user, geo::Timestamp at)
+    : impl_(std::make_unique<Impl>(db, srid, std::move(user), at)) {
+  if (!db.in_transaction()) {
+    throw StorageError("TreeBulkWriter needs an open transaction (its trigger swap must be atomic)");
+  }
+  // Replace the triggers only when all of them and the index are exactly where SpatiaLite
+  // puts them; otherwise every row goes through the triggers as in TreeRepository::insert.
+  std::vector<std::string> sql;
+  auto trigger = db.prepare(
+      "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'trees' AND name = ?");
+  for (const char* name : insert_triggers) {
+    trigger.bind(1, name);
+    if (trigger.step()) sql.push_back(trigger.text(0));
+    trigger.reset();
+  }
+  auto index = db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?");
+  index.bind(1, spatial_index);
+  index.step();
+  const bool has_index = index.int64(0) == 1;
+  if (sql.size() != insert_triggers.size() || !has_index) return;
+  for (const char* name : insert_triggers) db.execute(std::string("DROP TRIGGER \"") + name + "\"");
+  impl_->trigger_sql = std::move(sql);
+  // The R*Tree rounds the lower bound down and the upper bound up to 32-bit floats, so the
+  // box holds the point, as RTreeAlign's entry does.
+  impl_->insert_index = db.prepare(std::string("INSERT INTO \"") + spatial_index +
+                                   "\" (pkid, xmin, xmax, ymin, ymax) VALUES (?, ?, ?, ?, ?)");
+}
+
+TreeBulkWriter::~TreeBulkWriter() {
+  try {
+    finish();
+  } catch (const StorageError&) {
+    // The transaction is then rolled back by its owner, and the triggers with it.
+  }
+}
+
+void TreeBulkWriter::finish() {
+  auto& m = *impl_;
+  if (m.finished) return;
+  m.finished = true;
+  m.insert_index.reset();
+  for (const auto& sql : m.trigger_sql) m.db.execute(sql);
+  if (!m.trigger_sql.empty() && m.inserted > 0) {
+    m.db.prepare(
+            "UPDATE geometry_columns_time SET last_insert = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+            " WHERE Lower(f_table_name) = 'trees' AND Lower(f_geometry_column) = 'location'")
+        .run();
+  }
+  m.trigger_sql.clear();
+}
+
+std::optional<geo::Tree> TreeBulkWriter::find_by_source_id(std::string_view source_id) {
+  auto& m = *impl_;
+  m.find.bind(1, source_id);
+  if (!m.find.step()) {
+    m.find.reset();
+    return std::nullopt;
+  }
+  auto tree = read_tree(m.find);
+  m.find.reset();
+  m.stems.bind(1, tree.id);
+  while (m.stems.step()) tree.stem_circumferences_cm.push_back(m.stems.real(0));
+  m.stems.reset();
+  return tree;
+}
+
+std::int64_t TreeBulkWriter::insert(const geo::Tree& tree) {
+  auto& m = *impl_;
+  if (m.finished) throw StorageError("TreeBulkWriter::insert after finish()");
+  std::int64_t id = 0;
+  try {
+    bind_tree(m.insert_tree, tree, m.srid, 1,
+              tree.updated_at == geo::Timestamp{} ? m.at : tree.updated_at);
+    m.insert_tree.run();
+    m.insert_tree.reset();
+    id = m.db.last_insert_rowid();
+  } catch (const ConstraintViolation& e) {
+    // A failed statement leaves nothing behind.
+    throw ConstraintViolation("tree " + tree.source_id + ": " + e.what());
+  }
+  try {
+    m.write_stems(id, tree.stem_circumferences_cm);
+    if (m.insert_index) {
+      const double x = tree.location.x;
+      const double y = tree.location.y;
+      m.insert_index->bind(1, id).bind(2, x).bind(3, x).bind(4, y).bind(5, y).run();
+      m.insert_index->reset();
+    }
+  } catch (const ConstraintViolation& e) {
+    // Take the tree out again (its stems go with it: ON DELETE CASCADE; its index entry, if
+    // one was written, through the delete trigger).
+    m.delete_tree.bind(1, id).run();
+    m.delete_tree.reset();
+    throw ConstraintViolation("tree " + tree.source_id + ": " + e.what());
+  }
+  ++m.inserted;
+  return id;
+}
+
+bool TreeBulkWriter::update(const geo::Tree& tree, const geo::Tree& stored) {
+  auto& m = *impl_;
+  if (m.finished) throw StorageError("TreeBulkWriter::update after finish()");
+  const auto changes = changed_fields(stored, tree);
+  if (changes.empty()) return false;
+  // Updates are the rare case of an import: a savepoint keeps the row, its stems and its
+  // history together.
+  Transaction tx(m.db);
+  try {
+    bind_tree(m.update_tree, tree, m.srid, stored.version + 1, m.at);
+    m.update_tree.bind(25, stored.id).bind(26, stored.version).run();
+    m.update_tree.reset();
+    if (m.db.changes() != 1) {
+      throw VersionConflict("tree " + std::to_string(stored.id) + ": version " +
+                            std::to_string(stored.version) + " expected, the store has another");
+    }
+    if (stored.stem_circumferences_cm != tree.stem_circumferences_cm) {
+      m.delete_stems.bind(1, stored.id).run();
+      m.delete_stems.reset();
+      m.write_stems(stored.id, tree.stem_circumferences_cm);
+    }
+  } catch (const ConstraintViolation& e) {
+    throw ConstraintViolation("tree " + std::to_string(stored.id) + ": " + e.what());
+  }
+  for (const auto& c : changes) {
+    m.history.bind(1, stored.id)
+        .bind(2, m.at_text)
+        .bind(3, m.user)
+        .bind(4, c.field)
+        .bind(5, c.old_value)
+        .bind(6, c.new_value)
+        .run();
+    m.history.reset();
+  }
+  tx.commit();
+  return true;
 }
 
 }  // namespace rootzone::storage

@@ -74,7 +74,7 @@ TEST_CASE("an invalid polygon is repaired with GEOS's reason, an empty one refus
   CHECK_THROWS_WITH(engine.upsert_work(empty), "work W-2: empty geometry");
   CHECK(engine.work_count() == 1);
 
-  const auto notes = engine.load({}, std::vector<Work>{bowtie, empty});
+  const auto notes = engine.load(std::vector<Tree>{}, std::vector<Work>{bowtie, empty});
   REQUIRE(notes.size() == 2);
   CHECK_FALSE(notes[0].refused);
   CHECK(notes[1].refused);

@@ -32,6 +32,14 @@ struct GeometryNote {
   std::string message;
 };
 
+// A protected, existing tree reduced to what the engine needs: bulk loads build these
+// without ever building a Tree (a city has a million).
+struct ZonedTree {
+  std::int64_t id = 0;
+  Point location;
+  ProtectionZone zone;
+};
+
 class ConflictEngine {
  public:
   explicit ConflictEngine(RuleSet rules);
@@ -46,6 +54,10 @@ class ConflictEngine {
   // Replaces all trees and works. Only protected, existing trees and open works take part.
   // Works whose geometry is refused are left out and reported, never used silently.
   std::vector<GeometryNote> load(std::span<const Tree> trees, std::span<const Work> works,
+                                 unsigned threads = 0);
+  // The same with the zones already drawn (under this engine's rules) and only the trees
+  // that take part.
+  std::vector<GeometryNote> load(std::span<const ZonedTree> trees, std::span<const Work> works,
                                  unsigned threads = 0);
 
   // Incremental changes. upsert_work throws GeometryError for a refused geometry and

@@ -1,6 +1,8 @@
 #pragma once
 // Protection zones of a tree (DOMAIN.md "Conflicts: works against protected trees").
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "rootzone/geo/rule_set.hpp"
 #include "rootzone/geo/tree.hpp"
@@ -33,5 +35,14 @@ double total_circumference_m(const Tree& tree);
 // Columnar cultivars keep their roots close: recognised by name unless set by hand.
 bool is_columnar(const Tree& tree);
 ProtectionZone protection_zone(const Tree& tree, const RuleSet& rules);
+// The same from the three numbers the rules read, for bulk loads that never build a Tree:
+// U in cm (all stems summed), the crown (unknown: nullopt) and whether the tree is columnar.
+ProtectionZone protection_zone(double total_circumference_cm, std::optional<double> crown_m,
+                               bool columnar, const RuleSet& rules);
+// Columnar by name (see is_columnar); for loaders that hold the name but no Tree.
+bool is_columnar_name(std::string_view botanical);
+// The short code stored with a zone: "din18920", "din18920_columnar", "bs5837_no_crown" ...
+std::string_view to_string(RootZoneBasis b);
+std::optional<RootZoneBasis> root_zone_basis_from_string(std::string_view s);
 
 }  // namespace rootzone::geo

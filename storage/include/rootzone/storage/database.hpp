@@ -105,6 +105,10 @@ class Statement {
   int int32(int column) const;
   double real(int column) const;
   std::string text(int column) const;
+  // Valid until the next step(), reset() or column call on this column: for hot loops that
+  // only look at the text.
+  std::string_view text_view(int column) const;
+  std::span<const std::uint8_t> blob_view(int column) const;  // the same for blobs
   std::vector<std::uint8_t> blob(int column) const;
   std::optional<std::int64_t> optional_int64(int column) const;
   std::optional<int> optional_int32(int column) const;

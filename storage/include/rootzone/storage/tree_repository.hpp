@@ -1,7 +1,9 @@
 #pragma once
 // Trees, their stems, their field-by-field history and their inspections.
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -47,6 +49,43 @@ class TreeRepository {
  private:
   Database& db_;
   int srid_;
+};
+
+// Many trees written inside the caller's open transaction (an import): the same rows, stems,
+// history and spatial index entries as TreeRepository::insert/update, without their per-call
+// SAVEPOINT and lookups. Statements are prepared once. For its lifetime SpatiaLite's per-row
+// INSERT triggers on trees.location (geometry constraint, spatial index, last-insert time) are
+// replaced by their set-based equivalents: the point is built as MakePoint(x, y, store SRID),
+// which satisfies the constraint by construction, its R*Tree entry is written directly, and
+// geometry_columns_time is touched once. The triggers are dropped and re-created inside the
+// transaction, so a rollback or a crash restores them with everything else; finish() (or the
+// destructor) re-creates them before the caller commits. Other connections never see the
+// store without them (WAL: they read the last committed state).
+class TreeBulkWriter {
+ public:
+  // StorageError when `db` has no open transaction.
+  TreeBulkWriter(Database& db, int srid, std::string user, geo::Timestamp at = geo::now_utc());
+  ~TreeBulkWriter();
+  TreeBulkWriter(const TreeBulkWriter&) = delete;
+  TreeBulkWriter& operator=(const TreeBulkWriter&) = delete;
+
+  // The stored tree with its stems, or nullopt.
+  std::optional<geo::Tree> find_by_source_id(std::string_view source_id);
+  // As TreeRepository::insert: version 1, a zero updated_at means the writer's time. On
+  // ConstraintViolation nothing of the tree is left in the store.
+  std::int64_t insert(const geo::Tree& tree);
+  // `tree` replaces `stored` (found by find_by_source_id; tree.id == stored.id) when they
+  // differ: version + 1, one history row per changed field (the writer's user and time).
+  // False when nothing differs (nothing written). On ConstraintViolation nothing is written.
+  bool update(const geo::Tree& tree, const geo::Tree& stored);
+  // Re-creates the triggers and records the insert time. Idempotent; must run before the
+  // caller commits (the destructor runs it when it was not called).
+  void finish();
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace rootzone::storage
