@@ -28,3 +28,8 @@ echo "== conflicts between open works and protected trees"
 echo "== works that clash in place and time"
 "$rootzone" check --db "$db" --clashes
 "$rootzone" info --db "$db"
+
+port=${ROOTZONE_PORT:-8080}
+echo "== serving the store: OGC API Features at http://127.0.0.1:$port/ (QGIS, GDAL: OAPIF:http://127.0.0.1:$port)"
+echo "   try: curl 'http://127.0.0.1:$port/collections/conflicts/items?severity=critical'"
+exec "$rootzone" serve --db "$db" --port "$port"
