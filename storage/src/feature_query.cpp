@@ -9,6 +9,19 @@ namespace rootzone::storage {
 
 namespace {
 
+template <class T>
+const T& by_collection(Collection c, const T& trees, const T& works, const T& conflicts) {
+  switch (c) {
+    case Collection::trees:
+      return trees;
+    case Collection::works:
+      return works;
+    case Collection::tree_work_conflicts:
+      return conflicts;
+  }
+  return trees;
+}
+
 struct Column {
   Queryable queryable;
   const char* sql;  // the column expression; never built from client text
@@ -42,15 +55,7 @@ const std::vector<Column>& columns(Collection c) {
       {{"tree_id", T::integer, "store id of the tree"}, "c.tree_id"},
       {{"work_id", T::integer, "store id of the work"}, "c.work_id"},
   };
-  switch (c) {
-    case Collection::trees:
-      return trees;
-    case Collection::works:
-      return works;
-    case Collection::tree_work_conflicts:
-      return conflicts;
-  }
-  return trees;
+  return by_collection(c, trees, works, conflicts);
 }
 
 
@@ -164,15 +169,7 @@ const std::vector<Queryable>& queryables(Collection c) {
   static const std::vector<Queryable> trees = make(Collection::trees);
   static const std::vector<Queryable> works = make(Collection::works);
   static const std::vector<Queryable> conflicts = make(Collection::tree_work_conflicts);
-  switch (c) {
-    case Collection::trees:
-      return trees;
-    case Collection::works:
-      return works;
-    case Collection::tree_work_conflicts:
-      return conflicts;
-  }
-  return trees;
+  return by_collection(c, trees, works, conflicts);
 }
 
 Page<geo::Tree> query_trees(Store& store, const FeatureQuery& q) {
