@@ -106,7 +106,8 @@ double point_segment_distance(Point p, Point a, Point b) {
   const double len2 = dx * dx + dy * dy;
   double t = len2 > 0 ? ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2 : 0;
   t = std::clamp(t, 0.0, 1.0);
-  return std::hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
+  const double ex = p.x - (a.x + t * dx), ey = p.y - (a.y + t * dy);
+  return std::sqrt(ex * ex + ey * ey);  // hypot's overflow care costs 3x and is not needed here
 }
 
 // Even-odd over all rings: holes and separate polygons of a valid multipolygon need no
