@@ -104,7 +104,7 @@ int run_check(const CheckOptions& o) {
             << by_severity[geo::Severity::critical] << ", high " << by_severity[geo::Severity::high]
             << ", medium " << by_severity[geo::Severity::medium] << "), "
             << result.work_work.size() << " work clashes; " << zones_written
-            << " zones updated\n"
+            << " zones updated" << (zoned.from_cache ? " (zones loaded as stored)" : "") << '\n'
             << "time: load " << ms(started, loaded) << " ms, index " << ms(loaded, indexed)
             << " ms, check " << ms(indexed, computed) << " ms, persist " << ms(computed, persisted)
             << " ms\n";

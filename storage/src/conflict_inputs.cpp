@@ -1,6 +1,7 @@
 #include "rootzone/storage/conflict_inputs.hpp"
 
 #include <bit>
+#include <optional>
 #include <cstring>
 #include <span>
 
@@ -71,7 +72,41 @@ std::vector<geo::Tree> load_engine_trees(Database& db) {
   return out;
 }
 
+namespace {
+
+std::string marker_of(const geo::RuleSet& rules, std::int64_t count, std::int64_t versions) {
+  return rules.to_json() + "|" + std::to_string(count) + "|" + std::to_string(versions);
+}
+
+// The stored zones when they derive from exactly this state, else nothing.
+std::optional<std::vector<geo::ZonedTree>> cached_zones(Database& db, const std::string& marker) {
+  {
+    auto current = db.prepare("SELECT value FROM store_meta WHERE key = 'zones_marker'");
+    if (!current.step() || current.text_view(0) != marker) return std::nullopt;
+  }
+  auto s = db.prepare(
+      "SELECT tree_id, x, y, root_zone_rule, basis_value_m, root_radius_m, trench_radius_m"
+      " FROM tree_zones ORDER BY tree_id");
+  std::vector<geo::ZonedTree> out;
+  while (s.step()) {
+    const auto basis = geo::root_zone_basis_from_string(s.text_view(3));
+    if (s.is_null(1) || s.is_null(4) || !basis) return std::nullopt;  // an older zone row
+    out.push_back({s.int64(0),
+                   {s.real(1), s.real(2)},
+                   {s.real(6), s.real(5), *basis, s.real(4)}});
+  }
+  return out;
+}
+
+}  // namespace
+
 ZoneLoad load_zoned_trees(Database& db, const geo::RuleSet& rules) {
+  {
+    auto state = db.prepare("SELECT count(*), coalesce(sum(version), 0) FROM trees");
+    state.step();
+    const auto marker = marker_of(rules, state.int64(0), state.int64(1));
+    if (auto cached = cached_zones(db, marker)) return {std::move(*cached), marker, true};
+  }
   // Every tree is read once, for the marker. Stems come in primary-key order and are
   // summed while merging: a join or GROUP BY would cost a B-tree probe or a sorter per row.
   auto trees = db.prepare(
@@ -99,7 +134,7 @@ ZoneLoad load_zoned_trees(Database& db, const geo::RuleSet& rules) {
     out.trees.push_back({id, point_of(trees.blob_view(3), id),
                          geo::protection_zone(total, trees.optional_real(4), columnar, rules)});
   }
-  out.marker = rules.to_json() + "|" + std::to_string(count) + "|" + std::to_string(versions);
+  out.marker = marker_of(rules, count, versions);
   return out;
 }
 
@@ -114,14 +149,17 @@ std::size_t save_tree_zones(Database& db, const geo::RuleSet& rules, const std::
   const auto now = geo::format_utc(geo::now_utc());
   auto insert = db.prepare(
       "INSERT INTO tree_zones (tree_id, rule_set, root_zone_rule, root_radius_m,"
-      " trench_radius_m, computed_at) VALUES (?, ?, ?, ?, ?, ?)");
+      " trench_radius_m, computed_at, x, y, basis_value_m) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   for (const auto& z : zones) {
     insert.bind(1, z.id)
         .bind(2, rules.name)
         .bind(3, geo::to_string(z.zone.basis))
         .bind(4, z.zone.root_radius_m)
         .bind(5, z.zone.trench_radius_m)
-        .bind(6, now);
+        .bind(6, now)
+        .bind(7, z.location.x)
+        .bind(8, z.location.y)
+        .bind(9, z.zone.basis_value_m);
     insert.run();
     insert.reset();
   }

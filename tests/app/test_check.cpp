@@ -143,3 +143,34 @@ TEST_CASE("check --format geojson gives tree points in lon/lat", "[app][check]")
   CHECK(f.at("properties").at("severity") == "medium");
   CHECK(f.at("properties").at("work_id") == "W-1");
 }
+
+TEST_CASE("a second check loads the stored zones, a changed tree makes it draw them again",
+          "[app][check]") {
+  test::TempDir dir;
+  const auto db = (dir / "city.sqlite").string();
+  {
+    auto store = storage::Store::create(db);
+    store_case(store, "multi_stem_sum");
+  }
+  const auto first = run_rootzone({"check", "--db", db, "--format", "csv"});
+  REQUIRE(first.exit_code == 0);
+  // Only tree 1 (45 + 40 cm) is protected in multi_stem_sum.json: one zone.
+  CHECK_THAT(first.err, Catch::Contains("1 zones updated\n"));
+  const auto second = run_rootzone({"check", "--db", db, "--format", "csv"});
+  REQUIRE(second.exit_code == 0);
+  CHECK_THAT(second.err, Catch::Contains("0 zones updated (zones loaded as stored)"));
+  CHECK(second.out == first.out);
+
+  {
+    // The tree grows: its version changes, so the stored zones no longer derive from the trees.
+    auto store = storage::Store::open(db);
+    auto tree = store.trees().find_by_source_id("1").value();
+    tree.stem_circumferences_cm = {60, 40};
+    store.trees().update(tree, tree.version, "field");
+  }
+  const auto third = run_rootzone({"check", "--db", db, "--format", "csv"});
+  REQUIRE(third.exit_code == 0);
+  CHECK_THAT(third.err, !Catch::Contains("loaded as stored"));
+  // U = 1.0 m now: R_t = 4.0 m, and the trench 3.3 m away is still critical, now under 4 m.
+  CHECK_THAT(third.out, Catch::Contains("< R_t 4 m"));
+}

@@ -47,7 +47,7 @@ TEST_CASE("create makes a SpatiaLite store with every table, spatial indexes and
   StoreFixture f;
   auto& db = f.store.database();
   CHECK(f.store.srid() == 25832);
-  CHECK(f.store.schema_version() == 2);
+  CHECK(f.store.schema_version() == 3);
   CHECK(f.store.path() == f.dir / "city.sqlite");
 
   for (const char* table :
@@ -68,7 +68,8 @@ TEST_CASE("create makes a SpatiaLite store with every table, spatial indexes and
   CHECK(one(db, "PRAGMA foreign_keys") == "1");
   CHECK(one(db, "SELECT value FROM store_meta WHERE key = 'srid'") == "25832");
   CHECK(strings(db, "SELECT version || ' ' || name FROM schema_migrations ORDER BY version") ==
-        std::vector<std::string>{"1 initial", "2 lookup_indexes"});
+        std::vector<std::string>{"1 initial", "2 lookup_indexes", "3 zone_cache"});
+
   CHECK(f.store.rule_sets().active() == geo::RuleSet::mainz());
 }
 
@@ -144,14 +145,17 @@ TEST_CASE("open applies the migrations an older store lacks", "[storage][store][
     CHECK_FALSE(has_object(old.database(), "works_status"));
   }
   auto store = Store::open(path);
-  CHECK(store.schema_version() == 2);
-  CHECK(storage::applied_schema_version(store.database()) == 2);
+  CHECK(store.schema_version() == 3);
+  CHECK(storage::applied_schema_version(store.database()) == 3);
   CHECK(has_object(store.database(), "works_status"));
   CHECK(has_object(store.database(), "tree_work_conflicts_work"));
   CHECK(strings(store.database(),
                 "SELECT version || ' ' || name FROM schema_migrations ORDER BY version") ==
-        std::vector<std::string>{"1 initial", "2 lookup_indexes"});
-  CHECK(storage::latest_schema_version() == 2);
+        std::vector<std::string>{"1 initial", "2 lookup_indexes", "3 zone_cache"});
+  // 0003 added columns to a table 0001 made: the old store has them now.
+  CHECK(one(store.database(),
+            "SELECT count(*) FROM pragma_table_info('tree_zones') WHERE name = 'x'") == "1");
+  CHECK(storage::latest_schema_version() == 3);
 }
 
 TEST_CASE("open refuses a store whose schema is newer than this build", "[storage][store]") {
@@ -166,17 +170,19 @@ TEST_CASE("open refuses a store whose schema is newer than this build", "[storag
   REQUIRE_THROWS_AS(Store::open(path), storage::SchemaError);
   REQUIRE_THROWS_WITH(Store::open(path),
                       path.string() +
-                          ": store schema version 7 is newer than this rootzone supports (2): "
+                          ": store schema version 7 is newer than this rootzone supports (3): "
                           "upgrade rootzone");
 }
 
 TEST_CASE("migrations are embedded in order with the srid placeholder", "[storage][migrations]") {
   const auto all = storage::embedded_migrations();
-  REQUIRE(all.size() == 2);
+  REQUIRE(all.size() == 3);
   CHECK(all[0].version == 1);
   CHECK(all[0].name == "initial");
   CHECK(all[0].sql.find("AddGeometryColumn('trees', 'location', {{srid}}, 'POINT', 'XY', 1)") !=
         std::string_view::npos);
   CHECK(all[1].version == 2);
   CHECK(all[1].name == "lookup_indexes");
+  CHECK(all[2].version == 3);
+  CHECK(all[2].name == "zone_cache");
 }

@@ -20,8 +20,10 @@ struct ZoneLoad {
   // The state the zones derive from: the rule set and the trees (their count and the sum of
   // their versions: every insert adds a row, every change bumps a version).
   std::string marker;
+  bool from_cache = false;  // the stored zones were current and loaded as they are
 };
-// One scan of the trees and one of the stems, merged in id order.
+// The stored zones when nothing changed since they were drawn (the marker matches); else one
+// scan of the trees and one of the stems, merged in id order.
 ZoneLoad load_zoned_trees(Database& db, const geo::RuleSet& rules);
 
 // Trees with id, source_id, location, stems, crown, columnar, species_botanical, status and
