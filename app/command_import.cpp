@@ -55,6 +55,7 @@ class ProgressBar {
   void finish() {
     if (shown_) std::cerr << '\n';
   }
+  bool enabled() const { return enabled_; }
 
  private:
   bool enabled_;
@@ -126,9 +127,13 @@ int run_import(const std::string& what, const ImportOptions& o) {
   opts.user = o.user;
   if (o.format == "wzdx") opts.format = importers::SourceFormat::wzdx;
   ProgressBar bar;
-  opts.progress = [&bar](std::int64_t done, std::optional<std::int64_t> total) {
-    bar.update(done, total);
-  };
+  // No callback when the bar is off: the importers then skip counting the features up front
+  // (a CSV would be read twice).
+  if (bar.enabled()) {
+    opts.progress = [&bar](std::int64_t done, std::optional<std::int64_t> total) {
+      bar.update(done, total);
+    };
+  }
   try {
     if (!o.mapping.empty()) opts.mapping = importers::Mapping::load(o.mapping);
     auto store = storage::Store::open(o.db);

@@ -2,6 +2,8 @@
 
 #include <cpl_conv.h>
 
+#include <cmath>
+
 #include "rootzone/importers/errors.hpp"
 #include "values.hpp"
 
@@ -105,6 +107,24 @@ std::optional<geo::Point> record_point(OgrSource& source, RecordMapper& mapper,
     }
   } else {
     auto* in = source.geometry();
+    // The common case, a 2D or 3D point with finite coordinates, needs neither a copy nor
+    // GEOS: such a point is never empty or invalid, and CrsGuard::point does the same CRS
+    // checks as CrsGuard::geometry. Anything else takes the general path below.
+    if (in && wkbFlatten(OGR_G_GetGeometryType(in)) == wkbPoint && !OGR_G_IsEmpty(in)) {
+      const double x = OGR_G_GetX(in, 0);
+      const double y = OGR_G_GetY(in, 0);
+      if (std::isfinite(x) && std::isfinite(y)) {
+        if (auto why = guard.point(x, y, out)) {
+          char* wkt = nullptr;
+          std::string text;
+          if (OGR_G_ExportToWkt(in, &wkt) == OGRERR_NONE && wkt) text = wkt;
+          CPLFree(wkt);
+          mapper.problem(Severity::refused, field, text, *why);
+          return std::nullopt;
+        }
+        return out;
+      }
+    }
     if (in) {
       owned.reset(OGR_G_Clone(in));
       g = owned.get();

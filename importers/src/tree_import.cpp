@@ -9,6 +9,7 @@
 #include "rootzone/storage/database.hpp"
 #include "rootzone/storage/errors.hpp"
 #include "rootzone/storage/store.hpp"
+#include "rootzone/storage/tree_repository.hpp"
 
 namespace rootzone::importers {
 
@@ -63,10 +64,14 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
   const detail::CrsGuard guard(srs.get(), store.srid());
   const auto rules = store.rule_sets().active();
   const auto user = detail::default_user(o);
-  detail::Progress progress(o, source.feature_count());
+  detail::Progress progress(
+      o, o.progress ? source.feature_count() : std::optional<std::int64_t>());
 
   std::unordered_map<std::string, std::int64_t> seen;  // source id -> record
   storage::Transaction tx(store.database());
+  // Declared after tx: its destructor (re-creating SpatiaLite's triggers) runs before tx's
+  // rollback when the import ends without commit.
+  storage::TreeBulkWriter writer(store.database(), store.srid(), user);
   while (source.next()) {
     ++s.read;
     progress.tick(s.read);
@@ -121,22 +126,21 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
     if (mapper.refused()) {
       ++s.refused;
     } else {
-      auto existing = store.trees().find_by_source_id(t.source_id);
+      auto existing = writer.find_by_source_id(t.source_id);
       try {
         if (!existing) {
           t.protection = geo::evaluate_protection(t, rules);
-          store.trees().insert(t);
+          writer.insert(t);
           ++s.inserted;
           if (t.protection.is_protected) ++s.protected_trees;
         } else {
           auto merged = *existing;
           merge(merged, t, mapper);
           merged.protection = geo::evaluate_protection(merged, rules);
-          if (merged == *existing) {
-            ++s.unchanged;
-          } else {
-            store.trees().update(merged, existing->version, user);
+          if (merged != *existing && writer.update(merged, *existing)) {
             ++s.updated;
+          } else {
+            ++s.unchanged;
           }
           if (merged.protection.is_protected) ++s.protected_trees;
         }
@@ -154,6 +158,7 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
   progress.finish(s.read);
   s.corrected = static_cast<std::int64_t>(result.report.count(Severity::corrected));
   s.flagged = static_cast<std::int64_t>(result.report.count(Severity::flagged));
+  writer.finish();
   if (!s.aborted && !o.dry_run) {
     tx.commit();
     s.committed = true;

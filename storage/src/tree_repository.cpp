@@ -1,6 +1,10 @@
 #include "rootzone/storage/tree_repository.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cmath>
+#include <cstring>
+#include <span>
 #include <string>
 #include <utility>
 
@@ -25,7 +29,7 @@ constexpr const char* tree_columns =
     " version = ?24";
 
 void bind_tree(Statement& s, const geo::Tree& t, int srid, std::int64_t version,
-               geo::Timestamp updated_at) {
+               std::string_view updated_at) {
   s.bind(1, t.source_id)
       .bind(2, t.site)
       .bind(3, t.district)
@@ -45,7 +49,7 @@ void bind_tree(Statement& s, const geo::Tree& t, int srid, std::int64_t version,
       .bind(17, t.protection.is_protected)
       .bind(18, geo::to_string(t.protection.source))
       .bind(19, t.protection.reason)
-      .bind(20, geo::format_utc(updated_at))
+      .bind(20, updated_at)
       .bind(21, t.location.x)
       .bind(22, t.location.y)
       .bind(23, srid)
@@ -209,7 +213,7 @@ std::int64_t TreeRepository::insert(const geo::Tree& tree) {
   std::int64_t id = 0;
   try {
     auto s = db_.prepare(insert_tree_sql);
-    bind_tree(s, tree, srid_, 1, detail::now_if_zero(tree.updated_at));
+    bind_tree(s, tree, srid_, 1, geo::format_utc(detail::now_if_zero(tree.updated_at)));
     s.run();
     id = db_.last_insert_rowid();
     write_stems(db_, id, tree.stem_circumferences_cm);
@@ -272,7 +276,7 @@ geo::Tree TreeRepository::update(const geo::Tree& tree, std::int64_t expected_ve
   try {
     auto s = db_.prepare(std::string("UPDATE trees SET ") + tree_columns +
                          " WHERE id = ?25 AND version = ?26");
-    bind_tree(s, tree, srid_, expected_version + 1, at);
+    bind_tree(s, tree, srid_, expected_version + 1, geo::format_utc(at));
     s.bind(25, tree.id).bind(26, expected_version).run();
     if (stored.stem_circumferences_cm != tree.stem_circumferences_cm) {
       write_stems(db_, tree.id, tree.stem_circumferences_cm);
@@ -375,6 +379,141 @@ constexpr std::array<const char*, 3> insert_triggers = {
 };
 constexpr const char* spatial_index = "idx_trees_location";
 
+// ---- packing an empty R*Tree in one go (SQLite's rtree.c format, 2 dimensions, REAL)
+//
+// Inserting a million points one by one makes SQLite's R*Tree rewrite a node blob and its
+// parents for every point: a third of an import's time. When the index is empty at the start,
+// the writer collects the boxes and writes the shadow tables once at the end, packed
+// Sort-Tile-Recursive: the root is node 1 with the tree depth in its first two bytes, each node
+// a blob of the root's size holding a 16-bit cell count at byte 2 and cells of a 64-bit rowid
+// (entry id or child node number) and xmin, xmax, ymin, ymax as 32-bit floats, all big-endian;
+// %_rowid maps an entry to its leaf, %_parent a node to its parent. rtreecheck() verifies it.
+
+struct Box {
+  std::int64_t id;  // tree id (leaf cell) or node number (interior cell)
+  float xmin, xmax, ymin, ymax;
+};
+
+// As rtree.c's rtreeValueDown/rtreeValueUp: a float box that holds the double.
+float value_down(double d) {
+  auto f = static_cast<float>(d);
+  if (static_cast<double>(f) > d) {
+    f = static_cast<float>(d * (d < 0 ? 1.0 + 1.0 / 8388608.0 : 1.0 - 1.0 / 8388608.0));
+  }
+  return f;
+}
+float value_up(double d) {
+  auto f = static_cast<float>(d);
+  if (static_cast<double>(f) < d) {
+    f = static_cast<float>(d * (d < 0 ? 1.0 - 1.0 / 8388608.0 : 1.0 + 1.0 / 8388608.0));
+  }
+  return f;
+}
+
+void put_be(std::vector<std::uint8_t>& blob, std::size_t at, std::uint64_t v, int bytes) {
+  for (int i = bytes - 1; i >= 0; --i) {
+    blob[at + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(v & 0xff);
+    v >>= 8;
+  }
+}
+
+std::uint32_t float_bits(float f) {
+  std::uint32_t u = 0;
+  std::memcpy(&u, &f, sizeof u);
+  return u;
+}
+
+// Orders `boxes` Sort-Tile-Recursive for nodes of `fanout` cells.
+void str_order(std::vector<Box>& boxes, std::size_t fanout) {
+  const auto cx = [](const Box& b) { return static_cast<double>(b.xmin) + static_cast<double>(b.xmax); };
+  const auto cy = [](const Box& b) { return static_cast<double>(b.ymin) + static_cast<double>(b.ymax); };
+  const std::size_t nodes = (boxes.size() + fanout - 1) / fanout;
+  const auto slices = static_cast<std::size_t>(std::ceil(std::sqrt(static_cast<double>(nodes))));
+  const std::size_t per_slice = slices * fanout;
+  std::sort(boxes.begin(), boxes.end(), [&](const Box& a, const Box& b) { return cx(a) < cx(b); });
+  for (std::size_t i = 0; i < boxes.size(); i += per_slice) {
+    const auto end = boxes.begin() + static_cast<std::ptrdiff_t>(std::min(i + per_slice, boxes.size()));
+    std::sort(boxes.begin() + static_cast<std::ptrdiff_t>(i), end,
+              [&](const Box& a, const Box& b) { return cy(a) < cy(b); });
+  }
+}
+
+void pack_rtree(Database& db, const std::string& index, std::vector<Box> level) {
+  auto root_size = db.prepare("SELECT length(data) FROM \"" + index + "_node\" WHERE nodeno = 1");
+  if (!root_size.step()) throw StorageError(index + ": the R*Tree has no root node");
+  const auto node_size = static_cast<std::size_t>(root_size.int64(0));
+  constexpr std::size_t cell_size = 8 + 4 * 4;
+  const std::size_t fanout = std::min<std::size_t>((node_size - 4) / cell_size, 51);
+  if (fanout < 2) throw StorageError(index + ": unexpected R*Tree node size");
+
+  auto write_node = db.prepare("INSERT OR REPLACE INTO \"" + index +
+                               "_node\" (nodeno, data) VALUES (?, ?)");
+  auto write_rowid =
+      db.prepare("INSERT INTO \"" + index + "_rowid\" (rowid, nodeno) VALUES (?, ?)");
+  auto write_parent =
+      db.prepare("INSERT INTO \"" + index + "_parent\" (nodeno, parentnode) VALUES (?, ?)");
+  std::vector<std::uint8_t> blob(node_size);
+  const auto fill = [&](std::span<const Box> cells, int depth_or_zero) {
+    std::fill(blob.begin(), blob.end(), std::uint8_t{0});
+    put_be(blob, 0, static_cast<std::uint64_t>(depth_or_zero), 2);
+    put_be(blob, 2, cells.size(), 2);
+    std::size_t at = 4;
+    for (const auto& c : cells) {
+      put_be(blob, at, static_cast<std::uint64_t>(c.id), 8);
+      put_be(blob, at + 8, float_bits(c.xmin), 4);
+      put_be(blob, at + 12, float_bits(c.xmax), 4);
+      put_be(blob, at + 16, float_bits(c.ymin), 4);
+      put_be(blob, at + 20, float_bits(c.ymax), 4);
+      at += cell_size;
+    }
+  };
+
+  std::int64_t next_node = 2;
+  int depth = 0;
+  while (level.size() > fanout) {
+    str_order(level, fanout);
+    std::vector<Box> parents;
+    parents.reserve((level.size() + fanout - 1) / fanout);
+    for (std::size_t i = 0; i < level.size(); i += fanout) {
+      const std::span<const Box> cells(level.data() + i, std::min(fanout, level.size() - i));
+      const std::int64_t node = next_node++;
+      Box mbr{node, cells[0].xmin, cells[0].xmax, cells[0].ymin, cells[0].ymax};
+      for (const auto& c : cells) {
+        mbr.xmin = std::min(mbr.xmin, c.xmin);
+        mbr.xmax = std::max(mbr.xmax, c.xmax);
+        mbr.ymin = std::min(mbr.ymin, c.ymin);
+        mbr.ymax = std::max(mbr.ymax, c.ymax);
+        if (depth == 0) {
+          write_rowid.bind(1, c.id).bind(2, node).run();
+          write_rowid.reset();
+        } else {
+          write_parent.bind(1, c.id).bind(2, node).run();
+          write_parent.reset();
+        }
+      }
+      fill(cells, 0);
+      write_node.bind(1, node).bind(2, blob).run();
+      write_node.reset();
+      parents.push_back(mbr);
+    }
+    level = std::move(parents);
+    ++depth;
+  }
+  // The root: node 1, holding the last level (entries themselves when they all fit).
+  for (const auto& c : level) {
+    if (depth == 0) {
+      write_rowid.bind(1, c.id).bind(2, std::int64_t{1}).run();
+      write_rowid.reset();
+    } else {
+      write_parent.bind(1, c.id).bind(2, std::int64_t{1}).run();
+      write_parent.reset();
+    }
+  }
+  fill(level, depth);
+  write_node.bind(1, std::int64_t{1}).bind(2, blob).run();
+  write_node.reset();
+}
+
 }  // namespace
 
 struct TreeBulkWriter::Impl {
@@ -411,6 +550,8 @@ struct TreeBulkWriter::Impl {
   Statement find, stems, insert_tree, insert_stem, delete_stems, delete_tree, update_tree,
       history;
   std::optional<Statement> insert_index;   // set while the triggers are replaced
+  bool pack_index = false;                 // the index was empty: packed by finish()
+  std::vector<Box> boxes;                  // what finish() packs
   std::vector<std::string> trigger_sql;    // to re-create them
   std::int64_t inserted = 0;
   bool finished = false;
@@ -440,6 +581,9 @@ TreeBulkWriter::TreeBulkWriter(Database& db, int srid, std::string user, geo::Ti
   impl_->trigger_sql = std::move(sql);
   // The R*Tree rounds the lower bound down and the upper bound up to 32-bit floats, so the
   // box holds the point, as RTreeAlign's entry does.
+  auto entries = db.prepare(std::string("SELECT count(*) FROM \"") + spatial_index + "_rowid\"");
+  entries.step();
+  impl_->pack_index = entries.int64(0) == 0;
   impl_->insert_index = db.prepare(std::string("INSERT INTO \"") + spatial_index +
                                    "\" (pkid, xmin, xmax, ymin, ymax) VALUES (?, ?, ?, ?, ?)");
 }
@@ -457,6 +601,9 @@ void TreeBulkWriter::finish() {
   if (m.finished) return;
   m.finished = true;
   m.insert_index.reset();
+  if (m.pack_index && !m.boxes.empty()) pack_rtree(m.db, spatial_index, std::move(m.boxes));
+  m.boxes.clear();
+
   for (const auto& sql : m.trigger_sql) m.db.execute(sql);
   if (!m.trigger_sql.empty() && m.inserted > 0) {
     m.db.prepare(
@@ -487,8 +634,11 @@ std::int64_t TreeBulkWriter::insert(const geo::Tree& tree) {
   if (m.finished) throw StorageError("TreeBulkWriter::insert after finish()");
   std::int64_t id = 0;
   try {
-    bind_tree(m.insert_tree, tree, m.srid, 1,
-              tree.updated_at == geo::Timestamp{} ? m.at : tree.updated_at);
+    if (tree.updated_at == geo::Timestamp{}) {
+      bind_tree(m.insert_tree, tree, m.srid, 1, m.at_text);
+    } else {
+      bind_tree(m.insert_tree, tree, m.srid, 1, geo::format_utc(tree.updated_at));
+    }
     m.insert_tree.run();
     m.insert_tree.reset();
     id = m.db.last_insert_rowid();
@@ -498,7 +648,11 @@ std::int64_t TreeBulkWriter::insert(const geo::Tree& tree) {
   }
   try {
     m.write_stems(id, tree.stem_circumferences_cm);
-    if (m.insert_index) {
+    if (m.pack_index) {
+      const double x = tree.location.x;
+      const double y = tree.location.y;
+      m.boxes.push_back({id, value_down(x), value_up(x), value_down(y), value_up(y)});
+    } else if (m.insert_index) {
       const double x = tree.location.x;
       const double y = tree.location.y;
       m.insert_index->bind(1, id).bind(2, x).bind(3, x).bind(4, y).bind(5, y).run();
@@ -524,7 +678,7 @@ bool TreeBulkWriter::update(const geo::Tree& tree, const geo::Tree& stored) {
   // history together.
   Transaction tx(m.db);
   try {
-    bind_tree(m.update_tree, tree, m.srid, stored.version + 1, m.at);
+    bind_tree(m.update_tree, tree, m.srid, stored.version + 1, m.at_text);
     m.update_tree.bind(25, stored.id).bind(26, stored.version).run();
     m.update_tree.reset();
     if (m.db.changes() != 1) {

@@ -221,3 +221,84 @@ TEST_CASE("a semicolon CSV with decimal commas and Gauss-Krueger coordinates", "
   CHECK(two->stem_circumferences_cm == std::vector<double>{45, 41});
   CHECK(two->protection.is_protected);  // Mainz: sum 86 cm, largest 45 cm >= 30 cm
 }
+
+namespace {
+
+std::string scalar_text(storage::Database& db, const std::string& sql) {
+  auto s = db.prepare(sql);
+  REQUIRE(s.step());
+  return s.text(0);
+}
+
+std::int64_t scalar(storage::Database& db, const std::string& sql) {
+  auto s = db.prepare(sql);
+  REQUIRE(s.step());
+  return s.int64(0);
+}
+
+// What the bulk path must leave exactly as SpatiaLite's triggers would.
+void check_spatial_index(storage::Store& store) {
+  auto& db = store.database();
+  CHECK(scalar_text(db, "SELECT rtreecheck('idx_trees_location')") == "ok");
+  CHECK(scalar(db, "SELECT count(*) FROM idx_trees_location") == store.trees().count());
+  // Every tree lies in its own box, and a window query finds exactly the trees inside it.
+  CHECK(scalar(db,
+               "SELECT count(*) FROM trees t JOIN idx_trees_location i ON i.pkid = t.id"
+               " WHERE i.xmin <= ST_X(t.location) AND ST_X(t.location) <= i.xmax"
+               " AND i.ymin <= ST_Y(t.location) AND ST_Y(t.location) <= i.ymax") ==
+        store.trees().count());
+  CHECK(scalar(db,
+               "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN"
+               " ('ggi_trees_location', 'tmi_trees_location', 'gii_trees_location')") == 3);
+  CHECK(scalar_text(db, "PRAGMA integrity_check") == "ok");
+  if (store.trees().count() == 0) return;
+  // 2 km around the first tree of the file.
+  const auto x0 = scalar(db, "SELECT CAST(ST_X(location) AS INTEGER) - 1000 FROM trees"
+                             " WHERE source_id = '4'");
+  const auto y0 = scalar(db, "SELECT CAST(ST_Y(location) AS INTEGER) - 1000 FROM trees"
+                             " WHERE source_id = '4'");
+  const auto x1 = std::to_string(x0 + 2000), y1 = std::to_string(y0 + 2000);
+  const auto xs = std::to_string(x0), ys = std::to_string(y0);
+  const std::string window = "ST_X(location) BETWEEN " + xs + " AND " + x1 +
+                             " AND ST_Y(location) BETWEEN " + ys + " AND " + y1;
+  const auto inside = scalar(db, "SELECT count(*) FROM trees WHERE " + window);
+  CHECK(inside > 10);
+  CHECK(scalar(db, "SELECT count(*) FROM trees WHERE " + window +
+                       " AND id IN (SELECT pkid FROM idx_trees_location WHERE xmin <= " + x1 +
+                       " AND xmax >= " + xs + " AND ymin <= " + y1 + " AND ymax >= " + ys +
+                       ")") == inside);
+}
+
+}  // namespace
+
+TEST_CASE("an import into an empty store packs the spatial index and keeps SpatiaLite's triggers", "[importers][trees]") {
+  TempDir dir;
+  auto store = storage::Store::create(dir / "kn.sqlite");
+  // Aborted and dry-run imports leave the triggers and an empty index.
+  auto broken = test::read_file(test::konstanz_csv());
+  broken += "999999,not-a-number,47.66,,,,,,,,\n";
+  test::write_file(dir / "broken.csv", broken);
+  CHECK(test::import_trees(store, dir / "broken.csv", test::konstanz_mapping(), true).summary.aborted);
+  test::import_trees(store, test::konstanz_csv(), test::konstanz_mapping(), false, true);
+  CHECK(store.trees().count() == 0);
+  check_spatial_index(store);
+
+  test::import_trees(store, test::konstanz_csv(), test::konstanz_mapping());
+  CHECK(store.trees().count() == 15936);
+  check_spatial_index(store);
+
+  // A tree written later through the repository, and a second import into the non-empty index
+  // (rows entered one by one), keep it consistent.
+  auto extra = *store.trees().find_by_source_id("4");
+  extra.source_id = "extra-1";
+  store.trees().insert(extra);
+  check_spatial_index(store);
+  auto more = test::read_file(test::konstanz_csv());
+  more += "9.17,47.67,99999,999991,1,52,11,7,120,Teststrasse,Winter-Linde,Tilia cordata,Tilia\n";
+  test::write_file(dir / "more.csv", more);
+  const auto again = test::import_trees(store, dir / "more.csv", test::konstanz_mapping());
+  CHECK(again.summary.unchanged == 15936);
+  CHECK(again.summary.inserted == 1);
+  CHECK(store.trees().count() == 15938);
+  check_spatial_index(store);
+}
