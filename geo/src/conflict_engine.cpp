@@ -46,23 +46,22 @@ class Layer {
 
   void put(Entry e) {
     erase(e.id());
-    slot_[e.id()] = static_cast<std::uint32_t>(entries_.size());
+    overlay_slot_[e.id()] = static_cast<std::uint32_t>(entries_.size());
     entries_.push_back(std::move(e));
+    ++live_;
     if (entries_.size() - indexed_ > std::max<std::size_t>(256, indexed_ / 8)) rebuild();
   }
 
   void erase(std::int64_t id) {
-    const auto it = slot_.find(id);
-    if (it == slot_.end()) return;
-    entries_[it->second].live = false;
-    slot_.erase(it);
+    Entry* e = find_mutable(id);
+    if (e == nullptr) return;
+    e->live = false;
+    overlay_slot_.erase(id);
+    --live_;
     if (++dead_ > std::max<std::size_t>(256, entries_.size() / 4)) rebuild();
   }
 
-  const Entry* find(std::int64_t id) const {
-    const auto it = slot_.find(id);
-    return it == slot_.end() ? nullptr : &entries_[it->second];
-  }
+  const Entry* find(std::int64_t id) const { return const_cast<Layer*>(this)->find_mutable(id); }
 
   template <class Visit>
   void query(const Box& box, Visit&& visit) const {
@@ -81,28 +80,40 @@ class Layer {
     }
   }
 
-  std::size_t size() const { return slot_.size(); }
+  std::size_t size() const { return live_; }
 
  private:
+  // Indexed entries are sorted by id and found by binary search; only the overlay needs a
+  // hash map. (A map over half a million trees cost more than building the R-tree.)
+  Entry* find_mutable(std::int64_t id) {
+    if (const auto it = overlay_slot_.find(id); it != overlay_slot_.end()) return &entries_[it->second];
+    const auto end = entries_.begin() + static_cast<std::ptrdiff_t>(indexed_);
+    const auto it = std::lower_bound(entries_.begin(), end, id,
+                                     [](const Entry& e, std::int64_t key) { return e.id() < key; });
+    return it != end && it->id() == id && it->live ? &*it : nullptr;
+  }
+
   void rebuild() {
     std::erase_if(entries_, [](const Entry& e) { return !e.live; });
-    slot_.clear();
-    slot_.reserve(entries_.size());
+    const auto by_id = [](const Entry& a, const Entry& b) { return a.id() < b.id(); };
+    if (!std::is_sorted(entries_.begin(), entries_.end(), by_id)) {
+      std::sort(entries_.begin(), entries_.end(), by_id);
+    }
+    overlay_slot_.clear();
     std::vector<Box> boxes;
     boxes.reserve(entries_.size());
-    for (std::uint32_t i = 0; i < entries_.size(); ++i) {
-      slot_[entries_[i].id()] = i;
-      boxes.push_back(entries_[i].box());
-    }
+    for (const auto& e : entries_) boxes.push_back(e.box());
     index_ = PackedRTree(boxes);
     indexed_ = entries_.size();
+    live_ = entries_.size();
     dead_ = 0;
   }
 
   std::vector<Entry> entries_;
-  std::unordered_map<std::int64_t, std::uint32_t> slot_;
+  std::unordered_map<std::int64_t, std::uint32_t> overlay_slot_;
   PackedRTree index_;
   std::size_t indexed_ = 0;
+  std::size_t live_ = 0;
   std::size_t dead_ = 0;
 };
 
