@@ -53,6 +53,19 @@ class Progress {
   std::optional<std::int64_t> total_;
 };
 
+// The end every import shares: the report's counts into the summary, then commit unless
+// --strict aborted or it is a dry run (the transaction's destructor rolls back otherwise).
+template <class Transaction>
+void conclude(ImportResult& result, Transaction& tx, const ImportOptions& o) {
+  auto& s = result.summary;
+  s.corrected = static_cast<std::int64_t>(result.report.count(Severity::corrected));
+  s.flagged = static_cast<std::int64_t>(result.report.count(Severity::flagged));
+  if (!s.aborted && !o.dry_run) {
+    tx.commit();
+    s.committed = true;
+  }
+}
+
 inline double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }

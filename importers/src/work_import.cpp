@@ -187,12 +187,7 @@ ImportResult import_works(storage::Store& store, const ImportOptions& o) {
     }
   }
   progress.finish(s.read);
-  s.corrected = static_cast<std::int64_t>(result.report.count(Severity::corrected));
-  s.flagged = static_cast<std::int64_t>(result.report.count(Severity::flagged));
-  if (!s.aborted && !o.dry_run) {
-    tx.commit();
-    s.committed = true;
-  }
+  detail::conclude(result, tx, o);
   s.seconds = detail::seconds_since(start);
   return result;
 }
