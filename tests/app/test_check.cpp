@@ -17,23 +17,22 @@ namespace {
 // The cases use local metres; here they stand in Mainz (EPSG:25832, near the cathedral).
 constexpr geo::Point kMainz{448000, 5538000};
 
-// Stores a case's trees and works; returns nothing, the store ids are looked up by the
-// city's numbers and references.
-void store_case(storage::Store& store, const std::string& name) {
+// A new store in `dir` holding a case's trees and works; returns its path. Store ids are
+// looked up by the city's numbers and references.
+std::string store_with_case(const test::TempDir& dir, const std::string& name) {
+  const auto db = (dir / "city.sqlite").string();
+  auto store = storage::Store::create(db);
   const auto c = test::load_conflict_case(name, kMainz);
   for (const auto& t : c.trees) store.trees().insert(t);
   for (const auto& w : c.works) store.works().insert(w, "test");
+  return db;
 }
 
 }  // namespace
 
 TEST_CASE("check prints the hand-computed conflicts as CSV and persists them", "[app][check]") {
   test::TempDir dir;
-  const auto db = (dir / "city.sqlite").string();
-  {
-    auto store = storage::Store::create(db);
-    store_case(store, "trench_distance_boundary");
-  }
+  const auto db = store_with_case(dir, "trench_distance_boundary");
   const auto r = run_rootzone({"check", "--db", db, "--format", "csv"});
   REQUIRE(r.exit_code == 0);
   // tests/cases/conflicts/trench_distance_boundary.json: R_t 4.48 m, R_r 4.5 m; the overlaps
@@ -60,11 +59,7 @@ TEST_CASE("check prints the hand-computed conflicts as CSV and persists them", "
 
 TEST_CASE("an acknowledgement survives a re-check while the conflict holds", "[app][check]") {
   test::TempDir dir;
-  const auto db = (dir / "city.sqlite").string();
-  {
-    auto store = storage::Store::create(db);
-    store_case(store, "work_touching_two_trees");
-  }
+  const auto db = store_with_case(dir, "work_touching_two_trees");
   REQUIRE(run_rootzone({"check", "--db", db}).exit_code == 0);
   {
     auto store = storage::Store::open(db);
@@ -102,11 +97,7 @@ TEST_CASE("an acknowledgement survives a re-check while the conflict holds", "[a
 
 TEST_CASE("check --work answers for one work, clashes and GeoJSON in lon/lat", "[app][check]") {
   test::TempDir dir;
-  const auto db = (dir / "city.sqlite").string();
-  {
-    auto store = storage::Store::create(db);
-    store_case(store, "work_work_coordination");
-  }
+  const auto db = store_with_case(dir, "work_work_coordination");
   const auto clashes = run_rootzone({"check", "--db", db, "--clashes", "--format", "csv"});
   REQUIRE(clashes.exit_code == 0);
   CHECK(clashes.out ==
@@ -126,11 +117,7 @@ TEST_CASE("check --work answers for one work, clashes and GeoJSON in lon/lat", "
 
 TEST_CASE("check --format geojson gives tree points in lon/lat", "[app][check]") {
   test::TempDir dir;
-  const auto db = (dir / "city.sqlite").string();
-  {
-    auto store = storage::Store::create(db);
-    store_case(store, "point_with_radius");
-  }
+  const auto db = store_with_case(dir, "point_with_radius");
   const auto r = run_rootzone({"check", "--db", db, "--format", "geojson"});
   REQUIRE(r.exit_code == 0);
   const auto fc = nlohmann::json::parse(r.out);
@@ -147,11 +134,7 @@ TEST_CASE("check --format geojson gives tree points in lon/lat", "[app][check]")
 TEST_CASE("a second check loads the stored zones, a changed tree makes it draw them again",
           "[app][check]") {
   test::TempDir dir;
-  const auto db = (dir / "city.sqlite").string();
-  {
-    auto store = storage::Store::create(db);
-    store_case(store, "multi_stem_sum");
-  }
+  const auto db = store_with_case(dir, "multi_stem_sum");
   const auto first = run_rootzone({"check", "--db", db, "--format", "csv"});
   REQUIRE(first.exit_code == 0);
   // Only tree 1 (45 + 40 cm) is protected in multi_stem_sum.json: one zone.
