@@ -9,7 +9,29 @@ namespace rootzone::geo {
 
 namespace {
 
-std::string metres(double v) { return number_text(v) + " m"; }
+// Rule texts are built for every conflict of a full check: one buffer, appended in place.
+class Text {
+ public:
+  Text() { s_.reserve(192); }
+  Text& operator<<(std::string_view v) {
+    s_ += v;
+    return *this;
+  }
+  Text& metres(double v) {
+    append_number(s_, v);
+    s_ += " m";
+    return *this;
+  }
+  Text& percent(double share) {
+    append_number(s_, share * 100, 1);
+    s_ += " %";
+    return *this;
+  }
+  std::string str() && { return std::move(s_); }
+
+ private:
+  std::string s_;
+};
 
 }  // namespace
 
@@ -17,26 +39,33 @@ std::optional<Verdict> classify_tree_work(const ProtectionZone& zone, WorkKind k
                                           double min_distance_m, double overlap_share,
                                           const RuleSet& rules) {
   const bool excavation = is_excavation(kind);
-  const std::string where = std::string(to_string(kind)) + " " + metres(min_distance_m) +
-                            " from the stem";
+  const auto where = [&](Text& t) -> Text& {
+    return (t << to_string(kind) << " ").metres(min_distance_m) << " from the stem";
+  };
   if (excavation && min_distance_m < zone.trench_radius_m) {
-    return Verdict{Severity::critical, "trench distance (RAS-LP 4, DIN 18920): " + where +
-                                           " < R_t " + metres(zone.trench_radius_m)};
+    Text t;
+    where(t << "trench distance (RAS-LP 4, DIN 18920): ") << " < R_t ";
+    return Verdict{Severity::critical, std::move(t.metres(zone.trench_radius_m)).str()};
   }
   const bool inside_root_zone = min_distance_m < zone.root_radius_m;
   if (excavation && inside_root_zone) {
-    return Verdict{Severity::high, "root zone, excavation: " + where + " < R_r " +
-                                       metres(zone.root_radius_m) + " (" + describe_root_rule(zone) + ")"};
+    Text t;
+    where(t << "root zone, excavation: ") << " < R_r ";
+    t.metres(zone.root_radius_m) << " (" << describe_root_rule(zone) << ")";
+    return Verdict{Severity::high, std::move(t).str()};
   }
   if (overlap_share > rules.share_threshold) {
-    return Verdict{Severity::high, "root zone share (BS 5837): " +
-                                       number_text(overlap_share * 100, 1) + " % > " +
-                                       number_text(rules.share_threshold * 100, 1) + " %"};
+    Text t;
+    t << "root zone share (BS 5837): ";
+    t.percent(overlap_share) << " > ";
+    t.percent(rules.share_threshold);
+    return Verdict{Severity::high, std::move(t).str()};
   }
   if (inside_root_zone) {
-    return Verdict{Severity::medium, "root zone: " + where + " < R_r " +
-                                         metres(zone.root_radius_m) + " (" + describe_root_rule(zone) +
-                                         ")"};
+    Text t;
+    where(t << "root zone: ") << " < R_r ";
+    t.metres(zone.root_radius_m) << " (" << describe_root_rule(zone) << ")";
+    return Verdict{Severity::medium, std::move(t).str()};
   }
   return std::nullopt;
 }
