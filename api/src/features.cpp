@@ -175,40 +175,32 @@ Response items(Service& service, Request& req) {
   const auto& c = collection_of(req);
   auto& store = service.store();
   const int srid = service.srid();
-  ItemsRequest r;
-  r = parse_items_request(req, c.collection, srid, service.options());
+  const ItemsRequest r = parse_items_request(req, c.collection, srid, service.options());
 
   json features = json::array();
   std::int64_t matched = 0;
   bool more = false;
   std::int64_t last_id = 0;
+  const auto take = [&](const auto& page, const auto& to_feature) {
+    for (const auto& item : page.items) features.push_back(to_feature(item));
+    matched = page.matched;
+    more = page.more;
+    if (!page.items.empty()) last_id = page.items.back().id;
+  };
   switch (c.collection) {
-    case Collection::trees: {
-      auto page = storage::query_trees(store, r.query);
-      for (const auto& t : page.items) features.push_back(tree_feature(t, r.crs, srid));
-      matched = page.matched;
-      more = page.more;
-      if (!page.items.empty()) last_id = page.items.back().id;
+    case Collection::trees:
+      take(storage::query_trees(store, r.query),
+           [&](const geo::Tree& t) { return tree_feature(t, r.crs, srid); });
       break;
-    }
-    case Collection::works: {
-      auto page = storage::query_works(store, r.query);
-      for (const auto& w : page.items) features.push_back(work_feature(w, r.crs, srid, false));
-      matched = page.matched;
-      more = page.more;
-      if (!page.items.empty()) last_id = page.items.back().id;
+    case Collection::works:
+      take(storage::query_works(store, r.query),
+           [&](const geo::Work& w) { return work_feature(w, r.crs, srid, false); });
       break;
-    }
-    case Collection::tree_work_conflicts: {
-      auto page = storage::query_tree_work_conflicts(store, r.query);
-      for (const auto& k : page.items) {
-        features.push_back(conflict_feature(k, store.trees().get(k.tree_id).location, r.crs, srid));
-      }
-      matched = page.matched;
-      more = page.more;
-      if (!page.items.empty()) last_id = page.items.back().id;
+    case Collection::tree_work_conflicts:
+      take(storage::query_tree_work_conflicts(store, r.query), [&](const geo::TreeWorkConflict& k) {
+        return conflict_feature(k, store.trees().get(k.tree_id).location, r.crs, srid);
+      });
       break;
-    }
   }
   const auto base = base_url(req) + "/collections/" + c.id;
   const auto self_query = encoded_query(req);
