@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "crs_guard.hpp"
 #include "ogr_source.hpp"
@@ -37,6 +38,27 @@ std::optional<geo::Point> record_point(OgrSource& source, RecordMapper& mapper,
                                        const CrsGuard& guard, const Mapping& mapping);
 
 std::string default_user(const ImportOptions& o);
+
+// The ids of this file's records: a second record with an id already seen is refused, the
+// first one is imported.
+class SeenIds {
+ public:
+  std::optional<std::string> take(RecordMapper& mapper, const Mapping& mapping,
+                                  std::int64_t record) {
+    auto id = mapper.id();
+    if (!id) return id;
+    const auto [it, fresh] = first_.emplace(*id, record);
+    if (!fresh) {
+      mapper.problem(Severity::refused, mapping.id.from, *id,
+                     "duplicate id: also record " + std::to_string(it->second) +
+                         " of this file; the first one is imported");
+    }
+    return id;
+  }
+
+ private:
+  std::unordered_map<std::string, std::int64_t> first_;
+};
 
 class Progress {
  public:

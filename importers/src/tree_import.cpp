@@ -67,7 +67,7 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
   detail::Progress progress(
       o, o.progress ? source.feature_count() : std::optional<std::int64_t>());
 
-  std::unordered_map<std::string, std::int64_t> seen;  // source id -> record
+  detail::SeenIds seen;
   storage::Transaction tx(store.database());
   // Declared after tx: its destructor (re-creating SpatiaLite's triggers) runs before tx's
   // rollback when the import ends without commit.
@@ -78,17 +78,8 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
     const auto problems_before = result.report.problems().size();
     mapper.begin({file, source.record(), source.line(), {}},
                  [&](int i) { return source.text(i); });
-    const auto id = mapper.id();
     geo::Tree t;
-    if (id) {
-      t.source_id = *id;
-      const auto [it, fresh] = seen.emplace(*id, source.record());
-      if (!fresh) {
-        mapper.problem(Severity::refused, mapping.id.from, *id,
-                       "duplicate id: also record " + std::to_string(it->second) +
-                           " of this file; the first one is imported");
-      }
-    }
+    if (const auto id = seen.take(mapper, mapping, source.record())) t.source_id = *id;
     if (!mapper.refused()) {
       if (const auto p = detail::record_point(source, mapper, guard, mapping)) t.location = *p;
       t.site = mapper.text("site").value_or("");

@@ -96,7 +96,7 @@ ImportResult import_works(storage::Store& store, const ImportOptions& o) {
   detail::Progress progress(o, source.feature_count());
   const auto mapped = [&](const char* field) { return mapper.mapped(field); };
 
-  std::unordered_map<std::string, std::int64_t> seen;
+  detail::SeenIds seen;
   storage::Transaction tx(store.database());
   while (source.next()) {
     ++s.read;
@@ -107,15 +107,7 @@ ImportResult import_works(storage::Store& store, const ImportOptions& o) {
     geo::Work w;
     w.source = mapping.name;
     w.status = geo::WorkStatus::submitted;
-    if (const auto id = mapper.id()) {
-      w.reference = *id;
-      const auto [it, fresh] = seen.emplace(*id, source.record());
-      if (!fresh) {
-        mapper.problem(Severity::refused, mapping.id.from, *id,
-                       "duplicate id: also record " + std::to_string(it->second) +
-                           " of this file; the first one is imported");
-      }
-    }
+    if (const auto id = seen.take(mapper, mapping, source.record())) w.reference = *id;
     if (!mapper.refused()) {
       w.title = mapper.text("title").value_or("");
       w.contractor = mapper.text("contractor").value_or("");
