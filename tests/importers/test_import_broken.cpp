@@ -83,6 +83,23 @@ TEST_CASE("a truncated CSV: the cut row is refused, the rest imported", "[import
   CHECK(report.find("\"refused\": 1") != std::string::npos);
 }
 
+TEST_CASE("a duplicate id in one file: the second record is refused, the first imported", "[importers][broken]") {
+  TempDir dir;
+  const auto db = init_store(dir);
+  // Header and 5 trees, then the first tree (baumId 4) again as record 6, line 7.
+  const auto head = konstanz_head(6);
+  const auto first_row = konstanz_head(2).substr(konstanz_head(1).size());
+  test::write_file(dir / "dup.csv", head + first_row);
+  const auto r = import_konstanz_like(dir / "dup.csv", db, {"--report", (dir / "p.json").string()});
+  CHECK(r.exit_code == data_error);
+  CHECK(r.out.find("inserted           5") != std::string::npos);
+  CHECK(r.out.find("refused            1") != std::string::npos);
+  const auto report = test::read_file(dir / "p.json");
+  CHECK(report.find("duplicate id: also record 1 of this file; the first one is imported") !=
+        std::string::npos);
+  CHECK(report.find("\"line\": 7") != std::string::npos);
+}
+
 TEST_CASE("a truncated GeoJSON feed cannot be opened: exit 65, nothing imported", "[importers][broken]") {
   TempDir dir;
   const auto db = init_store(dir);
