@@ -12,6 +12,7 @@
 #include "exit_codes.hpp"
 #include "rootzone/geo/conflict_engine.hpp"
 #include "rootzone/storage/conflict_inputs.hpp"
+#include "rootzone/storage/data_generation.hpp"
 #include "rootzone/storage/errors.hpp"
 #include "rootzone/storage/store.hpp"
 
@@ -79,6 +80,7 @@ int run_check(const CheckOptions& o) {
       result.tree_work = conflicts.replace_all_tree_work_conflicts(result.tree_work);
       result.work_work = conflicts.replace_all_work_work_conflicts(result.work_work);
     }
+    storage::bump_data_generation(store.database());
     tx.commit();
   }
   const auto persisted = clock::now();

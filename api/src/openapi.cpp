@@ -3,6 +3,7 @@
 
 #include "crs_uris.hpp"
 #include "rootzone/storage/feature_query.hpp"
+#include "openapi_parts.hpp"
 #include "routes.hpp"
 
 namespace rootzone::api {
@@ -10,21 +11,6 @@ namespace rootzone::api {
 namespace {
 
 using nlohmann::json;
-
-json param(const std::string& name, const std::string& in, const json& schema,
-           const std::string& description, bool required = false) {
-  return {{"name", name},
-          {"in", in},
-          {"required", required},
-          {"schema", schema},
-          {"description", description}};
-}
-
-json response(const std::string& description, const std::string& type = "application/json") {
-  return {{"description", description}, {"content", {{type, {{"schema", {{"type", "object"}}}}}}}};
-}
-
-json problem() { return response("Problem details (RFC 7807)", "application/problem+json"); }
 
 const char* schema_type(storage::QueryableType t) {
   switch (t) {
@@ -42,7 +28,29 @@ const char* schema_type(storage::QueryableType t) {
 
 }  // namespace
 
+namespace openapi {
+
+json param(const std::string& name, const std::string& in, const json& schema,
+           const std::string& description, bool required) {
+  return {{"name", name},
+          {"in", in},
+          {"required", required},
+          {"schema", schema},
+          {"description", description}};
+}
+
+json response(const std::string& description, const std::string& type) {
+  return {{"description", description}, {"content", {{type, {{"schema", {{"type", "object"}}}}}}}};
+}
+
+json problem() { return response("Problem details (RFC 7807)", "application/problem+json"); }
+
+}  // namespace openapi
+
 json openapi_document(const Service& service) {
+  using openapi::param;
+  using openapi::problem;
+  using openapi::response;
   const auto& o = service.options();
   const json crs_enum = supported_crs_uris(service.srid());
   const json common_params = {
@@ -111,6 +119,9 @@ json openapi_document(const Service& service) {
           {"responses",
            {{"200", response("Feature", "application/geo+json")}, {"404", problem()}}}}}};
   }
+  describe_tree_edit_routes(paths, service);
+  describe_work_routes(paths, service);
+  describe_tile_routes(paths, service);
   return {{"openapi", "3.0.3"},
           {"info",
            {{"title", o.title},

@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "live_conflicts.hpp"
 #include "rootzone/storage/store.hpp"
 #include "routes.hpp"
 
@@ -10,12 +11,16 @@ namespace rootzone::api {
 struct Service::Impl {
   ServiceOptions options;
   int srid = 0;
+  std::unique_ptr<LiveConflicts> live;
+  std::vector<std::function<void(const DataChange&)>> listeners;
 };
 
 Service::Service(ServiceOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
   // Opening once up front applies pending migrations and fails early on a bad store.
   impl_->srid = store().srid();
+  // The engine is loaded now, so the first submission is answered as fast as the rest.
+  impl_->live = std::make_unique<LiveConflicts>(*this);
 }
 
 Service::~Service() = default;
@@ -31,9 +36,22 @@ storage::Store& Service::store() {
   return *slot;
 }
 
+LiveConflicts& Service::live_conflicts() { return *impl_->live; }
+
+void Service::on_change(std::function<void(const DataChange&)> listener) {
+  impl_->listeners.push_back(std::move(listener));
+}
+
+void Service::publish(const DataChange& change) const {
+  for (const auto& listener : impl_->listeners) listener(change);
+}
+
 std::shared_ptr<Router> Service::router() {
   auto router = std::make_shared<Router>();
   add_feature_routes(*router, *this);
+  add_tree_edit_routes(*router, *this);
+  add_work_routes(*router, *this);
+  add_tile_routes(*router, *this);
   return router;
 }
 

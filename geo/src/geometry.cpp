@@ -197,4 +197,21 @@ std::string Geometry::type_name() const {
   return name.get();
 }
 
+Bounds Geometry::bounds() const {
+  auto& c = detail::thread_context();
+  c.clear_messages();
+  detail::GeomPtr g = detail::read_wkb(c, wkb_);
+  if (GEOSisEmpty_r(c.get(), g.get()) == 1) {
+    throw GeometryError("geometry: an empty geometry has no bounds");
+  }
+  Bounds b;
+  if (GEOSGeom_getXMin_r(c.get(), g.get(), &b.minx) == 0 ||
+      GEOSGeom_getYMin_r(c.get(), g.get(), &b.miny) == 0 ||
+      GEOSGeom_getXMax_r(c.get(), g.get(), &b.maxx) == 0 ||
+      GEOSGeom_getYMax_r(c.get(), g.get(), &b.maxy) == 0) {
+    c.fail("geometry: cannot compute the bounds");
+  }
+  return b;
+}
+
 }  // namespace rootzone::geo

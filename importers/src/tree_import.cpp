@@ -148,7 +148,7 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
   }
   progress.finish(s.read);
   writer.finish();
-  detail::conclude(result, tx, o);
+  detail::conclude(result, store.database(), tx, o);
   s.seconds = detail::seconds_since(start);
   return result;
 }

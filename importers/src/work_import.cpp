@@ -179,7 +179,7 @@ ImportResult import_works(storage::Store& store, const ImportOptions& o) {
     }
   }
   progress.finish(s.read);
-  detail::conclude(result, tx, o);
+  detail::conclude(result, store.database(), tx, o);
   s.seconds = detail::seconds_since(start);
   return result;
 }

@@ -285,7 +285,7 @@ ImportResult import_wzdx(storage::Store& store, const ImportOptions& o) {
     }
   }
   progress.finish(s.read);
-  detail::conclude(result, tx, o);
+  detail::conclude(result, store.database(), tx, o);
   s.seconds = seconds_since(start);
   return result;
 }

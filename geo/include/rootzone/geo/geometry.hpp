@@ -15,6 +15,19 @@ struct Point {
   friend bool operator==(const Point&, const Point&) = default;
 };
 
+// An axis-aligned rectangle in one CRS (a change's footprint, a tile's extent).
+struct Bounds {
+  double minx = 0;
+  double miny = 0;
+  double maxx = 0;
+  double maxy = 0;
+  Bounds grown(double by) const { return {minx - by, miny - by, maxx + by, maxy + by}; }
+  bool intersects(const Bounds& o) const {
+    return minx <= o.maxx && o.minx <= maxx && miny <= o.maxy && o.miny <= maxy;
+  }
+  friend bool operator==(const Bounds&, const Bounds&) = default;
+};
+
 class Geometry {
  public:
   Geometry() = default;
@@ -29,6 +42,8 @@ class Geometry {
   std::string to_wkt(int decimals = 3) const;
   // "Point", "LineString", "Polygon", "MultiPolygon", ...
   std::string type_name() const;
+  // Throws GeometryError for an empty geometry (it has no bounds) or unparsable WKB.
+  Bounds bounds() const;
 
   friend bool operator==(const Geometry&, const Geometry&) = default;
 

@@ -1,0 +1,73 @@
+#pragma once
+// The conflict engine the server holds in memory (ARCHITECTURE.md): loaded from the store when
+// the service starts, then changed incrementally by every write that goes through write(), so a
+// contractor's submission is answered with its conflicts in the same request.
+//
+// Writers are serialised here (one store writer at a time anyway: SQLite). Each write runs in
+// one transaction together with a bump of the store's data generation; a generation that moved
+// without us means another process wrote (an import while serving): the engine is reloaded
+// before the write and every cache is told that everything changed.
+#include <mutex>
+#include <optional>
+#include <utility>
+
+#include "rootzone/api/service.hpp"
+#include "rootzone/geo/conflict_engine.hpp"
+#include "rootzone/storage/data_generation.hpp"
+#include "rootzone/storage/store.hpp"
+
+namespace rootzone::api {
+
+class LiveConflicts {
+ public:
+  explicit LiveConflicts(Service& service);
+
+  // What a write sees: the store inside its transaction, the engine, and the change to publish.
+  class Session {
+   public:
+    storage::Store& store;
+    DataChange& changed;
+    // Touching the engine marks it: if the write then fails, the engine may no longer match
+    // the store and is reloaded before the next write.
+    geo::ConflictEngine& engine();
+
+   private:
+    friend class LiveConflicts;
+    Session(storage::Store& s, DataChange& c, LiveConflicts& owner)
+        : store(s), changed(c), owner_(owner) {}
+    LiveConflicts& owner_;
+  };
+
+  // Runs `change(session)` as the only writer, in one store transaction committed when it
+  // returns and rolled back when it throws; publishes session.changed after the commit.
+  template <class F>
+  auto write(F&& change) {
+    std::lock_guard lock(mutex_);
+    auto& store = service_.store();
+    storage::Transaction tx(store.database());
+    DataChange changed;
+    changed.everything = make_current(store);
+    Session session(store, changed, *this);
+    auto result = std::forward<F>(change)(session);
+    changed.generation = storage::bump_data_generation(store.database());
+    tx.commit();
+    generation_ = changed.generation;
+    engine_suspect_ = false;
+    service_.publish(changed);
+    return result;
+  }
+
+ private:
+  // Loads the engine when it is missing, suspect or behind the store; true when another
+  // process's write was the reason.
+  bool make_current(storage::Store& store);
+  void load(storage::Store& store);
+
+  Service& service_;
+  std::mutex mutex_;
+  std::optional<geo::ConflictEngine> engine_;
+  std::int64_t generation_ = -1;
+  bool engine_suspect_ = false;
+};
+
+}  // namespace rootzone::api

@@ -1,0 +1,18 @@
+#pragma once
+// A counter every writer bumps inside its write transaction (imports, API edits, `rootzone
+// check`). A server compares it with the value after its own last write: a difference means
+// another process (an import run while serving) changed the store, so what the server holds
+// in memory (the conflict engine's index, the tile cache) must be rebuilt. Cheap: one row of
+// store_meta, no per-row trigger on a million-tree import.
+#include <cstdint>
+
+namespace rootzone::storage {
+
+class Database;
+
+std::int64_t data_generation(Database& db);  // 0 for a store nobody wrote to yet
+// Adds one and returns the new value; belongs inside the writer's transaction, so a rollback
+// takes it back with the change.
+std::int64_t bump_data_generation(Database& db);
+
+}  // namespace rootzone::storage
