@@ -50,8 +50,8 @@ IssuedKey issue_api_key(storage::UserRepository& users, std::int64_t user_id) {
   std::array<unsigned char, kSecretBytes> secret{};
   randombytes_buf(prefix.data(), prefix.size());
   randombytes_buf(secret.data(), secret.size());
-  std::string encoded(sodium_base64_ENCODED_LEN(kSecretBytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING),
-                      '\0');
+  std::string encoded(
+      sodium_base64_ENCODED_LEN(kSecretBytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
   sodium_bin2base64(encoded.data(), encoded.size(), secret.data(), secret.size(),
                     sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   encoded.resize(encoded.find('\0'));
