@@ -23,7 +23,7 @@ constexpr int cant_create = 73;
 TEST_CASE("rootzone --help lists every command", "[app][cli]") {
   const auto r = run_rootzone({"--help"});
   CHECK(r.exit_code == ok);
-  for (const char* cmd : {"init", "info", "import", "check", "serve", "tiles"}) {
+  for (const char* cmd : {"init", "info", "import", "check", "serve", "users", "tiles"}) {
     INFO(cmd);
     CHECK(r.out.find(std::string("  ") + cmd) != std::string::npos);
   }
