@@ -77,24 +77,24 @@ bool in_scope(const Scope& scope, const geo::TreeWorkConflict& c) {
   return true;
 }
 
+// The same finding as stored: a recompute that finds it again writes nothing (a city-wide
+// check finds most conflicts unchanged; rewriting them all was most of its persist time).
+// computed_at therefore says when the finding took its current form.
+bool same_finding(const geo::TreeWorkConflict& stored, const geo::TreeWorkConflict& found) {
+  return stored.severity == found.severity && stored.rule == found.rule &&
+         stored.min_distance_m == found.min_distance_m && stored.overlap_m2 == found.overlap_m2 &&
+         stored.overlap_share == found.overlap_share;
+}
+
 std::vector<geo::TreeWorkConflict> replace_tree_work(
     Database& db, const Scope& scope, const std::vector<geo::TreeWorkConflict>& conflicts) {
   Transaction tx(db);
-  struct Stored {
-    std::int64_t id;
-    geo::Severity severity;
-  };
-  std::map<Pair, Stored> stored;
-  {
-    auto s = db.prepare(std::string("SELECT id, tree_id, work_id, severity FROM"
-                                    " tree_work_conflicts WHERE ") +
-                        scope.where);
-    bind_scope(s, scope);
-    while (s.step()) {
-      stored[{s.int64(1), s.int64(2)}] = {
-          s.int64(0),
-          detail::enum_column(s, 3, "tree_work_conflicts.severity", geo::severity_from_string)};
-    }
+  // The scope's rows as stored; they become the result, changed in memory as the store is,
+  // so nothing is read twice.
+  std::map<Pair, geo::TreeWorkConflict> stored;
+  for (auto& c : list_tree_work(db, scope)) {
+    const Pair key{c.tree_id, c.work_id};
+    stored.emplace(key, std::move(c));
   }
 
   auto insert = db.prepare(
@@ -115,6 +115,10 @@ std::vector<geo::TreeWorkConflict> replace_tree_work(
                          std::to_string(c.work_id) + " does not belong to " + scope.label);
     }
     const auto existing = stored.find({c.tree_id, c.work_id});
+    if (existing != stored.end() && same_finding(existing->second, c)) {
+      kept.insert(existing->second.id);
+      continue;
+    }
     auto& s = existing == stored.end() ? insert : update;
     s.bind(1, c.tree_id)
         .bind(2, c.work_id)
@@ -127,13 +131,21 @@ std::vector<geo::TreeWorkConflict> replace_tree_work(
     try {
       if (existing == stored.end()) {
         s.run();
-        const auto id = db.last_insert_rowid();
-        stored[{c.tree_id, c.work_id}] = {id, c.severity};
-        kept.insert(id);
+        geo::TreeWorkConflict row = c;
+        row.id = db.last_insert_rowid();
+        row.acknowledged.reset();
+        kept.insert(row.id);
+        stored.emplace(Pair{c.tree_id, c.work_id}, std::move(row));
       } else {
-        s.bind(9, existing->second.id).bind(10, c.severity > existing->second.severity).run();
-        existing->second.severity = std::max(existing->second.severity, c.severity);
-        kept.insert(existing->second.id);
+        auto& row = existing->second;
+        const bool worse = c.severity > row.severity;
+        s.bind(9, row.id).bind(10, worse).run();
+        const auto id = row.id;
+        auto ack = worse ? std::nullopt : row.acknowledged;
+        row = c;
+        row.id = id;
+        row.acknowledged = std::move(ack);
+        kept.insert(id);
       }
     } catch (const ConstraintViolation& e) {
       throw ConstraintViolation("conflict of tree " + std::to_string(c.tree_id) + " and work " +
@@ -143,12 +155,18 @@ std::vector<geo::TreeWorkConflict> replace_tree_work(
   }
 
   auto remove = db.prepare("DELETE FROM tree_work_conflicts WHERE id = ?");
-  for (const auto& [pair, row] : stored) {
-    if (kept.contains(row.id)) continue;
-    remove.bind(1, row.id).run();
-    remove.reset();
+  std::vector<geo::TreeWorkConflict> result;
+  result.reserve(kept.size());
+  for (auto& [pair, row] : stored) {
+    if (!kept.contains(row.id)) {
+      remove.bind(1, row.id).run();
+      remove.reset();
+      continue;
+    }
+    result.push_back(std::move(row));
   }
-  auto result = list_tree_work(db, scope);
+  std::sort(result.begin(), result.end(),
+            [](const auto& a, const auto& b) { return a.id < b.id; });
   tx.commit();
   return result;
 }

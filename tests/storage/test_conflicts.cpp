@@ -119,10 +119,32 @@ TEST_CASE("a conflict that got worse loses its acknowledgement", "[storage][conf
        tree_work(s.tree2, s.work2, geo::Severity::high, 2, t1)});
   auto worse = tree_work(s.tree1, s.work1, geo::Severity::critical, 1, t1);
   worse.id = 1;
-  auto same = tree_work(s.tree2, s.work2, geo::Severity::high, 2, t1);
+  // Found again unchanged: nothing is written, so it keeps the time it was first found.
+  auto same = tree_work(s.tree2, s.work2, geo::Severity::high, 2, utc(2026, 2, 10));
   same.id = 2;
   same.acknowledged = ack;
   CHECK(stored == std::vector<geo::TreeWorkConflict>{worse, same});
+  CHECK(conflicts.all_tree_work_conflicts() == stored);
+}
+
+TEST_CASE("a finding that moved but kept its severity is rewritten and keeps its acknowledgement",
+          "[storage][conflicts]") {
+  Site s;
+  auto& conflicts = s.store.conflicts();
+  conflicts.replace_all_tree_work_conflicts(
+      {tree_work(s.tree1, s.work1, geo::Severity::high, 2, utc(2026, 2, 10))});
+  conflicts.acknowledge_tree_work_conflict(1, ack);
+
+  // The work was redrawn 0.5 m closer: still high, so the planner's acknowledgement holds,
+  // but distance and time are the new finding's.
+  const auto t1 = utc(2026, 2, 12);
+  const auto stored = conflicts.replace_tree_work_conflicts_for_work(
+      s.work1, {tree_work(s.tree1, s.work1, geo::Severity::high, 1.5, t1)});
+  auto moved = tree_work(s.tree1, s.work1, geo::Severity::high, 1.5, t1);
+  moved.id = 1;
+  moved.acknowledged = ack;
+  CHECK(stored == std::vector<geo::TreeWorkConflict>{moved});
+  CHECK(conflicts.all_tree_work_conflicts() == stored);
 }
 
 TEST_CASE("a replace refuses conflicts of another work and rolls back entirely",

@@ -4,7 +4,8 @@
 // The replace_* operations swap a computed set in one transaction. A pair that still
 // conflicts keeps its id and its acknowledgement, unless (tree-work) its severity got worse:
 // a planner who accepted "medium" has not accepted "critical". Pairs that no longer
-// conflict are deleted.
+// conflict are deleted. A tree-work finding computed again unchanged is not rewritten: its
+// computed_at is when it took its current form.
 #include <cstdint>
 #include <optional>
 #include <vector>
