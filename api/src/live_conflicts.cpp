@@ -9,6 +9,15 @@ LiveConflicts::LiveConflicts(Service& service) : service_(service) {
   load(service_.store());
 }
 
+Problem LiveConflicts::busy(const storage::StoreBusy& e) {
+  return Problem{503,
+                 "Store busy",
+                 std::string("another writer (an import?) holds the store: ") + e.what() +
+                     "; nothing was changed, retry later",
+                 "about:blank",
+                 {{"Retry-After", "10"}}};
+}
+
 geo::ConflictEngine& LiveConflicts::Session::engine() {
   owner_.engine_suspect_ = true;
   return *owner_.engine_;

@@ -14,6 +14,7 @@
 #include "rootzone/api/service.hpp"
 #include "rootzone/geo/conflict_engine.hpp"
 #include "rootzone/storage/data_generation.hpp"
+#include "rootzone/storage/errors.hpp"
 #include "rootzone/storage/store.hpp"
 
 namespace rootzone::api {
@@ -44,13 +45,18 @@ class LiveConflicts {
   auto write(F&& change) {
     std::lock_guard lock(mutex_);
     auto& store = service_.store();
-    storage::Transaction tx(store.database());
+    std::optional<storage::Transaction> tx;
+    try {
+      tx.emplace(store.database());
+    } catch (const storage::StoreBusy& e) {
+      throw busy(e);
+    }
     DataChange changed;
     changed.everything = make_current(store);
     Session session(store, changed, *this);
     auto result = std::forward<F>(change)(session);
     changed.generation = storage::bump_data_generation(store.database());
-    tx.commit();
+    tx->commit();
     generation_ = changed.generation;
     engine_suspect_ = false;
     service_.publish(changed);
@@ -58,6 +64,9 @@ class LiveConflicts {
   }
 
  private:
+  // 503 with Retry-After: another process (an import) holds the store's write lock longer
+  // than the busy timeout.
+  static Problem busy(const storage::StoreBusy& e);
   // Loads the engine when it is missing, suspect or behind the store; true when another
   // process's write was the reason.
   bool make_current(storage::Store& store);
