@@ -1,0 +1,145 @@
+#include "rootzone/storage/tile_query.hpp"
+
+#include <bit>
+#include <cstring>
+#include <span>
+
+#include "rootzone/geo/zones.hpp"
+#include "rootzone/storage/database.hpp"
+#include "rootzone/storage/errors.hpp"
+
+namespace rootzone::storage {
+
+namespace {
+
+// The R*Tree test every query shares: ?1..?4 = min x, min y, max x, max y.
+constexpr const char* kTreeCandidates =
+    " FROM idx_trees_location r JOIN trees t ON t.id = r.pkid"
+    " WHERE r.xmin <= ?3 AND r.xmax >= ?1 AND r.ymin <= ?4 AND r.ymax >= ?2";
+
+void bind_box(Statement& s, const BBox& b) {
+  s.bind(1, b.min_x).bind(2, b.min_y).bind(3, b.max_x).bind(4, b.max_y);
+}
+
+// A SpatiaLite point blob (0x00, byte order, SRID, MBR, 0x7C, class 1, x, y, 0xFE: 60 bytes),
+// read directly: ST_X/ST_Y per row would cost more than the rest of the row.
+geo::Point point_of(std::span<const std::uint8_t> b, std::int64_t tree_id) {
+  std::uint32_t type = 0;
+  const bool little = b.size() == 60 && b[1] == 0x01 && std::endian::native == std::endian::little;
+  if (little) std::memcpy(&type, b.data() + 39, 4);
+  if (!little || b[0] != 0x00 || b[38] != 0x7C || b[59] != 0xFE || type != 1) {
+    throw StorageError("tree " + std::to_string(tree_id) +
+                       ": location is not a little-endian SpatiaLite point blob");
+  }
+  geo::Point p;
+  std::memcpy(&p.x, b.data() + 43, 8);
+  std::memcpy(&p.y, b.data() + 51, 8);
+  return p;
+}
+
+}  // namespace
+
+void for_each_tile_tree(Database& db, const BBox& box,
+                        const std::function<void(const TileTree&)>& f) {
+  auto s = db.prepare(std::string(
+      "SELECT t.id, t.location, t.source_id, t.species_botanical, t.genus, t.status,"
+      " t.crown_diameter_m, t.height_m, t.is_protected,"
+      " (SELECT sum(circumference_cm) FROM tree_stems WHERE tree_id = t.id)") + kTreeCandidates);
+  bind_box(s, box);
+  TileTree t;
+  while (s.step()) {
+    t.id = s.int64(0);
+    t.location = point_of(s.blob_view(1), t.id);
+    t.source_id = s.text_view(2);
+    t.species_botanical = s.text_view(3);
+    t.genus = s.text_view(4);
+    t.status = s.text_view(5);
+    t.crown_diameter_m = s.optional_real(6);
+    t.height_m = s.optional_real(7);
+    t.is_protected = s.int64(8) == 1;
+    t.circumference_cm = s.optional_real(9);
+    f(t);
+  }
+}
+
+void for_each_tree_point(Database& db, const BBox& box,
+                         const std::function<void(geo::Point, bool)>& f) {
+  auto s = db.prepare(std::string("SELECT t.id, t.location, t.is_protected") + kTreeCandidates);
+  bind_box(s, box);
+  while (s.step()) f(point_of(s.blob_view(1), s.int64(0)), s.int64(2) == 1);
+}
+
+void for_each_zone_input(Database& db, const BBox& box,
+                         const std::function<void(const TileZoneInput&)>& f) {
+  // The trees the conflict engine zones (conflict_inputs.cpp): protected and standing.
+  auto s = db.prepare(std::string(
+      "SELECT t.id, t.location, t.crown_diameter_m, t.columnar, t.species_botanical,"
+      " (SELECT coalesce(sum(circumference_cm), 0) FROM tree_stems WHERE tree_id = t.id)") +
+      kTreeCandidates + " AND t.is_protected = 1 AND t.status = 'existing'");
+  bind_box(s, box);
+  TileZoneInput z;
+  while (s.step()) {
+    z.id = s.int64(0);
+    z.location = point_of(s.blob_view(1), z.id);
+    z.crown_diameter_m = s.optional_real(2);
+    const auto by_hand = s.optional_int32(3);
+    z.columnar = by_hand ? *by_hand == 1 : geo::is_columnar_name(s.text_view(4));
+    z.circumference_cm = s.real(5);
+    f(z);
+  }
+}
+
+std::vector<TileWork> tile_works(Database& db, const BBox& box) {
+  auto s = db.prepare(
+      "SELECT w.id, w.reference, w.title, w.contractor, w.contact, w.kind, w.status,"
+      " w.starts_at, w.ends_at, w.width_m, w.radius_m, AsBinary(w.geometry)"
+      " FROM idx_works_geometry r JOIN works w ON w.id = r.pkid"
+      " WHERE r.xmin <= ?3 AND r.xmax >= ?1 AND r.ymin <= ?4 AND r.ymax >= ?2");
+  bind_box(s, box);
+  std::vector<TileWork> out;
+  while (s.step()) {
+    TileWork w;
+    w.id = s.int64(0);
+    w.reference = s.text(1);
+    w.title = s.text(2);
+    w.contractor = s.text(3);
+    w.contact = s.text(4);
+    w.kind = s.text(5);
+    w.status = s.text(6);
+    w.starts_at = s.text(7);
+    w.ends_at = s.text(8);
+    w.width_m = s.optional_real(9);
+    w.radius_m = s.optional_real(10);
+    w.geometry = geo::Geometry(s.blob(11));
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
+std::vector<TileConflict> tile_conflicts(Database& db, const BBox& box) {
+  auto q = db.prepare(
+      "SELECT c.id, c.tree_id, c.work_id, t.location, c.severity, c.rule, c.min_distance_m,"
+      " c.overlap_share, c.acknowledged_by IS NOT NULL, w.contractor"
+      " FROM idx_trees_location r JOIN trees t ON t.id = r.pkid"
+      " JOIN tree_work_conflicts c ON c.tree_id = t.id JOIN works w ON w.id = c.work_id"
+      " WHERE r.xmin <= ?3 AND r.xmax >= ?1 AND r.ymin <= ?4 AND r.ymax >= ?2");
+  bind_box(q, box);
+  std::vector<TileConflict> out;
+  while (q.step()) {
+    TileConflict c;
+    c.id = q.int64(0);
+    c.tree_id = q.int64(1);
+    c.work_id = q.int64(2);
+    c.location = point_of(q.blob_view(3), c.tree_id);
+    c.severity = q.text(4);
+    c.rule = q.text(5);
+    c.min_distance_m = q.real(6);
+    c.overlap_share = q.real(7);
+    c.acknowledged = q.int64(8) == 1;
+    c.contractor = q.text(9);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace rootzone::storage

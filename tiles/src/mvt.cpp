@@ -1,0 +1,195 @@
+#include "rootzone/tiles/mvt.hpp"
+
+#include <algorithm>
+#include <protozero/pbf_writer.hpp>
+
+namespace rootzone::tiles {
+
+namespace {
+
+// Field numbers of vector_tile.proto (MVT 2.1).
+namespace tile_field {
+constexpr protozero::pbf_tag_type layers = 3;
+}
+namespace layer_field {
+constexpr protozero::pbf_tag_type version = 15, name = 1, features = 2, keys = 3, values = 4,
+                                  extent = 5;
+}
+namespace feature_field {
+constexpr protozero::pbf_tag_type id = 1, tags = 2, type = 3, geometry = 4;
+}
+namespace value_field {
+constexpr protozero::pbf_tag_type string = 1, double_value = 3, int_value = 4, uint_value = 5,
+                                  bool_value = 7;
+}
+
+// §4.3.1: CommandInteger = (id & 0x7) | (count << 3); §4.3.2: parameters zigzag-encoded.
+constexpr std::uint32_t move_to = 1, line_to = 2, close_path = 7;
+std::uint32_t command(std::uint32_t id, std::size_t count) {
+  return (id & 0x7U) | (static_cast<std::uint32_t>(count) << 3U);
+}
+std::uint32_t zigzag(std::int32_t n) {
+  return (static_cast<std::uint32_t>(n) << 1U) ^ static_cast<std::uint32_t>(n >> 31);
+}
+
+// Writes positions relative to the cursor, which carries over between parts (§4.3.2).
+struct Cursor {
+  TilePoint at{0, 0};
+  void to(std::vector<std::uint32_t>& out, TilePoint p) {
+    out.push_back(zigzag(p.x - at.x));
+    out.push_back(zigzag(p.y - at.y));
+    at = p;
+  }
+};
+
+// Without consecutive repeats; for a ring also without the closing point.
+TilePath distinct(const TilePath& in, bool ring) {
+  TilePath out;
+  out.reserve(in.size());
+  for (const auto& p : in) {
+    if (out.empty() || !(out.back() == p)) out.push_back(p);
+  }
+  if (ring) {
+    while (out.size() > 1 && out.back() == out.front()) out.pop_back();
+  }
+  return out;
+}
+
+}  // namespace
+
+double ring_area(const TilePath& ring) {
+  double twice = 0;
+  for (std::size_t i = 0, n = ring.size(); i < n; ++i) {
+    const auto& a = ring[i];
+    const auto& b = ring[(i + 1) % n];
+    twice += static_cast<double>(a.x) * b.y - static_cast<double>(b.x) * a.y;
+  }
+  return twice / 2;
+}
+
+LayerBuilder::LayerBuilder(std::string name, std::uint32_t extent)
+    : name_(std::move(name)), extent_(extent) {}
+
+std::uint32_t LayerBuilder::key_index(std::string_view key) {
+  const auto [it, inserted] =
+      key_ids_.try_emplace(std::string(key), static_cast<std::uint32_t>(keys_.size()));
+  if (inserted) keys_.emplace_back(key);
+  return it->second;
+}
+
+std::uint32_t LayerBuilder::value_index(const Value& v) {
+  const auto [it, inserted] = value_ids_.try_emplace(v, static_cast<std::uint32_t>(values_.size()));
+  if (inserted) values_.push_back(v);
+  return it->second;
+}
+
+bool LayerBuilder::add(std::optional<std::uint64_t> id, GeomType type,
+                       std::vector<std::uint32_t> geometry, const std::vector<Property>& properties) {
+  if (geometry.empty()) return false;
+  Feature f{id, type, {}, std::move(geometry)};
+  f.tags.reserve(2 * properties.size());
+  for (const auto& [key, value] : properties) {
+    f.tags.push_back(key_index(key));
+    f.tags.push_back(value_index(value));
+  }
+  features_.push_back(std::move(f));
+  return true;
+}
+
+bool LayerBuilder::add_points(std::optional<std::uint64_t> id, const TilePath& points,
+                              const std::vector<Property>& properties) {
+  std::vector<std::uint32_t> g;
+  if (!points.empty()) {
+    Cursor c;
+    g.push_back(command(move_to, points.size()));
+    for (const auto& p : points) c.to(g, p);
+  }
+  return add(id, GeomType::point, std::move(g), properties);
+}
+
+bool LayerBuilder::add_lines(std::optional<std::uint64_t> id, const std::vector<TilePath>& lines,
+                             const std::vector<Property>& properties) {
+  std::vector<std::uint32_t> g;
+  Cursor c;
+  for (const auto& line : lines) {
+    const auto path = distinct(line, false);
+    if (path.size() < 2) continue;
+    g.push_back(command(move_to, 1));
+    c.to(g, path.front());
+    g.push_back(command(line_to, path.size() - 1));
+    for (std::size_t i = 1; i < path.size(); ++i) c.to(g, path[i]);
+  }
+  return add(id, GeomType::linestring, std::move(g), properties);
+}
+
+bool LayerBuilder::add_polygons(std::optional<std::uint64_t> id,
+                                const std::vector<std::vector<TilePath>>& polygons,
+                                const std::vector<Property>& properties) {
+  std::vector<std::uint32_t> g;
+  Cursor c;
+  for (const auto& rings : polygons) {
+    for (std::size_t r = 0; r < rings.size(); ++r) {
+      auto ring = distinct(rings[r], true);
+      const double area = ring.size() >= 3 ? ring_area(ring) : 0;
+      if (area == 0) {
+        if (r == 0) break;  // no exterior: its holes mean nothing
+        continue;
+      }
+      // §4.3.4.4: exterior positive, interior negative.
+      if ((r == 0) != (area > 0)) std::reverse(ring.begin(), ring.end());
+      g.push_back(command(move_to, 1));
+      c.to(g, ring.front());
+      g.push_back(command(line_to, ring.size() - 1));
+      for (std::size_t i = 1; i < ring.size(); ++i) c.to(g, ring[i]);
+      g.push_back(command(close_path, 1));
+    }
+  }
+  return add(id, GeomType::polygon, std::move(g), properties);
+}
+
+void LayerBuilder::write_to(std::string& tile) const {
+  protozero::pbf_writer tile_writer(tile);
+  protozero::pbf_writer layer(tile_writer, tile_field::layers);
+  layer.add_uint32(layer_field::version, 2);
+  layer.add_string(layer_field::name, name_);
+  for (const auto& f : features_) {
+    protozero::pbf_writer feature(layer, layer_field::features);
+    if (f.id) feature.add_uint64(feature_field::id, *f.id);
+    if (!f.tags.empty()) {
+      feature.add_packed_uint32(feature_field::tags, f.tags.begin(), f.tags.end());
+    }
+    feature.add_enum(feature_field::type, static_cast<std::int32_t>(f.type));
+    feature.add_packed_uint32(feature_field::geometry, f.geometry.begin(), f.geometry.end());
+  }
+  for (const auto& k : keys_) layer.add_string(layer_field::keys, k);
+  for (const auto& v : values_) {
+    protozero::pbf_writer value(layer, layer_field::values);
+    std::visit(
+        [&](const auto& x) {
+          using T = std::decay_t<decltype(x)>;
+          if constexpr (std::is_same_v<T, std::string>) {
+            value.add_string(value_field::string, x);
+          } else if constexpr (std::is_same_v<T, double>) {
+            value.add_double(value_field::double_value, x);
+          } else if constexpr (std::is_same_v<T, std::int64_t>) {
+            value.add_int64(value_field::int_value, x);
+          } else if constexpr (std::is_same_v<T, std::uint64_t>) {
+            value.add_uint64(value_field::uint_value, x);
+          } else {
+            value.add_bool(value_field::bool_value, x);
+          }
+        },
+        v);
+  }
+  layer.add_uint32(layer_field::extent, extent_);
+}
+
+std::string encode_tile(const std::vector<LayerBuilder>& layers) {
+  std::string tile;
+  for (const auto& layer : layers) {
+    if (layer.feature_count() > 0) layer.write_to(tile);
+  }
+  return tile;
+}
+
+}  // namespace rootzone::tiles

@@ -1,0 +1,356 @@
+#include "rootzone/tiles/renderer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <unordered_map>
+
+#include "rootzone/geo/crs.hpp"
+#include "rootzone/geo/tile_clip.hpp"
+#include "rootzone/geo/zones.hpp"
+#include "rootzone/storage/store.hpp"
+#include "rootzone/storage/tile_query.hpp"
+#include "rootzone/tiles/disc.hpp"
+#include "rootzone/tiles/grid_transform.hpp"
+#include "rootzone/tiles/mvt.hpp"
+
+namespace rootzone::tiles {
+
+namespace {
+
+constexpr int kCell = 32;  // aggregation cell of trees below kTreeDetailZoom, tile units
+
+struct Bbox {
+  geo::Bounds b{std::numeric_limits<double>::max(), std::numeric_limits<double>::max(),
+                std::numeric_limits<double>::lowest(), std::numeric_limits<double>::lowest()};
+  void add(geo::Point p) {
+    b.minx = std::min(b.minx, p.x);
+    b.miny = std::min(b.miny, p.y);
+    b.maxx = std::max(b.maxx, p.x);
+    b.maxy = std::max(b.maxy, p.y);
+  }
+  bool empty() const { return b.minx > b.maxx; }
+};
+
+TilePoint snap(geo::Point p) {
+  return {static_cast<std::int32_t>(std::lround(p.x)), static_cast<std::int32_t>(std::lround(p.y))};
+}
+
+std::vector<Property>& with(std::vector<Property>& props, std::string_view key,
+                            const std::optional<double>& v) {
+  if (v) props.emplace_back(key, *v);
+  return props;
+}
+
+}  // namespace
+
+struct TileRenderer::Impl {
+  geo::Transformer to_3857;
+  RenderOptions options;
+
+  // Per tile being rendered.
+  TileFrame frame;
+  geo::Bounds clip;  // tile units: the tile and its buffer
+  storage::BBox area;
+
+  Impl(int srid, RenderOptions o) : to_3857(srid, 3857), options(o) {}
+
+  bool inside(geo::Point t) const {
+    return t.x >= clip.minx && t.x < clip.maxx && t.y >= clip.miny && t.y < clip.maxy;
+  }
+
+  // A grid transform over the store points `pts` (their bounds, or the tile's store area
+  // when that is smaller: at low zooms the area is far bigger than any city).
+  GridTransform grid_over(const Bbox& data) const {
+    geo::Bounds b = data.b;
+    b.minx = std::max(b.minx, area.min_x);
+    b.miny = std::max(b.miny, area.min_y);
+    b.maxx = std::min(b.maxx, area.max_x);
+    b.maxy = std::min(b.maxy, area.max_y);
+    if (b.minx > b.maxx || b.miny > b.maxy) b = data.b;
+    return GridTransform(to_3857, b.grown(1), frame);
+  }
+
+  void trees_detailed(storage::Store& store, LayerBuilder& layer) {
+    struct Row {
+      std::int64_t id;
+      geo::Point at;
+      std::string number, species, genus, status;
+      std::optional<double> crown, height, circumference;
+      bool is_protected;
+    };
+    std::vector<Row> rows;
+    Bbox data;
+    storage::for_each_tile_tree(store.database(), area, [&](const storage::TileTree& t) {
+      rows.push_back({t.id, t.location, std::string(t.source_id), std::string(t.species_botanical),
+                      std::string(t.genus), std::string(t.status), t.crown_diameter_m, t.height_m,
+                      t.circumference_cm, t.is_protected});
+      data.add(t.location);
+    });
+    if (rows.empty()) return;
+    const auto grid = grid_over(data);
+    std::vector<Property> props;
+    for (const auto& r : rows) {
+      const auto t = grid(r.at);
+      if (!inside(t)) continue;
+      props.clear();
+      props.emplace_back("tree_number", r.number);
+      if (!r.species.empty()) props.emplace_back("species", r.species);
+      if (!r.genus.empty()) props.emplace_back("genus", r.genus);
+      props.emplace_back("status", r.status);
+      props.emplace_back("protected", r.is_protected);
+      with(props, "crown_diameter_m", r.crown);
+      with(props, "height_m", r.height);
+      with(props, "circumference_cm", r.circumference);
+      layer.add_points(static_cast<std::uint64_t>(r.id), {snap(t)}, props);
+    }
+  }
+
+  void trees_aggregated(storage::Store& store, LayerBuilder& layer) {
+    struct Point {
+      geo::Point at;
+      bool is_protected;
+    };
+    std::vector<Point> pts;
+    Bbox data;
+    storage::for_each_tree_point(store.database(), area, [&](geo::Point p, bool prot) {
+      pts.push_back({p, prot});
+      data.add(p);
+    });
+    if (pts.empty()) return;
+    const auto grid = grid_over(data);
+    struct Cell {
+      double sx = 0, sy = 0;
+      std::uint64_t count = 0, protected_count = 0;
+    };
+    // Cells are aligned with the tile's origin, so neighbouring tiles agree on the buffer's.
+    const int buffer_cells = (options.buffer + kCell - 1) / kCell;
+    const int per_side = options.extent / kCell + 2 * buffer_cells;
+    std::unordered_map<std::uint64_t, Cell> cells;
+    for (const auto& p : pts) {
+      const auto t = grid(p.at);
+      if (!inside(t)) continue;
+      const auto cx = static_cast<std::uint64_t>(std::floor(t.x / kCell) + buffer_cells);
+      const auto cy = static_cast<std::uint64_t>(std::floor(t.y / kCell) + buffer_cells);
+      auto& c = cells[cy * static_cast<std::uint64_t>(per_side) + cx];
+      c.sx += t.x;
+      c.sy += t.y;
+      ++c.count;
+      if (p.is_protected) ++c.protected_count;
+    }
+    std::vector<std::uint64_t> keys;
+    keys.reserve(cells.size());
+    for (const auto& [k, c] : cells) keys.push_back(k);
+    std::sort(keys.begin(), keys.end());  // the same bytes for the same data
+    std::vector<Property> props;
+    for (const auto k : keys) {
+      const auto& c = cells[k];
+      props.clear();
+      props.emplace_back("count", c.count);
+      props.emplace_back("protected_count", c.protected_count);
+      const auto n = static_cast<double>(c.count);
+      const geo::Point mean{c.sx / n, c.sy / n};
+      layer.add_points(k + 1, {snap(mean)}, props);
+    }
+  }
+
+  void zones(storage::Store& store, LayerBuilder& layer) {
+    const auto rules = store.rule_sets().active();
+    std::vector<storage::TileZoneInput> trees;
+    Bbox data;
+    const double m = options.max_zone_radius_m;
+    storage::for_each_zone_input(store.database(),
+                                 {area.min_x - m, area.min_y - m, area.max_x + m, area.max_y + m},
+                                 [&](const storage::TileZoneInput& t) {
+                                   trees.push_back(t);
+                                   data.add(t.location);
+                                 });
+    if (trees.empty()) return;
+    const auto grid = grid_over(data);
+    std::vector<Property> props;
+    for (const auto& t : trees) {
+      const auto zone = geo::protection_zone(t.circumference_cm, t.crown_diameter_m, t.columnar, rules);
+      const auto c = grid(t.location);
+      struct Disc {
+        const char* name;
+        double radius_m;
+        std::string rule;
+      };
+      // The root zone by the rule set's rule; the trench distance by RAS-LP 4 / DIN 18920.
+      const Disc discs[] = {{"root_zone", zone.root_radius_m, std::string(geo::to_string(zone.basis))},
+                            {"trench", zone.trench_radius_m, "ras_lp4"}};
+      for (int k = 0; k < 2; ++k) {
+        const auto& d = discs[k];
+        // Conformal projections: the disc stays a disc, its radius scaled as at the centre.
+        const auto edge = grid({t.location.x + d.radius_m, t.location.y});
+        const double radius = std::hypot(edge.x - c.x, edge.y - c.y);
+        auto ring = disc_on_grid(c, radius, clip, options.tolerance);
+        if (ring.empty()) continue;
+        props.clear();
+        props.emplace_back("tree_id", static_cast<std::uint64_t>(t.id));
+        props.emplace_back("zone", std::string(d.name));
+        props.emplace_back("radius_m", d.radius_m);
+        props.emplace_back("rule", d.rule);
+        layer.add_polygons(static_cast<std::uint64_t>(t.id) * 2 + static_cast<std::uint64_t>(k),
+                           {{ring}}, props);
+      }
+    }
+  }
+
+  void works(storage::Store& store, LayerBuilder& layer, const View& view) {
+    auto rows = storage::tile_works(store.database(), area);
+    if (rows.empty()) return;
+    std::vector<geo::PlanarShape> shapes;
+    Bbox data;
+    for (const auto& w : rows) {
+      shapes.push_back(geo::planar_shape(w.geometry));
+      const auto& s = shapes.back();
+      for (const auto& p : s.points) data.add(p);
+      for (const auto& l : s.lines)
+        for (const auto& p : l) data.add(p);
+      for (const auto& poly : s.polygons)
+        for (const auto& r : poly)
+          for (const auto& p : r) data.add(p);
+    }
+    if (data.empty()) return;
+    const auto grid = grid_over(data);
+    std::vector<Property> props;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const auto& w = rows[i];
+      auto& s = shapes[i];
+      props.clear();
+      props.emplace_back("reference", w.reference);
+      if (!w.title.empty()) props.emplace_back("title", w.title);
+      props.emplace_back("contractor", w.contractor);
+      props.emplace_back("kind", w.kind);
+      props.emplace_back("status", w.status);
+      props.emplace_back("starts_at", w.starts_at);
+      props.emplace_back("ends_at", w.ends_at);
+      with(props, "width_m", w.width_m);
+      with(props, "radius_m", w.radius_m);
+      if (view.sees_details_of(w.contractor) && !w.contact.empty()) {
+        props.emplace_back("contact", w.contact);
+      }
+      const auto id = static_cast<std::uint64_t>(w.id);
+      if (s.kind == geo::PlanarShape::Kind::point) {
+        // A point with a radius is the disc it stands for; a bare point stays a point.
+        if (w.radius_m) {
+          std::vector<std::vector<TilePath>> polys;
+          for (const auto& p : s.points) {
+            const auto c = grid(p);
+            const auto e = grid({p.x + *w.radius_m, p.y});
+            auto ring = disc_on_grid(c, std::hypot(e.x - c.x, e.y - c.y), clip, options.tolerance);
+            if (!ring.empty()) polys.push_back({std::move(ring)});
+          }
+          layer.add_polygons(id, polys, props);
+        } else {
+          TilePath pts;
+          for (const auto& p : s.points) {
+            const auto t = grid(p);
+            if (inside(t)) pts.push_back(snap(t));
+          }
+          layer.add_points(id, pts, props);
+        }
+        continue;
+      }
+      for (auto& l : s.lines)
+        for (auto& p : l) p = grid(p);
+      for (auto& poly : s.polygons)
+        for (auto& r : poly)
+          for (auto& p : r) p = grid(p);
+      const auto out = geo::clip_to_grid(s, clip, options.tolerance);
+      if (out.kind == geo::PlanarShape::Kind::line) {
+        std::vector<TilePath> lines;
+        for (const auto& l : out.lines) {
+          TilePath path;
+          for (const auto& p : l) path.push_back(snap(p));
+          lines.push_back(std::move(path));
+        }
+        layer.add_lines(id, lines, props);
+      } else if (out.kind == geo::PlanarShape::Kind::polygon) {
+        std::vector<std::vector<TilePath>> polys;
+        for (const auto& poly : out.polygons) {
+          std::vector<TilePath> rings;
+          for (const auto& r : poly) {
+            TilePath path;
+            for (const auto& p : r) path.push_back(snap(p));
+            rings.push_back(std::move(path));
+          }
+          polys.push_back(std::move(rings));
+        }
+        layer.add_polygons(id, polys, props);
+      }
+    }
+  }
+
+  void conflicts(storage::Store& store, LayerBuilder& layer, const View& view) {
+    auto rows = storage::tile_conflicts(store.database(), area);
+    Bbox data;
+    for (const auto& c : rows) data.add(c.location);
+    if (data.empty()) return;
+    const auto grid = grid_over(data);
+    std::vector<Property> props;
+    for (const auto& c : rows) {
+      if (!view.sees_details_of(c.contractor)) continue;
+      const auto t = grid(c.location);
+      if (!inside(t)) continue;
+      props.clear();
+      props.emplace_back("severity", c.severity);
+      props.emplace_back("rule", c.rule);
+      props.emplace_back("tree_id", static_cast<std::uint64_t>(c.tree_id));
+      props.emplace_back("work_id", static_cast<std::uint64_t>(c.work_id));
+      props.emplace_back("min_distance_m", c.min_distance_m);
+      props.emplace_back("overlap_share", c.overlap_share);
+      props.emplace_back("acknowledged", c.acknowledged);
+      layer.add_points(static_cast<std::uint64_t>(c.id), {snap(t)}, props);
+    }
+  }
+};
+
+TileRenderer::TileRenderer(int store_srid, RenderOptions options)
+    : impl_(std::make_unique<Impl>(store_srid, options)) {}
+TileRenderer::~TileRenderer() = default;
+TileRenderer::TileRenderer(TileRenderer&&) noexcept = default;
+TileRenderer& TileRenderer::operator=(TileRenderer&&) noexcept = default;
+const RenderOptions& TileRenderer::options() const { return impl_->options; }
+
+std::string TileRenderer::render(storage::Store& store, const Tileset& set, TileId tile,
+                                 const View& view) {
+  auto& im = *impl_;
+  const auto& o = im.options;
+  im.frame = TileFrame{tile_bounds(tile), o.extent};
+  im.clip = {-static_cast<double>(o.buffer), -static_cast<double>(o.buffer),
+             static_cast<double>(o.extent + o.buffer), static_cast<double>(o.extent + o.buffer)};
+  const auto a = store_area(im.to_3857, tile, o.extent, o.buffer);
+  im.area = {a.minx, a.miny, a.maxx, a.maxy};
+  std::vector<LayerBuilder> layers;
+  for (const auto id : set.layers) {
+    const auto& info = layer_info(id);
+    if (tile.z < info.minzoom) continue;
+    if (id == LayerId::conflicts && !view.sees_conflicts()) continue;
+    LayerBuilder layer(info.name, static_cast<std::uint32_t>(o.extent));
+    switch (id) {
+      case LayerId::trees:
+        if (tile.z >= kTreeDetailZoom) {
+          im.trees_detailed(store, layer);
+        } else {
+          im.trees_aggregated(store, layer);
+        }
+        break;
+      case LayerId::protection_zones:
+        im.zones(store, layer);
+        break;
+      case LayerId::works:
+        im.works(store, layer, view);
+        break;
+      case LayerId::conflicts:
+        im.conflicts(store, layer, view);
+        break;
+    }
+    layers.push_back(std::move(layer));
+  }
+  return encode_tile(layers);
+}
+
+}  // namespace rootzone::tiles
