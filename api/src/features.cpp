@@ -1,6 +1,7 @@
 // OGC API - Features Part 1 (core, geojson, oas30), Part 2 (crs), Part 3 (queryables).
 #include <nlohmann/json.hpp>
 
+#include "auth.hpp"
 #include "crs_uris.hpp"
 #include "feature_json.hpp"
 #include "items_query.hpp"
@@ -171,11 +172,23 @@ Response queryables(Service&, Request& req) {
                        "application/schema+json");
 }
 
+// Conflicts are not public (DOMAIN.md "Who may do what"): 401 for the public, 403 for field
+// staff; a contractor reads only its own works' conflicts (the items filter them).
+void require_conflict_reader(const Caller& caller) {
+  require_role(caller, {geo::Role::contractor, geo::Role::planner, geo::Role::admin},
+               "read conflicts");
+}
+
 Response items(Service& service, Request& req) {
   const auto& c = collection_of(req);
+  const auto caller = authenticate(req, service);
+  if (c.collection == Collection::tree_work_conflicts) require_conflict_reader(caller);
   auto& store = service.store();
   const int srid = service.srid();
-  const ItemsRequest r = parse_items_request(req, c.collection, srid, service.options());
+  ItemsRequest r = parse_items_request(req, c.collection, srid, service.options());
+  if (c.collection == Collection::tree_work_conflicts && caller.has_role(geo::Role::contractor)) {
+    r.query.work_contractor = caller.user->organisation;
+  }
 
   json features = json::array();
   std::int64_t matched = 0;
@@ -194,7 +207,9 @@ Response items(Service& service, Request& req) {
       break;
     case Collection::works:
       take(storage::query_works(store, r.query),
-           [&](const geo::Work& w) { return work_feature(w, r.crs, srid, false); });
+           [&](const geo::Work& w) {
+             return work_feature(w, r.crs, srid, caller.sees_details_of(w));
+           });
       break;
     case Collection::tree_work_conflicts:
       take(storage::query_tree_work_conflicts(store, r.query), [&](const geo::TreeWorkConflict& k) {
@@ -244,6 +259,8 @@ Response item(Service& service, Request& req) {
           {}};
     }
   }
+  const auto caller = authenticate(req, service);
+  if (c.collection == Collection::tree_work_conflicts) require_conflict_reader(caller);
   const auto crs = parse_crs_param(req, service.srid());
   const auto id = feature_id(req);
   auto& store = service.store();
@@ -260,12 +277,23 @@ Response item(Service& service, Request& req) {
       }
       case Collection::works: {
         const auto w = store.works().get(id);
-        feature = work_feature(w, crs, service.srid(), false);
+        feature = work_feature(w, crs, service.srid(), caller.sees_details_of(w));
         tag = etag("work", w.id, w.version);
         break;
       }
       case Collection::tree_work_conflicts: {
         const auto k = store.conflicts().tree_work_conflict(id);
+        if (caller.has_role(geo::Role::contractor) &&
+            !caller.sees_details_of(store.works().get(k.work_id))) {
+          throw Problem{403,
+                        "Forbidden",
+                        "conflict " + std::to_string(id) + " belongs to work " +
+                            std::to_string(k.work_id) +
+                            " of another organisation: a contractor reads only its own works' "
+                            "conflicts",
+                        "about:blank",
+                        {}};
+        }
         feature = conflict_feature(k, store.trees().get(k.tree_id).location, crs, service.srid());
         break;
       }

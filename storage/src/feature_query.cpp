@@ -112,6 +112,11 @@ std::string where_clause(Collection c, const FeatureQuery& q, std::vector<std::s
         break;
     }
   }
+  if (c == Collection::tree_work_conflicts && q.work_contractor) {
+    values.push_back(*q.work_contractor);
+    sql += " AND c.work_id IN (SELECT id FROM works WHERE contractor = ?" +
+           std::to_string(6 + values.size()) + ")";
+  }
   return sql;
 }
 

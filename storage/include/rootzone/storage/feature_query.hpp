@@ -43,6 +43,8 @@ struct FeatureQuery {
   // name -> value; names must be queryables of the collection (std::invalid_argument else),
   // values are compared as their type (booleans "true"/"false").
   std::vector<std::pair<std::string, std::string>> equals;
+  // Conflicts: only those of works of this contractor organisation (a contractor's view).
+  std::optional<std::string> work_contractor;
   std::int64_t after_id = 0;  // keyset paging: only ids greater than this
   int limit = 10;
 };

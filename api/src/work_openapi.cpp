@@ -1,0 +1,274 @@
+// The works endpoints in the OpenAPI document (/api): parameters, bodies, responses, and the
+// If-Match precondition of every change.
+#include <nlohmann/json.hpp>
+
+#include "crs_uris.hpp"
+#include "openapi_parts.hpp"
+#include "routes.hpp"
+
+namespace rootzone::api {
+
+namespace {
+
+using nlohmann::json;
+using openapi::param;
+using openapi::problem;
+using openapi::response;
+
+json size(double maximum, const std::string& description) {
+  json out = {{"type", "number"},
+              {"exclusiveMinimum", true},
+              {"minimum", 0},
+              {"maximum", maximum},
+              {"nullable", true}};
+  if (!description.empty()) out["description"] = description;
+  return out;
+}
+
+json work_properties_schema() {
+  return {
+      {"type", "object"},
+      {"required", {"reference", "title", "kind", "starts_at", "ends_at"}},
+      {"properties",
+       {{"reference", {{"type", "string"}, {"description", "External reference number, unique"}}},
+        {"title", {{"type", "string"}}},
+        {"contractor",
+         {{"type", "string"},
+          {"description",
+           "Set from the caller's organisation; a contractor may only repeat its own, an admin "
+           "names the organisation it submits for. Never changes afterwards."}}},
+        {"contact",
+         {{"type", "string"},
+          {"description", "Private: only the contractor itself, planners and admins see it"}}},
+        {"kind",
+         {{"type", "string"},
+          {"enum",
+           {"trench", "pit", "drilling", "surface", "site_facility", "storage", "scaffolding",
+            "crane", "traffic_management"}}}},
+        {"width_m", size(100, "Width of a line work in metres (required for lines)")},
+        {"radius_m", size(1000, "Radius of a point work in metres (required for points)")},
+        {"depth_m", size(100, "Excavation depth in metres, where known")},
+        {"starts_at", {{"type", "string"}, {"format", "date-time"}}},
+        {"ends_at",
+         {{"type", "string"}, {"format", "date-time"}, {"description", "Not before starts_at"}}},
+        {"status",
+         {{"type", "string"},
+          {"enum", {"draft", "submitted"}},
+          {"default", "submitted"},
+          {"description",
+           "On creation draft or submitted; on PUT/PATCH it must equal the stored status "
+           "(transitions go through .../status)"}}}}}};
+}
+
+json work_body_schema() {
+  return {{"type", "object"},
+          {"required", {"type", "geometry", "properties"}},
+          {"properties",
+           {{"type", {{"type", "string"}, {"enum", {"Feature"}}}},
+            {"geometry",
+             {{"type", "object"},
+              {"description",
+               "Polygon or MultiPolygon; LineString/MultiLineString with width_m; Point with "
+               "radius_m. In CRS84 unless Content-Crs says otherwise. Invalid geometries "
+               "(e.g. self-intersecting) are refused with GEOS's reason, never repaired silently; "
+               "coordinates outside the store CRS's area of use are refused."}}},
+            {"properties", work_properties_schema()}}}};
+}
+
+json body(const json& schema, const std::string& description,
+          std::initializer_list<const char*> types = {"application/geo+json", "application/json"}) {
+  json content = json::object();
+  for (const char* t : types) content[t] = {{"schema", schema}};
+  return {{"required", true}, {"description", description}, {"content", content}};
+}
+
+json with_headers(json r, std::initializer_list<const char*> names) {
+  for (const char* n : names) r["headers"][n] = {{"schema", {{"type", "string"}}}};
+  return r;
+}
+
+}  // namespace
+
+void describe_work_routes(json& paths, const Service& service) {
+  const json crs_enum = supported_crs_uris(service.srid());
+  const json crs = param("crs", "query", {{"type", "string"}, {"enum", crs_enum}},
+                         "CRS of the response geometries (default CRS84)");
+  const json content_crs = param("Content-Crs", "header", {{"type", "string"}},
+                                 "CRS of the body's geometry, e.g. <http://www.opengis.net/def/crs/EPSG/0/" +
+                                     std::to_string(service.srid()) + "> (default CRS84)");
+  const json if_match =
+      param("If-Match", "header", {{"type", "string"}},
+            "The ETag last seen (\"work-<id>-v<version>\"): 428 without it, 412 when stale", true);
+  const json work_id = param("featureId", "path", {{"type", "integer"}}, "Work id", true);
+  const json severity =
+      param("severity", "query", {{"type", "string"}},
+            "Comma-separated severities (critical, high, medium); another name is a 400");
+  const json auth_problems = {{"401", problem()}, {"403", problem()}};
+  const auto answers = [&](json extra) {
+    json r = auth_problems;
+    r.update(extra);
+    return r;
+  };
+  const std::string item = "/collections/works/items/{featureId}";
+
+  paths["/collections/works/items"]["post"] = {
+      {"summary", "Submit a work (contractor for its own organisation, admin)"},
+      {"description",
+       "Stores the work with its first status in the history and answers with the work and its "
+       "conflicts, computed by the live conflict engine in the same request: tree conflicts "
+       "(severity, rule, min_distance_m, overlap_m2, overlap_share) and clashes with other works."},
+      {"parameters", {crs, content_crs}},
+      {"requestBody", body(work_body_schema(), "A GeoJSON Feature")},
+      {"responses",
+       answers({{"201", with_headers(response("The work with its conflicts", "application/geo+json"),
+                                     {"Location", "ETag"})},
+                {"400", problem()},
+                {"409", problem()},
+                {"413", problem()},
+                {"415", problem()},
+                {"422", problem()}})}};
+
+  const json edit_responses =
+      answers({{"200", with_headers(response("The work with its recomputed conflicts",
+                                             "application/geo+json"),
+                                    {"ETag"})},
+               {"400", problem()},
+               {"404", problem()},
+               {"409", problem()},
+               {"412", problem()},
+               {"415", problem()},
+               {"422", problem()},
+               {"428", problem()}});
+  paths[item]["put"] = {
+      {"summary", "Replace a work (its contractor while draft or changes_requested; admin)"},
+      {"description", "409 when the work is in another status. Conflicts are recomputed."},
+      {"parameters", {work_id, if_match, crs, content_crs}},
+      {"requestBody", body(work_body_schema(), "The whole work as a GeoJSON Feature")},
+      {"responses", edit_responses}};
+  paths[item]["patch"] = {
+      {"summary", "Change fields of a work (JSON merge patch, RFC 7396)"},
+      {"description",
+       "Members present replace the stored ones, null removes an optional one. Same rules as PUT."},
+      {"parameters", {work_id, if_match, crs, content_crs}},
+      {"requestBody",
+       body({{"type", "object"}}, "A merge patch of the Feature",
+            {"application/merge-patch+json", "application/json"})},
+      {"responses", edit_responses}};
+  paths[item]["delete"] = {
+      {"summary", "Cancel a work (its contractor, admin)"},
+      {"description",
+       "Nothing is erased (DOMAIN.md): DELETE moves the work to cancelled, recorded in its "
+       "history, and removes its conflicts. The work stays readable with status cancelled. 409 "
+       "for a work that is no longer open (refused, completed, cancelled)."},
+      {"parameters", {work_id, if_match}},
+      {"responses",
+       answers({{"204", with_headers({{"description", "Cancelled"}}, {"ETag"})},
+                {"404", problem()},
+                {"409", problem()},
+                {"412", problem()},
+                {"428", problem()}})}};
+
+  paths[item + "/status"]["post"] = {
+      {"summary", "Move a work along its lifecycle"},
+      {"description",
+       "draft -> submitted -> approved | refused | changes_requested; changes_requested -> "
+       "submitted; approved -> in_progress -> completed; cancelled from any open state. A "
+       "contractor submits, cancels, starts and completes its own works; a planner approves (with "
+       "conditions), refuses or requests changes (with a comment saying why); an admin may do "
+       "all. 409 for a transition the lifecycle lacks (the allowed ones named), 403 for one the "
+       "role may not make. Leaving the open states removes the work's conflicts."},
+      {"parameters", {work_id, if_match, crs}},
+      {"requestBody",
+       body({{"type", "object"},
+             {"required", {"to"}},
+             {"properties",
+              {{"to", {{"type", "string"}}},
+               {"comment", {{"type", "string"}}},
+               {"conditions",
+                {{"type", "string"}, {"description", "Only with to=approved"}}}}}},
+            "The transition", {"application/json"})},
+      {"responses",
+       answers({{"200",
+                 with_headers(response("The work, the recorded change and its conflicts",
+                                       "application/geo+json"),
+                              {"ETag"})},
+                {"400", problem()},
+                {"404", problem()},
+                {"409", problem()},
+                {"412", problem()},
+                {"422", problem()},
+                {"428", problem()}})}};
+
+  paths[item + "/history"]["get"] = {
+      {"summary", "Status history of a work: who, when, from, to, comment, conditions"},
+      {"description", "Its contractor, planners and admins"},
+      {"parameters", {work_id}},
+      {"responses", answers({{"200", response("History, oldest first")}, {"404", problem()}})}};
+  paths[item + "/conflicts"]["get"] = {
+      {"summary", "Conflicts of a work with protected trees, and its clashes with other works"},
+      {"description",
+       "Its contractor, planners and admins (public 401, field staff 403). severity filters the "
+       "tree conflicts."},
+      {"parameters", {work_id, severity, crs}},
+      {"responses",
+       answers({{"200", response("{work_id, conflicts: {trees: [Feature], works: [clash]}}")},
+                {"400", problem()},
+                {"404", problem()}})}};
+  paths[item + "/clashes/{clashId}/acknowledgement"]["post"] = {
+      {"summary", "Acknowledge a clash between two works (planner, admin)"},
+      {"description", "Kept while the clash still holds."},
+      {"parameters",
+       {work_id, param("clashId", "path", {{"type", "integer"}}, "Clash id", true)}},
+      {"requestBody",
+       body({{"type", "object"},
+             {"required", {"comment"}},
+             {"properties", {{"comment", {{"type", "string"}}}}}},
+            "Why the clash is accepted", {"application/json"})},
+      {"responses",
+       answers({{"200", response("The clash")}, {"400", problem()}, {"404", problem()},
+                {"422", problem()}})}};
+  paths["/collections/trees/items/{featureId}/conflicts"]["get"] = {
+      {"summary", "Conflicts of one tree"},
+      {"description",
+       "Planners and admins see all; a contractor those of its own works; public 401, field staff "
+       "403."},
+      {"parameters",
+       {param("featureId", "path", {{"type", "integer"}}, "Tree id", true), severity, crs}},
+      {"responses",
+       answers({{"200", response("Conflicts as features at the tree", "application/geo+json")},
+                {"400", problem()},
+                {"404", problem()}})}};
+  paths["/collections/conflicts/items/{featureId}/acknowledgement"]["post"] = {
+      {"summary", "Acknowledge a tree-work conflict (planner, admin)"},
+      {"description",
+       "Kept while the conflict still holds at the same or a lower severity; a worse severity is "
+       "a new finding and drops it."},
+      {"parameters", {param("featureId", "path", {{"type", "integer"}}, "Conflict id", true)}},
+      {"requestBody",
+       body({{"type", "object"},
+             {"required", {"comment"}},
+             {"properties", {{"comment", {{"type", "string"}}}}}},
+            "Why the conflict is accepted", {"application/json"})},
+      {"responses",
+       answers({{"200", response("The conflict", "application/geo+json")},
+                {"400", problem()},
+                {"404", problem()},
+                {"422", problem()}})}};
+
+  // The reads the role policy shapes (features.cpp).
+  for (const char* path : {"/collections/conflicts/items", "/collections/conflicts/items/{featureId}"}) {
+    if (paths.contains(path)) {
+      paths[path]["get"]["description"] =
+          "Conflicts are not public: 401 without a key, 403 for field staff; a contractor sees "
+          "its own works' conflicts only, planners and admins all.";
+      paths[path]["get"]["responses"]["401"] = problem();
+      paths[path]["get"]["responses"]["403"] = problem();
+    }
+  }
+  if (paths.contains("/collections/works/items")) {
+    paths["/collections/works/items"]["get"]["description"] =
+        "contact (and source) appear only for the work's own contractor, planners and admins.";
+  }
+}
+
+}  // namespace rootzone::api
