@@ -125,7 +125,8 @@ TEST_CASE("rootzone serve: a contractor submits a work and reads it back; 413 st
       exchange(server.port(), request("POST", "/collections/works/items", key, work.dump(), crs));
   const auto took = std::chrono::steady_clock::now() - started;
   REQUIRE(created.status == 201);
-  INFO("submission round trip " << std::chrono::duration<double, std::milli>(took).count() << " ms");
+  const double ms = std::chrono::duration<double, std::milli>(took).count();
+  INFO("submission round trip " << ms << " ms");
   const auto body = json::parse(created.body);
   CHECK(body.at("properties").at("starts_at") == "2027-03-01T06:00:00Z");  // stored as UTC
   CHECK(body.at("conflicts").at("trees").at(0).at("properties").at("severity") == "critical");
