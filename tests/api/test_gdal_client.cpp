@@ -42,13 +42,27 @@ std::multiset<std::string> rows_of(const std::string& csv_path) {
 
 TEST_CASE("ogrinfo lists the three collections of rootzone serve", "[api][gdal]") {
   test::TempDir dir;
-  test::ServerProcess server(konstanz_store(dir));
-  const auto r = run({"ogrinfo", "-ro", "-q", "OAPIF:" + server.url()});
+  const auto db = konstanz_store(dir);
+  // Conflicts are not public (DOMAIN.md): GDAL reads them with a planner's key.
+  const auto added = run_rootzone({"users", "add", "paula", "--role", "planner", "--db", db});
+  REQUIRE(added.exit_code == 0);
+  const auto at = added.out.find("rz_");
+  REQUIRE(at != std::string::npos);
+  const auto key = added.out.substr(at, added.out.find_first_of(" \n", at) - at);
+  test::ServerProcess server(db);
+  const auto r = run({"ogrinfo", "-ro", "-q", "--config", "GDAL_HTTP_HEADERS",
+                      "Authorization: Bearer " + key, "OAPIF:" + server.url()});
   REQUIRE(r.exit_code == 0);
+  CHECK(r.err.empty());
   CHECK_THAT(r.out, Catch::Contains("1: trees (title: Trees) (Point)"));
   CHECK_THAT(r.out, Catch::Contains("2: works (title: Works)"));
   // An empty collection: GDAL cannot tell the geometry type from a first page of nothing.
   CHECK_THAT(r.out, Catch::Contains("3: conflicts (title: Conflicts)"));
+
+  // Without a key GDAL still lists the collections but reports the 401 of the conflicts.
+  const auto anonymous = run({"ogrinfo", "-ro", "-q", "OAPIF:" + server.url()});
+  CHECK_THAT(anonymous.out, Catch::Contains("3: conflicts (title: Conflicts)"));
+  CHECK_THAT(anonymous.err, Catch::Contains("HTTP error code : 401"));
 }
 
 TEST_CASE("ogr2ogr pulls every tree through paging, each once, and -spat filters exactly",
