@@ -14,6 +14,7 @@ packages=(
   libpistache-dev nlohmann-json3-dev libprotozero-dev zlib1g-dev libsodium-dev
   # command line parsing (header-only CLI11), tests
   libcli11-dev catch2
+  nginx  # tests/api/test_nginx.cpp runs deploy/nginx/rootzone.conf in front of rootzone serve
 )
 
 if [[ $(id -u) -eq 0 ]]; then sudo=(); else sudo=(sudo); fi
