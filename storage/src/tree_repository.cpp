@@ -319,6 +319,17 @@ std::vector<geo::TreeChange> TreeRepository::history(std::int64_t tree_id) {
   return changes;
 }
 
+void TreeRepository::add_history_note(const geo::TreeChange& note) {
+  db_.prepare(insert_history_sql)
+      .bind(1, note.tree_id)
+      .bind(2, geo::format_utc(detail::now_if_zero(note.at)))
+      .bind(3, note.user)
+      .bind(4, note.field)
+      .bind(5, note.old_value)
+      .bind(6, note.new_value)
+      .run();
+}
+
 std::int64_t TreeRepository::add_inspection(const geo::Inspection& i) {
   try {
     db_.prepare(

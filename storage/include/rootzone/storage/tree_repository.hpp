@@ -38,6 +38,9 @@ class TreeRepository {
                    geo::Timestamp at = geo::now_utc());
   // Oldest first.
   std::vector<geo::TreeChange> history(std::int64_t tree_id);
+  // Appends a history row that is no column's change: who created a tree through the API,
+  // the reason given for a felling. note.id is ignored; a zero note.at means now.
+  void add_history_note(const geo::TreeChange& note);
 
   // Appends an inspection (a zero recorded_at means now) and returns its id. The tree's
   // last/next inspection dates are the caller's to update (through update(), so the change
