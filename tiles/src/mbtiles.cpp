@@ -1,0 +1,146 @@
+#include "rootzone/tiles/mbtiles.hpp"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <limits>
+#include <stdexcept>
+
+#include "rootzone/geo/crs.hpp"
+#include "rootzone/storage/database.hpp"
+#include "rootzone/storage/feature_query.hpp"
+#include "rootzone/storage/store.hpp"
+#include "rootzone/tiles/renderer.hpp"
+#include "rootzone/tiles/tilejson.hpp"
+
+namespace rootzone::tiles {
+
+namespace {
+
+std::string gzip(const std::string& data) {
+  z_stream zs{};
+  if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    throw std::runtime_error("zlib: deflateInit2 failed");
+  }
+  std::string out(deflateBound(&zs, static_cast<uLong>(data.size())), '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&zs, Z_FINISH);
+  deflateEnd(&zs);
+  if (rc != Z_STREAM_END) throw std::runtime_error("zlib: deflate did not finish");
+  out.resize(zs.total_out);
+  return out;
+}
+
+// The data's extent in EPSG:3857 (its outline transformed), none for an empty store.
+std::optional<geo::Bounds> data_extent_3857(storage::Store& store) {
+  std::optional<geo::Bounds> b;
+  for (const auto c : {storage::Collection::trees, storage::Collection::works}) {
+    const auto e = storage::extent(store.database(), c);
+    if (!e) continue;
+    const geo::Bounds eb{e->min_x, e->min_y, e->max_x, e->max_y};
+    b = b ? geo::Bounds{std::min(b->minx, eb.minx), std::min(b->miny, eb.miny),
+                        std::max(b->maxx, eb.maxx), std::max(b->maxy, eb.maxy)}
+          : eb;
+  }
+  if (!b) return std::nullopt;
+  const geo::Transformer to_merc(store.srid(), 3857);
+  geo::Bounds m{std::numeric_limits<double>::max(), std::numeric_limits<double>::max(),
+                std::numeric_limits<double>::lowest(), std::numeric_limits<double>::lowest()};
+  for (int i = 0; i <= 16; ++i) {
+    const double f = i / 16.0;
+    for (const geo::Point p : {geo::Point{b->minx + f * (b->maxx - b->minx), b->miny},
+                               geo::Point{b->minx + f * (b->maxx - b->minx), b->maxy},
+                               geo::Point{b->minx, b->miny + f * (b->maxy - b->miny)},
+                               geo::Point{b->maxx, b->miny + f * (b->maxy - b->miny)}}) {
+      const auto q = to_merc.forward(p);
+      m = {std::min(m.minx, q.x), std::min(m.miny, q.y), std::max(m.maxx, q.x),
+           std::max(m.maxy, q.y)};
+    }
+  }
+  return m;
+}
+
+}  // namespace
+
+ExportResult export_mbtiles(storage::Store& store, const Tileset& set,
+                            const std::filesystem::path& out, const ExportOptions& o) {
+  if (o.minzoom < kMinZoom || o.maxzoom > kMaxZoom || o.minzoom > o.maxzoom) {
+    throw std::invalid_argument("zoom range " + std::to_string(o.minzoom) + ".." +
+                                std::to_string(o.maxzoom) + " is not within " +
+                                std::to_string(kMinZoom) + ".." + std::to_string(kMaxZoom) +
+                                " with minzoom <= maxzoom");
+  }
+  const auto extent = data_extent_3857(store);
+  storage::Database db(out, storage::Database::OpenMode::create);
+  db.execute(
+      "CREATE TABLE metadata (name TEXT, value TEXT);"
+      "CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER,"
+      " tile_data BLOB);"
+      "CREATE UNIQUE INDEX tile_index ON tiles (zoom_level, tile_column, tile_row);");
+  ExportResult result;
+  TileRenderer renderer(store.srid());
+  storage::Transaction tx(db);
+  auto insert = db.prepare(
+      "INSERT INTO tiles (zoom_level, tile_column, tile_row, tile_data) VALUES (?, ?, ?, ?)");
+  std::optional<geo::Bounds> lonlat;
+  if (extent) {
+    const auto sw = merc_to_lonlat({extent->minx, extent->miny});
+    const auto ne = merc_to_lonlat({extent->maxx, extent->maxy});
+    lonlat = geo::Bounds{sw.x, sw.y, ne.x, ne.y};
+    for (int z = o.minzoom; z <= o.maxzoom; ++z) {
+      const auto range = tiles_covering(*extent, z);
+      std::uint64_t done = 0;
+      for (auto y = range.min_y; y <= range.max_y; ++y) {
+        for (auto x = range.min_x; x <= range.max_x; ++x) {
+          const auto tile = renderer.render(store, set, {z, x, y}, o.view);
+          ++result.tiles;
+          if (!tile.empty()) {
+            const auto gz = gzip(tile);
+            // MBTiles rows count from the south (TMS).
+            const auto tms_row = (std::int64_t{1} << z) - 1 - y;
+            insert.bind(1, z).bind(2, std::int64_t{x}).bind(3, tms_row);
+            insert.bind(4, std::span<const std::uint8_t>(
+                               reinterpret_cast<const std::uint8_t*>(gz.data()), gz.size()));
+            insert.run();
+            insert.reset();
+            ++result.written;
+            result.bytes += tile.size();
+          }
+          if (o.progress) o.progress(z, ++done, range.count());
+        }
+      }
+    }
+  }
+  const auto tj = tilejson(*find_tileset(set.id), "", lonlat, o.view);
+  nlohmann::json json_meta = {{"vector_layers", tj["vector_layers"]}};
+  const auto b = tj["bounds"];
+  auto meta = db.prepare("INSERT INTO metadata (name, value) VALUES (?, ?)");
+  const std::pair<std::string, std::string> rows[] = {
+      {"name", std::string("rootzone ") + set.id},
+      {"format", "pbf"},
+      {"type", "overlay"},
+      {"version", "1"},
+      {"description", set.description},
+      {"minzoom", std::to_string(o.minzoom)},
+      {"maxzoom", std::to_string(o.maxzoom)},
+      {"bounds", std::to_string(b[0].get<double>()) + "," + std::to_string(b[1].get<double>()) +
+                     "," + std::to_string(b[2].get<double>()) + "," + std::to_string(b[3].get<double>())},
+      {"center", std::to_string(tj["center"][0].get<double>()) + "," +
+                     std::to_string(tj["center"][1].get<double>()) + "," + std::to_string(o.maxzoom)},
+      {"json", json_meta.dump()},
+  };
+  for (const auto& [name, value] : rows) {
+    meta.bind(1, name).bind(2, value);
+    meta.run();
+    meta.reset();
+  }
+  tx.commit();
+  // One self-contained file for the device: out of WAL, so no -wal/-shm beside it.
+  db.execute("PRAGMA journal_mode = DELETE");
+  return result;
+}
+
+}  // namespace rootzone::tiles
