@@ -757,7 +757,7 @@ TEST_CASE("bad input is a clear 4xx problem and changes nothing", "[api][works]"
   CHECK(snapshot(town) == before);
 }
 
-TEST_CASE("SQL metacharacters in every string field are stored verbatim and harmless",
+TEST_CASE("works: SQL metacharacters in every string field are stored verbatim and harmless",
           "[api][works]") {
   Town town;
   api::Service service({.db = town.db});
