@@ -3,6 +3,8 @@
 // (Service::on_change) and that a write by another process clears (storage's data generation).
 // What a caller sees follows DOMAIN.md "Who may do what" through tiles::View.
 #include <charconv>
+#include <cstdlib>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -30,10 +32,20 @@ constexpr const char* kMvt = "application/vnd.mapbox-vector-tile";
 // The server gzips bodies from this size on (http_server.cpp); tiles are gzipped here, once
 // per cached tile, with the same threshold.
 constexpr std::size_t kGzipMinBytes = 1024;
-constexpr std::size_t kCacheBytes = std::size_t{256} << 20;
+
+// The cache's bound: 256 MiB, or ROOTZONE_TILE_CACHE_MB from the environment (0 turns caching
+// off: the benchmark's cold runs render every request).
+std::size_t cache_bytes() {
+  if (const char* mb = std::getenv("ROOTZONE_TILE_CACHE_MB"); mb != nullptr && *mb != '\0') {
+    std::size_t v = 0;
+    const auto* end = mb + std::strlen(mb);
+    if (const auto [p, ec] = std::from_chars(mb, end, v); ec == std::errc() && p == end) return v << 20;
+  }
+  return std::size_t{256} << 20;
+}
 
 struct TileState {
-  explicit TileState(Service& s) : service(s), cache(kCacheBytes) {}
+  explicit TileState(Service& s) : service(s), cache(cache_bytes()) {}
   Service& service;
   tiles::TileCache cache;
   // TileJSON bounds, computed once per data generation.

@@ -20,6 +20,9 @@ namespace rootzone::tiles {
 namespace {
 
 constexpr int kCell = 32;  // aggregation cell of trees below kTreeDetailZoom, tile units
+// A detailed tree costs about 48 bytes of tile: beyond this many in one tile (tile and buffer)
+// it would pass 500 KB, so such a tile counts its trees per cell like the lower zooms.
+constexpr std::size_t kMaxDetailedTrees = 10000;
 
 struct Bbox {
   geo::Bounds b{std::numeric_limits<double>::max(), std::numeric_limits<double>::max(),
@@ -53,6 +56,7 @@ struct TileRenderer::Impl {
   TileFrame frame;
   geo::Bounds clip;  // tile units: the tile and its buffer
   storage::BBox area;
+  int zoom = 0;
 
   Impl(int srid, RenderOptions o) : to_3857(srid, 3857), options(o) {}
 
@@ -89,6 +93,14 @@ struct TileRenderer::Impl {
       data.add(t.location);
     });
     if (rows.empty()) return;
+    if (rows.size() > kMaxDetailedTrees) {
+      // Denser than a detailed tile can carry within its size budget: counted per cell.
+      std::vector<TreePoint> pts;
+      pts.reserve(rows.size());
+      for (const auto& r : rows) pts.push_back({r.at, r.is_protected});
+      aggregate(pts, data, layer);
+      return;
+    }
     const auto grid = grid_over(data);
     std::vector<Property> props;
     for (const auto& r : rows) {
@@ -107,18 +119,24 @@ struct TileRenderer::Impl {
     }
   }
 
+  struct TreePoint {
+    geo::Point at;
+    bool is_protected;
+  };
+
   void trees_aggregated(storage::Store& store, LayerBuilder& layer) {
-    struct Point {
-      geo::Point at;
-      bool is_protected;
-    };
-    std::vector<Point> pts;
+    std::vector<TreePoint> pts;
     Bbox data;
     storage::for_each_tree_point(store.database(), area, [&](geo::Point p, bool prot) {
       pts.push_back({p, prot});
       data.add(p);
     });
-    if (pts.empty()) return;
+    if (!pts.empty()) aggregate(pts, data, layer);
+  }
+
+  // One feature per 32 x 32-unit cell with the count of its trees and of the protected ones,
+  // at the mean place of its trees.
+  void aggregate(const std::vector<TreePoint>& pts, const Bbox& data, LayerBuilder& layer) const {
     const auto grid = grid_over(data);
     struct Cell {
       double sx = 0, sy = 0;
@@ -145,7 +163,7 @@ struct TileRenderer::Impl {
     std::sort(keys.begin(), keys.end());  // the same bytes for the same data
     std::vector<Property> props;
     for (const auto k : keys) {
-      const auto& c = cells[k];
+      const auto& c = cells.at(k);
       props.clear();
       props.emplace_back("count", c.count);
       props.emplace_back("protected_count", c.protected_count);
@@ -221,16 +239,20 @@ struct TileRenderer::Impl {
       auto& s = shapes[i];
       props.clear();
       props.emplace_back("reference", w.reference);
-      if (!w.title.empty()) props.emplace_back("title", w.title);
-      props.emplace_back("contractor", w.contractor);
       props.emplace_back("kind", w.kind);
       props.emplace_back("status", w.status);
       props.emplace_back("starts_at", w.starts_at);
       props.emplace_back("ends_at", w.ends_at);
-      with(props, "width_m", w.width_m);
-      with(props, "radius_m", w.radius_m);
-      if (view.sees_details_of(w.contractor) && !w.contact.empty()) {
-        props.emplace_back("contact", w.contact);
+      // A whole city's works at z11 must stay within the tile budget: the descriptive fields
+      // come with the street-level zooms.
+      if (zoom >= kTreeDetailZoom) {
+        if (!w.title.empty()) props.emplace_back("title", w.title);
+        props.emplace_back("contractor", w.contractor);
+        with(props, "width_m", w.width_m);
+        with(props, "radius_m", w.radius_m);
+        if (view.sees_details_of(w.contractor) && !w.contact.empty()) {
+          props.emplace_back("contact", w.contact);
+        }
       }
       const auto id = static_cast<std::uint64_t>(w.id);
       if (s.kind == geo::PlanarShape::Kind::point) {
@@ -320,6 +342,7 @@ std::string TileRenderer::render(storage::Store& store, const Tileset& set, Tile
   auto& im = *impl_;
   const auto& o = im.options;
   im.frame = TileFrame{tile_bounds(tile), o.extent};
+  im.zoom = tile.z;
   im.clip = {-static_cast<double>(o.buffer), -static_cast<double>(o.buffer),
              static_cast<double>(o.extent + o.buffer), static_cast<double>(o.extent + o.buffer)};
   const auto a = store_area(im.to_3857, tile, o.extent, o.buffer);

@@ -8,8 +8,8 @@ const std::vector<LayerInfo>& layer_infos() {
   static const std::vector<LayerInfo> infos{
       {LayerId::trees,
        "trees",
-       "Trees of the cadastre; below zoom 14 one point per 32x32-unit cell of the tile with "
-       "count and protected_count",
+       "Trees of the cadastre; below zoom 14 (and in a tile of more than 10000 trees) one point "
+       "per 32x32-unit cell of the tile with count and protected_count",
        kMinZoom,
        {{"tree_number", "String"},
         {"species", "String"},
@@ -28,7 +28,8 @@ const std::vector<LayerInfo>& layer_infos() {
        {{"tree_id", "Number"}, {"zone", "String"}, {"radius_m", "Number"}, {"rule", "String"}}},
       {LayerId::works,
        "works",
-       "Construction works with kind, status and time window; contact only for who may see it",
+       "Construction works with kind, status and time window; from zoom 14 also title, "
+       "contractor, width and radius, and the contact for who may see it",
        kMinZoom,
        {{"reference", "String"},
         {"title", "String"},
