@@ -778,14 +778,27 @@ TEST_CASE("works: SQL metacharacters in every string field are stored verbatim a
                            json{{"to", "submitted"}, {"comment", "'); UPDATE works SET status='approved'; --"}},
                            {{"if-match", patched.header("ETag")}}});
   REQUIRE(moved.status == 200);
+  const auto approved = call(service, town,
+                             {api::Method::post, work_path(id) + "/status", "planner",
+                              json{{"to", "approved"}, {"conditions", "1; DROP TABLE trees"}},
+                              {{"if-match", moved.header("ETag")}}});
+  REQUIRE(approved.status == 200);
+  const auto conflict = approved.body().at("conflicts").at("trees").at(0).at("id").get<std::int64_t>();
+  REQUIRE(call(service, town,
+               {api::Method::post,
+                "/collections/conflicts/items/" + std::to_string(conflict) + "/acknowledgement",
+                "planner", json{{"comment", "ok'--"}}})
+              .status == 200);
 
   auto store = storage::Store::open(town.db);
+  CHECK(store.works().status_history(id).back().conditions == "1; DROP TABLE trees");
+  CHECK(store.conflicts().tree_work_conflict(conflict).acknowledged->comment == "ok'--");
   const auto w = store.works().get(id);
   CHECK(w.reference == "W-1'; DROP TABLE works; --");
   CHECK(w.title == "x' OR '1'='1");
   CHECK(w.contact == "\" OR 1=1 -- %_\\ ");
-  CHECK(w.status == geo::WorkStatus::submitted);
-  CHECK(store.works().status_history(id).back().comment ==
+  CHECK(w.status == geo::WorkStatus::approved);
+  CHECK(store.works().status_history(id).at(1).comment ==
         "'); UPDATE works SET status='approved'; --");
   CHECK(store.trees().count() == 3);
   CHECK(store.works().count() == 1);
