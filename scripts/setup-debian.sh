@@ -12,6 +12,8 @@ packages=(
   libsqlite3-dev sqlite3 libspatialite-dev libsqlite3-mod-spatialite
   # HTTP, JSON, tiles, compression, hashing of API keys
   libpistache-dev nlohmann-json3-dev libprotozero-dev zlib1g-dev libsodium-dev
+  # the main job talks to its own server with curl
+  curl
   # command line parsing (header-only CLI11), tests
   libcli11-dev catch2
   nginx  # tests/api/test_nginx.cpp runs deploy/nginx/rootzone.conf in front of rootzone serve
