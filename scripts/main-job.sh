@@ -29,7 +29,63 @@ echo "== works that clash in place and time"
 "$rootzone" check --db "$db" --clashes
 "$rootzone" info --db "$db"
 
+# Demo users, once per store: their keys are printed once by `rootzone users add`, so the job
+# keeps them in a file only its owner can read.
+keys=${db%.sqlite}-demo-keys.env
+if [[ ! -f $keys ]]; then
+  key_of() { sed -n 's/^key for .*: \(rz_[^ ]*\)$/\1/p'; }
+  (
+    umask 077
+    {
+      echo "PLANNER_KEY=$("$rootzone" users add demo-planner --role planner --db "$db" | key_of)"
+      echo "FIELD_KEY=$("$rootzone" users add demo-field --role field_staff --db "$db" | key_of)"
+      echo "CONTRACTOR_KEY=$("$rootzone" users add demo-stadtwerke --role contractor \
+        --organisation "Stadtwerke Konstanz" --db "$db" | key_of)"
+    } >"$keys"
+  )
+  echo "== demo users added (keys in $keys):"
+  "$rootzone" users list --db "$db"
+fi
+# shellcheck disable=SC1090
+source "$keys"
+
 port=${ROOTZONE_PORT:-8080}
-echo "== serving the store: OGC API Features at http://127.0.0.1:$port/ (QGIS, GDAL: OAPIF:http://127.0.0.1:$port)"
-echo "   try: curl 'http://127.0.0.1:$port/collections/conflicts/items?severity=critical'"
-exec "$rootzone" serve --db "$db" --port "$port"
+base=http://127.0.0.1:$port
+"$rootzone" serve --db "$db" --port "$port" &
+server=$!
+trap 'kill -TERM $server 2>/dev/null; wait $server' INT TERM
+for _ in $(seq 100); do
+  curl -sf "$base/health" >/dev/null && break
+  kill -0 $server 2>/dev/null || exit 1
+  sleep 0.1
+done
+
+echo "== a contractor submits a pit beside the Stadtgarten trench: the answer carries its conflicts"
+submission='{"type": "Feature",
+  "geometry": {"type": "Point", "coordinates": [9.17905, 47.66222]},
+  "properties": {"reference": "KN-2027-DEMO", "title": "Hausanschluss Fernwärme",
+    "kind": "pit", "radius_m": 2.0, "depth_m": 1.8, "contact": "bauleitung@example.invalid",
+    "starts_at": "2027-04-01T07:00:00+02:00", "ends_at": "2027-04-20T17:00:00+02:00"}}'
+curl -s -o var/demo-submission.json -w "POST /collections/works/items: %{http_code}\n" \
+  -H "Authorization: Bearer $CONTRACTOR_KEY" -H "Content-Type: application/geo+json" \
+  -d "$submission" "$base/collections/works/items"
+grep -o '"severity":"[a-z]*"' var/demo-submission.json | sort | uniq -c || true
+grep -o '"detail":"[^"]*"' var/demo-submission.json || true
+
+echo "== who may see what: the conflicts collection"
+for who in public field planner; do
+  case $who in
+    public) auth=() ;;
+    field) auth=(-H "Authorization: Bearer $FIELD_KEY") ;;
+    planner) auth=(-H "Authorization: Bearer $PLANNER_KEY") ;;
+  esac
+  curl -s -o /dev/null -w "  $who: %{http_code}\n" "${auth[@]}" "$base/collections/conflicts/items?limit=1"
+done
+
+echo "== a vector tile of the Stadtgarten (z15), as map clients fetch it"
+curl -s -o /dev/null -w "  /tiles/city/15/17219/11440.mvt: %{http_code}, %{size_download} bytes\n" \
+  -H "Authorization: Bearer $PLANNER_KEY" "$base/tiles/city/15/17219/11440.mvt"
+
+echo "== serving $db: OGC API Features at $base/ (QGIS, GDAL: OAPIF:$base), tiles at $base/tiles/city.json"
+echo "   API keys of the demo users: $keys (send as 'Authorization: Bearer ...'); Ctrl-C stops"
+wait $server
