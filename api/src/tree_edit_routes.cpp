@@ -252,7 +252,10 @@ Response add_inspection(Service& service, Request& req) {
   });
   inspection.id = inspection_id;
   auto tree_res = tree_response(req, service, stored, 201);
-  json out = {{"inspection", inspection_json(inspection)}, {"tree", json::parse(tree_res.body)}};
+  // The tree moved on to a new version: its ETag is what the phone's next edit needs.
+  json out = {{"inspection", inspection_json(inspection)},
+              {"tree", json::parse(tree_res.body)},
+              {"tree_etag", etag("tree", stored.tree.id, stored.tree.version)}};
   Response res = json_response(out);
   res.status = 201;
   res.header("Location", tree_url(req, id) + "/inspections/" + std::to_string(inspection_id));

@@ -269,7 +269,7 @@ void describe_tree_edit_routes(json& paths, const Service& service) {
        {id, param("If-Match", "header", {{"type", "string"}}, "Optional ETag of the tree"), crs}},
       {"requestBody", body(inspection_schema, {"application/json"})},
       {"responses",
-       responses({{"201", with_headers(response("{inspection, tree}"),
+       responses({{"201", with_headers(response("{inspection, tree, tree_etag}"),
                                        {{"Location", "The inspection's URL"}})}},
                  {{"400", "Malformed JSON, unknown field, wrong JSON type"},
                   {"401", "No or an invalid API key"},

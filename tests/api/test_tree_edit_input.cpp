@@ -7,6 +7,7 @@
 #include <string>
 
 #include "test_tree_edit_fixture.hpp"
+#include "tree_input.hpp"  // api/src: the date rule is checked on its own
 
 using namespace rootzone;
 using nlohmann::json;
@@ -262,4 +263,21 @@ TEST_CASE("SQL metacharacters in every string field are stored verbatim and harm
   CHECK(h.back().field == "felling_reason");
   CHECK(h.back().new_value == evil + "reason");
   CHECK(store.trees().count() == 4);
+}
+
+TEST_CASE("today is Europe/Berlin's calendar day, with summer time", "[api][trees][input]") {
+  const auto day = [](const char* utc) {
+    return geo::format_date(api::berlin_today(geo::parse_utc(utc).value()));
+  };
+  // CET is UTC+1: 23:30 UTC on New Year's Eve is already the new year in Mainz.
+  CHECK(day("2026-12-31T22:59:59Z") == "2026-12-31");
+  CHECK(day("2026-12-31T23:00:00Z") == "2027-01-01");
+  // Summer time starts 2026-03-29 01:00 UTC (the last Sunday of March): UTC+2 from then on.
+  CHECK(day("2026-03-29T21:59:59Z") == "2026-03-29");
+  CHECK(day("2026-03-29T22:00:00Z") == "2026-03-30");
+  CHECK(day("2026-03-28T22:30:00Z") == "2026-03-28");  // the day before: still UTC+1
+  // It ends 2026-10-25 01:00 UTC (the last Sunday of October).
+  CHECK(day("2026-10-24T22:00:00Z") == "2026-10-25");  // 00:00 CEST
+  CHECK(day("2026-10-25T22:30:00Z") == "2026-10-25");  // 23:30 CET
+  CHECK(day("2026-10-25T23:00:00Z") == "2026-10-26");
 }

@@ -93,7 +93,7 @@ TEST_CASE("POST adds a tree: 201, Location, ETag, protection from the active rul
   CHECK(test::counts(city.db) == before);
 }
 
-TEST_CASE("POST in CRS84 stores the point in the store CRS; manual protection needs a reason",
+TEST_CASE("POST in CRS84 stores the point in the store CRS, manual protection needs a reason",
           "[api][trees]") {
   test::TreeCity city;
   api::Service service({.db = city.db});
@@ -124,7 +124,7 @@ TEST_CASE("POST in CRS84 stores the point in the store CRS; manual protection ne
   CHECK(stored.location.y == Approx(5538000).margin(15));
 }
 
-TEST_CASE("a tree patched across the threshold is protected and gains its conflict; felling "
+TEST_CASE("a tree patched across the threshold is protected and gains its conflict, felling "
           "removes it",
           "[api][trees][conflicts]") {
   test::TreeCity city;
@@ -211,6 +211,8 @@ TEST_CASE("moving a protected tree next to the trench gains the conflict, moving
           "[api][trees][conflicts]") {
   test::TreeCity city;
   api::Service service({.db = city.db});
+  std::vector<api::DataChange> published;
+  service.on_change([&](const api::DataChange& c) { published.push_back(c); });
   // MZ-2 (120 cm, crown 8 m) moved to 5.0 m north of the trench's centre line: its edge is
   // 4.5 m away, inside R_t = max(2.5, 4 x 1.2 m) = 4.8 m: critical.
   auto r = send(service, city,
@@ -221,6 +223,10 @@ TEST_CASE("moving a protected tree next to the trench gains the conflict, moving
                   {"content-crs", std::string(test::kStoreCrs)}}});
   REQUIRE(r.status == 200);
   CHECK(body(r).at("conflicts").at("by_severity").at("critical") == 1);
+  // Both footprints for the tile cache, each grown by R_r = 8 / 2 + 1.5 = 5.5 m (> R_t 4.8 m).
+  REQUIRE(published.size() == 1);
+  CHECK(published[0].areas == std::vector<geo::Bounds>{{448104.5, 5537997.5, 448115.5, 5538008.5},
+                                                       {448004.5, 5537999.5, 448015.5, 5538010.5}});
   auto store = storage::Store::open(city.db);
   CHECK(store.conflicts().tree_work_conflicts_for_tree(city.tree2).size() == 1);
   // Crown grown to 14 m, still there: R_r = 8.5 m; still critical (R_t unchanged).
@@ -306,7 +312,7 @@ TEST_CASE("If-Match: 428 without, 412 for a stale or foreign tag with the curren
   CHECK(test::counts(city.db) == before);
 }
 
-TEST_CASE("PATCH is a merge patch, PUT replaces; an edit that changes nothing keeps the version",
+TEST_CASE("PATCH is a merge patch, PUT replaces, an edit that changes nothing keeps the version",
           "[api][trees]") {
   test::TreeCity city;
   api::Service service({.db = city.db});
@@ -430,6 +436,7 @@ TEST_CASE("inspections are appended and move the tree's inspection dates through
   CHECK(created.at("inspection").at("recorded_by") == "Anna Feld");
   CHECK(created.at("tree").at("properties").at("last_inspection") == "2020-05-04");
   CHECK(created.at("tree").at("properties").at("next_inspection") == "2021-05-01");
+  CHECK(created.at("tree_etag") == tree_etag(city.tree, 2));
   auto h = history_of(city, city.tree);
   REQUIRE(h.size() == 2);
   CHECK(h[0].field == "last_inspection");
