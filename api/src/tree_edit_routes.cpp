@@ -99,9 +99,8 @@ std::string tree_url(const Request& req, std::int64_t id) {
 // The tree as the items output has it, with its conflicts counted. Field staff may not read
 // conflicts (they name works and severities: planners' and contractors' business), so a write
 // answers how many and how bad; the list is at .../conflicts for the roles that may read it.
-Response tree_response(const Request& req, Service& service, const StoredTree& stored,
-                       int status) {
-  const auto crs = parse_crs_param(req, service.srid());
+Response tree_response(const Request& req, const Service& service, const StoredTree& stored,
+                       const OutputCrs& crs, int status) {
   json feature = tree_feature(stored.tree, crs, service.srid());
   const auto self = tree_url(req, stored.tree.id);
   json by_severity = {{"critical", 0}, {"high", 0}, {"medium", 0}};
@@ -116,7 +115,7 @@ Response tree_response(const Request& req, Service& service, const StoredTree& s
        {"type", "application/json"}},
       {{"href", self + "/history"}, {"rel", "version-history"}, {"type", "application/json"}},
       {{"href", self + "/conflicts"}, {"rel", "related"}, {"type", kGeoJson},
-       {"title", "Conflicts of this tree (planners, admins)"}}};
+       {"title", "Conflicts of this tree (for the roles that may read conflicts)"}}};
   Response res = json_response(feature, kGeoJson);
   res.status = status;
   res.header("ETag", etag("tree", stored.tree.id, stored.tree.version));
@@ -137,6 +136,7 @@ Response create(Service& service, Request& req) {
   const auto caller = authenticate(req, service);
   require_editor(caller, "add trees");
   only_query_params(req, {"crs"});
+  const auto crs = parse_crs_param(req, service.srid());  // before the write: a bad one is a 400
   const auto body = json_body(req);
   const auto fb = feature_body(body, true);
   geo::Tree tree;
@@ -147,7 +147,7 @@ Response create(Service& service, Request& req) {
   const auto stored = write_tree(service, 0, [&](LiveConflicts::Session& s) {
     return store_new_tree(s, tree, caller.name(), at);
   });
-  return tree_response(req, service, stored, 201);
+  return tree_response(req, service, stored, crs, 201);
 }
 
 // PUT (complete) and PATCH (RFC 7396 merge patch): If-Match names the version the client saw.
@@ -155,6 +155,7 @@ Response edit(Service& service, Request& req, bool complete) {
   const auto caller = authenticate(req, service);
   require_editor(caller, "edit trees");
   only_query_params(req, {"crs"});
+  const auto crs = parse_crs_param(req, service.srid());  // before the write: a bad one is a 400
   const auto id = tree_id(req);
   const auto expected = if_match_version(req, "tree", id);
   const auto body = json_body(req);
@@ -173,7 +174,7 @@ Response edit(Service& service, Request& req, bool complete) {
     check_tree(after, today);
     return store_tree_change(s, before, std::move(after), caller.name(), at);
   });
-  return tree_response(req, service, stored, 200);
+  return tree_response(req, service, stored, crs, 200);
 }
 
 Response replace(Service& service, Request& req) { return edit(service, req, true); }
@@ -213,6 +214,7 @@ Response add_inspection(Service& service, Request& req) {
   const auto caller = authenticate(req, service);
   require_editor(caller, "record inspections");
   only_query_params(req, {"crs"});
+  const auto crs = parse_crs_param(req, service.srid());  // before the write: a bad one is a 400
   const auto id = tree_id(req);
   std::optional<std::int64_t> expected;
   if (req.header("if-match")) expected = if_match_version(req, "tree", id);
@@ -251,7 +253,7 @@ Response add_inspection(Service& service, Request& req) {
     return store_tree_change(s, before, std::move(after), caller.name(), at);
   });
   inspection.id = inspection_id;
-  auto tree_res = tree_response(req, service, stored, 201);
+  auto tree_res = tree_response(req, service, stored, crs, 201);
   // The tree moved on to a new version: its ETag is what the phone's next edit needs.
   json out = {{"inspection", inspection_json(inspection)},
               {"tree", json::parse(tree_res.body)},
@@ -301,6 +303,7 @@ Response fell(Service& service, Request& req) {
   const auto caller = authenticate(req, service);
   require_editor(caller, "mark trees felled");
   only_query_params(req, {"crs"});
+  const auto crs = parse_crs_param(req, service.srid());  // before the write: a bad one is a 400
   const auto id = tree_id(req);
   const auto expected = if_match_version(req, "tree", id);
   const auto felling = parse_felling(json_body(req), berlin_today());
@@ -339,7 +342,7 @@ Response fell(Service& service, Request& req) {
                                       .new_value = felling.reason});
     return out;
   });
-  return tree_response(req, service, stored, 200);
+  return tree_response(req, service, stored, crs, 200);
 }
 
 Response history(Service& service, Request& req) {

@@ -126,6 +126,9 @@ TEST_CASE("bad POST bodies are 4xx problems and change nothing", "[api][trees][i
   call.query = {{"dry_run", "1"}};
   expect_refused(service, city, call,
                  {"unknown parameter", feature(ok).dump(), 400, "dry_run: not a parameter"});
+  // The answer's CRS is checked before the write, not after it.
+  call.query = {{"crs", "http://www.opengis.net/def/crs/EPSG/0/9999"}};
+  expect_refused(service, city, call, {"an unknown crs", feature(ok).dump(), 400, "crs"});
 }
 
 TEST_CASE("bad PATCH and PUT bodies are 4xx problems and change nothing", "[api][trees][input]") {
@@ -158,6 +161,9 @@ TEST_CASE("bad PATCH and PUT bodies are 4xx problems and change nothing", "[api]
                    {Method::patch, path, "field_staff", "", {{"if-match", test::tree_etag(city.tree, 1)}}},
                    c);
   }
+  Call bad_crs{Method::patch, path, "field_staff", "", {{"if-match", test::tree_etag(city.tree, 1)}}};
+  bad_crs.query = {{"crs", "EPSG:9999"}};
+  expect_refused(service, city, bad_crs, {"an unknown crs", patch({{"vitality", 1}}), 400, "crs"});
   // PUT needs the whole feature.
   expect_refused(service, city,
                  {Method::put, path, "field_staff", "", {{"if-match", test::tree_etag(city.tree, 1)}}},
