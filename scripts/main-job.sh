@@ -60,16 +60,17 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 
-echo "== a contractor submits a pit beside the Stadtgarten trench: the answer carries its conflicts"
+echo "== a contractor submits a pit 1.5 m from a protected plane tree: the answer carries its conflicts"
 submission='{"type": "Feature",
-  "geometry": {"type": "Point", "coordinates": [9.17905, 47.66222]},
+  "geometry": {"type": "Point", "coordinates": [9.18964, 47.67930]},
   "properties": {"reference": "KN-2027-DEMO", "title": "Hausanschluss Fernwärme",
     "kind": "pit", "radius_m": 2.0, "depth_m": 1.8, "contact": "bauleitung@example.invalid",
     "starts_at": "2027-04-01T07:00:00+02:00", "ends_at": "2027-04-20T17:00:00+02:00"}}'
 curl -s -o var/demo-submission.json -w "POST /collections/works/items: %{http_code}\n" \
   -H "Authorization: Bearer $CONTRACTOR_KEY" -H "Content-Type: application/geo+json" \
   -d "$submission" "$base/collections/works/items"
-grep -o '"severity":"[a-z]*"' var/demo-submission.json | sort | uniq -c || true
+grep -o '"severity":"[a-z]*"' var/demo-submission.json | sort | uniq -c | sed 's/^ */  tree conflicts: /' || true
+grep -o '"rule":"[^"]*"' var/demo-submission.json | sed 's/^/  /' || true
 grep -o '"detail":"[^"]*"' var/demo-submission.json || true
 
 echo "== who may see what: the conflicts collection"
@@ -82,9 +83,9 @@ for who in public field planner; do
   curl -s -o /dev/null -w "  $who: %{http_code}\n" "${auth[@]}" "$base/collections/conflicts/items?limit=1"
 done
 
-echo "== a vector tile of the Stadtgarten (z15), as map clients fetch it"
-curl -s -o /dev/null -w "  /tiles/city/15/17219/11440.mvt: %{http_code}, %{size_download} bytes\n" \
-  -H "Authorization: Bearer $PLANNER_KEY" "$base/tiles/city/15/17219/11440.mvt"
+echo "== the vector tile around that tree (z15), as map clients fetch it"
+curl -s -o /dev/null -w "  /tiles/city/15/17220/11434.mvt: %{http_code}, %{size_download} bytes\n" \
+  -H "Authorization: Bearer $PLANNER_KEY" "$base/tiles/city/15/17220/11434.mvt"
 
 echo "== serving $db: OGC API Features at $base/ (QGIS, GDAL: OAPIF:$base), tiles at $base/tiles/city.json"
 echo "   API keys of the demo users: $keys (send as 'Authorization: Bearer ...'); Ctrl-C stops"
