@@ -16,6 +16,8 @@ packages=(
   curl
   # command line parsing (header-only CLI11), tests
   libcli11-dev catch2
+  # tile tests decode with @mapbox/vector-tile and check against @mapbox/mvt-fixtures (tests/js)
+  nodejs npm
   nginx  # tests/api/test_nginx.cpp runs deploy/nginx/rootzone.conf in front of rootzone serve
 )
 

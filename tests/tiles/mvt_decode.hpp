@@ -146,10 +146,11 @@ inline DTile decode_tile(const std::string& bytes) {
       DLayer layer;
       std::vector<std::pair<std::vector<std::uint32_t>, DFeature>> raw;
       bool has_name = false;
+      bool has_version = false;
       protozero::pbf_reader l = t.get_message();
       while (l.next()) {
         switch (l.tag()) {
-          case 15: layer.version = l.get_uint32(); break;
+          case 15: layer.version = l.get_uint32(); has_version = true; break;
           case 1: layer.name = l.get_string(); has_name = true; break;
           case 5: layer.extent = l.get_uint32(); break;
           case 3: layer.keys.push_back(l.get_string()); break;
@@ -178,6 +179,8 @@ inline DTile decode_tile(const std::string& bytes) {
             protozero::pbf_reader fr = l.get_message();
             DFeature f;
             std::vector<std::uint32_t> geometry;
+            bool has_geometry = false;
+            bool has_type = false;
             while (fr.next()) {
               switch (fr.tag()) {
                 case 1: f.has_id = true; f.id = fr.get_uint64(); break;
@@ -186,8 +189,10 @@ inline DTile decode_tile(const std::string& bytes) {
                   f.tags.assign(r.begin(), r.end());
                   break;
                 }
-                case 3: f.type = fr.get_enum(); break;
+                case 3: f.type = fr.get_enum(); has_type = true; break;
                 case 4: {
+                  if (has_geometry) problems.push_back("§4.2: a feature with two geometry fields");
+                  has_geometry = true;
                   auto r = fr.get_packed_uint32();
                   geometry.assign(r.begin(), r.end());
                   break;
@@ -195,6 +200,7 @@ inline DTile decode_tile(const std::string& bytes) {
                 default: fr.skip();
               }
             }
+            if (!has_type) problems.push_back("§4.2: a feature without a type field");
             raw.emplace_back(std::move(geometry), std::move(f));
             break;
           }
@@ -203,7 +209,9 @@ inline DTile decode_tile(const std::string& bytes) {
       }
       const std::string where = "layer '" + layer.name + "'";
       if (!has_name) problems.push_back("§4.1: layer without a name");
-      if (layer.version != 2) problems.push_back(where + ": §4.1: version is not 2");
+      if (!has_version) problems.push_back(where + ": §4.1: layer without a version");
+      // Decoders read version 1 and 2 alike (§4.1); what rootzone writes is checked to be 2.
+      if (layer.version != 1 && layer.version != 2) problems.push_back(where + ": §4.1: unknown version");
       for (std::size_t a = 0; a < layer.keys.size(); ++a)
         for (std::size_t b = a + 1; b < layer.keys.size(); ++b)
           if (layer.keys[a] == layer.keys[b]) problems.push_back(where + ": duplicate key " + layer.keys[a]);
@@ -225,8 +233,9 @@ inline DTile decode_tile(const std::string& bytes) {
           if (f.properties.count(layer.keys[f.tags[k]]) != 0) problems.push_back(fw + ": key twice");
           f.properties[layer.keys[f.tags[k]]] = layer.values[f.tags[k + 1]];
         }
-        if (f.type < 1 || f.type > 3) problems.push_back(fw + ": unknown geometry type");
-        decode_geometry(f, geometry, problems, fw);
+        // UNKNOWN (0) is valid and its geometry uninterpreted (§4.3.5).
+        if (f.type < 0 || f.type > 3) problems.push_back(fw + ": unknown geometry type");
+        if (f.type != 0) decode_geometry(f, geometry, problems, fw);
         f.geometry = geometry;
         layer.features.push_back(std::move(f));
       }
