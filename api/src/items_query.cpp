@@ -128,7 +128,10 @@ ItemsRequest parse_items_request(const Request& req, storage::Collection collect
   }
   if (const auto cursor = req.query_value("cursor")) {
     const auto v = number(*cursor);
-    if (!v || *v != std::floor(*v) || *v < 0) invalid("cursor", *cursor, "not a paging cursor");
+    // Below 2^63: a larger double has no int64 value (the cast would be undefined behaviour).
+    if (!v || *v != std::floor(*v) || *v < 0 || *v >= 0x1p63) {
+      invalid("cursor", *cursor, "not a paging cursor");
+    }
     out.query.after_id = static_cast<std::int64_t>(*v);
   }
   out.crs = parse_crs_param(req, store_srid);
