@@ -273,10 +273,12 @@ TEST_CASE("Tiles API: a write through the live write path drops exactly the tile
   });
   const auto after = get(service, path_of(t));
   CHECK(header(after, "ETag") != header(before, "ETag"));
-  CHECK(tree_feature(decode_tile(after.body), id) == nullptr);
+  const auto after_tile = decode_tile(after.body);
+  CHECK(tree_feature(after_tile, id) == nullptr);
   const auto moved = get(service, path_of(far));
   REQUIRE(moved.status == 200);
-  const auto* f = tree_feature(decode_tile(moved.body), id);
+  const auto moved_tile = decode_tile(moved.body);
+  const auto* f = tree_feature(moved_tile, id);
   REQUIRE(f != nullptr);
   CHECK(std::get<std::string>(f->properties.at("species")) == "Quercus robur");
   // The same holds at every zoom: the z12 tile over both counts the tree once still.
@@ -305,7 +307,8 @@ TEST_CASE("Tiles API: a write by another process (data generation moved) is neve
   }
   const auto after = get(service, path_of(t, "trees"));
   CHECK(header(after, "ETag") != header(before, "ETag"));
-  const auto* f = tree_feature(decode_tile(after.body), city.tree_ids[0]);
+  const auto after_tile = decode_tile(after.body);
+  const auto* f = tree_feature(after_tile, city.tree_ids[0]);
   REQUIRE(f != nullptr);
   CHECK(std::get<std::string>(f->properties.at("species")) == "Fagus sylvatica");
 }
@@ -316,4 +319,38 @@ TEST_CASE("Tiles API: the OpenAPI document lists the tile paths") {
   const auto doc = json::parse(get(service, "/api").body);
   CHECK(doc["paths"].contains("/tiles/{tileset}/{z}/{x}/{y}.mvt"));
   CHECK(doc["paths"].contains("/tiles/{tileset}.json"));
+}
+
+TEST_CASE("Tiles API: a tree edited through PATCH shows in the next tile with a new ETag") {
+  City city;
+  api::Service service({city.db});
+  const auto t = city.tile16();
+  const auto auth = "Bearer " + city.keys["field_staff"];
+  const auto before = get(service, path_of(t, "trees"));
+  const auto before_far = get(service, path_of({16, t.x + 3, t.y}, "trees"));
+  const auto id = city.tree_ids[0];
+  const auto item = get(service, "/collections/trees/items/" + std::to_string(id));
+  REQUIRE(item.status == 200);
+  api::Request patch;
+  patch.method = api::Method::patch;
+  patch.path = "/collections/trees/items/" + std::to_string(id);
+  patch.headers = {{"host", "127.0.0.1:9999"},
+                   {"authorization", auth},
+                   {"if-match", header(item, "ETag")},
+                   {"content-type", "application/merge-patch+json"}};
+  patch.body = json{{"properties", {{"species_botanical", "Ginkgo biloba"}, {"crown_diameter_m", 11.5}}}}.dump();
+  const auto patched = service.router()->dispatch(patch);
+  INFO(patched.body);
+  REQUIRE(patched.status == 200);
+  const auto after = get(service, path_of(t, "trees"));
+  CHECK(header(after, "ETag") != header(before, "ETag"));
+  const auto after_tile = decode_tile(after.body);
+  const auto* f = tree_feature(after_tile, id);
+  REQUIRE(f != nullptr);
+  CHECK(std::get<std::string>(f->properties.at("species")) == "Ginkgo biloba");
+  CHECK(std::get<double>(f->properties.at("crown_diameter_m")) == 11.5);
+  // A tile the edit did not touch answers as before (204: no tree there).
+  CHECK(get(service, path_of({16, t.x + 3, t.y}, "trees")).status == before_far.status);
+  // The client's cached copy is stale now: its If-None-Match gets the new tile, not a 304.
+  CHECK(get(service, path_of(t, "trees"), {{"if-none-match", header(before, "ETag")}}).status == 200);
 }
