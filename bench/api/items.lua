@@ -1,0 +1,45 @@
+-- wrk script for bench/api/run-items.sh: each request takes the next box of a fixed list, in
+-- turn, so both servers answer exactly the same sequence of queries.
+--
+--   ITEMS_PREFIX='/collections/trees/items?limit=100&bbox=' BBOXES=bench/api/bboxes.txt \
+--     wrk -t1 -c4 -d20s --latency -s bench/api/items.lua http://127.0.0.1:PORT
+--
+-- At the end one machine-readable line:
+--   RESULT requests=N seconds=S rps=R p50_ms=.. p90_ms=.. p99_ms=.. max_ms=.. non2xx=N errors=N
+
+local prefix = os.getenv("ITEMS_PREFIX")
+local boxes = {}
+for line in io.lines(os.getenv("BBOXES")) do
+  if line:match("^[-0-9]") then boxes[#boxes + 1] = line end
+end
+assert(prefix and #boxes > 0, "ITEMS_PREFIX and BBOXES (a file of boxes) are needed")
+
+local threads = {}
+local n = 0
+
+function setup(thread)
+  -- Threads start at different boxes so that they do not ask for the same one at once.
+  thread:set("start", n * 7)
+  n = n + 1
+  threads[#threads + 1] = thread
+end
+
+function init(args)
+  i = start
+end
+
+function request()
+  i = i % #boxes + 1
+  return wrk.format("GET", prefix .. boxes[i])
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  local seconds = summary.duration / 1e6
+  io.write(string.format(
+    "RESULT requests=%d seconds=%.3f rps=%.1f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f non2xx=%d errors=%d\n",
+    summary.requests, seconds, summary.requests / seconds,
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000,
+    latency:percentile(99) / 1000, latency.max / 1000,
+    e.status, e.connect + e.read + e.write + e.timeout))
+end
