@@ -17,7 +17,6 @@
 #include "rootzone/storage/data_generation.hpp"
 #include "rootzone/storage/feature_query.hpp"
 #include "rootzone/storage/store.hpp"
-#include "rootzone/tiles/grid_transform.hpp"
 #include "rootzone/tiles/renderer.hpp"
 #include "rootzone/tiles/tile_cache.hpp"
 #include "rootzone/tiles/tilejson.hpp"
@@ -158,10 +157,7 @@ Response tile(TileState& state, Request& req) {
     auto body = std::make_shared<const std::string>(renderer.render(store, set, id, view));
     cached = tiles::CachedTile{body, nullptr, tiles::etag_of(*body)};
     // The area the tile read: its square and buffer, and as far as a zone disc reaches.
-    const geo::Transformer& to_merc = *thread_transformer(service.srid(), 3857);
-    const auto& o = renderer.options();
-    const auto area =
-        tiles::store_area(to_merc, id, o.extent, o.buffer).grown(o.max_zone_radius_m);
+    const auto area = renderer.last_area().grown(renderer.options().max_zone_radius_m);
     state.cache.put(key, *cached, area, epoch);
   }
   Response res;

@@ -63,7 +63,10 @@ geo::Bounds store_area(const geo::Transformer& to_3857, TileId t, int extent, in
   const double lo = -buffer;
   const double hi = extent + buffer;
   std::vector<geo::Point> outline;
-  constexpr int steps = 16;
+  // Four samples per edge, and a margin of 0.2 % of the area's size for the bend of the edges
+  // between the samples (a straight Mercator edge is slightly curved in UTM); the R*Tree takes
+  // candidates only, the exact test is the renderer's.
+  constexpr int steps = 4;
   for (int k = 0; k <= steps; ++k) {
     const double f = lo + (hi - lo) * k / steps;
     outline.push_back(frame.to_merc({f, lo}));
@@ -88,7 +91,8 @@ geo::Bounds store_area(const geo::Transformer& to_3857, TileId t, int extent, in
     b.maxx = std::max(b.maxx, s.x);
     b.maxy = std::max(b.maxy, s.y);
   }
-  return b;
+  if (b.minx > b.maxx) return b;
+  return b.grown(0.002 * std::max(b.maxx - b.minx, b.maxy - b.miny));
 }
 
 }  // namespace rootzone::tiles

@@ -336,6 +336,10 @@ TileRenderer::~TileRenderer() = default;
 TileRenderer::TileRenderer(TileRenderer&&) noexcept = default;
 TileRenderer& TileRenderer::operator=(TileRenderer&&) noexcept = default;
 const RenderOptions& TileRenderer::options() const { return impl_->options; }
+geo::Bounds TileRenderer::last_area() const {
+  const auto& a = impl_->area;
+  return {a.min_x, a.min_y, a.max_x, a.max_y};
+}
 
 std::string TileRenderer::render(storage::Store& store, const Tileset& set, TileId tile,
                                  const View& view) {

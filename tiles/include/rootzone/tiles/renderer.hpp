@@ -36,6 +36,9 @@ class TileRenderer {
   // The encoded tile: "" when no layer has a feature there.
   std::string render(storage::Store& store, const Tileset& set, TileId tile, const View& view);
   const RenderOptions& options() const;
+  // The store-CRS area the last render read (tile and buffer; zones reach max_zone_radius_m
+  // further): what a cache entry of that tile depends on.
+  geo::Bounds last_area() const;
 
  private:
   struct Impl;
