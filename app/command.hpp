@@ -18,8 +18,6 @@ void add_import_command(CLI::App& root, Action& chosen);
 void add_check_command(CLI::App& root, Action& chosen);
 void add_serve_command(CLI::App& root, Action& chosen);
 void add_users_command(CLI::App& root, Action& chosen);
-// Commands whose implementation arrives with later issues: their options are declared now,
-// so `--help` documents them, and running them says clearly that they are not built yet.
-void add_pending_commands(CLI::App& root, Action& chosen);
+void add_tiles_command(CLI::App& root, Action& chosen);
 
 }  // namespace rootzone::app

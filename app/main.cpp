@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
   rootzone::app::add_check_command(app, chosen);
   rootzone::app::add_serve_command(app, chosen);
   rootzone::app::add_users_command(app, chosen);
-  rootzone::app::add_pending_commands(app, chosen);
+  rootzone::app::add_tiles_command(app, chosen);
 
   // CLI11 reports an unknown first word only as "A subcommand is required": name it instead.
   const auto is_command = [&](const std::string& word) {

@@ -16,7 +16,6 @@ constexpr int ok = 0;
 constexpr int usage = 64;
 constexpr int data = 65;
 constexpr int no_input = 66;
-constexpr int unavailable = 69;
 constexpr int cant_create = 73;
 }  // namespace
 
