@@ -210,7 +210,10 @@ class Stack {
           << "  default_type application/octet-stream;\n"
           << "  include " << d << "/site.conf;\n}\n";
       nginx_ = std::make_unique<Child>(
-          std::vector<std::string>{"nginx", "-p", d, "-c", d + "/nginx.conf", "-e",
+          // Debian puts nginx in /usr/sbin, which is not on an ordinary user's PATH.
+          std::vector<std::string>{std::filesystem::exists("/usr/sbin/nginx") ? "/usr/sbin/nginx"
+                                                                             : "nginx",
+                                   "-p", d, "-c", d + "/nginx.conf", "-e",
                                    d + "/error.log"},
           dir_ / "nginx.out");
       const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
