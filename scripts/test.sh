@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-debian.sh
-npm ci --prefix tests/js --no-audit --no-fund --loglevel=error  # the tile tests' JS decoders
+bash scripts/npm-install.sh  # the tile tests' JS decoders (tests/js)
 start=$(date +%s)
 bash scripts/build.sh
 echo "build: $(( $(date +%s) - start )) s"

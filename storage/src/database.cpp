@@ -368,4 +368,22 @@ void Transaction::commit() {
   done_ = true;
 }
 
+// ---- ReadSnapshot
+
+ReadSnapshot::ReadSnapshot(Database& db) : db_(db) {
+  if (db_.in_transaction()) return;
+  db_.prepare("BEGIN DEFERRED").run();
+  owned_ = true;
+}
+
+ReadSnapshot::~ReadSnapshot() {
+  if (!owned_) return;
+  try {
+    // Nothing was written: ending the read transaction is all COMMIT does here.
+    db_.prepare("COMMIT").run();
+  } catch (const StorageError&) {
+    // Only reads ran; SQLite ends the transaction with the connection at the latest.
+  }
+}
+
 }  // namespace rootzone::storage

@@ -135,6 +135,9 @@ Page<T> page(Store& store, Collection c, const char* from, const char* id_column
              const FeatureQuery& q, Get get) {
   std::vector<std::string> values;
   const std::string where = where_clause(c, q, values);
+  // The count, the ids and the features from one snapshot: numberMatched agrees with the
+  // page even while someone writes, and the read lock is taken once.
+  ReadSnapshot snapshot(store.database());
   Page<T> result;
   {
     auto count = store.database().prepare(std::string("SELECT count(*) FROM ") + from + where);

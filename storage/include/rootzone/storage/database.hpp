@@ -147,4 +147,19 @@ class Transaction {
   bool done_ = false;
 };
 
+// One read transaction (BEGIN DEFERRED) around several reads: they see one snapshot of the
+// store, and WAL's read lock is taken once instead of once per statement (a page of 100
+// features is 200 statements). Inside an open transaction it does nothing.
+class ReadSnapshot {
+ public:
+  explicit ReadSnapshot(Database& db);
+  ~ReadSnapshot();
+  ReadSnapshot(const ReadSnapshot&) = delete;
+  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+ private:
+  Database& db_;
+  bool owned_ = false;
+};
+
 }  // namespace rootzone::storage
