@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -77,6 +78,14 @@ std::optional<geo::Timestamp> datetime_bound(const std::string& s, bool end) {
   invalid("datetime", s, "not an RFC 3339 date-time or date, or '..'");
 }
 
+// PROJ's database is asked once per thread and CRS, not per request.
+const geo::AreaOfUse& area_of_use(int srid) {
+  thread_local std::map<int, geo::AreaOfUse> known;
+  auto it = known.find(srid);
+  if (it == known.end()) it = known.emplace(srid, geo::describe_crs(srid).area).first;
+  return it->second;
+}
+
 }  // namespace
 
 OutputCrs parse_crs_param(const Request& req, int store_srid) {
@@ -144,12 +153,19 @@ ItemsRequest parse_items_request(const Request& req, storage::Collection collect
   }
   if (const auto bbox = req.query_value("bbox")) {
     const auto parts = split(*bbox, ',');
-    if (parts.size() != 4) invalid("bbox", *bbox, "needs four numbers: minx,miny,maxx,maxy");
-    double v[4];
-    for (std::size_t i = 0; i < 4; ++i) {
+    if (parts.size() != 4 && parts.size() != 6) {
+      invalid("bbox", *bbox, "needs four numbers (minx,miny,maxx,maxy) or six (with heights)");
+    }
+    double v[6];
+    for (std::size_t i = 0; i < parts.size(); ++i) {
       const auto n = number(parts[i]);
       if (!n) invalid("bbox", *bbox, "'" + parts[i] + "' is not a number");
       v[i] = *n;
+    }
+    // OGC API Features Part 1: six numbers are minx,miny,minz,maxx,maxy,maxz; the store is 2D.
+    if (parts.size() == 6) {
+      v[2] = v[3];
+      v[3] = v[4];
     }
     storage::BBox b = bbox_crs.lat_lon ? storage::BBox{v[1], v[0], v[3], v[2]}
                                        : storage::BBox{v[0], v[1], v[2], v[3]};
@@ -159,8 +175,17 @@ ItemsRequest parse_items_request(const Request& req, storage::Collection collect
         (b.min_x < -180 || b.max_x > 180 || b.min_y < -90 || b.max_y > 90)) {
       invalid("bbox", *bbox, "outside -180..180, -90..90");
     }
+    if (bbox_crs.epsg == 4326) {
+      // Only the part inside the store CRS's area of use can hold features, and only there
+      // does the projection behave: the whole world projected to UTM collapses to a sliver.
+      const auto& area = area_of_use(store_srid);
+      b = storage::BBox{std::max(b.min_x, area.west), std::max(b.min_y, area.south),
+                        std::min(b.max_x, area.east), std::min(b.max_y, area.north)};
+    }
     try {
-      out.query.bbox = to_store(b, bbox_crs, store_srid);
+      out.query.bbox = b.min_x > b.max_x || b.min_y > b.max_y
+                           ? storage::BBox{1, 1, 0, 0}  // no overlap with the area: matches nothing
+                           : to_store(b, bbox_crs, store_srid);
     } catch (const geo::CrsError& e) {
       invalid("bbox", *bbox, std::string("cannot be moved into the store CRS: ") + e.what());
     }
@@ -189,8 +214,9 @@ ItemsRequest parse_items_request(const Request& req, storage::Collection collect
           q.type == storage::QueryableType::string ||
           (q.type == storage::QueryableType::boolean && (value == "true" || value == "false")) ||
           (q.type == storage::QueryableType::number && number(value)) ||
-          (q.type == storage::QueryableType::integer && number(value) &&
-           *number(value) == std::floor(*number(value)));
+          (q.type == storage::QueryableType::integer && !value.empty() &&
+           value.find_first_not_of("0123456789", value[0] == '-' ? 1 : 0) == std::string::npos &&
+           value.size() < 19);
       if (!ok) invalid(name, value, "not a valid value for this queryable");
     }
   }

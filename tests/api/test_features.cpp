@@ -181,6 +181,25 @@ TEST_CASE("bbox, crs and property filters select exactly", "[api][features]") {
             .at("numberMatched") == 0);
 }
 
+TEST_CASE("a world-wide bbox, one outside the store's area and one with heights", "[api][features]") {
+  City city;
+  api::Service service({.db = city.db});
+  // The whole world in CRS84 holds all 25 trees: only its part inside EPSG:25832's area of
+  // use (6..12 E) is projected; projected whole, its corners collapsed to a sliver.
+  CHECK(body(get(service, "/collections/trees/items", {{"bbox", "-180,-90,180,90"}}))
+            .at("numberMatched") == 25);
+  // Iowa lies outside the store's area: nothing there, and not an error.
+  auto r = get(service, "/collections/trees/items", {{"bbox", "-96,41,-90,43"}});
+  REQUIRE(r.status == 200);
+  CHECK(body(r).at("numberMatched") == 0);
+  // Six numbers (minx,miny,minz,maxx,maxy,maxz; OGC API Features Part 1) select as four.
+  CHECK(body(get(service, "/collections/trees/items", {{"bbox", "-180,-90,-100,180,90,8000"}}))
+            .at("numberMatched") == 25);
+  // An integer queryable takes plain integers only ("2e3" would be compared as 2 by SQLite).
+  CHECK(get(service, "/collections/trees/items", {{"planting_year", "2e3"}}).status == 400);
+  CHECK(get(service, "/collections/trees/items", {{"planting_year", "2000"}}).status == 200);
+}
+
 TEST_CASE("malformed and unknown parameters are 400 problems", "[api][features]") {
   City city;
   api::Service service({.db = city.db});
