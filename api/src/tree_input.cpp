@@ -233,13 +233,7 @@ Problem invalid_value(const std::string& field, const std::string& detail) {
   return Problem{422, "Invalid value", field + ": " + detail, "about:blank", {}};
 }
 
-geo::Date berlin_today(geo::Timestamp now) {
-  using namespace std::chrono;
-  const year y = year_month_day(floor<days>(now)).year();
-  const auto change = [&](month m) { return sys_days(y / m / Sunday[last]) + hours(1); };
-  const bool summer = now >= change(March) && now < change(October);
-  return year_month_day(floor<days>(now + hours(summer ? 2 : 1)));
-}
+geo::Date berlin_today(geo::Timestamp now) { return geo::berlin_date(now); }
 
 FeatureBody feature_body(const json& body, bool complete) {
   FeatureBody out;

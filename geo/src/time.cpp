@@ -145,4 +145,36 @@ Timestamp now_utc() {
   return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
+namespace {
+
+std::chrono::sys_days last_sunday(int y, unsigned m) {
+  using namespace std::chrono;
+  const sys_days last_day{year{y} / month{m} / last};
+  const weekday wd{last_day};
+  return last_day - days{(wd.c_encoding() + 7 - Sunday.c_encoding()) % 7};
+}
+
+}  // namespace
+
+bool berlin_summer_time(Timestamp utc) {
+  using namespace std::chrono;
+  const year_month_day ymd{floor<days>(utc)};
+  const int y = static_cast<int>(ymd.year());
+  const auto begin = last_sunday(y, 3) + hours{1};
+  const auto end = last_sunday(y, 10) + hours{1};
+  return utc >= begin && utc < end;
+}
+
+Timestamp berlin_to_utc(Timestamp local) {
+  using std::chrono::hours;
+  const auto as_summer = local - hours{2};
+  if (berlin_summer_time(as_summer)) return as_summer;
+  return local - hours{1};
+}
+
+Date berlin_date(Timestamp utc) {
+  using namespace std::chrono;
+  return year_month_day(floor<days>(utc + hours(berlin_summer_time(utc) ? 2 : 1)));
+}
+
 }  // namespace rootzone::geo

@@ -36,12 +36,6 @@ std::optional<double> parse_number(std::string_view text, char decimal_separator
 
 namespace {
 
-sys_days last_sunday(int y, unsigned m) {
-  const sys_days last_day{year{y} / month{m} / std::chrono::last};
-  const weekday wd{last_day};
-  return last_day - days{(wd.c_encoding() + 7 - Sunday.c_encoding()) % 7};
-}
-
 class Cursor {
  public:
   explicit Cursor(std::string_view t) : t_(t) {}
@@ -190,20 +184,6 @@ std::optional<Fields> scan(std::string_view text, const std::vector<std::string>
 
 }  // namespace
 
-bool berlin_summer_time(geo::Timestamp utc) {
-  const year_month_day ymd{floor<days>(utc)};
-  const int y = static_cast<int>(ymd.year());
-  const auto begin = last_sunday(y, 3) + hours{1};
-  const auto end = last_sunday(y, 10) + hours{1};
-  return utc >= begin && utc < end;
-}
-
-geo::Timestamp berlin_to_utc(geo::Timestamp local) {
-  const auto as_summer = local - hours{2};
-  if (berlin_summer_time(as_summer)) return as_summer;
-  return local - hours{1};
-}
-
 std::optional<geo::Timestamp> parse_time(std::string_view text,
                                          const std::vector<std::string>& formats,
                                          std::string_view timezone, bool end_of_day) {
@@ -214,7 +194,7 @@ std::optional<geo::Timestamp> parse_time(std::string_view text,
   geo::Timestamp t = day + hours{f->h} + minutes{f->mi} + seconds{f->s};
   if (!f->has_time && end_of_day) t = day + hours{23} + minutes{59} + seconds{59};
   if (f->offset) return t - *f->offset;
-  if (timezone == "Europe/Berlin") return berlin_to_utc(t);
+  if (timezone == "Europe/Berlin") return geo::berlin_to_utc(t);
   return t;
 }
 

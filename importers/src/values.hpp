@@ -15,13 +15,6 @@ std::string_view trim(std::string_view text);
 // separators are refused rather than guessed. Infinite and NaN are refused.
 std::optional<double> parse_number(std::string_view text, char decimal_separator);
 
-// Europe/Berlin civil time to UTC after the EU summer-time rules (Directive 2000/84/EC, in force
-// since 1996: CEST from the last Sunday of March 01:00 UTC to the last Sunday of October 01:00
-// UTC). A time in the autumn hour that happens twice is taken as the first (summer) one; a
-// time in the spring gap as standard time. Applied to every year (no tzdata lookup).
-geo::Timestamp berlin_to_utc(geo::Timestamp local_as_if_utc);
-bool berlin_summer_time(geo::Timestamp utc);
-
 // Formats: "iso8601" (YYYY-MM-DD, optionally THH:MM[:SS[.f]] and Z or an offset), or a pattern
 // with %Y %m %d %H %M %S %z and literal characters ("%d.%m.%Y %H:%M"). The first format that
 // matches the whole text wins. A time without an offset is in `timezone` ("UTC" or

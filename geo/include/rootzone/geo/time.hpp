@@ -22,4 +22,14 @@ std::optional<Date> parse_date(std::string_view text);
 
 Timestamp now_utc();
 
+// Europe/Berlin, the city's local time, after the EU summer-time rules (Directive 2000/84/EC,
+// in force since 1996: CEST from the last Sunday of March 01:00 UTC to the last Sunday of
+// October 01:00 UTC), applied to every year (no tzdata lookup).
+bool berlin_summer_time(Timestamp utc);
+// A local wall-clock time, written as if it were UTC, to UTC. A time in the autumn hour that
+// happens twice is taken as the first (summer) one; a time in the spring gap as standard time.
+Timestamp berlin_to_utc(Timestamp local_as_if_utc);
+// The calendar day in Berlin at that instant ("today" for a field worker's dates).
+Date berlin_date(Timestamp utc);
+
 }  // namespace rootzone::geo
