@@ -198,13 +198,8 @@ std::optional<geo::Bounds> data_bounds_lonlat(TileState& state, storage::Store& 
   std::lock_guard lock(state.bounds_mutex);
   if (generation == state.bounds_generation) return state.bounds;
   std::optional<geo::Bounds> b;
-  for (const auto c : {storage::Collection::trees, storage::Collection::works}) {
-    const auto e = storage::extent(store.database(), c);
-    if (!e) continue;
-    const geo::Bounds eb{e->min_x, e->min_y, e->max_x, e->max_y};
-    b = b ? geo::Bounds{std::min(b->minx, eb.minx), std::min(b->miny, eb.miny),
-                        std::max(b->maxx, eb.maxx), std::max(b->maxy, eb.maxy)}
-          : eb;
+  if (const auto e = storage::data_extent(store.database())) {
+    b = geo::Bounds{e->min_x, e->min_y, e->max_x, e->max_y};
   }
   std::optional<geo::Bounds> ll;
   if (b) {

@@ -1,5 +1,6 @@
 #include "rootzone/storage/feature_query.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "rootzone/storage/database.hpp"
@@ -208,6 +209,14 @@ std::optional<BBox> extent(Database& db, Collection c) {
                       "SELECT min(xmin), min(ymin), max(xmax), max(ymax) FROM idx_works_geometry");
   }
   return std::nullopt;
+}
+
+std::optional<BBox> data_extent(Database& db) {
+  const auto trees = extent(db, Collection::trees);
+  const auto works = extent(db, Collection::works);
+  if (!trees || !works) return trees ? trees : works;
+  return BBox{std::min(trees->min_x, works->min_x), std::min(trees->min_y, works->min_y),
+              std::max(trees->max_x, works->max_x), std::max(trees->max_y, works->max_y)};
 }
 
 std::optional<std::pair<geo::Timestamp, geo::Timestamp>> works_time_extent(Database& db) {

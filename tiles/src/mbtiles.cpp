@@ -37,13 +37,8 @@ std::string gzip(const std::string& data) {
 // The data's extent in EPSG:3857 (its outline transformed), none for an empty store.
 std::optional<geo::Bounds> data_extent_3857(storage::Store& store) {
   std::optional<geo::Bounds> b;
-  for (const auto c : {storage::Collection::trees, storage::Collection::works}) {
-    const auto e = storage::extent(store.database(), c);
-    if (!e) continue;
-    const geo::Bounds eb{e->min_x, e->min_y, e->max_x, e->max_y};
-    b = b ? geo::Bounds{std::min(b->minx, eb.minx), std::min(b->miny, eb.miny),
-                        std::max(b->maxx, eb.maxx), std::max(b->maxy, eb.maxy)}
-          : eb;
+  if (const auto e = storage::data_extent(store.database())) {
+    b = geo::Bounds{e->min_x, e->min_y, e->max_x, e->max_y};
   }
   if (!b) return std::nullopt;
   const geo::Transformer to_merc(store.srid(), 3857);

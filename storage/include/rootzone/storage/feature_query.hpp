@@ -64,6 +64,8 @@ Page<geo::TreeWorkConflict> query_tree_work_conflicts(Store& store, const Featur
 // The envelope of a collection in the store CRS (none when empty) and, for works, the time
 // extent: the OGC collection metadata.
 std::optional<BBox> extent(Database& db, Collection c);
+// Trees and works together (conflicts lie at their trees): the extent a tileset covers.
+std::optional<BBox> data_extent(Database& db);
 std::optional<std::pair<geo::Timestamp, geo::Timestamp>> works_time_extent(Database& db);
 
 }  // namespace rootzone::storage
