@@ -13,10 +13,6 @@ json optional_value(const std::optional<T>& v) {
   return v ? json(*v) : json(nullptr);
 }
 
-json optional_date(const std::optional<geo::Date>& d) {
-  return d ? json(geo::format_date(*d)) : json(nullptr);
-}
-
 // EPSG:4326 by URI is latitude first: swap every position of a GeoJSON geometry.
 void swap_axes(json& coordinates) {
   if (coordinates.is_array() && coordinates.size() >= 2 && coordinates[0].is_number()) {
@@ -44,33 +40,60 @@ json point_geometry(geo::Point p, const OutputCrs& crs, int store_srid) {
   return {{"type", "Point"}, {"coordinates", crs.lat_lon ? json{p.y, p.x} : json{p.x, p.y}}};
 }
 
+namespace {
+
+void write_point(JsonWriter& w, geo::Point p, const OutputCrs& crs, int store_srid) {
+  if (const auto* t = thread_transformer(store_srid, crs.epsg)) p = t->forward(p);
+  if (crs.lat_lon) std::swap(p.x, p.y);
+  w.begin_object().key("type").string("Point");
+  w.key("coordinates").begin_array().number(p.x).number(p.y).end_array();
+  w.end_object();
+}
+
+void write_date(JsonWriter& w, const geo::Date& d) { w.string(geo::format_date(d)); }
+void write_number(JsonWriter& w, double v) { w.number(v); }
+void write_integer(JsonWriter& w, std::int64_t v) { w.integer(v); }
+void write_boolean(JsonWriter& w, bool v) { w.boolean(v); }
+
+}  // namespace
+
+void write_tree_feature(JsonWriter& w, const geo::Tree& t, const OutputCrs& crs, int store_srid) {
+  w.begin_object().key("type").string("Feature").key("id").integer(t.id);
+  w.key("geometry");
+  write_point(w, t.location, crs, store_srid);
+  w.key("properties").begin_object();
+  w.key("source_id").string(t.source_id);
+  w.key("site").string(t.site);
+  w.key("district").string(t.district);
+  w.key("species_botanical").string(t.species_botanical);
+  w.key("species_german").string(t.species_german);
+  w.key("genus").string(t.genus);
+  w.key("stem_circumferences_cm").begin_array();
+  for (const double c : t.stem_circumferences_cm) w.number(c);
+  w.end_array();
+  w.key("crown_diameter_m").optional(t.crown_diameter_m, write_number);
+  w.key("height_m").optional(t.height_m, write_number);
+  w.key("planting_year").optional(t.planting_year, write_integer);
+  w.key("vitality").optional(t.vitality, write_integer);
+  w.key("development_phase").string(t.development_phase);
+  w.key("last_inspection").optional(t.last_inspection, write_date);
+  w.key("next_inspection").optional(t.next_inspection, write_date);
+  w.key("status").string(geo::to_string(t.status));
+  w.key("felled_on").optional(t.felled_on, write_date);
+  w.key("columnar").optional(t.columnar, write_boolean);
+  w.key("protected").boolean(t.protection.is_protected);
+  w.key("protection_source").string(geo::to_string(t.protection.source));
+  w.key("protection_reason").string(t.protection.reason);
+  w.key("version").integer(t.version);
+  w.key("updated_at").string(geo::format_utc(t.updated_at));
+  w.end_object().end_object();
+}
+
 json tree_feature(const geo::Tree& t, const OutputCrs& crs, int store_srid) {
-  return {{"type", "Feature"},
-          {"id", t.id},
-          {"geometry", point_geometry(t.location, crs, store_srid)},
-          {"properties",
-           {{"source_id", t.source_id},
-            {"site", t.site},
-            {"district", t.district},
-            {"species_botanical", t.species_botanical},
-            {"species_german", t.species_german},
-            {"genus", t.genus},
-            {"stem_circumferences_cm", t.stem_circumferences_cm},
-            {"crown_diameter_m", optional_value(t.crown_diameter_m)},
-            {"height_m", optional_value(t.height_m)},
-            {"planting_year", optional_value(t.planting_year)},
-            {"vitality", optional_value(t.vitality)},
-            {"development_phase", t.development_phase},
-            {"last_inspection", optional_date(t.last_inspection)},
-            {"next_inspection", optional_date(t.next_inspection)},
-            {"status", geo::to_string(t.status)},
-            {"felled_on", optional_date(t.felled_on)},
-            {"columnar", optional_value(t.columnar)},
-            {"protected", t.protection.is_protected},
-            {"protection_source", geo::to_string(t.protection.source)},
-            {"protection_reason", t.protection.reason},
-            {"version", t.version},
-            {"updated_at", geo::format_utc(t.updated_at)}}}};
+  std::string text;
+  JsonWriter w(text);
+  write_tree_feature(w, t, crs, store_srid);
+  return json::parse(text);
 }
 
 json work_feature(const geo::Work& w, const OutputCrs& crs, int store_srid, bool with_private) {

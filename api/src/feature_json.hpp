@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crs_uris.hpp"
+#include "json_writer.hpp"
 #include "rootzone/geo/conflict.hpp"
 #include "rootzone/geo/tree.hpp"
 #include "rootzone/geo/work.hpp"
@@ -10,6 +11,8 @@
 namespace rootzone::api {
 
 nlohmann::json point_geometry(geo::Point store_point, const OutputCrs& crs, int store_srid);
+// Written straight as text for item pages; tree_feature() is the same feature as a DOM.
+void write_tree_feature(JsonWriter& w, const geo::Tree& t, const OutputCrs& crs, int store_srid);
 nlohmann::json tree_feature(const geo::Tree& t, const OutputCrs& crs, int store_srid);
 // Contact details are private: only the contractor itself and planners see them.
 nlohmann::json work_feature(const geo::Work& w, const OutputCrs& crs, int store_srid,

@@ -190,12 +190,17 @@ Response items(Service& service, Request& req) {
     r.query.work_contractor = caller.user->organisation;
   }
 
-  json features = json::array();
+  // The page is written as text as it is read: no DOM for a hundred features.
+  std::string body;
+  JsonWriter out(body);
+  out.begin_object().key("type").string("FeatureCollection").key("features").begin_array();
+  std::size_t count = 0;
   std::int64_t matched = 0;
   bool more = false;
   std::int64_t last_id = 0;
-  const auto take = [&](const auto& page, const auto& to_feature) {
-    for (const auto& item : page.items) features.push_back(to_feature(item));
+  const auto take = [&](const auto& page, const auto& write_feature) {
+    for (const auto& item : page.items) write_feature(item);
+    count = page.items.size();
     matched = page.matched;
     more = page.more;
     if (!page.items.empty()) last_id = page.items.back().id;
@@ -203,17 +208,17 @@ Response items(Service& service, Request& req) {
   switch (c.collection) {
     case Collection::trees:
       take(storage::query_trees(store, r.query),
-           [&](const geo::Tree& t) { return tree_feature(t, r.crs, srid); });
+           [&](const geo::Tree& t) { write_tree_feature(out, t, r.crs, srid); });
       break;
     case Collection::works:
-      take(storage::query_works(store, r.query),
-           [&](const geo::Work& w) {
-             return work_feature(w, r.crs, srid, caller.sees_details_of(w));
-           });
+      take(storage::query_works(store, r.query), [&](const geo::Work& w) {
+        out.raw(work_feature(w, r.crs, srid, caller.sees_details_of(w)).dump());
+      });
       break;
     case Collection::tree_work_conflicts:
       take(storage::query_tree_work_conflicts(store, r.query), [&](const geo::TreeWorkConflict& k) {
-        return conflict_feature(k, store.trees().get(k.tree_id).location, r.crs, srid);
+        out.raw(
+            conflict_feature(k, store.trees().get(k.tree_id).location, r.crs, srid).dump());
       });
       break;
   }
@@ -223,14 +228,15 @@ Response items(Service& service, Request& req) {
       link(base + "/items" + (self_query.empty() ? "" : "?" + self_query), "self", kGeoJson),
       link(base, "collection", "application/json")};
   if (more) links.push_back(link(base + "/items?" + encoded_query(req, last_id), "next", kGeoJson));
-  const auto count = features.size();
-  Response res = json_response({{"type", "FeatureCollection"},
-                                {"features", std::move(features)},
-                                {"numberMatched", matched},
-                                {"numberReturned", count},
-                                {"timeStamp", geo::format_utc(geo::now_utc())},
-                                {"links", links}},
-                               kGeoJson);
+  out.end_array();
+  out.key("numberMatched").integer(matched);
+  out.key("numberReturned").integer(static_cast<std::int64_t>(count));
+  out.key("timeStamp").string(geo::format_utc(geo::now_utc()));
+  out.key("links").raw(links.dump());
+  out.end_object();
+  Response res;
+  res.content_type = kGeoJson;
+  res.body = std::move(body);
   res.header("Content-Crs", "<" + r.crs.uri + ">");
   return res;
 }

@@ -130,17 +130,37 @@ void bind_common(Statement& s, const FeatureQuery& q, const std::vector<std::str
   for (std::size_t i = 0; i < values.size(); ++i) s.bind(static_cast<int>(7 + i), values[i]);
 }
 
-// Ids of one page (limit + 1 read to know whether more follow) and the matched count.
-template <class T, class Get>
+// The number of trees in a bbox without reading their rows: the R*Tree's float bounds of a
+// point enclose it (SQLite rounds min down and max up), so an entry inside the box is a tree
+// inside the box; only entries across its edge (float32 steps are 0.5 m at UTM northings)
+// need the exact test on the stored point.
+std::int64_t trees_in_bbox(Database& db, const BBox& b) {
+  auto count = db.prepare(
+      "SELECT (SELECT count(*) FROM idx_trees_location WHERE xmin >= ?1 AND xmax <= ?3"
+      " AND ymin >= ?2 AND ymax <= ?4)"
+      " + (SELECT count(*) FROM trees WHERE id IN (SELECT pkid FROM idx_trees_location"
+      " WHERE xmin <= ?3 AND xmax >= ?1 AND ymin <= ?4 AND ymax >= ?2"
+      " AND NOT (xmin >= ?1 AND xmax <= ?3 AND ymin >= ?2 AND ymax <= ?4))"
+      " AND ST_X(location) BETWEEN ?1 AND ?3 AND ST_Y(location) BETWEEN ?2 AND ?4)");
+  count.bind(1, b.min_x).bind(2, b.min_y).bind(3, b.max_x).bind(4, b.max_y);
+  count.step();
+  return count.int64(0);
+}
+
+// Ids of one page (limit + 1 read to know whether more follow), the matched count, and the
+// page's features from `get_many` (ids ascending -> features in the same order).
+template <class T, class GetMany>
 Page<T> page(Store& store, Collection c, const char* from, const char* id_column,
-             const FeatureQuery& q, Get get) {
+             const FeatureQuery& q, GetMany get_many) {
   std::vector<std::string> values;
   const std::string where = where_clause(c, q, values);
   // The count, the ids and the features from one snapshot: numberMatched agrees with the
   // page even while someone writes, and the read lock is taken once.
   ReadSnapshot snapshot(store.database());
   Page<T> result;
-  {
+  if (c == Collection::trees && q.bbox && values.empty()) {
+    result.matched = trees_in_bbox(store.database(), *q.bbox);
+  } else {
     auto count = store.database().prepare(std::string("SELECT count(*) FROM ") + from + where);
     bind_common(count, q, values);
     count.step();
@@ -157,7 +177,7 @@ Page<T> page(Store& store, Collection c, const char* from, const char* id_column
   while (ids.step()) found.push_back(ids.int64(0));
   result.more = found.size() > static_cast<std::size_t>(q.limit);
   if (result.more) found.pop_back();
-  for (const auto id : found) result.items.push_back(get(id));
+  result.items = get_many(found);
   return result;
 }
 
@@ -183,18 +203,36 @@ const std::vector<Queryable>& queryables(Collection c) {
 
 Page<geo::Tree> query_trees(Store& store, const FeatureQuery& q) {
   return page<geo::Tree>(store, Collection::trees, "trees t", "t.id", q,
-                         [&](std::int64_t id) { return store.trees().get(id); });
+                         [&](const std::vector<std::int64_t>& ids) {
+                           return store.trees().get_many(ids);
+                         });
 }
 
+namespace {
+
+template <class T, class Get>
+auto one_by_one(Get get) {
+  return [get](const std::vector<std::int64_t>& ids) {
+    std::vector<T> out;
+    out.reserve(ids.size());
+    for (const auto id : ids) out.push_back(get(id));
+    return out;
+  };
+}
+
+}  // namespace
+
 Page<geo::Work> query_works(Store& store, const FeatureQuery& q) {
-  return page<geo::Work>(store, Collection::works, "works t", "t.id", q,
-                         [&](std::int64_t id) { return store.works().get(id); });
+  return page<geo::Work>(
+      store, Collection::works, "works t", "t.id", q,
+      one_by_one<geo::Work>([&](std::int64_t id) { return store.works().get(id); }));
 }
 
 Page<geo::TreeWorkConflict> query_tree_work_conflicts(Store& store, const FeatureQuery& q) {
   return page<geo::TreeWorkConflict>(
       store, Collection::tree_work_conflicts, "tree_work_conflicts c", "c.id", q,
-      [&](std::int64_t id) { return store.conflicts().tree_work_conflict(id); });
+      one_by_one<geo::TreeWorkConflict>(
+          [&](std::int64_t id) { return store.conflicts().tree_work_conflict(id); }));
 }
 
 std::optional<BBox> extent(Database& db, Collection c) {

@@ -238,13 +238,11 @@ std::optional<geo::Tree> TreeRepository::find_by_source_id(std::string_view sour
   return find_where(db_, "WHERE source_id = ?", source_id);
 }
 
-std::vector<geo::Tree> TreeRepository::all() {
-  std::vector<geo::Tree> trees;
-  auto s = db_.prepare(std::string(select_tree) + "ORDER BY id");
-  while (s.step()) trees.push_back(read_tree(s));
-  // One pass over all stems, in the same order, instead of one query per tree.
-  auto stems =
-      db_.prepare("SELECT tree_id, circumference_cm FROM tree_stems ORDER BY tree_id, stem_no");
+namespace {
+
+// Trees read by id order get their stems from `stems` (tree_id, circumference_cm in the same
+// order): one statement for many trees instead of one per tree.
+void attach_stems(std::vector<geo::Tree>& trees, Statement& stems) {
   auto tree = trees.begin();
   while (stems.step()) {
     const auto tree_id = stems.int64(0);
@@ -252,6 +250,43 @@ std::vector<geo::Tree> TreeRepository::all() {
     if (tree == trees.end()) break;
     if (tree->id == tree_id) tree->stem_circumferences_cm.push_back(stems.real(1));
   }
+}
+
+std::string json_array(std::span<const std::int64_t> ids) {
+  std::string out = "[";
+  for (const auto id : ids) {
+    if (out.size() > 1) out += ',';
+    out += std::to_string(id);
+  }
+  return out + ']';
+}
+
+}  // namespace
+
+std::vector<geo::Tree> TreeRepository::all() {
+  std::vector<geo::Tree> trees;
+  auto s = db_.prepare(std::string(select_tree) + "ORDER BY id");
+  while (s.step()) trees.push_back(read_tree(s));
+  auto stems =
+      db_.prepare("SELECT tree_id, circumference_cm FROM tree_stems ORDER BY tree_id, stem_no");
+  attach_stems(trees, stems);
+  return trees;
+}
+
+std::vector<geo::Tree> TreeRepository::get_many(std::span<const std::int64_t> ids) {
+  // The ids travel as one JSON array (json_each): one cached statement for any number of ids.
+  const auto list = json_array(ids);
+  std::vector<geo::Tree> trees;
+  trees.reserve(ids.size());
+  auto s = db_.prepare(std::string(select_tree) +
+                       "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id");
+  s.bind(1, list);
+  while (s.step()) trees.push_back(read_tree(s));
+  auto stems = db_.prepare(
+      "SELECT tree_id, circumference_cm FROM tree_stems"
+      " WHERE tree_id IN (SELECT value FROM json_each(?)) ORDER BY tree_id, stem_no");
+  stems.bind(1, list);
+  attach_stems(trees, stems);
   return trees;
 }
 

@@ -181,6 +181,43 @@ TEST_CASE("bbox, crs and property filters select exactly", "[api][features]") {
             .at("numberMatched") == 0);
 }
 
+TEST_CASE("numberMatched is exact at a bbox edge finer than the spatial index's floats",
+          "[api][features]") {
+  City city;
+  {
+    // The R*Tree keeps float32 bounds: 1/32 m steps at x = 448,000 and 1/2 m at y = 5,538,000,
+    // so each of these trees' index boxes reaches across the box edges used below.
+    auto store = storage::Store::open(city.db);
+    for (const geo::Point p : {geo::Point{448100.013, 5538100.2}, geo::Point{448100.017, 5538100.2},
+                               geo::Point{448100.013, 5538100.4}}) {
+      geo::Tree t;
+      t.source_id = "EDGE-" + std::to_string(p.x) + "-" + std::to_string(p.y);
+      t.location = p;
+      t.stem_circumferences_cm = {50};
+      t.protection = geo::evaluate_protection(t, geo::RuleSet::mainz());
+      store.trees().insert(t);
+    }
+  }
+  api::Service service({.db = city.db});
+  const auto matched = [&](const std::string& bbox) {
+    const auto fc = body(get(service, "/collections/trees/items",
+                             {{"bbox", bbox},
+                              {"bbox-crs", "http://www.opengis.net/def/crs/EPSG/0/25832"},
+                              {"limit", "100"}}));
+    // The page holds every match here: the count and the features must agree.
+    CHECK(fc.at("numberReturned") == fc.at("numberMatched"));
+    return fc.at("numberMatched").get<int>();
+  };
+  // x from 448100.015: the tree at .017 only, of the three (y 5538100.2 and .4 both inside).
+  CHECK(matched("448100.015,5538100,448100.5,5538100.5") == 1);
+  // x up to 448100.015: the two at .013 and the grid tree at (448100, 5538100).
+  CHECK(matched("448099.9,5538100,448100.015,5538100.5") == 3);
+  // y up to 5538100.3: the trees at .2 and the grid tree, not the one at .4.
+  CHECK(matched("448099.9,5538099.9,448100.02,5538100.3") == 3);
+  // A box wholly inside one float step on both axes holds the tree at (.017, .2) only.
+  CHECK(matched("448100.016,5538100.1,448100.018,5538100.3") == 1);
+}
+
 TEST_CASE("a world-wide bbox, one outside the store's area and one with heights", "[api][features]") {
   City city;
   api::Service service({.db = city.db});
