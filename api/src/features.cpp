@@ -192,6 +192,7 @@ Response items(Service& service, Request& req) {
 
   // The page is written as text as it is read: no DOM for a hundred features.
   std::string body;
+  body.reserve(1024 + static_cast<std::size_t>(r.query.limit) * 800);  // a tree is ~720 bytes
   JsonWriter out(body);
   out.begin_object().key("type").string("FeatureCollection").key("features").begin_array();
   std::size_t count = 0;
