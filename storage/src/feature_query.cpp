@@ -5,6 +5,7 @@
 
 #include "rootzone/storage/database.hpp"
 #include "rootzone/storage/store.hpp"
+#include "tree_rows.hpp"
 
 namespace rootzone::storage {
 
@@ -133,29 +134,29 @@ void bind_common(Statement& s, const FeatureQuery& q, const std::vector<std::str
 // The number of trees in a bbox without reading their rows: the R*Tree's float bounds of a
 // point enclose it (SQLite rounds min down and max up), so an entry inside the box is a tree
 // inside the box; only entries across its edge (float32 steps are 0.5 m at UTM northings)
-// need the exact test on the stored point.
+// need the exact test on the stored point. One pass over the index.
 std::int64_t trees_in_bbox(Database& db, const BBox& b) {
   auto count = db.prepare(
-      "SELECT (SELECT count(*) FROM idx_trees_location WHERE xmin >= ?1 AND xmax <= ?3"
-      " AND ymin >= ?2 AND ymax <= ?4)"
-      " + (SELECT count(*) FROM trees WHERE id IN (SELECT pkid FROM idx_trees_location"
-      " WHERE xmin <= ?3 AND xmax >= ?1 AND ymin <= ?4 AND ymax >= ?2"
-      " AND NOT (xmin >= ?1 AND xmax <= ?3 AND ymin >= ?2 AND ymax <= ?4))"
-      " AND ST_X(location) BETWEEN ?1 AND ?3 AND ST_Y(location) BETWEEN ?2 AND ?4)");
+      "SELECT count(*) FROM idx_trees_location r"
+      " WHERE r.xmin <= ?3 AND r.xmax >= ?1 AND r.ymin <= ?4 AND r.ymax >= ?2"
+      " AND ((r.xmin >= ?1 AND r.xmax <= ?3 AND r.ymin >= ?2 AND r.ymax <= ?4)"
+      " OR (SELECT ST_X(location) BETWEEN ?1 AND ?3 AND ST_Y(location) BETWEEN ?2 AND ?4"
+      " FROM trees WHERE id = r.pkid))");
   count.bind(1, b.min_x).bind(2, b.min_y).bind(3, b.max_x).bind(4, b.max_y);
   count.step();
   return count.int64(0);
 }
 
-// Ids of one page (limit + 1 read to know whether more follow), the matched count, and the
-// page's features from `get_many` (ids ascending -> features in the same order).
-template <class T, class GetMany>
+// One page (limit + 1 read to know whether more follow) and the matched count. The page's
+// statement is `read_page`'s SELECT ... FROM <from> followed by `tail` (WHERE ... ORDER BY
+// ... LIMIT), with its parameters bound by `bind`.
+template <class T, class ReadPage>
 Page<T> page(Store& store, Collection c, const char* from, const char* id_column,
-             const FeatureQuery& q, GetMany get_many) {
+             const FeatureQuery& q, ReadPage read_page) {
   std::vector<std::string> values;
   const std::string where = where_clause(c, q, values);
-  // The count, the ids and the features from one snapshot: numberMatched agrees with the
-  // page even while someone writes, and the read lock is taken once.
+  // The count and the page from one snapshot: numberMatched agrees with the page even while
+  // someone writes, and the read lock is taken once.
   ReadSnapshot snapshot(store.database());
   Page<T> result;
   if (c == Collection::trees && q.bbox && values.empty()) {
@@ -166,19 +167,30 @@ Page<T> page(Store& store, Collection c, const char* from, const char* id_column
     count.step();
     result.matched = count.int64(0);
   }
-  auto ids = store.database().prepare(std::string("SELECT ") + id_column + " FROM " + from +
-                                      where + " AND " + id_column + " > ?" +
-                                      std::to_string(7 + values.size()) + " ORDER BY " +
-                                      id_column + " LIMIT ?" + std::to_string(8 + values.size()));
-  bind_common(ids, q, values);
-  ids.bind(static_cast<int>(7 + values.size()), q.after_id);
-  ids.bind(static_cast<int>(8 + values.size()), q.limit + 1);
-  std::vector<std::int64_t> found;
-  while (ids.step()) found.push_back(ids.int64(0));
-  result.more = found.size() > static_cast<std::size_t>(q.limit);
-  if (result.more) found.pop_back();
-  result.items = get_many(found);
+  const int after = static_cast<int>(7 + values.size());
+  const std::string tail = where + " AND " + id_column + " > ?" + std::to_string(after) +
+                           " ORDER BY " + id_column + " LIMIT ?" + std::to_string(after + 1);
+  const auto bind = [&](Statement& s) {
+    bind_common(s, q, values);
+    s.bind(after, q.after_id).bind(after + 1, q.limit + 1);
+  };
+  result.items = read_page(tail, bind);
+  result.more = result.items.size() > static_cast<std::size_t>(q.limit);
+  if (result.more) result.items.pop_back();
   return result;
+}
+
+// A page read as ids, each feature then got by id (works, conflicts: pages of them are rare
+// and short).
+template <class T, class Get>
+auto by_ids(Database& db, const char* select_id_from, Get get) {
+  return [&db, select_id_from, get](const std::string& tail, const auto& bind) {
+    auto ids = db.prepare(select_id_from + tail);
+    bind(ids);
+    std::vector<T> out;
+    while (ids.step()) out.push_back(get(ids.int64(0)));
+    return out;
+  };
 }
 
 std::optional<BBox> envelope(Database& db, const char* sql) {
@@ -202,36 +214,29 @@ const std::vector<Queryable>& queryables(Collection c) {
 }
 
 Page<geo::Tree> query_trees(Store& store, const FeatureQuery& q) {
+  // The page's rows in full from the statement that selects them, then their stems: two
+  // statements for a page, not one per tree.
+  auto& db = store.database();
   return page<geo::Tree>(store, Collection::trees, "trees t", "t.id", q,
-                         [&](const std::vector<std::int64_t>& ids) {
-                           return store.trees().get_many(ids);
+                         [&db](const std::string& tail, const auto& bind) {
+                           auto rows = db.prepare(std::string(detail::select_tree) + "t" + tail);
+                           bind(rows);
+                           return detail::read_trees(db, rows, false);
                          });
 }
-
-namespace {
-
-template <class T, class Get>
-auto one_by_one(Get get) {
-  return [get](const std::vector<std::int64_t>& ids) {
-    std::vector<T> out;
-    out.reserve(ids.size());
-    for (const auto id : ids) out.push_back(get(id));
-    return out;
-  };
-}
-
-}  // namespace
 
 Page<geo::Work> query_works(Store& store, const FeatureQuery& q) {
   return page<geo::Work>(
       store, Collection::works, "works t", "t.id", q,
-      one_by_one<geo::Work>([&](std::int64_t id) { return store.works().get(id); }));
+      by_ids<geo::Work>(store.database(), "SELECT t.id FROM works t",
+                        [&](std::int64_t id) { return store.works().get(id); }));
 }
 
 Page<geo::TreeWorkConflict> query_tree_work_conflicts(Store& store, const FeatureQuery& q) {
   return page<geo::TreeWorkConflict>(
       store, Collection::tree_work_conflicts, "tree_work_conflicts c", "c.id", q,
-      one_by_one<geo::TreeWorkConflict>(
+      by_ids<geo::TreeWorkConflict>(
+          store.database(), "SELECT c.id FROM tree_work_conflicts c",
           [&](std::int64_t id) { return store.conflicts().tree_work_conflict(id); }));
 }
 

@@ -11,11 +11,89 @@
 #include "rootzone/storage/database.hpp"
 #include "rootzone/storage/errors.hpp"
 #include "stored_values.hpp"
+#include "tree_rows.hpp"
 
 namespace rootzone::storage {
 
 using detail::date_text;
 using detail::number_text;
+using detail::read_tree;
+using detail::read_trees;
+using detail::select_tree;
+
+namespace detail {
+
+const char* const select_tree =
+    "SELECT id, source_id, site, district, ST_X(location), ST_Y(location), species_botanical,"
+    " species_german, genus, crown_diameter_m, height_m, planting_year, vitality,"
+    " development_phase, last_inspection, next_inspection, status, felled_on, columnar,"
+    " is_protected, protection_source, protection_reason, version, updated_at FROM trees ";
+
+geo::Tree read_tree(const Statement& s) {
+  geo::Tree t;
+  t.id = s.int64(0);
+  t.source_id = s.text(1);
+  t.site = s.text(2);
+  t.district = s.text(3);
+  t.location = {s.real(4), s.real(5)};
+  t.species_botanical = s.text(6);
+  t.species_german = s.text(7);
+  t.genus = s.text(8);
+  t.crown_diameter_m = s.optional_real(9);
+  t.height_m = s.optional_real(10);
+  t.planting_year = s.optional_int32(11);
+  t.vitality = s.optional_int32(12);
+  t.development_phase = s.text(13);
+  t.last_inspection = detail::optional_date_column(s, 14, "trees.last_inspection");
+  t.next_inspection = detail::optional_date_column(s, 15, "trees.next_inspection");
+  t.status = detail::enum_column(s, 16, "trees.status", geo::tree_status_from_string);
+  t.felled_on = detail::optional_date_column(s, 17, "trees.felled_on");
+  if (!s.is_null(18)) t.columnar = s.int64(18) != 0;
+  t.protection.is_protected = s.int64(19) != 0;
+  t.protection.source =
+      detail::enum_column(s, 20, "trees.protection_source", geo::protection_source_from_string);
+  t.protection.reason = s.text(21);
+  t.version = s.int64(22);
+  t.updated_at = detail::timestamp_column(s, 23, "trees.updated_at");
+  return t;
+}
+
+namespace {
+
+std::string json_array(const std::vector<geo::Tree>& trees) {
+  std::string out = "[";
+  for (const auto& t : trees) {
+    if (out.size() > 1) out += ',';
+    out += std::to_string(t.id);
+  }
+  return out + ']';
+}
+
+}  // namespace
+
+std::vector<geo::Tree> read_trees(Database& db, Statement& rows, bool whole_table) {
+  std::vector<geo::Tree> trees;
+  while (rows.step()) trees.push_back(read_tree(rows));
+  if (trees.empty()) return trees;
+  // All stems at once, in the trees' order: for every tree when all are read, else by ids
+  // that travel as one JSON array (json_each: one cached statement for any number).
+  auto stems =
+      whole_table
+          ? db.prepare("SELECT tree_id, circumference_cm FROM tree_stems ORDER BY tree_id, stem_no")
+          : db.prepare("SELECT tree_id, circumference_cm FROM tree_stems"
+                       " WHERE tree_id IN (SELECT value FROM json_each(?)) ORDER BY tree_id, stem_no");
+  if (!whole_table) stems.bind(1, json_array(trees));
+  auto tree = trees.begin();
+  while (stems.step()) {
+    const auto tree_id = stems.int64(0);
+    while (tree != trees.end() && tree->id < tree_id) ++tree;
+    if (tree == trees.end()) break;
+    if (tree->id == tree_id) tree->stem_circumferences_cm.push_back(stems.real(1));
+  }
+  return trees;
+}
+
+}  // namespace detail
 
 namespace {
 
@@ -54,41 +132,6 @@ void bind_tree(Statement& s, const geo::Tree& t, int srid, std::int64_t version,
       .bind(22, t.location.y)
       .bind(23, srid)
       .bind(24, version);
-}
-
-constexpr const char* select_tree =
-    "SELECT id, source_id, site, district, ST_X(location), ST_Y(location), species_botanical,"
-    " species_german, genus, crown_diameter_m, height_m, planting_year, vitality,"
-    " development_phase, last_inspection, next_inspection, status, felled_on, columnar,"
-    " is_protected, protection_source, protection_reason, version, updated_at FROM trees ";
-
-geo::Tree read_tree(const Statement& s) {
-  geo::Tree t;
-  t.id = s.int64(0);
-  t.source_id = s.text(1);
-  t.site = s.text(2);
-  t.district = s.text(3);
-  t.location = {s.real(4), s.real(5)};
-  t.species_botanical = s.text(6);
-  t.species_german = s.text(7);
-  t.genus = s.text(8);
-  t.crown_diameter_m = s.optional_real(9);
-  t.height_m = s.optional_real(10);
-  t.planting_year = s.optional_int32(11);
-  t.vitality = s.optional_int32(12);
-  t.development_phase = s.text(13);
-  t.last_inspection = detail::optional_date_column(s, 14, "trees.last_inspection");
-  t.next_inspection = detail::optional_date_column(s, 15, "trees.next_inspection");
-  t.status = detail::enum_column(s, 16, "trees.status", geo::tree_status_from_string);
-  t.felled_on = detail::optional_date_column(s, 17, "trees.felled_on");
-  if (!s.is_null(18)) t.columnar = s.int64(18) != 0;
-  t.protection.is_protected = s.int64(19) != 0;
-  t.protection.source =
-      detail::enum_column(s, 20, "trees.protection_source", geo::protection_source_from_string);
-  t.protection.reason = s.text(21);
-  t.version = s.int64(22);
-  t.updated_at = detail::timestamp_column(s, 23, "trees.updated_at");
-  return t;
 }
 
 std::vector<double> stems_of(Database& db, std::int64_t tree_id) {
@@ -238,56 +281,9 @@ std::optional<geo::Tree> TreeRepository::find_by_source_id(std::string_view sour
   return find_where(db_, "WHERE source_id = ?", source_id);
 }
 
-namespace {
-
-// Trees read by id order get their stems from `stems` (tree_id, circumference_cm in the same
-// order): one statement for many trees instead of one per tree.
-void attach_stems(std::vector<geo::Tree>& trees, Statement& stems) {
-  auto tree = trees.begin();
-  while (stems.step()) {
-    const auto tree_id = stems.int64(0);
-    while (tree != trees.end() && tree->id < tree_id) ++tree;
-    if (tree == trees.end()) break;
-    if (tree->id == tree_id) tree->stem_circumferences_cm.push_back(stems.real(1));
-  }
-}
-
-std::string json_array(std::span<const std::int64_t> ids) {
-  std::string out = "[";
-  for (const auto id : ids) {
-    if (out.size() > 1) out += ',';
-    out += std::to_string(id);
-  }
-  return out + ']';
-}
-
-}  // namespace
-
 std::vector<geo::Tree> TreeRepository::all() {
-  std::vector<geo::Tree> trees;
-  auto s = db_.prepare(std::string(select_tree) + "ORDER BY id");
-  while (s.step()) trees.push_back(read_tree(s));
-  auto stems =
-      db_.prepare("SELECT tree_id, circumference_cm FROM tree_stems ORDER BY tree_id, stem_no");
-  attach_stems(trees, stems);
-  return trees;
-}
-
-std::vector<geo::Tree> TreeRepository::get_many(std::span<const std::int64_t> ids) {
-  // The ids travel as one JSON array (json_each): one cached statement for any number of ids.
-  const auto list = json_array(ids);
-  std::vector<geo::Tree> trees;
-  trees.reserve(ids.size());
-  auto s = db_.prepare(std::string(select_tree) +
-                       "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id");
-  s.bind(1, list);
-  while (s.step()) trees.push_back(read_tree(s));
-  auto stems = db_.prepare(
-      "SELECT tree_id, circumference_cm FROM tree_stems"
-      " WHERE tree_id IN (SELECT value FROM json_each(?)) ORDER BY tree_id, stem_no");
-  stems.bind(1, list);
-  attach_stems(trees, stems);
-  return trees;
+  auto rows = db_.prepare(std::string(select_tree) + "ORDER BY id");
+  return read_trees(db_, rows, true);
 }
 
 std::int64_t TreeRepository::count() {

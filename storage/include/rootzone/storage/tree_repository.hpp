@@ -3,7 +3,6 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,8 +28,6 @@ class TreeRepository {
   std::optional<geo::Tree> find_by_source_id(std::string_view source_id);
   // Every tree with its stems, by id: what the conflict engine indexes.
   std::vector<geo::Tree> all();
-  // The trees of these ids, with their stems, by id; ids that are not stored are left out.
-  std::vector<geo::Tree> get_many(std::span<const std::int64_t> ids);
   std::int64_t count();
 
   // Stores `tree` (found by tree.id) when the store still has `expected_version`, writes one
