@@ -14,27 +14,7 @@
 
 namespace rootzone::storage {
 
-namespace {
-
-// A SpatiaLite point blob (SpatiaLite's "BLOB-Geometry" format): 0x00, byte order, SRID,
-// MBR (4 doubles), 0x7C, class 1 (POINT), x, y, 0xFE: 60 bytes. Decoding it here saves the
-// ST_X/ST_Y calls that cost a third of a million-tree load.
-geo::Point point_of(std::span<const std::uint8_t> b, std::int64_t tree_id) {
-  const bool little = b.size() == 60 && b[1] == 0x01;
-  std::uint32_t type = 0;
-  if (little) std::memcpy(&type, b.data() + 39, 4);
-  if (!little || b[0] != 0x00 || b[38] != 0x7C || b[59] != 0xFE || type != 1 ||
-      std::endian::native != std::endian::little) {
-    throw StorageError("tree " + std::to_string(tree_id) +
-                       ": location is not a little-endian SpatiaLite point blob");
-  }
-  geo::Point p;
-  std::memcpy(&p.x, b.data() + 43, 8);
-  std::memcpy(&p.y, b.data() + 51, 8);
-  return p;
-}
-
-}  // namespace
+using detail::point_of;
 
 std::vector<geo::Tree> load_engine_trees(Database& db) {
   // Two ordered scans merged in C++: a join or a correlated stems subquery per tree costs a

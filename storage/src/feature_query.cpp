@@ -67,11 +67,13 @@ std::string where_clause(Collection c, const FeatureQuery& q, std::vector<std::s
   if (q.bbox) {
     switch (c) {
       case Collection::trees:
-        // The R*Tree finds candidates by float bounds; the exact test follows.
+        // The R*Tree finds candidates by float bounds; the exact test follows. A point's MBR
+        // is the point, and MbrMinX/MbrMinY read it from the blob's header where ST_X/ST_Y
+        // parse the whole geometry.
         sql +=
             " AND t.id IN (SELECT pkid FROM idx_trees_location WHERE xmin <= ?3 AND xmax >= ?1"
             " AND ymin <= ?4 AND ymax >= ?2)"
-            " AND ST_X(t.location) BETWEEN ?1 AND ?3 AND ST_Y(t.location) BETWEEN ?2 AND ?4";
+            " AND MbrMinX(t.location) BETWEEN ?1 AND ?3 AND MbrMinY(t.location) BETWEEN ?2 AND ?4";
         break;
       case Collection::works:
         sql +=
@@ -140,7 +142,7 @@ std::int64_t trees_in_bbox(Database& db, const BBox& b) {
       "SELECT count(*) FROM idx_trees_location r"
       " WHERE r.xmin <= ?3 AND r.xmax >= ?1 AND r.ymin <= ?4 AND r.ymax >= ?2"
       " AND ((r.xmin >= ?1 AND r.xmax <= ?3 AND r.ymin >= ?2 AND r.ymax <= ?4)"
-      " OR (SELECT ST_X(location) BETWEEN ?1 AND ?3 AND ST_Y(location) BETWEEN ?2 AND ?4"
+      " OR (SELECT MbrMinX(location) BETWEEN ?1 AND ?3 AND MbrMinY(location) BETWEEN ?2 AND ?4"
       " FROM trees WHERE id = r.pkid))");
   count.bind(1, b.min_x).bind(2, b.min_y).bind(3, b.max_x).bind(4, b.max_y);
   count.step();

@@ -2,16 +2,38 @@
 // How domain values are written to and read back from columns: times as ISO-8601 UTC text,
 // dates as "YYYY-MM-DD", enumerations by their geo names. Reading a value the store should
 // never hold throws StorageError naming the column and the value.
+#include <bit>
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
+#include "rootzone/geo/geometry.hpp"
 #include "rootzone/geo/time.hpp"
 #include "rootzone/storage/database.hpp"
 #include "rootzone/storage/errors.hpp"
 
 namespace rootzone::storage::detail {
+
+// A tree's location as SpatiaLite stores it ("BLOB-Geometry": 0x00, byte order, SRID, MBR as
+// 4 doubles, 0x7C, class 1 = POINT, x, y, 0xFE: 60 bytes), read directly: ST_X/ST_Y parse
+// the blob into a geometry object per call, which cost more than the rest of a tree row.
+inline geo::Point point_of(std::span<const std::uint8_t> b, std::int64_t tree_id) {
+  std::uint32_t type = 0;
+  const bool little = b.size() == 60 && b[1] == 0x01 && std::endian::native == std::endian::little;
+  if (little) std::memcpy(&type, b.data() + 39, 4);
+  if (!little || b[0] != 0x00 || b[38] != 0x7C || b[59] != 0xFE || type != 1) {
+    throw StorageError("tree " + std::to_string(tree_id) +
+                       ": location is not a little-endian SpatiaLite point blob");
+  }
+  geo::Point p;
+  std::memcpy(&p.x, b.data() + 43, 8);
+  std::memcpy(&p.y, b.data() + 51, 8);
+  return p;
+}
 
 inline geo::Timestamp now_if_zero(geo::Timestamp t) {
   return t == geo::Timestamp{} ? geo::now_utc() : t;

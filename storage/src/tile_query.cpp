@@ -1,14 +1,13 @@
 #include "rootzone/storage/tile_query.hpp"
 
-#include <bit>
-#include <cstring>
-#include <span>
-
 #include "rootzone/geo/zones.hpp"
 #include "rootzone/storage/database.hpp"
 #include "rootzone/storage/errors.hpp"
+#include "stored_values.hpp"
 
 namespace rootzone::storage {
+
+using detail::point_of;
 
 namespace {
 
@@ -21,21 +20,6 @@ void bind_box(Statement& s, const BBox& b) {
   s.bind(1, b.min_x).bind(2, b.min_y).bind(3, b.max_x).bind(4, b.max_y);
 }
 
-// A SpatiaLite point blob (0x00, byte order, SRID, MBR, 0x7C, class 1, x, y, 0xFE: 60 bytes),
-// read directly: ST_X/ST_Y per row would cost more than the rest of the row.
-geo::Point point_of(std::span<const std::uint8_t> b, std::int64_t tree_id) {
-  std::uint32_t type = 0;
-  const bool little = b.size() == 60 && b[1] == 0x01 && std::endian::native == std::endian::little;
-  if (little) std::memcpy(&type, b.data() + 39, 4);
-  if (!little || b[0] != 0x00 || b[38] != 0x7C || b[59] != 0xFE || type != 1) {
-    throw StorageError("tree " + std::to_string(tree_id) +
-                       ": location is not a little-endian SpatiaLite point blob");
-  }
-  geo::Point p;
-  std::memcpy(&p.x, b.data() + 43, 8);
-  std::memcpy(&p.y, b.data() + 51, 8);
-  return p;
-}
 
 }  // namespace
 

@@ -24,7 +24,7 @@ using detail::select_tree;
 namespace detail {
 
 const char* const select_tree =
-    "SELECT id, source_id, site, district, ST_X(location), ST_Y(location), species_botanical,"
+    "SELECT id, source_id, site, district, location, species_botanical,"
     " species_german, genus, crown_diameter_m, height_m, planting_year, vitality,"
     " development_phase, last_inspection, next_inspection, status, felled_on, columnar,"
     " is_protected, protection_source, protection_reason, version, updated_at FROM trees ";
@@ -35,26 +35,26 @@ geo::Tree read_tree(const Statement& s) {
   t.source_id = s.text(1);
   t.site = s.text(2);
   t.district = s.text(3);
-  t.location = {s.real(4), s.real(5)};
-  t.species_botanical = s.text(6);
-  t.species_german = s.text(7);
-  t.genus = s.text(8);
-  t.crown_diameter_m = s.optional_real(9);
-  t.height_m = s.optional_real(10);
-  t.planting_year = s.optional_int32(11);
-  t.vitality = s.optional_int32(12);
-  t.development_phase = s.text(13);
-  t.last_inspection = detail::optional_date_column(s, 14, "trees.last_inspection");
-  t.next_inspection = detail::optional_date_column(s, 15, "trees.next_inspection");
-  t.status = detail::enum_column(s, 16, "trees.status", geo::tree_status_from_string);
-  t.felled_on = detail::optional_date_column(s, 17, "trees.felled_on");
-  if (!s.is_null(18)) t.columnar = s.int64(18) != 0;
-  t.protection.is_protected = s.int64(19) != 0;
+  t.location = point_of(s.blob_view(4), t.id);
+  t.species_botanical = s.text(5);
+  t.species_german = s.text(6);
+  t.genus = s.text(7);
+  t.crown_diameter_m = s.optional_real(8);
+  t.height_m = s.optional_real(9);
+  t.planting_year = s.optional_int32(10);
+  t.vitality = s.optional_int32(11);
+  t.development_phase = s.text(12);
+  t.last_inspection = detail::optional_date_column(s, 13, "trees.last_inspection");
+  t.next_inspection = detail::optional_date_column(s, 14, "trees.next_inspection");
+  t.status = detail::enum_column(s, 15, "trees.status", geo::tree_status_from_string);
+  t.felled_on = detail::optional_date_column(s, 16, "trees.felled_on");
+  if (!s.is_null(17)) t.columnar = s.int64(17) != 0;
+  t.protection.is_protected = s.int64(18) != 0;
   t.protection.source =
-      detail::enum_column(s, 20, "trees.protection_source", geo::protection_source_from_string);
-  t.protection.reason = s.text(21);
-  t.version = s.int64(22);
-  t.updated_at = detail::timestamp_column(s, 23, "trees.updated_at");
+      detail::enum_column(s, 19, "trees.protection_source", geo::protection_source_from_string);
+  t.protection.reason = s.text(20);
+  t.version = s.int64(21);
+  t.updated_at = detail::timestamp_column(s, 22, "trees.updated_at");
   return t;
 }
 
