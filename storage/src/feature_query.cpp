@@ -1,10 +1,12 @@
 #include "rootzone/storage/feature_query.hpp"
 
 #include <algorithm>
+#include <span>
 #include <stdexcept>
 
 #include "rootzone/storage/database.hpp"
 #include "rootzone/storage/store.hpp"
+#include "stored_values.hpp"
 #include "tree_rows.hpp"
 
 namespace rootzone::storage {
@@ -133,20 +135,48 @@ void bind_common(Statement& s, const FeatureQuery& q, const std::vector<std::str
   for (std::size_t i = 0; i < values.size(); ++i) s.bind(static_cast<int>(7 + i), values[i]);
 }
 
-// The number of trees in a bbox without reading their rows: the R*Tree's float bounds of a
-// point enclose it (SQLite rounds min down and max up), so an entry inside the box is a tree
-// inside the box; only entries across its edge (float32 steps are 0.5 m at UTM northings)
-// need the exact test on the stored point. One pass over the index.
-std::int64_t trees_in_bbox(Database& db, const BBox& b) {
-  auto count = db.prepare(
-      "SELECT count(*) FROM idx_trees_location r"
-      " WHERE r.xmin <= ?3 AND r.xmax >= ?1 AND r.ymin <= ?4 AND r.ymax >= ?2"
-      " AND ((r.xmin >= ?1 AND r.xmax <= ?3 AND r.ymin >= ?2 AND r.ymax <= ?4)"
-      " OR (SELECT MbrMinX(location) BETWEEN ?1 AND ?3 AND MbrMinY(location) BETWEEN ?2 AND ?4"
-      " FROM trees WHERE id = r.pkid))");
-  count.bind(1, b.min_x).bind(2, b.min_y).bind(3, b.max_x).bind(4, b.max_y);
-  count.step();
-  return count.int64(0);
+// Trees in a bbox and nothing else: what map clients ask most. One pass over the R*Tree
+// gives both the number matched and the page's ids, without reading rows: the index's float
+// bounds of a point enclose it (SQLite rounds min down and max up), so an entry inside the
+// box is a tree inside the box. Only entries across its edge (float32 steps are 0.5 m at UTM
+// northings) need the stored point. Then the page's rows and stems: three statements in all.
+Page<geo::Tree> trees_in_bbox(Database& db, const BBox& b, std::int64_t after_id, int limit) {
+  ReadSnapshot snapshot(db);
+  auto candidates = db.prepare(
+      "SELECT pkid, xmin >= ?1 AND xmax <= ?3 AND ymin >= ?2 AND ymax <= ?4"
+      " FROM idx_trees_location WHERE xmin <= ?3 AND xmax >= ?1 AND ymin <= ?4 AND ymax >= ?2");
+  candidates.bind(1, b.min_x).bind(2, b.min_y).bind(3, b.max_x).bind(4, b.max_y);
+  std::vector<std::int64_t> inside;
+  std::vector<std::int64_t> across_edge;
+  while (candidates.step()) {
+    (candidates.int64(1) != 0 ? inside : across_edge).push_back(candidates.int64(0));
+  }
+  if (!across_edge.empty()) {
+    auto exact = db.prepare(
+        "SELECT id FROM trees WHERE id IN (SELECT value FROM json_each(?1))"
+        " AND MbrMinX(location) BETWEEN ?2 AND ?4 AND MbrMinY(location) BETWEEN ?3 AND ?5");
+    exact.bind(1, detail::json_ids(across_edge))
+        .bind(2, b.min_x)
+        .bind(3, b.min_y)
+        .bind(4, b.max_x)
+        .bind(5, b.max_y);
+    while (exact.step()) inside.push_back(exact.int64(0));
+  }
+  Page<geo::Tree> result;
+  result.matched = static_cast<std::int64_t>(inside.size());
+  std::sort(inside.begin(), inside.end());
+  const auto first = std::upper_bound(inside.begin(), inside.end(), after_id);
+  const auto available = static_cast<std::size_t>(inside.end() - first);
+  result.more = available > static_cast<std::size_t>(limit);
+  const auto ids = std::span<const std::int64_t>(inside).subspan(
+      static_cast<std::size_t>(first - inside.begin()),
+      std::min(available, static_cast<std::size_t>(limit)));
+  if (ids.empty()) return result;
+  auto rows = db.prepare(std::string(detail::select_tree) +
+                         "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id");
+  rows.bind(1, detail::json_ids(ids));
+  result.items = detail::read_trees(db, rows, false);
+  return result;
 }
 
 // One page (limit + 1 read to know whether more follow) and the matched count. The page's
@@ -161,9 +191,7 @@ Page<T> page(Store& store, Collection c, const char* from, const char* id_column
   // someone writes, and the read lock is taken once.
   ReadSnapshot snapshot(store.database());
   Page<T> result;
-  if (c == Collection::trees && q.bbox && values.empty()) {
-    result.matched = trees_in_bbox(store.database(), *q.bbox);
-  } else {
+  {
     auto count = store.database().prepare(std::string("SELECT count(*) FROM ") + from + where);
     bind_common(count, q, values);
     count.step();
@@ -216,9 +244,10 @@ const std::vector<Queryable>& queryables(Collection c) {
 }
 
 Page<geo::Tree> query_trees(Store& store, const FeatureQuery& q) {
+  auto& db = store.database();
+  if (q.bbox && q.equals.empty()) return trees_in_bbox(db, *q.bbox, q.after_id, q.limit);
   // The page's rows in full from the statement that selects them, then their stems: two
   // statements for a page, not one per tree.
-  auto& db = store.database();
   return page<geo::Tree>(store, Collection::trees, "trees t", "t.id", q,
                          [&db](const std::string& tail, const auto& bind) {
                            auto rows = db.prepare(std::string(detail::select_tree) + "t" + tail);

@@ -35,6 +35,17 @@ inline geo::Point point_of(std::span<const std::uint8_t> b, std::int64_t tree_id
   return p;
 }
 
+// Ids as one JSON array, for "id IN (SELECT value FROM json_each(?))": one cached statement
+// for any number of ids.
+inline std::string json_ids(std::span<const std::int64_t> ids) {
+  std::string out = "[";
+  for (const auto id : ids) {
+    if (out.size() > 1) out += ',';
+    out += std::to_string(id);
+  }
+  return out + ']';
+}
+
 inline geo::Timestamp now_if_zero(geo::Timestamp t) {
   return t == geo::Timestamp{} ? geo::now_utc() : t;
 }

@@ -58,31 +58,23 @@ geo::Tree read_tree(const Statement& s) {
   return t;
 }
 
-namespace {
-
-std::string json_array(const std::vector<geo::Tree>& trees) {
-  std::string out = "[";
-  for (const auto& t : trees) {
-    if (out.size() > 1) out += ',';
-    out += std::to_string(t.id);
-  }
-  return out + ']';
-}
-
-}  // namespace
-
 std::vector<geo::Tree> read_trees(Database& db, Statement& rows, bool whole_table) {
   std::vector<geo::Tree> trees;
   while (rows.step()) trees.push_back(read_tree(rows));
   if (trees.empty()) return trees;
-  // All stems at once, in the trees' order: for every tree when all are read, else by ids
-  // that travel as one JSON array (json_each: one cached statement for any number).
+  // All stems at once, in the trees' order: for every tree when all are read, else by the
+  // trees' ids.
   auto stems =
       whole_table
           ? db.prepare("SELECT tree_id, circumference_cm FROM tree_stems ORDER BY tree_id, stem_no")
           : db.prepare("SELECT tree_id, circumference_cm FROM tree_stems"
                        " WHERE tree_id IN (SELECT value FROM json_each(?)) ORDER BY tree_id, stem_no");
-  if (!whole_table) stems.bind(1, json_array(trees));
+  if (!whole_table) {
+    std::vector<std::int64_t> ids;
+    ids.reserve(trees.size());
+    for (const auto& t : trees) ids.push_back(t.id);
+    stems.bind(1, json_ids(ids));
+  }
   auto tree = trees.begin();
   while (stems.step()) {
     const auto tree_id = stems.int64(0);

@@ -216,6 +216,32 @@ TEST_CASE("numberMatched is exact at a bbox edge finer than the spatial index's 
   CHECK(matched("448099.9,5538099.9,448100.02,5538100.3") == 3);
   // A box wholly inside one float step on both axes holds the tree at (.017, .2) only.
   CHECK(matched("448100.016,5538100.1,448100.018,5538100.3") == 1);
+
+  // Paged one by one, the three trees of the third box come once each, in id order, and the
+  // count stays 3 on every page.
+  std::vector<std::int64_t> ids;
+  std::string cursor;
+  for (int page = 0; page < 5; ++page) {
+    std::vector<std::pair<std::string, std::string>> query{
+        {"bbox", "448099.9,5538099.9,448100.02,5538100.3"},
+        {"bbox-crs", "http://www.opengis.net/def/crs/EPSG/0/25832"},
+        {"limit", "1"}};
+    if (!cursor.empty()) query.emplace_back("cursor", cursor);
+    const auto fc = body(get(service, "/collections/trees/items", query));
+    CHECK(fc.at("numberMatched") == 3);
+    for (const auto& f : fc.at("features")) ids.push_back(f.at("id").get<std::int64_t>());
+    cursor.clear();
+    for (const auto& l : fc.at("links")) {
+      if (l.at("rel") == "next") {
+        const std::string next = l.at("href");
+        cursor = next.substr(next.find("cursor=") + 7);
+      }
+    }
+    if (cursor.empty()) break;
+  }
+  // Grid tree 7 (i = 6: x 448100, y 5538100; ids count from 1) and the edge trees at y .2,
+  // inserted after the 25 grid trees: 26 and 27.
+  CHECK(ids == std::vector<std::int64_t>{7, 26, 27});
 }
 
 TEST_CASE("a world-wide bbox, one outside the store's area and one with heights", "[api][features]") {
