@@ -24,10 +24,21 @@ class JsonWriter {
   // An object member's name (the program's own, never client text: not escaped); its value
   // follows with the next call.
   JsonWriter& key(std::string_view name) {
-    separate();
-    out_ += '"';
-    out_ += name;
-    out_ += "\":";
+    // One append of ,"name": (a page of trees has thousands of keys).
+    char buf[64];
+    std::size_t n = 0;
+    if (!first_ && !after_key_) buf[n++] = ',';
+    first_ = false;
+    if (name.size() + 4 > sizeof buf) {
+      out_.append(buf, n).append(1, '"').append(name).append("\":");
+    } else {
+      buf[n++] = '"';
+      name.copy(buf + n, name.size());
+      n += name.size();
+      buf[n++] = '"';
+      buf[n++] = ':';
+      out_.append(buf, n);
+    }
     after_key_ = true;
     return *this;
   }

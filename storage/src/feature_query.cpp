@@ -175,7 +175,7 @@ Page<geo::Tree> trees_in_bbox(Database& db, const BBox& b, std::int64_t after_id
   auto rows = db.prepare(std::string(detail::select_tree) +
                          "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id");
   rows.bind(1, detail::json_ids(ids));
-  result.items = detail::read_trees(db, rows, false);
+  result.items = detail::read_trees(rows);
   return result;
 }
 
@@ -252,7 +252,7 @@ Page<geo::Tree> query_trees(Store& store, const FeatureQuery& q) {
                          [&db](const std::string& tail, const auto& bind) {
                            auto rows = db.prepare(std::string(detail::select_tree) + "t" + tail);
                            bind(rows);
-                           return detail::read_trees(db, rows, false);
+                           return detail::read_trees(rows);
                          });
 }
 

@@ -20,15 +20,13 @@ void bind_box(Statement& s, const BBox& b) {
   s.bind(1, b.min_x).bind(2, b.min_y).bind(3, b.max_x).bind(4, b.max_y);
 }
 
-
 }  // namespace
 
 void for_each_tile_tree(Database& db, const BBox& box,
                         const std::function<void(const TileTree&)>& f) {
   auto s = db.prepare(std::string(
       "SELECT t.id, t.location, t.source_id, t.species_botanical, t.genus, t.status,"
-      " t.crown_diameter_m, t.height_m, t.is_protected,"
-      " (SELECT sum(circumference_cm) FROM tree_stems WHERE tree_id = t.id)") + kTreeCandidates);
+      " t.crown_diameter_m, t.height_m, t.is_protected, t.stems_cm") + kTreeCandidates);
   bind_box(s, box);
   TileTree t;
   while (s.step()) {
@@ -41,7 +39,7 @@ void for_each_tile_tree(Database& db, const BBox& box,
     t.crown_diameter_m = s.optional_real(6);
     t.height_m = s.optional_real(7);
     t.is_protected = s.int64(8) == 1;
-    t.circumference_cm = s.optional_real(9);
+    t.circumference_cm = detail::stem_sum_from_column(s.text_view(9), t.id);
     f(t);
   }
 }
@@ -58,7 +56,7 @@ void for_each_zone_input(Database& db, const BBox& box,
   // The trees the conflict engine zones (conflict_inputs.cpp): protected and standing.
   auto s = db.prepare(std::string(
       "SELECT t.id, t.location, t.crown_diameter_m, t.columnar, t.species_botanical,"
-      " (SELECT coalesce(sum(circumference_cm), 0) FROM tree_stems WHERE tree_id = t.id)") +
+      " t.stems_cm") +
       kTreeCandidates + " AND t.is_protected = 1 AND t.status = 'existing'");
   bind_box(s, box);
   TileZoneInput z;
@@ -68,7 +66,7 @@ void for_each_zone_input(Database& db, const BBox& box,
     z.crown_diameter_m = s.optional_real(2);
     const auto by_hand = s.optional_int32(3);
     z.columnar = by_hand ? *by_hand == 1 : geo::is_columnar_name(s.text_view(4));
-    z.circumference_cm = s.real(5);
+    z.circumference_cm = detail::stem_sum_from_column(s.text_view(5), z.id).value_or(0);
     f(z);
   }
 }

@@ -27,7 +27,7 @@ const char* const select_tree =
     "SELECT id, source_id, site, district, location, species_botanical,"
     " species_german, genus, crown_diameter_m, height_m, planting_year, vitality,"
     " development_phase, last_inspection, next_inspection, status, felled_on, columnar,"
-    " is_protected, protection_source, protection_reason, version, updated_at FROM trees ";
+    " is_protected, protection_source, protection_reason, version, updated_at, stems_cm FROM trees ";
 
 geo::Tree read_tree(const Statement& s) {
   geo::Tree t;
@@ -55,33 +55,13 @@ geo::Tree read_tree(const Statement& s) {
   t.protection.reason = s.text(20);
   t.version = s.int64(21);
   t.updated_at = detail::timestamp_column(s, 22, "trees.updated_at");
+  t.stem_circumferences_cm = stems_from_column(s.text_view(23), t.id);
   return t;
 }
 
-std::vector<geo::Tree> read_trees(Database& db, Statement& rows, bool whole_table) {
+std::vector<geo::Tree> read_trees(Statement& rows) {
   std::vector<geo::Tree> trees;
   while (rows.step()) trees.push_back(read_tree(rows));
-  if (trees.empty()) return trees;
-  // All stems at once, in the trees' order: for every tree when all are read, else by the
-  // trees' ids.
-  auto stems =
-      whole_table
-          ? db.prepare("SELECT tree_id, circumference_cm FROM tree_stems ORDER BY tree_id, stem_no")
-          : db.prepare("SELECT tree_id, circumference_cm FROM tree_stems"
-                       " WHERE tree_id IN (SELECT value FROM json_each(?)) ORDER BY tree_id, stem_no");
-  if (!whole_table) {
-    std::vector<std::int64_t> ids;
-    ids.reserve(trees.size());
-    for (const auto& t : trees) ids.push_back(t.id);
-    stems.bind(1, json_ids(ids));
-  }
-  auto tree = trees.begin();
-  while (stems.step()) {
-    const auto tree_id = stems.int64(0);
-    while (tree != trees.end() && tree->id < tree_id) ++tree;
-    if (tree == trees.end()) break;
-    if (tree->id == tree_id) tree->stem_circumferences_cm.push_back(stems.real(1));
-  }
   return trees;
 }
 
@@ -89,15 +69,15 @@ std::vector<geo::Tree> read_trees(Database& db, Statement& rows, bool whole_tabl
 
 namespace {
 
-// Parameters ?1..?24 of both the INSERT and the UPDATE.
 constexpr const char* tree_columns =
     "source_id = ?1, site = ?2, district = ?3, species_botanical = ?4, species_german = ?5,"
     " genus = ?6, crown_diameter_m = ?7, height_m = ?8, planting_year = ?9, vitality = ?10,"
     " development_phase = ?11, last_inspection = ?12, next_inspection = ?13, status = ?14,"
     " felled_on = ?15, columnar = ?16, is_protected = ?17, protection_source = ?18,"
     " protection_reason = ?19, updated_at = ?20, location = MakePoint(?21, ?22, ?23),"
-    " version = ?24";
+    " version = ?24, stems_cm = ?25";
 
+// Parameters ?1..?25 of both the INSERT and the UPDATE.
 void bind_tree(Statement& s, const geo::Tree& t, int srid, std::int64_t version,
                std::string_view updated_at) {
   s.bind(1, t.source_id)
@@ -123,15 +103,8 @@ void bind_tree(Statement& s, const geo::Tree& t, int srid, std::int64_t version,
       .bind(21, t.location.x)
       .bind(22, t.location.y)
       .bind(23, srid)
-      .bind(24, version);
-}
-
-std::vector<double> stems_of(Database& db, std::int64_t tree_id) {
-  auto s = db.prepare("SELECT circumference_cm FROM tree_stems WHERE tree_id = ? ORDER BY stem_no");
-  s.bind(1, tree_id);
-  std::vector<double> stems;
-  while (s.step()) stems.push_back(s.real(0));
-  return stems;
+      .bind(24, version)
+      .bind(25, detail::stems_column(t.stem_circumferences_cm));
 }
 
 void write_stems(Database& db, std::int64_t tree_id, const std::vector<double>& stems) {
@@ -149,9 +122,7 @@ std::optional<geo::Tree> find_where(Database& db, const std::string& where, cons
   auto s = db.prepare(select_tree + where);
   s.bind(1, key);
   if (!s.step()) return std::nullopt;
-  auto tree = read_tree(s);
-  tree.stem_circumferences_cm = stems_of(db, tree.id);
-  return tree;
+  return read_tree(s);
 }
 
 // ---- history: every field as text, so one table holds them all
@@ -231,9 +202,9 @@ constexpr const char* insert_tree_sql =
     "INSERT INTO trees (source_id, site, district, species_botanical, species_german, genus,"
     " crown_diameter_m, height_m, planting_year, vitality, development_phase, last_inspection,"
     " next_inspection, status, felled_on, columnar, is_protected, protection_source,"
-    " protection_reason, updated_at, location, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-    " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
-    " MakePoint(?21, ?22, ?23), ?24)";
+    " protection_reason, updated_at, location, version, stems_cm) VALUES (?1, ?2, ?3, ?4, ?5,"
+    " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
+    " MakePoint(?21, ?22, ?23), ?24, ?25)";
 
 constexpr const char* insert_history_sql =
     "INSERT INTO tree_history (tree_id, at, user_name, field, old_value, new_value)"
@@ -275,7 +246,7 @@ std::optional<geo::Tree> TreeRepository::find_by_source_id(std::string_view sour
 
 std::vector<geo::Tree> TreeRepository::all() {
   auto rows = db_.prepare(std::string(select_tree) + "ORDER BY id");
-  return read_trees(db_, rows, true);
+  return read_trees(rows);
 }
 
 std::int64_t TreeRepository::count() {
@@ -298,9 +269,9 @@ geo::Tree TreeRepository::update(const geo::Tree& tree, std::int64_t expected_ve
 
   try {
     auto s = db_.prepare(std::string("UPDATE trees SET ") + tree_columns +
-                         " WHERE id = ?25 AND version = ?26");
+                         " WHERE id = ?26 AND version = ?27");
     bind_tree(s, tree, srid_, expected_version + 1, geo::format_utc(at));
-    s.bind(25, tree.id).bind(26, expected_version).run();
+    s.bind(26, tree.id).bind(27, expected_version).run();
     if (stored.stem_circumferences_cm != tree.stem_circumferences_cm) {
       write_stems(db_, tree.id, tree.stem_circumferences_cm);
     }
@@ -558,14 +529,13 @@ struct TreeBulkWriter::Impl {
         at(t),
         at_text(geo::format_utc(t)),
         find(d.prepare(std::string(select_tree) + "WHERE source_id = ?")),
-        stems(d.prepare("SELECT circumference_cm FROM tree_stems WHERE tree_id = ? ORDER BY stem_no")),
         insert_tree(d.prepare(insert_tree_sql)),
         insert_stem(d.prepare(
             "INSERT INTO tree_stems (tree_id, stem_no, circumference_cm) VALUES (?, ?, ?)")),
         delete_stems(d.prepare("DELETE FROM tree_stems WHERE tree_id = ?")),
         delete_tree(d.prepare("DELETE FROM trees WHERE id = ?")),
         update_tree(d.prepare(std::string("UPDATE trees SET ") + tree_columns +
-                              " WHERE id = ?25 AND version = ?26")),
+                              " WHERE id = ?26 AND version = ?27")),
         history(d.prepare(insert_history_sql)) {}
 
   void write_stems(std::int64_t tree_id, const std::vector<double>& circumferences) {
@@ -581,7 +551,7 @@ struct TreeBulkWriter::Impl {
   std::string user;
   geo::Timestamp at;
   std::string at_text;
-  Statement find, stems, insert_tree, insert_stem, delete_stems, delete_tree, update_tree,
+  Statement find, insert_tree, insert_stem, delete_stems, delete_tree, update_tree,
       history;
   std::optional<Statement> insert_index;   // set while the triggers are replaced
   bool pack_index = false;                 // the index was empty: packed by finish()
@@ -657,9 +627,6 @@ std::optional<geo::Tree> TreeBulkWriter::find_by_source_id(std::string_view sour
   }
   auto tree = read_tree(m.find);
   m.find.reset();
-  m.stems.bind(1, tree.id);
-  while (m.stems.step()) tree.stem_circumferences_cm.push_back(m.stems.real(0));
-  m.stems.reset();
   return tree;
 }
 
@@ -713,7 +680,7 @@ bool TreeBulkWriter::update(const geo::Tree& tree, const geo::Tree& stored) {
   Transaction tx(m.db);
   try {
     bind_tree(m.update_tree, tree, m.srid, stored.version + 1, m.at_text);
-    m.update_tree.bind(25, stored.id).bind(26, stored.version).run();
+    m.update_tree.bind(26, stored.id).bind(27, stored.version).run();
     m.update_tree.reset();
     if (m.db.changes() != 1) {
       throw VersionConflict("tree " + std::to_string(stored.id) + ": version " +

@@ -14,9 +14,7 @@ extern const char* const select_tree;
 
 geo::Tree read_tree(const Statement& s);
 
-// Every row of `rows` (select_tree's columns, ascending id) with its stems, in two statements
-// however many trees. whole_table: `rows` reads every tree, so every stem is read without a
-// filter; else the stems of the trees read, by their ids.
-std::vector<geo::Tree> read_trees(Database& db, Statement& rows, bool whole_table);
+// Every row of `rows` (select_tree's columns), stems included (trees.stems_cm).
+std::vector<geo::Tree> read_trees(Statement& rows);
 
 }  // namespace rootzone::storage::detail

@@ -47,7 +47,7 @@ TEST_CASE("create makes a SpatiaLite store with every table, spatial indexes and
   StoreFixture f;
   auto& db = f.store.database();
   CHECK(f.store.srid() == 25832);
-  CHECK(f.store.schema_version() == 3);
+  CHECK(f.store.schema_version() == 4);
   CHECK(f.store.path() == f.dir / "city.sqlite");
 
   for (const char* table :
@@ -68,7 +68,8 @@ TEST_CASE("create makes a SpatiaLite store with every table, spatial indexes and
   CHECK(one(db, "PRAGMA foreign_keys") == "1");
   CHECK(one(db, "SELECT value FROM store_meta WHERE key = 'srid'") == "25832");
   CHECK(strings(db, "SELECT version || ' ' || name FROM schema_migrations ORDER BY version") ==
-        std::vector<std::string>{"1 initial", "2 lookup_indexes", "3 zone_cache"});
+        std::vector<std::string>{"1 initial", "2 lookup_indexes", "3 zone_cache",
+                                 "4 stems_on_tree_row"});
 
   CHECK(f.store.rule_sets().active() == geo::RuleSet::mainz());
 }
@@ -145,17 +146,47 @@ TEST_CASE("open applies the migrations an older store lacks", "[storage][store][
     CHECK_FALSE(has_object(old.database(), "works_status"));
   }
   auto store = Store::open(path);
-  CHECK(store.schema_version() == 3);
-  CHECK(storage::applied_schema_version(store.database()) == 3);
+  CHECK(store.schema_version() == 4);
+  CHECK(storage::applied_schema_version(store.database()) == 4);
   CHECK(has_object(store.database(), "works_status"));
   CHECK(has_object(store.database(), "tree_work_conflicts_work"));
   CHECK(strings(store.database(),
                 "SELECT version || ' ' || name FROM schema_migrations ORDER BY version") ==
-        std::vector<std::string>{"1 initial", "2 lookup_indexes", "3 zone_cache"});
+        std::vector<std::string>{"1 initial", "2 lookup_indexes", "3 zone_cache",
+                                 "4 stems_on_tree_row"});
   // 0003 added columns to a table 0001 made: the old store has them now.
   CHECK(one(store.database(),
             "SELECT count(*) FROM pragma_table_info('tree_zones') WHERE name = 'x'") == "1");
-  CHECK(storage::latest_schema_version() == 3);
+  CHECK(storage::latest_schema_version() == 4);
+}
+
+TEST_CASE("migration 4 copies every tree's stems, in stem order, onto its row",
+          "[storage][store][migrations]") {
+  TempDir dir;
+  const auto path = dir / "old.sqlite";
+  {
+    // Trees as a store of version 3 holds them: stems only in tree_stems, written out of
+    // order on purpose (stem 2 before stem 1).
+    auto old = Store::create(path, 25832, /*up_to_version=*/3);
+    auto& db = old.database();
+    for (int id = 1; id <= 3; ++id) {
+      db.prepare(
+            "INSERT INTO trees (id, source_id, status, is_protected, protection_source,"
+            " updated_at, version, location) VALUES (?1, 'T' || ?1, 'existing', 0, 'ordinance',"
+            " '2026-01-01T00:00:00Z', 1, MakePoint(448000, 5538000, 25832))")
+          .bind(1, id)
+          .run();
+    }
+    db.execute(
+        "INSERT INTO tree_stems (tree_id, stem_no, circumference_cm) VALUES"
+        " (1, 1, 112.5), (2, 2, 60), (2, 1, 95), (2, 3, 31.25)");
+  }
+  auto store = Store::open(path);
+  // SQLite writes whole REALs as "95.0" where the repository writes "95"; both read alike.
+  CHECK(strings(store.database(), "SELECT id || ':' || stems_cm FROM trees ORDER BY id") ==
+        std::vector<std::string>{"1:112.5", "2:95.0,60.0,31.25", "3:"});
+  CHECK(store.trees().get(2).stem_circumferences_cm == std::vector<double>{95, 60, 31.25});
+  CHECK(store.trees().get(3).stem_circumferences_cm.empty());
 }
 
 TEST_CASE("open refuses a store whose schema is newer than this build", "[storage][store]") {
@@ -170,13 +201,13 @@ TEST_CASE("open refuses a store whose schema is newer than this build", "[storag
   REQUIRE_THROWS_AS(Store::open(path), storage::SchemaError);
   REQUIRE_THROWS_WITH(Store::open(path),
                       path.string() +
-                          ": store schema version 7 is newer than this rootzone supports (3): "
+                          ": store schema version 7 is newer than this rootzone supports (4): "
                           "upgrade rootzone");
 }
 
 TEST_CASE("migrations are embedded in order with the srid placeholder", "[storage][migrations]") {
   const auto all = storage::embedded_migrations();
-  REQUIRE(all.size() == 3);
+  REQUIRE(all.size() == 4);
   CHECK(all[0].version == 1);
   CHECK(all[0].name == "initial");
   CHECK(all[0].sql.find("AddGeometryColumn('trees', 'location', {{srid}}, 'POINT', 'XY', 1)") !=
@@ -185,4 +216,6 @@ TEST_CASE("migrations are embedded in order with the srid placeholder", "[storag
   CHECK(all[1].name == "lookup_indexes");
   CHECK(all[2].version == 3);
   CHECK(all[2].name == "zone_cache");
+  CHECK(all[3].version == 4);
+  CHECK(all[3].name == "stems_on_tree_row");
 }

@@ -80,6 +80,16 @@ TEST_CASE("an update writes one history row per changed field and bumps the vers
   expected.updated_at = at;
   CHECK(stored == expected);
   CHECK(trees.get(id) == expected);
+  // The stems on the tree's row (what reads use) and in tree_stems (what SQL users join)
+  // both changed, in stem order.
+  auto stems = f.store.database().prepare(
+      "SELECT (SELECT stems_cm FROM trees WHERE id = ?1),"
+      " (SELECT group_concat(stem_no || '=' || circumference_cm, ' ') FROM"
+      "  (SELECT * FROM tree_stems WHERE tree_id = ?1 ORDER BY stem_no))");
+  stems.bind(1, id);
+  REQUIRE(stems.step());
+  CHECK(stems.text(0) == "62.5,41,33");
+  CHECK(stems.text(1) == "1=62.5 2=41.0 3=33.0");
 
   using Change = geo::TreeChange;
   const auto row = [&](std::int64_t n, const char* field, std::optional<std::string> before,
