@@ -111,18 +111,32 @@ class JsonWriter {
     first_ = false;
   }
   void quoted(std::string_view s) {
-    out_ += '"';
-    // Runs of plain characters go in with one append; most strings are nothing but.
     std::size_t plain = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      const auto c = static_cast<unsigned char>(s[i]);
-      if (c >= 0x20 && c != '"' && c != '\\') continue;
-      out_.append(s.data() + plain, i - plain);
-      plain = i + 1;
-      escape(c);
+    while (plain < s.size() && !needs_escape(s[plain])) ++plain;
+    if (plain == s.size()) {  // the common case: one copy of the whole string
+      const auto at = out_.size();
+      out_.resize(at + s.size() + 2);
+      char* p = out_.data() + at;
+      *p = '"';
+      s.copy(p + 1, s.size());
+      p[s.size() + 1] = '"';
+      return;
     }
-    out_.append(s.data() + plain, s.size() - plain);
     out_ += '"';
+    // Runs of plain characters go in with one append each.
+    std::size_t run = 0;
+    for (std::size_t i = plain; i < s.size(); ++i) {
+      if (!needs_escape(s[i])) continue;
+      out_.append(s.data() + run, i - run);
+      run = i + 1;
+      escape(static_cast<unsigned char>(s[i]));
+    }
+    out_.append(s.data() + run, s.size() - run);
+    out_ += '"';
+  }
+  static bool needs_escape(char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    return c < 0x20 || c == '"' || c == '\\';
   }
   void escape(unsigned char c) {
     switch (c) {
