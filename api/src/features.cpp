@@ -1,4 +1,5 @@
 // OGC API - Features Part 1 (core, geojson, oas30), Part 2 (crs), Part 3 (queryables).
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "auth.hpp"
@@ -242,18 +243,6 @@ Response items(Service& service, Request& req) {
   return res;
 }
 
-std::int64_t feature_id(const Request& req) {
-  const auto text = req.param("id");
-  try {
-    std::size_t used = 0;
-    const auto id = std::stoll(text, &used);
-    if (used == text.size() && id > 0) return id;
-  } catch (const std::exception&) {
-    // fall through: not a number
-  }
-  throw Problem{404, "Feature not found", "no feature '" + text + "'", "about:blank", {}};
-}
-
 Response item(Service& service, Request& req) {
   const auto& c = collection_of(req);
   for (const auto& [name, value] : req.query) {
@@ -269,7 +258,7 @@ Response item(Service& service, Request& req) {
   const auto caller = authenticate(req, service);
   if (c.collection == Collection::tree_work_conflicts) require_conflict_reader(caller);
   const auto crs = parse_crs_param(req, service.srid());
-  const auto id = feature_id(req);
+  const auto id = path_id(req, "id", "feature");
   auto& store = service.store();
   const auto base = base_url(req) + "/collections/" + c.id;
   json feature;
@@ -331,6 +320,22 @@ std::string base_url(const Request& req) {
   const auto host =
       req.header("x-forwarded-host").value_or(req.header("host").value_or("127.0.0.1"));
   return proto + "://" + host;
+}
+
+std::optional<std::int64_t> canonical_integer(std::string_view text) {
+  std::int64_t v = 0;
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, v);
+  if (ec != std::errc() || ptr != end || v < 0 || (text.size() > 1 && text.front() == '0')) {
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::int64_t path_id(const Request& req, const char* param, const char* what) {
+  const auto text = req.param(param);
+  if (const auto id = canonical_integer(text); id && *id > 0) return *id;
+  throw Problem{404, "Not Found", std::string("no ") + what + " '" + text + "'", "about:blank", {}};
 }
 
 Response json_response(const nlohmann::json& body, std::string content_type) {

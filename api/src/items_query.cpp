@@ -10,6 +10,7 @@
 
 #include "rootzone/geo/errors.hpp"
 #include "rootzone/geo/time.hpp"
+#include "routes.hpp"
 
 namespace rootzone::api {
 
@@ -129,19 +130,16 @@ ItemsRequest parse_items_request(const Request& req, storage::Collection collect
     invalid("f", *f, "only json (GeoJSON) is offered");
   }
   if (const auto limit = req.query_value("limit")) {
-    const auto v = number(*limit);
-    if (!v || *v != std::floor(*v) || *v < 1 || *v > options.max_limit) {
+    const auto v = canonical_integer(*limit);
+    if (!v || *v < 1 || *v > options.max_limit) {
       invalid("limit", *limit, "must be an integer from 1 to " + std::to_string(options.max_limit));
     }
     out.query.limit = static_cast<int>(*v);
   }
   if (const auto cursor = req.query_value("cursor")) {
-    const auto v = number(*cursor);
-    // Below 2^63: a larger double has no int64 value (the cast would be undefined behaviour).
-    if (!v || *v != std::floor(*v) || *v < 0 || *v >= 0x1p63) {
-      invalid("cursor", *cursor, "not a paging cursor");
-    }
-    out.query.after_id = static_cast<std::int64_t>(*v);
+    const auto v = canonical_integer(*cursor);
+    if (!v) invalid("cursor", *cursor, "not a paging cursor");
+    out.query.after_id = *v;
   }
   out.crs = parse_crs_param(req, store_srid);
 

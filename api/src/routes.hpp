@@ -1,7 +1,10 @@
 #pragma once
 // Route groups of the service, each in its own file.
+#include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "rootzone/api/http.hpp"
 #include "rootzone/api/service.hpp"
@@ -22,5 +25,14 @@ nlohmann::json openapi_document(const Service& service);  // /api
 // "http://host:port" as the client reached us (X-Forwarded-* honoured behind nginx).
 std::string base_url(const Request& req);
 Response json_response(const nlohmann::json& body, std::string content_type = "application/json");
+
+// A whole number >= 0 written as digits only, without leading zeros ("10", not "1e1", "010",
+// "+10" or "10.0"); none when it is not one or exceeds int64.
+std::optional<std::int64_t> canonical_integer(std::string_view text);
+
+// The store id in path parameter `param`: a positive decimal in canonical form ("7", not "07"
+// or "+7", which would name the same row by another URL). Anything else is a 404 problem
+// "no <what> '<text>'".
+std::int64_t path_id(const Request& req, const char* param, const char* what);
 
 }  // namespace rootzone::api

@@ -53,15 +53,6 @@ void only_query_params(const Request& req, std::initializer_list<std::string_vie
   }
 }
 
-std::int64_t tree_id(const Request& req) {
-  const auto text = req.param("id");
-  if (!text.empty() && text.size() < 19 && text.find_first_not_of("0123456789") == std::string::npos) {
-    const auto id = std::stoll(text);
-    if (id > 0) return id;
-  }
-  throw Problem{404, "Feature not found", "no tree '" + text + "'", "about:blank", {}};
-}
-
 // The body's geometry as the tree's location in the store CRS.
 geo::Point tree_location(const json& geometry, const Request& req, int srid) {
   if (geometry.is_null()) {
@@ -156,7 +147,7 @@ Response edit(Service& service, Request& req, bool complete) {
   require_editor(caller, "edit trees");
   only_query_params(req, {"crs"});
   const auto crs = parse_crs_param(req, service.srid());  // before the write: a bad one is a 400
-  const auto id = tree_id(req);
+  const auto id = path_id(req, "id", "tree");
   const auto expected = if_match_version(req, "tree", id);
   const auto body = json_body(req);
   const auto fb = feature_body(body, complete);
@@ -215,7 +206,7 @@ Response add_inspection(Service& service, Request& req) {
   require_editor(caller, "record inspections");
   only_query_params(req, {"crs"});
   const auto crs = parse_crs_param(req, service.srid());  // before the write: a bad one is a 400
-  const auto id = tree_id(req);
+  const auto id = path_id(req, "id", "tree");
   std::optional<std::int64_t> expected;
   if (req.header("if-match")) expected = if_match_version(req, "tree", id);
   auto inspection = parse_inspection(json_body(req), caller.name(), berlin_today());
@@ -268,7 +259,7 @@ Response list_inspections(Service& service, Request& req) {
   const auto caller = authenticate(req, service);
   require_staff(caller, "read inspections");
   only_query_params(req, {});
-  const auto id = tree_id(req);
+  const auto id = path_id(req, "id", "tree");
   auto& store = service.store();
   stored_tree(store, id);
   json list = json::array();
@@ -285,7 +276,7 @@ Response one_inspection(Service& service, Request& req) {
   const auto caller = authenticate(req, service);
   require_staff(caller, "read inspections");
   only_query_params(req, {});
-  const auto id = tree_id(req);
+  const auto id = path_id(req, "id", "tree");
   auto& store = service.store();
   stored_tree(store, id);
   const auto wanted = req.param("inspection");
@@ -304,7 +295,7 @@ Response fell(Service& service, Request& req) {
   require_editor(caller, "mark trees felled");
   only_query_params(req, {"crs"});
   const auto crs = parse_crs_param(req, service.srid());  // before the write: a bad one is a 400
-  const auto id = tree_id(req);
+  const auto id = path_id(req, "id", "tree");
   const auto expected = if_match_version(req, "tree", id);
   const auto felling = parse_felling(json_body(req), berlin_today());
   const auto at = geo::now_utc();
@@ -349,7 +340,7 @@ Response history(Service& service, Request& req) {
   const auto caller = authenticate(req, service);
   require_staff(caller, "read tree history");
   only_query_params(req, {});
-  const auto id = tree_id(req);
+  const auto id = path_id(req, "id", "tree");
   auto& store = service.store();
   stored_tree(store, id);
   json changes = json::array();

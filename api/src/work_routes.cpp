@@ -28,18 +28,6 @@ using nlohmann::json;
 
 constexpr const char* kGeoJson = "application/geo+json";
 
-std::int64_t path_id(const Request& req, const char* param, const char* what) {
-  const auto text = req.param(param);
-  try {
-    std::size_t used = 0;
-    const auto id = std::stoll(text, &used);
-    if (used == text.size() && id > 0) return id;
-  } catch (const std::exception&) {
-    // fall through: not a number
-  }
-  throw Problem{404, "Not Found", std::string("no ") + what + " '" + text + "'", "about:blank", {}};
-}
-
 Problem not_found(const char* what, std::int64_t id) {
   return Problem{404, "Not Found", std::string("no ") + what + " " + std::to_string(id),
                  "about:blank", {}};

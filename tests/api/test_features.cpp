@@ -272,6 +272,10 @@ TEST_CASE("malformed and unknown parameters are 400 problems", "[api][features]"
       {{"colour", "green"}},     {{"crs", "EPSG:31467"}},
       {{"bbox", "9,50,8,49"}},   {{"datetime", "soon"}},
       {{"protected", "maybe"}},  {{"limit", "5"}, {"limit", "6"}},
+      // Integers are written as integers: what "1e1" or "010" means is a guess.
+      {{"limit", "1e1"}},        {{"limit", "10.0"}},
+      {{"limit", "010"}},        {{"cursor", "5.5"}},
+      {{"cursor", "1e3"}},       {{"cursor", "99999999999999999999"}},
   };
   for (const auto& q : bad) {
     INFO(q.front().first << "=" << q.front().second);
@@ -292,6 +296,13 @@ TEST_CASE("one item with its ETag, 404 for unknown ids, queryables", "[api][feat
   CHECK(body(r).at("properties").at("source_id") == "KN-1002");
   CHECK(get(service, "/collections/trees/items/999").status == 404);
   CHECK(get(service, "/collections/trees/items/abc").status == 404);
+  // One URL per feature: other spellings of id 1 name nothing, and an id past int64 is no id.
+  for (const char* id : {"01", "+1", "1.0", "1e0", " 1", "0", "-1", "99999999999999999999"}) {
+    INFO(id);
+    const auto other = get(service, std::string("/collections/trees/items/") + id);
+    CHECK(other.status == 404);
+    CHECK(body(other).at("detail") == std::string("no feature '") + id + "'");
+  }
 
   const auto work = body(get(service, "/collections/works/items/1"));
   CHECK(work.at("properties").at("title") == "Fernwärme");
