@@ -139,7 +139,8 @@ void bind_common(Statement& s, const FeatureQuery& q, const std::vector<std::str
 // gives both the number matched and the page's ids, without reading rows: the index's float
 // bounds of a point enclose it (SQLite rounds min down and max up), so an entry inside the
 // box is a tree inside the box. Only entries across its edge (float32 steps are 0.5 m at UTM
-// northings) need the stored point. Then the page's rows and stems: three statements in all.
+// northings) need the stored point. Then the page's rows (stems included): at most three
+// statements.
 Page<geo::Tree> trees_in_bbox(Database& db, const BBox& b, std::int64_t after_id, int limit) {
   ReadSnapshot snapshot(db);
   auto candidates = db.prepare(
@@ -246,8 +247,8 @@ const std::vector<Queryable>& queryables(Collection c) {
 Page<geo::Tree> query_trees(Store& store, const FeatureQuery& q) {
   auto& db = store.database();
   if (q.bbox && q.equals.empty()) return trees_in_bbox(db, *q.bbox, q.after_id, q.limit);
-  // The page's rows in full from the statement that selects them, then their stems: two
-  // statements for a page, not one per tree.
+  // The page's rows in full (stems included) from the statement that selects them: not one
+  // statement per tree.
   return page<geo::Tree>(store, Collection::trees, "trees t", "t.id", q,
                          [&db](const std::string& tail, const auto& bind) {
                            auto rows = db.prepare(std::string(detail::select_tree) + "t" + tail);

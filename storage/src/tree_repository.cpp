@@ -27,7 +27,8 @@ const char* const select_tree =
     "SELECT id, source_id, site, district, location, species_botanical,"
     " species_german, genus, crown_diameter_m, height_m, planting_year, vitality,"
     " development_phase, last_inspection, next_inspection, status, felled_on, columnar,"
-    " is_protected, protection_source, protection_reason, version, updated_at, stems_cm FROM trees ";
+    " is_protected, protection_source, protection_reason, version, updated_at, stems_cm"
+    " FROM trees ";
 
 geo::Tree read_tree(const Statement& s) {
   geo::Tree t;
