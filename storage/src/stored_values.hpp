@@ -48,51 +48,6 @@ inline std::string json_ids(std::span<const std::int64_t> ids) {
   return out + ']';
 }
 
-// trees.stems_cm (migration 0004): the circumferences in stem order, shortest round-trip
-// text, comma-separated; "" for a tree without stems.
-inline std::string stems_column(const std::vector<double>& stems) {
-  std::string text;
-  for (const double c : stems) {
-    if (!text.empty()) text += ',';
-    char buf[32];
-    text.append(buf, std::to_chars(buf, buf + sizeof buf, c).ptr);
-  }
-  return text;
-}
-
-// Calls f(circumference) for each stem of a trees.stems_cm text; StorageError when the text
-// is not such a list.
-template <class F>
-void for_each_stem(std::string_view text, std::int64_t tree_id, F f) {
-  const char* p = text.data();
-  const char* const end = p + text.size();
-  while (p != end) {
-    double c = 0;
-    const auto r = std::from_chars(p, end, c);
-    const bool last = r.ptr == end;
-    if (r.ec != std::errc{} || !(c > 0) || (!last && (*r.ptr != ',' || r.ptr + 1 == end))) {
-      throw StorageError("tree " + std::to_string(tree_id) + ": column trees.stems_cm holds '" +
-                         std::string(text) + "', not circumferences");
-    }
-    f(c);
-    p = last ? end : r.ptr + 1;
-  }
-}
-
-inline std::vector<double> stems_from_column(std::string_view text, std::int64_t tree_id) {
-  std::vector<double> stems;
-  for_each_stem(text, tree_id, [&](double c) { stems.push_back(c); });
-  return stems;
-}
-
-// The stems' summed circumference (what the protection rules measure); none without stems.
-inline std::optional<double> stem_sum_from_column(std::string_view text, std::int64_t tree_id) {
-  if (text.empty()) return std::nullopt;
-  double sum = 0;
-  for_each_stem(text, tree_id, [&](double c) { sum += c; });
-  return sum;
-}
-
 inline geo::Timestamp now_if_zero(geo::Timestamp t) {
   return t == geo::Timestamp{} ? geo::now_utc() : t;
 }
@@ -147,6 +102,50 @@ inline std::string number_text(double value) {
   char buffer[32];
   const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
   return std::string(buffer, result.ptr);
+}
+
+// trees.stems_cm (migration 0004): the circumferences in stem order, shortest round-trip
+// text, comma-separated; "" for a tree without stems.
+inline std::string stems_column(const std::vector<double>& stems) {
+  std::string text;
+  for (const double c : stems) {
+    if (!text.empty()) text += ',';
+    text += number_text(c);
+  }
+  return text;
+}
+
+// Calls f(circumference) for each stem of a trees.stems_cm text; StorageError when the text
+// is not such a list.
+template <class F>
+void for_each_stem(std::string_view text, std::int64_t tree_id, F f) {
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  while (p != end) {
+    double c = 0;
+    const auto r = std::from_chars(p, end, c);
+    const bool last = r.ptr == end;
+    if (r.ec != std::errc{} || !(c > 0) || (!last && (*r.ptr != ',' || r.ptr + 1 == end))) {
+      throw StorageError("tree " + std::to_string(tree_id) + ": column trees.stems_cm holds '" +
+                         std::string(text) + "', not circumferences");
+    }
+    f(c);
+    p = last ? end : r.ptr + 1;
+  }
+}
+
+inline std::vector<double> stems_from_column(std::string_view text, std::int64_t tree_id) {
+  std::vector<double> stems;
+  for_each_stem(text, tree_id, [&](double c) { stems.push_back(c); });
+  return stems;
+}
+
+// The stems' summed circumference (what the protection rules measure); none without stems.
+inline std::optional<double> stem_sum_from_column(std::string_view text, std::int64_t tree_id) {
+  if (text.empty()) return std::nullopt;
+  double sum = 0;
+  for_each_stem(text, tree_id, [&](double c) { sum += c; });
+  return sum;
 }
 
 }  // namespace rootzone::storage::detail
