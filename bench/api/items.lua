@@ -7,11 +7,10 @@
 -- At the end one machine-readable line:
 --   RESULT requests=N seconds=S rps=R p50_ms=.. p90_ms=.. p99_ms=.. max_ms=.. non2xx=N errors=N
 
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "") .. "common.lua")
+
 local prefix = os.getenv("ITEMS_PREFIX")
-local boxes = {}
-for line in io.lines(os.getenv("BBOXES")) do
-  if line:match("^[-0-9]") then boxes[#boxes + 1] = line end
-end
+local boxes = load_boxes()
 assert(prefix and #boxes > 0, "ITEMS_PREFIX and BBOXES (a file of boxes) are needed")
 
 local threads = {}
@@ -34,12 +33,5 @@ function request()
 end
 
 function done(summary, latency, requests)
-  local e = summary.errors
-  local seconds = summary.duration / 1e6
-  io.write(string.format(
-    "RESULT requests=%d seconds=%.3f rps=%.1f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f non2xx=%d errors=%d\n",
-    summary.requests, seconds, summary.requests / seconds,
-    latency:percentile(50) / 1000, latency:percentile(90) / 1000,
-    latency:percentile(99) / 1000, latency.max / 1000,
-    e.status, e.connect + e.read + e.write + e.timeout))
+  write_result(summary, latency, "")
 end

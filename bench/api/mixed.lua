@@ -11,13 +11,12 @@
 --   RESULT requests=N seconds=S rps=R p50_ms=.. p90_ms=.. p99_ms=.. max_ms=.. non2xx=N errors=N
 --          patch_ok=N patch_412=N patch_other=N item_gets=N
 
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "") .. "common.lua")
+
 local prefix = os.getenv("ITEMS_PREFIX")
 local key = os.getenv("API_KEY")
 local first_tree = tonumber(os.getenv("FIRST_TREE") or "1001")
-local boxes = {}
-for line in io.lines(os.getenv("BBOXES")) do
-  if line:match("^[-0-9]") then boxes[#boxes + 1] = line end
-end
+local boxes = load_boxes()
 assert(prefix and key and #boxes > 0, "ITEMS_PREFIX, API_KEY and BBOXES are needed")
 
 local threads = {}
@@ -83,12 +82,6 @@ function done(summary, latency, requests)
     other = other + t:get("patch_other")
     gets = gets + t:get("item_gets")
   end
-  local e = summary.errors
-  local seconds = summary.duration / 1e6
-  io.write(string.format(
-    "RESULT requests=%d seconds=%.3f rps=%.1f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f non2xx=%d errors=%d patch_ok=%d patch_412=%d patch_other=%d item_gets=%d\n",
-    summary.requests, seconds, summary.requests / seconds,
-    latency:percentile(50) / 1000, latency:percentile(90) / 1000,
-    latency:percentile(99) / 1000, latency.max / 1000,
-    e.status, e.connect + e.read + e.write + e.timeout, ok, p412, other, gets))
+  write_result(summary, latency, string.format(
+    " patch_ok=%d patch_412=%d patch_other=%d item_gets=%d", ok, p412, other, gets))
 end
