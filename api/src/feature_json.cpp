@@ -33,15 +33,6 @@ json geometry(const geo::Geometry& g, const OutputCrs& crs, int store_srid) {
   return out;
 }
 
-}  // namespace
-
-json point_geometry(geo::Point p, const OutputCrs& crs, int store_srid) {
-  if (const auto* t = thread_transformer(store_srid, crs.epsg)) p = t->forward(p);
-  return {{"type", "Point"}, {"coordinates", crs.lat_lon ? json{p.y, p.x} : json{p.x, p.y}}};
-}
-
-namespace {
-
 void write_point(JsonWriter& w, geo::Point p, const OutputCrs& crs, int store_srid) {
   if (const auto* t = thread_transformer(store_srid, crs.epsg)) p = t->forward(p);
   if (crs.lat_lon) std::swap(p.x, p.y);
@@ -56,6 +47,13 @@ void write_integer(JsonWriter& w, std::int64_t v) { w.integer(v); }
 void write_boolean(JsonWriter& w, bool v) { w.boolean(v); }
 
 }  // namespace
+
+json point_geometry(geo::Point p, const OutputCrs& crs, int store_srid) {
+  std::string text;
+  JsonWriter w(text);
+  write_point(w, p, crs, store_srid);
+  return json::parse(text);
+}
 
 void write_tree_feature(JsonWriter& w, const geo::Tree& t, const OutputCrs& crs, int store_srid) {
   w.begin_object().key("type").string("Feature").key("id").integer(t.id);
