@@ -41,6 +41,15 @@ class LiveConflicts {
 
   // Runs `change(session)` as the only writer, in one store transaction committed when it
   // returns and rolled back when it throws; publishes session.changed after the commit.
+  // Runs `f` while no write is in progress and none starts: lets a reader that saw the store's
+  // generation move tell another process's write from one of ours that has committed but not
+  // yet published its change.
+  template <class F>
+  auto between_writes(F&& f) {
+    std::lock_guard lock(mutex_);
+    return std::forward<F>(f)();
+  }
+
   template <class F>
   auto write(F&& change) {
     std::lock_guard lock(mutex_);

@@ -1,6 +1,8 @@
 // Vector tiles (issue 6): /tiles/{tileset}/{z}/{x}/{y}.mvt and TileJSON at /tiles/{tileset}.json,
-// served from an in-memory cache that every write invalidates exactly where it changed data
-// (Service::on_change) and that a write by another process clears (storage's data generation).
+// rendered from the in-memory tree index and served from an in-memory cache. Every write of
+// ours refreshes the index and invalidates the cache exactly where it changed data
+// (Service::on_change); a write by another process (storage's data generation moved without
+// us) reloads the index and clears the cache.
 // What a caller sees follows DOMAIN.md "Who may do what" through tiles::View.
 #include <charconv>
 #include <cstdlib>
@@ -20,6 +22,8 @@
 #include "rootzone/tiles/renderer.hpp"
 #include "rootzone/tiles/tile_cache.hpp"
 #include "rootzone/tiles/tilejson.hpp"
+#include "rootzone/tiles/tree_index.hpp"
+#include "live_conflicts.hpp"
 #include "routes.hpp"
 #include "crs_uris.hpp"
 
@@ -44,8 +48,11 @@ std::size_t cache_bytes() {
 }
 
 struct TileState {
-  explicit TileState(Service& s) : service(s), cache(cache_bytes()) {}
+  explicit TileState(Service& s) : service(s), cache(cache_bytes()) {
+    trees.load(s.store().database());
+  }
   Service& service;
+  tiles::TreeIndex trees;
   tiles::TileCache cache;
   // TileJSON bounds, computed once per data generation.
   std::mutex bounds_mutex;
@@ -141,6 +148,19 @@ bool matches(const std::string& if_none_match, const std::string& etag) {
   return false;
 }
 
+// Another process wrote since the index was loaded or last refreshed: everything held is reloaded
+// before this request renders. A generation that moved because of our own write, committed but
+// not yet published, is no reason: waiting for it to publish brings the index up to date.
+void catch_up(TileState& state, storage::Store& store) {
+  auto& db = store.database();
+  if (storage::data_generation(db) == state.trees.generation()) return;
+  state.service.live_conflicts().between_writes([&] {
+    if (storage::data_generation(db) == state.trees.generation()) return;
+    state.trees.load(db);
+    state.cache.clear();
+  });
+}
+
 Response tile(TileState& state, Request& req) {
   auto& service = state.service;
   const auto caller = authenticate(req, service);
@@ -148,13 +168,14 @@ Response tile(TileState& state, Request& req) {
   const auto id = tile_of(req);
   const auto view = view_of(caller);
   auto& store = service.store();
-  state.cache.sync_generation(storage::data_generation(store.database()));
+  catch_up(state, store);
   const auto key = std::string(set.id) + "/" + id.to_string() + "@" + view.cache_key();
   auto cached = state.cache.find(key);
   if (!cached) {
     const auto epoch = state.cache.epoch();
     auto& renderer = thread_renderer(service.srid());
-    auto body = std::make_shared<const std::string>(renderer.render(store, set, id, view));
+    auto body =
+        std::make_shared<const std::string>(renderer.render(store, state.trees, set, id, view));
     cached = tiles::CachedTile{body, nullptr, tiles::etag_of(*body)};
     // The area the tile read: its square and buffer, and as far as a zone disc reaches.
     const auto area = renderer.last_area().grown(renderer.options().max_zone_radius_m);
@@ -254,12 +275,18 @@ Response tileset_list(TileState& state, Request& req) {
 void add_tile_routes(Router& router, Service& service) {
   auto state = std::make_shared<TileState>(service);
   service.on_change([state](const DataChange& change) {
-    if (change.everything) {
+    // The index first: a render that starts after the cache dropped its tiles must find the
+    // index changed already. "Everything" after another process's write that a tile request
+    // has caught up with already (the index is at the generation before this write) needs only
+    // this write's areas.
+    auto& db = state->service.store().database();
+    if (change.everything && state->trees.generation() != change.generation - 1) {
+      state->trees.load(db);
       state->cache.clear();
     } else {
+      state->trees.refresh(db, change.areas, change.generation);
       state->cache.invalidate(change.areas);
     }
-    state->cache.set_generation(change.generation);
   });
   router.add(Method::get, "/tiles", [state](Request& req) { return tileset_list(*state, req); });
   router.add(Method::get, "/tiles/:tileset",

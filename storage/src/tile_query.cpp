@@ -22,12 +22,13 @@ void bind_box(Statement& s, const BBox& b) {
 
 }  // namespace
 
-void for_each_tile_tree(Database& db, const BBox& box,
-                        const std::function<void(const TileTree&)>& f) {
-  auto s = db.prepare(std::string(
-      "SELECT t.id, t.location, t.source_id, t.species_botanical, t.genus, t.status,"
-      " t.crown_diameter_m, t.height_m, t.is_protected, t.stems_cm") + kTreeCandidates);
-  bind_box(s, box);
+namespace {
+
+constexpr const char* kTileTreeColumns =
+    "SELECT t.id, t.location, t.source_id, t.species_botanical, t.genus, t.status,"
+    " t.crown_diameter_m, t.height_m, t.is_protected, t.stems_cm, t.columnar";
+
+void read_tile_trees(Statement& s, const std::function<void(const TileTree&)>& f) {
   TileTree t;
   while (s.step()) {
     t.id = s.int64(0);
@@ -40,35 +41,24 @@ void for_each_tile_tree(Database& db, const BBox& box,
     t.height_m = s.optional_real(7);
     t.is_protected = s.int64(8) == 1;
     t.circumference_cm = detail::stem_sum_from_column(s.text_view(9), t.id);
+    const auto by_hand = s.optional_int32(10);
+    t.columnar = by_hand ? *by_hand == 1 : geo::is_columnar_name(t.species_botanical);
     f(t);
   }
 }
 
-void for_each_tree_point(Database& db, const BBox& box,
-                         const std::function<void(geo::Point, bool)>& f) {
-  auto s = db.prepare(std::string("SELECT t.id, t.location, t.is_protected") + kTreeCandidates);
+}  // namespace
+
+void for_each_tile_tree(Database& db, const BBox& box,
+                        const std::function<void(const TileTree&)>& f) {
+  auto s = db.prepare(std::string(kTileTreeColumns) + kTreeCandidates);
   bind_box(s, box);
-  while (s.step()) f(point_of(s.blob_view(1), s.int64(0)), s.int64(2) == 1);
+  read_tile_trees(s, f);
 }
 
-void for_each_zone_input(Database& db, const BBox& box,
-                         const std::function<void(const TileZoneInput&)>& f) {
-  // The trees the conflict engine zones (conflict_inputs.cpp): protected and standing.
-  auto s = db.prepare(std::string(
-      "SELECT t.id, t.location, t.crown_diameter_m, t.columnar, t.species_botanical,"
-      " t.stems_cm") +
-      kTreeCandidates + " AND t.is_protected = 1 AND t.status = 'existing'");
-  bind_box(s, box);
-  TileZoneInput z;
-  while (s.step()) {
-    z.id = s.int64(0);
-    z.location = point_of(s.blob_view(1), z.id);
-    z.crown_diameter_m = s.optional_real(2);
-    const auto by_hand = s.optional_int32(3);
-    z.columnar = by_hand ? *by_hand == 1 : geo::is_columnar_name(s.text_view(4));
-    z.circumference_cm = detail::stem_sum_from_column(s.text_view(5), z.id).value_or(0);
-    f(z);
-  }
+void for_each_tile_tree(Database& db, const std::function<void(const TileTree&)>& f) {
+  auto s = db.prepare(std::string(kTileTreeColumns) + " FROM trees t ORDER BY t.id");
+  read_tile_trees(s, f);
 }
 
 std::vector<TileWork> tile_works(Database& db, const BBox& box) {

@@ -11,6 +11,7 @@
 #include "rootzone/geo/crs.hpp"
 #include "rootzone/storage/store.hpp"
 #include "rootzone/tiles/renderer.hpp"
+#include "rootzone/tiles/tree_index.hpp"
 #include "support/run.hpp"
 #include "support/temp_dir.hpp"
 
@@ -75,7 +76,10 @@ TEST_CASE("JS decoder: @mapbox/vector-tile reads a city tile with the counts, id
   }
   CHECK(zone_ids.size() == 2 * protected_standing);
   tiles::TileRenderer renderer(25832);
-  const auto bytes = renderer.render(store, *tiles::find_tileset("city"), tile, tiles::View::everything());
+  tiles::TreeIndex trees;
+  trees.load(store.database());
+  const auto bytes =
+      renderer.render(store, trees, *tiles::find_tileset("city"), tile, tiles::View::everything());
   std::ofstream(dir / "tile.mvt", std::ios::binary) << bytes;
   const nlohmann::json expected = {
       {"layers",

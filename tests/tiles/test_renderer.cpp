@@ -11,6 +11,7 @@
 #include "rootzone/geo/crs.hpp"
 #include "rootzone/storage/store.hpp"
 #include "rootzone/tiles/renderer.hpp"
+#include "rootzone/tiles/tree_index.hpp"
 #include "support/run.hpp"
 #include "support/temp_dir.hpp"
 
@@ -81,9 +82,12 @@ struct City {
   }
 };
 
+// The index loaded now, as a server holds it when the tile is asked for.
 std::string render(City& city, TileId t, const View& v, const std::string& set = "city") {
   TileRenderer r(25832);
-  return r.render(city.store, *find_tileset(set), t, v);
+  TreeIndex trees;
+  trees.load(city.store.database());
+  return r.render(city.store, trees, *find_tileset(set), t, v);
 }
 
 std::string xy(double x, double y) {

@@ -11,6 +11,7 @@
 #include "rootzone/storage/feature_query.hpp"
 #include "rootzone/storage/store.hpp"
 #include "rootzone/tiles/renderer.hpp"
+#include "rootzone/tiles/tree_index.hpp"
 #include "rootzone/tiles/tilejson.hpp"
 
 namespace rootzone::tiles {
@@ -77,6 +78,8 @@ ExportResult export_mbtiles(storage::Store& store, const Tileset& set,
       "CREATE UNIQUE INDEX tile_index ON tiles (zoom_level, tile_column, tile_row);");
   ExportResult result;
   TileRenderer renderer(store.srid());
+  TreeIndex trees;
+  trees.load(store.database());
   storage::Transaction tx(db);
   auto insert = db.prepare(
       "INSERT INTO tiles (zoom_level, tile_column, tile_row, tile_data) VALUES (?, ?, ?, ?)");
@@ -90,7 +93,7 @@ ExportResult export_mbtiles(storage::Store& store, const Tileset& set,
       std::uint64_t done = 0;
       for (auto y = range.min_y; y <= range.max_y; ++y) {
         for (auto x = range.min_x; x <= range.max_x; ++x) {
-          const auto tile = renderer.render(store, set, {z, x, y}, o.view);
+          const auto tile = renderer.render(store, trees, set, {z, x, y}, o.view);
           ++result.tiles;
           if (!tile.empty()) {
             const auto gz = gzip(tile);

@@ -1,6 +1,7 @@
 #include "rootzone/tiles/mvt.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <protozero/pbf_writer.hpp>
 
 namespace rootzone::tiles {
@@ -67,8 +68,33 @@ double ring_area(const TilePath& ring) {
   return twice / 2;
 }
 
+// Open addressing over pool ids: a tile of 10,000 trees looks up about 80,000 values, which a
+// node-based map would make the dearest part of encoding.
+struct LayerBuilder::PoolIndex {
+  std::vector<std::uint64_t> slots = std::vector<std::uint64_t>(1024, 0);  // (id + 1) << 32 | index
+  std::size_t used = 0;
+
+  std::uint64_t* find(std::uint32_t id) {
+    const auto mask = slots.size() - 1;
+    auto i = (static_cast<std::size_t>(id) * 0x9E3779B97F4A7C15ULL >> 20U) & mask;
+    const auto tag = (static_cast<std::uint64_t>(id) + 1) << 32U;
+    while (slots[i] != 0 && (slots[i] & 0xffffffff00000000ULL) != tag) i = (i + 1) & mask;
+    return &slots[i];
+  }
+  void grow() {
+    std::vector<std::uint64_t> old(slots.size() * 2, 0);
+    old.swap(slots);
+    for (const auto s : old) {
+      if (s != 0) *find(static_cast<std::uint32_t>((s >> 32U) - 1)) = s;
+    }
+  }
+};
+
 LayerBuilder::LayerBuilder(std::string name, std::uint32_t extent)
     : name_(std::move(name)), extent_(extent) {}
+LayerBuilder::LayerBuilder(LayerBuilder&&) noexcept = default;
+LayerBuilder& LayerBuilder::operator=(LayerBuilder&&) noexcept = default;
+LayerBuilder::~LayerBuilder() = default;
 
 std::uint32_t LayerBuilder::key_index(std::string_view key) {
   const auto [it, inserted] =
@@ -78,21 +104,54 @@ std::uint32_t LayerBuilder::key_index(std::string_view key) {
 }
 
 std::uint32_t LayerBuilder::value_index(const Value& v) {
+  if (pooled_) throw std::logic_error("LayerBuilder: by-value properties in a pooled layer");
   const auto [it, inserted] = value_ids_.try_emplace(v, static_cast<std::uint32_t>(values_.size()));
-  if (inserted) values_.push_back(v);
+  if (inserted) values_.push_back(&it->first);
   return it->second;
 }
 
-bool LayerBuilder::add(std::optional<std::uint64_t> id, GeomType type,
-                       std::vector<std::uint32_t> geometry, const std::vector<Property>& properties) {
-  if (geometry.empty()) return false;
-  Feature f{id, type, {}, std::move(geometry)};
-  f.tags.reserve(2 * properties.size());
-  for (const auto& [key, value] : properties) {
-    f.tags.push_back(key_index(key));
-    f.tags.push_back(value_index(value));
+std::uint32_t LayerBuilder::pooled_value_index(std::uint32_t pool_id, const Value& value) {
+  if (!pooled_) {
+    if (!value_ids_.empty()) throw std::logic_error("LayerBuilder: pooled values in a by-value layer");
+    pooled_ = std::make_unique<PoolIndex>();
   }
-  features_.push_back(std::move(f));
+  auto* slot = pooled_->find(pool_id);
+  if (*slot != 0) return static_cast<std::uint32_t>(*slot);
+  const auto index = static_cast<std::uint32_t>(values_.size());
+  values_.push_back(&value);
+  *slot = ((static_cast<std::uint64_t>(pool_id) + 1) << 32U) | index;
+  if (++pooled_->used * 2 > pooled_->slots.size()) pooled_->grow();
+  return index;
+}
+
+void LayerBuilder::append_feature(std::optional<std::uint64_t> id, GeomType type,
+                                  const std::uint32_t* tags, std::size_t tag_count,
+                                  const std::uint32_t* geometry, std::size_t geometry_count) {
+  protozero::pbf_writer layer(features_);
+  protozero::pbf_writer feature(layer, layer_field::features);
+  if (id) feature.add_uint64(feature_field::id, *id);
+  if (tag_count > 0) feature.add_packed_uint32(feature_field::tags, tags, tags + tag_count);
+  feature.add_enum(feature_field::type, static_cast<std::int32_t>(type));
+  feature.add_packed_uint32(feature_field::geometry, geometry, geometry + geometry_count);
+  ++feature_count_;
+}
+
+void LayerBuilder::add_point(std::optional<std::uint64_t> id, TilePoint p,
+                             const std::uint32_t* tags, std::size_t tag_count) {
+  const std::uint32_t g[] = {command(move_to, 1), zigzag(p.x), zigzag(p.y)};
+  append_feature(id, GeomType::point, tags, tag_count, g, 3);
+}
+
+bool LayerBuilder::add(std::optional<std::uint64_t> id, GeomType type,
+                       const std::vector<std::uint32_t>& geometry,
+                       const std::vector<Property>& properties) {
+  if (geometry.empty()) return false;
+  tags_.clear();
+  for (const auto& [key, value] : properties) {
+    tags_.push_back(key_index(key));
+    tags_.push_back(value_index(value));
+  }
+  append_feature(id, type, tags_.data(), tags_.size(), geometry.data(), geometry.size());
   return true;
 }
 
@@ -104,7 +163,7 @@ bool LayerBuilder::add_points(std::optional<std::uint64_t> id, const TilePath& p
     g.push_back(command(move_to, points.size()));
     for (const auto& p : points) c.to(g, p);
   }
-  return add(id, GeomType::point, std::move(g), properties);
+  return add(id, GeomType::point, g, properties);
 }
 
 bool LayerBuilder::add_lines(std::optional<std::uint64_t> id, const std::vector<TilePath>& lines,
@@ -119,7 +178,7 @@ bool LayerBuilder::add_lines(std::optional<std::uint64_t> id, const std::vector<
     g.push_back(command(line_to, path.size() - 1));
     for (std::size_t i = 1; i < path.size(); ++i) c.to(g, path[i]);
   }
-  return add(id, GeomType::linestring, std::move(g), properties);
+  return add(id, GeomType::linestring, g, properties);
 }
 
 bool LayerBuilder::add_polygons(std::optional<std::uint64_t> id,
@@ -144,7 +203,7 @@ bool LayerBuilder::add_polygons(std::optional<std::uint64_t> id,
       g.push_back(command(close_path, 1));
     }
   }
-  return add(id, GeomType::polygon, std::move(g), properties);
+  return add(id, GeomType::polygon, g, properties);
 }
 
 void LayerBuilder::write_to(std::string& tile) const {
@@ -152,15 +211,9 @@ void LayerBuilder::write_to(std::string& tile) const {
   protozero::pbf_writer layer(tile_writer, tile_field::layers);
   layer.add_uint32(layer_field::version, 2);
   layer.add_string(layer_field::name, name_);
-  for (const auto& f : features_) {
-    protozero::pbf_writer feature(layer, layer_field::features);
-    if (f.id) feature.add_uint64(feature_field::id, *f.id);
-    if (!f.tags.empty()) {
-      feature.add_packed_uint32(feature_field::tags, f.tags.begin(), f.tags.end());
-    }
-    feature.add_enum(feature_field::type, static_cast<std::int32_t>(f.type));
-    feature.add_packed_uint32(feature_field::geometry, f.geometry.begin(), f.geometry.end());
-  }
+  // The features were encoded as they came; a message's fields may come in any order, and
+  // features before keys and values is how vtzero writes them too.
+  tile.append(features_);
   for (const auto& k : keys_) layer.add_string(layer_field::keys, k);
   for (const auto& v : values_) {
     protozero::pbf_writer value(layer, layer_field::values);
@@ -179,7 +232,7 @@ void LayerBuilder::write_to(std::string& tile) const {
             value.add_bool(value_field::bool_value, x);
           }
         },
-        v);
+        *v);
   }
   layer.add_uint32(layer_field::extent, extent_);
 }

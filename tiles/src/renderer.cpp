@@ -4,7 +4,6 @@
 #include <cmath>
 #include <limits>
 #include <optional>
-#include <unordered_map>
 
 #include "rootzone/geo/crs.hpp"
 #include "rootzone/geo/tile_clip.hpp"
@@ -14,6 +13,7 @@
 #include "rootzone/tiles/disc.hpp"
 #include "rootzone/tiles/grid_transform.hpp"
 #include "rootzone/tiles/mvt.hpp"
+#include "rootzone/tiles/tree_index.hpp"
 
 namespace rootzone::tiles {
 
@@ -76,67 +76,68 @@ struct TileRenderer::Impl {
     return GridTransform(to_3857, b.grown(1), frame);
   }
 
-  void trees_detailed(storage::Store& store, LayerBuilder& layer) {
-    struct Row {
-      std::int64_t id;
-      geo::Point at;
-      std::string number, species, genus, status;
-      std::optional<double> crown, height, circumference;
-      bool is_protected;
-    };
-    std::vector<Row> rows;
-    Bbox data;
-    storage::for_each_tile_tree(store.database(), area, [&](const storage::TileTree& t) {
-      rows.push_back({t.id, t.location, std::string(t.source_id), std::string(t.species_botanical),
-                      std::string(t.genus), std::string(t.status), t.crown_diameter_m, t.height_m,
-                      t.circumference_cm, t.is_protected});
+  // The trees inside the tile's area (closed, as the index tests), with their bounds.
+  std::vector<const IndexedTree*> trees_in(const TreeIndex::Reader& trees, const geo::Bounds& box,
+                                           Bbox& data) const {
+    std::vector<const IndexedTree*> out;
+    trees.for_each(box, [&](const IndexedTree& t) {
+      out.push_back(&t);
       data.add(t.location);
     });
+    return out;
+  }
+
+  geo::Bounds area_bounds() const { return {area.min_x, area.min_y, area.max_x, area.max_y}; }
+
+  void trees_detailed(const TreeIndex::Reader& trees, LayerBuilder& layer) {
+    Bbox data;
+    const auto rows = trees_in(trees, area_bounds(), data);
     if (rows.empty()) return;
     if (rows.size() > kMaxDetailedTrees) {
       // Denser than a detailed tile can carry within its size budget: counted per cell.
-      std::vector<TreePoint> pts;
-      pts.reserve(rows.size());
-      for (const auto& r : rows) pts.push_back({r.at, r.is_protected});
-      aggregate(pts, data, layer);
+      aggregate(rows, data, layer);
       return;
     }
     const auto grid = grid_over(data);
-    std::vector<Property> props;
-    for (const auto& r : rows) {
-      const auto t = grid(r.at);
+    // Keys once per layer, values once per pool id (the pool holds each distinct value once).
+    const std::uint32_t k_number = layer.key_index("tree_number"), k_species = layer.key_index("species"),
+                        k_genus = layer.key_index("genus"), k_status = layer.key_index("status"),
+                        k_protected = layer.key_index("protected"),
+                        k_crown = layer.key_index("crown_diameter_m"),
+                        k_height = layer.key_index("height_m"),
+                        k_circumference = layer.key_index("circumference_cm");
+    std::uint32_t tags[16];
+    for (const auto* r : rows) {
+      const auto t = grid(r->location);
       if (!inside(t)) continue;
-      props.clear();
-      props.emplace_back("tree_number", r.number);
-      if (!r.species.empty()) props.emplace_back("species", r.species);
-      if (!r.genus.empty()) props.emplace_back("genus", r.genus);
-      props.emplace_back("status", r.status);
-      props.emplace_back("protected", r.is_protected);
-      with(props, "crown_diameter_m", r.crown);
-      with(props, "height_m", r.height);
-      with(props, "circumference_cm", r.circumference);
-      layer.add_points(static_cast<std::uint64_t>(r.id), {snap(t)}, props);
+      std::size_t n = 0;
+      const auto tag = [&](std::uint32_t key, PoolId v) {
+        if (v == kNoValue) return;
+        tags[n++] = key;
+        tags[n++] = layer.pooled_value_index(v, trees.value(v));
+      };
+      tag(k_number, r->number);
+      tag(k_species, r->species);
+      tag(k_genus, r->genus);
+      tag(k_status, r->status);
+      tag(k_protected, r->is_protected ? kPoolTrue : kPoolFalse);
+      tag(k_crown, r->crown);
+      tag(k_height, r->height);
+      tag(k_circumference, r->circumference);
+      layer.add_point(static_cast<std::uint64_t>(r->id), snap(t), tags, n);
     }
   }
 
-  struct TreePoint {
-    geo::Point at;
-    bool is_protected;
-  };
-
-  void trees_aggregated(storage::Store& store, LayerBuilder& layer) {
-    std::vector<TreePoint> pts;
+  void trees_aggregated(const TreeIndex::Reader& trees, LayerBuilder& layer) {
     Bbox data;
-    storage::for_each_tree_point(store.database(), area, [&](geo::Point p, bool prot) {
-      pts.push_back({p, prot});
-      data.add(p);
-    });
-    if (!pts.empty()) aggregate(pts, data, layer);
+    const auto rows = trees_in(trees, area_bounds(), data);
+    if (!rows.empty()) aggregate(rows, data, layer);
   }
 
   // One feature per 32 x 32-unit cell with the count of its trees and of the protected ones,
   // at the mean place of its trees.
-  void aggregate(const std::vector<TreePoint>& pts, const Bbox& data, LayerBuilder& layer) const {
+  void aggregate(const std::vector<const IndexedTree*>& rows, const Bbox& data,
+                 LayerBuilder& layer) const {
     const auto grid = grid_over(data);
     struct Cell {
       double sx = 0, sy = 0;
@@ -145,25 +146,22 @@ struct TileRenderer::Impl {
     // Cells are aligned with the tile's origin, so neighbouring tiles agree on the buffer's.
     const int buffer_cells = (options.buffer + kCell - 1) / kCell;
     const int per_side = options.extent / kCell + 2 * buffer_cells;
-    std::unordered_map<std::uint64_t, Cell> cells;
-    for (const auto& p : pts) {
-      const auto t = grid(p.at);
+    std::vector<Cell> cells(static_cast<std::size_t>(per_side) * static_cast<std::size_t>(per_side));
+    for (const auto* r : rows) {
+      const auto t = grid(r->location);
       if (!inside(t)) continue;
-      const auto cx = static_cast<std::uint64_t>(std::floor(t.x / kCell) + buffer_cells);
-      const auto cy = static_cast<std::uint64_t>(std::floor(t.y / kCell) + buffer_cells);
-      auto& c = cells[cy * static_cast<std::uint64_t>(per_side) + cx];
+      const auto cx = static_cast<std::size_t>(std::floor(t.x / kCell) + buffer_cells);
+      const auto cy = static_cast<std::size_t>(std::floor(t.y / kCell) + buffer_cells);
+      auto& c = cells[cy * static_cast<std::size_t>(per_side) + cx];
       c.sx += t.x;
       c.sy += t.y;
       ++c.count;
-      if (p.is_protected) ++c.protected_count;
+      if (r->is_protected) ++c.protected_count;
     }
-    std::vector<std::uint64_t> keys;
-    keys.reserve(cells.size());
-    for (const auto& [k, c] : cells) keys.push_back(k);
-    std::sort(keys.begin(), keys.end());  // the same bytes for the same data
     std::vector<Property> props;
-    for (const auto k : keys) {
-      const auto& c = cells.at(k);
+    for (std::size_t k = 0; k < cells.size(); ++k) {  // in key order: the same bytes for the same data
+      const auto& c = cells[k];
+      if (c.count == 0) continue;
       props.clear();
       props.emplace_back("count", c.count);
       props.emplace_back("protected_count", c.protected_count);
@@ -173,23 +171,25 @@ struct TileRenderer::Impl {
     }
   }
 
-  void zones(storage::Store& store, LayerBuilder& layer) {
+  void zones(storage::Store& store, const TreeIndex::Reader& index, LayerBuilder& layer) {
     const auto rules = store.rule_sets().active();
-    std::vector<storage::TileZoneInput> trees;
+    std::vector<const IndexedTree*> trees;
     Bbox data;
     const double m = options.max_zone_radius_m;
-    storage::for_each_zone_input(store.database(),
-                                 {area.min_x - m, area.min_y - m, area.max_x + m, area.max_y + m},
-                                 [&](const storage::TileZoneInput& t) {
-                                   trees.push_back(t);
-                                   data.add(t.location);
-                                 });
+    index.for_each({area.min_x - m, area.min_y - m, area.max_x + m, area.max_y + m},
+                   [&](const IndexedTree& t) {
+                     if (!t.zoned) return;
+                     trees.push_back(&t);
+                     data.add(t.location);
+                   });
     if (trees.empty()) return;
     const auto grid = grid_over(data);
     std::vector<Property> props;
-    for (const auto& t : trees) {
-      const auto zone = geo::protection_zone(t.circumference_cm, t.crown_diameter_m, t.columnar, rules);
-      const auto c = grid(t.location);
+    for (const auto* t : trees) {
+      const double circumference = t->circumference == kNoValue ? 0 : index.number(t->circumference);
+      const auto crown = t->crown == kNoValue ? std::nullopt : std::optional(index.number(t->crown));
+      const auto zone = geo::protection_zone(circumference, crown, t->columnar, rules);
+      const auto c = grid(t->location);
       struct Disc {
         const char* name;
         double radius_m;
@@ -201,16 +201,16 @@ struct TileRenderer::Impl {
       for (int k = 0; k < 2; ++k) {
         const auto& d = discs[k];
         // Conformal projections: the disc stays a disc, its radius scaled as at the centre.
-        const auto edge = grid({t.location.x + d.radius_m, t.location.y});
+        const auto edge = grid({t->location.x + d.radius_m, t->location.y});
         const double radius = std::hypot(edge.x - c.x, edge.y - c.y);
         auto ring = disc_on_grid(c, radius, clip, options.tolerance);
         if (ring.empty()) continue;
         props.clear();
-        props.emplace_back("tree_id", static_cast<std::uint64_t>(t.id));
+        props.emplace_back("tree_id", static_cast<std::uint64_t>(t->id));
         props.emplace_back("zone", std::string(d.name));
         props.emplace_back("radius_m", d.radius_m);
         props.emplace_back("rule", d.rule);
-        layer.add_polygons(static_cast<std::uint64_t>(t.id) * 2 + static_cast<std::uint64_t>(k),
+        layer.add_polygons(static_cast<std::uint64_t>(t->id) * 2 + static_cast<std::uint64_t>(k),
                            {{ring}}, props);
       }
     }
@@ -341,8 +341,8 @@ geo::Bounds TileRenderer::last_area() const {
   return {a.min_x, a.min_y, a.max_x, a.max_y};
 }
 
-std::string TileRenderer::render(storage::Store& store, const Tileset& set, TileId tile,
-                                 const View& view) {
+std::string TileRenderer::render(storage::Store& store, const TreeIndex& index, const Tileset& set,
+                                 TileId tile, const View& view) {
   auto& im = *impl_;
   const auto& o = im.options;
   im.frame = TileFrame{tile_bounds(tile), o.extent};
@@ -351,6 +351,8 @@ std::string TileRenderer::render(storage::Store& store, const Tileset& set, Tile
              static_cast<double>(o.extent + o.buffer), static_cast<double>(o.extent + o.buffer)};
   const auto a = store_area(im.to_3857, tile, o.extent, o.buffer);
   im.area = {a.minx, a.miny, a.maxx, a.maxy};
+  // Held until the tile is encoded: the trees layer's values point into the index's pool.
+  const auto trees = index.reader();
   std::vector<LayerBuilder> layers;
   for (const auto id : set.layers) {
     const auto& info = layer_info(id);
@@ -360,13 +362,13 @@ std::string TileRenderer::render(storage::Store& store, const Tileset& set, Tile
     switch (id) {
       case LayerId::trees:
         if (tile.z >= kTreeDetailZoom) {
-          im.trees_detailed(store, layer);
+          im.trees_detailed(trees, layer);
         } else {
-          im.trees_aggregated(store, layer);
+          im.trees_aggregated(trees, layer);
         }
         break;
       case LayerId::protection_zones:
-        im.zones(store, layer);
+        im.zones(store, trees, layer);
         break;
       case LayerId::works:
         im.works(store, layer, view);

@@ -87,22 +87,6 @@ void TileCache::clear() {
   bytes_ = 0;
 }
 
-bool TileCache::sync_generation(std::int64_t generation) {
-  std::lock_guard lock(mutex_);
-  if (generation == generation_) return false;
-  generation_ = generation;
-  ++epoch_;
-  lru_.clear();
-  index_.clear();
-  bytes_ = 0;
-  return true;
-}
-
-void TileCache::set_generation(std::int64_t generation) {
-  std::lock_guard lock(mutex_);
-  generation_ = generation;
-}
-
 std::size_t TileCache::bytes() const {
   std::lock_guard lock(mutex_);
   return bytes_;

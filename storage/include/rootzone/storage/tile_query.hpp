@@ -1,8 +1,9 @@
 #pragma once
-// What vector tiles read: for a rectangle in the store CRS, just the columns each tile layer
-// draws, found through the SpatiaLite R*Tree of the geometry column (candidates by float
-// bounds: the tile renderer makes the exact test after its own transform). Rows arrive in
-// id order through a callback, so a z11 tile over a million trees never holds them twice.
+// What vector tiles read: just the columns each tile layer draws. Works and conflicts for a
+// rectangle in the store CRS, found through the SpatiaLite R*Tree of the geometry column
+// (candidates by float bounds: the caller makes the exact test); trees for the tiles' in-memory
+// tree index (tiles/tree_index.hpp), all of them or those of a changed area, through a callback
+// so that a million trees are never held twice.
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -17,7 +18,8 @@ namespace rootzone::storage {
 
 class Database;
 
-// Trees at full detail.
+// A tree as the tile layers draw it (the trees layer, and the protection zones of the protected
+// standing ones).
 struct TileTree {
   std::int64_t id = 0;
   geo::Point location;
@@ -29,23 +31,11 @@ struct TileTree {
   std::optional<double> height_m;
   std::optional<double> circumference_cm;  // all stems summed; none without stems
   bool is_protected = false;
+  bool columnar = false;  // by hand, else by the species name (as the conflict engine zones it)
 };
+// The trees whose index entry meets `box`, or every tree; in id order for the whole store.
 void for_each_tile_tree(Database& db, const BBox& box, const std::function<void(const TileTree&)>& f);
-
-// Trees thinned to their locations (low zooms aggregate them).
-void for_each_tree_point(Database& db, const BBox& box,
-                         const std::function<void(geo::Point, bool is_protected)>& f);
-
-// The inputs of a protected, existing tree's protection zones (geo::protection_zone).
-struct TileZoneInput {
-  std::int64_t id = 0;
-  geo::Point location;
-  double circumference_cm = 0;  // all stems summed
-  std::optional<double> crown_diameter_m;
-  bool columnar = false;  // by hand, else by the species name
-};
-void for_each_zone_input(Database& db, const BBox& box,
-                         const std::function<void(const TileZoneInput&)>& f);
+void for_each_tile_tree(Database& db, const std::function<void(const TileTree&)>& f);
 
 struct TileWork {
   std::int64_t id = 0;

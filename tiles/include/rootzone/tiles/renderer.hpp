@@ -1,8 +1,9 @@
 #pragma once
 // One tile of a tileset from the store, for one view: the layer sources (ARCHITECTURE.md's
-// narrow source interface) read through storage's tile queries, transform to the tile's grid,
-// clip to the tile plus its buffer, simplify, snap, and hand integer geometry to the encoder.
-// The encoder never sees SQL, the HTTP layer never sees geometry.
+// narrow source interface) read trees from the in-memory TreeIndex and works and conflicts
+// through storage's tile queries, transform to the tile's grid, clip to the tile plus its
+// buffer, simplify, snap, and hand integer geometry to the encoder. The encoder never sees SQL,
+// the HTTP layer never sees geometry.
 #include <memory>
 #include <string>
 
@@ -14,6 +15,8 @@ class Store;
 }
 
 namespace rootzone::tiles {
+
+class TreeIndex;
 
 struct RenderOptions {
   int extent = 4096;
@@ -33,8 +36,10 @@ class TileRenderer {
   TileRenderer(TileRenderer&&) noexcept;
   TileRenderer& operator=(TileRenderer&&) noexcept;
 
-  // The encoded tile: "" when no layer has a feature there.
-  std::string render(storage::Store& store, const Tileset& set, TileId tile, const View& view);
+  // The encoded tile: "" when no layer has a feature there. Trees and their zones come from
+  // `trees`, which must be current with `store`; works and conflicts from the store.
+  std::string render(storage::Store& store, const TreeIndex& trees, const Tileset& set,
+                     TileId tile, const View& view);
   const RenderOptions& options() const;
   // The store-CRS area the last render read (tile and buffer; zones reach max_zone_radius_m
   // further): what a cache entry of that tile depends on.

@@ -43,10 +43,6 @@ class TileCache {
   // Drops every entry whose area intersects one of `areas` (store CRS).
   std::size_t invalidate(const std::vector<geo::Bounds>& areas);
   void clear();
-  // The store's data generation this cache is current with; a different one (another process
-  // wrote) clears everything. Returns true when it cleared.
-  bool sync_generation(std::int64_t generation);
-  void set_generation(std::int64_t generation);
 
   std::size_t bytes() const;
   std::size_t size() const;
@@ -64,7 +60,6 @@ class TileCache {
   std::size_t max_bytes_;
   std::size_t bytes_ = 0;
   std::uint64_t epoch_ = 0;
-  std::int64_t generation_ = -1;
   std::list<Entry> lru_;  // most recent first
   std::unordered_map<std::string, std::list<Entry>::iterator> index_;
 };

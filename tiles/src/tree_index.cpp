@@ -1,0 +1,138 @@
+#include "rootzone/tiles/tree_index.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "rootzone/storage/data_generation.hpp"
+#include "rootzone/storage/database.hpp"
+#include "rootzone/storage/tile_query.hpp"
+
+namespace rootzone::tiles {
+
+TreeIndex::TreeIndex(double cell) : cell_(cell) { clear(); }
+
+TreeIndex::Reader::Reader(const TreeIndex& index) : index_(&index) {
+  { std::lock_guard turn(index.turn_); }
+  lock_ = std::shared_lock(index.mutex_);
+}
+
+TreeIndex::Cell TreeIndex::cell_of(geo::Point p) const {
+  // Clamped so that any box (a z0 tile's reaches far beyond a UTM zone) has cell numbers.
+  const auto n = [&](double v) {
+    const double c = std::floor(v / cell_);
+    return static_cast<std::int64_t>(std::clamp(c, -2147483648.0, 2147483647.0));
+  };
+  return {n(p.x), n(p.y)};
+}
+
+PoolId TreeIndex::intern(Value v) {
+  const auto [it, inserted] = pool_ids_.try_emplace(std::move(v), static_cast<PoolId>(pool_.size()));
+  if (inserted) pool_.push_back(&it->first);
+  return it->second;
+}
+
+void TreeIndex::add(const storage::TileTree& t) {
+  IndexedTree x;
+  x.location = t.location;
+  x.id = t.id;
+  const auto text = [&](std::string_view s) { return s.empty() ? kNoValue : intern(std::string(s)); };
+  const auto real = [&](const std::optional<double>& v) { return v ? intern(*v) : kNoValue; };
+  x.number = intern(std::string(t.source_id));
+  x.species = text(t.species_botanical);
+  x.genus = text(t.genus);
+  x.status = intern(std::string(t.status));
+  x.crown = real(t.crown_diameter_m);
+  x.height = real(t.height_m);
+  x.circumference = real(t.circumference_cm);
+  x.is_protected = t.is_protected;
+  x.columnar = t.columnar;
+  // The trees the conflict engine zones (storage/conflict_inputs.cpp): protected and standing.
+  x.zoned = t.is_protected && t.status == "existing";
+  const auto c = cell_of(t.location);
+  if (cells_.empty()) {
+    min_cell_ = max_cell_ = c;
+  } else {
+    min_cell_ = {std::min(min_cell_.x, c.x), std::min(min_cell_.y, c.y)};
+    max_cell_ = {std::max(max_cell_.x, c.x), std::max(max_cell_.y, c.y)};
+  }
+  auto& cell = cells_[key(c)];
+  // Loads come in id order; a refresh inserts where the id belongs.
+  if (cell.empty() || cell.back().id < x.id) {
+    cell.push_back(x);
+  } else {
+    const auto at = std::lower_bound(cell.begin(), cell.end(), x.id,
+                                     [](const IndexedTree& a, std::int64_t id) { return a.id < id; });
+    cell.insert(at, x);
+  }
+  ++size_;
+}
+
+void TreeIndex::clear() {
+  cells_.clear();
+  pool_ids_.clear();
+  pool_.clear();
+  intern(Value(std::in_place_type<bool>, false));  // kPoolFalse
+  intern(Value(std::in_place_type<bool>, true));   // kPoolTrue
+  min_cell_ = {0, 0};
+  max_cell_ = {-1, -1};
+  size_ = 0;
+}
+
+void TreeIndex::load(storage::Database& db) {
+  std::lock_guard turn(turn_);
+  std::unique_lock lock(mutex_);
+  clear();
+  storage::ReadSnapshot snapshot(db);
+  generation_ = storage::data_generation(db);
+  storage::for_each_tile_tree(db, [&](const storage::TileTree& t) { add(t); });
+}
+
+void TreeIndex::refresh(storage::Database& db, const std::vector<geo::Bounds>& areas,
+                        std::int64_t generation) {
+  std::lock_guard turn(turn_);
+  std::unique_lock lock(mutex_);
+  const auto inside = [](geo::Point p, const geo::Bounds& a) {
+    return p.x >= a.minx && p.x <= a.maxx && p.y >= a.miny && p.y <= a.maxy;
+  };
+  for (const auto& a : areas) {
+    const auto c0 = cell_of({a.minx, a.miny});
+    const auto c1 = cell_of({a.maxx, a.maxy});
+    for (auto y = std::max(c0.y, min_cell_.y); y <= std::min(c1.y, max_cell_.y); ++y) {
+      for (auto x = std::max(c0.x, min_cell_.x); x <= std::min(c1.x, max_cell_.x); ++x) {
+        const auto it = cells_.find(key({x, y}));
+        if (it == cells_.end()) continue;
+        auto& cell = it->second;
+        const auto before = cell.size();
+        std::erase_if(cell, [&](const IndexedTree& t) { return inside(t.location, a); });
+        size_ -= before - cell.size();
+        if (cell.empty()) cells_.erase(it);
+      }
+    }
+  }
+  // Values of forgotten trees stay in the pool until the next load: a few strings per edit.
+  storage::ReadSnapshot snapshot(db);
+  for (std::size_t i = 0; i < areas.size(); ++i) {
+    const auto& a = areas[i];
+    storage::for_each_tile_tree(db, {a.minx, a.miny, a.maxx, a.maxy}, [&](const storage::TileTree& t) {
+      if (!inside(t.location, a)) return;
+      // A tree in two overlapping areas was forgotten once and is added once.
+      for (std::size_t j = 0; j < i; ++j) {
+        if (inside(t.location, areas[j])) return;
+      }
+      add(t);
+    });
+  }
+  generation_ = generation;
+}
+
+std::int64_t TreeIndex::generation() const {
+  std::shared_lock lock(mutex_);
+  return generation_;
+}
+
+std::size_t TreeIndex::size() const {
+  std::shared_lock lock(mutex_);
+  return size_;
+}
+
+}  // namespace rootzone::tiles
