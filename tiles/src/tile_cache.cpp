@@ -1,15 +1,29 @@
 #include "rootzone/tiles/tile_cache.hpp"
 
 #include <cstdio>
+#include <cstring>
 
 namespace rootzone::tiles {
 
 std::string etag_of(const std::string& body) {
+  // FNV-1a over 8-byte words with the high half folded back each step (a byte at a time cost
+  // as much as encoding a 400 KB tile); the tail and the length go in as the last word.
   std::uint64_t h = 14695981039346656037ULL;
-  for (const char c : body) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ULL;
+  const auto mix = [&](std::uint64_t w) {
+    h = (h ^ w) * 1099511628211ULL;
+    h ^= h >> 32U;
+  };
+  std::size_t i = 0;
+  for (; i + 8 <= body.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, body.data() + i, 8);
+    mix(w);
   }
+  std::uint64_t tail = body.size();
+  for (std::size_t k = 0; i < body.size(); ++i, ++k) {
+    tail ^= static_cast<std::uint64_t>(static_cast<unsigned char>(body[i])) << (8 * k + 8);
+  }
+  mix(tail);
   char buf[24];
   std::snprintf(buf, sizeof buf, "\"%016llx\"", static_cast<unsigned long long>(h));
   return buf;
