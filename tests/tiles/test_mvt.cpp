@@ -155,3 +155,30 @@ TEST_CASE("MVT multipolygon: the cursor carries across polygons, each exterior p
   CHECK(rootzone::test::surveyor_area(parts[0]) == 16);
   CHECK(rootzone::test::surveyor_area(parts[1]) == 16);
 }
+
+TEST_CASE("MVT pooled layer: one value per pool id, tags as given, no mixing with by-value properties") {
+  LayerBuilder l("trees");
+  const Value oak{std::string("Quercus robur")}, tall{12.0};
+  const auto species = l.key_index("species"), height = l.key_index("height_m");
+  for (std::int32_t i = 0; i < 3; ++i) {
+    const std::uint32_t tags[] = {species, l.pooled_value_index(7, oak), height,
+                                  l.pooled_value_index(9, tall)};
+    l.add_point(static_cast<std::uint64_t>(i) + 1, {i, 2 * i}, tags, 4);
+  }
+  const auto tile = one_layer(l);
+  CHECK(tile.problems.empty());
+  const auto& layer = tile.layers[0];
+  CHECK(layer.keys == std::vector<std::string>{"species", "height_m"});
+  REQUIRE(layer.values.size() == 2);
+  REQUIRE(layer.features.size() == 3);
+  const auto& f = layer.features[2];
+  CHECK(f.id == 3);
+  CHECK(std::get<std::string>(f.properties.at("species")) == "Quercus robur");
+  CHECK(std::get<double>(f.properties.at("height_m")) == 12.0);
+  CHECK(f.geometry == std::vector<std::uint32_t>{9, 4, 8});  // MoveTo(1), zigzag(2), zigzag(4)
+  CHECK_THROWS_AS(l.add_points(4, {{1, 1}}, {{"protected", true}}), std::logic_error);
+
+  LayerBuilder works("works");
+  REQUIRE(works.add_points(1, {{0, 0}}, {{"kind", std::string("pit")}}));
+  CHECK_THROWS_AS(works.pooled_value_index(0, oak), std::logic_error);
+}

@@ -127,11 +127,15 @@ std::uint32_t LayerBuilder::value_index(const Value& v) {
   return it->second;
 }
 
+void LayerBuilder::reserve_pooled(std::size_t values) {
+  if (!pooled_) pooled_ = std::make_unique<PoolIndex>();
+  while (pooled_->slots.size() < 2 * values) pooled_->grow();
+  values_.reserve(values);
+}
+
 std::uint32_t LayerBuilder::pooled_value_index(std::uint32_t pool_id, const Value& value) {
-  if (!pooled_) {
-    if (!value_ids_.empty()) throw std::logic_error("LayerBuilder: pooled values in a by-value layer");
-    pooled_ = std::make_unique<PoolIndex>();
-  }
+  if (!pooled_) pooled_ = std::make_unique<PoolIndex>();
+  if (!value_ids_.empty()) throw std::logic_error("LayerBuilder: pooled values in a by-value layer");
   auto* slot = pooled_->find(pool_id);
   if (*slot != 0) return static_cast<std::uint32_t>(*slot);
   const auto index = static_cast<std::uint32_t>(values_.size());
@@ -154,9 +158,10 @@ void LayerBuilder::append_feature(std::optional<std::uint64_t> id, GeomType type
   std::size_t body = 2 + 1 + varint_size(geometry_len) + geometry_len;  // type, geometry
   if (id) body += 1 + varint_size(*id);
   if (tag_count > 0) body += 1 + varint_size(tags_len) + tags_len;
-  const auto start = features_.size();
-  features_.resize(start + 1 + varint_size(body) + body);
-  char* p = features_.data() + start;
+  // Grown by doubling and never zero-filled per feature (std::string::resize would be).
+  const auto end = features_size_ + 1 + varint_size(body) + body;
+  if (end > features_.size()) features_.resize(std::max(end, 2 * features_.size()));
+  char* p = features_.data() + features_size_;
   *p++ = field_key(layer_field::features, protozero::pbf_wire_type::length_delimited);
   p = put_varint(p, body);
   if (id) {
@@ -173,7 +178,8 @@ void LayerBuilder::append_feature(std::optional<std::uint64_t> id, GeomType type
   *p++ = field_key(feature_field::geometry, protozero::pbf_wire_type::length_delimited);
   p = put_varint(p, geometry_len);
   for (std::size_t i = 0; i < geometry_count; ++i) p = put_varint(p, geometry[i]);
-  assert(p == features_.data() + features_.size());
+  assert(p == features_.data() + end);
+  features_size_ = end;
   ++feature_count_;
 }
 
@@ -254,7 +260,7 @@ void LayerBuilder::write_to(std::string& tile) const {
   layer.add_string(layer_field::name, name_);
   // The features were encoded as they came; a message's fields may come in any order, and
   // features before keys and values is how vtzero writes them too.
-  tile.append(features_);
+  tile.append(features_.data(), features_size_);
   for (const auto& k : keys_) layer.add_string(layer_field::keys, k);
   // Each Value message sized up front, as the features are (a tile has thousands of values).
   std::string value;

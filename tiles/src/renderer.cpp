@@ -100,6 +100,8 @@ struct TileRenderer::Impl {
     }
     const auto grid = grid_over(data);
     // Keys once per layer, values once per pool id (the pool holds each distinct value once).
+    // Each tree brings its own number; the other fields share a few hundred values.
+    layer.reserve_pooled(rows.size() + 256);
     const std::uint32_t k_number = layer.key_index("tree_number"), k_species = layer.key_index("species"),
                         k_genus = layer.key_index("genus"), k_status = layer.key_index("status"),
                         k_protected = layer.key_index("protected"),

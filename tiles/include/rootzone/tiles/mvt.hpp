@@ -61,6 +61,7 @@ class LayerBuilder {
   // could be listed twice. The pooled values must outlive write_to().
   std::uint32_t key_index(std::string_view key);
   std::uint32_t pooled_value_index(std::uint32_t pool_id, const Value& value);
+  void reserve_pooled(std::size_t values);  // a hint: about this many distinct values to come
   void add_point(std::optional<std::uint64_t> id, TilePoint p, const std::uint32_t* tags,
                  std::size_t tag_count);
 
@@ -77,7 +78,8 @@ class LayerBuilder {
 
   std::string name_;
   std::uint32_t extent_;
-  std::string features_;  // the encoded Feature messages, each with its field tag
+  std::vector<char> features_;  // the encoded Feature messages, each with its field tag
+  std::size_t features_size_ = 0;  // bytes of features_ in use
   std::size_t feature_count_ = 0;
   std::vector<std::string> keys_;
   std::unordered_map<std::string, std::uint32_t> key_ids_;
