@@ -97,6 +97,15 @@ void apply_migrations(Database& db, int srid, int up_to) {
     if (m.version <= applied || m.version > up_to) continue;
     Transaction tx(db);
     run_script(db, m, substitute(m, srid));
+    // Other connections re-read the schema when its version moves; a migration that edits
+    // sqlite_schema itself (0005) does not move it. One more is harmless after any other.
+    std::int64_t schema_version = 0;
+    {
+      auto v = db.prepare("PRAGMA schema_version");
+      v.step();
+      schema_version = v.int64(0);
+    }
+    db.execute("PRAGMA schema_version = " + std::to_string(schema_version + 1));
     db.prepare(
           "INSERT INTO schema_migrations (version, name, applied_at)"
           " VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))")

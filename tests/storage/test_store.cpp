@@ -47,7 +47,7 @@ TEST_CASE("create makes a SpatiaLite store with every table, spatial indexes and
   StoreFixture f;
   auto& db = f.store.database();
   CHECK(f.store.srid() == 25832);
-  CHECK(f.store.schema_version() == 4);
+  CHECK(f.store.schema_version() == 5);
   CHECK(f.store.path() == f.dir / "city.sqlite");
 
   for (const char* table :
@@ -69,7 +69,7 @@ TEST_CASE("create makes a SpatiaLite store with every table, spatial indexes and
   CHECK(one(db, "SELECT value FROM store_meta WHERE key = 'srid'") == "25832");
   CHECK(strings(db, "SELECT version || ' ' || name FROM schema_migrations ORDER BY version") ==
         std::vector<std::string>{"1 initial", "2 lookup_indexes", "3 zone_cache",
-                                 "4 stems_on_tree_row"});
+                                 "4 stems_on_tree_row", "5 check_without_in_lists"});
 
   CHECK(f.store.rule_sets().active() == geo::RuleSet::mainz());
 }
@@ -146,18 +146,18 @@ TEST_CASE("open applies the migrations an older store lacks", "[storage][store][
     CHECK_FALSE(has_object(old.database(), "works_status"));
   }
   auto store = Store::open(path);
-  CHECK(store.schema_version() == 4);
-  CHECK(storage::applied_schema_version(store.database()) == 4);
+  CHECK(store.schema_version() == 5);
+  CHECK(storage::applied_schema_version(store.database()) == 5);
   CHECK(has_object(store.database(), "works_status"));
   CHECK(has_object(store.database(), "tree_work_conflicts_work"));
   CHECK(strings(store.database(),
                 "SELECT version || ' ' || name FROM schema_migrations ORDER BY version") ==
         std::vector<std::string>{"1 initial", "2 lookup_indexes", "3 zone_cache",
-                                 "4 stems_on_tree_row"});
+                                 "4 stems_on_tree_row", "5 check_without_in_lists"});
   // 0003 added columns to a table 0001 made: the old store has them now.
   CHECK(one(store.database(),
             "SELECT count(*) FROM pragma_table_info('tree_zones') WHERE name = 'x'") == "1");
-  CHECK(storage::latest_schema_version() == 4);
+  CHECK(storage::latest_schema_version() == 5);
 }
 
 TEST_CASE("migration 4 copies every tree's stems, in stem order, onto its row",
@@ -189,6 +189,53 @@ TEST_CASE("migration 4 copies every tree's stems, in stem order, onto its row",
   CHECK(store.trees().get(3).stem_circumferences_cm.empty());
 }
 
+TEST_CASE("migration 5 keeps the enumeration CHECKs, now without an ephemeral index per row",
+          "[storage][store][migrations]") {
+  TempDir dir;
+  const auto path = dir / "old.sqlite";
+  const std::string insert_tree =
+      "INSERT INTO trees (source_id, status, is_protected, protection_source, updated_at, version,"
+      " location) VALUES ('T1', 'existing', 0, 'ordinance', '2026-01-01T00:00:00Z', 1,"
+      " MakePoint(448000, 5538000, 25832))";
+  const auto ephemeral = [&](Database& db) {
+    auto plan = db.prepare("EXPLAIN " + insert_tree);
+    int n = 0;
+    while (plan.step()) n += plan.text(1) == "OpenEphemeral" ? 1 : 0;
+    return std::to_string(n);
+  };
+  {
+    auto old = Store::create(path, 25832, /*up_to_version=*/4);
+    CHECK(ephemeral(old.database()) == "1");  // what the IN list cost on every insert
+    old.database().execute(insert_tree);
+  }
+  auto store = Store::open(path);
+  auto& db = store.database();
+  CHECK(store.schema_version() == 5);
+  CHECK(one(db, "PRAGMA integrity_check") == "ok");
+  CHECK(ephemeral(db) == "0");
+  CHECK(one(db, "SELECT count(*) FROM trees") == "1");
+  // The same values are refused as before, table by table.
+  const auto refused = [&](const std::string& sql) {
+    CHECK_THROWS_AS(db.execute(sql), storage::ConstraintViolation);
+  };
+  refused("UPDATE trees SET status = 'gone'");
+  refused("UPDATE trees SET status = NULL");
+  db.execute("UPDATE trees SET status = 'planned'");
+  refused(
+      "INSERT INTO works (reference, kind, starts_at, ends_at, status, version, updated_at, geometry)"
+      " VALUES ('W1', 'tunnel', '2027-01-01T00:00:00Z', '2027-01-02T00:00:00Z', 'draft', 1,"
+      " '2026-01-01T00:00:00Z', GeomFromText('POINT(448000 5538000)', 25832))");
+  refused(
+      "INSERT INTO works (reference, kind, starts_at, ends_at, status, version, updated_at, geometry)"
+      " VALUES ('W1', 'pit', '2027-01-01T00:00:00Z', '2027-01-02T00:00:00Z', 'maybe', 1,"
+      " '2026-01-01T00:00:00Z', GeomFromText('POINT(448000 5538000)', 25832))");
+  refused("INSERT INTO users (name, role, created_at) VALUES ('x', 'mayor', '2026-01-01')");
+  db.execute("INSERT INTO users (name, role, created_at) VALUES ('x', 'planner', '2026-01-01')");
+  // A second connection reads the new text too (the schema version moved).
+  Database other(path);
+  CHECK(ephemeral(other) == "0");
+}
+
 TEST_CASE("open refuses a store whose schema is newer than this build", "[storage][store]") {
   TempDir dir;
   const auto path = dir / "future.sqlite";
@@ -201,13 +248,13 @@ TEST_CASE("open refuses a store whose schema is newer than this build", "[storag
   REQUIRE_THROWS_AS(Store::open(path), storage::SchemaError);
   REQUIRE_THROWS_WITH(Store::open(path),
                       path.string() +
-                          ": store schema version 7 is newer than this rootzone supports (4): "
+                          ": store schema version 7 is newer than this rootzone supports (5): "
                           "upgrade rootzone");
 }
 
 TEST_CASE("migrations are embedded in order with the srid placeholder", "[storage][migrations]") {
   const auto all = storage::embedded_migrations();
-  REQUIRE(all.size() == 4);
+  REQUIRE(all.size() == 5);
   CHECK(all[0].version == 1);
   CHECK(all[0].name == "initial");
   CHECK(all[0].sql.find("AddGeometryColumn('trees', 'location', {{srid}}, 'POINT', 'XY', 1)") !=
