@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -25,6 +26,16 @@ std::string_view to_string(Severity s) {
 }
 
 void ProblemReport::add(Problem p) { problems_.push_back(std::move(p)); }
+
+void ProblemReport::merge_by_record(const ProblemReport& other) {
+  if (other.problems_.empty()) return;
+  std::vector<Problem> all;
+  all.reserve(problems_.size() + other.problems_.size());
+  std::merge(problems_.begin(), problems_.end(), other.problems_.begin(), other.problems_.end(),
+             std::back_inserter(all),
+             [](const Problem& a, const Problem& b) { return a.record < b.record; });
+  problems_ = std::move(all);
+}
 
 std::size_t ProblemReport::count(Severity s) const {
   return static_cast<std::size_t>(std::count_if(

@@ -1,6 +1,13 @@
 // Trees: map each record, validate, derive protection from the active rule set, upsert by
-// source id, all in one transaction.
+// source id, all in one transaction; reading and mapping on one thread, writing on another.
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "import_common.hpp"
 #include "rootzone/geo/protection.hpp"
@@ -42,6 +49,99 @@ void merge(geo::Tree& into, const geo::Tree& from, const RecordMapper& m) {
   take("columnar", &geo::Tree::columnar);
 }
 
+
+// One record of the source mapped onto a tree, problems into the mapper's report.
+void map_tree(geo::Tree& t, RecordMapper& mapper, detail::OgrSource& source, detail::SeenIds& seen,
+              const detail::CrsGuard& guard, const Mapping& mapping, const std::string& file) {
+  mapper.begin({file, source.record(), source.line(), {}}, [&](int i) { return source.text(i); });
+  if (const auto id = seen.take(mapper, mapping, source.record())) t.source_id = *id;
+  if (mapper.refused()) return;
+  if (const auto p = detail::record_point(source, mapper, guard, mapping)) t.location = *p;
+  t.site = mapper.text("site").value_or("");
+  t.district = mapper.text("district").value_or("");
+  t.species_botanical = mapper.text("species_botanical").value_or("");
+  t.species_german = mapper.text("species_german").value_or("");
+  t.genus = mapper.text("genus").value_or("");
+  t.stem_circumferences_cm = mapper.numbers("stem_circumferences_cm", "cm");
+  t.crown_diameter_m = mapper.number("crown_diameter_m", "m");
+  t.height_m = mapper.number("height_m", "m");
+  t.planting_year = mapper.integer("planting_year", 1000, 3000);
+  t.vitality = mapper.integer("vitality", 0, 3);
+  t.development_phase = mapper.text("development_phase").value_or("");
+  t.last_inspection = mapper.date("last_inspection");
+  t.next_inspection = mapper.date("next_inspection");
+  if (const auto status = mapper.text("status")) {
+    if (const auto st = geo::tree_status_from_string(*status)) {
+      t.status = *st;
+    } else {
+      mapper.problem(Severity::refused, mapping.fields.at("status").from, *status,
+                     "not a tree status: '" + *status + "' (existing, planned, felled)");
+    }
+  }
+  t.felled_on = mapper.date("felled_on");
+  t.columnar = mapper.boolean("columnar");
+  if (!mapper.refused() && t.stem_circumferences_cm.empty() &&
+      mapper.mapped("stem_circumferences_cm")) {
+    const auto& rule = mapping.fields.at("stem_circumferences_cm");
+    mapper.problem(Severity::flagged, rule.from, "",
+                   "missing value: stem_circumferences_cm not recorded, protection cannot "
+                   "be derived from the ordinance");
+  }
+}
+
+// A record read and mapped, on its way from the reading thread to the writing one.
+struct MappedTree {
+  geo::Tree tree;
+  detail::RecordRef ref;  // for a refusal by the store
+  bool refused = false;   // by the mapping: not written
+};
+
+// Batches from the reader to the writer. Bounded, so a slow store holds the reader back
+// instead of a whole file in memory.
+class Handoff {
+ public:
+  static constexpr std::size_t kBatch = 512;
+
+  void push(std::vector<MappedTree> batch) {
+    std::unique_lock lock(mutex_);
+    not_full_.wait(lock, [&] { return queue_.size() < kDepth || stopped_; });
+    if (stopped_) return;
+    queue_.push_back(std::move(batch));
+    not_empty_.notify_one();
+  }
+  // The next batch; nothing once the reader closed and all were taken.
+  std::optional<std::vector<MappedTree>> pop() {
+    std::unique_lock lock(mutex_);
+    not_empty_.wait(lock, [&] { return !queue_.empty() || closed_; });
+    if (queue_.empty()) return std::nullopt;
+    auto batch = std::move(queue_.front());
+    queue_.pop_front();
+    not_full_.notify_one();
+    return batch;
+  }
+  void close() {  // the reader is done
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    not_empty_.notify_all();
+  }
+  void stop() {  // the writer is done: the reader stops at its next record
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+    not_full_.notify_all();
+  }
+  bool stopped() const {
+    std::lock_guard lock(mutex_);
+    return stopped_;
+  }
+
+ private:
+  static constexpr std::size_t kDepth = 8;
+  mutable std::mutex mutex_;
+  std::condition_variable not_empty_, not_full_;
+  std::deque<std::vector<MappedTree>> queue_;
+  bool closed_ = false, stopped_ = false;
+};
+
 }  // namespace
 
 ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
@@ -67,56 +167,61 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
   detail::Progress progress(
       o, o.progress ? source.feature_count() : std::optional<std::int64_t>());
 
+  // Two threads, as a pipeline: this one writes to the store (its connection is this
+  // thread's), a reader reads the source through GDAL and maps and validates each record. On
+  // two cores the import then takes about as long as the slower half instead of both.
   detail::SeenIds seen;
   storage::Transaction tx(store.database());
   // Declared after tx: its destructor (re-creating SpatiaLite's triggers) runs before tx's
   // rollback when the import ends without commit.
   storage::TreeBulkWriter writer(store.database(), store.srid(), user);
-  while (source.next()) {
-    ++s.read;
-    progress.tick(s.read);
-    const auto problems_before = result.report.problems().size();
-    mapper.begin({file, source.record(), source.line(), {}},
-                 [&](int i) { return source.text(i); });
-    geo::Tree t;
-    if (const auto id = seen.take(mapper, mapping, source.record())) t.source_id = *id;
-    if (!mapper.refused()) {
-      if (const auto p = detail::record_point(source, mapper, guard, mapping)) t.location = *p;
-      t.site = mapper.text("site").value_or("");
-      t.district = mapper.text("district").value_or("");
-      t.species_botanical = mapper.text("species_botanical").value_or("");
-      t.species_german = mapper.text("species_german").value_or("");
-      t.genus = mapper.text("genus").value_or("");
-      t.stem_circumferences_cm = mapper.numbers("stem_circumferences_cm", "cm");
-      t.crown_diameter_m = mapper.number("crown_diameter_m", "m");
-      t.height_m = mapper.number("height_m", "m");
-      t.planting_year = mapper.integer("planting_year", 1000, 3000);
-      t.vitality = mapper.integer("vitality", 0, 3);
-      t.development_phase = mapper.text("development_phase").value_or("");
-      t.last_inspection = mapper.date("last_inspection");
-      t.next_inspection = mapper.date("next_inspection");
-      if (const auto status = mapper.text("status")) {
-        if (const auto st = geo::tree_status_from_string(*status)) {
-          t.status = *st;
-        } else {
-          mapper.problem(Severity::refused, mapping.fields.at("status").from, *status,
-                         "not a tree status: '" + *status + "' (existing, planned, felled)");
+  Handoff handoff;
+  std::exception_ptr reader_failed;
+  std::int64_t refused_by_mapping = 0;
+  bool reader_aborted = false;
+  std::thread reader([&] {
+    try {
+      std::vector<MappedTree> batch;
+      while (!handoff.stopped() && source.next()) {
+        ++s.read;
+        progress.tick(s.read);
+        const auto problems_before = result.report.problems().size();
+        MappedTree m;
+        map_tree(m.tree, mapper, source, seen, guard, mapping, file);
+        m.ref = mapper.ref();
+        m.refused = mapper.refused();
+        if (m.refused) ++refused_by_mapping;
+        batch.push_back(std::move(m));
+        if (o.strict && result.report.problems().size() > problems_before) {
+          reader_aborted = true;
+          break;
         }
+        if (batch.size() == Handoff::kBatch) handoff.push(std::exchange(batch, {}));
       }
-      t.felled_on = mapper.date("felled_on");
-      t.columnar = mapper.boolean("columnar");
-      if (!mapper.refused() && t.stem_circumferences_cm.empty() &&
-          mapper.mapped("stem_circumferences_cm")) {
-        const auto& rule = mapping.fields.at("stem_circumferences_cm");
-        mapper.problem(Severity::flagged, rule.from, "",
-                       "missing value: stem_circumferences_cm not recorded, protection cannot "
-                       "be derived from the ordinance");
-      }
+      if (!batch.empty()) handoff.push(std::move(batch));
+      progress.finish(s.read);
+    } catch (...) {
+      reader_failed = std::current_exception();
     }
+    handoff.close();
+  });
+  // However this thread leaves (a store error), the reader is stopped and joined first.
+  const auto join = [&] {
+    if (!reader.joinable()) return;
+    handoff.stop();
+    reader.join();
+  };
+  struct JoinOnExit {
+    const decltype(join)& f;
+    ~JoinOnExit() { f(); }
+  } join_on_exit{join};
 
-    if (mapper.refused()) {
-      ++s.refused;
-    } else {
+  ProblemReport store_problems;  // the reader owns result.report until it is joined
+  std::int64_t refused_by_store = 0;
+  while (auto batch = handoff.pop()) {
+    for (auto& m : *batch) {
+      if (m.refused || s.aborted) continue;
+      auto& t = m.tree;
       auto existing = writer.find_by_source_id(t.source_id);
       try {
         if (!existing) {
@@ -136,17 +241,21 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
           if (merged.protection.is_protected) ++s.protected_trees;
         }
       } catch (const storage::ConstraintViolation& e) {
-        mapper.problem(Severity::refused, "", t.source_id,
-                       std::string("refused by the store: ") + e.what());
-        ++s.refused;
+        store_problems.add({Severity::refused, m.ref.file, m.ref.record, m.ref.line, m.ref.id, "",
+                            t.source_id, std::string("refused by the store: ") + e.what()});
+        ++refused_by_store;
+        if (o.strict) {
+          s.aborted = true;
+          handoff.stop();
+        }
       }
     }
-    if (o.strict && result.report.problems().size() > problems_before) {
-      s.aborted = true;
-      break;
-    }
   }
-  progress.finish(s.read);
+  join();
+  if (reader_failed) std::rethrow_exception(reader_failed);
+  s.aborted = s.aborted || reader_aborted;
+  s.refused = refused_by_mapping + refused_by_store;
+  result.report.merge_by_record(store_problems);
   writer.finish();
   detail::conclude(result, store.database(), tx, o);
   s.seconds = detail::seconds_since(start);

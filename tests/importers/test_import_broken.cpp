@@ -258,3 +258,57 @@ TEST_CASE("kill -9 during a large import leaves the previous contents, intact", 
   CHECK(store.trees().count() == 15936);
   CHECK_FALSE(store.trees().find_by_source_id("K1-4"));
 }
+
+// Reading and mapping run on one thread, writing on another: a record the store refuses (its
+// CHECK, not the mapping) is reported in record order among the mapping's own refusals.
+TEST_CASE("a record the store refuses is reported in its place among the mapping's refusals", "[importers][broken]") {
+  TempDir dir;
+  const auto db = init_store(dir);
+  test::write_file(dir / "m.json", R"({
+    "name": "felled-check", "kind": "trees",
+    "source": {"crs": "EPSG:25832", "open_options": {"AUTODETECT_TYPE": "NO"}},
+    "geometry": {"x": "x", "y": "y"}, "id": "id",
+    "fields": {
+      "stem_circumferences_cm": {"from": "stem", "unit": "cm"},
+      "crown_diameter_m": {"from": "crown", "unit": "m"},
+      "status": "status",
+      "felled_on": {"from": "felled_on", "format": "iso8601"}
+    }})");
+  // Record 2 is standing but has a felling date (trees' CHECK felled_on IS NULL OR status =
+  // 'felled'); record 3 has text for its crown (the mapping refuses it).
+  test::write_file(dir / "t.csv",
+                   "id,x,y,stem,crown,status,felled_on\n"
+                   "A1,438358.175,5529315.792,137,12,existing,\n"
+                   "A2,438358.342,5529325.809,147,10.7,existing,2024-01-01\n"
+                   "A3,438358.450,5529336.765,210,dick,felled,2024-04-02\n"
+                   "A4,438358.984,5529375.526,141,11.2,existing,\n");
+  const auto args = [&](std::vector<std::string> extra) {
+    std::vector<std::string> a{"import", "trees", (dir / "t.csv").string(), "--db", db,
+                               "--mapping", (dir / "m.json").string()};
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+  };
+  const auto before = test::read_file(db);
+  const auto strict = run_rootzone(args({"--strict"}));
+  CHECK(strict.exit_code == data_error);
+  CHECK(strict.out.find("the store is unchanged") != std::string::npos);
+  CHECK(test::read_file(db) == before);
+
+  const auto r = run_rootzone(args({"--report", (dir / "p.csv").string()}));
+  CHECK(r.exit_code == data_error);
+  CHECK(r.out.find("inserted           2") != std::string::npos);
+  CHECK(r.out.find("refused            2") != std::string::npos);
+  const auto report = test::read_file(dir / "p.csv");
+  const auto store_refusal = report.find("refused," + (dir / "t.csv").string() + ",2,3,A2,,A2,");
+  const auto crown = report.find("refused," + (dir / "t.csv").string() +
+                                 ",3,4,A3,crown,dick,not a number: crown_diameter_m 'dick'\n");
+  REQUIRE(store_refusal != std::string::npos);
+  REQUIRE(crown != std::string::npos);
+  CHECK(store_refusal < crown);
+  CHECK(report.find("CHECK constraint failed: felled_on IS NULL OR status = 'felled'") !=
+        std::string::npos);
+  storage::Database check(db);
+  auto ids = check.prepare("SELECT group_concat(source_id) FROM (SELECT source_id FROM trees ORDER BY id)");
+  REQUIRE(ids.step());
+  CHECK(ids.text(0) == "A1,A4");
+}

@@ -35,6 +35,9 @@ struct Problem {
 class ProblemReport {
  public:
   void add(Problem p);
+  // Adds `other`'s problems among these by record number (both in record order); on the same
+  // record these come first. For an import whose reader and writer report separately.
+  void merge_by_record(const ProblemReport& other);
   const std::vector<Problem>& problems() const { return problems_; }
   bool empty() const { return problems_.empty(); }
   std::size_t count(Severity s) const;
