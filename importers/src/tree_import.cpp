@@ -231,6 +231,7 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
           if (t.protection.is_protected) ++s.protected_trees;
         } else {
           auto merged = *existing;
+          // mapped() reads only what the mapper's constructor resolved: safe beside the reader.
           merge(merged, t, mapper);
           merged.protection = geo::evaluate_protection(merged, rules);
           if (merged != *existing && writer.update(merged, *existing)) {
