@@ -1,10 +1,10 @@
 #include "rootzone/tiles/mvt.hpp"
 
 #include <algorithm>
-#include <stdexcept>
 #include <bit>
 #include <cassert>
 #include <cstring>
+#include <stdexcept>
 #include <protozero/pbf_writer.hpp>
 #include <protozero/varint.hpp>
 
