@@ -9,7 +9,7 @@ bash scripts/setup-debian.sh
 bash scripts/build.sh
 rootzone=build/app/rootzone
 db=${ROOTZONE_DB:-var/rootzone.sqlite}
-mkdir -p "$(dirname "$db")"
+mkdir -p "$(dirname "$db")" var  # var/: problem reports and demo responses
 if [[ ! -f $db ]]; then
   "$rootzone" init --db "$db" --srid 25832
 fi
