@@ -1,6 +1,7 @@
 #include "rootzone/api/service.hpp"
 
 #include <map>
+#include <mutex>
 
 #include "live_conflicts.hpp"
 #include "rootzone/storage/store.hpp"
@@ -13,6 +14,8 @@ struct Service::Impl {
   int srid = 0;
   std::unique_ptr<LiveConflicts> live;
   std::vector<std::function<void(const DataChange&)>> listeners;
+  std::once_flag routed;
+  std::shared_ptr<Router> router;
 };
 
 Service::Service(ServiceOptions options) : impl_(std::make_unique<Impl>()) {
@@ -47,12 +50,17 @@ void Service::publish(const DataChange& change) const {
 }
 
 std::shared_ptr<Router> Service::router() {
-  auto router = std::make_shared<Router>();
-  add_feature_routes(*router, *this);
-  add_tree_edit_routes(*router, *this);
-  add_work_routes(*router, *this);
-  add_tile_routes(*router, *this);
-  return router;
+  // Built once: the routes hold what the server keeps in memory (the tiles' tree index and
+  // cache) and register change listeners; a second set would load and listen twice.
+  std::call_once(impl_->routed, [&] {
+    auto router = std::make_shared<Router>();
+    add_feature_routes(*router, *this);
+    add_tree_edit_routes(*router, *this);
+    add_work_routes(*router, *this);
+    add_tile_routes(*router, *this);
+    impl_->router = std::move(router);
+  });
+  return impl_->router;
 }
 
 }  // namespace rootzone::api

@@ -45,7 +45,7 @@ class Service {
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
 
-  // All routes; the service must outlive the router.
+  // All routes, made on the first call and the same router after; the service must outlive it.
   std::shared_ptr<Router> router();
 
   const ServiceOptions& options() const;
