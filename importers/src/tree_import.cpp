@@ -161,6 +161,8 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
       mapping, [&](std::string_view name) { return source.field_index(name); },
       source.field_names(), result.report);
   const auto srs = detail::source_crs(source, mapping, file);
+  // Made here so that a CRS it cannot handle fails before anything starts; then used by the
+  // reader thread alone (this thread makes no PROJ call meanwhile: one context, one user).
   const detail::CrsGuard guard(srs.get(), store.srid());
   const auto rules = store.rule_sets().active();
   const auto user = detail::default_user(o);
