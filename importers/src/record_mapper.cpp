@@ -90,9 +90,10 @@ void RecordMapper::begin(RecordRef ref, FieldValue value) {
   refused_ = false;
 }
 
-void RecordMapper::problem(Severity s, std::string field, std::string value, std::string reason) {
+void RecordMapper::problem(Severity s, std::string_view field, std::string value,
+                           std::string reason) {
   if (s == Severity::refused) refused_ = true;
-  report_.add({s, ref_.file, ref_.record, ref_.line, ref_.id, std::move(field), std::move(value),
+  report_.add({s, ref_.file, ref_.record, ref_.line, ref_.id, std::string(field), std::move(value),
                std::move(reason)});
 }
 
@@ -123,7 +124,7 @@ std::optional<std::string> RecordMapper::raw(int index, const std::string& field
   return v;
 }
 
-std::optional<std::string> RecordMapper::value_of(const Resolved& r, std::string& source,
+std::optional<std::string> RecordMapper::value_of(const Resolved& r, std::string_view& source,
                                                   std::string& value) {
   const auto& rule = r.rule;
   std::optional<std::string> text;
@@ -152,9 +153,18 @@ std::optional<std::string> RecordMapper::value_of(const Resolved& r, std::string
   }
   value = text.value_or("");
   if (text) {
-    auto t = std::string(trim(*text));
+    // Trimmed and transformed in place: a record has a dozen fields, copies add up.
+    auto& t = *text;
+    const auto kept = trim(t);
+    if (kept.empty()) {  // all blanks (trim gives a view of nothing, not into t)
+      t.clear();
+    } else {
+      const auto from = static_cast<std::size_t>(kept.data() - t.data());
+      t.erase(from + kept.size());
+      t.erase(0, from);
+    }
     if (rule.transform == "first_word") {
-      t = t.substr(0, t.find(' '));
+      t.erase(std::min(t.find(' '), t.size()));
     } else if (rule.transform == "lower") {
       std::transform(t.begin(), t.end(), t.begin(),
                      [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -162,7 +172,6 @@ std::optional<std::string> RecordMapper::value_of(const Resolved& r, std::string
       std::transform(t.begin(), t.end(), t.begin(),
                      [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     }
-    text = t;
   }
   if (text && text->empty()) text.reset();
   if (text && !rule.value_map.empty()) {
@@ -182,7 +191,8 @@ std::optional<std::string> RecordMapper::value_of(const Resolved& r, std::string
 }
 
 std::optional<std::string> RecordMapper::id() {
-  std::string source, value;
+  std::string_view source;
+  std::string value;
   auto v = value_of(id_, source, value);
   if (!v) {
     if (!refused_) problem(Severity::refused, source, value, "missing required field: id");
@@ -195,13 +205,16 @@ std::optional<std::string> RecordMapper::id() {
 std::optional<std::string> RecordMapper::text(const std::string& canonical) {
   const auto* r = find(canonical);
   if (!r) return std::nullopt;
-  std::string source, value;
+  std::string_view source;
+  std::string value;
   return value_of(*r, source, value);
 }
 
 std::optional<std::string> RecordMapper::required_text(const std::string& canonical) {
   const auto* r = find(canonical);
-  std::string source = r ? (r->rule.from.empty() ? r->rule.template_text : r->rule.from) : "";
+  std::string_view source =
+      r ? std::string_view(r->rule.from.empty() ? r->rule.template_text : r->rule.from)
+        : std::string_view();
   std::string value;
   std::optional<std::string> v;
   if (r) v = value_of(*r, source, value);
@@ -211,7 +224,7 @@ std::optional<std::string> RecordMapper::required_text(const std::string& canoni
   return v;
 }
 
-std::optional<double> RecordMapper::check_number(const Resolved& r, const std::string& source,
+std::optional<double> RecordMapper::check_number(const Resolved& r, std::string_view source,
                                                  const std::string& value, double v,
                                                  std::string_view unit) {
   const auto& c = r.canonical;
@@ -251,7 +264,8 @@ std::optional<double> RecordMapper::check_number(const Resolved& r, const std::s
 std::optional<double> RecordMapper::number(const std::string& canonical, std::string_view unit) {
   const auto* r = find(canonical);
   if (!r) return std::nullopt;
-  std::string source, value;
+  std::string_view source;
+  std::string value;
   const auto text = value_of(*r, source, value);
   if (!text) return std::nullopt;
   const auto v = parse_number(*text, mapping_.decimal_separator);
@@ -267,7 +281,8 @@ std::vector<double> RecordMapper::numbers(const std::string& canonical, std::str
   std::vector<double> out;
   const auto* r = find(canonical);
   if (!r) return out;
-  std::string source, value;
+  std::string_view source;
+  std::string value;
   const auto text = value_of(*r, source, value);
   if (!text) return out;
   std::vector<std::string> items;
@@ -302,7 +317,8 @@ std::vector<double> RecordMapper::numbers(const std::string& canonical, std::str
 std::optional<int> RecordMapper::integer(const std::string& canonical, int min, int max) {
   const auto* r = find(canonical);
   if (!r) return std::nullopt;
-  std::string source, value;
+  std::string_view source;
+  std::string value;
   const auto text = value_of(*r, source, value);
   if (!text) return std::nullopt;
   const auto v = parse_number(*text, mapping_.decimal_separator);
@@ -322,7 +338,7 @@ std::optional<int> RecordMapper::integer(const std::string& canonical, int min, 
 
 std::optional<geo::Timestamp> RecordMapper::time(const std::string& canonical, bool required) {
   const auto* r = find(canonical);
-  std::string source = r ? r->rule.from : "";
+  std::string_view source = r ? std::string_view(r->rule.from) : std::string_view();
   std::string value;
   std::optional<std::string> text;
   if (r) text = value_of(*r, source, value);
@@ -345,7 +361,8 @@ std::optional<geo::Timestamp> RecordMapper::time(const std::string& canonical, b
 std::optional<geo::Date> RecordMapper::date(const std::string& canonical) {
   const auto* r = find(canonical);
   if (!r) return std::nullopt;
-  std::string source, value;
+  std::string_view source;
+  std::string value;
   const auto text = value_of(*r, source, value);
   if (!text) return std::nullopt;
   auto d = parse_calendar_date(*text, r->rule.formats);
@@ -359,7 +376,8 @@ std::optional<geo::Date> RecordMapper::date(const std::string& canonical) {
 std::optional<bool> RecordMapper::boolean(const std::string& canonical) {
   const auto* r = find(canonical);
   if (!r) return std::nullopt;
-  std::string source, value;
+  std::string_view source;
+  std::string value;
   auto text = value_of(*r, source, value);
   if (!text) return std::nullopt;
   auto t = *text;

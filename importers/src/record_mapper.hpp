@@ -36,7 +36,7 @@ class RecordMapper {
   const RecordRef& ref() const { return ref_; }
   // True once a problem of severity `refused` was reported for this record.
   bool refused() const { return refused_; }
-  void problem(Severity s, std::string field, std::string value, std::string reason);
+  void problem(Severity s, std::string_view field, std::string value, std::string reason);
 
   bool mapped(const std::string& canonical) const;
   // The record's source id (after prefix/transform); refuses the record when empty.
@@ -71,8 +71,9 @@ class RecordMapper {
   const Resolved* find(const std::string& canonical) const;
   // The text after from/value/template, transform, map, default, prefix. `source` gets the
   // source field's name and `value` the raw value, for the report.
-  std::optional<std::string> value_of(const Resolved& r, std::string& source, std::string& value);
-  std::optional<double> check_number(const Resolved& r, const std::string& source,
+  std::optional<std::string> value_of(const Resolved& r, std::string_view& source,
+                                      std::string& value);
+  std::optional<double> check_number(const Resolved& r, std::string_view source,
                                      const std::string& value, double v, std::string_view unit);
 
   const Mapping& mapping_;

@@ -231,6 +231,12 @@ Statement& Statement::bind(int index, std::string_view value) {
       index);
   return *this;
 }
+Statement& Statement::bind_static(int index, std::string_view value) {
+  check_bind(
+      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8),
+      index);
+  return *this;
+}
 Statement& Statement::bind(int index, const char* value) {
   return bind(index, std::string_view(value));
 }

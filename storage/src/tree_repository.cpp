@@ -78,28 +78,30 @@ constexpr const char* tree_columns =
     " protection_reason = ?19, updated_at = ?20, location = MakePoint(?21, ?22, ?23),"
     " version = ?24, stems_cm = ?25";
 
-// Parameters ?1..?25 of both the INSERT and the UPDATE.
+// Parameters ?1..?25 of both the INSERT and the UPDATE. The tree's own text is bound without
+// a copy (every caller runs the statement while `t` lives, and binds again before the next
+// run); `updated_at` and the formatted values are temporaries and copied.
 void bind_tree(Statement& s, const geo::Tree& t, int srid, std::int64_t version,
                std::string_view updated_at) {
-  s.bind(1, t.source_id)
-      .bind(2, t.site)
-      .bind(3, t.district)
-      .bind(4, t.species_botanical)
-      .bind(5, t.species_german)
-      .bind(6, t.genus)
+  s.bind_static(1, t.source_id)
+      .bind_static(2, t.site)
+      .bind_static(3, t.district)
+      .bind_static(4, t.species_botanical)
+      .bind_static(5, t.species_german)
+      .bind_static(6, t.genus)
       .bind(7, t.crown_diameter_m)
       .bind(8, t.height_m)
       .bind(9, t.planting_year)
       .bind(10, t.vitality)
-      .bind(11, t.development_phase)
+      .bind_static(11, t.development_phase)
       .bind(12, date_text(t.last_inspection))
       .bind(13, date_text(t.next_inspection))
-      .bind(14, geo::to_string(t.status))
+      .bind_static(14, geo::to_string(t.status))
       .bind(15, date_text(t.felled_on))
       .bind(16, t.columnar)
       .bind(17, t.protection.is_protected)
-      .bind(18, geo::to_string(t.protection.source))
-      .bind(19, t.protection.reason)
+      .bind_static(18, geo::to_string(t.protection.source))
+      .bind_static(19, t.protection.reason)
       .bind(20, updated_at)
       .bind(21, t.location.x)
       .bind(22, t.location.y)

@@ -75,6 +75,9 @@ class Statement {
   Statement& bind(int index, std::string_view value);
   Statement& bind(int index, const char* value);
   Statement& bind(int index, const std::string& value);
+  // Text SQLite does not copy: `value` must stay alive and unchanged until the statement has
+  // run and been reset. For hot writes of fields of an object that outlives the statement.
+  Statement& bind_static(int index, std::string_view value);
   Statement& bind(int index, std::span<const std::uint8_t> blob);
   Statement& bind(int index, const std::vector<std::uint8_t>& blob);
   Statement& bind(int index, std::nullopt_t);
