@@ -133,12 +133,33 @@ class Handoff {
     std::lock_guard lock(mutex_);
     return stopped_;
   }
+  // Written batches go back to the reader, which empties them itself: its strings are then
+  // freed by the thread that allocated them, not across threads (glibc's malloc locks the
+  // allocating thread's arena for that).
+  void give_back(std::vector<MappedTree> batch) {
+    std::lock_guard lock(mutex_);
+    if (done_.size() < kDepth) done_.push_back(std::move(batch));
+  }
+  std::vector<MappedTree> reuse() {
+    std::vector<MappedTree> batch;
+    {
+      std::lock_guard lock(mutex_);
+      if (!done_.empty()) {
+        batch = std::move(done_.back());
+        done_.pop_back();
+      }
+    }
+    batch.clear();
+    batch.reserve(kBatch);
+    return batch;
+  }
 
  private:
   static constexpr std::size_t kDepth = 8;
   mutable std::mutex mutex_;
   std::condition_variable not_empty_, not_full_;
   std::deque<std::vector<MappedTree>> queue_;
+  std::vector<std::vector<MappedTree>> done_;
   bool closed_ = false, stopped_ = false;
 };
 
@@ -198,7 +219,7 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
           reader_aborted = true;
           break;
         }
-        if (batch.size() == Handoff::kBatch) handoff.push(std::exchange(batch, {}));
+        if (batch.size() == Handoff::kBatch) handoff.push(std::exchange(batch, handoff.reuse()));
       }
       if (!batch.empty()) handoff.push(std::move(batch));
       progress.finish(s.read);
@@ -253,6 +274,7 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
         }
       }
     }
+    handoff.give_back(std::move(*batch));
   }
   join();
   if (reader_failed) std::rethrow_exception(reader_failed);
