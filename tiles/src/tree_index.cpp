@@ -91,33 +91,23 @@ void TreeIndex::refresh(storage::Database& db, const std::vector<geo::Bounds>& a
                         std::int64_t generation) {
   std::lock_guard turn(turn_);
   std::unique_lock lock(mutex_);
-  const auto inside = [](geo::Point p, const geo::Bounds& a) {
-    return p.x >= a.minx && p.x <= a.maxx && p.y >= a.miny && p.y <= a.maxy;
-  };
   for (const auto& a : areas) {
-    const auto c0 = cell_of({a.minx, a.miny});
-    const auto c1 = cell_of({a.maxx, a.maxy});
-    for (auto y = std::max(c0.y, min_cell_.y); y <= std::min(c1.y, max_cell_.y); ++y) {
-      for (auto x = std::max(c0.x, min_cell_.x); x <= std::min(c1.x, max_cell_.x); ++x) {
-        const auto it = cells_.find(key({x, y}));
-        if (it == cells_.end()) continue;
-        auto& cell = it->second;
-        const auto before = cell.size();
-        std::erase_if(cell, [&](const IndexedTree& t) { return inside(t.location, a); });
-        size_ -= before - cell.size();
-        if (cell.empty()) cells_.erase(it);
-      }
-    }
+    for_each_cell_key(a, [&](std::uint64_t k) {
+      const auto it = cells_.find(k);
+      if (it == cells_.end()) return;
+      size_ -= std::erase_if(it->second, [&](const IndexedTree& t) { return a.contains(t.location); });
+      if (it->second.empty()) cells_.erase(it);
+    });
   }
   // Values of forgotten trees stay in the pool until the next load: a few strings per edit.
   storage::ReadSnapshot snapshot(db);
   for (std::size_t i = 0; i < areas.size(); ++i) {
     const auto& a = areas[i];
     storage::for_each_tile_tree(db, {a.minx, a.miny, a.maxx, a.maxy}, [&](const storage::TileTree& t) {
-      if (!inside(t.location, a)) return;
+      if (!a.contains(t.location)) return;
       // A tree in two overlapping areas was forgotten once and is added once.
       for (std::size_t j = 0; j < i; ++j) {
-        if (inside(t.location, areas[j])) return;
+        if (areas[j].contains(t.location)) return;
       }
       add(t);
     });

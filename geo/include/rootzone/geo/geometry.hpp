@@ -25,6 +25,9 @@ struct Bounds {
   bool intersects(const Bounds& o) const {
     return minx <= o.maxx && o.minx <= maxx && miny <= o.maxy && o.miny <= maxy;
   }
+  bool contains(Point p) const {  // edges included
+    return p.x >= minx && p.x <= maxx && p.y >= miny && p.y <= maxy;
+  }
   friend bool operator==(const Bounds&, const Bounds&) = default;
 };
 

@@ -72,22 +72,14 @@ class TreeIndex {
     // order within a cell: the same order for the same data.
     template <class F>
     void for_each(const geo::Bounds& box, F&& f) const {
-      const auto& ix = *index_;
-      if (ix.cells_.empty()) return;
-      const auto c0 = ix.cell_of({box.minx, box.miny});
-      const auto c1 = ix.cell_of({box.maxx, box.maxy});
-      const auto x0 = std::max(c0.x, ix.min_cell_.x), x1 = std::min(c1.x, ix.max_cell_.x);
-      const auto y0 = std::max(c0.y, ix.min_cell_.y), y1 = std::min(c1.y, ix.max_cell_.y);
-      for (auto y = y0; y <= y1; ++y) {
-        for (auto x = x0; x <= x1; ++x) {
-          const auto it = ix.cells_.find(key({x, y}));
-          if (it == ix.cells_.end()) continue;
-          for (const auto& t : it->second) {
-            const auto& p = t.location;
-            if (p.x >= box.minx && p.x <= box.maxx && p.y >= box.miny && p.y <= box.maxy) f(t);
-          }
+      const auto& cells = index_->cells_;
+      index_->for_each_cell_key(box, [&](std::uint64_t k) {
+        const auto it = cells.find(k);
+        if (it == cells.end()) return;
+        for (const auto& t : it->second) {
+          if (box.contains(t.location)) f(t);
         }
-      }
+      });
     }
     const Value& value(PoolId id) const { return *index_->pool_[id]; }
     double number(PoolId id) const { return std::get<double>(value(id)); }
@@ -109,6 +101,19 @@ class TreeIndex {
            static_cast<std::uint32_t>(c.x);
   }
   Cell cell_of(geo::Point p) const;
+  // The keys of the cells `box` touches within the filled range, rows from the south, west
+  // to east (the cell may be empty: look it up).
+  template <class F>
+  void for_each_cell_key(const geo::Bounds& box, F&& f) const {
+    if (cells_.empty()) return;
+    const auto c0 = cell_of({box.minx, box.miny});
+    const auto c1 = cell_of({box.maxx, box.maxy});
+    const auto x0 = std::max(c0.x, min_cell_.x), x1 = std::min(c1.x, max_cell_.x);
+    const auto y0 = std::max(c0.y, min_cell_.y), y1 = std::min(c1.y, max_cell_.y);
+    for (auto y = y0; y <= y1; ++y) {
+      for (auto x = x0; x <= x1; ++x) f(key({x, y}));
+    }
+  }
   PoolId intern(Value v);
   void add(const storage::TileTree& t);
   void clear();
