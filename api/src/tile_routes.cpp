@@ -51,6 +51,12 @@ struct TileState {
   explicit TileState(Service& s) : service(s), cache(cache_bytes()) {
     trees.load(s.store().database());
   }
+  // After another process's write nothing held is current: the index from the store again,
+  // no cached tile.
+  void reload(storage::Database& db) {
+    trees.load(db);
+    cache.clear();
+  }
   Service& service;
   tiles::TreeIndex trees;
   tiles::TileCache cache;
@@ -156,8 +162,7 @@ void catch_up(TileState& state, storage::Store& store) {
   if (storage::data_generation(db) == state.trees.generation()) return;
   state.service.live_conflicts().between_writes([&] {
     if (storage::data_generation(db) == state.trees.generation()) return;
-    state.trees.load(db);
-    state.cache.clear();
+    state.reload(db);
   });
 }
 
@@ -281,8 +286,7 @@ void add_tile_routes(Router& router, Service& service) {
     // this write's areas.
     auto& db = state->service.store().database();
     if (change.everything && state->trees.generation() != change.generation - 1) {
-      state->trees.load(db);
-      state->cache.clear();
+      state->reload(db);
     } else {
       state->trees.refresh(db, change.areas, change.generation);
       state->cache.invalidate(change.areas);
