@@ -177,13 +177,11 @@ struct TileRenderer::Impl {
     const auto rules = store.rule_sets().active();
     std::vector<const IndexedTree*> trees;
     Bbox data;
-    const double m = options.max_zone_radius_m;
-    index.for_each({area.min_x - m, area.min_y - m, area.max_x + m, area.max_y + m},
-                   [&](const IndexedTree& t) {
-                     if (!t.zoned) return;
-                     trees.push_back(&t);
-                     data.add(t.location);
-                   });
+    index.for_each(area_bounds().grown(options.max_zone_radius_m), [&](const IndexedTree& t) {
+      if (!t.zoned) return;
+      trees.push_back(&t);
+      data.add(t.location);
+    });
     if (trees.empty()) return;
     const auto grid = grid_over(data);
     std::vector<Property> props;
@@ -338,10 +336,7 @@ TileRenderer::~TileRenderer() = default;
 TileRenderer::TileRenderer(TileRenderer&&) noexcept = default;
 TileRenderer& TileRenderer::operator=(TileRenderer&&) noexcept = default;
 const RenderOptions& TileRenderer::options() const { return impl_->options; }
-geo::Bounds TileRenderer::last_area() const {
-  const auto& a = impl_->area;
-  return {a.min_x, a.min_y, a.max_x, a.max_y};
-}
+geo::Bounds TileRenderer::last_area() const { return impl_->area_bounds(); }
 
 std::string TileRenderer::render(storage::Store& store, const TreeIndex& index, const Tileset& set,
                                  TileId tile, const View& view) {
