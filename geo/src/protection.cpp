@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <numeric>
 #include <string>
+#include <string_view>
 
 #include "number_text.hpp"
 
@@ -22,7 +23,21 @@ bool any_prefix(const std::string& botanical, const std::vector<std::string>& pr
                      [&](const std::string& p) { return starts_with_name(botanical, p); });
 }
 
-std::string cm(double v) { return number_text(v) + " cm"; }
+// "<what> 112 cm >= 80 cm": appended in place, as every tree of an import gets its reason.
+void compare_cm(std::string& out, std::string_view what, double value, bool ok, double limit) {
+  out += what;
+  out += ' ';
+  append_number(out, value);
+  out += ok ? " cm >= " : " cm < ";
+  append_number(out, limit);
+  out += " cm";
+}
+
+void at_height(std::string& out, const RuleSet& rules) {
+  out += " at ";
+  append_number(out, rules.measuring_height_m);
+  out += " m";
+}
 
 }  // namespace
 
@@ -41,28 +56,29 @@ Protection evaluate_protection(const Tree& tree, const RuleSet& rules) {
     p.reason = tree.species_botanical + ": species exempt (" + rules.name + ")";
     return p;
   }
-  const std::string height = " at " + number_text(rules.measuring_height_m) + " m";
+  auto& r = p.reason;
+  r.reserve(96);
   if (stems.size() == 1) {
     const double c = stems.front();
     p.is_protected = c >= rules.threshold_cm;
-    p.reason = "circumference " + cm(c) + (p.is_protected ? " >= " : " < ") +
-               cm(rules.threshold_cm) + height;
+    compare_cm(r, "circumference", c, p.is_protected, rules.threshold_cm);
+    at_height(r, rules);
     return p;
   }
   const double largest = *std::max_element(stems.begin(), stems.end());
   const bool largest_ok = largest >= rules.multi_stem_min_cm;
-  const std::string largest_text = "largest stem " + cm(largest) + (largest_ok ? " >= " : " < ") +
-                                   cm(rules.multi_stem_min_cm);
+  r = "multi-stem: ";
   if (!rules.multi_stem_sum) {
     p.is_protected = largest_ok;
-    p.reason = "multi-stem: " + largest_text + height;
-    return p;
+  } else {
+    const double sum = std::accumulate(stems.begin(), stems.end(), 0.0);
+    const bool sum_ok = sum >= rules.threshold_cm;
+    p.is_protected = sum_ok && largest_ok;
+    compare_cm(r, "sum", sum, sum_ok, rules.threshold_cm);
+    r += ", ";
   }
-  const double sum = std::accumulate(stems.begin(), stems.end(), 0.0);
-  const bool sum_ok = sum >= rules.threshold_cm;
-  p.is_protected = sum_ok && largest_ok;
-  p.reason = "multi-stem: sum " + cm(sum) + (sum_ok ? " >= " : " < ") + cm(rules.threshold_cm) +
-             ", " + largest_text + height;
+  compare_cm(r, "largest stem", largest, largest_ok, rules.multi_stem_min_cm);
+  at_height(r, rules);
   return p;
 }
 

@@ -36,6 +36,7 @@ class CrsGuard {
   OGRSpatialReferenceH wgs84_ = nullptr;
   OGRCoordinateTransformationH to_store_ = nullptr;
   OGRCoordinateTransformationH to_lonlat_ = nullptr;  // null when the source is lon/lat
+  bool same_as_store_ = false;
   geo::CrsInfo store_info_;
   std::string source_name_;
 };

@@ -81,8 +81,8 @@ std::optional<geo::Point> record_point(OgrSource& source, RecordMapper& mapper,
       return std::nullopt;
     }
     if (auto why = guard.point(*x, *y, out)) {
-      mapper.problem(Severity::refused, mapping.x_field + "/" + mapping.y_field, *xs + " " + *ys,
-                     *why);
+      mapper.problem(Severity::refused, mapping.x_field + "/" + mapping.y_field,
+                     std::string(*xs) + " " + std::string(*ys), *why);
       return std::nullopt;
     }
     return out;
@@ -95,7 +95,7 @@ std::optional<geo::Point> record_point(OgrSource& source, RecordMapper& mapper,
     const auto text = mapper.raw(mapper.geometry_wkt, field);
     if (mapper.refused()) return std::nullopt;
     if (text && !trim(*text).empty()) {
-      std::string wkt(trim(*text));
+      std::string wkt(trim(*text));  // GDAL wants it terminated
       char* p = wkt.data();
       OGRGeometryH parsed = nullptr;
       if (OGR_G_CreateFromWkt(&p, nullptr, &parsed) != OGRERR_NONE || !parsed) {

@@ -110,6 +110,10 @@ OgrSource::OgrSource(const std::filesystem::path& file, const Mapping& mapping)
     }
   }
   defn_ = OGR_L_GetLayerDefn(layer_);
+  for (int i = 0; i < OGR_FD_GetFieldCount(defn_); ++i) {
+    types_.push_back(OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn_, i)));
+  }
+  formatted_.resize(types_.size());
   OGR_L_ResetReading(layer_);
 }
 
@@ -158,16 +162,23 @@ std::optional<std::int64_t> OgrSource::line() const {
   return static_cast<std::int64_t>(OGR_F_GetFID(feature_.get())) + 1;
 }
 
-std::optional<std::string> OgrSource::text(int field) const {
+std::optional<std::string_view> OgrSource::text(int field) const {
   auto* f = feature_.get();
-  if (field < 0 || !OGR_F_IsFieldSetAndNotNull(f, field)) return std::nullopt;
-  const auto type = OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn_, field));
+  if (field < 0 || static_cast<std::size_t>(field) >= types_.size()) return std::nullopt;
+  // The field itself rather than OGR_F_IsFieldSetAndNotNull and OGR_F_GetFieldAsString, which
+  // check the index and the type again: this runs for every field of every record.
+  const OGRField* raw = OGR_F_GetRawFieldRef(f, field);
+  if (OGR_RawField_IsUnset(raw) || OGR_RawField_IsNull(raw)) return std::nullopt;
+  const auto type = types_[static_cast<std::size_t>(field)];
+  auto& out = formatted_[static_cast<std::size_t>(field)];
+  out.clear();
   switch (type) {
     case OFTReal: {
       std::array<char, 64> buf{};
       const auto [end, ec] =
           std::to_chars(buf.data(), buf.data() + buf.size(), OGR_F_GetFieldAsDouble(f, field));
-      return std::string(buf.data(), ec == std::errc() ? end : buf.data());
+      out.assign(buf.data(), ec == std::errc() ? end : buf.data());
+      return out;
     }
     case OFTDate:
     case OFTDateTime: {
@@ -177,47 +188,54 @@ std::optional<std::string> OgrSource::text(int field) const {
       std::array<char, 64> buf{};
       if (type == OFTDate) {
         std::snprintf(buf.data(), buf.size(), "%04d-%02d-%02d", y, mo, d);
-        return std::string(buf.data());
+        out = buf.data();
+        return out;
       }
       std::snprintf(buf.data(), buf.size(), "%04d-%02d-%02dT%02d:%02d:%02d", y, mo, d, h, mi,
                     static_cast<int>(s));
-      std::string text = buf.data();
+      out = buf.data();
       // OGR: 0 unknown, 1 local time, 100 UTC, 100 +/- n: n quarter hours east/west.
       if (tz >= 100 || (tz > 1 && tz < 100)) {
         const int quarters = tz - 100;
         if (quarters == 0) {
-          text += 'Z';
+          out += 'Z';
         } else {
           const int minutes = std::abs(quarters) * 15;
           std::snprintf(buf.data(), buf.size(), "%c%02d:%02d", quarters > 0 ? '+' : '-',
                         minutes / 60, minutes % 60);
-          text += buf.data();
+          out += buf.data();
         }
       }
-      return text;
+      return out;
     }
     case OFTStringList:
     case OFTIntegerList:
     case OFTInteger64List:
     case OFTRealList: {
       // Lists are joined with ';' (a mapping splits them again with "separator": ";").
-      std::string joined;
       if (type == OFTStringList) {
         for (char** it = OGR_F_GetFieldAsStringList(f, field); it && *it; ++it) {
-          joined += (joined.empty() ? "" : ";") + std::string(*it);
+          if (!out.empty()) out += ';';
+          out += *it;
         }
-        return joined;
+        return out;
       }
-      std::string raw = OGR_F_GetFieldAsString(f, field);  // "(2:1,2)"
-      const auto colon = raw.find(':');
-      if (colon != std::string::npos && raw.back() == ')') raw = raw.substr(colon + 1, raw.size() - colon - 2);
-      for (auto& c : raw) {
+      out = OGR_F_GetFieldAsString(f, field);  // "(2:1,2)"
+      const auto colon = out.find(':');
+      if (colon != std::string::npos && out.back() == ')') {
+        out = out.substr(colon + 1, out.size() - colon - 2);
+      }
+      for (auto& c : out) {
         if (c == ',') c = ';';
       }
-      return raw;
+      return out;
     }
+    case OFTString:
+      return std::string_view(raw->String);  // the feature's own text: no copy
     default:
-      return std::string(OGR_F_GetFieldAsString(f, field));
+      // Numbers are formatted into one buffer per feature, which the next field reuses.
+      out = OGR_F_GetFieldAsString(f, field);
+      return out;
   }
 }
 

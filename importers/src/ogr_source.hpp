@@ -71,7 +71,9 @@ class OgrSource {
   std::int64_t record() const { return record_; }
   std::optional<std::int64_t> line() const;
   // The field as text: null/unset -> nullopt; dates as ISO 8601; reals shortest round-trip.
-  std::optional<std::string> text(int field) const;
+  // The view is valid until the next call of next() (it points into the feature or into a
+  // buffer of this field's).
+  std::optional<std::string_view> text(int field) const;
   OGRGeometryH geometry() const;
 
  private:
@@ -81,6 +83,8 @@ class OgrSource {
   OGRLayerH layer_ = nullptr;
   OGRFeatureDefnH defn_ = nullptr;
   FeaturePtr feature_;
+  std::vector<OGRFieldType> types_;             // per field, read once
+  mutable std::vector<std::string> formatted_;  // per field: text made from a non-string value
   std::string driver_;
   std::int64_t record_ = 0;
 };

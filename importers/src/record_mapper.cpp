@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <utility>
 
 #include "rootzone/importers/errors.hpp"
 #include "values.hpp"
@@ -39,8 +40,10 @@ std::string join(const std::vector<std::string>& items) {
 }  // namespace
 
 RecordMapper::RecordMapper(const Mapping& mapping, const FieldLookup& lookup,
-                           const std::vector<std::string>& available, ProblemReport& report)
-    : mapping_(mapping), report_(report) {
+                           const std::vector<std::string>& available, ProblemReport& report,
+                           std::string file)
+    : mapping_(mapping), report_(report), recoded_(available.size()) {
+  ref_.file = std::move(file);
   const auto index_of = [&](const std::string& name, const std::string& where) {
     const int i = lookup(name);
     if (i < 0) {
@@ -50,7 +53,7 @@ RecordMapper::RecordMapper(const Mapping& mapping, const FieldLookup& lookup,
     return i;
   };
   const auto resolve = [&](const std::string& canonical, const FieldRule& rule) {
-    Resolved r{canonical, rule, -1, {}};
+    Resolved r{canonical, rule, -1, {}, {}, {}};
     const auto where = canonical == "id" ? std::string("id") : "fields." + canonical;
     if (!rule.from.empty()) r.from = index_of(rule.from, where);
     if (!rule.template_text.empty()) {
@@ -76,7 +79,8 @@ RecordMapper::RecordMapper(const Mapping& mapping, const FieldLookup& lookup,
     return r;
   };
   id_ = resolve("id", mapping.id);
-  for (const auto& [canonical, rule] : mapping.fields) resolved_.push_back(resolve(canonical, rule));
+  for (const auto& [canonical, rule] : mapping.fields)
+    resolved_.push_back(resolve(canonical, rule));
   if (!mapping.x_field.empty()) {
     geometry_x = index_of(mapping.x_field, "geometry.x");
     geometry_y = index_of(mapping.y_field, "geometry.y");
@@ -84,34 +88,42 @@ RecordMapper::RecordMapper(const Mapping& mapping, const FieldLookup& lookup,
   if (!mapping.wkt_field.empty()) geometry_wkt = index_of(mapping.wkt_field, "geometry.wkt");
 }
 
-void RecordMapper::begin(RecordRef ref, FieldValue value) {
-  ref_ = std::move(ref);
+void RecordMapper::begin(std::int64_t record, std::optional<std::int64_t> line, FieldValue value) {
+  ref_.record = record;
+  ref_.line = line;
+  ref_.id.clear();
   value_ = std::move(value);
   refused_ = false;
 }
 
-void RecordMapper::problem(Severity s, std::string_view field, std::string value,
+void RecordMapper::problem(Severity s, std::string_view field, std::string_view value,
                            std::string reason) {
   if (s == Severity::refused) refused_ = true;
-  report_.add({s, ref_.file, ref_.record, ref_.line, ref_.id, std::string(field), std::move(value),
-               std::move(reason)});
+  report_.add({s, ref_.file, ref_.record, ref_.line, ref_.id, std::string(field),
+               std::string(value), std::move(reason)});
 }
 
-bool RecordMapper::mapped(const std::string& canonical) const { return find(canonical) != nullptr; }
+bool RecordMapper::mapped(std::string_view canonical) const { return find(canonical) != nullptr; }
 
-const RecordMapper::Resolved* RecordMapper::find(const std::string& canonical) const {
+const RecordMapper::Resolved* RecordMapper::find(std::string_view canonical) const {
   for (const auto& r : resolved_) {
     if (r.canonical == canonical) return &r;
   }
   return nullptr;
 }
 
-std::optional<std::string> RecordMapper::raw(int index, const std::string& field_name) {
+RecordMapper::Resolved* RecordMapper::find(std::string_view canonical) {
+  return const_cast<Resolved*>(std::as_const(*this).find(canonical));
+}
+
+std::optional<std::string_view> RecordMapper::raw(int index, std::string_view field_name) {
   auto v = value_(index);
   if (!v) return std::nullopt;
   if (!mapping_.encoding.empty()) {
-    char* recoded = CPLRecode(v->c_str(), mapping_.encoding.c_str(), CPL_ENC_UTF8);
-    std::string out = recoded ? recoded : "";
+    auto& out = recoded_.at(static_cast<std::size_t>(index));
+    const std::string text(*v);  // CPLRecode wants it terminated
+    char* recoded = CPLRecode(text.c_str(), mapping_.encoding.c_str(), CPL_ENC_UTF8);
+    out = recoded ? recoded : "";
     CPLFree(recoded);
     return out;
   }
@@ -124,54 +136,49 @@ std::optional<std::string> RecordMapper::raw(int index, const std::string& field
   return v;
 }
 
-std::optional<std::string> RecordMapper::value_of(const Resolved& r, std::string_view& source,
-                                                  std::string& value) {
+// Views of the source's text wherever the rule leaves it as it is (trimming, the first word);
+// text the rule makes goes into the rule's own buffers.
+std::optional<std::string_view> RecordMapper::value_of(Resolved& r, std::string_view& source,
+                                                       std::string_view& value) {
   const auto& rule = r.rule;
-  std::optional<std::string> text;
+  std::optional<std::string_view> text;
   if (rule.value) {
     source = "(constant)";
-    text = rule.value;
+    text = *rule.value;
   } else if (!r.parts.empty()) {
     source = rule.template_text;
-    std::string out;
+    r.joined.clear();
     bool any = false;
     for (const auto& p : r.parts) {
       if (p.field < 0) {
-        out += p.literal;
+        r.joined += p.literal;
         continue;
       }
-      auto v = raw(p.field, p.literal);
+      const auto v = raw(p.field, p.literal);
       if (v && !trim(*v).empty()) {
         any = true;
-        out += trim(*v);
+        r.joined += trim(*v);
       }
     }
-    if (any) text = out;
+    if (any) text = r.joined;
   } else {
     source = rule.from;
     text = raw(r.from, rule.from);
   }
   value = text.value_or("");
   if (text) {
-    // Trimmed and transformed in place: a record has a dozen fields, copies add up.
-    auto& t = *text;
-    const auto kept = trim(t);
-    if (kept.empty()) {  // all blanks (trim gives a view of nothing, not into t)
-      t.clear();
-    } else {
-      const auto from = static_cast<std::size_t>(kept.data() - t.data());
-      t.erase(from + kept.size());
-      t.erase(0, from);
-    }
+    auto t = trim(*text);
     if (rule.transform == "first_word") {
-      t.erase(std::min(t.find(' '), t.size()));
-    } else if (rule.transform == "lower") {
-      std::transform(t.begin(), t.end(), t.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    } else if (rule.transform == "upper") {
-      std::transform(t.begin(), t.end(), t.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+      t = t.substr(0, std::min(t.find(' '), t.size()));
+    } else if (rule.transform == "lower" || rule.transform == "upper") {
+      const bool lower = rule.transform == "lower";
+      r.changed.assign(t);
+      std::transform(r.changed.begin(), r.changed.end(), r.changed.begin(), [&](unsigned char c) {
+        return static_cast<char>(lower ? std::tolower(c) : std::toupper(c));
+      });
+      t = r.changed;
     }
+    text = t;
   }
   if (text && text->empty()) text.reset();
   if (text && !rule.value_map.empty()) {
@@ -180,52 +187,58 @@ std::optional<std::string> RecordMapper::value_of(const Resolved& r, std::string
       text = it->second;
     } else if (rule.map_strict) {
       problem(Severity::refused, source, value,
-              "not in the value map: " + r.canonical + " '" + *text +
+              "not in the value map: " + r.canonical + " '" + std::string(*text) +
                   "' is not one of the mapping's values");
       return std::nullopt;
     }
   }
-  if (!text && rule.default_value) text = rule.default_value;
-  if (text && !rule.prefix.empty()) text = rule.prefix + *text;
+  if (!text && rule.default_value) text = *rule.default_value;
+  if (text && !rule.prefix.empty()) {
+    // The text may live in `changed` itself: build aside, then swap.
+    std::string prefixed = rule.prefix;
+    prefixed += *text;
+    r.changed.swap(prefixed);
+    text = r.changed;
+  }
   return text;
 }
 
 std::optional<std::string> RecordMapper::id() {
   std::string_view source;
-  std::string value;
+  std::string_view value;
   auto v = value_of(id_, source, value);
   if (!v) {
     if (!refused_) problem(Severity::refused, source, value, "missing required field: id");
     return std::nullopt;
   }
   ref_.id = *v;
-  return v;
+  return ref_.id;
 }
 
-std::optional<std::string> RecordMapper::text(const std::string& canonical) {
-  const auto* r = find(canonical);
+std::optional<std::string_view> RecordMapper::text(std::string_view canonical) {
+  auto* r = find(canonical);
   if (!r) return std::nullopt;
   std::string_view source;
-  std::string value;
+  std::string_view value;
   return value_of(*r, source, value);
 }
 
-std::optional<std::string> RecordMapper::required_text(const std::string& canonical) {
-  const auto* r = find(canonical);
+std::optional<std::string_view> RecordMapper::required_text(std::string_view canonical) {
+  auto* r = find(canonical);
   std::string_view source =
       r ? std::string_view(r->rule.from.empty() ? r->rule.template_text : r->rule.from)
         : std::string_view();
-  std::string value;
-  std::optional<std::string> v;
+  std::string_view value;
+  std::optional<std::string_view> v;
   if (r) v = value_of(*r, source, value);
   if (!v && !refused_) {
-    problem(Severity::refused, source, value, "missing required field: " + canonical);
+    problem(Severity::refused, source, value, "missing required field: " + std::string(canonical));
   }
   return v;
 }
 
 std::optional<double> RecordMapper::check_number(const Resolved& r, std::string_view source,
-                                                 const std::string& value, double v,
+                                                 std::string_view value, double v,
                                                  std::string_view unit) {
   const auto& c = r.canonical;
   const std::string u(unit);
@@ -261,90 +274,88 @@ std::optional<double> RecordMapper::check_number(const Resolved& r, std::string_
   return v;
 }
 
-std::optional<double> RecordMapper::number(const std::string& canonical, std::string_view unit) {
-  const auto* r = find(canonical);
+std::optional<double> RecordMapper::number(std::string_view canonical, std::string_view unit) {
+  auto* r = find(canonical);
   if (!r) return std::nullopt;
   std::string_view source;
-  std::string value;
+  std::string_view value;
   const auto text = value_of(*r, source, value);
   if (!text) return std::nullopt;
   const auto v = parse_number(*text, mapping_.decimal_separator);
   if (!v) {
-    problem(Severity::refused, source, value, "not a number: " + canonical + " '" + *text + "'");
+    problem(Severity::refused, source, value,
+            "not a number: " + std::string(canonical) + " '" + std::string(*text) + "'");
     return std::nullopt;
   }
   const double factor = r->rule.unit.empty() ? 1.0 : metres(r->rule.unit) / metres(unit);
   return check_number(*r, source, value, *v * factor, unit);
 }
 
-std::vector<double> RecordMapper::numbers(const std::string& canonical, std::string_view unit) {
+std::vector<double> RecordMapper::numbers(std::string_view canonical, std::string_view unit) {
   std::vector<double> out;
-  const auto* r = find(canonical);
+  auto* r = find(canonical);
   if (!r) return out;
   std::string_view source;
-  std::string value;
+  std::string_view value;
   const auto text = value_of(*r, source, value);
   if (!text) return out;
-  std::vector<std::string> items;
-  if (r->rule.separator.empty()) {
-    items.push_back(*text);
-  } else {
-    std::size_t i = 0;
-    while (true) {
-      const auto sep = text->find(r->rule.separator, i);
-      items.emplace_back(trim(std::string_view(*text).substr(i, sep == std::string::npos ? std::string::npos : sep - i)));
-      if (sep == std::string::npos) break;
-      i = sep + r->rule.separator.size();
-    }
-  }
   const double factor = r->rule.unit.empty() ? 1.0 : metres(r->rule.unit) / metres(unit);
-  for (const auto& item : items) {
-    if (item.empty()) continue;
-    const auto v = parse_number(item, mapping_.decimal_separator);
-    if (!v) {
-      problem(Severity::refused, source, value, "not a number: " + canonical + " '" + item + "'");
-      return {};
+  const auto& separator = r->rule.separator;
+  std::size_t i = 0;
+  while (true) {
+    const auto sep = separator.empty() ? std::string_view::npos : text->find(separator, i);
+    const auto item = trim(text->substr(i, sep == std::string_view::npos ? sep : sep - i));
+    if (!item.empty()) {
+      const auto v = parse_number(item, mapping_.decimal_separator);
+      if (!v) {
+        problem(Severity::refused, source, value,
+                "not a number: " + std::string(canonical) + " '" + std::string(item) + "'");
+        return {};
+      }
+      if (const auto checked = check_number(*r, source, value, *v * factor, unit)) {
+        out.push_back(*checked);
+      } else if (refused_) {
+        return {};
+      }
     }
-    if (const auto checked = check_number(*r, source, value, *v * factor, unit)) {
-      out.push_back(*checked);
-    } else if (refused_) {
-      return {};
-    }
+    if (sep == std::string_view::npos) break;
+    i = sep + separator.size();
   }
   return out;
 }
 
-std::optional<int> RecordMapper::integer(const std::string& canonical, int min, int max) {
-  const auto* r = find(canonical);
+std::optional<int> RecordMapper::integer(std::string_view canonical, int min, int max) {
+  auto* r = find(canonical);
   if (!r) return std::nullopt;
   std::string_view source;
-  std::string value;
+  std::string_view value;
   const auto text = value_of(*r, source, value);
   if (!text) return std::nullopt;
   const auto v = parse_number(*text, mapping_.decimal_separator);
   if (!v || *v != std::floor(*v)) {
     problem(Severity::refused, source, value,
-            "not a whole number: " + canonical + " '" + *text + "'");
+            "not a whole number: " + std::string(canonical) + " '" + std::string(*text) + "'");
     return std::nullopt;
   }
   if (*v < min || *v > max) {
     problem(Severity::refused, source, value,
-            "impossible value: " + canonical + " " + *text + " is not between " +
-                std::to_string(min) + " and " + std::to_string(max));
+            "impossible value: " + std::string(canonical) + " " + std::string(*text) +
+                " is not between " + std::to_string(min) + " and " + std::to_string(max));
     return std::nullopt;
   }
   return static_cast<int>(*v);
 }
 
-std::optional<geo::Timestamp> RecordMapper::time(const std::string& canonical, bool required) {
-  const auto* r = find(canonical);
+std::optional<geo::Timestamp> RecordMapper::time(std::string_view canonical, bool required) {
+  auto* r = find(canonical);
   std::string_view source = r ? std::string_view(r->rule.from) : std::string_view();
-  std::string value;
-  std::optional<std::string> text;
+  std::string_view value;
+  std::optional<std::string_view> text;
   if (r) text = value_of(*r, source, value);
   if (!text) {
     if (required && !refused_) {
-      problem(Severity::refused, source, value, "missing required field: " + canonical);
+      problem(Severity::refused, source, value,
+              "missing required field: " + std::string(canonical));
     }
     return std::nullopt;
   }
@@ -353,39 +364,41 @@ std::optional<geo::Timestamp> RecordMapper::time(const std::string& canonical, b
     std::string formats = r->rule.formats.empty() ? "iso8601" : "";
     for (const auto& f : r->rule.formats) formats += (formats.empty() ? "" : " or ") + f;
     problem(Severity::refused, source, value,
-            "unparsable date: " + canonical + " '" + *text + "' does not match " + formats);
+            "unparsable date: " + std::string(canonical) + " '" + std::string(*text) +
+                "' does not match " + formats);
   }
   return t;
 }
 
-std::optional<geo::Date> RecordMapper::date(const std::string& canonical) {
-  const auto* r = find(canonical);
+std::optional<geo::Date> RecordMapper::date(std::string_view canonical) {
+  auto* r = find(canonical);
   if (!r) return std::nullopt;
   std::string_view source;
-  std::string value;
+  std::string_view value;
   const auto text = value_of(*r, source, value);
   if (!text) return std::nullopt;
   auto d = parse_calendar_date(*text, r->rule.formats);
   if (!d) {
     problem(Severity::refused, source, value,
-            "unparsable date: " + canonical + " '" + *text + "'");
+            "unparsable date: " + std::string(canonical) + " '" + std::string(*text) + "'");
   }
   return d;
 }
 
-std::optional<bool> RecordMapper::boolean(const std::string& canonical) {
-  const auto* r = find(canonical);
+std::optional<bool> RecordMapper::boolean(std::string_view canonical) {
+  auto* r = find(canonical);
   if (!r) return std::nullopt;
   std::string_view source;
-  std::string value;
+  std::string_view value;
   auto text = value_of(*r, source, value);
   if (!text) return std::nullopt;
-  auto t = *text;
+  std::string t(*text);
   std::transform(t.begin(), t.end(), t.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (t == "1" || t == "true" || t == "yes" || t == "ja" || t == "j") return true;
   if (t == "0" || t == "false" || t == "no" || t == "nein" || t == "n") return false;
-  problem(Severity::refused, source, value, "not a yes/no value: " + canonical + " '" + *text + "'");
+  problem(Severity::refused, source, value,
+          "not a yes/no value: " + std::string(canonical) + " '" + std::string(*text) + "'");
   return std::nullopt;
 }
 

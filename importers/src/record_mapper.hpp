@@ -24,37 +24,38 @@ struct RecordRef {
 
 class RecordMapper {
  public:
-  using FieldLookup = std::function<int(std::string_view)>;   // -1 when absent
-  using FieldValue = std::function<std::optional<std::string>(int)>;
+  using FieldLookup = std::function<int(std::string_view)>;  // -1 when absent
+  // A source field's text by index, nullopt when null; valid until the next begin().
+  using FieldValue = std::function<std::optional<std::string_view>(int)>;
 
   // Resolves every source field the mapping names; MappingError lists the fields the source
-  // has when one is missing.
+  // has when one is missing. `file` names the source in the report.
   RecordMapper(const Mapping& mapping, const FieldLookup& lookup,
-               const std::vector<std::string>& available, ProblemReport& report);
+               const std::vector<std::string>& available, ProblemReport& report, std::string file);
 
-  void begin(RecordRef ref, FieldValue value);
+  void begin(std::int64_t record, std::optional<std::int64_t> line, FieldValue value);
   const RecordRef& ref() const { return ref_; }
   // True once a problem of severity `refused` was reported for this record.
   bool refused() const { return refused_; }
-  void problem(Severity s, std::string_view field, std::string value, std::string reason);
+  void problem(Severity s, std::string_view field, std::string_view value, std::string reason);
 
-  bool mapped(const std::string& canonical) const;
+  bool mapped(std::string_view canonical) const;
   // The record's source id (after prefix/transform); refuses the record when empty.
   std::optional<std::string> id();
-  // Canonical text, empty -> nullopt.
-  std::optional<std::string> text(const std::string& canonical);
+  // Canonical text, empty -> nullopt. Views are valid until the next begin(): copy to keep.
+  std::optional<std::string_view> text(std::string_view canonical);
   // A required text: refuses the record when missing.
-  std::optional<std::string> required_text(const std::string& canonical);
+  std::optional<std::string_view> required_text(std::string_view canonical);
   // Numbers in the canonical unit (`unit`: "cm" or "m"), plausibility checked.
-  std::optional<double> number(const std::string& canonical, std::string_view unit);
-  std::vector<double> numbers(const std::string& canonical, std::string_view unit);
-  std::optional<int> integer(const std::string& canonical, int min, int max);
-  std::optional<geo::Timestamp> time(const std::string& canonical, bool required);
-  std::optional<geo::Date> date(const std::string& canonical);
-  std::optional<bool> boolean(const std::string& canonical);
+  std::optional<double> number(std::string_view canonical, std::string_view unit);
+  std::vector<double> numbers(std::string_view canonical, std::string_view unit);
+  std::optional<int> integer(std::string_view canonical, int min, int max);
+  std::optional<geo::Timestamp> time(std::string_view canonical, bool required);
+  std::optional<geo::Date> date(std::string_view canonical);
+  std::optional<bool> boolean(std::string_view canonical);
 
   // The raw text of a source field by index (encoding checked), for geometry columns.
-  std::optional<std::string> raw(int index, const std::string& field_name);
+  std::optional<std::string_view> raw(int index, std::string_view field_name);
   int geometry_x = -1, geometry_y = -1, geometry_wkt = -1;
 
  private:
@@ -67,14 +68,18 @@ class RecordMapper {
     FieldRule rule;
     int from = -1;
     std::vector<Part> parts;  // template
+    // Where a value that is not a view of the source is made (a template, a prefix, a case
+    // transform), reused from record to record.
+    std::string joined, changed;
   };
-  const Resolved* find(const std::string& canonical) const;
+  Resolved* find(std::string_view canonical);
+  const Resolved* find(std::string_view canonical) const;
   // The text after from/value/template, transform, map, default, prefix. `source` gets the
   // source field's name and `value` the raw value, for the report.
-  std::optional<std::string> value_of(const Resolved& r, std::string_view& source,
-                                      std::string& value);
+  std::optional<std::string_view> value_of(Resolved& r, std::string_view& source,
+                                           std::string_view& value);
   std::optional<double> check_number(const Resolved& r, std::string_view source,
-                                     const std::string& value, double v, std::string_view unit);
+                                     std::string_view value, double v, std::string_view unit);
 
   const Mapping& mapping_;
   ProblemReport& report_;
@@ -82,6 +87,7 @@ class RecordMapper {
   Resolved id_;
   RecordRef ref_;
   FieldValue value_;
+  std::vector<std::string> recoded_;  // per source field: its text recoded to UTF-8
   bool refused_ = false;
 };
 

@@ -49,11 +49,10 @@ void merge(geo::Tree& into, const geo::Tree& from, const RecordMapper& m) {
   take("columnar", &geo::Tree::columnar);
 }
 
-
 // One record of the source mapped onto a tree, problems into the mapper's report.
 void map_tree(geo::Tree& t, RecordMapper& mapper, detail::OgrSource& source, detail::SeenIds& seen,
-              const detail::CrsGuard& guard, const Mapping& mapping, const std::string& file) {
-  mapper.begin({file, source.record(), source.line(), {}}, [&](int i) { return source.text(i); });
+              const detail::CrsGuard& guard, const Mapping& mapping) {
+  mapper.begin(source.record(), source.line(), [&](int i) { return source.text(i); });
   if (const auto id = seen.take(mapper, mapping, source.record())) t.source_id = *id;
   if (mapper.refused()) return;
   if (const auto p = detail::record_point(source, mapper, guard, mapping)) t.location = *p;
@@ -74,8 +73,9 @@ void map_tree(geo::Tree& t, RecordMapper& mapper, detail::OgrSource& source, det
     if (const auto st = geo::tree_status_from_string(*status)) {
       t.status = *st;
     } else {
-      mapper.problem(Severity::refused, mapping.fields.at("status").from, *status,
-                     "not a tree status: '" + *status + "' (existing, planned, felled)");
+      mapper.problem(
+          Severity::refused, mapping.fields.at("status").from, *status,
+          "not a tree status: '" + std::string(*status) + "' (existing, planned, felled)");
     }
   }
   t.felled_on = mapper.date("felled_on");
@@ -91,9 +91,10 @@ void map_tree(geo::Tree& t, RecordMapper& mapper, detail::OgrSource& source, det
 
 // A record read and mapped, on its way from the reading thread to the writing one.
 struct MappedTree {
-  geo::Tree tree;
-  detail::RecordRef ref;  // for a refusal by the store
-  bool refused = false;   // by the mapping: not written
+  geo::Tree tree;           // with its protection as a new tree
+  std::int64_t record = 0;  // where it is, for a refusal by the store
+  std::optional<std::int64_t> line;
+  bool refused = false;  // by the mapping: not written
 };
 
 // Batches from the reader to the writer. Bounded, so a slow store holds the reader back
@@ -180,20 +181,24 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
   detail::OgrSource source(o.file, mapping);
   RecordMapper mapper(
       mapping, [&](std::string_view name) { return source.field_index(name); },
-      source.field_names(), result.report);
+      source.field_names(), result.report, file);
   const auto srs = detail::source_crs(source, mapping, file);
   // Made here so that a CRS it cannot handle fails before anything starts; then used by the
   // reader thread alone (this thread makes no PROJ call meanwhile: one context, one user).
   const detail::CrsGuard guard(srs.get(), store.srid());
   const auto rules = store.rule_sets().active();
   const auto user = detail::default_user(o);
-  detail::Progress progress(
-      o, o.progress ? source.feature_count() : std::optional<std::int64_t>());
+  detail::Progress progress(o, o.progress ? source.feature_count() : std::optional<std::int64_t>());
 
   // Two threads, as a pipeline: this one writes to the store (its connection is this
   // thread's), a reader reads the source through GDAL and maps and validates each record. On
   // two cores the import then takes about as long as the slower half instead of both.
   detail::SeenIds seen;
+  // Ends after tx. --strict and --dry-run promise a store byte for byte as it was when they
+  // write nothing, and switching the journal rewrites the file header (its change counter):
+  // they keep the WAL.
+  std::optional<storage::BulkJournal> journal;
+  if (!o.strict && !o.dry_run) journal.emplace(store.database());
   storage::Transaction tx(store.database());
   // Declared after tx: its destructor (re-creating SpatiaLite's triggers) runs before tx's
   // rollback when the import ends without commit.
@@ -210,10 +215,16 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
         progress.tick(s.read);
         const auto problems_before = result.report.problems().size();
         MappedTree m;
-        map_tree(m.tree, mapper, source, seen, guard, mapping, file);
-        m.ref = mapper.ref();
+        map_tree(m.tree, mapper, source, seen, guard, mapping);
+        m.record = mapper.ref().record;
+        m.line = mapper.ref().line;
         m.refused = mapper.refused();
-        if (m.refused) ++refused_by_mapping;
+        if (m.refused) {
+          ++refused_by_mapping;
+        } else {
+          // Here rather than on the writing thread, which has the store's work to do.
+          m.tree.protection = geo::evaluate_protection(m.tree, rules);
+        }
         batch.push_back(std::move(m));
         if (o.strict && result.report.problems().size() > problems_before) {
           reader_aborted = true;
@@ -241,14 +252,16 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
 
   ProblemReport store_problems;  // the reader owns result.report until it is joined
   std::int64_t refused_by_store = 0;
+  // Into a store without trees every tree is new: ids are unique within the file (SeenIds),
+  // and a duplicate that got through anyway would meet the UNIQUE source id.
+  const bool all_new = writer.started_empty();
   while (auto batch = handoff.pop()) {
     for (auto& m : *batch) {
       if (m.refused || s.aborted) continue;
       auto& t = m.tree;
-      auto existing = writer.find_by_source_id(t.source_id);
+      auto existing = all_new ? std::nullopt : writer.find_by_source_id(t.source_id);
       try {
         if (!existing) {
-          t.protection = geo::evaluate_protection(t, rules);
           writer.insert(t);
           ++s.inserted;
           if (t.protection.is_protected) ++s.protected_trees;
@@ -265,8 +278,8 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
           if (merged.protection.is_protected) ++s.protected_trees;
         }
       } catch (const storage::ConstraintViolation& e) {
-        store_problems.add({Severity::refused, m.ref.file, m.ref.record, m.ref.line, m.ref.id, "",
-                            t.source_id, std::string("refused by the store: ") + e.what()});
+        store_problems.add({Severity::refused, file, m.record, m.line, t.source_id, "", t.source_id,
+                            std::string("refused by the store: ") + e.what()});
         ++refused_by_store;
         if (o.strict) {
           s.aborted = true;

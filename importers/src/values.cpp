@@ -1,5 +1,6 @@
 #include "values.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdint>
@@ -10,26 +11,30 @@ namespace rootzone::importers::detail {
 using namespace std::chrono;
 
 std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return text.substr(first, last - first + 1);
+  // By hand: find_first_not_of searches the set for every character, and every field of every
+  // record is trimmed.
+  const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  std::size_t first = 0;
+  std::size_t end = text.size();
+  while (first < end && blank(text[first])) ++first;
+  while (end > first && blank(text[end - 1])) --end;
+  return text.substr(first, end - first);
 }
 
 std::optional<double> parse_number(std::string_view text, char decimal_separator) {
   text = trim(text);
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
   if (text.empty()) return std::nullopt;
-  std::string buf(text);
+  std::string buf;  // a copy only for another decimal separator
   if (decimal_separator != '.') {
-    if (buf.find('.') != std::string::npos) return std::nullopt;  // "1.234,5": ambiguous
-    for (auto& c : buf) {
-      if (c == decimal_separator) c = '.';
-    }
+    if (text.find('.') != std::string_view::npos) return std::nullopt;  // "1.234,5": ambiguous
+    buf.assign(text);
+    std::replace(buf.begin(), buf.end(), decimal_separator, '.');
+    text = buf;
   }
-  if (buf.front() == '+') buf.erase(0, 1);
   double value = 0;
-  const auto* end = buf.data() + buf.size();
-  const auto [ptr, ec] = std::from_chars(buf.data(), end, value);
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
   if (ec != std::errc() || ptr != end || !std::isfinite(value)) return std::nullopt;
   return value;
 }

@@ -89,7 +89,7 @@ ImportResult import_works(storage::Store& store, const ImportOptions& o) {
   detail::OgrSource source(o.file, mapping);
   detail::RecordMapper mapper(
       mapping, [&](std::string_view name) { return source.field_index(name); },
-      source.field_names(), result.report);
+      source.field_names(), result.report, file);
   const auto srs = detail::source_crs(source, mapping, file);
   const detail::CrsGuard guard(srs.get(), store.srid());
   const auto user = detail::default_user(o);
@@ -102,8 +102,7 @@ ImportResult import_works(storage::Store& store, const ImportOptions& o) {
     ++s.read;
     progress.tick(s.read);
     const auto problems_before = result.report.problems().size();
-    mapper.begin({file, source.record(), source.line(), {}},
-                 [&](int i) { return source.text(i); });
+    mapper.begin(source.record(), source.line(), [&](int i) { return source.text(i); });
     geo::Work w;
     w.source = mapping.name;
     w.status = geo::WorkStatus::submitted;
@@ -117,7 +116,7 @@ ImportResult import_works(storage::Store& store, const ImportOptions& o) {
           w.kind = *k;
         } else {
           mapper.problem(Severity::refused, mapping.fields.at("kind").from, *kind,
-                         "not a work kind: '" + *kind + "' (" + joined(kind_names()) + ")");
+                         "not a work kind: '" + std::string(*kind) + "' (" + joined(kind_names()) + ")");
         }
       }
       if (const auto status = mapper.text("status")) {
@@ -125,7 +124,7 @@ ImportResult import_works(storage::Store& store, const ImportOptions& o) {
           w.status = *st;
         } else {
           mapper.problem(Severity::refused, mapping.fields.at("status").from, *status,
-                         "not a work status: '" + *status + "'");
+                         "not a work status: '" + std::string(*status) + "'");
         }
       }
       w.width_m = mapper.number("width_m", "m");
@@ -149,8 +148,9 @@ ImportResult import_works(storage::Store& store, const ImportOptions& o) {
       std::string field = "(geometry)";
       if (mapper.geometry_wkt >= 0) {
         field = mapping.wkt_field;
-        if (auto text = mapper.raw(mapper.geometry_wkt, field)) {
-          char* p = text->data();
+        if (const auto text = mapper.raw(mapper.geometry_wkt, field)) {
+          std::string wkt(*text);  // GDAL wants it terminated
+          char* p = wkt.data();
           OGRGeometryH parsed = nullptr;
           if (OGR_G_CreateFromWkt(&p, nullptr, &parsed) == OGRERR_NONE) owned.reset(parsed);
         }

@@ -381,6 +381,33 @@ void Transaction::commit() {
   done_ = true;
 }
 
+// ---- BulkJournal
+
+BulkJournal::BulkJournal(Database& db) : db_(db) {
+  if (db_.in_transaction()) throw StorageError("BulkJournal: must start outside a transaction");
+  // Leaving WAL needs the store to itself; when someone else has it open, fail at once rather
+  // than after the busy timeout, and keep the WAL.
+  sqlite3* h = db_.handle();
+  sqlite3_busy_timeout(h, 0);
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(h, "PRAGMA journal_mode = DELETE", -1, &stmt, nullptr) == SQLITE_OK &&
+      sqlite3_step(stmt) == SQLITE_ROW) {
+    const auto* mode = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    sole_ = mode != nullptr && std::string_view(mode) == "delete";
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_busy_timeout(h, busy_timeout_ms);
+}
+
+BulkJournal::~BulkJournal() {
+  if (!sole_) return;
+  try {
+    db_.execute("PRAGMA journal_mode = WAL");
+  } catch (const StorageError&) {
+    // The store stays in rollback-journal mode until Store::open sets WAL again.
+  }
+}
+
 // ---- ReadSnapshot
 
 ReadSnapshot::ReadSnapshot(Database& db) : db_(db) {

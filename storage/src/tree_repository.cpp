@@ -460,6 +460,32 @@ void pack_rtree(Database& db, const std::string& index, std::vector<Box> level) 
       db.prepare("INSERT INTO \"" + index + "_rowid\" (rowid, nodeno) VALUES (?, ?)");
   auto write_parent =
       db.prepare("INSERT INTO \"" + index + "_parent\" (nodeno, parentnode) VALUES (?, ?)");
+  // Each entry's leaf, written in rowid order once the leaves are known: in STR order the
+  // inserts would land all over %_rowid's B-tree, a page read and written back per entry.
+  std::vector<std::pair<std::int64_t, std::int64_t>> leaf_of;
+  leaf_of.reserve(level.size());
+  const auto write_leaves = [&] {
+    std::sort(leaf_of.begin(), leaf_of.end());
+    // Many rows per statement: a million single-row INSERTs cost more in running statements
+    // than in writing rows.
+    constexpr std::size_t rows = 128;
+    std::string sql = "INSERT INTO \"" + index + "_rowid\" (rowid, nodeno) VALUES (?, ?)";
+    for (std::size_t i = 1; i < rows; ++i) sql += ", (?, ?)";
+    auto write_many = db.prepare(sql);
+    std::size_t i = 0;
+    for (; i + rows <= leaf_of.size(); i += rows) {
+      for (std::size_t k = 0; k < rows; ++k) {
+        const auto p = static_cast<int>(2 * k);
+        write_many.bind(p + 1, leaf_of[i + k].first).bind(p + 2, leaf_of[i + k].second);
+      }
+      write_many.run();
+      write_many.reset();
+    }
+    for (; i < leaf_of.size(); ++i) {
+      write_rowid.bind(1, leaf_of[i].first).bind(2, leaf_of[i].second).run();
+      write_rowid.reset();
+    }
+  };
   std::vector<std::uint8_t> blob(node_size);
   const auto fill = [&](std::span<const Box> cells, int depth_or_zero) {
     std::fill(blob.begin(), blob.end(), std::uint8_t{0});
@@ -492,8 +518,7 @@ void pack_rtree(Database& db, const std::string& index, std::vector<Box> level) 
         mbr.ymin = std::min(mbr.ymin, c.ymin);
         mbr.ymax = std::max(mbr.ymax, c.ymax);
         if (depth == 0) {
-          write_rowid.bind(1, c.id).bind(2, node).run();
-          write_rowid.reset();
+          leaf_of.emplace_back(c.id, node);
         } else {
           write_parent.bind(1, c.id).bind(2, node).run();
           write_parent.reset();
@@ -505,18 +530,19 @@ void pack_rtree(Database& db, const std::string& index, std::vector<Box> level) 
       parents.push_back(mbr);
     }
     level = std::move(parents);
+    if (depth == 0) write_leaves();
     ++depth;
   }
   // The root: node 1, holding the last level (entries themselves when they all fit).
   for (const auto& c : level) {
     if (depth == 0) {
-      write_rowid.bind(1, c.id).bind(2, std::int64_t{1}).run();
-      write_rowid.reset();
+      leaf_of.emplace_back(c.id, std::int64_t{1});
     } else {
       write_parent.bind(1, c.id).bind(2, std::int64_t{1}).run();
       write_parent.reset();
     }
   }
+  if (depth == 0) write_leaves();
   fill(level, depth);
   write_node.bind(1, std::int64_t{1}).bind(2, blob).run();
   write_node.reset();
@@ -558,6 +584,7 @@ struct TreeBulkWriter::Impl {
       history;
   std::optional<Statement> insert_index;   // set while the triggers are replaced
   bool pack_index = false;                 // the index was empty: packed by finish()
+  bool started_empty = false;              // no tree in the store at the start
   std::vector<Box> boxes;                  // what finish() packs
   std::vector<std::string> trigger_sql;    // to re-create them
   std::int64_t inserted = 0;
@@ -569,6 +596,9 @@ TreeBulkWriter::TreeBulkWriter(Database& db, int srid, std::string user, geo::Ti
   if (!db.in_transaction()) {
     throw StorageError("TreeBulkWriter needs an open transaction (its trigger swap must be atomic)");
   }
+  auto any = db.prepare("SELECT EXISTS (SELECT 1 FROM trees)");
+  any.step();
+  impl_->started_empty = any.int64(0) == 0;
   // Replace the triggers only when all of them and the index are exactly where SpatiaLite
   // puts them; otherwise every row goes through the triggers as in TreeRepository::insert.
   std::vector<std::string> sql;
@@ -620,6 +650,8 @@ void TreeBulkWriter::finish() {
   }
   m.trigger_sql.clear();
 }
+
+bool TreeBulkWriter::started_empty() const { return impl_->started_empty; }
 
 std::optional<geo::Tree> TreeBulkWriter::find_by_source_id(std::string_view source_id) {
   auto& m = *impl_;

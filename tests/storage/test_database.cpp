@@ -1,5 +1,7 @@
 // The connection, statement and transaction wrappers, and the schema's append-only triggers.
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -34,6 +36,62 @@ TEST_CASE("a transaction left without commit leaves nothing behind", "[storage][
     tx.commit();
   }
   CHECK(trees.count() == 1);
+}
+
+namespace {
+std::string journal_mode(Database& db) {
+  auto s = db.prepare("PRAGMA journal_mode");
+  REQUIRE(s.step());
+  return s.text(0);
+}
+}  // namespace
+
+TEST_CASE("a bulk write into a store nobody else has open uses a rollback journal, then WAL again", "[storage][database]") {
+  StoreFixture f;
+  auto& db = f.store.database();
+  REQUIRE(journal_mode(db) == "wal");
+  {
+    const storage::BulkJournal journal(db);
+    CHECK(journal.sole());
+    CHECK(journal_mode(db) == "delete");
+    Transaction tx(db);
+    f.store.trees().insert(sample_tree("MZ-1"));
+    tx.commit();
+    CHECK_FALSE(std::filesystem::exists(f.dir / "city.sqlite-journal"));
+  }
+  CHECK(journal_mode(db) == "wal");
+  CHECK(f.store.trees().count() == 1);
+  // Inside a transaction the journal cannot change: refused, not silently ignored.
+  Transaction tx(db);
+  CHECK_THROWS_AS(storage::BulkJournal(db), storage::StorageError);
+}
+
+TEST_CASE("a bulk write beside another connection keeps the WAL and does not wait", "[storage][database]") {
+  StoreFixture f;
+  // A reader, as a server holds one: once it has read, it keeps the store open in WAL mode.
+  Database reader(f.dir / "city.sqlite");
+  auto count = reader.prepare("SELECT count(*) FROM trees");
+  REQUIRE(count.step());
+  count.reset();
+  auto& db = f.store.database();
+  const auto start = std::chrono::steady_clock::now();
+  {
+    const storage::BulkJournal journal(db);
+    CHECK_FALSE(journal.sole());
+    CHECK(journal_mode(db) == "wal");
+    Transaction tx(db);
+    f.store.trees().insert(sample_tree("MZ-1"));
+    // The reader goes on reading the last committed state beside the write.
+    REQUIRE(count.step());
+    CHECK(count.int64(0) == 0);
+    count.reset();
+    tx.commit();
+  }
+  // Not after the 5 s busy timeout: it gives up at once.
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(4));
+  CHECK(journal_mode(db) == "wal");
+  REQUIRE(count.step());
+  CHECK(count.int64(0) == 1);
 }
 
 TEST_CASE("a transaction inside another is a savepoint", "[storage][database]") {

@@ -22,7 +22,7 @@ struct FieldRule {
   std::string template_text;           // "{strasse}: {art_der_arbeiten}"
   std::string transform;               // "", "trim", "first_word", "lower", "upper"
   std::string prefix;                  // prepended to a non-empty text ("RLP:")
-  std::map<std::string, std::string> value_map;  // source text -> canonical text
+  std::map<std::string, std::string, std::less<>> value_map;  // source text -> canonical text
   // With a value map: a value not in the map is a problem (false: it passes through).
   bool map_strict = true;
   std::optional<std::string> default_value;  // used when the source value is empty

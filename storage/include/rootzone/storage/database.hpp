@@ -150,6 +150,29 @@ class Transaction {
   bool done_ = false;
 };
 
+// For a bulk write (an import) into a store that no other connection has open: while it lives,
+// the store keeps a rollback journal instead of its WAL. Through the WAL every page is written
+// twice, into the WAL and then by the checkpoint into the file (a sixth of a 1M-tree import,
+// bench/RESULTS.md); with the journal, pages the write appends are written once and only the
+// few it changes are saved first. When another connection has the store open (a server), it
+// takes nothing and the write goes through the WAL, beside its readers. While it holds the
+// store, a connection that opens it waits (busy timeout) for it. A crash leaves a hot journal,
+// which the next opener rolls back; Store::open sets WAL again.
+// Make it outside any transaction and let it end after the transaction (declare it first).
+class BulkJournal {
+ public:
+  explicit BulkJournal(Database& db);
+  ~BulkJournal();  // back to WAL
+  BulkJournal(const BulkJournal&) = delete;
+  BulkJournal& operator=(const BulkJournal&) = delete;
+  // True when the store is written with the rollback journal (no one else had it open).
+  bool sole() const { return sole_; }
+
+ private:
+  Database& db_;
+  bool sole_ = false;
+};
+
 // One read transaction (BEGIN DEFERRED) around several reads: they see one snapshot of the
 // store, and WAL's read lock is taken once instead of once per statement (a page of 100
 // features is 200 statements). Inside an open transaction it does nothing.

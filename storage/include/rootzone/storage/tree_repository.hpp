@@ -73,6 +73,9 @@ class TreeBulkWriter {
   TreeBulkWriter(const TreeBulkWriter&) = delete;
   TreeBulkWriter& operator=(const TreeBulkWriter&) = delete;
 
+  // True when the store held no tree as the writer began: then find_by_source_id can only
+  // find what this writer inserted.
+  bool started_empty() const;
   // The stored tree with its stems, or nullopt.
   std::optional<geo::Tree> find_by_source_id(std::string_view source_id);
   // As TreeRepository::insert: version 1, a zero updated_at means the writer's time. On
