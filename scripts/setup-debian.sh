@@ -10,6 +10,8 @@ packages=(
   libgeos-dev libproj-dev proj-data proj-bin libgdal-dev gdal-bin
   # store
   libsqlite3-dev sqlite3 libspatialite-dev libsqlite3-mod-spatialite
+  # the allocator of the rootzone binary (docs/architecture.md, "Allocator")
+  libtcmalloc-minimal4
   # HTTP, JSON, tiles, compression, hashing of API keys
   libpistache-dev nlohmann-json3-dev libprotozero-dev zlib1g-dev libsodium-dev
   # the main job talks to its own server with curl

@@ -1,6 +1,7 @@
 #include "crs_guard.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 
 #include "ogr_source.hpp"
@@ -27,6 +28,89 @@ OGRSpatialReferenceH epsg_srs(int code) {
   }
   OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
   return srs;
+}
+
+// Boxes in source coordinates that lie inside the area of use, one per band of latitude, so
+// that a point in one passes the area check without a PROJ call (a tenth of a record's
+// mapping). Each box is the room between the band's four sides (meridians and parallels of an
+// area slightly inset, sampled into source coordinates); it is kept only when its own outline,
+// sampled back into lon/lat, lies inside the area with a margin. The transformation is
+// continuous and one-to-one, so a box whose outline is inside has its inside inside as well.
+std::vector<CrsGuard::Box> boxes_inside(OGRSpatialReferenceH source, OGRSpatialReferenceH wgs84,
+                                        OGRCoordinateTransformationH to_lonlat,
+                                        const geo::AreaOfUse& a) {
+  std::vector<CrsGuard::Box> boxes;
+  if (a.west >= a.east || a.south >= a.north) return boxes;  // across the antimeridian: none
+  auto* from_lonlat = OCTNewCoordinateTransformation(wgs84, source);
+  if (!from_lonlat) return boxes;
+  constexpr int bands = 32;
+  constexpr int samples = 64;
+  constexpr double inset = 0.01;    // degrees: room between box and area for the sampling
+  constexpr double margin = 0.001;  // degrees: what the outline's samples must keep
+  const double w = a.west + inset, e = a.east - inset, s = a.south + inset, n = a.north - inset;
+  // The x or y of points along a line of lon/lat from (lon0, lat0) to (lon1, lat1); nothing
+  // when PROJ fails on one.
+  const auto along = [&](double lon0, double lat0, double lon1, double lat1, bool want_x) {
+    std::vector<double> x(samples + 1), y(samples + 1);
+    for (int i = 0; i <= samples; ++i) {
+      const double t = static_cast<double>(i) / samples;
+      x[static_cast<std::size_t>(i)] = lon0 + (lon1 - lon0) * t;
+      y[static_cast<std::size_t>(i)] = lat0 + (lat1 - lat0) * t;
+    }
+    std::vector<int> ok(samples + 1);
+    if (!OCTTransformEx(from_lonlat, samples + 1, x.data(), y.data(), nullptr, ok.data())) {
+      return std::optional<std::vector<double>>();
+    }
+    if (std::find(ok.begin(), ok.end(), 0) != ok.end()) return std::optional<std::vector<double>>();
+    return std::optional<std::vector<double>>(want_x ? x : y);
+  };
+  const auto outline_inside = [&](const CrsGuard::Box& b) {
+    for (const auto& [x0, y0, x1, y1] : {std::array<double, 4>{b.xmin, b.ymin, b.xmax, b.ymin},
+                                         std::array<double, 4>{b.xmax, b.ymin, b.xmax, b.ymax},
+                                         std::array<double, 4>{b.xmax, b.ymax, b.xmin, b.ymax},
+                                         std::array<double, 4>{b.xmin, b.ymax, b.xmin, b.ymin}}) {
+      std::vector<double> x(samples + 1), y(samples + 1);
+      std::vector<int> ok(samples + 1);
+      for (int i = 0; i <= samples; ++i) {
+        const double t = static_cast<double>(i) / samples;
+        x[static_cast<std::size_t>(i)] = x0 + (x1 - x0) * t;
+        y[static_cast<std::size_t>(i)] = y0 + (y1 - y0) * t;
+      }
+      if (!OCTTransformEx(to_lonlat, samples + 1, x.data(), y.data(), nullptr, ok.data())) {
+        return false;
+      }
+      for (int i = 0; i <= samples; ++i) {
+        const auto k = static_cast<std::size_t>(i);
+        if (!ok[k] || x[k] < a.west + margin || x[k] > a.east - margin ||
+            y[k] < a.south + margin || y[k] > a.north - margin) {
+          return false;
+        }
+      }
+    }
+    return true;
+  };
+  for (int k = 0; k < bands; ++k) {
+    const double lat0 = s + (n - s) * k / bands;
+    const double lat1 = s + (n - s) * (k + 1) / bands;
+    const auto left = along(w, lat0, w, lat1, true);
+    const auto right = along(e, lat0, e, lat1, true);
+    const auto bottom = along(w, lat0, e, lat0, false);
+    const auto top = along(w, lat1, e, lat1, false);
+    if (!left || !right || !bottom || !top) continue;
+    const CrsGuard::Box b{*std::max_element(left->begin(), left->end()),
+                          *std::max_element(bottom->begin(), bottom->end()),
+                          *std::min_element(right->begin(), right->end()),
+                          *std::min_element(top->begin(), top->end())};
+    if (b.xmin < b.xmax && b.ymin < b.ymax && outline_inside(b)) boxes.push_back(b);
+  }
+  OCTDestroyCoordinateTransformation(from_lonlat);
+  std::sort(boxes.begin(), boxes.end(),
+            [](const CrsGuard::Box& p, const CrsGuard::Box& q) { return p.ymin < q.ymin; });
+  // Bands can come out overlapping in y for strange projections: then none are used.
+  for (std::size_t i = 1; i < boxes.size(); ++i) {
+    if (boxes[i].ymin < boxes[i - 1].ymax) return {};
+  }
+  return boxes;
 }
 
 std::string deg(double v) {
@@ -61,6 +145,7 @@ CrsGuard::CrsGuard(OGRSpatialReferenceH source, int store_srid)
       throw ImportError("no transformation from " + source_name_ + " to EPSG:4326: " +
                         errors.take_failure());
     }
+    inside_ = boxes_inside(source_, wgs84_, to_lonlat_, store_info_.area);
   }
 }
 
@@ -87,13 +172,23 @@ std::optional<std::string> CrsGuard::check_area(double min_lon, double min_lat, 
                        ".." + deg(max_lat));
 }
 
+bool CrsGuard::surely_inside(double x, double y) const {
+  const auto after = std::upper_bound(inside_.begin(), inside_.end(), y,
+                                      [](double v, const Box& b) { return v < b.ymin; });
+  if (after == inside_.begin()) return false;
+  const auto& b = *(after - 1);
+  return y <= b.ymax && x >= b.xmin && x <= b.xmax;
+}
+
 std::optional<std::string> CrsGuard::point(double x, double y, geo::Point& out) const {
-  double lon = x;
-  double lat = y;
-  if (to_lonlat_ && !OCTTransform(to_lonlat_, 1, &lon, &lat, nullptr)) {
-    return "cannot be transformed from " + source_name_ + " to EPSG:4326";
+  if (!surely_inside(x, y)) {
+    double lon = x;
+    double lat = y;
+    if (to_lonlat_ && !OCTTransform(to_lonlat_, 1, &lon, &lat, nullptr)) {
+      return "cannot be transformed from " + source_name_ + " to EPSG:4326";
+    }
+    if (auto why = check_area(lon, lat, lon, lat)) return why;
   }
-  if (auto why = check_area(lon, lat, lon, lat)) return why;
   double sx = x;
   double sy = y;
   if (!same_as_store_ && !OCTTransform(to_store_, 1, &sx, &sy, nullptr)) {

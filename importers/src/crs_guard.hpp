@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "rootzone/geo/crs.hpp"
 #include "rootzone/geo/geometry.hpp"
@@ -22,6 +23,12 @@ class CrsGuard {
   CrsGuard& operator=(const CrsGuard&) = delete;
 
   std::string source_name() const { return source_name_; }
+  // Boxes in the source CRS whose points lie in the area of use for certain: such points pass
+  // without PROJ. By ymin, not overlapping.
+  struct Box {
+    double xmin, ymin, xmax, ymax;
+  };
+  const std::vector<Box>& inside_boxes() const { return inside_; }
 
   // A point: the reason it is refused, or nothing and `out` in the store CRS.
   std::optional<std::string> point(double x, double y, geo::Point& out) const;
@@ -31,12 +38,14 @@ class CrsGuard {
  private:
   std::optional<std::string> check_area(double min_lon, double min_lat, double max_lon,
                                         double max_lat) const;
+  bool surely_inside(double x, double y) const;
   OGRSpatialReferenceH source_ = nullptr;
   OGRSpatialReferenceH store_ = nullptr;
   OGRSpatialReferenceH wgs84_ = nullptr;
   OGRCoordinateTransformationH to_store_ = nullptr;
   OGRCoordinateTransformationH to_lonlat_ = nullptr;  // null when the source is lon/lat
   bool same_as_store_ = false;
+  std::vector<Box> inside_;
   geo::CrsInfo store_info_;
   std::string source_name_;
 };

@@ -53,7 +53,10 @@ RecordMapper::RecordMapper(const Mapping& mapping, const FieldLookup& lookup,
     return i;
   };
   const auto resolve = [&](const std::string& canonical, const FieldRule& rule) {
-    Resolved r{canonical, rule, -1, {}, {}, {}};
+    Resolved r{canonical, rule, -1, {}, Transform::none, {}, {}};
+    if (rule.transform == "first_word") r.transform = Transform::first_word;
+    if (rule.transform == "lower") r.transform = Transform::lower;
+    if (rule.transform == "upper") r.transform = Transform::upper;
     const auto where = canonical == "id" ? std::string("id") : "fields." + canonical;
     if (!rule.from.empty()) r.from = index_of(rule.from, where);
     if (!rule.template_text.empty()) {
@@ -103,17 +106,11 @@ void RecordMapper::problem(Severity s, std::string_view field, std::string_view 
                std::string(value), std::move(reason)});
 }
 
-bool RecordMapper::mapped(std::string_view canonical) const { return find(canonical) != nullptr; }
-
-const RecordMapper::Resolved* RecordMapper::find(std::string_view canonical) const {
-  for (const auto& r : resolved_) {
-    if (r.canonical == canonical) return &r;
+RecordMapper::Field RecordMapper::field(std::string_view canonical) const {
+  for (std::size_t i = 0; i < resolved_.size(); ++i) {
+    if (resolved_[i].canonical == canonical) return {static_cast<int>(i)};
   }
-  return nullptr;
-}
-
-RecordMapper::Resolved* RecordMapper::find(std::string_view canonical) {
-  return const_cast<Resolved*>(std::as_const(*this).find(canonical));
+  return {};
 }
 
 std::optional<std::string_view> RecordMapper::raw(int index, std::string_view field_name) {
@@ -168,10 +165,10 @@ std::optional<std::string_view> RecordMapper::value_of(Resolved& r, std::string_
   value = text.value_or("");
   if (text) {
     auto t = trim(*text);
-    if (rule.transform == "first_word") {
+    if (r.transform == Transform::first_word) {
       t = t.substr(0, std::min(t.find(' '), t.size()));
-    } else if (rule.transform == "lower" || rule.transform == "upper") {
-      const bool lower = rule.transform == "lower";
+    } else if (r.transform != Transform::none) {
+      const bool lower = r.transform == Transform::lower;
       r.changed.assign(t);
       std::transform(r.changed.begin(), r.changed.end(), r.changed.begin(), [&](unsigned char c) {
         return static_cast<char>(lower ? std::tolower(c) : std::toupper(c));
@@ -215,8 +212,8 @@ std::optional<std::string> RecordMapper::id() {
   return ref_.id;
 }
 
-std::optional<std::string_view> RecordMapper::text(std::string_view canonical) {
-  auto* r = find(canonical);
+std::optional<std::string_view> RecordMapper::text(Field f) {
+  auto* r = at(f);
   if (!r) return std::nullopt;
   std::string_view source;
   std::string_view value;
@@ -224,7 +221,7 @@ std::optional<std::string_view> RecordMapper::text(std::string_view canonical) {
 }
 
 std::optional<std::string_view> RecordMapper::required_text(std::string_view canonical) {
-  auto* r = find(canonical);
+  auto* r = at(field(canonical));
   std::string_view source =
       r ? std::string_view(r->rule.from.empty() ? r->rule.template_text : r->rule.from)
         : std::string_view();
@@ -274,8 +271,8 @@ std::optional<double> RecordMapper::check_number(const Resolved& r, std::string_
   return v;
 }
 
-std::optional<double> RecordMapper::number(std::string_view canonical, std::string_view unit) {
-  auto* r = find(canonical);
+std::optional<double> RecordMapper::number(Field f, std::string_view unit) {
+  auto* r = at(f);
   if (!r) return std::nullopt;
   std::string_view source;
   std::string_view value;
@@ -284,16 +281,16 @@ std::optional<double> RecordMapper::number(std::string_view canonical, std::stri
   const auto v = parse_number(*text, mapping_.decimal_separator);
   if (!v) {
     problem(Severity::refused, source, value,
-            "not a number: " + std::string(canonical) + " '" + std::string(*text) + "'");
+            "not a number: " + r->canonical + " '" + std::string(*text) + "'");
     return std::nullopt;
   }
   const double factor = r->rule.unit.empty() ? 1.0 : metres(r->rule.unit) / metres(unit);
   return check_number(*r, source, value, *v * factor, unit);
 }
 
-std::vector<double> RecordMapper::numbers(std::string_view canonical, std::string_view unit) {
+std::vector<double> RecordMapper::numbers(Field f, std::string_view unit) {
   std::vector<double> out;
-  auto* r = find(canonical);
+  auto* r = at(f);
   if (!r) return out;
   std::string_view source;
   std::string_view value;
@@ -309,7 +306,7 @@ std::vector<double> RecordMapper::numbers(std::string_view canonical, std::strin
       const auto v = parse_number(item, mapping_.decimal_separator);
       if (!v) {
         problem(Severity::refused, source, value,
-                "not a number: " + std::string(canonical) + " '" + std::string(item) + "'");
+                "not a number: " + r->canonical + " '" + std::string(item) + "'");
         return {};
       }
       if (const auto checked = check_number(*r, source, value, *v * factor, unit)) {
@@ -324,8 +321,8 @@ std::vector<double> RecordMapper::numbers(std::string_view canonical, std::strin
   return out;
 }
 
-std::optional<int> RecordMapper::integer(std::string_view canonical, int min, int max) {
-  auto* r = find(canonical);
+std::optional<int> RecordMapper::integer(Field f, int min, int max) {
+  auto* r = at(f);
   if (!r) return std::nullopt;
   std::string_view source;
   std::string_view value;
@@ -334,12 +331,12 @@ std::optional<int> RecordMapper::integer(std::string_view canonical, int min, in
   const auto v = parse_number(*text, mapping_.decimal_separator);
   if (!v || *v != std::floor(*v)) {
     problem(Severity::refused, source, value,
-            "not a whole number: " + std::string(canonical) + " '" + std::string(*text) + "'");
+            "not a whole number: " + r->canonical + " '" + std::string(*text) + "'");
     return std::nullopt;
   }
   if (*v < min || *v > max) {
     problem(Severity::refused, source, value,
-            "impossible value: " + std::string(canonical) + " " + std::string(*text) +
+            "impossible value: " + r->canonical + " " + std::string(*text) +
                 " is not between " + std::to_string(min) + " and " + std::to_string(max));
     return std::nullopt;
   }
@@ -347,7 +344,7 @@ std::optional<int> RecordMapper::integer(std::string_view canonical, int min, in
 }
 
 std::optional<geo::Timestamp> RecordMapper::time(std::string_view canonical, bool required) {
-  auto* r = find(canonical);
+  auto* r = at(field(canonical));
   std::string_view source = r ? std::string_view(r->rule.from) : std::string_view();
   std::string_view value;
   std::optional<std::string_view> text;
@@ -370,8 +367,8 @@ std::optional<geo::Timestamp> RecordMapper::time(std::string_view canonical, boo
   return t;
 }
 
-std::optional<geo::Date> RecordMapper::date(std::string_view canonical) {
-  auto* r = find(canonical);
+std::optional<geo::Date> RecordMapper::date(Field f) {
+  auto* r = at(f);
   if (!r) return std::nullopt;
   std::string_view source;
   std::string_view value;
@@ -380,13 +377,13 @@ std::optional<geo::Date> RecordMapper::date(std::string_view canonical) {
   auto d = parse_calendar_date(*text, r->rule.formats);
   if (!d) {
     problem(Severity::refused, source, value,
-            "unparsable date: " + std::string(canonical) + " '" + std::string(*text) + "'");
+            "unparsable date: " + r->canonical + " '" + std::string(*text) + "'");
   }
   return d;
 }
 
-std::optional<bool> RecordMapper::boolean(std::string_view canonical) {
-  auto* r = find(canonical);
+std::optional<bool> RecordMapper::boolean(Field f) {
+  auto* r = at(f);
   if (!r) return std::nullopt;
   std::string_view source;
   std::string_view value;
@@ -398,7 +395,7 @@ std::optional<bool> RecordMapper::boolean(std::string_view canonical) {
   if (t == "1" || t == "true" || t == "yes" || t == "ja" || t == "j") return true;
   if (t == "0" || t == "false" || t == "no" || t == "nein" || t == "n") return false;
   problem(Severity::refused, source, value,
-          "not a yes/no value: " + std::string(canonical) + " '" + std::string(*text) + "'");
+          "not a yes/no value: " + r->canonical + " '" + std::string(*text) + "'");
   return std::nullopt;
 }
 

@@ -49,27 +49,52 @@ void merge(geo::Tree& into, const geo::Tree& from, const RecordMapper& m) {
   take("columnar", &geo::Tree::columnar);
 }
 
+// A tree's canonical fields in the mapping, looked up once per import.
+struct TreeFields {
+  using F = RecordMapper::Field;
+  explicit TreeFields(const RecordMapper& m)
+      : site(m.field("site")),
+        district(m.field("district")),
+        species_botanical(m.field("species_botanical")),
+        species_german(m.field("species_german")),
+        genus(m.field("genus")),
+        stems(m.field("stem_circumferences_cm")),
+        crown(m.field("crown_diameter_m")),
+        height(m.field("height_m")),
+        planting_year(m.field("planting_year")),
+        vitality(m.field("vitality")),
+        development_phase(m.field("development_phase")),
+        last_inspection(m.field("last_inspection")),
+        next_inspection(m.field("next_inspection")),
+        status(m.field("status")),
+        felled_on(m.field("felled_on")),
+        columnar(m.field("columnar")) {}
+  F site, district, species_botanical, species_german, genus, stems, crown, height,
+      planting_year, vitality, development_phase, last_inspection, next_inspection, status,
+      felled_on, columnar;
+};
+
 // One record of the source mapped onto a tree, problems into the mapper's report.
-void map_tree(geo::Tree& t, RecordMapper& mapper, detail::OgrSource& source, detail::SeenIds& seen,
-              const detail::CrsGuard& guard, const Mapping& mapping) {
+void map_tree(geo::Tree& t, RecordMapper& mapper, const TreeFields& f, detail::OgrSource& source,
+              detail::SeenIds& seen, const detail::CrsGuard& guard, const Mapping& mapping) {
   mapper.begin(source.record(), source.line(), [&](int i) { return source.text(i); });
   if (const auto id = seen.take(mapper, mapping, source.record())) t.source_id = *id;
   if (mapper.refused()) return;
   if (const auto p = detail::record_point(source, mapper, guard, mapping)) t.location = *p;
-  t.site = mapper.text("site").value_or("");
-  t.district = mapper.text("district").value_or("");
-  t.species_botanical = mapper.text("species_botanical").value_or("");
-  t.species_german = mapper.text("species_german").value_or("");
-  t.genus = mapper.text("genus").value_or("");
-  t.stem_circumferences_cm = mapper.numbers("stem_circumferences_cm", "cm");
-  t.crown_diameter_m = mapper.number("crown_diameter_m", "m");
-  t.height_m = mapper.number("height_m", "m");
-  t.planting_year = mapper.integer("planting_year", 1000, 3000);
-  t.vitality = mapper.integer("vitality", 0, 3);
-  t.development_phase = mapper.text("development_phase").value_or("");
-  t.last_inspection = mapper.date("last_inspection");
-  t.next_inspection = mapper.date("next_inspection");
-  if (const auto status = mapper.text("status")) {
+  t.site = mapper.text(f.site).value_or("");
+  t.district = mapper.text(f.district).value_or("");
+  t.species_botanical = mapper.text(f.species_botanical).value_or("");
+  t.species_german = mapper.text(f.species_german).value_or("");
+  t.genus = mapper.text(f.genus).value_or("");
+  t.stem_circumferences_cm = mapper.numbers(f.stems, "cm");
+  t.crown_diameter_m = mapper.number(f.crown, "m");
+  t.height_m = mapper.number(f.height, "m");
+  t.planting_year = mapper.integer(f.planting_year, 1000, 3000);
+  t.vitality = mapper.integer(f.vitality, 0, 3);
+  t.development_phase = mapper.text(f.development_phase).value_or("");
+  t.last_inspection = mapper.date(f.last_inspection);
+  t.next_inspection = mapper.date(f.next_inspection);
+  if (const auto status = mapper.text(f.status)) {
     if (const auto st = geo::tree_status_from_string(*status)) {
       t.status = *st;
     } else {
@@ -78,10 +103,9 @@ void map_tree(geo::Tree& t, RecordMapper& mapper, detail::OgrSource& source, det
           "not a tree status: '" + std::string(*status) + "' (existing, planned, felled)");
     }
   }
-  t.felled_on = mapper.date("felled_on");
-  t.columnar = mapper.boolean("columnar");
-  if (!mapper.refused() && t.stem_circumferences_cm.empty() &&
-      mapper.mapped("stem_circumferences_cm")) {
+  t.felled_on = mapper.date(f.felled_on);
+  t.columnar = mapper.boolean(f.columnar);
+  if (!mapper.refused() && t.stem_circumferences_cm.empty() && f.stems.index >= 0) {
     const auto& rule = mapping.fields.at("stem_circumferences_cm");
     mapper.problem(Severity::flagged, rule.from, "",
                    "missing value: stem_circumferences_cm not recorded, protection cannot "
@@ -91,7 +115,7 @@ void map_tree(geo::Tree& t, RecordMapper& mapper, detail::OgrSource& source, det
 
 // A record read and mapped, on its way from the reading thread to the writing one.
 struct MappedTree {
-  geo::Tree tree;           // with its protection as a new tree
+  geo::Tree tree;  // with its protection as a new tree
   std::int64_t record = 0;  // where it is, for a refusal by the store
   std::optional<std::int64_t> line;
   bool refused = false;  // by the mapping: not written
@@ -182,6 +206,7 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
   RecordMapper mapper(
       mapping, [&](std::string_view name) { return source.field_index(name); },
       source.field_names(), result.report, file);
+  const TreeFields fields(mapper);
   const auto srs = detail::source_crs(source, mapping, file);
   // Made here so that a CRS it cannot handle fails before anything starts; then used by the
   // reader thread alone (this thread makes no PROJ call meanwhile: one context, one user).
@@ -215,7 +240,7 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
         progress.tick(s.read);
         const auto problems_before = result.report.problems().size();
         MappedTree m;
-        map_tree(m.tree, mapper, source, seen, guard, mapping);
+        map_tree(m.tree, mapper, fields, source, seen, guard, mapping);
         m.record = mapper.ref().record;
         m.line = mapper.ref().line;
         m.refused = mapper.refused();
@@ -255,6 +280,7 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
   // Into a store without trees every tree is new: ids are unique within the file (SeenIds),
   // and a duplicate that got through anyway would meet the UNIQUE source id.
   const bool all_new = writer.started_empty();
+  std::int64_t written = 0;  // batches
   while (auto batch = handoff.pop()) {
     for (auto& m : *batch) {
       if (m.refused || s.aborted) continue;
@@ -288,6 +314,7 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
       }
     }
     handoff.give_back(std::move(*batch));
+    if (journal && ++written % 16 == 0) journal->write_ahead();
   }
   join();
   if (reader_failed) std::rethrow_exception(reader_failed);

@@ -1,5 +1,8 @@
 #include "rootzone/storage/database.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 // spatialite.h uses sqlite3's types without including sqlite3.h: separate blocks keep
 // clang-format from sorting it first.
 #include <sqlite3.h>
@@ -397,9 +400,15 @@ BulkJournal::BulkJournal(Database& db) : db_(db) {
   }
   sqlite3_finalize(stmt);
   sqlite3_busy_timeout(h, busy_timeout_ms);
+  if (sole_) file_ = ::open(db_.path().c_str(), O_RDONLY | O_CLOEXEC);
+}
+
+void BulkJournal::write_ahead() const {
+  if (file_ >= 0) ::sync_file_range(file_, 0, 0, SYNC_FILE_RANGE_WRITE);
 }
 
 BulkJournal::~BulkJournal() {
+  if (file_ >= 0) ::close(file_);
   if (!sole_) return;
   try {
     db_.execute("PRAGMA journal_mode = WAL");
