@@ -81,8 +81,25 @@ constexpr const char* tree_columns =
 // Parameters ?1..?25 of both the INSERT and the UPDATE. The tree's own text is bound without
 // a copy (every caller runs the statement while `t` lives, and binds again before the next
 // run); `updated_at` and the formatted values are temporaries and copied.
-void bind_tree(Statement& s, const geo::Tree& t, int srid, std::int64_t version,
-               std::string_view updated_at) {
+// A row's text beyond the tree's own strings (its dates and stems, the time of the write), made
+// once and kept until the statement has run: bind_tree binds all text without a copy.
+struct RowTexts {
+  RowTexts(const geo::Tree& t, std::string_view at)
+      : last_inspection(date_text(t.last_inspection)),
+        next_inspection(date_text(t.next_inspection)),
+        felled_on(date_text(t.felled_on)),
+        stems(detail::stems_column(t.stem_circumferences_cm)),
+        updated_at(at) {}
+  std::optional<std::string> last_inspection, next_inspection, felled_on;
+  std::string stems;
+  std::string_view updated_at;
+};
+
+void bind_tree(Statement& s, const geo::Tree& t, const RowTexts& x, int srid,
+               std::int64_t version) {
+  const auto text_or_null = [&](int i, const std::optional<std::string>& v) -> Statement& {
+    return v ? s.bind_static(i, *v) : s.bind_null(i);
+  };
   s.bind_static(1, t.source_id)
       .bind_static(2, t.site)
       .bind_static(3, t.district)
@@ -93,21 +110,21 @@ void bind_tree(Statement& s, const geo::Tree& t, int srid, std::int64_t version,
       .bind(8, t.height_m)
       .bind(9, t.planting_year)
       .bind(10, t.vitality)
-      .bind_static(11, t.development_phase)
-      .bind(12, date_text(t.last_inspection))
-      .bind(13, date_text(t.next_inspection))
-      .bind_static(14, geo::to_string(t.status))
-      .bind(15, date_text(t.felled_on))
-      .bind(16, t.columnar)
+      .bind_static(11, t.development_phase);
+  text_or_null(12, x.last_inspection);
+  text_or_null(13, x.next_inspection);
+  s.bind_static(14, geo::to_string(t.status));
+  text_or_null(15, x.felled_on);
+  s.bind(16, t.columnar)
       .bind(17, t.protection.is_protected)
       .bind_static(18, geo::to_string(t.protection.source))
       .bind_static(19, t.protection.reason)
-      .bind(20, updated_at)
+      .bind_static(20, x.updated_at)
       .bind(21, t.location.x)
       .bind(22, t.location.y)
       .bind(23, srid)
       .bind(24, version)
-      .bind(25, detail::stems_column(t.stem_circumferences_cm));
+      .bind_static(25, x.stems);
 }
 
 void write_stems(Database& db, std::int64_t tree_id, const std::vector<double>& stems) {
@@ -222,7 +239,9 @@ std::int64_t TreeRepository::insert(const geo::Tree& tree) {
   std::int64_t id = 0;
   try {
     auto s = db_.prepare(insert_tree_sql);
-    bind_tree(s, tree, srid_, 1, geo::format_utc(detail::now_if_zero(tree.updated_at)));
+    const auto at = geo::format_utc(detail::now_if_zero(tree.updated_at));
+    const RowTexts texts(tree, at);
+    bind_tree(s, tree, texts, srid_, 1);
     s.run();
     id = db_.last_insert_rowid();
     write_stems(db_, id, tree.stem_circumferences_cm);
@@ -273,7 +292,9 @@ geo::Tree TreeRepository::update(const geo::Tree& tree, std::int64_t expected_ve
   try {
     auto s = db_.prepare(std::string("UPDATE trees SET ") + tree_columns +
                          " WHERE id = ?26 AND version = ?27");
-    bind_tree(s, tree, srid_, expected_version + 1, geo::format_utc(at));
+    const auto at_text = geo::format_utc(at);
+    const RowTexts texts(tree, at_text);
+    bind_tree(s, tree, texts, srid_, expected_version + 1);
     s.bind(26, tree.id).bind(27, expected_version).run();
     if (stored.stem_circumferences_cm != tree.stem_circumferences_cm) {
       write_stems(db_, tree.id, tree.stem_circumferences_cm);
@@ -670,11 +691,10 @@ std::int64_t TreeBulkWriter::insert(const geo::Tree& tree) {
   if (m.finished) throw StorageError("TreeBulkWriter::insert after finish()");
   std::int64_t id = 0;
   try {
-    if (tree.updated_at == geo::Timestamp{}) {
-      bind_tree(m.insert_tree, tree, m.srid, 1, m.at_text);
-    } else {
-      bind_tree(m.insert_tree, tree, m.srid, 1, geo::format_utc(tree.updated_at));
-    }
+    const auto own_time =
+        tree.updated_at == geo::Timestamp{} ? std::string() : geo::format_utc(tree.updated_at);
+    const RowTexts texts(tree, own_time.empty() ? std::string_view(m.at_text) : own_time);
+    bind_tree(m.insert_tree, tree, texts, m.srid, 1);
     m.insert_tree.run();
     m.insert_tree.reset();
     id = m.db.last_insert_rowid();
@@ -714,7 +734,8 @@ bool TreeBulkWriter::update(const geo::Tree& tree, const geo::Tree& stored) {
   // history together.
   Transaction tx(m.db);
   try {
-    bind_tree(m.update_tree, tree, m.srid, stored.version + 1, m.at_text);
+    const RowTexts texts(tree, m.at_text);
+    bind_tree(m.update_tree, tree, texts, m.srid, stored.version + 1);
     m.update_tree.bind(26, stored.id).bind(27, stored.version).run();
     m.update_tree.reset();
     if (m.db.changes() != 1) {
