@@ -36,6 +36,28 @@ OGRSpatialReferenceH epsg_srs(int code) {
 // area slightly inset, sampled into source coordinates); it is kept only when its own outline,
 // sampled back into lon/lat, lies inside the area with a margin. The transformation is
 // continuous and one-to-one, so a box whose outline is inside has its inside inside as well.
+// `n` + 1 points along the straight line from (x0, y0) to (x1, y1), transformed by `ct`;
+// nothing when PROJ fails on one of them.
+struct Line {
+  std::vector<double> x, y;
+};
+std::optional<Line> transformed_line(OGRCoordinateTransformationH ct, double x0, double y0,
+                                     double x1, double y1, int n) {
+  Line l{std::vector<double>(static_cast<std::size_t>(n) + 1),
+         std::vector<double>(static_cast<std::size_t>(n) + 1)};
+  for (int i = 0; i <= n; ++i) {
+    const double t = static_cast<double>(i) / n;
+    l.x[static_cast<std::size_t>(i)] = x0 + (x1 - x0) * t;
+    l.y[static_cast<std::size_t>(i)] = y0 + (y1 - y0) * t;
+  }
+  std::vector<int> ok(static_cast<std::size_t>(n) + 1);
+  if (!OCTTransformEx(ct, n + 1, l.x.data(), l.y.data(), nullptr, ok.data()) ||
+      std::find(ok.begin(), ok.end(), 0) != ok.end()) {
+    return std::nullopt;
+  }
+  return l;
+}
+
 std::vector<CrsGuard::Box> boxes_inside(OGRSpatialReferenceH source, OGRSpatialReferenceH wgs84,
                                         OGRCoordinateTransformationH to_lonlat,
                                         const geo::AreaOfUse& a) {
@@ -48,41 +70,17 @@ std::vector<CrsGuard::Box> boxes_inside(OGRSpatialReferenceH source, OGRSpatialR
   constexpr double inset = 0.01;    // degrees: room between box and area for the sampling
   constexpr double margin = 0.001;  // degrees: what the outline's samples must keep
   const double w = a.west + inset, e = a.east - inset, s = a.south + inset, n = a.north - inset;
-  // The x or y of points along a line of lon/lat from (lon0, lat0) to (lon1, lat1); nothing
-  // when PROJ fails on one.
-  const auto along = [&](double lon0, double lat0, double lon1, double lat1, bool want_x) {
-    std::vector<double> x(samples + 1), y(samples + 1);
-    for (int i = 0; i <= samples; ++i) {
-      const double t = static_cast<double>(i) / samples;
-      x[static_cast<std::size_t>(i)] = lon0 + (lon1 - lon0) * t;
-      y[static_cast<std::size_t>(i)] = lat0 + (lat1 - lat0) * t;
-    }
-    std::vector<int> ok(samples + 1);
-    if (!OCTTransformEx(from_lonlat, samples + 1, x.data(), y.data(), nullptr, ok.data())) {
-      return std::optional<std::vector<double>>();
-    }
-    if (std::find(ok.begin(), ok.end(), 0) != ok.end()) return std::optional<std::vector<double>>();
-    return std::optional<std::vector<double>>(want_x ? x : y);
-  };
   const auto outline_inside = [&](const CrsGuard::Box& b) {
-    for (const auto& [x0, y0, x1, y1] : {std::array<double, 4>{b.xmin, b.ymin, b.xmax, b.ymin},
-                                         std::array<double, 4>{b.xmax, b.ymin, b.xmax, b.ymax},
-                                         std::array<double, 4>{b.xmax, b.ymax, b.xmin, b.ymax},
-                                         std::array<double, 4>{b.xmin, b.ymax, b.xmin, b.ymin}}) {
-      std::vector<double> x(samples + 1), y(samples + 1);
-      std::vector<int> ok(samples + 1);
-      for (int i = 0; i <= samples; ++i) {
-        const double t = static_cast<double>(i) / samples;
-        x[static_cast<std::size_t>(i)] = x0 + (x1 - x0) * t;
-        y[static_cast<std::size_t>(i)] = y0 + (y1 - y0) * t;
-      }
-      if (!OCTTransformEx(to_lonlat, samples + 1, x.data(), y.data(), nullptr, ok.data())) {
-        return false;
-      }
-      for (int i = 0; i <= samples; ++i) {
-        const auto k = static_cast<std::size_t>(i);
-        if (!ok[k] || x[k] < a.west + margin || x[k] > a.east - margin ||
-            y[k] < a.south + margin || y[k] > a.north - margin) {
+    const std::array<std::array<double, 4>, 4> sides{{{b.xmin, b.ymin, b.xmax, b.ymin},
+                                                      {b.xmax, b.ymin, b.xmax, b.ymax},
+                                                      {b.xmax, b.ymax, b.xmin, b.ymax},
+                                                      {b.xmin, b.ymax, b.xmin, b.ymin}}};
+    for (const auto& [x0, y0, x1, y1] : sides) {
+      const auto l = transformed_line(to_lonlat, x0, y0, x1, y1, samples);
+      if (!l) return false;
+      for (std::size_t k = 0; k < l->x.size(); ++k) {
+        if (l->x[k] < a.west + margin || l->x[k] > a.east - margin ||
+            l->y[k] < a.south + margin || l->y[k] > a.north - margin) {
           return false;
         }
       }
@@ -92,15 +90,15 @@ std::vector<CrsGuard::Box> boxes_inside(OGRSpatialReferenceH source, OGRSpatialR
   for (int k = 0; k < bands; ++k) {
     const double lat0 = s + (n - s) * k / bands;
     const double lat1 = s + (n - s) * (k + 1) / bands;
-    const auto left = along(w, lat0, w, lat1, true);
-    const auto right = along(e, lat0, e, lat1, true);
-    const auto bottom = along(w, lat0, e, lat0, false);
-    const auto top = along(w, lat1, e, lat1, false);
+    const auto left = transformed_line(from_lonlat, w, lat0, w, lat1, samples);
+    const auto right = transformed_line(from_lonlat, e, lat0, e, lat1, samples);
+    const auto bottom = transformed_line(from_lonlat, w, lat0, e, lat0, samples);
+    const auto top = transformed_line(from_lonlat, w, lat1, e, lat1, samples);
     if (!left || !right || !bottom || !top) continue;
-    const CrsGuard::Box b{*std::max_element(left->begin(), left->end()),
-                          *std::max_element(bottom->begin(), bottom->end()),
-                          *std::min_element(right->begin(), right->end()),
-                          *std::min_element(top->begin(), top->end())};
+    const CrsGuard::Box b{*std::max_element(left->x.begin(), left->x.end()),
+                          *std::max_element(bottom->y.begin(), bottom->y.end()),
+                          *std::min_element(right->x.begin(), right->x.end()),
+                          *std::min_element(top->y.begin(), top->y.end())};
     if (b.xmin < b.xmax && b.ymin < b.ymax && outline_inside(b)) boxes.push_back(b);
   }
   OCTDestroyCoordinateTransformation(from_lonlat);

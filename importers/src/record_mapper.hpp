@@ -93,7 +93,9 @@ class RecordMapper {
     // transform), reused from record to record.
     std::string joined, changed;
   };
-  Resolved* at(Field f) { return f.index < 0 ? nullptr : &resolved_[static_cast<std::size_t>(f.index)]; }
+  Resolved* at(Field f) {
+    return f.index < 0 ? nullptr : &resolved_[static_cast<std::size_t>(f.index)];
+  }
   // The text after from/value/template, transform, map, default, prefix. `source` gets the
   // source field's name and `value` the raw value, for the report.
   std::optional<std::string_view> value_of(Resolved& r, std::string_view& source,

@@ -25,11 +25,12 @@ struct Case {
 
 }  // namespace
 
-TEST_CASE("the CRS guard's boxes lie in the area of use, and its verdicts are the exact ones", "[importers][crs]") {
+TEST_CASE("the CRS guard's boxes lie in the area of use, and its verdicts are the exact ones",
+          "[importers][crs]") {
   ensure_gdal_registered();
   // Source = store (the usual import), Gauss-Krüger into UTM, Web Mercator into UTM, Iowa.
-  const auto c = GENERATE(Case{25832, 25832}, Case{31467, 25832}, Case{3857, 25832},
-                          Case{26915, 26915});
+  const auto c =
+      GENERATE(Case{25832, 25832}, Case{31467, 25832}, Case{3857, 25832}, Case{26915, 26915});
   CAPTURE(c.source, c.store);
   auto* source = epsg(c.source);
   auto* wgs84 = epsg(4326);
