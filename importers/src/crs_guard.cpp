@@ -30,12 +30,6 @@ OGRSpatialReferenceH epsg_srs(int code) {
   return srs;
 }
 
-// Boxes in source coordinates that lie inside the area of use, one per band of latitude, so
-// that a point in one passes the area check without a PROJ call (a tenth of a record's
-// mapping). Each box is the room between the band's four sides (meridians and parallels of an
-// area slightly inset, sampled into source coordinates); it is kept only when its own outline,
-// sampled back into lon/lat, lies inside the area with a margin. The transformation is
-// continuous and one-to-one, so a box whose outline is inside has its inside inside as well.
 // `n` + 1 points along the straight line from (x0, y0) to (x1, y1), transformed by `ct`;
 // nothing when PROJ fails on one of them.
 struct Line {
@@ -58,10 +52,16 @@ std::optional<Line> transformed_line(OGRCoordinateTransformationH ct, double x0,
   return l;
 }
 
-std::vector<CrsGuard::Box> boxes_inside(OGRSpatialReferenceH source, OGRSpatialReferenceH wgs84,
-                                        OGRCoordinateTransformationH to_lonlat,
-                                        const geo::AreaOfUse& a) {
-  std::vector<CrsGuard::Box> boxes;
+// Boxes in source coordinates that lie inside the area of use, one per band of latitude, so
+// that a point in one passes the area check without a PROJ call (a tenth of a record's
+// mapping). Each box is the room between the band's four sides (meridians and parallels of an
+// area slightly inset, sampled into source coordinates); it is kept only when its own outline,
+// sampled back into lon/lat, lies inside the area with a margin. The transformation is
+// continuous and one-to-one, so a box whose outline is inside has its inside inside as well.
+std::vector<geo::Bounds> boxes_inside(OGRSpatialReferenceH source, OGRSpatialReferenceH wgs84,
+                                      OGRCoordinateTransformationH to_lonlat,
+                                      const geo::AreaOfUse& a) {
+  std::vector<geo::Bounds> boxes;
   if (a.west >= a.east || a.south >= a.north) return boxes;  // across the antimeridian: none
   auto* from_lonlat = OCTNewCoordinateTransformation(wgs84, source);
   if (!from_lonlat) return boxes;
@@ -70,11 +70,11 @@ std::vector<CrsGuard::Box> boxes_inside(OGRSpatialReferenceH source, OGRSpatialR
   constexpr double inset = 0.01;    // degrees: room between box and area for the sampling
   constexpr double margin = 0.001;  // degrees: what the outline's samples must keep
   const double w = a.west + inset, e = a.east - inset, s = a.south + inset, n = a.north - inset;
-  const auto outline_inside = [&](const CrsGuard::Box& b) {
-    const std::array<std::array<double, 4>, 4> sides{{{b.xmin, b.ymin, b.xmax, b.ymin},
-                                                      {b.xmax, b.ymin, b.xmax, b.ymax},
-                                                      {b.xmax, b.ymax, b.xmin, b.ymax},
-                                                      {b.xmin, b.ymax, b.xmin, b.ymin}}};
+  const auto outline_inside = [&](const geo::Bounds& b) {
+    const std::array<std::array<double, 4>, 4> sides{{{b.minx, b.miny, b.maxx, b.miny},
+                                                      {b.maxx, b.miny, b.maxx, b.maxy},
+                                                      {b.maxx, b.maxy, b.minx, b.maxy},
+                                                      {b.minx, b.maxy, b.minx, b.miny}}};
     for (const auto& [x0, y0, x1, y1] : sides) {
       const auto l = transformed_line(to_lonlat, x0, y0, x1, y1, samples);
       if (!l) return false;
@@ -95,18 +95,18 @@ std::vector<CrsGuard::Box> boxes_inside(OGRSpatialReferenceH source, OGRSpatialR
     const auto bottom = transformed_line(from_lonlat, w, lat0, e, lat0, samples);
     const auto top = transformed_line(from_lonlat, w, lat1, e, lat1, samples);
     if (!left || !right || !bottom || !top) continue;
-    const CrsGuard::Box b{*std::max_element(left->x.begin(), left->x.end()),
-                          *std::max_element(bottom->y.begin(), bottom->y.end()),
-                          *std::min_element(right->x.begin(), right->x.end()),
-                          *std::min_element(top->y.begin(), top->y.end())};
-    if (b.xmin < b.xmax && b.ymin < b.ymax && outline_inside(b)) boxes.push_back(b);
+    const geo::Bounds b{*std::max_element(left->x.begin(), left->x.end()),
+                        *std::max_element(bottom->y.begin(), bottom->y.end()),
+                        *std::min_element(right->x.begin(), right->x.end()),
+                        *std::min_element(top->y.begin(), top->y.end())};
+    if (b.minx < b.maxx && b.miny < b.maxy && outline_inside(b)) boxes.push_back(b);
   }
   OCTDestroyCoordinateTransformation(from_lonlat);
   std::sort(boxes.begin(), boxes.end(),
-            [](const CrsGuard::Box& p, const CrsGuard::Box& q) { return p.ymin < q.ymin; });
+            [](const geo::Bounds& p, const geo::Bounds& q) { return p.miny < q.miny; });
   // Bands can come out overlapping in y for strange projections: then none are used.
   for (std::size_t i = 1; i < boxes.size(); ++i) {
-    if (boxes[i].ymin < boxes[i - 1].ymax) return {};
+    if (boxes[i].miny < boxes[i - 1].maxy) return {};
   }
   return boxes;
 }
@@ -172,10 +172,8 @@ std::optional<std::string> CrsGuard::check_area(double min_lon, double min_lat, 
 
 bool CrsGuard::surely_inside(double x, double y) const {
   const auto after = std::upper_bound(inside_.begin(), inside_.end(), y,
-                                      [](double v, const Box& b) { return v < b.ymin; });
-  if (after == inside_.begin()) return false;
-  const auto& b = *(after - 1);
-  return y <= b.ymax && x >= b.xmin && x <= b.xmax;
+                                      [](double v, const geo::Bounds& b) { return v < b.miny; });
+  return after != inside_.begin() && (after - 1)->contains({x, y});
 }
 
 std::optional<std::string> CrsGuard::point(double x, double y, geo::Point& out) const {

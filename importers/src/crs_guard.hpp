@@ -24,11 +24,8 @@ class CrsGuard {
 
   std::string source_name() const { return source_name_; }
   // Boxes in the source CRS whose points lie in the area of use for certain: such points pass
-  // without PROJ. By ymin, not overlapping.
-  struct Box {
-    double xmin, ymin, xmax, ymax;
-  };
-  const std::vector<Box>& inside_boxes() const { return inside_; }
+  // without PROJ. By miny, not overlapping.
+  const std::vector<geo::Bounds>& inside_boxes() const { return inside_; }
 
   // A point: the reason it is refused, or nothing and `out` in the store CRS.
   std::optional<std::string> point(double x, double y, geo::Point& out) const;
@@ -45,7 +42,7 @@ class CrsGuard {
   OGRCoordinateTransformationH to_store_ = nullptr;
   OGRCoordinateTransformationH to_lonlat_ = nullptr;  // null when the source is lon/lat
   bool same_as_store_ = false;
-  std::vector<Box> inside_;
+  std::vector<geo::Bounds> inside_;
   geo::CrsInfo store_info_;
   std::string source_name_;
 };

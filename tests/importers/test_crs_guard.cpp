@@ -51,8 +51,8 @@ TEST_CASE("the CRS guard's boxes lie in the area of use, and its verdicts are th
   CHECK(boxes.size() >= 16);
   std::mt19937 random(4711);
   for (const auto& b : boxes) {
-    CHECK(b.xmin < b.xmax);
-    std::uniform_real_distribution<double> x(b.xmin, b.xmax), y(b.ymin, b.ymax);
+    CHECK(b.minx < b.maxx);
+    std::uniform_real_distribution<double> x(b.minx, b.maxx), y(b.miny, b.maxy);
     for (int i = 0; i < 200; ++i) {
       const double px = x(random), py = y(random);
       CHECK(exact_inside(px, py));
