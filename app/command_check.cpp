@@ -101,12 +101,12 @@ int run_check(const CheckOptions& o) {
   std::map<geo::Severity, std::size_t> by_severity;
   for (const auto& c : result.tree_work) ++by_severity[c.severity];
   std::cerr << "checked " << (single ? 1 : engine.work_count()) << " open works against "
-            << engine.tree_count() << " protected trees (rule set " << rules.name << "): "
-            << result.tree_work.size() << " tree conflicts (critical "
+            << engine.tree_count() << " protected trees (rule set " << rules.name
+            << "): " << result.tree_work.size() << " tree conflicts (critical "
             << by_severity[geo::Severity::critical] << ", high " << by_severity[geo::Severity::high]
-            << ", medium " << by_severity[geo::Severity::medium] << "), "
-            << result.work_work.size() << " work clashes; " << zones_written
-            << " zones updated" << (zoned.from_cache ? " (zones loaded as stored)" : "") << '\n'
+            << ", medium " << by_severity[geo::Severity::medium] << "), " << result.work_work.size()
+            << " work clashes; " << zones_written << " zones updated"
+            << (zoned.from_cache ? " (zones loaded as stored)" : "") << '\n'
             << "time: load " << ms(started, loaded) << " ms, index " << ms(loaded, indexed)
             << " ms, check " << ms(indexed, computed) << " ms, persist " << ms(computed, persisted)
             << " ms\n";

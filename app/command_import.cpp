@@ -97,15 +97,15 @@ void print_summary(const std::string& what, const ImportOptions& o,
     }
     const std::size_t shown = std::min<std::size_t>(r.report.problems().size(), 5);
     out << "first " << shown << " of " << r.report.problems().size() << " problems"
-        << (o.report.empty() ? " (write them all with --report FILE.csv|FILE.json)" : "")
-        << ":\n";
+        << (o.report.empty() ? " (write them all with --report FILE.csv|FILE.json)" : "") << ":\n";
     for (std::size_t i = 0; i < shown; ++i) {
       const auto& p = r.report.problems()[i];
       out << "  " << importers::to_string(p.severity) << " record " << p.record;
       if (p.line) out << " (line " << *p.line << ")";
       if (!p.id.empty()) out << " id " << p.id;
       if (!p.field.empty()) out << " " << p.field;
-      if (!p.value.empty()) out << " '" << (p.value.size() > 60 ? p.value.substr(0, 57) + "..." : p.value) << "'";
+      if (!p.value.empty())
+        out << " '" << (p.value.size() > 60 ? p.value.substr(0, 57) + "..." : p.value) << "'";
       out << ": " << p.reason << '\n';
     }
   }
@@ -173,7 +173,8 @@ void add_import_command(CLI::App& root, Action& chosen) {
     sub->add_option("file", o->file, "CSV, GeoJSON, GeoPackage, Shapefile or WZDx file")
         ->required();
     sub->add_option("--db", o->db, "Store to import into")->required();
-    sub->add_option("--mapping", o->mapping, "Mapping profile of the source (JSON, docs/importers.md)");
+    sub->add_option("--mapping", o->mapping,
+                    "Mapping profile of the source (JSON, docs/importers.md)");
     sub->add_option("--format", o->format, "wzdx for a WZDx 4.x WorkZoneFeed; default: GDAL/OGR")
         ->check(CLI::IsMember({"ogr", "wzdx"}));
     sub->add_option("--report", o->report,

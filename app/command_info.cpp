@@ -32,7 +32,8 @@ int run_info(const std::string& db) {
 
 void add_info_command(CLI::App& root, Action& chosen) {
   auto db = std::make_shared<std::string>();
-  auto* cmd = root.add_subcommand("info", "Show a store's CRS, schema version, rule set and contents");
+  auto* cmd =
+      root.add_subcommand("info", "Show a store's CRS, schema version, rule set and contents");
   cmd->add_option("--db", *db, "Path of the store")->required();
   cmd->callback([db, &chosen] { chosen = [db] { return run_info(*db); }; });
 }

@@ -48,7 +48,8 @@ void add_serve_command(CLI::App& root, Action& chosen) {
   cmd->add_option("--port", o->port, "TCP port (0: any free port)")
       ->capture_default_str()
       ->check(CLI::Range(0, 65535));
-  cmd->add_option("--threads", o->threads, "Worker threads (0: one per core)")->capture_default_str();
+  cmd->add_option("--threads", o->threads, "Worker threads (0: one per core)")
+      ->capture_default_str();
   cmd->add_option("--max-body", o->max_body, "Largest request body in bytes (413 beyond)")
       ->capture_default_str();
   cmd->callback([o, &chosen] { chosen = [o] { return run_serve(*o); }; });

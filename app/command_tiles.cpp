@@ -61,10 +61,11 @@ int run_export(const TilesOptions& o) {
     }
   };
   const auto r = tiles::export_mbtiles(store, *set, o.out, eo);
-  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::cout << "wrote " << o.out << ": " << r.written << " tiles with data of " << r.tiles
-            << " covering the data at z" << o.minzoom << "-" << o.maxzoom << ", "
-            << r.bytes / 1024 << " KiB of MVT (gzipped in the file), " << s << " s\n";
+            << " covering the data at z" << o.minzoom << "-" << o.maxzoom << ", " << r.bytes / 1024
+            << " KiB of MVT (gzipped in the file), " << s << " s\n";
   return exit_code::ok;
 }
 

@@ -121,8 +121,7 @@ void add_users_command(CLI::App& root, Action& chosen) {
 
   auto* add = users->add_subcommand("add", "Add a user and print its first API key");
   with_db(add);
-  add->add_option("name", o->name, "User name (shown in every history row it writes)")
-      ->required();
+  add->add_option("name", o->name, "User name (shown in every history row it writes)")->required();
   add->add_option("--role", o->role, "contractor, field_staff, planner or admin")->required();
   add->add_option("--organisation", o->organisation,
                   "A contractor's organisation (the works' contractor field it may see)");

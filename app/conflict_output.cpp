@@ -113,10 +113,10 @@ void print_tree_conflicts(std::ostream& out, const std::string& format,
                     std::string(geo::to_string(c.severity)), fixed(c.min_distance_m, 3),
                     fixed(c.overlap_m2, 3), fixed(c.overlap_share, 4), c.rule});
   }
-  print_rows(out, format,
-             {"tree_id", "work_id", "severity", "min_distance_m", "overlap_m2", "overlap_share",
-              "rule"},
-             rows);
+  print_rows(
+      out, format,
+      {"tree_id", "work_id", "severity", "min_distance_m", "overlap_m2", "overlap_share", "rule"},
+      rows);
 }
 
 void print_work_clashes(std::ostream& out, const std::string& format,
@@ -142,8 +142,7 @@ void print_work_clashes(std::ostream& out, const std::string& format,
     rows.push_back({labels.work(c.work_a), labels.work(c.work_b), fixed(c.distance_m, 3),
                     geo::format_utc(c.overlap_start), geo::format_utc(c.overlap_end)});
   }
-  print_rows(out, format, {"work_a", "work_b", "distance_m", "overlap_start", "overlap_end"},
-             rows);
+  print_rows(out, format, {"work_a", "work_b", "distance_m", "overlap_start", "overlap_end"}, rows);
 }
 
 }  // namespace rootzone::app

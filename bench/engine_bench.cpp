@@ -81,7 +81,8 @@ Options parse(int argc, char** argv) {
       o.threads.clear();
       std::stringstream in(value());
       std::string part;
-      while (std::getline(in, part, ',')) o.threads.push_back(static_cast<unsigned>(std::stoul(part)));
+      while (std::getline(in, part, ','))
+        o.threads.push_back(static_cast<unsigned>(std::stoul(part)));
     } else {
       usage("unknown argument " + std::string(a));
     }
@@ -140,10 +141,13 @@ std::map<Pair, geo::Severity> read_sql_pairs(const std::string& path) {
     std::getline(row, tree, ',');
     std::getline(row, work, ',');
     std::getline(row, severity, ',');
-    while (!severity.empty() && (severity.back() == '\r' || severity.back() == '"')) severity.pop_back();
+    while (!severity.empty() && (severity.back() == '\r' || severity.back() == '"'))
+      severity.pop_back();
     if (!severity.empty() && severity.front() == '"') severity.erase(0, 1);
     const auto s = geo::severity_from_string(severity);
-    if (!s) throw std::runtime_error(path + ":" + std::to_string(n) + ": bad severity '" + severity + "'");
+    if (!s)
+      throw std::runtime_error(path + ":" + std::to_string(n) + ": bad severity '" + severity +
+                               "'");
     const Pair key{std::stoll(tree), std::stoll(work)};
     if (!out.emplace(key, *s).second) {
       throw std::runtime_error(path + ": pair " + tree + "," + work + " listed twice");
@@ -196,10 +200,11 @@ bool compare_with_sql(const geo::ConflictEngine& engine, const geo::ConflictSet&
       show("sql only (" + std::string(geo::to_string(s)) + ")", p, nullptr);
     }
   }
-  std::printf("verify_engine_pairs %zu\nverify_sql_pairs %zu\nverify_only_engine %zu\n"
-              "verify_only_sql %zu\nverify_same_severity %zu\nverify_share_rule_raised %zu\n"
-              "verify_other_severity_diff %zu\n",
-              mine.size(), sql.size(), only_engine, only_sql, same, share_raised, other);
+  std::printf(
+      "verify_engine_pairs %zu\nverify_sql_pairs %zu\nverify_only_engine %zu\n"
+      "verify_only_sql %zu\nverify_same_severity %zu\nverify_share_rule_raised %zu\n"
+      "verify_other_severity_diff %zu\n",
+      mine.size(), sql.size(), only_engine, only_sql, same, share_raised, other);
   const bool ok = only_engine == 0 && only_sql == 0 && other == 0;
   std::printf("verify_ok %d\n", ok ? 1 : 0);
   return ok;
@@ -216,7 +221,8 @@ int run(const Options& o) {
   geo::ConflictEngine engine(rules);
   const auto notes = engine.load(trees, works);
   const auto t2 = Clock::now();
-  for (const auto& n : notes) std::cerr << (n.refused ? "refused: " : "repaired: ") << n.message << '\n';
+  for (const auto& n : notes)
+    std::cerr << (n.refused ? "refused: " : "repaired: ") << n.message << '\n';
   std::printf("trees_loaded %zu\nworks_open %zu\nengine_trees %zu\nengine_works %zu\n",
               trees.size(), works.size(), engine.tree_count(), engine.work_count());
   std::printf("load_ms %.1f\nindex_ms %.1f\n", ms(t0, t1), ms(t1, t2));
@@ -243,14 +249,16 @@ int run(const Options& o) {
     std::cerr << "check_all threads=" << n << ":";
     for (const double t : times) std::cerr << ' ' << t;
     std::cerr << " ms\n";
-    std::printf("check_all_t%u_median_ms %.2f\ncheck_all_t%u_min_ms %.2f\ncheck_all_t%u_cpu_ms %.2f\n",
-                n, median(times), n, *std::min_element(times.begin(), times.end()), n, median(cpu));
+    std::printf(
+        "check_all_t%u_median_ms %.2f\ncheck_all_t%u_min_ms %.2f\ncheck_all_t%u_cpu_ms %.2f\n", n,
+        median(times), n, *std::min_element(times.begin(), times.end()), n, median(cpu));
   }
   std::map<geo::Severity, std::size_t> by;
   for (const auto& c : last.tree_work) ++by[c.severity];
-  std::printf("tree_work_conflicts %zu\ncritical %zu\nhigh %zu\nmedium %zu\nwork_work_clashes %zu\n",
-              last.tree_work.size(), by[geo::Severity::critical], by[geo::Severity::high],
-              by[geo::Severity::medium], last.work_work.size());
+  std::printf(
+      "tree_work_conflicts %zu\ncritical %zu\nhigh %zu\nmedium %zu\nwork_work_clashes %zu\n",
+      last.tree_work.size(), by[geo::Severity::critical], by[geo::Severity::high],
+      by[geo::Severity::medium], last.work_work.size());
   std::size_t share_high = 0;
   for (const auto& c : last.tree_work) {
     if (c.rule.rfind("root zone share", 0) == 0) ++share_high;

@@ -155,22 +155,30 @@ const std::vector<Species> kSpecies = {
 };
 
 const std::vector<const char*> kDistricts = {
-    "Altstadt",   "Neustadt",    "Oberstadt", "Hartenberg-Münchfeld", "Mombach",
-    "Gonsenheim", "Bretzenheim", "Finthen",   "Drais",                "Lerchenberg",
-    "Marienborn", "Hechtsheim",  "Ebersheim", "Laubenheim",           "Weisenau",
-    "Kastel",     "Kostheim",    "Amöneburg"};
+    "Altstadt",  "Neustadt",    "Oberstadt",   "Hartenberg-Münchfeld",
+    "Mombach",   "Gonsenheim",  "Bretzenheim", "Finthen",
+    "Drais",     "Lerchenberg", "Marienborn",  "Hechtsheim",
+    "Ebersheim", "Laubenheim",  "Weisenau",    "Kastel",
+    "Kostheim",  "Amöneburg"};
 
 const std::vector<const char*> kStreetStems = {
-    "Linden", "Ahorn", "Kastanien", "Eichen", "Rhein",  "Main",   "Gutenberg", "Schiller",
-    "Goethe", "Kaiser", "Bahnhof",  "Markt",  "Garten", "Wiesen", "Mühl",      "Kirch",
-    "Berg",   "Wald",  "Feld",      "Hafen",  "Dom",    "Römer",  "Zitadellen", "Wein"};
+    "Linden", "Ahorn",  "Kastanien", "Eichen", "Rhein",  "Main",   "Gutenberg",  "Schiller",
+    "Goethe", "Kaiser", "Bahnhof",   "Markt",  "Garten", "Wiesen", "Mühl",       "Kirch",
+    "Berg",   "Wald",   "Feld",      "Hafen",  "Dom",    "Römer",  "Zitadellen", "Wein"};
 const std::vector<const char*> kStreetKinds = {"straße", "weg", "allee", "gasse", "ring"};
 
-const std::vector<const char*> kContractors = {
-    "Mainzer Netze GmbH",        "Mainzer Stadtwerke AG",    "Deutsche Telekom Technik GmbH",
-    "Vodafone GmbH",             "Wirtschaftsbetrieb Mainz", "Mainzer Fernwärme GmbH",
-    "Rheinhessen-Energie GmbH",  "Glasfaser Rhein-Main GmbH", "Tiefbau Schäfer GmbH",
-    "Bauunternehmung Hofmann KG", "Kran & Gerüst Mainz GmbH", "Hochbau Rheinhessen GmbH"};
+const std::vector<const char*> kContractors = {"Mainzer Netze GmbH",
+                                               "Mainzer Stadtwerke AG",
+                                               "Deutsche Telekom Technik GmbH",
+                                               "Vodafone GmbH",
+                                               "Wirtschaftsbetrieb Mainz",
+                                               "Mainzer Fernwärme GmbH",
+                                               "Rheinhessen-Energie GmbH",
+                                               "Glasfaser Rhein-Main GmbH",
+                                               "Tiefbau Schäfer GmbH",
+                                               "Bauunternehmung Hofmann KG",
+                                               "Kran & Gerüst Mainz GmbH",
+                                               "Hochbau Rheinhessen GmbH"};
 
 // ---------------------------------------------------------------- streets
 
@@ -229,7 +237,8 @@ Street make_street(Random& rnd, bool vertical, double nominal, double size, std:
   for (double a = 0;; a += rnd.uniform(250, 550)) {
     const double along = std::min(a, size);
     const double side = rnd.uniform(-6, 6);
-    s.pts.push_back(vertical ? geo::Point{nominal + side, along} : geo::Point{along, nominal + side});
+    s.pts.push_back(vertical ? geo::Point{nominal + side, along}
+                             : geo::Point{along, nominal + side});
     if (along >= size) break;
   }
   s.cum.assign(1, 0.0);
@@ -308,7 +317,8 @@ struct RowPlanting {
 geo::Date date_in(Random& rnd, int first_year, int years) {
   using namespace std::chrono;
   const sys_days start{year{first_year} / January / 1};
-  const auto day = start + days{static_cast<int>(rnd.below(static_cast<std::uint64_t>(365 * years)))};
+  const auto day =
+      start + days{static_cast<int>(rnd.below(static_cast<std::uint64_t>(365 * years)))};
   return year_month_day{day};
 }
 
@@ -340,12 +350,13 @@ geo::Tree make_tree(Random& rnd, const City& c, const Slot& slot, const RowPlant
     std::vector<double> w(n);
     double sum = 0;
     for (auto& x : w) sum += (x = rnd.uniform(0.3, 1.0));
-    for (const double x : w) t.stem_circumferences_cm.push_back(std::max(10.0, std::round(total * x / sum)));
+    for (const double x : w)
+      t.stem_circumferences_cm.push_back(std::max(10.0, std::round(total * x / sum)));
   } else {
     t.stem_circumferences_cm = {total};
   }
-  const double u = std::accumulate(t.stem_circumferences_cm.begin(),
-                                   t.stem_circumferences_cm.end(), 0.0);
+  const double u =
+      std::accumulate(t.stem_circumferences_cm.begin(), t.stem_circumferences_cm.end(), 0.0);
 
   if (!rnd.chance(0.03)) {  // 3 % crown unknown
     double crown = std::clamp(1.2 + 0.065 * u * rnd.lognormal(1.0, 0.18), 1.5, 20.0);
@@ -478,7 +489,8 @@ geo::Work make_work(Random& rnd, const City& c, const std::vector<double>& stree
     w.kind = crane ? geo::WorkKind::crane : geo::WorkKind::scaffolding;
     const auto f = frame_at(s, rnd.uniform(0, s.length()));
     const auto p = offset(f, 0, side * (row + rnd.uniform(3, 9)));
-    w.geometry = geo::Geometry::from_point({round_to(c.min_x + p.x, 0.001), round_to(c.min_y + p.y, 0.001)});
+    w.geometry =
+        geo::Geometry::from_point({round_to(c.min_x + p.x, 0.001), round_to(c.min_y + p.y, 0.001)});
     w.radius_m = round_to(crane ? rnd.uniform(3, 8) : rnd.uniform(1.5, 4), 0.1);
     w.title = crane ? "Turmdrehkran" : "Fassadengerüst";
   }
@@ -487,13 +499,14 @@ geo::Work make_work(Random& rnd, const City& c, const std::vector<double>& stree
   const int start_day = static_cast<int>(rnd.below(330));
   const int duration = 3 + static_cast<int>(rnd.below(118));
   w.starts_at = time_point_cast<seconds>(year_start + days{start_day} + hours{6});
-  w.ends_at = time_point_cast<seconds>(year_start + days{std::min(364, start_day + duration)} + hours{16});
+  w.ends_at =
+      time_point_cast<seconds>(year_start + days{std::min(364, start_day + duration)} + hours{16});
 
   const auto st = rnd.pick({4, 45, 35, 8, 3, 2, 2, 1});
   constexpr geo::WorkStatus kStatuses[] = {
-      geo::WorkStatus::draft,       geo::WorkStatus::submitted, geo::WorkStatus::approved,
-      geo::WorkStatus::in_progress, geo::WorkStatus::changes_requested,
-      geo::WorkStatus::refused,     geo::WorkStatus::completed, geo::WorkStatus::cancelled};
+      geo::WorkStatus::draft,       geo::WorkStatus::submitted,         geo::WorkStatus::approved,
+      geo::WorkStatus::in_progress, geo::WorkStatus::changes_requested, geo::WorkStatus::refused,
+      geo::WorkStatus::completed,   geo::WorkStatus::cancelled};
   w.status = kStatuses[st];
   return w;
 }
@@ -535,11 +548,11 @@ void write_csv_row(std::ostream& out, const geo::Tree& t) {
   const auto date = [](const std::optional<geo::Date>& d) {
     return d ? geo::format_date(*d) : std::string();
   };
-  out << t.source_id << ',' << xy << ',' << csv_field(t.site) << ',' << csv_field(t.district)
-      << ',' << csv_field(t.species_botanical) << ',' << csv_field(t.species_german) << ','
-      << t.genus << ',' << stems << ',' << opt(t.crown_diameter_m) << ',' << opt(t.height_m)
-      << ',' << opt(t.planting_year) << ',' << opt(t.vitality) << ',' << t.development_phase
-      << ',' << date(t.last_inspection) << ',' << date(t.next_inspection) << ','
+  out << t.source_id << ',' << xy << ',' << csv_field(t.site) << ',' << csv_field(t.district) << ','
+      << csv_field(t.species_botanical) << ',' << csv_field(t.species_german) << ',' << t.genus
+      << ',' << stems << ',' << opt(t.crown_diameter_m) << ',' << opt(t.height_m) << ','
+      << opt(t.planting_year) << ',' << opt(t.vitality) << ',' << t.development_phase << ','
+      << date(t.last_inspection) << ',' << date(t.next_inspection) << ','
       << geo::to_string(t.status) << ',' << date(t.felled_on) << '\n';
 }
 
@@ -570,8 +583,8 @@ int run(const Options& o) {
   }
   std::cerr << "city: " << std::lround(city.size) << " m x " << std::lround(city.size)
             << " m from (" << std::lround(city.min_x) << ", " << std::lround(city.min_y)
-            << ") EPSG:25832, "
-            << city.streets.size() << " streets, " << slots.size() << " planting slots\n";
+            << ") EPSG:25832, " << city.streets.size() << " streets, " << slots.size()
+            << " planting slots\n";
 
   // Choose exactly o.trees slots (partial Fisher-Yates), then keep street order so tree
   // numbers run along the streets like a real cadastre's.
@@ -604,7 +617,8 @@ int run(const Options& o) {
   Random wrnd(o.seed ^ 0x3A7C);
   std::vector<geo::Work> works;
   works.reserve(o.works);
-  for (std::size_t i = 0; i < o.works; ++i) works.push_back(make_work(wrnd, city, street_weights, i + 1));
+  for (std::size_t i = 0; i < o.works; ++i)
+    works.push_back(make_work(wrnd, city, street_weights, i + 1));
   const double generated = seconds_since(started);
   std::cerr << "generated " << trees.size() << " trees and " << works.size() << " works in "
             << generated << " s\n";

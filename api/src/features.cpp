@@ -96,8 +96,8 @@ json collection_json(Service& service, const CollectionInfo& c, const std::strin
     if (const auto time = storage::works_time_extent(store.database())) {
       out["extent"]["temporal"] = {
           // Explicit arrays: a braced pair of strings would become a JSON object.
-          {"interval", json::array({json::array({geo::format_utc(time->first),
-                                                 geo::format_utc(time->second)})})},
+          {"interval", json::array({json::array(
+                           {geo::format_utc(time->first), geo::format_utc(time->second)})})},
           {"trs", "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}};
     }
   }
@@ -219,8 +219,7 @@ Response items(Service& service, Request& req) {
       break;
     case Collection::tree_work_conflicts:
       take(storage::query_tree_work_conflicts(store, r.query), [&](const geo::TreeWorkConflict& k) {
-        out.raw(
-            conflict_feature(k, store.trees().get(k.tree_id).location, r.crs, srid).dump());
+        out.raw(conflict_feature(k, store.trees().get(k.tree_id).location, r.crs, srid).dump());
       });
       break;
   }

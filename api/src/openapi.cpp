@@ -2,8 +2,8 @@
 #include <nlohmann/json.hpp>
 
 #include "crs_uris.hpp"
-#include "rootzone/storage/feature_query.hpp"
 #include "openapi_parts.hpp"
+#include "rootzone/storage/feature_query.hpp"
 #include "routes.hpp"
 
 namespace rootzone::api {

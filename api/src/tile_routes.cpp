@@ -13,7 +13,9 @@
 #include <optional>
 
 #include "auth.hpp"
+#include "crs_uris.hpp"
 #include "http_wire.hpp"
+#include "live_conflicts.hpp"
 #include "openapi_parts.hpp"
 #include "rootzone/geo/crs.hpp"
 #include "rootzone/storage/data_generation.hpp"
@@ -23,9 +25,7 @@
 #include "rootzone/tiles/tile_cache.hpp"
 #include "rootzone/tiles/tilejson.hpp"
 #include "rootzone/tiles/tree_index.hpp"
-#include "live_conflicts.hpp"
 #include "routes.hpp"
-#include "crs_uris.hpp"
 
 namespace rootzone::api {
 
@@ -42,7 +42,8 @@ std::size_t cache_bytes() {
   if (const char* mb = std::getenv("ROOTZONE_TILE_CACHE_MB"); mb != nullptr && *mb != '\0') {
     std::size_t v = 0;
     const auto* end = mb + std::strlen(mb);
-    if (const auto [p, ec] = std::from_chars(mb, end, v); ec == std::errc() && p == end) return v << 20;
+    if (const auto [p, ec] = std::from_chars(mb, end, v); ec == std::errc() && p == end)
+      return v << 20;
   }
   return std::size_t{256} << 20;
 }
@@ -84,7 +85,8 @@ const tiles::Tileset& tileset_of(const std::string& id, const Caller& caller) {
   const auto* set = tiles::find_tileset(id);
   if (set == nullptr) {
     std::string known;
-    for (const auto& t : tiles::tilesets()) known += (known.empty() ? "" : ", ") + std::string(t.id);
+    for (const auto& t : tiles::tilesets())
+      known += (known.empty() ? "" : ", ") + std::string(t.id);
     throw Problem{404, "Unknown tileset", "no tileset '" + id + "': " + known, "about:blank", {}};
   }
   // Conflicts are not public: the public 401, field staff 403 (the combined tileset simply
@@ -105,7 +107,8 @@ long long parse_coordinate(const std::string& text, const char* name) {
   const auto* end = text.data() + text.size();
   const auto [p, ec] = std::from_chars(text.data(), end, v);
   if (ec != std::errc() || p != end || text.empty()) {
-    throw bad_tile(std::string(name) + "='" + text + "' is not an integer; tiles are /tiles/{tileset}/{z}/{x}/{y}.mvt with z " +
+    throw bad_tile(std::string(name) + "='" + text +
+                   "' is not an integer; tiles are /tiles/{tileset}/{z}/{x}/{y}.mvt with z " +
                    std::to_string(tiles::kMinZoom) + ".." + std::to_string(tiles::kMaxZoom) +
                    " and x, y 0..2^z-1");
   }
@@ -116,8 +119,8 @@ tiles::TileId tile_of(const Request& req) {
   auto y = req.param("y");
   constexpr std::string_view kExt = ".mvt";
   if (y.size() <= kExt.size() || y.compare(y.size() - kExt.size(), kExt.size(), kExt) != 0) {
-    throw Problem{404, "Not found", "tiles end in .mvt: /tiles/{tileset}/{z}/{x}/{y}.mvt",
-                  "about:blank", {}};
+    throw Problem{
+        404, "Not found", "tiles end in .mvt: /tiles/{tileset}/{z}/{x}/{y}.mvt", "about:blank", {}};
   }
   y.resize(y.size() - kExt.size());
   const auto z = parse_coordinate(req.param("z"), "z");
@@ -189,7 +192,7 @@ Response tile(TileState& state, Request& req) {
   Response res;
   res.header("ETag", cached->etag);
   res.header("Cache-Control", view.level == tiles::View::Level::public_layer ? "public, no-cache"
-                                                                               : "private, no-cache");
+                                                                             : "private, no-cache");
   res.header("Vary", "Authorization");
   if (const auto inm = req.header("if-none-match"); inm && matches(*inm, cached->etag)) {
     res.status = 304;
@@ -253,7 +256,8 @@ Response tilejson(TileState& state, Request& req) {
   const auto caller = authenticate(req, state.service);
   auto name = req.param("tileset");
   constexpr std::string_view kExt = ".json";
-  if (name.size() <= kExt.size() || name.compare(name.size() - kExt.size(), kExt.size(), kExt) != 0) {
+  if (name.size() <= kExt.size() ||
+      name.compare(name.size() - kExt.size(), kExt.size(), kExt) != 0) {
     throw Problem{404, "Not found", "TileJSON is at /tiles/{tileset}.json", "about:blank", {}};
   }
   name.resize(name.size() - kExt.size());
@@ -305,17 +309,20 @@ void describe_tile_routes(nlohmann::json& paths, const Service&) {
   using openapi::response;
   nlohmann::json names = nlohmann::json::array();
   for (const auto& t : tiles::tilesets()) names.push_back(t.id);
-  const auto tileset = param("tileset", "path", {{"type", "string"}, {"enum", names}},
-                             "city (all layers), trees, protection_zones, works or conflicts", true);
+  const auto tileset =
+      param("tileset", "path", {{"type", "string"}, {"enum", names}},
+            "city (all layers), trees, protection_zones, works or conflicts", true);
   paths["/tiles"] = {{"get",
                       {{"summary", "The vector tilesets"},
                        {"responses", {{"200", response("Tilesets with their TileJSON links")}}}}}};
-  paths["/tiles/{tileset}.json"] = {
-      {"get",
-       {{"summary", "TileJSON 3.0.0 of a tileset"},
-        {"parameters", {tileset}},
-        {"responses",
-         {{"200", response("TileJSON")}, {"401", problem()}, {"403", problem()}, {"404", problem()}}}}}};
+  paths["/tiles/{tileset}.json"] = {{"get",
+                                     {{"summary", "TileJSON 3.0.0 of a tileset"},
+                                      {"parameters", {tileset}},
+                                      {"responses",
+                                       {{"200", response("TileJSON")},
+                                        {"401", problem()},
+                                        {"403", problem()},
+                                        {"404", problem()}}}}}};
   const auto integer = [](int min, int max) {
     return nlohmann::json{{"type", "integer"}, {"minimum", min}, {"maximum", max}};
   };

@@ -78,8 +78,7 @@ void check_body_id(const json& body, std::int64_t id) {
   const bool same = (it->is_number_integer() && it->get<std::int64_t>() == id) ||
                     (it->is_string() && it->get<std::string>() == std::to_string(id));
   if (!same) {
-    throw invalid_value("id", it->dump() + " is not tree " + std::to_string(id) +
-                                  " of the path");
+    throw invalid_value("id", it->dump() + " is not tree " + std::to_string(id) + " of the path");
   }
 }
 
@@ -102,10 +101,13 @@ Response tree_response(const Request& req, const Service& service, const StoredT
   feature["conflicts"] = {{"count", stored.conflicts.size()}, {"by_severity", by_severity}};
   feature["links"] = {
       {{"href", self}, {"rel", "self"}, {"type", kGeoJson}},
-      {{"href", base_url(req) + "/collections/trees"}, {"rel", "collection"},
+      {{"href", base_url(req) + "/collections/trees"},
+       {"rel", "collection"},
        {"type", "application/json"}},
       {{"href", self + "/history"}, {"rel", "version-history"}, {"type", "application/json"}},
-      {{"href", self + "/conflicts"}, {"rel", "related"}, {"type", kGeoJson},
+      {{"href", self + "/conflicts"},
+       {"rel", "related"},
+       {"type", kGeoJson},
        {"title", "Conflicts of this tree (for the roles that may read conflicts)"}}};
   Response res = json_response(feature, kGeoJson);
   res.status = status;
@@ -264,12 +266,13 @@ Response list_inspections(Service& service, Request& req) {
   stored_tree(store, id);
   json list = json::array();
   for (const auto& i : store.trees().inspections(id)) list.push_back(inspection_json(i));
-  return json_response(
-      {{"tree_id", id},
-       {"inspections", list},
-       {"links", {{{"href", tree_url(req, id) + "/inspections"}, {"rel", "self"},
-                   {"type", "application/json"}},
-                  {{"href", tree_url(req, id)}, {"rel", "up"}, {"type", kGeoJson}}}}});
+  return json_response({{"tree_id", id},
+                        {"inspections", list},
+                        {"links",
+                         {{{"href", tree_url(req, id) + "/inspections"},
+                           {"rel", "self"},
+                           {"type", "application/json"}},
+                          {{"href", tree_url(req, id)}, {"rel", "up"}, {"type", kGeoJson}}}}});
 }
 
 Response one_inspection(Service& service, Request& req) {
@@ -303,16 +306,16 @@ Response fell(Service& service, Request& req) {
     const auto before = stored_tree(s.store, id);
     // Before the version: a second felling is told what happened, not only that it is stale.
     if (before.status != geo::TreeStatus::existing) {
-      throw Problem{409,
-                    before.status == geo::TreeStatus::felled ? "Tree is felled"
-                                                             : "Tree is only planned",
-                    before.status == geo::TreeStatus::felled
-                        ? "tree " + std::to_string(id) + " was already felled on " +
-                              geo::format_date(before.felled_on.value_or(geo::Date{}))
-                        : "tree " + std::to_string(id) +
-                              " is planned, not standing: change its status instead",
-                    "about:blank",
-                    {}};
+      throw Problem{
+          409,
+          before.status == geo::TreeStatus::felled ? "Tree is felled" : "Tree is only planned",
+          before.status == geo::TreeStatus::felled
+              ? "tree " + std::to_string(id) + " was already felled on " +
+                    geo::format_date(before.felled_on.value_or(geo::Date{}))
+              : "tree " + std::to_string(id) +
+                    " is planned, not standing: change its status instead",
+          "about:blank",
+          {}};
     }
     if (before.version != expected) throw stale_version("tree", id, before.version);
     if (before.planting_year &&
@@ -344,7 +347,9 @@ Response history(Service& service, Request& req) {
   auto& store = service.store();
   stored_tree(store, id);
   json changes = json::array();
-  const auto text = [](const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); };
+  const auto text = [](const std::optional<std::string>& v) {
+    return v ? json(*v) : json(nullptr);
+  };
   for (const auto& c : store.trees().history(id)) {
     changes.push_back({{"id", c.id},
                        {"at", geo::format_utc(c.at)},
@@ -356,9 +361,9 @@ Response history(Service& service, Request& req) {
   return json_response(
       {{"tree_id", id},
        {"changes", changes},
-       {"links", {{{"href", tree_url(req, id) + "/history"}, {"rel", "self"},
-                   {"type", "application/json"}},
-                  {{"href", tree_url(req, id)}, {"rel", "up"}, {"type", kGeoJson}}}}});
+       {"links",
+        {{{"href", tree_url(req, id) + "/history"}, {"rel", "self"}, {"type", "application/json"}},
+         {{"href", tree_url(req, id)}, {"rel", "up"}, {"type", kGeoJson}}}}});
 }
 
 }  // namespace

@@ -57,8 +57,7 @@ std::optional<double> number_value(const std::string& field, const json& v, cons
   if (!v.is_number()) wrong_type(field, "a number or null", v);
   const double d = v.get<double>();
   if (!(d > 0)) {
-    throw invalid_value(field, v.dump() + " " + unit + " is not a size: must be > 0" +
-                                   zero_hint);
+    throw invalid_value(field, v.dump() + " " + unit + " is not a size: must be > 0" + zero_hint);
   }
   if (d > max) {
     throw invalid_value(field, v.dump() + " " + unit + " is more than any tree on " +
@@ -98,26 +97,20 @@ std::string date_text(const std::optional<geo::Date>& d) {
 void require_unchanged(const std::string& field, const std::optional<geo::Date>& given,
                        const std::optional<geo::Date>& current, const char* endpoint) {
   if (given == current) return;
-  throw invalid_value(field, "is " + date_text(current) + " and changes only through " +
-                                 endpoint + " (given " + date_text(given) + ")");
+  throw invalid_value(field, "is " + date_text(current) + " and changes only through " + endpoint +
+                                 " (given " + date_text(given) + ")");
 }
 
 using Setter = std::function<void(const std::string& field, const json& v, geo::Tree& t)>;
 
 const std::map<std::string, Setter, std::less<>>& tree_setters() {
   static const std::map<std::string, Setter, std::less<>> setters = {
-      {"source_id",
-       [](const std::string& f, const json& v, geo::Tree& t) {
-         t.source_id = text_value(f, v, 64, false);
-       }},
-      {"site",
-       [](const std::string& f, const json& v, geo::Tree& t) {
-         t.site = text_value(f, v, kMaxNameChars, false);
-       }},
-      {"district",
-       [](const std::string& f, const json& v, geo::Tree& t) {
-         t.district = text_value(f, v, kMaxNameChars, false);
-       }},
+      {"source_id", [](const std::string& f, const json& v,
+                       geo::Tree& t) { t.source_id = text_value(f, v, 64, false); }},
+      {"site", [](const std::string& f, const json& v,
+                  geo::Tree& t) { t.site = text_value(f, v, kMaxNameChars, false); }},
+      {"district", [](const std::string& f, const json& v,
+                      geo::Tree& t) { t.district = text_value(f, v, kMaxNameChars, false); }},
       {"species_botanical",
        [](const std::string& f, const json& v, geo::Tree& t) {
          t.species_botanical = text_value(f, v, kMaxNameChars, false);
@@ -126,10 +119,8 @@ const std::map<std::string, Setter, std::less<>>& tree_setters() {
        [](const std::string& f, const json& v, geo::Tree& t) {
          t.species_german = text_value(f, v, kMaxNameChars, false);
        }},
-      {"genus",
-       [](const std::string& f, const json& v, geo::Tree& t) {
-         t.genus = text_value(f, v, kMaxNameChars, false);
-       }},
+      {"genus", [](const std::string& f, const json& v,
+                   geo::Tree& t) { t.genus = text_value(f, v, kMaxNameChars, false); }},
       {"development_phase",
        [](const std::string& f, const json& v, geo::Tree& t) {
          t.development_phase = text_value(f, v, kMaxNameChars, false);
@@ -140,8 +131,8 @@ const std::map<std::string, Setter, std::less<>>& tree_setters() {
          if (!v.is_null()) {
            if (!v.is_array()) wrong_type(f, "an array of numbers (cm, one per stem)", v);
            if (v.size() > static_cast<std::size_t>(kMaxStems)) {
-             throw invalid_value(f, std::to_string(v.size()) + " stems, at most " +
-                                        std::to_string(kMaxStems));
+             throw invalid_value(
+                 f, std::to_string(v.size()) + " stems, at most " + std::to_string(kMaxStems));
            }
            for (std::size_t i = 0; i < v.size(); ++i) {
              const auto name = f + "[" + std::to_string(i) + "]";
@@ -156,10 +147,8 @@ const std::map<std::string, Setter, std::less<>>& tree_setters() {
          t.crown_diameter_m =
              number_value(f, v, "m", kMaxCrownM, " (an unknown crown is null, never 0)");
        }},
-      {"height_m",
-       [](const std::string& f, const json& v, geo::Tree& t) {
-         t.height_m = number_value(f, v, "m", kMaxHeightM);
-       }},
+      {"height_m", [](const std::string& f, const json& v,
+                      geo::Tree& t) { t.height_m = number_value(f, v, "m", kMaxHeightM); }},
       {"planting_year",
        [](const std::string& f, const json& v, geo::Tree& t) {
          t.planting_year = integer_value(f, v);
@@ -171,8 +160,8 @@ const std::map<std::string, Setter, std::less<>>& tree_setters() {
        [](const std::string& f, const json& v, geo::Tree& t) {
          t.vitality = integer_value(f, v);
          if (t.vitality && (*t.vitality < 0 || *t.vitality > 3)) {
-           throw invalid_value(f, std::to_string(*t.vitality) +
-                                      " is not a vitality stage after Roloff (0-3)");
+           throw invalid_value(
+               f, std::to_string(*t.vitality) + " is not a vitality stage after Roloff (0-3)");
          }
        }},
       {"columnar",
@@ -195,8 +184,9 @@ const std::map<std::string, Setter, std::less<>>& tree_setters() {
                          {}};
          }
          if (*s == geo::TreeStatus::felled) {
-           throw invalid_value(f, "felled is recorded with a date and a reason through POST "
-                                  "/collections/trees/items/{id}/felling");
+           throw invalid_value(f,
+                               "felled is recorded with a date and a reason through POST "
+                               "/collections/trees/items/{id}/felling");
          }
          t.status = *s;
        }},
@@ -240,9 +230,9 @@ FeatureBody feature_body(const json& body, bool complete) {
   const auto* type = member(body, "type");
   if (type != nullptr || complete) {
     if (type == nullptr || !type->is_string() || *type != "Feature") {
-      throw bad_body("type: the body must be a GeoJSON Feature" +
-                     (type == nullptr ? std::string(" (no type given)")
-                                      : " (got " + shown(*type) + ")"));
+      throw bad_body(
+          "type: the body must be a GeoJSON Feature" +
+          (type == nullptr ? std::string(" (no type given)") : " (got " + shown(*type) + ")"));
     }
   }
   for (const auto& [name, value] : body.items()) {
@@ -288,8 +278,9 @@ void apply_tree_properties(const json& properties, geo::Tree& tree) {
     }
     const auto it = setters.find(name);
     if (it == setters.end()) {
-      throw bad_body(field + ": not a property of a tree (the trees' queryables and items "
-                             "name them)");
+      throw bad_body(field +
+                     ": not a property of a tree (the trees' queryables and items "
+                     "name them)");
     }
     it->second(field, value, tree);
   }
@@ -323,8 +314,8 @@ void apply_tree_properties(const json& properties, geo::Tree& tree) {
       tree.protection.is_protected = *b;
     }
     if (reason) {
-      tree.protection.reason = text_value("properties.protection_reason", *reason,
-                                          kMaxNameChars, false);
+      tree.protection.reason =
+          text_value("properties.protection_reason", *reason, kMaxNameChars, false);
     }
     if (tree.protection.reason.empty()) {
       throw invalid_value("properties.protection_reason",
@@ -358,9 +349,9 @@ void check_tree(const geo::Tree& tree, geo::Date today) {
                               (planned ? "" : " (only a planned tree is planted in the future)"));
     }
     if (tree.felled_on && static_cast<int>(tree.felled_on->year()) < *tree.planting_year) {
-      throw invalid_value("properties.planting_year",
-                          std::to_string(*tree.planting_year) + " lies after the felling on " +
-                              geo::format_date(*tree.felled_on));
+      throw invalid_value("properties.planting_year", std::to_string(*tree.planting_year) +
+                                                          " lies after the felling on " +
+                                                          geo::format_date(*tree.felled_on));
     }
   }
 }
@@ -390,8 +381,9 @@ geo::Inspection parse_inspection(const json& body, const std::string& caller, ge
       if (!v.is_string()) wrong_type(name, "\"regular\" or \"additional\"", v);
       const auto k = geo::inspection_kind_from_string(v.get<std::string>());
       if (!k) {
-        throw invalid_value(name, shown(v) + " is neither regular (FLL Regelkontrolle) nor "
-                                             "additional (Zusatzkontrolle)");
+        throw invalid_value(name, shown(v) +
+                                      " is neither regular (FLL Regelkontrolle) nor "
+                                      "additional (Zusatzkontrolle)");
       }
       i.kind = *k;
       has_kind = true;
@@ -407,8 +399,9 @@ geo::Inspection parse_inspection(const json& body, const std::string& caller, ge
     } else if (name == "next_inspection") {
       i.next_inspection = date_value(name, v);
     } else {
-      throw bad_body(name + ": not a field of an inspection (inspected_on, kind, inspector, "
-                            "findings, measures, measures_deadline, next_inspection)");
+      throw bad_body(name +
+                     ": not a field of an inspection (inspected_on, kind, inspector, "
+                     "findings, measures, measures_deadline, next_inspection)");
     }
   }
   if (!has_date) throw invalid_value("inspected_on", "required: the day of the inspection");
@@ -419,12 +412,12 @@ geo::Inspection parse_inspection(const json& body, const std::string& caller, ge
                                             geo::format_date(today) + ")");
   }
   if (i.measures_deadline && *i.measures_deadline < i.inspected_on) {
-    throw invalid_value("measures_deadline", geo::format_date(*i.measures_deadline) +
-                                                 " lies before the inspection");
+    throw invalid_value("measures_deadline",
+                        geo::format_date(*i.measures_deadline) + " lies before the inspection");
   }
   if (i.next_inspection && *i.next_inspection <= i.inspected_on) {
-    throw invalid_value("next_inspection", geo::format_date(*i.next_inspection) +
-                                               " must lie after the inspection");
+    throw invalid_value("next_inspection",
+                        geo::format_date(*i.next_inspection) + " must lie after the inspection");
   }
   return i;
 }
@@ -446,8 +439,9 @@ Felling parse_felling(const json& body, geo::Date today) {
   }
   if (!has_date) throw invalid_value("felled_on", "required: the day the tree was felled");
   if (f.reason.empty()) {
-    throw invalid_value("reason", "required: why the tree was felled (evidence, kept with the "
-                                  "history)");
+    throw invalid_value("reason",
+                        "required: why the tree was felled (evidence, kept with the "
+                        "history)");
   }
   if (f.felled_on > today) {
     throw invalid_value("felled_on", geo::format_date(f.felled_on) +

@@ -22,8 +22,8 @@ void refuse_taken_source_id(storage::Store& store, const geo::Tree& tree) {
   if (holder && holder->id != tree.id) {
     throw Problem{409,
                   "Duplicate tree number",
-                  "properties.source_id: tree number '" + tree.source_id +
-                      "' is already tree " + std::to_string(holder->id),
+                  "properties.source_id: tree number '" + tree.source_id + "' is already tree " +
+                      std::to_string(holder->id),
                   "about:blank",
                   {}};
   }
@@ -56,17 +56,20 @@ StoredTree store_new_tree(LiveConflicts::Session& s, geo::Tree tree, const std::
   refuse_taken_source_id(s.store, tree);
   tree.updated_at = at;
   const auto id = s.store.trees().insert(tree);
-  s.store.trees().add_history_note(
-      {.tree_id = id, .at = at, .user = user, .field = "created",
-       .old_value = std::nullopt, .new_value = tree.source_id});
+  s.store.trees().add_history_note({.tree_id = id,
+                                    .at = at,
+                                    .user = user,
+                                    .field = "created",
+                                    .old_value = std::nullopt,
+                                    .new_value = tree.source_id});
   StoredTree out{s.store.trees().get(id), true, {}};
   out.conflicts = recompute_conflicts(s, out.tree);
   s.changed.areas.push_back(point_bounds(out.tree.location).grown(zone_reach(out.tree, rules)));
   return out;
 }
 
-StoredTree store_tree_change(LiveConflicts::Session& s, const geo::Tree& before,
-                             geo::Tree after, const std::string& user, geo::Timestamp at) {
+StoredTree store_tree_change(LiveConflicts::Session& s, const geo::Tree& before, geo::Tree after,
+                             const std::string& user, geo::Timestamp at) {
   const auto rules = s.store.rule_sets().active();
   after.protection = geo::evaluate_protection(after, rules);
   if (after.source_id != before.source_id) refuse_taken_source_id(s.store, after);

@@ -26,8 +26,8 @@ StoredTree store_new_tree(LiveConflicts::Session& s, geo::Tree tree, const std::
 
 // `after` replaces `before` (read in this transaction: its version is the expected one). 409
 // when after.source_id is another tree's. An `after` equal to `before` writes nothing.
-StoredTree store_tree_change(LiveConflicts::Session& s, const geo::Tree& before,
-                             geo::Tree after, const std::string& user, geo::Timestamp at);
+StoredTree store_tree_change(LiveConflicts::Session& s, const geo::Tree& before, geo::Tree after,
+                             const std::string& user, geo::Timestamp at);
 
 // The stored tree or 404.
 geo::Tree stored_tree(storage::Store& store, std::int64_t id);

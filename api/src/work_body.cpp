@@ -54,7 +54,8 @@ std::string text_member(const json& v, const std::string& name) {
 
 std::optional<double> size_member(const json& v, const std::string& name) {
   if (v.is_null()) return std::nullopt;
-  if (!v.is_number()) throw unreadable("properties." + name + ": must be a number of metres or null");
+  if (!v.is_number())
+    throw unreadable("properties." + name + ": must be a number of metres or null");
   return v.get<double>();
 }
 
@@ -126,14 +127,12 @@ void apply_work_body(geo::Work& work, const json& body, const Request& req, int 
   }
   for (const auto& [name, value] : props.items()) {
     if (!one_of(name, kWritable) && !one_of(name, kReadOnly)) {
-      throw unreadable("properties." + name + ": not a field of a work (fields: " + list(kWritable) +
-                       ")");
+      throw unreadable("properties." + name +
+                       ": not a field of a work (fields: " + list(kWritable) + ")");
     }
   }
   const auto given = [&](const char* name) { return props.contains(name); };
-  const auto required_null = [&](const char* name) {
-    return given(name) && props[name].is_null();
-  };
+  const auto required_null = [&](const char* name) { return given(name) && props[name].is_null(); };
 
   for (const char* name : {"reference", "title", "kind", "starts_at", "ends_at"}) {
     if ((whole && !given(name)) || required_null(name)) missing.push_back(name);
@@ -158,8 +157,9 @@ void apply_work_body(geo::Work& work, const json& body, const Request& req, int 
                          "scaffolding, crane or traffic_management");
     }
   }
-  for (auto [name, slot] : {std::pair{"width_m", &work.width_m}, std::pair{"radius_m", &work.radius_m},
-                            std::pair{"depth_m", &work.depth_m}}) {
+  for (auto [name, slot] :
+       {std::pair{"width_m", &work.width_m}, std::pair{"radius_m", &work.radius_m},
+        std::pair{"depth_m", &work.depth_m}}) {
     if (given(name)) {
       *slot = size_member(props[name], name);
     } else if (mode == WorkBodyMode::replace) {

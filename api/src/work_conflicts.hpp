@@ -30,9 +30,10 @@ geo::Bounds work_footprint(const geo::Work& w);
 
 // {"trees": [conflict features at the tree], "works": [work-work clashes]}, the work-work
 // ones seen from `work_id` ("other_work_id").
-nlohmann::json conflicts_json(storage::Store& store, const std::vector<geo::TreeWorkConflict>& trees,
-                              const std::vector<geo::WorkWorkConflict>& works,
-                              std::int64_t work_id, const OutputCrs& crs, int store_srid);
+nlohmann::json conflicts_json(storage::Store& store,
+                              const std::vector<geo::TreeWorkConflict>& trees,
+                              const std::vector<geo::WorkWorkConflict>& works, std::int64_t work_id,
+                              const OutputCrs& crs, int store_srid);
 nlohmann::json work_clash_json(const geo::WorkWorkConflict& c, std::int64_t work_id);
 nlohmann::json status_change_json(const geo::WorkStatusChange& c);
 

@@ -93,9 +93,10 @@ void describe_work_routes(json& paths, const Service& service) {
   const json crs_enum = supported_crs_uris(service.srid());
   const json crs = param("crs", "query", {{"type", "string"}, {"enum", crs_enum}},
                          "CRS of the response geometries (default CRS84)");
-  const json content_crs = param("Content-Crs", "header", {{"type", "string"}},
-                                 "CRS of the body's geometry, e.g. <http://www.opengis.net/def/crs/EPSG/0/" +
-                                     std::to_string(service.srid()) + "> (default CRS84)");
+  const json content_crs =
+      param("Content-Crs", "header", {{"type", "string"}},
+            "CRS of the body's geometry, e.g. <http://www.opengis.net/def/crs/EPSG/0/" +
+                std::to_string(service.srid()) + "> (default CRS84)");
   const json if_match =
       param("If-Match", "header", {{"type", "string"}},
             "The ETag last seen (\"work-<id>-v<version>\"): 428 without it, 412 when stale", true);
@@ -119,26 +120,26 @@ void describe_work_routes(json& paths, const Service& service) {
        "(severity, rule, min_distance_m, overlap_m2, overlap_share) and clashes with other works."},
       {"parameters", {crs, content_crs}},
       {"requestBody", body(work_body_schema(), "A GeoJSON Feature")},
-      {"responses",
-       answers({{"201", with_headers(response("The work with its conflicts", "application/geo+json"),
-                                     {"Location", "ETag"})},
-                {"400", problem()},
-                {"409", problem()},
-                {"413", problem()},
-                {"415", problem()},
-                {"422", problem()}})}};
+      {"responses", answers({{"201", with_headers(response("The work with its conflicts",
+                                                           "application/geo+json"),
+                                                  {"Location", "ETag"})},
+                             {"400", problem()},
+                             {"409", problem()},
+                             {"413", problem()},
+                             {"415", problem()},
+                             {"422", problem()}})}};
 
-  const json edit_responses =
-      answers({{"200", with_headers(response("The work with its recomputed conflicts",
-                                             "application/geo+json"),
-                                    {"ETag"})},
-               {"400", problem()},
-               {"404", problem()},
-               {"409", problem()},
-               {"412", problem()},
-               {"415", problem()},
-               {"422", problem()},
-               {"428", problem()}});
+  const json edit_responses = answers(
+      {{"200",
+        with_headers(response("The work with its recomputed conflicts", "application/geo+json"),
+                     {"ETag"})},
+       {"400", problem()},
+       {"404", problem()},
+       {"409", problem()},
+       {"412", problem()},
+       {"415", problem()},
+       {"422", problem()},
+       {"428", problem()}});
   paths[item]["put"] = {
       {"summary", "Replace a work (its contractor while draft or changes_requested; admin)"},
       {"description", "409 when the work is in another status. Conflicts are recomputed."},
@@ -150,9 +151,8 @@ void describe_work_routes(json& paths, const Service& service) {
       {"description",
        "Members present replace the stored ones, null removes an optional one. Same rules as PUT."},
       {"parameters", {work_id, if_match, crs, content_crs}},
-      {"requestBody",
-       body({{"type", "object"}}, "A merge patch of the Feature",
-            {"application/merge-patch+json", "application/json"})},
+      {"requestBody", body({{"type", "object"}}, "A merge patch of the Feature",
+                           {"application/merge-patch+json", "application/json"})},
       {"responses", edit_responses}};
   paths[item]["delete"] = {
       {"summary", "Cancel a work (its contractor, admin)"},
@@ -161,12 +161,11 @@ void describe_work_routes(json& paths, const Service& service) {
        "history, and removes its conflicts. The work stays readable with status cancelled. 409 "
        "for a work that is no longer open (refused, completed, cancelled)."},
       {"parameters", {work_id, if_match}},
-      {"responses",
-       answers({{"204", with_headers({{"description", "Cancelled"}}, {"ETag"})},
-                {"404", problem()},
-                {"409", problem()},
-                {"412", problem()},
-                {"428", problem()}})}};
+      {"responses", answers({{"204", with_headers({{"description", "Cancelled"}}, {"ETag"})},
+                             {"404", problem()},
+                             {"409", problem()},
+                             {"412", problem()},
+                             {"428", problem()}})}};
 
   paths[item + "/status"]["post"] = {
       {"summary", "Move a work along its lifecycle"},
@@ -184,14 +183,12 @@ void describe_work_routes(json& paths, const Service& service) {
              {"properties",
               {{"to", {{"type", "string"}}},
                {"comment", {{"type", "string"}}},
-               {"conditions",
-                {{"type", "string"}, {"description", "Only with to=approved"}}}}}},
+               {"conditions", {{"type", "string"}, {"description", "Only with to=approved"}}}}}},
             "The transition", {"application/json"})},
       {"responses",
-       answers({{"200",
-                 with_headers(response("The work, the recorded change and its conflicts",
-                                       "application/geo+json"),
-                              {"ETag"})},
+       answers({{"200", with_headers(response("The work, the recorded change and its conflicts",
+                                              "application/geo+json"),
+                                     {"ETag"})},
                 {"400", problem()},
                 {"404", problem()},
                 {"409", problem()},
@@ -217,16 +214,15 @@ void describe_work_routes(json& paths, const Service& service) {
   paths[item + "/clashes/{clashId}/acknowledgement"]["post"] = {
       {"summary", "Acknowledge a clash between two works (planner, admin)"},
       {"description", "Kept while the clash still holds."},
-      {"parameters",
-       {work_id, param("clashId", "path", {{"type", "integer"}}, "Clash id", true)}},
-      {"requestBody",
-       body({{"type", "object"},
-             {"required", {"comment"}},
-             {"properties", {{"comment", {{"type", "string"}}}}}},
-            "Why the clash is accepted", {"application/json"})},
-      {"responses",
-       answers({{"200", response("The clash")}, {"400", problem()}, {"404", problem()},
-                {"422", problem()}})}};
+      {"parameters", {work_id, param("clashId", "path", {{"type", "integer"}}, "Clash id", true)}},
+      {"requestBody", body({{"type", "object"},
+                            {"required", {"comment"}},
+                            {"properties", {{"comment", {{"type", "string"}}}}}},
+                           "Why the clash is accepted", {"application/json"})},
+      {"responses", answers({{"200", response("The clash")},
+                             {"400", problem()},
+                             {"404", problem()},
+                             {"422", problem()}})}};
   paths["/collections/trees/items/{featureId}/conflicts"]["get"] = {
       {"summary", "Conflicts of one tree"},
       {"description",
@@ -244,19 +240,18 @@ void describe_work_routes(json& paths, const Service& service) {
        "Kept while the conflict still holds at the same or a lower severity; a worse severity is "
        "a new finding and drops it."},
       {"parameters", {param("featureId", "path", {{"type", "integer"}}, "Conflict id", true)}},
-      {"requestBody",
-       body({{"type", "object"},
-             {"required", {"comment"}},
-             {"properties", {{"comment", {{"type", "string"}}}}}},
-            "Why the conflict is accepted", {"application/json"})},
-      {"responses",
-       answers({{"200", response("The conflict", "application/geo+json")},
-                {"400", problem()},
-                {"404", problem()},
-                {"422", problem()}})}};
+      {"requestBody", body({{"type", "object"},
+                            {"required", {"comment"}},
+                            {"properties", {{"comment", {{"type", "string"}}}}}},
+                           "Why the conflict is accepted", {"application/json"})},
+      {"responses", answers({{"200", response("The conflict", "application/geo+json")},
+                             {"400", problem()},
+                             {"404", problem()},
+                             {"422", problem()}})}};
 
   // The reads the role policy shapes (features.cpp).
-  for (const char* path : {"/collections/conflicts/items", "/collections/conflicts/items/{featureId}"}) {
+  for (const char* path :
+       {"/collections/conflicts/items", "/collections/conflicts/items/{featureId}"}) {
     if (paths.contains(path)) {
       paths[path]["get"]["description"] =
           "Conflicts are not public: 401 without a key, 403 for field staff; a contractor sees "

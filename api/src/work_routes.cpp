@@ -29,8 +29,8 @@ using nlohmann::json;
 constexpr const char* kGeoJson = "application/geo+json";
 
 Problem not_found(const char* what, std::int64_t id) {
-  return Problem{404, "Not Found", std::string("no ") + what + " " + std::to_string(id),
-                 "about:blank", {}};
+  return Problem{
+      404, "Not Found", std::string("no ") + what + " " + std::to_string(id), "about:blank", {}};
 }
 
 geo::Work find_work(Service& service, std::int64_t id) {
@@ -46,12 +46,13 @@ void only_params(const Request& req, std::initializer_list<const char*> allowed)
     if (!known) {
       std::string list;
       for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-      throw Problem{400,
-                    "Unknown query parameter",
-                    name + ": not a parameter of this endpoint" +
-                        (list.empty() ? std::string(" (it takes none)") : " (parameters: " + list + ")"),
-                    "http://www.opengis.net/spec/ogcapi-features-1/1.0/req/core/query-param-unknown",
-                    {}};
+      throw Problem{
+          400,
+          "Unknown query parameter",
+          name + ": not a parameter of this endpoint" +
+              (list.empty() ? std::string(" (it takes none)") : " (parameters: " + list + ")"),
+          "http://www.opengis.net/spec/ogcapi-features-1/1.0/req/core/query-param-unknown",
+          {}};
     }
   }
 }
@@ -141,31 +142,39 @@ Response submit(Service& service, Request& req) {
   w.contractor = caller.user->organisation;
   const bool contractor = caller.has_role(Role::contractor);
   if (contractor && w.contractor.empty()) {
-    throw Problem{403, "Forbidden",
+    throw Problem{403,
+                  "Forbidden",
                   "user " + caller.user->name +
                       " has no organisation: a contractor submits works for its organisation "
                       "(rootzone users add ... --organisation)",
-                  "about:blank", {}};
+                  "about:blank",
+                  {}};
   }
   if (body.contains("properties") && body["properties"].is_object() &&
       body["properties"].contains("contractor")) {
     const auto& named = body["properties"]["contractor"];
     if (!named.is_string()) {
-      throw Problem{400, "Invalid request body", "properties.contractor: must be a string",
-                    "about:blank", {}};
+      throw Problem{400,
+                    "Invalid request body",
+                    "properties.contractor: must be a string",
+                    "about:blank",
+                    {}};
     }
     if (contractor && named.get<std::string>() != w.contractor) {
-      throw Problem{403, "Forbidden",
+      throw Problem{403,
+                    "Forbidden",
                     "contractor '" + named.get<std::string>() + "': user " + caller.user->name +
                         " submits works only for its own organisation '" + w.contractor + "'",
-                    "about:blank", {}};
+                    "about:blank",
+                    {}};
     }
     w.contractor = named.get<std::string>();  // an admin submits on an organisation's behalf
   }
   apply_work_body(w, body, req, service.srid(), WorkBodyMode::create);
   if (w.contractor.empty()) {
-    throw unprocessable("contractor: missing (an admin without an organisation names the "
-                        "organisation it submits for)");
+    throw unprocessable(
+        "contractor: missing (an admin without an organisation names the "
+        "organisation it submits for)");
   }
 
   const auto [stored, conflicts] = service.live_conflicts().write([&](LiveConflicts::Session& s) {
@@ -220,7 +229,9 @@ Response edit(Service& service, Request& req, WorkBodyMode mode) {
   return work_answer(service, req, stored, conflicts, crs);
 }
 
-Response replace(Service& service, Request& req) { return edit(service, req, WorkBodyMode::replace); }
+Response replace(Service& service, Request& req) {
+  return edit(service, req, WorkBodyMode::replace);
+}
 Response patch(Service& service, Request& req) { return edit(service, req, WorkBodyMode::merge); }
 
 // ---- status transitions (and DELETE, which is the cancellation)
@@ -251,10 +262,10 @@ Moved move_work(Service& service, const Caller& caller, std::int64_t id, std::in
                     "work " + std::to_string(id) + " cannot go from " +
                         std::string(geo::to_string(w.status)) + " to " +
                         std::string(geo::to_string(r.to)) + "; from " +
-                        std::string(geo::to_string(w.status)) + " the lifecycle allows: " +
-                        names(geo::transitions_from(w.status)) + " (for role " +
-                        std::string(geo::to_string(actor.role)) +
-                        ": " + names(geo::transitions_for(actor, w.status)) + ")",
+                        std::string(geo::to_string(w.status)) +
+                        " the lifecycle allows: " + names(geo::transitions_from(w.status)) +
+                        " (for role " + std::string(geo::to_string(actor.role)) + ": " +
+                        names(geo::transitions_for(actor, w.status)) + ")",
                     "about:blank",
                     {}};
     }
@@ -354,15 +365,15 @@ Response history(Service& service, Request& req) {
   const auto id = path_id(req, "id", "work");
   const auto w = find_work(service, id);
   if (!caller.sees_details_of(w)) {
-    if (caller.has_role(Role::contractor)) throw other_organisation(caller, w, "read the history of");
+    if (caller.has_role(Role::contractor))
+      throw other_organisation(caller, w, "read the history of");
     require_role(caller, {Role::contractor, Role::planner, Role::admin},
                  "read the history of works");
   }
   json rows = json::array();
-  for (const auto& c : service.store().works().status_history(id)) rows.push_back(status_change_json(c));
-  return json_response({{"work_id", id},
-                        {"history", rows},
-                        {"links", work_links(req, id)}});
+  for (const auto& c : service.store().works().status_history(id))
+    rows.push_back(status_change_json(c));
+  return json_response({{"work_id", id}, {"history", rows}, {"links", work_links(req, id)}});
 }
 
 // ?severity=critical,high: 400 for a name that is not a severity.
@@ -376,11 +387,12 @@ std::set<geo::Severity> severity_filter(const Request& req) {
     const auto name = given->substr(start, end == std::string::npos ? end : end - start);
     const auto s = geo::severity_from_string(name);
     if (!s) {
-      throw Problem{400,
-                    "Invalid query parameter",
-                    "severity=" + *given + ": '" + name + "' is not critical, high or medium",
-                    "http://www.opengis.net/spec/ogcapi-features-1/1.0/req/core/query-param-invalid",
-                    {}};
+      throw Problem{
+          400,
+          "Invalid query parameter",
+          "severity=" + *given + ": '" + name + "' is not critical, high or medium",
+          "http://www.opengis.net/spec/ogcapi-features-1/1.0/req/core/query-param-invalid",
+          {}};
     }
     out.insert(*s);
     if (end == std::string::npos) break;
@@ -401,9 +413,12 @@ void single_params(const Request& req) {
     int n = 0;
     for (const auto& [k, v] : req.query) n += k == name;
     if (n > 1) {
-      throw Problem{400, "Invalid query parameter", std::string(name) + ": given more than once",
-                    "http://www.opengis.net/spec/ogcapi-features-1/1.0/req/core/query-param-invalid",
-                    {}};
+      throw Problem{
+          400,
+          "Invalid query parameter",
+          std::string(name) + ": given more than once",
+          "http://www.opengis.net/spec/ogcapi-features-1/1.0/req/core/query-param-invalid",
+          {}};
     }
   }
 }
@@ -464,8 +479,11 @@ Response tree_conflicts(Service& service, Request& req) {
 std::string ack_comment(const json& body) {
   for (const auto& [name, value] : body.items()) {
     if (name != "comment") {
-      throw Problem{400, "Invalid request body",
-                    name + ": not a member of an acknowledgement (comment)", "about:blank", {}};
+      throw Problem{400,
+                    "Invalid request body",
+                    name + ": not a member of an acknowledgement (comment)",
+                    "about:blank",
+                    {}};
     }
     if (!value.is_string()) {
       throw Problem{400, "Invalid request body", "comment: must be a string", "about:blank", {}};
@@ -512,9 +530,11 @@ Response acknowledge_work_clash(Service& service, Request& req) {
       if (k.id == clash_id) found = k;
     }
     if (!found) {
-      throw Problem{404, "Not Found",
+      throw Problem{404,
+                    "Not Found",
                     "no clash " + std::to_string(clash_id) + " of work " + std::to_string(work_id),
-                    "about:blank", {}};
+                    "about:blank",
+                    {}};
     }
     auto acked = s.store.conflicts().acknowledge_work_work_conflict(
         clash_id, {.user = caller.name(), .at = {}, .comment = comment});

@@ -86,7 +86,8 @@ class Layer {
   // Indexed entries are sorted by id and found by binary search; only the overlay needs a
   // hash map. (A map over half a million trees cost more than building the R-tree.)
   Entry* find_mutable(std::int64_t id) {
-    if (const auto it = overlay_slot_.find(id); it != overlay_slot_.end()) return &entries_[it->second];
+    if (const auto it = overlay_slot_.find(id); it != overlay_slot_.end())
+      return &entries_[it->second];
     const auto end = entries_.begin() + static_cast<std::ptrdiff_t>(indexed_);
     const auto it = std::lower_bound(entries_.begin(), end, id,
                                      [](const Entry& e, std::int64_t key) { return e.id() < key; });

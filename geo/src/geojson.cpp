@@ -37,9 +37,10 @@ GeomPtr apply(const GeosContext& c, GeomPtr g, const Transformer* transform) {
   TransformState state{transform, {}};
   GeomPtr out = detail::own(c, GEOSGeom_transformXY_r(c.get(), g.get(), &transform_xy, &state));
   if (!out) {
-    throw CrsError("geometry: cannot transform from EPSG:" + std::to_string(transform->from_epsg()) +
-                   " to EPSG:" + std::to_string(transform->to_epsg()) +
-                   (state.error.empty() ? std::string() : ": " + state.error));
+    throw CrsError(
+        "geometry: cannot transform from EPSG:" + std::to_string(transform->from_epsg()) +
+        " to EPSG:" + std::to_string(transform->to_epsg()) +
+        (state.error.empty() ? std::string() : ": " + state.error));
   }
   return out;
 }
@@ -71,8 +72,8 @@ Geometry from_geojson(std::string_view text, const Transformer* transform) {
   GeoJSONReaderPtr reader(GEOSGeoJSONReader_create_r(c.get()), {c.get()});
   if (!reader) c.fail("geometry: cannot create a GeoJSON reader");
   const std::string terminated(text);
-  GeomPtr g = detail::own(c, GEOSGeoJSONReader_readGeometry_r(c.get(), reader.get(),
-                                                              terminated.c_str()));
+  GeomPtr g =
+      detail::own(c, GEOSGeoJSONReader_readGeometry_r(c.get(), reader.get(), terminated.c_str()));
   if (!g) c.fail("geometry: invalid GeoJSON geometry");
   return Geometry(detail::write_wkb(c, *apply(c, std::move(g), transform)));
 }

@@ -38,11 +38,10 @@ PackedRTree::PackedRTree(const std::vector<Box>& boxes, std::uint32_t node_size)
   const auto slab_items = static_cast<std::size_t>(slabs) * node_size_;
   for (std::size_t start = 0; start < order.size(); start += slab_items) {
     const auto end = std::min(order.size(), start + slab_items);
-    std::sort(order.begin() + static_cast<std::ptrdiff_t>(start),
-              order.begin() + static_cast<std::ptrdiff_t>(end),
-              [&](std::uint32_t a, std::uint32_t b) {
-                return center_y(boxes[a]) < center_y(boxes[b]);
-              });
+    std::sort(
+        order.begin() + static_cast<std::ptrdiff_t>(start),
+        order.begin() + static_cast<std::ptrdiff_t>(end),
+        [&](std::uint32_t a, std::uint32_t b) { return center_y(boxes[a]) < center_y(boxes[b]); });
   }
 
   boxes_.reserve(item_count_ + item_count_ / (node_size_ - 1) + 2);

@@ -36,8 +36,7 @@ class PackedRTree {
     while (depth > 0) {
       const std::uint32_t node = stack[--depth];
       const std::uint32_t level = level_of(node);
-      const std::uint32_t end =
-          std::min<std::uint32_t>(node + node_size_, level_bounds_[level]);
+      const std::uint32_t end = std::min<std::uint32_t>(node + node_size_, level_bounds_[level]);
       for (std::uint32_t pos = node; pos < end; ++pos) {
         if (!query.intersects(boxes_[pos])) continue;
         if (pos < item_count_) {
@@ -52,8 +51,8 @@ class PackedRTree {
  private:
   std::uint32_t level_of(std::uint32_t node) const;
 
-  std::vector<Box> boxes_;               // items first, then each level of nodes upwards
-  std::vector<std::uint32_t> indices_;   // item: original index; node: first child position
+  std::vector<Box> boxes_;              // items first, then each level of nodes upwards
+  std::vector<std::uint32_t> indices_;  // item: original index; node: first child position
   std::vector<std::uint32_t> level_bounds_;
   std::uint32_t item_count_ = 0;
   std::uint32_t node_size_ = 16;

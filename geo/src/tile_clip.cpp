@@ -50,7 +50,8 @@ void collect(const GeosContext& c, const GEOSGeometry* g, Parts& out) {
     case GEOS_POLYGON: {
       std::vector<Path> rings{path_of(c, GEOSGetExteriorRing_r(c.get(), g))};
       const int holes = GEOSGetNumInteriorRings_r(c.get(), g);
-      for (int i = 0; i < holes; ++i) rings.push_back(path_of(c, GEOSGetInteriorRingN_r(c.get(), g, i)));
+      for (int i = 0; i < holes; ++i)
+        rings.push_back(path_of(c, GEOSGetInteriorRingN_r(c.get(), g, i)));
       out.polygons.push_back(std::move(rings));
       return;
     }
@@ -94,7 +95,8 @@ GeomPtr to_geos(const GeosContext& c, const PlanarShape& s) {
         break;
       case PlanarShape::Kind::point:
         type = GEOS_MULTIPOINT;
-        for (const auto& p : s.points) members.push_back(GEOSGeom_createPointFromXY_r(c.get(), p.x, p.y));
+        for (const auto& p : s.points)
+          members.push_back(GEOSGeom_createPointFromXY_r(c.get(), p.x, p.y));
         break;
       case PlanarShape::Kind::line:
         type = GEOS_MULTILINESTRING;

@@ -30,10 +30,10 @@ constexpr std::array kEdges{
     Edge{WorkStatus::in_progress, WorkStatus::cancelled, Side::contractor},
 };
 
-constexpr std::array kAllStatuses{WorkStatus::draft,      WorkStatus::submitted,
-                                  WorkStatus::approved,   WorkStatus::refused,
-                                  WorkStatus::changes_requested, WorkStatus::in_progress,
-                                  WorkStatus::completed,  WorkStatus::cancelled};
+constexpr std::array kAllStatuses{
+    WorkStatus::draft,     WorkStatus::submitted,         WorkStatus::approved,
+    WorkStatus::refused,   WorkStatus::changes_requested, WorkStatus::in_progress,
+    WorkStatus::completed, WorkStatus::cancelled};
 
 const Edge* find_edge(WorkStatus from, WorkStatus to) {
   for (const auto& e : kEdges) {

@@ -54,13 +54,14 @@ void add_ring(WorkShape& s, std::vector<Point> ring, bool exterior) {
 void add_polygon(const GeosContext& c, WorkShape& s, const GEOSGeometry* poly) {
   add_ring(s, coords(c, GEOSGetExteriorRing_r(c.get(), poly)), true);
   const int holes = GEOSGetNumInteriorRings_r(c.get(), poly);
-  for (int i = 0; i < holes; ++i) add_ring(s, coords(c, GEOSGetInteriorRingN_r(c.get(), poly, i)), false);
+  for (int i = 0; i < holes; ++i)
+    add_ring(s, coords(c, GEOSGetInteriorRingN_r(c.get(), poly, i)), false);
 }
 
 // Splits a (possibly nested) collection: polygons and buffered parts go to `areal`, bare
 // lines and points straight into the shape.
-void collect(const GeosContext& c, const GEOSGeometry* g, const Work& w, std::vector<GeomPtr>& areal,
-             WorkShape& s) {
+void collect(const GeosContext& c, const GEOSGeometry* g, const Work& w,
+             std::vector<GeomPtr>& areal, WorkShape& s) {
   const int type = GEOSGeomTypeId_r(c.get(), g);
   switch (type) {
     case GEOS_POLYGON:
@@ -70,16 +71,17 @@ void collect(const GeosContext& c, const GEOSGeometry* g, const Work& w, std::ve
     case GEOS_LINEARRING:
       if (w.width_m && *w.width_m > 0) {
         // A trench ends where it is dug: flat caps, round joins where it turns.
-        areal.push_back(detail::own(
-            c, GEOSBufferWithStyle_r(c.get(), g, *w.width_m / 2, kLineQuadrantSegments,
-                                     GEOSBUF_CAP_FLAT, GEOSBUF_JOIN_ROUND, 5.0)));
+        areal.push_back(
+            detail::own(c, GEOSBufferWithStyle_r(c.get(), g, *w.width_m / 2, kLineQuadrantSegments,
+                                                 GEOSBUF_CAP_FLAT, GEOSBUF_JOIN_ROUND, 5.0)));
       } else {
         s.lines.push_back(coords(c, g));
       }
       return;
     case GEOS_POINT:
       if (w.radius_m && *w.radius_m > 0) {
-        areal.push_back(detail::own(c, GEOSBuffer_r(c.get(), g, *w.radius_m, kDiscQuadrantSegments)));
+        areal.push_back(
+            detail::own(c, GEOSBuffer_r(c.get(), g, *w.radius_m, kDiscQuadrantSegments)));
       } else {
         double x = 0, y = 0;
         GEOSGeomGetX_r(c.get(), g, &x);
@@ -125,7 +127,9 @@ bool inside_rings(const WorkShape& s, Point p) {
   return inside;
 }
 
-double cross(Point o, Point a, Point b) { return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x); }
+double cross(Point o, Point a, Point b) {
+  return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
+}
 
 bool segments_intersect(Point a, Point b, Point c, Point d) {
   const double d1 = cross(c, d, a), d2 = cross(c, d, b), d3 = cross(a, b, c), d4 = cross(a, b, d);
@@ -212,9 +216,9 @@ WorkShape make_work_shape(const Work& w) {
     // Overlapping parts (two buffered lines that cross) must not count their overlap twice.
     std::vector<GEOSGeometry*> parts;
     for (auto& p : areal) parts.push_back(p.release());
-    GeomPtr coll = detail::own(c, GEOSGeom_createCollection_r(c.get(), GEOS_GEOMETRYCOLLECTION,
-                                                             parts.data(),
-                                                             static_cast<unsigned>(parts.size())));
+    GeomPtr coll =
+        detail::own(c, GEOSGeom_createCollection_r(c.get(), GEOS_GEOMETRYCOLLECTION, parts.data(),
+                                                   static_cast<unsigned>(parts.size())));
     if (!coll) c.fail(who + ": cannot combine its parts");
     merged = detail::own(c, GEOSUnaryUnion_r(c.get(), coll.get()));
     if (!merged) c.fail(who + ": cannot union its parts");
@@ -248,7 +252,9 @@ WorkShape make_work_shape(const Work& w) {
 }
 
 double distance_to(const WorkShape& s, Point p) {
-  if (s.disc) return std::max(0.0, std::hypot(p.x - s.disc->center.x, p.y - s.disc->center.y) - s.disc->radius);
+  if (s.disc)
+    return std::max(0.0,
+                    std::hypot(p.x - s.disc->center.x, p.y - s.disc->center.y) - s.disc->radius);
   if (!s.rings.empty() && inside_rings(s, p)) return 0;
   double d = kInf;
   for (const auto* group : {&s.rings, &s.lines}) {
@@ -273,7 +279,8 @@ double area_inside_disc(const WorkShape& s, Point c, double r) {
 
 double distance_between(const WorkShape& a, const WorkShape& b) {
   if (a.disc && b.disc) {
-    const double d = std::hypot(a.disc->center.x - b.disc->center.x, a.disc->center.y - b.disc->center.y);
+    const double d =
+        std::hypot(a.disc->center.x - b.disc->center.x, a.disc->center.y - b.disc->center.y);
     return std::max(0.0, d - a.disc->radius - b.disc->radius);
   }
   if (a.disc) return std::max(0.0, distance_to(b, a.disc->center) - a.disc->radius);

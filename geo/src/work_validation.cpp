@@ -3,8 +3,8 @@
 #include <cmath>
 
 #include "geos_handle.hpp"
-#include "rootzone/geo/errors.hpp"
 #include "number_text.hpp"
+#include "rootzone/geo/errors.hpp"
 
 namespace rootzone::geo {
 
@@ -24,7 +24,8 @@ void check_size(std::vector<WorkProblem>& out, const char* field, const std::opt
                 double max) {
   if (!v) return;
   if (!std::isfinite(*v) || *v <= 0) {
-    out.push_back({field, std::string(field) + " " + metres(*v) + ": must be a positive number of metres"});
+    out.push_back(
+        {field, std::string(field) + " " + metres(*v) + ": must be a positive number of metres"});
   } else if (*v > max) {
     out.push_back({field, std::string(field) + " " + metres(*v) + " m: more than " + metres(max) +
                               " m (metres expected, not centimetres?)"});
@@ -72,8 +73,9 @@ void check_geometry(std::vector<WorkProblem>& out, const Work& w) {
   }
   const int type = GEOSGeomTypeId_r(c.get(), g.get());
   if (type == GEOS_GEOMETRYCOLLECTION) {
-    out.push_back({"geometry", "geometry: a GeometryCollection is not a work's shape (one polygon, "
-                               "line or point kind per work)"});
+    out.push_back({"geometry",
+                   "geometry: a GeometryCollection is not a work's shape (one polygon, "
+                   "line or point kind per work)"});
     return;
   }
   if (GEOSisValid_r(c.get(), g.get()) != 1) {

@@ -16,10 +16,8 @@ namespace {
 // Cultivar names of columnar ("säulenförmig") forms in the GALK street-tree list and in
 // nursery catalogues; matched case-insensitively anywhere in the botanical name.
 constexpr std::array<std::string_view, 9> kColumnarNames{
-    "columnare", "columnaris", "fastigiata", "fastigiatum", "fastigiatus",
-    "frans fontaine", "stricta", "pyramidalis", "erecta"};
-
-
+    "columnare",      "columnaris", "fastigiata",  "fastigiatum", "fastigiatus",
+    "frans fontaine", "stricta",    "pyramidalis", "erecta"};
 
 }  // namespace
 
@@ -69,8 +67,9 @@ std::string_view to_string(RootZoneBasis b) {
 }
 
 std::optional<RootZoneBasis> root_zone_basis_from_string(std::string_view s) {
-  for (const auto b : {RootZoneBasis::din18920, RootZoneBasis::din18920_columnar,
-                       RootZoneBasis::bs5837_no_crown, RootZoneBasis::bs5837, RootZoneBasis::as4970}) {
+  for (const auto b :
+       {RootZoneBasis::din18920, RootZoneBasis::din18920_columnar, RootZoneBasis::bs5837_no_crown,
+        RootZoneBasis::bs5837, RootZoneBasis::as4970}) {
     if (to_string(b) == s) return b;
   }
   return std::nullopt;

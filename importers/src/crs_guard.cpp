@@ -79,8 +79,8 @@ std::vector<geo::Bounds> boxes_inside(OGRSpatialReferenceH source, OGRSpatialRef
       const auto l = transformed_line(to_lonlat, x0, y0, x1, y1, samples);
       if (!l) return false;
       for (std::size_t k = 0; k < l->x.size(); ++k) {
-        if (l->x[k] < a.west + margin || l->x[k] > a.east - margin ||
-            l->y[k] < a.south + margin || l->y[k] > a.north - margin) {
+        if (l->x[k] < a.west + margin || l->x[k] > a.east - margin || l->y[k] < a.south + margin ||
+            l->y[k] > a.north - margin) {
           return false;
         }
       }
@@ -133,15 +133,15 @@ CrsGuard::CrsGuard(OGRSpatialReferenceH source, int store_srid)
   // no-op pipeline would still cost a tenth of a row's mapping.
   same_as_store_ = OSRIsSame(source_, store_) != 0;
   if (!to_store_) {
-    throw ImportError("no transformation from " + source_name_ + " to EPSG:" +
-                      std::to_string(store_srid) + ": " + errors.take_failure());
+    throw ImportError("no transformation from " + source_name_ +
+                      " to EPSG:" + std::to_string(store_srid) + ": " + errors.take_failure());
   }
   const bool lonlat = OSRIsGeographic(source_) && OSRIsSame(source_, wgs84_);
   if (!lonlat) {
     to_lonlat_ = OCTNewCoordinateTransformation(source_, wgs84_);
     if (!to_lonlat_) {
-      throw ImportError("no transformation from " + source_name_ + " to EPSG:4326: " +
-                        errors.take_failure());
+      throw ImportError("no transformation from " + source_name_ +
+                        " to EPSG:4326: " + errors.take_failure());
     }
     inside_ = boxes_inside(source_, wgs84_, to_lonlat_, store_info_.area);
   }
@@ -166,8 +166,8 @@ std::optional<std::string> CrsGuard::check_area(double min_lon, double min_lat, 
          store_info_.name + ") covers lon " + deg(a.west) + ".." + deg(a.east) + ", lat " +
          deg(a.south) + ".." + deg(a.north) + "; the record lies at " +
          (single ? "lon " + deg(min_lon) + ", lat " + deg(min_lat)
-                 : "lon " + deg(min_lon) + ".." + deg(max_lon) + ", lat " + deg(min_lat) +
-                       ".." + deg(max_lat));
+                 : "lon " + deg(min_lon) + ".." + deg(max_lon) + ", lat " + deg(min_lat) + ".." +
+                       deg(max_lat));
 }
 
 bool CrsGuard::surely_inside(double x, double y) const {
@@ -188,8 +188,8 @@ std::optional<std::string> CrsGuard::point(double x, double y, geo::Point& out) 
   double sx = x;
   double sy = y;
   if (!same_as_store_ && !OCTTransform(to_store_, 1, &sx, &sy, nullptr)) {
-    return "cannot be transformed from " + source_name_ + " to EPSG:" +
-           std::to_string(store_info_.epsg);
+    return "cannot be transformed from " + source_name_ +
+           " to EPSG:" + std::to_string(store_info_.epsg);
   }
   out = {sx, sy};
   return std::nullopt;
@@ -210,8 +210,8 @@ std::optional<std::string> CrsGuard::geometry(OGRGeometryH g) const {
   }
   if (auto why = check_area(env.MinX, env.MinY, env.MaxX, env.MaxY)) return why;
   if (OGR_G_Transform(g, to_store_) != OGRERR_NONE) {
-    return "cannot be transformed from " + source_name_ + " to EPSG:" +
-           std::to_string(store_info_.epsg);
+    return "cannot be transformed from " + source_name_ +
+           " to EPSG:" + std::to_string(store_info_.epsg);
   }
   return std::nullopt;
 }

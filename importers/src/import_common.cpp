@@ -49,7 +49,7 @@ bool prepare_geometry(OGRGeometryH g, const CrsGuard& guard, const ProblemSink& 
     if (!OGR_G_IsValid(g)) {
       auto why = errors.take_any();
       problem(Severity::refused, field, value_text(),
-                     "invalid geometry: " + (why.empty() ? std::string("not OGC-valid") : why));
+              "invalid geometry: " + (why.empty() ? std::string("not OGC-valid") : why));
       return false;
     }
   }
@@ -69,8 +69,9 @@ std::optional<geo::Point> record_point(OgrSource& source, RecordMapper& mapper,
     const auto ys = mapper.raw(mapper.geometry_y, mapping.y_field);
     if (mapper.refused()) return std::nullopt;
     if (!xs || !ys || trim(*xs).empty() || trim(*ys).empty()) {
-      mapper.problem(Severity::refused, !xs || trim(*xs).empty() ? mapping.x_field : mapping.y_field,
-                     "", "missing geometry: no coordinate");
+      mapper.problem(Severity::refused,
+                     !xs || trim(*xs).empty() ? mapping.x_field : mapping.y_field, "",
+                     "missing geometry: no coordinate");
       return std::nullopt;
     }
     const auto x = parse_number(*xs, mapping.decimal_separator);
@@ -131,9 +132,9 @@ std::optional<geo::Point> record_point(OgrSource& source, RecordMapper& mapper,
     }
   }
   if (g && wkbFlatten(OGR_G_GetGeometryType(g)) != wkbPoint) {
-    mapper.problem(Severity::refused, field, OGR_G_GetGeometryName(g),
-                   "invalid geometry: a tree is a point, not a " +
-                       std::string(OGR_G_GetGeometryName(g)));
+    mapper.problem(
+        Severity::refused, field, OGR_G_GetGeometryName(g),
+        "invalid geometry: a tree is a point, not a " + std::string(OGR_G_GetGeometryName(g)));
     return std::nullopt;
   }
   if (!prepare_geometry(g, guard, sink(mapper), field)) return std::nullopt;

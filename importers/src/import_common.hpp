@@ -25,8 +25,8 @@ SrsPtr source_crs(const OgrSource& source, const Mapping& mapping, const std::st
 
 // Checks a geometry (present, not empty, valid) and brings it into the store CRS; reports and
 // returns false when refused.
-using ProblemSink = std::function<void(Severity, std::string field, std::string value,
-                                       std::string reason)>;
+using ProblemSink =
+    std::function<void(Severity, std::string field, std::string value, std::string reason)>;
 bool prepare_geometry(OGRGeometryH g, const CrsGuard& guard, const ProblemSink& problem,
                       const std::string& field);
 inline ProblemSink sink(RecordMapper& m) {

@@ -15,14 +15,25 @@ using Json = nlohmann::json;
 std::string_view to_string(RecordKind k) { return k == RecordKind::trees ? "trees" : "works"; }
 
 const std::vector<std::string>& Mapping::canonical_fields(RecordKind kind) {
-  static const std::vector<std::string> trees{
-      "site",          "district",          "species_botanical", "species_german",
-      "genus",         "stem_circumferences_cm", "crown_diameter_m", "height_m",
-      "planting_year", "vitality",          "development_phase", "last_inspection",
-      "next_inspection", "status",          "felled_on",         "columnar"};
-  static const std::vector<std::string> works{"title",    "contractor", "contact",  "kind",
-                                              "width_m",  "radius_m",   "depth_m",  "starts_at",
-                                              "ends_at",  "status"};
+  static const std::vector<std::string> trees{"site",
+                                              "district",
+                                              "species_botanical",
+                                              "species_german",
+                                              "genus",
+                                              "stem_circumferences_cm",
+                                              "crown_diameter_m",
+                                              "height_m",
+                                              "planting_year",
+                                              "vitality",
+                                              "development_phase",
+                                              "last_inspection",
+                                              "next_inspection",
+                                              "status",
+                                              "felled_on",
+                                              "columnar"};
+  static const std::vector<std::string> works{"title",   "contractor", "contact", "kind",
+                                              "width_m", "radius_m",   "depth_m", "starts_at",
+                                              "ends_at", "status"};
   return kind == RecordKind::trees ? trees : works;
 }
 
@@ -80,28 +91,31 @@ FieldRule parse_rule(const Json& j, const std::filesystem::path& origin, const s
     return r;
   }
   only_members(j,
-               {"from", "value", "template", "transform", "prefix", "map", "map_strict",
-                "default", "unit", "zero_means_unknown", "separator", "format", "timezone",
-                "end_of_day"},
+               {"from", "value", "template", "transform", "prefix", "map", "map_strict", "default",
+                "unit", "zero_means_unknown", "separator", "format", "timezone", "end_of_day"},
                origin, where);
   r.from = text_member(j, "from", origin, where);
   if (j.contains("value")) {
-    if (!j["value"].is_primitive() || j["value"].is_null()) fail(origin, where + ".value", "must be a string or number");
+    if (!j["value"].is_primitive() || j["value"].is_null())
+      fail(origin, where + ".value", "must be a string or number");
     r.value = scalar_text(j["value"]);
   }
   r.template_text = text_member(j, "template", origin, where);
-  const int sources = (r.from.empty() ? 0 : 1) + (r.value ? 1 : 0) + (r.template_text.empty() ? 0 : 1);
+  const int sources =
+      (r.from.empty() ? 0 : 1) + (r.value ? 1 : 0) + (r.template_text.empty() ? 0 : 1);
   if (sources != 1) fail(origin, where, "needs exactly one of from, value, template");
   r.transform = text_member(j, "transform", origin, where);
   if (!r.transform.empty() && r.transform != "trim" && r.transform != "first_word" &&
       r.transform != "lower" && r.transform != "upper") {
-    fail(origin, where + ".transform", "'" + r.transform + "' is not one of trim, first_word, lower, upper");
+    fail(origin, where + ".transform",
+         "'" + r.transform + "' is not one of trim, first_word, lower, upper");
   }
   r.prefix = text_member(j, "prefix", origin, where);
   if (j.contains("map")) {
     if (!j["map"].is_object()) fail(origin, where + ".map", "must be an object");
     for (const auto& [k, v] : j["map"].items()) {
-      if (!v.is_primitive() || v.is_null()) fail(origin, where + ".map." + k, "must be a string or number");
+      if (!v.is_primitive() || v.is_null())
+        fail(origin, where + ".map." + k, "must be a string or number");
       r.value_map[k] = scalar_text(v);
     }
   }
@@ -110,7 +124,8 @@ FieldRule parse_rule(const Json& j, const std::filesystem::path& origin, const s
     r.map_strict = j["map_strict"].get<bool>();
   }
   if (j.contains("default")) {
-    if (!j["default"].is_primitive() || j["default"].is_null()) fail(origin, where + ".default", "must be a string or number");
+    if (!j["default"].is_primitive() || j["default"].is_null())
+      fail(origin, where + ".default", "must be a string or number");
     r.default_value = scalar_text(j["default"]);
   }
   r.unit = text_member(j, "unit", origin, where);
@@ -118,7 +133,8 @@ FieldRule parse_rule(const Json& j, const std::filesystem::path& origin, const s
     fail(origin, where + ".unit", "'" + r.unit + "' is not one of mm, cm, dm, m");
   }
   if (j.contains("zero_means_unknown")) {
-    if (!j["zero_means_unknown"].is_boolean()) fail(origin, where + ".zero_means_unknown", "must be true or false");
+    if (!j["zero_means_unknown"].is_boolean())
+      fail(origin, where + ".zero_means_unknown", "must be true or false");
     r.zero_means_unknown = j["zero_means_unknown"].get<bool>();
   }
   r.separator = text_member(j, "separator", origin, where);
@@ -128,7 +144,8 @@ FieldRule parse_rule(const Json& j, const std::filesystem::path& origin, const s
       r.formats.push_back(f.get<std::string>());
     } else if (f.is_array()) {
       for (const auto& e : f) {
-        if (!e.is_string()) fail(origin, where + ".format", "must be a string or a list of strings");
+        if (!e.is_string())
+          fail(origin, where + ".format", "must be a string or a list of strings");
         r.formats.push_back(e.get<std::string>());
       }
     } else {
@@ -195,7 +212,8 @@ Mapping Mapping::from_json(std::string_view text, const std::filesystem::path& o
     if (s.contains("open_options")) {
       if (!s["open_options"].is_object()) fail(origin, "source.open_options", "must be an object");
       for (const auto& [k, v] : s["open_options"].items()) {
-        if (!v.is_primitive() || v.is_null()) fail(origin, "source.open_options." + k, "must be a string");
+        if (!v.is_primitive() || v.is_null())
+          fail(origin, "source.open_options." + k, "must be a string");
         m.open_options.emplace_back(k, scalar_text(v));
       }
     }
@@ -209,7 +227,8 @@ Mapping Mapping::from_json(std::string_view text, const std::filesystem::path& o
     m.encoding = text_member(s, "encoding", origin, "source");
     const auto sep = text_member(s, "decimal_separator", origin, "source");
     if (!sep.empty()) {
-      if (sep != "." && sep != ",") fail(origin, "source.decimal_separator", "must be \".\" or \",\"");
+      if (sep != "." && sep != ",")
+        fail(origin, "source.decimal_separator", "must be \".\" or \",\"");
       m.decimal_separator = sep[0];
     }
   }
@@ -220,7 +239,8 @@ Mapping Mapping::from_json(std::string_view text, const std::filesystem::path& o
     m.y_field = text_member(g, "y", origin, "geometry");
     m.wkt_field = text_member(g, "wkt", origin, "geometry");
     if (m.x_field.empty() != m.y_field.empty()) fail(origin, "geometry", "x and y go together");
-    if (!m.x_field.empty() && !m.wkt_field.empty()) fail(origin, "geometry", "either x/y or wkt, not both");
+    if (!m.x_field.empty() && !m.wkt_field.empty())
+      fail(origin, "geometry", "either x/y or wkt, not both");
   }
   if (!j.contains("id")) fail(origin, "id", "is required: the source's stable record id");
   m.id = parse_rule(j["id"], origin, "id");
@@ -232,8 +252,8 @@ Mapping Mapping::from_json(std::string_view text, const std::filesystem::path& o
       if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
         std::string list;
         for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-        fail(origin, "fields." + k, "is not a canonical " + std::string(to_string(m.kind)) +
-                                        " field (" + list + ")");
+        fail(origin, "fields." + k,
+             "is not a canonical " + std::string(to_string(m.kind)) + " field (" + list + ")");
       }
       m.fields[k] = parse_rule(v, origin, "fields." + k);
     }

@@ -54,8 +54,8 @@ std::string wrap_feature_array(const std::filesystem::path& file) {
   const auto wrapped = "{\"type\":\"FeatureCollection\",\"features\":" + body.substr(first) + "}";
   auto* buffer = static_cast<GByte*>(CPLMalloc(wrapped.size()));
   std::copy(wrapped.begin(), wrapped.end(), buffer);
-  VSIFCloseL(VSIFileFromMemBuffer(name.c_str(), buffer, static_cast<vsi_l_offset>(wrapped.size()),
-                                  TRUE));
+  VSIFCloseL(
+      VSIFileFromMemBuffer(name.c_str(), buffer, static_cast<vsi_l_offset>(wrapped.size()), TRUE));
   return name;
 }
 
@@ -105,8 +105,8 @@ OgrSource::OgrSource(const std::filesystem::path& file, const Mapping& mapping)
       for (int i = 0; i < GDALDatasetGetLayerCount(ds_.get()); ++i) {
         names += (i ? ", " : "") + std::string(OGR_L_GetName(GDALDatasetGetLayer(ds_.get(), i)));
       }
-      throw MappingError("mapping " + mapping.path.string() + ": source.layer: '" +
-                         mapping.layer + "' is not in " + path_ + " (layers: " + names + ")");
+      throw MappingError("mapping " + mapping.path.string() + ": source.layer: '" + mapping.layer +
+                         "' is not in " + path_ + " (layers: " + names + ")");
     }
   }
   defn_ = OGR_L_GetLayerDefn(layer_);

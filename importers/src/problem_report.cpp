@@ -38,16 +38,16 @@ void ProblemReport::merge_by_record(const ProblemReport& other) {
 }
 
 std::size_t ProblemReport::count(Severity s) const {
-  return static_cast<std::size_t>(std::count_if(
-      problems_.begin(), problems_.end(), [s](const Problem& p) { return p.severity == s; }));
+  return static_cast<std::size_t>(std::count_if(problems_.begin(), problems_.end(),
+                                                [s](const Problem& p) { return p.severity == s; }));
 }
 
 std::vector<std::pair<std::string, std::size_t>> ProblemReport::by_kind() const {
   std::map<std::string, std::size_t> counts;
   for (const auto& p : problems_) {
     const auto colon = p.reason.find(": ");
-    counts[std::string(to_string(p.severity)) + ": " +
-           (p.field.empty() ? "" : p.field + ": ") + p.reason.substr(0, colon)]++;
+    counts[std::string(to_string(p.severity)) + ": " + (p.field.empty() ? "" : p.field + ": ") +
+           p.reason.substr(0, colon)]++;
   }
   std::vector<std::pair<std::string, std::size_t>> sorted(counts.begin(), counts.end());
   std::stable_sort(sorted.begin(), sorted.end(),

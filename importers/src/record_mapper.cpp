@@ -336,8 +336,8 @@ std::optional<int> RecordMapper::integer(Field f, int min, int max) {
   }
   if (*v < min || *v > max) {
     problem(Severity::refused, source, value,
-            "impossible value: " + r->canonical + " " + std::string(*text) +
-                " is not between " + std::to_string(min) + " and " + std::to_string(max));
+            "impossible value: " + r->canonical + " " + std::string(*text) + " is not between " +
+                std::to_string(min) + " and " + std::to_string(max));
     return std::nullopt;
   }
   return static_cast<int>(*v);

@@ -69,9 +69,8 @@ struct TreeFields {
         status(m.field("status")),
         felled_on(m.field("felled_on")),
         columnar(m.field("columnar")) {}
-  F site, district, species_botanical, species_german, genus, stems, crown, height,
-      planting_year, vitality, development_phase, last_inspection, next_inspection, status,
-      felled_on, columnar;
+  F site, district, species_botanical, species_german, genus, stems, crown, height, planting_year,
+      vitality, development_phase, last_inspection, next_inspection, status, felled_on, columnar;
 };
 
 // One record of the source mapped onto a tree, problems into the mapper's report.
@@ -115,7 +114,7 @@ void map_tree(geo::Tree& t, RecordMapper& mapper, const TreeFields& f, detail::O
 
 // A record read and mapped, on its way from the reading thread to the writing one.
 struct MappedTree {
-  geo::Tree tree;  // with its protection as a new tree
+  geo::Tree tree;           // with its protection as a new tree
   std::int64_t record = 0;  // where it is, for a refusal by the store
   std::optional<std::int64_t> line;
   bool refused = false;  // by the mapping: not written

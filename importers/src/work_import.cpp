@@ -62,8 +62,8 @@ std::string joined(const std::vector<std::string>& items) {
 }
 
 std::vector<std::string> kind_names() {
-  return {"trench", "pit", "drilling", "surface", "site_facility", "storage", "scaffolding",
-          "crane", "traffic_management"};
+  return {"trench",  "pit",         "drilling", "surface",           "site_facility",
+          "storage", "scaffolding", "crane",    "traffic_management"};
 }
 
 }  // namespace
@@ -71,7 +71,8 @@ std::vector<std::string> kind_names() {
 ImportResult import_works(storage::Store& store, const ImportOptions& o) {
   if (o.format == SourceFormat::wzdx) return detail::import_wzdx(store, o);
   const auto start = std::chrono::steady_clock::now();
-  if (!o.mapping) throw MappingError("importing works needs a mapping (--mapping FILE) or --format wzdx");
+  if (!o.mapping)
+    throw MappingError("importing works needs a mapping (--mapping FILE) or --format wzdx");
   const Mapping& mapping = *o.mapping;
   if (mapping.kind != RecordKind::works) {
     throw MappingError("mapping " + mapping.path.string() + " is for trees, not works");
@@ -115,8 +116,9 @@ ImportResult import_works(storage::Store& store, const ImportOptions& o) {
         if (const auto k = geo::work_kind_from_string(*kind)) {
           w.kind = *k;
         } else {
-          mapper.problem(Severity::refused, mapping.fields.at("kind").from, *kind,
-                         "not a work kind: '" + std::string(*kind) + "' (" + joined(kind_names()) + ")");
+          mapper.problem(
+              Severity::refused, mapping.fields.at("kind").from, *kind,
+              "not a work kind: '" + std::string(*kind) + "' (" + joined(kind_names()) + ")");
         }
       }
       if (const auto status = mapper.text("status")) {

@@ -47,8 +47,8 @@ std::string text_of(const Json& j, const char* key) {
 
 // RFC 3339 in UTC: "...Z" or an offset of +00:00.
 bool utc_text(const std::string& t) {
-  return !t.empty() && (t.back() == 'Z' || t.back() == 'z' || t.ends_with("+00:00") ||
-                        t.ends_with("-00:00"));
+  return !t.empty() &&
+         (t.back() == 'Z' || t.back() == 'z' || t.ends_with("+00:00") || t.ends_with("-00:00"));
 }
 
 }  // namespace
@@ -77,8 +77,10 @@ ImportResult import_wzdx(storage::Store& store, const ImportOptions& o) {
                           "\"FeatureCollection\" and features)");
   }
   const Json* info = nullptr;
-  if (feed.contains("feed_info")) info = &feed["feed_info"];
-  else if (feed.contains("road_event_feed_info")) info = &feed["road_event_feed_info"];
+  if (feed.contains("feed_info"))
+    info = &feed["feed_info"];
+  else if (feed.contains("road_event_feed_info"))
+    info = &feed["road_event_feed_info"];
   if (!info || !info->is_object()) {
     throw InputUnreadable("input " + file + ": WZDx: feed_info is required (WorkZoneFeed.json)");
   }
@@ -120,7 +122,8 @@ ImportResult import_wzdx(storage::Store& store, const ImportOptions& o) {
   for (const auto& f : features) {
     ++s.read;
     progress.tick(s.read);
-    const auto problems_before = result.report.problems().size() - result.report.count(Severity::skipped);
+    const auto problems_before =
+        result.report.problems().size() - result.report.count(Severity::skipped);
     Problem base{Severity::refused, file, s.read, std::nullopt, text_of(f, "id"), {}, {}, {}};
     bool refused = false;
     const auto problem = [&](Severity sev, std::string field, std::string value, std::string why) {
@@ -141,14 +144,20 @@ ImportResult import_wzdx(storage::Store& store, const ImportOptions& o) {
     for (const char* key : {"id", "type", "properties", "geometry"}) require(f, key, "");
     if (refused) {
       ++s.refused;
-      if (o.strict) { s.aborted = true; break; }
+      if (o.strict) {
+        s.aborted = true;
+        break;
+      }
       continue;
     }
     const auto& p = f["properties"];
     const std::string id = text_of(f, "id");
     if (!require(p, "core_details", "properties.")) {
       ++s.refused;
-      if (o.strict) { s.aborted = true; break; }
+      if (o.strict) {
+        s.aborted = true;
+        break;
+      }
       continue;
     }
     const auto& core = p["core_details"];
@@ -278,7 +287,8 @@ ImportResult import_wzdx(storage::Store& store, const ImportOptions& o) {
         ++s.refused;
       }
     }
-    const auto problems_now = result.report.problems().size() - result.report.count(Severity::skipped);
+    const auto problems_now =
+        result.report.problems().size() - result.report.count(Severity::skipped);
     if (o.strict && problems_now > problems_before) {
       s.aborted = true;
       break;

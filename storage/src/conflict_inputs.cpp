@@ -1,13 +1,12 @@
 #include "rootzone/storage/conflict_inputs.hpp"
 
 #include <bit>
-#include <optional>
 #include <cstring>
+#include <optional>
 #include <span>
 
 #include "rootzone/geo/zones.hpp"
 #include "rootzone/storage/errors.hpp"
-
 
 #include "rootzone/storage/database.hpp"
 #include "stored_values.hpp"
@@ -34,8 +33,8 @@ std::vector<geo::Tree> load_engine_trees(Database& db) {
     t.species_botanical = trees.text(6);
     t.status = geo::TreeStatus::existing;
     t.protection.is_protected = true;
-    t.protection.source =
-        detail::enum_column(trees, 8, "trees.protection_source", geo::protection_source_from_string);
+    t.protection.source = detail::enum_column(trees, 8, "trees.protection_source",
+                                              geo::protection_source_from_string);
     t.protection.reason = trees.text(9);
     out.push_back(std::move(t));
   }
@@ -47,7 +46,8 @@ std::vector<geo::Tree> load_engine_trees(Database& db) {
   while (stems.step()) {
     const auto tree_id = stems.int64(0);
     while (i < out.size() && out[i].id < tree_id) ++i;
-    if (i < out.size() && out[i].id == tree_id) out[i].stem_circumferences_cm.push_back(stems.real(1));
+    if (i < out.size() && out[i].id == tree_id)
+      out[i].stem_circumferences_cm.push_back(stems.real(1));
   }
   return out;
 }
@@ -71,9 +71,7 @@ std::optional<std::vector<geo::ZonedTree>> cached_zones(Database& db, const std:
   while (s.step()) {
     const auto basis = geo::root_zone_basis_from_string(s.text_view(3));
     if (s.is_null(1) || s.is_null(4) || !basis) return std::nullopt;  // an older zone row
-    out.push_back({s.int64(0),
-                   {s.real(1), s.real(2)},
-                   {s.real(6), s.real(5), *basis, s.real(4)}});
+    out.push_back({s.int64(0), {s.real(1), s.real(2)}, {s.real(6), s.real(5), *basis, s.real(4)}});
   }
   return out;
 }
@@ -109,8 +107,8 @@ ZoneLoad load_zoned_trees(Database& db, const geo::RuleSet& rules) {
       stems_left = stems.step();
     }
     const auto columnar_by_hand = trees.optional_int32(5);
-    const bool columnar = columnar_by_hand ? *columnar_by_hand == 1
-                                           : geo::is_columnar_name(trees.text_view(6));
+    const bool columnar =
+        columnar_by_hand ? *columnar_by_hand == 1 : geo::is_columnar_name(trees.text_view(6));
     out.trees.push_back({id, point_of(trees.blob_view(3), id),
                          geo::protection_zone(total, trees.optional_real(4), columnar, rules)});
   }
@@ -151,7 +149,7 @@ std::size_t save_tree_zones(Database& db, const geo::RuleSet& rules, const std::
 }
 
 std::unordered_map<std::int64_t, TreeLabel> tree_labels(Database& db,
-                                                       const std::vector<std::int64_t>& ids) {
+                                                        const std::vector<std::int64_t>& ids) {
   auto s = db.prepare("SELECT source_id, ST_X(location), ST_Y(location) FROM trees WHERE id = ?");
   std::unordered_map<std::int64_t, TreeLabel> out;
   for (const auto id : ids) {

@@ -165,8 +165,7 @@ std::vector<geo::TreeWorkConflict> replace_tree_work(
     }
     result.push_back(std::move(row));
   }
-  std::sort(result.begin(), result.end(),
-            [](const auto& a, const auto& b) { return a.id < b.id; });
+  std::sort(result.begin(), result.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   tx.commit();
   return result;
 }

@@ -48,8 +48,9 @@ const std::vector<Column>& columns(Collection c) {
   };
   static const std::vector<Column> works{
       {{"reference", T::string, "reference number"}, "reference"},
-      {{"kind", T::string, "trench, pit, drilling, surface, site_facility, storage, scaffolding, "
-                           "crane or traffic_management"},
+      {{"kind", T::string,
+        "trench, pit, drilling, surface, site_facility, storage, scaffolding, "
+        "crane or traffic_management"},
        "kind"},
       {{"status", T::string, "lifecycle status"}, "status"},
       {{"contractor", T::string, "contractor organisation"}, "contractor"},
@@ -61,7 +62,6 @@ const std::vector<Column>& columns(Collection c) {
   };
   return by_collection(c, trees, works, conflicts);
 }
-
 
 // Builds "WHERE ..." with ?-parameters: bbox (4), time (0-2), then one per filter.
 std::string where_clause(Collection c, const FeatureQuery& q, std::vector<std::string>& values) {
@@ -258,10 +258,9 @@ Page<geo::Tree> query_trees(Store& store, const FeatureQuery& q) {
 }
 
 Page<geo::Work> query_works(Store& store, const FeatureQuery& q) {
-  return page<geo::Work>(
-      store, Collection::works, "works t", "t.id", q,
-      by_ids<geo::Work>(store.database(), "SELECT t.id FROM works t",
-                        [&](std::int64_t id) { return store.works().get(id); }));
+  return page<geo::Work>(store, Collection::works, "works t", "t.id", q,
+                         by_ids<geo::Work>(store.database(), "SELECT t.id FROM works t",
+                                           [&](std::int64_t id) { return store.works().get(id); }));
 }
 
 Page<geo::TreeWorkConflict> query_tree_work_conflicts(Store& store, const FeatureQuery& q) {

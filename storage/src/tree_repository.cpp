@@ -454,14 +454,19 @@ std::uint32_t float_bits(float f) {
 
 // Orders `boxes` Sort-Tile-Recursive for nodes of `fanout` cells.
 void str_order(std::vector<Box>& boxes, std::size_t fanout) {
-  const auto cx = [](const Box& b) { return static_cast<double>(b.xmin) + static_cast<double>(b.xmax); };
-  const auto cy = [](const Box& b) { return static_cast<double>(b.ymin) + static_cast<double>(b.ymax); };
+  const auto cx = [](const Box& b) {
+    return static_cast<double>(b.xmin) + static_cast<double>(b.xmax);
+  };
+  const auto cy = [](const Box& b) {
+    return static_cast<double>(b.ymin) + static_cast<double>(b.ymax);
+  };
   const std::size_t nodes = (boxes.size() + fanout - 1) / fanout;
   const auto slices = static_cast<std::size_t>(std::ceil(std::sqrt(static_cast<double>(nodes))));
   const std::size_t per_slice = slices * fanout;
   std::sort(boxes.begin(), boxes.end(), [&](const Box& a, const Box& b) { return cx(a) < cx(b); });
   for (std::size_t i = 0; i < boxes.size(); i += per_slice) {
-    const auto end = boxes.begin() + static_cast<std::ptrdiff_t>(std::min(i + per_slice, boxes.size()));
+    const auto end =
+        boxes.begin() + static_cast<std::ptrdiff_t>(std::min(i + per_slice, boxes.size()));
     std::sort(boxes.begin() + static_cast<std::ptrdiff_t>(i), end,
               [&](const Box& a, const Box& b) { return cy(a) < cy(b); });
   }
@@ -475,8 +480,8 @@ void pack_rtree(Database& db, const std::string& index, std::vector<Box> level) 
   const std::size_t fanout = std::min<std::size_t>((node_size - 4) / cell_size, 51);
   if (fanout < 2) throw StorageError(index + ": unexpected R*Tree node size");
 
-  auto write_node = db.prepare("INSERT OR REPLACE INTO \"" + index +
-                               "_node\" (nodeno, data) VALUES (?, ?)");
+  auto write_node =
+      db.prepare("INSERT OR REPLACE INTO \"" + index + "_node\" (nodeno, data) VALUES (?, ?)");
   auto write_rowid =
       db.prepare("INSERT INTO \"" + index + "_rowid\" (rowid, nodeno) VALUES (?, ?)");
   auto write_parent =
@@ -601,13 +606,12 @@ struct TreeBulkWriter::Impl {
   std::string user;
   geo::Timestamp at;
   std::string at_text;
-  Statement find, insert_tree, insert_stem, delete_stems, delete_tree, update_tree,
-      history;
-  std::optional<Statement> insert_index;   // set while the triggers are replaced
-  bool pack_index = false;                 // the index was empty: packed by finish()
-  bool started_empty = false;              // no tree in the store at the start
-  std::vector<Box> boxes;                  // what finish() packs
-  std::vector<std::string> trigger_sql;    // to re-create them
+  Statement find, insert_tree, insert_stem, delete_stems, delete_tree, update_tree, history;
+  std::optional<Statement> insert_index;  // set while the triggers are replaced
+  bool pack_index = false;                // the index was empty: packed by finish()
+  bool started_empty = false;             // no tree in the store at the start
+  std::vector<Box> boxes;                 // what finish() packs
+  std::vector<std::string> trigger_sql;   // to re-create them
   std::int64_t inserted = 0;
   bool finished = false;
 };
@@ -615,7 +619,8 @@ struct TreeBulkWriter::Impl {
 TreeBulkWriter::TreeBulkWriter(Database& db, int srid, std::string user, geo::Timestamp at)
     : impl_(std::make_unique<Impl>(db, srid, std::move(user), at)) {
   if (!db.in_transaction()) {
-    throw StorageError("TreeBulkWriter needs an open transaction (its trigger swap must be atomic)");
+    throw StorageError(
+        "TreeBulkWriter needs an open transaction (its trigger swap must be atomic)");
   }
   auto any = db.prepare("SELECT EXISTS (SELECT 1 FROM trees)");
   any.step();

@@ -31,7 +31,8 @@ const std::string kInvalid =
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/req/core/query-param-invalid";
 const std::string kUnknown =
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/req/core/query-param-unknown";
-const std::string kCrsAction = "http://www.opengis.net/spec/ogcapi-features-2/1.0/req/crs/crs-action";
+const std::string kCrsAction =
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/req/crs/crs-action";
 
 // The two SQL payloads of the issue, percent-encoded as a client sends them.
 const std::vector<std::pair<std::string, std::string>> kSqlPayloads{
@@ -107,7 +108,8 @@ struct City {
       store.works().insert(storage_area, "test");
     }
     REQUIRE(test::run_rootzone({"check", "--db", db}).exit_code == 0);
-    const auto added = test::run_rootzone({"users", "add", "anna", "--role", "planner", "--db", db});
+    const auto added =
+        test::run_rootzone({"users", "add", "anna", "--role", "planner", "--db", db});
     REQUIRE(added.exit_code == 0);
     std::smatch m;
     const std::string text = added.out + added.err;
@@ -210,8 +212,8 @@ TEST_CASE("bad input: malformed bbox is 400 naming bbox", "[api][bad_input]") {
       s.port,
       "/collections/trees/items?bbox=0,0,1,1&bbox-crs=http://www.opengis.net/def/crs/EPSG/0/31467",
       400, "bbox-crs=http://www.opengis.net/def/crs/EPSG/0/31467", kInvalid);
-  expect_problem(s.port, "/collections/trees/items?bbox=0,0,1,1&bbox-crs=", 400, "bbox-crs=",
-                 kInvalid);
+  expect_problem(s.port, "/collections/trees/items?bbox=0,0,1,1&bbox-crs=", 400,
+                 "bbox-crs=", kInvalid);
   s.unchanged();
 }
 
@@ -260,8 +262,8 @@ TEST_CASE("bad input: malformed datetime and cursor are 400 naming them", "[api]
     expect_problem(s.port, "/collections/works/items?datetime=" + dt, 400, "datetime=", kInvalid);
   }
   // Trees have no time window.
-  expect_problem(s.port, "/collections/trees/items?datetime=2027-03-01", 400,
-                 "datetime=2027-03-01", kInvalid);
+  expect_problem(s.port, "/collections/trees/items?datetime=2027-03-01", 400, "datetime=2027-03-01",
+                 kInvalid);
   CHECK(matched(s.port, "/collections/works/items?datetime=2027-03-15") == 2);
   CHECK(matched(s.port, "/collections/works/items?datetime=2028-01-01/..") == 0);
 

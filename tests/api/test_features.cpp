@@ -244,7 +244,8 @@ TEST_CASE("numberMatched is exact at a bbox edge finer than the spatial index's 
   CHECK(ids == std::vector<std::int64_t>{7, 26, 27});
 }
 
-TEST_CASE("a world-wide bbox, one outside the store's area and one with heights", "[api][features]") {
+TEST_CASE("a world-wide bbox, one outside the store's area and one with heights",
+          "[api][features]") {
   City city;
   api::Service service({.db = city.db});
   // The whole world in CRS84 holds all 25 trees: only its part inside EPSG:25832's area of
@@ -267,15 +268,23 @@ TEST_CASE("malformed and unknown parameters are 400 problems", "[api][features]"
   City city;
   api::Service service({.db = city.db});
   const std::vector<std::pair<std::string, std::string>> bad[] = {
-      {{"bbox", "1,2,3"}},       {{"limit", "-1"}},
-      {{"limit", "1000000000"}}, {{"limit", "ten"}},
-      {{"colour", "green"}},     {{"crs", "EPSG:31467"}},
-      {{"bbox", "9,50,8,49"}},   {{"datetime", "soon"}},
-      {{"protected", "maybe"}},  {{"limit", "5"}, {"limit", "6"}},
+      {{"bbox", "1,2,3"}},
+      {{"limit", "-1"}},
+      {{"limit", "1000000000"}},
+      {{"limit", "ten"}},
+      {{"colour", "green"}},
+      {{"crs", "EPSG:31467"}},
+      {{"bbox", "9,50,8,49"}},
+      {{"datetime", "soon"}},
+      {{"protected", "maybe"}},
+      {{"limit", "5"}, {"limit", "6"}},
       // Integers are written as integers: what "1e1" or "010" means is a guess.
-      {{"limit", "1e1"}},        {{"limit", "10.0"}},
-      {{"limit", "010"}},        {{"cursor", "5.5"}},
-      {{"cursor", "1e3"}},       {{"cursor", "99999999999999999999"}},
+      {{"limit", "1e1"}},
+      {{"limit", "10.0"}},
+      {{"limit", "010"}},
+      {{"cursor", "5.5"}},
+      {{"cursor", "1e3"}},
+      {{"cursor", "99999999999999999999"}},
   };
   for (const auto& q : bad) {
     INFO(q.front().first << "=" << q.front().second);

@@ -21,10 +21,10 @@ const std::string kSource = ROOTZONE_SOURCE_DIR;
 std::string konstanz_store(const test::TempDir& dir) {
   const auto db = (dir / "konstanz.sqlite").string();
   REQUIRE(run_rootzone({"init", "--db", db}).exit_code == 0);
-  REQUIRE(run_rootzone({"import", "trees", kSource + "/data/trees/konstanz_baumkataster_2020.csv",
-                        "--db", db, "--mapping",
-                        kSource + "/mappings/konstanz-baumkataster-2020.json"})
-              .exit_code == 0);
+  REQUIRE(
+      run_rootzone({"import", "trees", kSource + "/data/trees/konstanz_baumkataster_2020.csv",
+                    "--db", db, "--mapping", kSource + "/mappings/konstanz-baumkataster-2020.json"})
+          .exit_code == 0);
   return db;
 }
 
@@ -72,9 +72,9 @@ TEST_CASE("ogr2ogr pulls every tree through paging, each once, and -spat filters
   test::ServerProcess server(db);
 
   const auto all = (dir / "all.csv").string();
-  REQUIRE(run({"ogr2ogr", "-f", "CSV", all, "OAPIF:" + server.url(), "trees", "-select",
-               "source_id"})
-              .exit_code == 0);
+  REQUIRE(
+      run({"ogr2ogr", "-f", "CSV", all, "OAPIF:" + server.url(), "trees", "-select", "source_id"})
+          .exit_code == 0);
   const auto ids = rows_of(all);
   CHECK(ids.size() == 15936);  // data/README.md: 15,936 rows
   CHECK(std::set<std::string>(ids.begin(), ids.end()).size() == 15936);

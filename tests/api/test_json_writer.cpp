@@ -22,9 +22,13 @@ TEST_CASE("JsonWriter puts commas between members and elements at every depth", 
 TEST_CASE("JsonWriter escapes what JSON requires and passes UTF-8 through", "[api][json]") {
   std::string text;
   JsonWriter w(text);
-  const std::string nasty = "Stra\xc3\x9f" "e \"7\" \\ a\tb\nc\r\x01\x1f end";
+  const std::string nasty =
+      "Stra\xc3\x9f"
+      "e \"7\" \\ a\tb\nc\r\x01\x1f end";
   w.begin_array().string(nasty).string("").end_array();
-  CHECK(text == "[\"Stra\xc3\x9f" "e \\\"7\\\" \\\\ a\\tb\\nc\\r\\u0001\\u001f end\",\"\"]");
+  CHECK(text ==
+        "[\"Stra\xc3\x9f"
+        "e \\\"7\\\" \\\\ a\\tb\\nc\\r\\u0001\\u001f end\",\"\"]");
   CHECK(nlohmann::json::parse(text).at(0) == nasty);
 }
 

@@ -165,10 +165,10 @@ class Stack {
 
  private:
   void start_rootzone() {
-    rootzone_ = std::make_unique<Child>(
-        std::vector<std::string>{ROOTZONE_BINARY, "serve", "--db", db_, "--port", "0", "--threads",
-                                 "2"},
-        dir_ / "rootzone.log");
+    rootzone_ =
+        std::make_unique<Child>(std::vector<std::string>{ROOTZONE_BINARY, "serve", "--db", db_,
+                                                         "--port", "0", "--threads", "2"},
+                                dir_ / "rootzone.log");
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (std::chrono::steady_clock::now() < deadline) {
       const auto text = slurp(dir_ / "rootzone.log");
@@ -193,9 +193,8 @@ class Stack {
     // A port found free may be taken before nginx binds it: then try another.
     for (int attempt = 0; attempt < 5; ++attempt) {
       nginx_port_ = free_port();
-      std::ofstream(dir_ / "site.conf")
-          << replace_line(site, "listen ",
-                          "  listen 127.0.0.1:" + std::to_string(nginx_port_) + ";");
+      std::ofstream(dir_ / "site.conf") << replace_line(
+          site, "listen ", "  listen 127.0.0.1:" + std::to_string(nginx_port_) + ";");
       const auto d = dir_.path().string();
       std::ofstream(dir_ / "nginx.conf")
           << "daemon off;\nmaster_process on;\nworker_processes 1;\n"
@@ -211,10 +210,9 @@ class Stack {
           << "  include " << d << "/site.conf;\n}\n";
       nginx_ = std::make_unique<Child>(
           // Debian puts nginx in /usr/sbin, which is not on an ordinary user's PATH.
-          std::vector<std::string>{std::filesystem::exists("/usr/sbin/nginx") ? "/usr/sbin/nginx"
-                                                                             : "nginx",
-                                   "-p", d, "-c", d + "/nginx.conf", "-e",
-                                   d + "/error.log"},
+          std::vector<std::string>{
+              std::filesystem::exists("/usr/sbin/nginx") ? "/usr/sbin/nginx" : "nginx", "-p", d,
+              "-c", d + "/nginx.conf", "-e", d + "/error.log"},
           dir_ / "nginx.out");
       const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
       while (std::chrono::steady_clock::now() < deadline && nginx_->running()) {
@@ -390,10 +388,11 @@ TEST_CASE("nginx refuses an oversized body with 413 and never routes a request s
     // 1,030,000 bytes: above nginx's 1000 KiB (1,024,000) but below rootzone's 1 MiB
     // (1,048,576), so only nginx can have refused it.
     const std::size_t declared = 1030000;
-    std::string request = "POST /collections/trees/items HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                          "Content-Type: application/geo+json\r\nContent-Length: " +
-                          std::to_string(declared) + "\r\n\r\n" + std::string(declared, 'x') +
-                          "GET /collections/smuggled HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    std::string request =
+        "POST /collections/trees/items HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Content-Type: application/geo+json\r\nContent-Length: " +
+        std::to_string(declared) + "\r\n\r\n" + std::string(declared, 'x') +
+        "GET /collections/smuggled HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
     client.send(request);  // nginx may close before reading it all: the answer is what counts
     const auto r = client.read_response();
     CHECK(r.status == 413);
@@ -419,8 +418,9 @@ TEST_CASE("nginx refuses an oversized body with 413 and never routes a request s
   CHECK(rz[0].at("path") == "/health");  // neither the POST nor the smuggled GET arrived
 }
 
-TEST_CASE("through nginx, rootzone's gzip arrives intact and JSON access log lines name the request",
-          "[api][nginx]") {
+TEST_CASE(
+    "through nginx, rootzone's gzip arrives intact and JSON access log lines name the request",
+    "[api][nginx]") {
   Stack stack;
   HttpClient client(stack.port());
   const auto zipped = client.get("/collections/trees/items?limit=30", "Accept-Encoding: gzip\r\n");

@@ -1,10 +1,11 @@
 // Vector tile endpoints through the service's router with a real store: status codes, ETag and
 // 304, gzip, TileJSON, roles, and the cache never serving a tile older than a write.
+#include <zlib.h>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <zlib.h>
 
+#include "../../api/src/live_conflicts.hpp"
 #include "../tiles/mvt_decode.hpp"
 #include "rootzone/api/api_keys.hpp"
 #include "rootzone/api/service.hpp"
@@ -13,7 +14,6 @@
 #include "rootzone/storage/store.hpp"
 #include "rootzone/tiles/tile_math.hpp"
 #include "support/temp_dir.hpp"
-#include "../../api/src/live_conflicts.hpp"
 
 using namespace rootzone;
 using nlohmann::json;
@@ -136,7 +136,8 @@ TEST_CASE("Tiles API: a tile is 200 MVT with ETag and Cache-Control, If-None-Mat
   const tiles::TileFrame frame{tiles::tile_bounds(city.tile16()), 4096};
   std::size_t expected = 0;
   for (int i = 0; i < 100; ++i) {
-    const auto p = frame.to_tile(tm.forward({448000.0 + (i % 10) * 20.0, 5538000.0 + (i / 10) * 20.0}));
+    const auto p =
+        frame.to_tile(tm.forward({448000.0 + (i % 10) * 20.0, 5538000.0 + (i / 10) * 20.0}));
     if (p.x >= -64 && p.x < 4160 && p.y >= -64 && p.y < 4160) ++expected;
   }
   CHECK(expected >= 50);
@@ -147,7 +148,8 @@ TEST_CASE("Tiles API: a tile is 200 MVT with ETag and Cache-Control, If-None-Mat
   CHECK(again.status == 304);
   CHECK(again.body.empty());
   CHECK(header(again, "ETag") == etag);
-  CHECK(get(service, path_of(city.tile16()), {{"if-none-match", "\"other\", W/" + etag}}).status == 304);
+  CHECK(get(service, path_of(city.tile16()), {{"if-none-match", "\"other\", W/" + etag}}).status ==
+        304);
   CHECK(get(service, path_of(city.tile16()), {{"if-none-match", "\"other\""}}).status == 200);
 }
 
@@ -224,7 +226,8 @@ TEST_CASE("Tiles API: the works contact only for the contractor itself and plann
   CHECK(contact_of("planner") == 1);
 }
 
-TEST_CASE("Tiles API: TileJSON 3.0 with tiles URL, zooms, bounds around the data and layer fields") {
+TEST_CASE(
+    "Tiles API: TileJSON 3.0 with tiles URL, zooms, bounds around the data and layer fields") {
   City city;
   api::Service service({city.db});
   const auto r = get(service, "/tiles/city.json");
@@ -241,8 +244,8 @@ TEST_CASE("Tiles API: TileJSON 3.0 with tiles URL, zooms, bounds around the data
   for (const auto& l : j["vector_layers"]) layers.insert(l["id"]);
   CHECK(layers == std::set<std::string>{"trees", "protection_zones", "works"});
   CHECK(j["vector_layers"][0]["fields"].contains("zone"));
-  const auto planner =
-      json::parse(get(service, "/tiles/city.json", {{"authorization", "Bearer " + city.keys["planner"]}}).body);
+  const auto planner = json::parse(
+      get(service, "/tiles/city.json", {{"authorization", "Bearer " + city.keys["planner"]}}).body);
   CHECK(planner["vector_layers"].size() == 4);
   CHECK(get(service, "/tiles/conflicts.json").status == 401);
   CHECK(get(service, "/tiles/nothing.json").status == 404);
@@ -268,7 +271,8 @@ TEST_CASE("Tiles API: a write through the live write path drops exactly the tile
     tree.species_botanical = "Quercus robur";
     s.store.trees().update(tree, tree.version, "test");
     s.changed.areas.push_back(geo::Bounds{old.x, old.y, old.x, old.y}.grown(10));
-    s.changed.areas.push_back(geo::Bounds{far_point.x, far_point.y, far_point.x, far_point.y}.grown(10));
+    s.changed.areas.push_back(
+        geo::Bounds{far_point.x, far_point.y, far_point.x, far_point.y}.grown(10));
     return 0;
   });
   const auto after = get(service, path_of(t));
@@ -285,7 +289,8 @@ TEST_CASE("Tiles API: a write through the live write path drops exactly the tile
   const tiles::TileId z12{12, t.x / 16, t.y / 16};
   const auto agg = decode_tile(get(service, path_of(z12, "trees")).body);
   std::uint64_t total = 0;
-  for (const auto& g : agg.layer("trees")->features) total += std::get<std::uint64_t>(g.properties.at("count"));
+  for (const auto& g : agg.layer("trees")->features)
+    total += std::get<std::uint64_t>(g.properties.at("count"));
   CHECK(total == 100);
 }
 
@@ -338,7 +343,9 @@ TEST_CASE("Tiles API: a tree edited through PATCH shows in the next tile with a 
                    {"authorization", auth},
                    {"if-match", header(item, "ETag")},
                    {"content-type", "application/merge-patch+json"}};
-  patch.body = json{{"properties", {{"species_botanical", "Ginkgo biloba"}, {"crown_diameter_m", 11.5}}}}.dump();
+  patch.body =
+      json{{"properties", {{"species_botanical", "Ginkgo biloba"}, {"crown_diameter_m", 11.5}}}}
+          .dump();
   const auto patched = service.router()->dispatch(patch);
   INFO(patched.body);
   REQUIRE(patched.status == 200);
@@ -352,5 +359,6 @@ TEST_CASE("Tiles API: a tree edited through PATCH shows in the next tile with a 
   // A tile the edit did not touch answers as before (204: no tree there).
   CHECK(get(service, path_of({16, t.x + 3, t.y}, "trees")).status == before_far.status);
   // The client's cached copy is stale now: its If-None-Match gets the new tile, not a 304.
-  CHECK(get(service, path_of(t, "trees"), {{"if-none-match", header(before, "ETag")}}).status == 200);
+  CHECK(get(service, path_of(t, "trees"), {{"if-none-match", header(before, "ETag")}}).status ==
+        200);
 }

@@ -59,8 +59,8 @@ struct TreeCity {
     work = store.works().insert(w, "test");
   }
 
-  static std::int64_t add_tree(storage::Store& store, const std::string& source_id,
-                               geo::Point at, double stem_cm) {
+  static std::int64_t add_tree(storage::Store& store, const std::string& source_id, geo::Point at,
+                               double stem_cm) {
     geo::Tree t;
     t.source_id = source_id;
     t.location = at;

@@ -10,14 +10,14 @@
 #include "tree_input.hpp"  // api/src: the date rule is checked on its own
 
 using namespace rootzone;
-using nlohmann::json;
 using api::Method;
+using nlohmann::json;
 using test::Call;
 
 namespace {
 
-json feature(json properties, json geometry = {{"type", "Point"},
-                                               {"coordinates", {448300.0, 5538003.0}}}) {
+json feature(json properties,
+             json geometry = {{"type", "Point"}, {"coordinates", {448300.0, 5538003.0}}}) {
   return {{"type", "Feature"}, {"geometry", geometry}, {"properties", properties}};
 }
 
@@ -58,32 +58,40 @@ TEST_CASE("bad POST bodies are 4xx problems and change nothing", "[api][trees][i
   const std::vector<BadCase> cases = {
       {"malformed JSON", R"({"type": "Feature", "geometry": )", 400, "malformed JSON"},
       {"not an object", "[1, 2]", 400, "must be a JSON object"},
-      {"a FeatureCollection", json({{"type", "FeatureCollection"}, {"features", json::array()}}).dump(),
-       400, "must be a GeoJSON Feature"},
-      {"a bare geometry",
-       json({{"type", "Point"}, {"coordinates", {448300.0, 5538003.0}}}).dump(), 400,
+      {"a FeatureCollection",
+       json({{"type", "FeatureCollection"}, {"features", json::array()}}).dump(), 400,
        "must be a GeoJSON Feature"},
+      {"a bare geometry", json({{"type", "Point"}, {"coordinates", {448300.0, 5538003.0}}}).dump(),
+       400, "must be a GeoJSON Feature"},
       {"no type", json({{"geometry", nullptr}, {"properties", ok}}).dump(), 400,
        "must be a GeoJSON Feature"},
       {"a LineString for a tree",
-       feature(ok, {{"type", "LineString"}, {"coordinates", {{448300, 5538003}, {448310, 5538003}}}})
+       feature(ok,
+               {{"type", "LineString"}, {"coordinates", {{448300, 5538003}, {448310, 5538003}}}})
            .dump(),
        422, "a tree's location is a Point, not a LineString"},
       {"a Polygon for a tree",
-       feature(ok, {{"type", "Polygon"},
-                    {"coordinates",
-                     {{{448300, 5538003}, {448310, 5538003}, {448310, 5538013}, {448300, 5538003}}}}})
+       feature(ok,
+               {{"type", "Polygon"},
+                {"coordinates",
+                 {{{448300, 5538003}, {448310, 5538003}, {448310, 5538013}, {448300, 5538003}}}}})
            .dump(),
        422, "not a Polygon"},
       {"coordinates outside the store's area (CRS84, New York)",
-       feature(ok, {{"type", "Point"}, {"coordinates", {-74.0, 40.7}}}).dump(), 422,
+       feature(ok, {{"type", "Point"}, {"coordinates", {-74.0, 40.7}}}).dump(),
+       422,
        "outside the area of use of EPSG:25832",
        {}},
-      {"a Point with one coordinate", feature(ok, {{"type", "Point"}, {"coordinates", {448300.0}}}).dump(),
-       400, "geometry:"},
+      {"a Point with one coordinate",
+       feature(ok, {{"type", "Point"}, {"coordinates", {448300.0}}}).dump(), 400, "geometry:"},
       {"no geometry", json({{"type", "Feature"}, {"properties", ok}}).dump(), 422, "geometry"},
       {"geometry null", feature(ok, nullptr).dump(), 422, "geometry"},
-      {"properties not an object", json({{"type", "Feature"}, {"geometry", {{"type", "Point"}, {"coordinates", {448300.0, 5538003.0}}}}, {"properties", "MZ-9"}}).dump(), 400, "properties: must be an object"},
+      {"properties not an object",
+       json({{"type", "Feature"},
+             {"geometry", {{"type", "Point"}, {"coordinates", {448300.0, 5538003.0}}}},
+             {"properties", "MZ-9"}})
+           .dump(),
+       400, "properties: must be an object"},
       {"text in a number field", with("height_m", "12"), 400,
        "properties.height_m: must be a number or null (got string \"12\")"},
       {"text in an integer field", with("planting_year", "1990"), 400, "properties.planting_year"},
@@ -98,9 +106,11 @@ TEST_CASE("bad POST bodies are 4xx problems and change nothing", "[api][trees][i
       {"stems as a number", with("stem_circumferences_cm", 80), 400, "an array of numbers"},
       {"an unknown property", with("colour", "green"), 400,
        "properties.colour: not a property of a tree"},
-      {"an unknown member", json({{"type", "Feature"}, {"geometry", nullptr}, {"properties", ok}, {"crs", "x"}}).dump(), 400,
-       "crs: not a member"},
-      {"no source_id", feature({{"site", "Domplatz"}}).dump(), 422, "properties.source_id: required"},
+      {"an unknown member",
+       json({{"type", "Feature"}, {"geometry", nullptr}, {"properties", ok}, {"crs", "x"}}).dump(),
+       400, "crs: not a member"},
+      {"no source_id", feature({{"site", "Domplatz"}}).dump(), 422,
+       "properties.source_id: required"},
       {"an empty source_id", feature({{"source_id", ""}}).dump(), 422, "properties.source_id"},
       {"a number as source_id", feature({{"source_id", 17}}).dump(), 400, "properties.source_id"},
       {"a too long source_id", feature({{"source_id", std::string(65, 'X')}}).dump(), 422,
@@ -115,7 +125,10 @@ TEST_CASE("bad POST bodies are 4xx problems and change nothing", "[api][trees][i
        feature({{"source_id", "MZ-9"}, {"protection_source", "manual"}}).dump(), 422,
        "protection_reason"},
       {"text/plain", feature(ok).dump(), 415, "text/plain", {{"content-type", "text/plain"}}},
-      {"an unknown Content-Crs", feature(ok).dump(), 400, "Content-Crs",
+      {"an unknown Content-Crs",
+       feature(ok).dump(),
+       400,
+       "Content-Crs",
        {{"content-crs", "http://www.opengis.net/def/crs/EPSG/0/4269"}}},
   };
   for (const auto& c : cases) {
@@ -139,12 +152,16 @@ TEST_CASE("bad PATCH and PUT bodies are 4xx problems and change nothing", "[api]
       {"malformed JSON", "{\"properties\": {\"vitality\": 2", 400, "malformed JSON"},
       {"a wrong type", json({{"type", "Point"}}).dump(), 400, "must be a GeoJSON Feature"},
       {"a LineString",
-       json({{"geometry", {{"type", "LineString"}, {"coordinates", {{448300, 5538003}, {448310, 5538003}}}}}})
+       json({{"geometry",
+              {{"type", "LineString"}, {"coordinates", {{448300, 5538003}, {448310, 5538003}}}}}})
            .dump(),
        422, "not a LineString"},
       {"geometry null", json({{"geometry", nullptr}}).dump(), 422, "null is not one"},
-      {"outside the area", json({{"geometry", {{"type", "Point"}, {"coordinates", {151.2, -33.9}}}}}).dump(),
-       422, "outside the area of use", {}},
+      {"outside the area",
+       json({{"geometry", {{"type", "Point"}, {"coordinates", {151.2, -33.9}}}}}).dump(),
+       422,
+       "outside the area of use",
+       {}},
       {"text in a number", patch({{"crown_diameter_m", "acht"}}), 400, "crown_diameter_m"},
       {"vitality 4", patch({{"vitality", 4}}), 422, "vitality"},
       {"crown 0", patch({{"crown_diameter_m", 0}}), 422, "never 0"},
@@ -157,26 +174,34 @@ TEST_CASE("bad PATCH and PUT bodies are 4xx problems and change nothing", "[api]
   };
   const auto path = test::item_path(city.tree);
   for (const auto& c : cases) {
-    expect_refused(service, city,
-                   {Method::patch, path, "field_staff", "", {{"if-match", test::tree_etag(city.tree, 1)}}},
-                   c);
+    expect_refused(
+        service, city,
+        {Method::patch, path, "field_staff", "", {{"if-match", test::tree_etag(city.tree, 1)}}}, c);
   }
-  Call bad_crs{Method::patch, path, "field_staff", "", {{"if-match", test::tree_etag(city.tree, 1)}}};
+  Call bad_crs{
+      Method::patch, path, "field_staff", "", {{"if-match", test::tree_etag(city.tree, 1)}}};
   bad_crs.query = {{"crs", "EPSG:9999"}};
   expect_refused(service, city, bad_crs, {"an unknown crs", patch({{"vitality", 1}}), 400, "crs"});
   // PUT needs the whole feature.
-  expect_refused(service, city,
-                 {Method::put, path, "field_staff", "", {{"if-match", test::tree_etag(city.tree, 1)}}},
-                 {"PUT without geometry", json({{"type", "Feature"}, {"properties", {{"source_id", "MZ-1"}}}}).dump(),
-                  422, "geometry"});
-  expect_refused(service, city,
-                 {Method::put, path, "field_staff", "", {{"if-match", test::tree_etag(city.tree, 1)}}},
-                 {"PUT of a merge patch", patch({{"vitality", 1}}), 400, "must be a GeoJSON Feature"});
+  expect_refused(
+      service, city,
+      {Method::put, path, "field_staff", "", {{"if-match", test::tree_etag(city.tree, 1)}}},
+      {"PUT without geometry",
+       json({{"type", "Feature"}, {"properties", {{"source_id", "MZ-1"}}}}).dump(), 422,
+       "geometry"});
+  expect_refused(
+      service, city,
+      {Method::put, path, "field_staff", "", {{"if-match", test::tree_etag(city.tree, 1)}}},
+      {"PUT of a merge patch", patch({{"vitality", 1}}), 400, "must be a GeoJSON Feature"});
   // Unknown trees and ids that are no numbers: 404.
   for (const std::string id : {"999", "abc", "0", "-1", "1e3"}) {
     INFO(id);
-    CHECK(send(service, city, {Method::patch, "/collections/trees/items/" + id, "field_staff",
-                               patch({{"vitality", 1}}), {{"if-match", "\"tree-999-v1\""}}})
+    CHECK(send(service, city,
+               {Method::patch,
+                "/collections/trees/items/" + id,
+                "field_staff",
+                patch({{"vitality", 1}}),
+                {{"if-match", "\"tree-999-v1\""}}})
               .status == 404);
   }
 }
@@ -186,20 +211,26 @@ TEST_CASE("felling bodies are checked: date, reason, planting year", "[api][tree
   api::Service service({.db = city.db});
   const std::vector<BadCase> cases = {
       {"no reason", json({{"felled_on", "2020-01-10"}}).dump(), 422, "reason: required"},
-      {"an empty reason", json({{"felled_on", "2020-01-10"}, {"reason", ""}}).dump(), 422, "reason"},
+      {"an empty reason", json({{"felled_on", "2020-01-10"}, {"reason", ""}}).dump(), 422,
+       "reason"},
       {"no date", json({{"reason", "Sturm"}}).dump(), 422, "felled_on: required"},
       {"a date in the future", json({{"felled_on", "2999-01-01"}, {"reason", "Sturm"}}).dump(), 422,
        "lies in the future"},
-      {"before the planting year (1975)", json({{"felled_on", "1970-06-01"}, {"reason", "Sturm"}}).dump(),
-       422, "before the planting year 1975"},
+      {"before the planting year (1975)",
+       json({{"felled_on", "1970-06-01"}, {"reason", "Sturm"}}).dump(), 422,
+       "before the planting year 1975"},
       {"not a date", json({{"felled_on", "gestern"}, {"reason", "Sturm"}}).dump(), 400,
        "a date \"YYYY-MM-DD\""},
-      {"an unknown field", json({{"felled_on", "2020-01-10"}, {"reason", "Sturm"}, {"by", "x"}}).dump(),
-       400, "by: not a field of a felling"},
+      {"an unknown field",
+       json({{"felled_on", "2020-01-10"}, {"reason", "Sturm"}, {"by", "x"}}).dump(), 400,
+       "by: not a field of a felling"},
   };
   for (const auto& c : cases) {
     expect_refused(service, city,
-                   {Method::post, test::item_path(city.tree) + "/felling", "field_staff", "",
+                   {Method::post,
+                    test::item_path(city.tree) + "/felling",
+                    "field_staff",
+                    "",
                     {{"if-match", test::tree_etag(city.tree, 1)}}},
                    c);
   }
@@ -211,7 +242,10 @@ TEST_CASE("felling bodies are checked: date, reason, planting year", "[api][tree
     store.trees().update(t, 1, "test");
   }
   expect_refused(service, city,
-                 {Method::post, test::item_path(city.tree3) + "/felling", "field_staff", "",
+                 {Method::post,
+                  test::item_path(city.tree3) + "/felling",
+                  "field_staff",
+                  "",
                   {{"if-match", test::tree_etag(city.tree3, 2)}}},
                  {"a planned tree", json({{"felled_on", "2020-01-10"}, {"reason", "Sturm"}}).dump(),
                   409, "is planned"});
@@ -222,12 +256,16 @@ TEST_CASE("SQL metacharacters in every string field are stored verbatim and harm
   test::TreeCity city;
   api::Service service({.db = city.db});
   const std::string evil = "x'); DROP TABLE trees; -- \" OR 1=1 /* % _ \\ ; ";
-  const char* fields[] = {"site", "district", "species_botanical", "species_german", "genus",
-                          "development_phase", "protection_reason"};
+  const char* fields[] = {"site",  "district",          "species_botanical", "species_german",
+                          "genus", "development_phase", "protection_reason"};
   json p = {{"source_id", "MZ-'; DELETE FROM trees; --"}, {"protection_source", "manual"}};
   for (const char* f : fields) p[f] = evil + f;
-  auto r = send(service, city, {Method::post, "/collections/trees/items", "field_staff",
-                                feature(p).dump(), {{"content-crs", test::kStoreCrs}}});
+  auto r = send(service, city,
+                {Method::post,
+                 "/collections/trees/items",
+                 "field_staff",
+                 feature(p).dump(),
+                 {{"content-crs", test::kStoreCrs}}});
   REQUIRE(r.status == 201);
   const auto id = json::parse(r.body).at("id").get<std::int64_t>();
   {
@@ -246,18 +284,22 @@ TEST_CASE("SQL metacharacters in every string field are stored verbatim and harm
   }
   // Inspection and felling texts, and the caller's name in the history, the same.
   auto path = test::item_path(id);
-  r = send(service, city, {Method::post, path + "/inspections", "field_staff",
-                           json({{"inspected_on", "2020-01-02"},
-                                 {"kind", "regular"},
-                                 {"inspector", evil + "inspector"},
-                                 {"findings", evil + "findings"},
-                                 {"measures", evil + "measures"}})
-                               .dump()});
+  r = send(service, city,
+           {Method::post, path + "/inspections", "field_staff",
+            json({{"inspected_on", "2020-01-02"},
+                  {"kind", "regular"},
+                  {"inspector", evil + "inspector"},
+                  {"findings", evil + "findings"},
+                  {"measures", evil + "measures"}})
+                .dump()});
   REQUIRE(r.status == 201);
   const auto version = json::parse(r.body).at("tree").at("properties").at("version").get<int>();
-  r = send(service, city, {Method::post, path + "/felling", "field_staff",
-                           json({{"felled_on", "2020-01-03"}, {"reason", evil + "reason"}}).dump(),
-                           {{"if-match", test::tree_etag(id, version)}}});
+  r = send(service, city,
+           {Method::post,
+            path + "/felling",
+            "field_staff",
+            json({{"felled_on", "2020-01-03"}, {"reason", evil + "reason"}}).dump(),
+            {{"if-match", test::tree_etag(id, version)}}});
   REQUIRE(r.status == 200);
   auto store = storage::Store::open(city.db);
   const auto inspections = store.trees().inspections(id);

@@ -8,8 +8,8 @@
 #include "test_tree_edit_fixture.hpp"
 
 using namespace rootzone;
-using nlohmann::json;
 using api::Method;
+using nlohmann::json;
 using test::Call;
 
 namespace {
@@ -54,7 +54,10 @@ TEST_CASE("role matrix of every tree endpoint", "[api][trees][roles]") {
          const json f = {{"type", "Feature"},
                          {"geometry", point},
                          {"properties", {{"source_id", "R-" + std::to_string(++n)}}}};
-         return Call{Method::post, "/collections/trees/items", role, f.dump(),
+         return Call{Method::post,
+                     "/collections/trees/items",
+                     role,
+                     f.dump(),
                      {{"content-crs", test::kStoreCrs}}};
        },
        {401, 403, 201, 403, 201}},
@@ -63,22 +66,32 @@ TEST_CASE("role matrix of every tree endpoint", "[api][trees][roles]") {
          const json f = {{"type", "Feature"},
                          {"geometry", point},
                          {"properties", {{"source_id", "MZ-3"}, {"height_m", 10 + ++n}}}};
-         return Call{Method::put, test::item_path(city.tree3), role, f.dump(),
+         return Call{Method::put,
+                     test::item_path(city.tree3),
+                     role,
+                     f.dump(),
                      {{"content-crs", test::kStoreCrs},
                       {"if-match", test::tree_etag(city.tree3, version(city.tree3))}}};
        },
        {401, 403, 200, 403, 200}},
       {"PATCH item",
        [&](const std::string& role) {
-         return Call{Method::patch, tree, role,
+         return Call{Method::patch,
+                     tree,
+                     role,
                      json({{"properties", {{"height_m", 10 + ++n}}}}).dump(),
                      {{"if-match", test::tree_etag(city.tree, version(city.tree))}}};
        },
        {401, 403, 200, 403, 200}},
       {"DELETE item",
-       [&](const std::string& role) { return Call{Method::del, tree, role}; },
+       [&](const std::string& role) {
+         return Call{Method::del, tree, role};
+       },
        {405, 405, 405, 405, 405}},
-      {"GET item", [&](const std::string& role) { return Call{Method::get, tree, role}; },
+      {"GET item",
+       [&](const std::string& role) {
+         return Call{Method::get, tree, role};
+       },
        {200, 200, 200, 200, 200}},
       {"POST inspections",
        [&](const std::string& role) {
@@ -89,7 +102,9 @@ TEST_CASE("role matrix of every tree endpoint", "[api][trees][roles]") {
        },
        {401, 403, 201, 403, 201}},
       {"GET inspections",
-       [&](const std::string& role) { return Call{Method::get, tree + "/inspections", role}; },
+       [&](const std::string& role) {
+         return Call{Method::get, tree + "/inspections", role};
+       },
        {401, 403, 200, 200, 200}},
       {"GET one inspection",
        [&](const std::string& role) {
@@ -99,13 +114,17 @@ TEST_CASE("role matrix of every tree endpoint", "[api][trees][roles]") {
       {"POST felling",
        [&](const std::string& role) {
          const auto id = fell_target.count(role) != 0 ? fell_target.at(role) : city.tree2;
-         return Call{Method::post, test::item_path(id) + "/felling", role,
+         return Call{Method::post,
+                     test::item_path(id) + "/felling",
+                     role,
                      json({{"felled_on", "2020-02-02"}, {"reason", "Wurzelfäule"}}).dump(),
                      {{"if-match", test::tree_etag(id, version(id))}}};
        },
        {401, 403, 200, 403, 200}},
       {"GET history",
-       [&](const std::string& role) { return Call{Method::get, tree + "/history", role}; },
+       [&](const std::string& role) {
+         return Call{Method::get, tree + "/history", role};
+       },
        {401, 403, 200, 200, 200}},
   };
 

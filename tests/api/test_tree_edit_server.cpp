@@ -96,8 +96,7 @@ std::string request(const std::string& method, const std::string& path, const st
   return method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key +
          "\r\nContent-Type: " +
          (method == "PATCH" ? "application/merge-patch+json" : "application/geo+json") +
-         "\r\nContent-Length: " +
-         std::to_string(body.size()) + "\r\n" + extra + "\r\n" + body;
+         "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" + extra + "\r\n" + body;
 }
 
 }  // namespace
@@ -120,7 +119,8 @@ TEST_CASE("rootzone serve: two clients PATCH one tree with the same ETag, one wi
         Connection c(server.port());
         const auto bytes = request(
             "PATCH", test::item_path(city.tree), keys[i],
-            json({{"properties", {{"species_botanical", species[i] + " " + std::to_string(round)}}}})
+            json(
+                {{"properties", {{"species_botanical", species[i] + " " + std::to_string(round)}}}})
                 .dump(),
             "If-Match: " + test::tree_etag(city.tree, version) + "\r\n");
         start.arrive_and_wait();
@@ -140,8 +140,7 @@ TEST_CASE("rootzone serve: two clients PATCH one tree with the same ETag, one wi
     REQUIRE(h.size() == static_cast<std::size_t>(round + 1));
     CHECK(h.back().new_value == species[winner] + " " + std::to_string(round));
     CHECK(h.back().user == (winner == 0 ? "Anna Feld" : "Ada Admin"));
-    CHECK_THAT(replies[1 - winner].head,
-               Catch::Contains(test::tree_etag(city.tree, version + 1)));
+    CHECK_THAT(replies[1 - winner].head, Catch::Contains(test::tree_etag(city.tree, version + 1)));
   }
 }
 
@@ -184,10 +183,10 @@ TEST_CASE("PATCH latency on the Konstanz store", "[.latency]") {
                               "--db", db, "--mapping",
                               src + "/mappings/konstanz-baumkataster-2020.json"})
               .exit_code == 0);
-  REQUIRE(test::run_rootzone({"import", "works", src + "/data/works/demo/konstanz_demo_works.geojson",
-                              "--db", db, "--mapping",
-                              src + "/mappings/rootzone-works-geojson.json"})
-              .exit_code == 0);
+  REQUIRE(
+      test::run_rootzone({"import", "works", src + "/data/works/demo/konstanz_demo_works.geojson",
+                          "--db", db, "--mapping", src + "/mappings/rootzone-works-geojson.json"})
+          .exit_code == 0);
   test::run_rootzone({"check", "--db", db});
   std::string key;
   std::int64_t tree = 1;
@@ -216,8 +215,8 @@ TEST_CASE("PATCH latency on the Konstanz store", "[.latency]") {
     req.body = json({{"properties", {{"height_m", 10 + i % 7 + 0.5}}}}).dump();
     const auto t0 = std::chrono::steady_clock::now();
     const auto r = router->dispatch(req);
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-                     .count());
+    ms.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     REQUIRE(r.status == 200);
     version = json::parse(r.body).at("properties").at("version").get<std::int64_t>();
     conflicts = json::parse(r.body).at("conflicts").at("count").get<std::size_t>();

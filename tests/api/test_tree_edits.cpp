@@ -12,12 +12,12 @@
 #include "test_tree_edit_fixture.hpp"
 
 using namespace rootzone;
+using api::Method;
 using nlohmann::json;
 using test::Call;
 using test::header_of;
 using test::item_path;
 using test::tree_etag;
-using api::Method;
 
 namespace {
 
@@ -32,15 +32,20 @@ json new_tree(const std::string& source_id, json properties = json::object()) {
 }
 
 Call post_tree(const json& feature, const std::string& role = "field_staff") {
-  return {Method::post, "/collections/trees/items", role, feature.dump(),
+  return {Method::post,
+          "/collections/trees/items",
+          role,
+          feature.dump(),
           {{"content-crs", std::string("<") + test::kStoreCrs + ">"}}};
 }
 
 Call patch_tree(std::int64_t id, std::int64_t version, const json& patch,
                 const std::string& role = "field_staff") {
-  return {Method::patch, item_path(id), role, patch.dump(),
-          {{"if-match", tree_etag(id, version)},
-           {"content-type", "application/merge-patch+json"}}};
+  return {Method::patch,
+          item_path(id),
+          role,
+          patch.dump(),
+          {{"if-match", tree_etag(id, version)}, {"content-type", "application/merge-patch+json"}}};
 }
 
 std::vector<geo::TreeChange> history_of(const test::TreeCity& city, std::int64_t id) {
@@ -62,8 +67,8 @@ TEST_CASE("POST adds a tree: 201, Location, ETag, protection from the active rul
   REQUIRE(r.status == 201);
   const auto f = body(r);
   const auto id = f.at("id").get<std::int64_t>();
-  CHECK(header_of(r, "Location") == "http://127.0.0.1:9999/collections/trees/items/" +
-                                        std::to_string(id));
+  CHECK(header_of(r, "Location") ==
+        "http://127.0.0.1:9999/collections/trees/items/" + std::to_string(id));
   CHECK(header_of(r, "ETag") == tree_etag(id, 1));
   const auto& p = f.at("properties");
   // Mainz, multi-stem: 50 + 45 = 95 cm >= 80 cm and the largest stem 50 cm >= 30 cm.
@@ -105,8 +110,8 @@ TEST_CASE("POST in CRS84 stores the point in the store CRS, manual protection ne
               {"stem_circumferences_cm", {40}},
               {"protection_source", "manual"},
               {"protected", true}}}};
-  const auto refused = send(service, city, {Method::post, "/collections/trees/items",
-                                            "field_staff", f.dump()});
+  const auto refused =
+      send(service, city, {Method::post, "/collections/trees/items", "field_staff", f.dump()});
   CHECK(refused.status == 422);
   CHECK_THAT(body(refused).at("detail").get<std::string>(),
              Catch::Contains("properties.protection_reason"));
@@ -124,9 +129,10 @@ TEST_CASE("POST in CRS84 stores the point in the store CRS, manual protection ne
   CHECK(stored.location.y == Approx(5538000).margin(15));
 }
 
-TEST_CASE("a tree patched across the threshold is protected and gains its conflict, felling "
-          "removes it",
-          "[api][trees][conflicts]") {
+TEST_CASE(
+    "a tree patched across the threshold is protected and gains its conflict, felling "
+    "removes it",
+    "[api][trees][conflicts]") {
   test::TreeCity city;
   api::Service service({.db = city.db});
   std::vector<api::DataChange> published;
@@ -137,8 +143,9 @@ TEST_CASE("a tree patched across the threshold is protected and gains its confli
     CHECK(store.conflicts().tree_work_conflicts_for_tree(city.tree).empty());
   }
 
-  const auto r = send(service, city,
-                      patch_tree(city.tree, 1, {{"properties", {{"stem_circumferences_cm", {81}}}}}));
+  const auto r =
+      send(service, city,
+           patch_tree(city.tree, 1, {{"properties", {{"stem_circumferences_cm", {81}}}}}));
   REQUIRE(r.status == 200);
   const auto f = body(r);
   CHECK(header_of(r, "ETag") == tree_etag(city.tree, 2));
@@ -168,10 +175,12 @@ TEST_CASE("a tree patched across the threshold is protected and gains its confli
   CHECK(published[0].areas[0] == geo::Bounds{448004.5, 5537997.5, 448015.5, 5538008.5});
 
   // Felling: status, date, the reason in the history; the conflict is gone.
-  const Call fell{Method::post, item_path(city.tree) + "/felling", "field_staff",
-                  json({{"felled_on", "2020-11-02"}, {"reason", "Sturmschaden, Stamm gebrochen"}})
-                      .dump(),
-                  {{"if-match", tree_etag(city.tree, 2)}}};
+  const Call fell{
+      Method::post,
+      item_path(city.tree) + "/felling",
+      "field_staff",
+      json({{"felled_on", "2020-11-02"}, {"reason", "Sturmschaden, Stamm gebrochen"}}).dump(),
+      {{"if-match", tree_etag(city.tree, 2)}}};
   const auto felled = send(service, city, fell);
   REQUIRE(felled.status == 200);
   CHECK(body(felled).at("properties").at("status") == "felled");
@@ -206,21 +215,23 @@ TEST_CASE("a tree patched across the threshold is protected and gains its confli
   CHECK(test::counts(city.db) == before);
 }
 
-TEST_CASE("moving a protected tree next to the trench gains the conflict, moving it away loses "
-          "it",
-          "[api][trees][conflicts]") {
+TEST_CASE(
+    "moving a protected tree next to the trench gains the conflict, moving it away loses "
+    "it",
+    "[api][trees][conflicts]") {
   test::TreeCity city;
   api::Service service({.db = city.db});
   std::vector<api::DataChange> published;
   service.on_change([&](const api::DataChange& c) { published.push_back(c); });
   // MZ-2 (120 cm, crown 8 m) moved to 5.0 m north of the trench's centre line: its edge is
   // 4.5 m away, inside R_t = max(2.5, 4 x 1.2 m) = 4.8 m: critical.
-  auto r = send(service, city,
-                {Method::patch, item_path(city.tree2), "field_staff",
-                 json({{"geometry", {{"type", "Point"}, {"coordinates", {448010.0, 5538005.0}}}}})
-                     .dump(),
-                 {{"if-match", tree_etag(city.tree2, 1)},
-                  {"content-crs", std::string(test::kStoreCrs)}}});
+  auto r = send(
+      service, city,
+      {Method::patch,
+       item_path(city.tree2),
+       "field_staff",
+       json({{"geometry", {{"type", "Point"}, {"coordinates", {448010.0, 5538005.0}}}}}).dump(),
+       {{"if-match", tree_etag(city.tree2, 1)}, {"content-crs", std::string(test::kStoreCrs)}}});
   REQUIRE(r.status == 200);
   CHECK(body(r).at("conflicts").at("by_severity").at("critical") == 1);
   // Both footprints for the tile cache, each grown by R_r = 8 / 2 + 1.5 = 5.5 m (> R_t 4.8 m).
@@ -233,10 +244,13 @@ TEST_CASE("moving a protected tree next to the trench gains the conflict, moving
   r = send(service, city, patch_tree(city.tree2, 2, {{"properties", {{"crown_diameter_m", 14}}}}));
   REQUIRE(r.status == 200);
   CHECK(body(r).at("conflicts").at("count") == 1);
-  r = send(service, city,
-           {Method::patch, item_path(city.tree2), "field_staff",
-            json({{"geometry", {{"type", "Point"}, {"coordinates", {448110.0, 5538003.0}}}}}).dump(),
-            {{"if-match", tree_etag(city.tree2, 3)}, {"content-crs", std::string(test::kStoreCrs)}}});
+  r = send(
+      service, city,
+      {Method::patch,
+       item_path(city.tree2),
+       "field_staff",
+       json({{"geometry", {{"type", "Point"}, {"coordinates", {448110.0, 5538003.0}}}}}).dump(),
+       {{"if-match", tree_etag(city.tree2, 3)}, {"content-crs", std::string(test::kStoreCrs)}}});
   REQUIRE(r.status == 200);
   CHECK(body(r).at("conflicts").at("count") == 0);
   CHECK(store.conflicts().tree_work_conflicts_for_tree(city.tree2).empty());
@@ -317,10 +331,11 @@ TEST_CASE("PATCH is a merge patch, PUT replaces, an edit that changes nothing ke
   test::TreeCity city;
   api::Service service({.db = city.db});
   // Merge patch: null clears, omitted fields are kept.
-  auto r = send(service, city,
-                patch_tree(city.tree, 1,
-                           {{"properties", {{"crown_diameter_m", nullptr}, {"height_m", 14.5},
-                                            {"site", "Domstraße 3"}}}}));
+  auto r = send(
+      service, city,
+      patch_tree(city.tree, 1,
+                 {{"properties",
+                   {{"crown_diameter_m", nullptr}, {"height_m", 14.5}, {"site", "Domstraße 3"}}}}));
   REQUIRE(r.status == 200);
   auto p = body(r).at("properties");
   CHECK(p.at("crown_diameter_m").is_null());
@@ -332,8 +347,9 @@ TEST_CASE("PATCH is a merge patch, PUT replaces, an edit that changes nothing ke
   CHECK(rows == 3);
 
   // The same patch again: 200, version and ETag kept, no history row.
-  r = send(service, city,
-           patch_tree(city.tree, 2, {{"properties", {{"height_m", 14.5}, {"site", "Domstraße 3"}}}}));
+  r = send(
+      service, city,
+      patch_tree(city.tree, 2, {{"properties", {{"height_m", 14.5}, {"site", "Domstraße 3"}}}}));
   REQUIRE(r.status == 200);
   CHECK(header_of(r, "ETag") == tree_etag(city.tree, 2));
   CHECK(history_of(city, city.tree).size() == rows);
@@ -344,7 +360,10 @@ TEST_CASE("PATCH is a merge patch, PUT replaces, an edit that changes nothing ke
   get.query = {{"crs", test::kStoreCrs}};
   auto got = service.router()->dispatch(get);
   REQUIRE(got.status == 200);
-  Call put{Method::put, item_path(city.tree), "field_staff", got.body,
+  Call put{Method::put,
+           item_path(city.tree),
+           "field_staff",
+           got.body,
            {{"if-match", tree_etag(city.tree, 2)}, {"content-crs", test::kStoreCrs}}};
   r = send(service, city, put);
   REQUIRE(r.status == 200);
@@ -363,8 +382,7 @@ TEST_CASE("PATCH is a merge patch, PUT replaces, an edit that changes nothing ke
         geo::Point{448300.0, 5538003.0});
 }
 
-TEST_CASE("fields only their endpoints change, and manual protection by PATCH",
-          "[api][trees]") {
+TEST_CASE("fields only their endpoints change, and manual protection by PATCH", "[api][trees]") {
   test::TreeCity city;
   api::Service service({.db = city.db});
   const auto before = test::counts(city.db);
@@ -385,8 +403,9 @@ TEST_CASE("fields only their endpoints change, and manual protection by PATCH",
   // Manual protection with a reason; back to the ordinance recomputes (79 cm: not protected).
   auto r = send(service, city,
                 patch_tree(city.tree, 1,
-                           {{"properties", {{"protection_source", "manual"},
-                                            {"protection_reason", "Ersatzpflanzung B-Plan 12"}}}}));
+                           {{"properties",
+                             {{"protection_source", "manual"},
+                              {"protection_reason", "Ersatzpflanzung B-Plan 12"}}}}));
   REQUIRE(r.status == 200);
   CHECK(body(r).at("properties").at("protected") == true);
   CHECK(body(r).at("conflicts").at("count") == 1);  // protected by hand: the trench conflicts
@@ -408,9 +427,9 @@ TEST_CASE("DELETE is 405 with Allow and a pointer to the felling endpoint", "[ap
     const auto r = send(service, city, {Method::del, item_path(city.tree), role});
     CHECK(r.status == 405);
     CHECK(header_of(r, "Allow") == "GET, HEAD, PUT, PATCH, OPTIONS");
-    CHECK_THAT(body(r).at("detail").get<std::string>(),
-               Catch::Contains("POST /collections/trees/items/" + std::to_string(city.tree) +
-                               "/felling"));
+    CHECK_THAT(
+        body(r).at("detail").get<std::string>(),
+        Catch::Contains("POST /collections/trees/items/" + std::to_string(city.tree) + "/felling"));
   }
   CHECK(storage::Store::open(city.db).trees().count() == 3);
 }
@@ -425,13 +444,13 @@ TEST_CASE("inspections are appended and move the tree's inspection dates through
                       {"measures", "Totholz entfernen"},
                       {"measures_deadline", "2020-06-30"},
                       {"next_inspection", "2021-05-01"}};
-  auto r = send(service, city, {Method::post, item_path(city.tree) + "/inspections",
-                                "field_staff", first.dump()});
+  auto r = send(service, city,
+                {Method::post, item_path(city.tree) + "/inspections", "field_staff", first.dump()});
   REQUIRE(r.status == 201);
   const auto created = body(r);
   const auto iid = created.at("inspection").at("id").get<std::int64_t>();
-  CHECK(header_of(r, "Location") == "http://127.0.0.1:9999" + item_path(city.tree) +
-                                        "/inspections/" + std::to_string(iid));
+  CHECK(header_of(r, "Location") ==
+        "http://127.0.0.1:9999" + item_path(city.tree) + "/inspections/" + std::to_string(iid));
   CHECK(created.at("inspection").at("inspector") == "Anna Feld");  // the caller by default
   CHECK(created.at("inspection").at("recorded_by") == "Anna Feld");
   CHECK(created.at("tree").at("properties").at("last_inspection") == "2020-05-04");
@@ -445,16 +464,23 @@ TEST_CASE("inspections are appended and move the tree's inspection dates through
   CHECK(h[1].field == "next_inspection");
 
   // An older one queued offline, with a stale If-Match absent: kept, dates not moved back.
-  r = send(service, city, {Method::post, item_path(city.tree) + "/inspections", "admin",
-                           json({{"inspected_on", "2020-03-01"}, {"kind", "additional"},
-                                 {"inspector", "B. Baum"}, {"next_inspection", "2020-04-01"}})
-                               .dump()});
+  r = send(service, city,
+           {Method::post, item_path(city.tree) + "/inspections", "admin",
+            json({{"inspected_on", "2020-03-01"},
+                  {"kind", "additional"},
+                  {"inspector", "B. Baum"},
+                  {"next_inspection", "2020-04-01"}})
+                .dump()});
   REQUIRE(r.status == 201);
   CHECK(body(r).at("tree").at("properties").at("last_inspection") == "2020-05-04");
   CHECK(history_of(city, city.tree).size() == 2);
   // A given If-Match is checked.
-  r = send(service, city, {Method::post, item_path(city.tree) + "/inspections", "field_staff",
-                           first.dump(), {{"if-match", tree_etag(city.tree, 1)}}});
+  r = send(service, city,
+           {Method::post,
+            item_path(city.tree) + "/inspections",
+            "field_staff",
+            first.dump(),
+            {{"if-match", tree_etag(city.tree, 1)}}});
   CHECK(r.status == 412);
 
   // Oldest first, for staff.
@@ -466,12 +492,14 @@ TEST_CASE("inspections are appended and move the tree's inspection dates through
   CHECK(list[0].at("inspector") == "B. Baum");
   CHECK(list[0].at("recorded_by") == "Ada Admin");
   CHECK(list[1].at("findings") == "Totholz in der Krone\nRinde gesund");
-  r = send(service, city, {Method::get, item_path(city.tree) + "/inspections/" +
-                                            std::to_string(iid), "field_staff"});
+  r = send(
+      service, city,
+      {Method::get, item_path(city.tree) + "/inspections/" + std::to_string(iid), "field_staff"});
   REQUIRE(r.status == 200);
   CHECK(body(r).at("measures_deadline") == "2020-06-30");
-  CHECK(send(service, city, {Method::get, item_path(city.tree2) + "/inspections/" +
-                                              std::to_string(iid), "field_staff"})
+  CHECK(send(service, city,
+             {Method::get, item_path(city.tree2) + "/inspections/" + std::to_string(iid),
+              "field_staff"})
             .status == 404);
 
   // Impossible ones: 422 / 400, nothing appended.
@@ -490,8 +518,8 @@ TEST_CASE("inspections are appended and move the tree's inspection dates through
   };
   for (const auto& [b, status] : bad) {
     INFO(b.dump());
-    CHECK(send(service, city, {Method::post, item_path(city.tree) + "/inspections",
-                               "field_staff", b.dump()})
+    CHECK(send(service, city,
+               {Method::post, item_path(city.tree) + "/inspections", "field_staff", b.dump()})
               .status == status);
   }
   CHECK(test::counts(city.db) == before);
@@ -501,11 +529,12 @@ TEST_CASE("the history lists every change oldest first with who, when, old and n
           "[api][trees][history]") {
   test::TreeCity city;
   api::Service service({.db = city.db});
-  REQUIRE(send(service, city, patch_tree(city.tree, 1, {{"properties", {{"vitality", 2}}}}))
-              .status == 200);
-  REQUIRE(send(service, city,
-               patch_tree(city.tree, 2, {{"properties", {{"vitality", 3}}}}, "admin"))
-              .status == 200);
+  REQUIRE(
+      send(service, city, patch_tree(city.tree, 1, {{"properties", {{"vitality", 2}}}})).status ==
+      200);
+  REQUIRE(
+      send(service, city, patch_tree(city.tree, 2, {{"properties", {{"vitality", 3}}}}, "admin"))
+          .status == 200);
   const auto r = send(service, city, {Method::get, item_path(city.tree) + "/history", "planner"});
   REQUIRE(r.status == 200);
   const auto changes = body(r).at("changes");
@@ -520,8 +549,8 @@ TEST_CASE("the history lists every change oldest first with who, when, old and n
   CHECK(geo::parse_utc(changes[1].at("at").get<std::string>()).has_value());
   CHECK(changes[0].at("id").get<std::int64_t>() < changes[1].at("id").get<std::int64_t>());
   CHECK(send(service, city, {Method::get, item_path(999) + "/history", "planner"}).status == 404);
-  CHECK(send(service, city, {Method::get, item_path(city.tree) + "/history", "planner", "", {},
-                             {{"limit", "5"}}})
+  CHECK(send(service, city,
+             {Method::get, item_path(city.tree) + "/history", "planner", "", {}, {{"limit", "5"}}})
             .status == 400);
 }
 
@@ -533,10 +562,8 @@ TEST_CASE("the OpenAPI document describes every tree endpoint with If-Match and 
   const std::string item = "/collections/trees/items/{featureId}";
   CHECK(doc.at("/collections/trees/items").contains("post"));
   CHECK(doc.at("/collections/trees/items").contains("get"));  // the features' GET stays
-  for (const auto& [path, method] :
-       std::vector<std::pair<std::string, std::string>>{{item, "put"},
-                                                        {item, "patch"},
-                                                        {item + "/felling", "post"}}) {
+  for (const auto& [path, method] : std::vector<std::pair<std::string, std::string>>{
+           {item, "put"}, {item, "patch"}, {item + "/felling", "post"}}) {
     INFO(path << " " << method);
     const auto op = doc.at(path).at(method);
     bool if_match_required = false;
@@ -548,8 +575,11 @@ TEST_CASE("the OpenAPI document describes every tree endpoint with If-Match and 
     CHECK(op.at("responses").contains("428"));
     CHECK(op.contains("requestBody"));
   }
-  CHECK(doc.at(item).at("patch").at("requestBody").at("content").contains(
-      "application/merge-patch+json"));
+  CHECK(doc.at(item)
+            .at("patch")
+            .at("requestBody")
+            .at("content")
+            .contains("application/merge-patch+json"));
   CHECK(doc.at(item).at("delete").at("responses").contains("405"));
   CHECK(doc.at(item).contains("get"));
   CHECK(doc.at(item + "/inspections").contains("get"));

@@ -1,8 +1,8 @@
 // The works side of the REST API (issue 5) through the service's router with a real store:
 // submission with its conflicts, edits, the lifecycle, history, conflicts per work and tree,
 // acknowledgements, the role matrix and the bad-input catalogue.
-#include <catch2/catch.hpp>
 #include <array>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -74,7 +74,11 @@ struct Call {
   Call(api::Method m, std::string p, std::string w = "public", json b = nullptr,
        std::map<std::string, std::string> h = {},
        std::vector<std::pair<std::string, std::string>> q = {})
-      : method(m), path(std::move(p)), who(std::move(w)), body(std::move(b)), headers(std::move(h)),
+      : method(m),
+        path(std::move(p)),
+        who(std::move(w)),
+        body(std::move(b)),
+        headers(std::move(h)),
         query(std::move(q)) {}
   api::Method method;
   std::string path;
@@ -121,8 +125,7 @@ json trench(const std::string& reference, double x0, double x1, double dy,
             const std::string& ends = "2027-04-30T00:00:00Z") {
   return {{"type", "Feature"},
           {"geometry",
-           {{"type", "LineString"},
-            {"coordinates", {{x0, 5538000 + dy}, {x1, 5538000 + dy}}}}},
+           {{"type", "LineString"}, {"coordinates", {{x0, 5538000 + dy}, {x1, 5538000 + dy}}}}},
           {"properties",
            {{"reference", reference},
             {"title", "Fernwärme Domplatz"},
@@ -135,9 +138,9 @@ json trench(const std::string& reference, double x0, double x1, double dy,
 }
 
 Answer submit(api::Service& s, const Town& t, const json& feature, const std::string& who = "own") {
-  return call(s, t,
-              {api::Method::post, "/collections/works/items", who, feature,
-               {{"content-crs", kStoreCrs}}});
+  return call(
+      s, t,
+      {api::Method::post, "/collections/works/items", who, feature, {{"content-crs", kStoreCrs}}});
 }
 
 std::string work_path(std::int64_t id) { return "/collections/works/items/" + std::to_string(id); }
@@ -161,12 +164,18 @@ Snapshot snapshot(const Town& t) {
     all += w.reference + "|" + w.title + "|" + w.contact + "|" + std::to_string(w.version) + "|" +
            std::string(geo::to_string(w.status)) + "\n";
   }
-  return {count("works"), count("work_status_history"), count("tree_work_conflicts"),
-          count("work_work_conflicts"), storage::data_generation(store.database()), all};
+  return {count("works"),
+          count("work_status_history"),
+          count("tree_work_conflicts"),
+          count("work_work_conflicts"),
+          storage::data_generation(store.database()),
+          all};
 }
 
 // A segment of the disc of radius r beyond a chord at distance d from its centre.
-double segment_area(double r, double d) { return r * r * std::acos(d / r) - d * std::sqrt(r * r - d * d); }
+double segment_area(double r, double d) {
+  return r * r * std::acos(d / r) - d * std::sqrt(r * r - d * d);
+}
 
 }  // namespace
 
@@ -200,7 +209,8 @@ TEST_CASE("a trench 2 m from a protected tree is critical, as the full check fin
   CHECK(c.at("tree_id") == town.t1);
   CHECK(c.at("severity") == "critical");
   CHECK(c.at("min_distance_m").get<double>() == Approx(2.0).margin(1e-9));
-  CHECK(c.at("rule") == "trench distance (RAS-LP 4, DIN 18920): trench 2 m from the stem < R_t 4.8 m");
+  CHECK(c.at("rule") ==
+        "trench distance (RAS-LP 4, DIN 18920): trench 2 m from the stem < R_t 4.8 m");
   // The 1 m band 2..3 m from the stem crosses the whole root-zone disc (r = 5.5 m: the
   // chord at 2 m is 2 * 5.12 m long, the trench 20 m): two disc segments' difference.
   const double band = segment_area(5.5, 2.0) - segment_area(5.5, 3.0);
@@ -261,25 +271,36 @@ TEST_CASE("PUT and PATCH recompute conflicts and need the owner, If-Match and an
   CHECK(r.body().at("conflicts").at("trees").size() == 1);
 
   // PATCH without If-Match: 428; with another work's tag: 412; by the other contractor: 403.
-  const json away = {{"geometry",
-                      {{"type", "LineString"},
-                       {"coordinates", {{447990, 5538009.0}, {448010, 5538009.0}}}}}};
+  const json away = {
+      {"geometry",
+       {{"type", "LineString"}, {"coordinates", {{447990, 5538009.0}, {448010, 5538009.0}}}}}};
   CHECK(call(service, town, {api::Method::patch, path, "own", away, {{"content-crs", kStoreCrs}}})
             .status == 428);
   CHECK(call(service, town,
-             {api::Method::patch, path, "own", away,
+             {api::Method::patch,
+              path,
+              "own",
+              away,
               {{"content-crs", kStoreCrs}, {"if-match", "\"work-99-v1\""}}})
             .status == 412);
   CHECK(call(service, town,
-             {api::Method::patch, path, "other", away,
+             {api::Method::patch,
+              path,
+              "other",
+              away,
               {{"content-crs", kStoreCrs}, {"if-match", r.header("ETag")}}})
             .status == 403);
 
   // Moved 9 m north: 8.5 m from T-1, beyond R_r = 5.5 m: no conflict left, in the answer and
   // in the store.
   r = call(service, town,
-           {api::Method::patch, path, "own", away,
-            {{"content-crs", kStoreCrs}, {"if-match", r.header("ETag")}, {"content-type", "application/merge-patch+json"}}});
+           {api::Method::patch,
+            path,
+            "own",
+            away,
+            {{"content-crs", kStoreCrs},
+             {"if-match", r.header("ETag")},
+             {"content-type", "application/merge-patch+json"}}});
   REQUIRE(r.status == 200);
   CHECK(r.header("ETag") == "\"work-" + std::to_string(id) + "-v2\"");
   CHECK(r.body().at("conflicts").at("trees").empty());
@@ -291,7 +312,10 @@ TEST_CASE("PUT and PATCH recompute conflicts and need the owner, If-Match and an
   whole["properties"]["kind"] = "pit";
   whole["properties"].erase("depth_m");
   r = call(service, town,
-           {api::Method::put, path, "own", whole,
+           {api::Method::put,
+            path,
+            "own",
+            whole,
             {{"content-crs", kStoreCrs}, {"if-match", r.header("ETag")}}});
   REQUIRE(r.status == 200);
   CHECK(r.body().at("properties").at("kind") == "pit");
@@ -300,30 +324,41 @@ TEST_CASE("PUT and PATCH recompute conflicts and need the owner, If-Match and an
   const auto tag = r.header("ETag");
 
   // Submitted: no longer editable (409), until a planner asks for changes.
-  r = call(service, town,
-           {api::Method::post, path + "/status", "own", json{{"to", "submitted"}},
-            {{"if-match", tag}}});
+  r = call(
+      service, town,
+      {api::Method::post, path + "/status", "own", json{{"to", "submitted"}}, {{"if-match", tag}}});
   REQUIRE(r.status == 200);
   auto again = call(service, town,
-                    {api::Method::patch, path, "own", json{{"properties", {{"title", "x"}}}},
+                    {api::Method::patch,
+                     path,
+                     "own",
+                     json{{"properties", {{"title", "x"}}}},
                      {{"if-match", r.header("ETag")}}});
   CHECK(again.status == 409);
   CHECK(again.detail() == "work " + std::to_string(id) +
                               " is submitted: a work can be edited only while draft or "
                               "changes_requested");
   r = call(service, town,
-           {api::Method::post, path + "/status", "planner",
+           {api::Method::post,
+            path + "/status",
+            "planner",
             json{{"to", "changes_requested"}, {"comment", "keep 5 m from tree T-1"}},
             {{"if-match", r.header("ETag")}}});
   REQUIRE(r.status == 200);
   again = call(service, town,
-               {api::Method::patch, path, "own", json{{"properties", {{"contact", nullptr}}}},
+               {api::Method::patch,
+                path,
+                "own",
+                json{{"properties", {{"contact", nullptr}}}},
                 {{"if-match", r.header("ETag")}}});
   CHECK(again.status == 200);
   CHECK(again.body().at("properties").at("contact") == "");
   // The status itself does not change by PATCH.
   again = call(service, town,
-               {api::Method::patch, path, "own", json{{"properties", {{"status", "approved"}}}},
+               {api::Method::patch,
+                path,
+                "own",
+                json{{"properties", {{"status", "approved"}}}},
                 {{"if-match", again.header("ETag")}}});
   CHECK(again.status == 422);
 }
@@ -341,12 +376,18 @@ TEST_CASE("two clients PATCH with the same ETag: one 200, one 412, nothing lost"
   Answer a, b;
   std::thread first([&] {
     a = call(service, town,
-             {api::Method::patch, path, "own", json{{"properties", {{"title", "Fernwärme Nord"}}}},
+             {api::Method::patch,
+              path,
+              "own",
+              json{{"properties", {{"title", "Fernwärme Nord"}}}},
               {{"if-match", tag}}});
   });
   std::thread second([&] {
     b = call(service, town,
-             {api::Method::patch, path, "own", json{{"properties", {{"contact", "Büro Nord"}}}},
+             {api::Method::patch,
+              path,
+              "own",
+              json{{"properties", {{"contact", "Büro Nord"}}}},
               {{"if-match", tag}}});
   });
   first.join();
@@ -360,8 +401,8 @@ TEST_CASE("two clients PATCH with the same ETag: one 200, one 412, nothing lost"
   // The loser merges and retries with the current ETag: both changes are kept.
   const json retry = a.status == 200 ? json{{"properties", {{"contact", "Büro Nord"}}}}
                                      : json{{"properties", {{"title", "Fernwärme Nord"}}}};
-  const auto r =
-      call(service, town, {api::Method::patch, path, "own", retry, {{"if-match", won.header("ETag")}}});
+  const auto r = call(service, town,
+                      {api::Method::patch, path, "own", retry, {{"if-match", won.header("ETag")}}});
   REQUIRE(r.status == 200);
   CHECK(r.body().at("properties").at("title") == "Fernwärme Nord");
   CHECK(r.body().at("properties").at("contact") == "Büro Nord");
@@ -378,7 +419,8 @@ TEST_CASE("the lifecycle through the API: transitions, 409 naming the allowed on
   const auto path = work_path(id);
   std::string tag = created.header("ETag");
   const auto move = [&](const std::string& who, const json& body) {
-    auto r = call(service, town, {api::Method::post, path + "/status", who, body, {{"if-match", tag}}});
+    auto r =
+        call(service, town, {api::Method::post, path + "/status", who, body, {{"if-match", tag}}});
     if (r.status == 200) tag = r.header("ETag");
     return r;
   };
@@ -399,8 +441,8 @@ TEST_CASE("the lifecycle through the API: transitions, 409 naming the allowed on
   CHECK(move("public", {{"to", "approved"}}).status == 401);
   // A refusal must say why; conditions only on approvals.
   CHECK(move("planner", {{"to", "refused"}}).status == 422);
-  CHECK(move("planner", {{"to", "changes_requested"}, {"comment", "x"}, {"conditions", "y"}}).status ==
-        422);
+  CHECK(move("planner", {{"to", "changes_requested"}, {"comment", "x"}, {"conditions", "y"}})
+            .status == 422);
   CHECK(move("planner", {{"to", "approved"}, {"colour", "green"}}).status == 400);
   CHECK(move("planner", {{"to", "finished"}}).status == 422);
 
@@ -423,7 +465,10 @@ TEST_CASE("the lifecycle through the API: transitions, 409 naming the allowed on
 
   // A stale ETag: 412 even for a legal move.
   CHECK(call(service, town,
-             {api::Method::post, path + "/status", "own", json{{"to", "cancelled"}},
+             {api::Method::post,
+              path + "/status",
+              "own",
+              json{{"to", "cancelled"}},
               {{"if-match", created.header("ETag")}}})
             .status == 412);
 
@@ -451,7 +496,8 @@ TEST_CASE("DELETE cancels the work, keeps it and its history, and drops its conf
   const auto path = work_path(id);
   CHECK(call(service, town, {api::Method::del, path, "own"}).status == 428);
   const auto r =
-      call(service, town, {api::Method::del, path, "own", nullptr, {{"if-match", created.header("ETag")}}});
+      call(service, town,
+           {api::Method::del, path, "own", nullptr, {{"if-match", created.header("ETag")}}});
   REQUIRE(r.status == 204);
   CHECK(r.header("ETag") == "\"work-" + std::to_string(id) + "-v2\"");
   const auto now = call(service, town, {api::Method::get, path, "own"});
@@ -463,8 +509,8 @@ TEST_CASE("DELETE cancels the work, keeps it and its history, and drops its conf
   REQUIRE(history.size() == 2);
   CHECK(history[1].to == geo::WorkStatus::cancelled);
   CHECK(history[1].user == "anna");
-  const auto again =
-      call(service, town, {api::Method::del, path, "own", nullptr, {{"if-match", r.header("ETag")}}});
+  const auto again = call(
+      service, town, {api::Method::del, path, "own", nullptr, {{"if-match", r.header("ETag")}}});
   CHECK(again.status == 409);
 }
 
@@ -492,12 +538,15 @@ TEST_CASE("conflicts per work and per tree, filtered by severity, and acknowledg
   CHECK(b_conflict.at("properties").at("min_distance_m").get<double>() == Approx(2.0).margin(1e-6));
 
   const auto wpath = work_path(a.body().at("id").get<std::int64_t>()) + "/conflicts";
-  auto r = call(service, town, {api::Method::get, wpath, "planner", nullptr, {}, {{"severity", "critical"}}});
+  auto r = call(service, town,
+                {api::Method::get, wpath, "planner", nullptr, {}, {{"severity", "critical"}}});
   REQUIRE(r.status == 200);
   CHECK(r.body().at("conflicts").at("trees").size() == 1);
-  r = call(service, town, {api::Method::get, wpath, "planner", nullptr, {}, {{"severity", "medium,high"}}});
+  r = call(service, town,
+           {api::Method::get, wpath, "planner", nullptr, {}, {{"severity", "medium,high"}}});
   CHECK(r.body().at("conflicts").at("trees").empty());
-  r = call(service, town, {api::Method::get, wpath, "planner", nullptr, {}, {{"severity", "severe"}}});
+  r = call(service, town,
+           {api::Method::get, wpath, "planner", nullptr, {}, {{"severity", "severe"}}});
   CHECK(r.status == 400);
   CHECK(r.detail() == "severity=severe: 'severe' is not critical, high or medium");
 
@@ -529,8 +578,9 @@ TEST_CASE("conflicts per work and per tree, filtered by severity, and acknowledg
   CHECK(r.body().at("properties").at("acknowledged_by") == "paula");
   r = call(service, town, {api::Method::get, "/collections/conflicts/items/" + cid, "other"});
   CHECK(r.body().at("properties").at("acknowledgement_comment") == "material on boards, fenced");
-  CHECK(call(service, town, {api::Method::post, "/collections/conflicts/items/999/acknowledgement",
-                             "planner", json{{"comment", "x"}}})
+  CHECK(call(service, town,
+             {api::Method::post, "/collections/conflicts/items/999/acknowledgement", "planner",
+              json{{"comment", "x"}}})
             .status == 404);
 }
 
@@ -564,27 +614,37 @@ TEST_CASE("the role matrix of every works and conflicts endpoint", "[api][works]
   const auto patch_draft = [&](const std::string& who) {
     const auto w = fresh("draft");
     return call(service, town,
-                {api::Method::patch, work_path(w.id), who, json{{"properties", {{"title", "neu"}}}},
+                {api::Method::patch,
+                 work_path(w.id),
+                 who,
+                 json{{"properties", {{"title", "neu"}}}},
                  {{"if-match", w.tag}}})
         .status;
   };
   const auto put_draft = [&](const std::string& who) {
     const auto w = fresh("draft");
     return call(service, town,
-                {api::Method::put, work_path(w.id), who, trench("P-" + std::to_string(w.id), 447990, 448010, 3),
+                {api::Method::put,
+                 work_path(w.id),
+                 who,
+                 trench("P-" + std::to_string(w.id), 447990, 448010, 3),
                  {{"if-match", w.tag}, {"content-crs", kStoreCrs}}})
         .status;
   };
   const auto del_draft = [&](const std::string& who) {
     const auto w = fresh("draft");
-    return call(service, town, {api::Method::del, work_path(w.id), who, nullptr, {{"if-match", w.tag}}})
+    return call(service, town,
+                {api::Method::del, work_path(w.id), who, nullptr, {{"if-match", w.tag}}})
         .status;
   };
   const auto move = [&](const char* from, const char* to) {
     return [&, from, to](const std::string& who) {
       const auto w = fresh(from);
       return call(service, town,
-                  {api::Method::post, work_path(w.id) + "/status", who, json{{"to", to}},
+                  {api::Method::post,
+                   work_path(w.id) + "/status",
+                   who,
+                   json{{"to", to}},
                    {{"if-match", w.tag}}})
           .status;
     };
@@ -616,21 +676,30 @@ TEST_CASE("the role matrix of every works and conflicts endpoint", "[api][works]
       {"PUT draft", {put_draft, {401, 200, 403, 403, 403, 200}}},
       {"DELETE draft", {del_draft, {401, 204, 403, 403, 403, 204}}},
       {"status draft to submitted", {move("draft", "submitted"), {401, 200, 403, 403, 403, 200}}},
-      {"status submitted to approved", {move("submitted", "approved"), {401, 403, 403, 403, 200, 200}}},
-      {"status submitted to cancelled", {move("submitted", "cancelled"), {401, 200, 403, 403, 403, 200}}},
-      {"GET work", {get([](const Fresh& w) { return work_path(w.id); }), {200, 200, 200, 200, 200, 200}}},
+      {"status submitted to approved",
+       {move("submitted", "approved"), {401, 403, 403, 403, 200, 200}}},
+      {"status submitted to cancelled",
+       {move("submitted", "cancelled"), {401, 200, 403, 403, 403, 200}}},
+      {"GET work",
+       {get([](const Fresh& w) { return work_path(w.id); }), {200, 200, 200, 200, 200, 200}}},
       {"GET history",
-       {get([](const Fresh& w) { return work_path(w.id) + "/history"; }), {401, 200, 403, 403, 200, 200}}},
+       {get([](const Fresh& w) { return work_path(w.id) + "/history"; }),
+        {401, 200, 403, 403, 200, 200}}},
       {"GET work conflicts",
-       {get([](const Fresh& w) { return work_path(w.id) + "/conflicts"; }), {401, 200, 403, 403, 200, 200}}},
+       {get([](const Fresh& w) { return work_path(w.id) + "/conflicts"; }),
+        {401, 200, 403, 403, 200, 200}}},
       {"GET tree conflicts",
-       {get([&](const Fresh&) { return "/collections/trees/items/" + std::to_string(town.t1) + "/conflicts"; }),
+       {get([&](const Fresh&) {
+          return "/collections/trees/items/" + std::to_string(town.t1) + "/conflicts";
+        }),
         {401, 200, 200, 403, 200, 200}}},
       {"GET conflicts collection",
        {get([](const Fresh&) { return std::string("/collections/conflicts/items"); }),
         {401, 200, 200, 403, 200, 200}}},
       {"GET one conflict",
-       {get([](const Fresh& w) { return "/collections/conflicts/items/" + std::to_string(w.conflict); }),
+       {get([](const Fresh& w) {
+          return "/collections/conflicts/items/" + std::to_string(w.conflict);
+        }),
         {401, 200, 403, 403, 200, 200}}},
       {"acknowledge conflict",
        {post_ack([](const Fresh& w) {
@@ -659,7 +728,11 @@ TEST_CASE("the role matrix of every works and conflicts endpoint", "[api][works]
     const auto one = call(service, town, {api::Method::get, work_path(w.id), who[i]}).body();
     CHECK(one.at("properties").contains("contact") == details);
     const auto page = call(service, town,
-                           {api::Method::get, "/collections/works/items", who[i], nullptr, {},
+                           {api::Method::get,
+                            "/collections/works/items",
+                            who[i],
+                            nullptr,
+                            {},
                             {{"reference", "M-" + std::to_string(n)}}})
                           .body();
     REQUIRE(page.at("features").size() == 1);
@@ -694,15 +767,21 @@ TEST_CASE("bad input is a clear 4xx problem and changes nothing", "[api][works]"
       {"a FeatureCollection", with(good, [](json& f) { f["type"] = "FeatureCollection"; }), 400,
        "\"type\" must be \"Feature\""},
       {"a geometry of an unknown type",
-       with(good, [](json& f) { f["geometry"] = {{"type", "Circle"}, {"coordinates", {1, 2}}}; }),
+       with(good,
+            [](json& f) {
+              f["geometry"] = {{"type", "Circle"}, {"coordinates", {1, 2}}};
+            }),
        400, "geometry"},
       {"a self-intersecting polygon",
        with(good,
             [](json& f) {
               f["geometry"] = {{"type", "Polygon"},
                                {"coordinates",
-                                {{{447990, 5538000}, {448010, 5538010}, {448010, 5538000},
-                                  {447990, 5538010}, {447990, 5538000}}}}};
+                                {{{447990, 5538000},
+                                  {448010, 5538010},
+                                  {448010, 5538000},
+                                  {447990, 5538010},
+                                  {447990, 5538000}}}}};
               f["properties"].erase("width_m");
             }),
        422, "Self-intersection"},
@@ -711,10 +790,15 @@ TEST_CASE("bad input is a clear 4xx problem and changes nothing", "[api][works]"
             [](json& f) {
               f["geometry"]["coordinates"] = {{100.0, 10.0}, {100.1, 10.0}};
             }),
-       422, "outside the area of use", {}},
+       422,
+       "outside the area of use",
+       {}},
       {"coordinates outside the area (store CRS)",
-       with(good, [](json& f) { f["geometry"]["coordinates"] = {{-5e6, 0.0}, {-5e6, 10.0}}; }), 422,
-       "outside the area of use"},
+       with(good,
+            [](json& f) {
+              f["geometry"]["coordinates"] = {{-5e6, 0.0}, {-5e6, 10.0}};
+            }),
+       422, "outside the area of use"},
       {"end before start",
        with(good, [](json& f) { f["properties"]["ends_at"] = "2027-02-01T00:00:00Z"; }), 422,
        "ends_at 2027-02-01T00:00:00Z is before starts_at 2027-03-01T00:00:00Z"},
@@ -738,20 +822,25 @@ TEST_CASE("bad input is a clear 4xx problem and changes nothing", "[api][works]"
       {"another organisation as contractor",
        with(good, [](json& f) { f["properties"]["contractor"] = "Telekom"; }), 403,
        "submits works only for its own organisation"},
-      {"a reference already used", with(good, [](json& f) { f["properties"]["reference"] = "SW-1"; }),
-       409, "reference 'SW-1' is already used by work 1"},
+      {"a reference already used",
+       with(good, [](json& f) { f["properties"]["reference"] = "SW-1"; }), 409,
+       "reference 'SW-1' is already used by work 1"},
       {"an unsupported Content-Crs", good, 400, "Content-Crs", {{"content-crs", "<EPSG:31467>"}}},
   };
   for (const auto& c : cases) {
     INFO(c.what);
-    const auto r = call(service, town, {api::Method::post, "/collections/works/items", "own", c.body, c.headers});
+    const auto r = call(service, town,
+                        {api::Method::post, "/collections/works/items", "own", c.body, c.headers});
     CHECK(r.status == c.status);
     CHECK(r.content_type == "application/problem+json");
     CHECK_THAT(r.detail(), Catch::Contains(c.detail_part));
   }
   // Not JSON at all.
   const auto r = call(service, town,
-                      {api::Method::post, "/collections/works/items", "own", good,
+                      {api::Method::post,
+                       "/collections/works/items",
+                       "own",
+                       good,
                        {{"content-type", "text/plain"}}});
   CHECK(r.status == 415);
   CHECK(snapshot(town) == before);
@@ -769,21 +858,29 @@ TEST_CASE("works: SQL metacharacters in every string field are stored verbatim a
   REQUIRE(r.status == 201);
   const auto id = r.body().at("id").get<std::int64_t>();
   const auto patched = call(service, town,
-                            {api::Method::patch, work_path(id), "own",
+                            {api::Method::patch,
+                             work_path(id),
+                             "own",
                              json{{"properties", {{"title", "x' OR '1'='1"}}}},
                              {{"if-match", r.header("ETag")}}});
   REQUIRE(patched.status == 200);
-  const auto moved = call(service, town,
-                          {api::Method::post, work_path(id) + "/status", "own",
-                           json{{"to", "submitted"}, {"comment", "'); UPDATE works SET status='approved'; --"}},
-                           {{"if-match", patched.header("ETag")}}});
+  const auto moved =
+      call(service, town,
+           {api::Method::post,
+            work_path(id) + "/status",
+            "own",
+            json{{"to", "submitted"}, {"comment", "'); UPDATE works SET status='approved'; --"}},
+            {{"if-match", patched.header("ETag")}}});
   REQUIRE(moved.status == 200);
   const auto approved = call(service, town,
-                             {api::Method::post, work_path(id) + "/status", "planner",
+                             {api::Method::post,
+                              work_path(id) + "/status",
+                              "planner",
                               json{{"to", "approved"}, {"conditions", "1; DROP TABLE trees"}},
                               {{"if-match", moved.header("ETag")}}});
   REQUIRE(approved.status == 200);
-  const auto conflict = approved.body().at("conflicts").at("trees").at(0).at("id").get<std::int64_t>();
+  const auto conflict =
+      approved.body().at("conflicts").at("trees").at(0).at("id").get<std::int64_t>();
   REQUIRE(call(service, town,
                {api::Method::post,
                 "/collections/conflicts/items/" + std::to_string(conflict) + "/acknowledgement",
@@ -804,7 +901,11 @@ TEST_CASE("works: SQL metacharacters in every string field are stored verbatim a
   CHECK(store.works().count() == 1);
   // Found by its reference as an equality filter, not a pattern.
   const auto page = call(service, town,
-                         {api::Method::get, "/collections/works/items", "public", nullptr, {},
+                         {api::Method::get,
+                          "/collections/works/items",
+                          "public",
+                          nullptr,
+                          {},
                           {{"reference", "W-1'; DROP TABLE works; --"}}});
   CHECK(page.body().at("numberMatched") == 1);
 }
@@ -816,7 +917,8 @@ TEST_CASE("the OpenAPI document describes every works endpoint with If-Match", "
   const std::string item = "/collections/works/items/{featureId}";
   const auto requires_if_match = [](const json& op) {
     for (const auto& p : op.at("parameters")) {
-      if (p.at("name") == "If-Match" && p.at("in") == "header" && p.at("required") == true) return true;
+      if (p.at("name") == "If-Match" && p.at("in") == "header" && p.at("required") == true)
+        return true;
     }
     return false;
   };
@@ -827,10 +929,17 @@ TEST_CASE("the OpenAPI document describes every works endpoint with If-Match", "
     CHECK(paths.at(item).at(method).at("responses").contains("428"));
   }
   CHECK(requires_if_match(paths.at(item + "/status").at("post")));
-  CHECK(paths.at("/collections/works/items").at("post").at("responses").at("201").at("headers").contains(
-      "Location"));
-  CHECK(paths.at("/collections/works/items").at("post").at("requestBody").at("content").contains(
-      "application/geo+json"));
+  CHECK(paths.at("/collections/works/items")
+            .at("post")
+            .at("responses")
+            .at("201")
+            .at("headers")
+            .contains("Location"));
+  CHECK(paths.at("/collections/works/items")
+            .at("post")
+            .at("requestBody")
+            .at("content")
+            .contains("application/geo+json"));
   CHECK(paths.contains(item + "/history"));
   CHECK(paths.contains(item + "/conflicts"));
   CHECK(paths.contains(item + "/clashes/{clashId}/acknowledgement"));

@@ -144,8 +144,8 @@ TEST_CASE("rootzone serve: a contractor submits a work and reads it back; 413 st
 
   // Over the server's 1 MiB limit: refused from the headers, the body never read.
   const std::string huge(2 << 20, ' ');
-  const auto refused = exchange(
-      server.port(), request("POST", "/collections/works/items", key, huge, crs), true);
+  const auto refused =
+      exchange(server.port(), request("POST", "/collections/works/items", key, huge, crs), true);
   CHECK(refused.status == 413);
   CHECK(server.stop() == 0);
   auto store = storage::Store::open(db);

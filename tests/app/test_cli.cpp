@@ -102,8 +102,8 @@ TEST_CASE("info on a missing store says so", "[app][cli][storage]") {
 
 TEST_CASE("tiles export on a missing store says so", "[app][cli]") {
   TempDir dir;
-  const auto r = run_rootzone({"tiles", "export", "--db", (dir / "nowhere.sqlite").string(), "--out",
-                               (dir / "x.mbtiles").string()});
+  const auto r = run_rootzone({"tiles", "export", "--db", (dir / "nowhere.sqlite").string(),
+                               "--out", (dir / "x.mbtiles").string()});
   CHECK(r.exit_code == no_input);
   CHECK(r.err.find("nowhere.sqlite") != std::string::npos);
 }

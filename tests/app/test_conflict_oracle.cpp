@@ -81,9 +81,10 @@ TEST_CASE("engine equals a plain SpatiaLite query on Konstanz plus generated wor
   test::TempDir dir;
   const auto db = (dir / "konstanz.sqlite").string();
   REQUIRE(run_rootzone({"init", "--db", db}).exit_code == 0);
-  REQUIRE(run_rootzone({"import", "trees", kSource + "/data/trees/konstanz_baumkataster_2020.csv",
-                        "--db", db, "--mapping", kSource + "/mappings/konstanz-baumkataster-2020.json"})
-              .exit_code == 0);
+  REQUIRE(
+      run_rootzone({"import", "trees", kSource + "/data/trees/konstanz_baumkataster_2020.csv",
+                    "--db", db, "--mapping", kSource + "/mappings/konstanz-baumkataster-2020.json"})
+          .exit_code == 0);
   {
     auto store = storage::Store::open(db);
     generate_works(store, 600);
@@ -183,8 +184,10 @@ TEST_CASE("engine equals a plain SpatiaLite query on Konstanz plus generated wor
                       std::back_inserter(only_engine));
   std::set_difference(oracle.begin(), oracle.end(), engine.begin(), engine.end(),
                       std::back_inserter(only_oracle));
-  for (const auto& [t, w, s] : only_engine) UNSCOPED_INFO("engine only: tree " << t << " work " << w << " " << s);
-  for (const auto& [t, w, s] : only_oracle) UNSCOPED_INFO("oracle only: tree " << t << " work " << w << " " << s);
+  for (const auto& [t, w, s] : only_engine)
+    UNSCOPED_INFO("engine only: tree " << t << " work " << w << " " << s);
+  for (const auto& [t, w, s] : only_oracle)
+    UNSCOPED_INFO("oracle only: tree " << t << " work " << w << " " << s);
   CHECK(only_engine.empty());
   CHECK(only_oracle.empty());
 }

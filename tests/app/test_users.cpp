@@ -36,11 +36,12 @@ std::string new_store(const TempDir& dir) {
 TEST_CASE("users add prints a key that identifies the user with its role", "[app][users]") {
   TempDir dir;
   const auto db = new_store(dir);
-  const auto r = run_rootzone(
-      {"users", "add", "tiefbau-mueller", "--role", "contractor", "--organisation", "Müller Tiefbau GmbH", "--db", db});
+  const auto r = run_rootzone({"users", "add", "tiefbau-mueller", "--role", "contractor",
+                               "--organisation", "Müller Tiefbau GmbH", "--db", db});
   REQUIRE(r.exit_code == 0);
-  CHECK(r.out.find("user tiefbau-mueller added: role contractor, organisation Müller Tiefbau GmbH") !=
-        std::string::npos);
+  CHECK(
+      r.out.find("user tiefbau-mueller added: role contractor, organisation Müller Tiefbau GmbH") !=
+      std::string::npos);
   const auto token = key_in(r.out);
 
   auto store = rootzone::storage::Store::open(db);
@@ -80,8 +81,8 @@ TEST_CASE("users add refuses a bad role, a contractor without organisation and a
 TEST_CASE("revoked keys, disabled users and tampered keys are refused", "[app][users]") {
   TempDir dir;
   const auto db = new_store(dir);
-  const auto first = key_in(
-      run_rootzone({"users", "add", "ben", "--role", "field_staff", "--db", db}).out);
+  const auto first =
+      key_in(run_rootzone({"users", "add", "ben", "--role", "field_staff", "--db", db}).out);
   const auto second = key_in(run_rootzone({"users", "key", "ben", "--db", db}).out);
   CHECK(first != second);
 

@@ -25,9 +25,10 @@ TEST_CASE("a circle wholly inside the ring counts pi r^2", "[geo][overlap]") {
 }
 
 TEST_CASE("orientation gives the sign: holes subtract", "[geo][overlap]") {
-  const std::vector<Point> outer{{-5, -5}, {5, -5}, {5, 5}, {-5, 5}, {-5, -5}};          // CCW
-  const std::vector<Point> hole{{-1, -1}, {-1, 1}, {1, 1}, {1, -1}, {-1, -1}};           // CW
-  const double a = ring_area_inside_circle(outer, {0, 0}, 3) + ring_area_inside_circle(hole, {0, 0}, 3);
+  const std::vector<Point> outer{{-5, -5}, {5, -5}, {5, 5}, {-5, 5}, {-5, -5}};  // CCW
+  const std::vector<Point> hole{{-1, -1}, {-1, 1}, {1, 1}, {1, -1}, {-1, -1}};   // CW
+  const double a =
+      ring_area_inside_circle(outer, {0, 0}, 3) + ring_area_inside_circle(hole, {0, 0}, 3);
   CHECK(a == Approx(kPi * 9 - 4).margin(1e-9));
 }
 

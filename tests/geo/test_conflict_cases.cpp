@@ -57,8 +57,8 @@ void run_case(const std::string& name) {
 }
 
 const std::set<std::string> kListed{
-    "trench_distance_boundary", "root_zone_boundary",  "columnar_vs_normal",
-    "multi_stem_sum",           "crown_unknown_bs5837", "share_twenty_percent",
+    "trench_distance_boundary", "root_zone_boundary",      "columnar_vs_normal",
+    "multi_stem_sum",           "crown_unknown_bs5837",    "share_twenty_percent",
     "trench_line_with_width",   "work_touching_two_trees", "felled_completed_unprotected",
     "point_with_radius",        "work_work_coordination"};
 
@@ -73,7 +73,8 @@ TEST_CASE("case: trench distance boundary (R_t 4.48 m: 4.47 critical, 4.49 high,
           "[geo][conflicts]") {
   run_case("trench_distance_boundary");
 }
-TEST_CASE("case: root zone boundary (R_r 5.5 m: 5.49 conflicts, 5.51 does not)", "[geo][conflicts]") {
+TEST_CASE("case: root zone boundary (R_r 5.5 m: 5.49 conflicts, 5.51 does not)",
+          "[geo][conflicts]") {
   run_case("root_zone_boundary");
 }
 TEST_CASE("case: columnar tree gets crown/2 + 5 m", "[geo][conflicts]") {

@@ -3,8 +3,8 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <map>
-#include <ranges>
 #include <random>
+#include <ranges>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -67,7 +67,8 @@ TEST_CASE("an invalid polygon is repaired with GEOS's reason, an empty one refus
   // A bow tie: the two triangles cross at (1, 1).
   auto bowtie = make_work(1, WorkKind::storage, "POLYGON((0 0, 2 2, 2 0, 0 2, 0 0))", 0, 10);
   const auto note = engine.upsert_work(bowtie);
-  CHECK_THAT(note, Catch::StartsWith("invalid geometry repaired (GEOSMakeValid): Self-intersection"));
+  CHECK_THAT(note,
+             Catch::StartsWith("invalid geometry repaired (GEOSMakeValid): Self-intersection"));
   CHECK(engine.work_count() == 1);
 
   auto empty = make_work(2, WorkKind::storage, "POLYGON EMPTY", 0, 10);
@@ -107,32 +108,42 @@ TEST_CASE("incremental answers equal a full recompute after random edits", "[geo
   std::map<std::int64_t, Tree> trees;
   std::map<std::int64_t, Work> works;
   for (std::int64_t id = 1; id <= 600; ++id) {
-    trees[id] = make_tree(id, {coord(rng), coord(rng)}, stem(rng), crown(rng) < 1 ? std::nullopt : std::optional(crown(rng)));
+    trees[id] = make_tree(id, {coord(rng), coord(rng)}, stem(rng),
+                          crown(rng) < 1 ? std::nullopt : std::optional(crown(rng)));
   }
   auto random_work = [&](std::int64_t id) {
     const int s = start(rng);
-    return make_work(id, static_cast<WorkKind>(kind(rng)), box(coord(rng), coord(rng), 3 + crown(rng) * 3, 2 + crown(rng)), s, s + 20 + start(rng) / 4);
+    return make_work(id, static_cast<WorkKind>(kind(rng)),
+                     box(coord(rng), coord(rng), 3 + crown(rng) * 3, 2 + crown(rng)), s,
+                     s + 20 + start(rng) / 4);
   };
   for (std::int64_t id = 1; id <= 60; ++id) works[id] = random_work(id);
 
   ConflictEngine engine(RuleSet::mainz());
-  engine.load(std::vector<Tree>(std::views::values(trees).begin(), std::views::values(trees).end()),
-              std::vector<Work>(std::views::values(works).begin(), std::views::values(works).end()));
+  engine.load(
+      std::vector<Tree>(std::views::values(trees).begin(), std::views::values(trees).end()),
+      std::vector<Work>(std::views::values(works).begin(), std::views::values(works).end()));
   // What a server persists: start from the full check, then replace only what an edit touches.
   std::map<Key, Found> held;
   std::map<Key, std::pair<double, std::string>> held_ww;
-  for (const auto& c : engine.check_all().tree_work) held[{c.tree_id, c.work_id}] = {c.severity, c.min_distance_m, c.overlap_m2};
-  for (const auto& c : engine.check_all().work_work) held_ww[{c.work_a, c.work_b}] = {c.distance_m, format_utc(c.overlap_end)};
+  for (const auto& c : engine.check_all().tree_work)
+    held[{c.tree_id, c.work_id}] = {c.severity, c.min_distance_m, c.overlap_m2};
+  for (const auto& c : engine.check_all().work_work)
+    held_ww[{c.work_a, c.work_b}] = {c.distance_m, format_utc(c.overlap_end)};
 
   auto refresh_work = [&](std::int64_t id) {
     std::erase_if(held, [&](const auto& kv) { return kv.first.second == id; });
-    std::erase_if(held_ww, [&](const auto& kv) { return kv.first.first == id || kv.first.second == id; });
-    for (const auto& c : engine.tree_conflicts_of_work(id)) held[{c.tree_id, c.work_id}] = {c.severity, c.min_distance_m, c.overlap_m2};
-    for (const auto& c : engine.work_conflicts_of_work(id)) held_ww[{c.work_a, c.work_b}] = {c.distance_m, format_utc(c.overlap_end)};
+    std::erase_if(held_ww,
+                  [&](const auto& kv) { return kv.first.first == id || kv.first.second == id; });
+    for (const auto& c : engine.tree_conflicts_of_work(id))
+      held[{c.tree_id, c.work_id}] = {c.severity, c.min_distance_m, c.overlap_m2};
+    for (const auto& c : engine.work_conflicts_of_work(id))
+      held_ww[{c.work_a, c.work_b}] = {c.distance_m, format_utc(c.overlap_end)};
   };
   auto refresh_tree = [&](std::int64_t id) {
     std::erase_if(held, [&](const auto& kv) { return kv.first.first == id; });
-    for (const auto& c : engine.tree_conflicts_of_tree(id)) held[{c.tree_id, c.work_id}] = {c.severity, c.min_distance_m, c.overlap_m2};
+    for (const auto& c : engine.tree_conflicts_of_tree(id))
+      held[{c.tree_id, c.work_id}] = {c.severity, c.min_distance_m, c.overlap_m2};
   };
 
   std::int64_t next_work = 61;
@@ -189,9 +200,11 @@ TEST_CASE("incremental answers equal a full recompute after random edits", "[geo
              std::vector<Work>(std::views::values(works).begin(), std::views::values(works).end()));
   const auto full = fresh.check_all();
   std::map<Key, Found> expected;
-  for (const auto& c : full.tree_work) expected[{c.tree_id, c.work_id}] = {c.severity, c.min_distance_m, c.overlap_m2};
+  for (const auto& c : full.tree_work)
+    expected[{c.tree_id, c.work_id}] = {c.severity, c.min_distance_m, c.overlap_m2};
   std::map<Key, std::pair<double, std::string>> expected_ww;
-  for (const auto& c : full.work_work) expected_ww[{c.work_a, c.work_b}] = {c.distance_m, format_utc(c.overlap_end)};
+  for (const auto& c : full.work_work)
+    expected_ww[{c.work_a, c.work_b}] = {c.distance_m, format_utc(c.overlap_end)};
 
   CHECK(expected.size() > 20);  // the edits must leave something to compare
   CHECK(held == expected);
@@ -205,11 +218,13 @@ TEST_CASE("the full check gives the same result on one thread and on four", "[ge
   std::vector<Work> works;
   for (int i = 0; i < 50; ++i) {
     for (int j = 0; j < 50; ++j) {
-      trees.push_back(make_tree(i * 50 + j + 1, {i * 10.0, j * 10.0}, 60 + (i * j) % 120, 4 + (i + j) % 9));
+      trees.push_back(
+          make_tree(i * 50 + j + 1, {i * 10.0, j * 10.0}, 60 + (i * j) % 120, 4 + (i + j) % 9));
     }
   }
   for (int k = 0; k < 40; ++k) {
-    works.push_back(make_work(k + 1, static_cast<WorkKind>(k % 9), box(k * 12.0, k * 11.0, 8, 30), k, k + 30));
+    works.push_back(
+        make_work(k + 1, static_cast<WorkKind>(k % 9), box(k * 12.0, k * 11.0, 8, 30), k, k + 30));
   }
   ConflictEngine engine(RuleSet::mainz());
   engine.load(trees, works);

@@ -14,8 +14,8 @@ namespace {
 using S = WorkStatus;
 using Pairs = std::set<std::pair<S, S>>;
 
-constexpr S kAll[] = {S::draft,       S::submitted, S::approved,  S::refused,
-                      S::changes_requested, S::in_progress, S::completed, S::cancelled};
+constexpr S kAll[] = {S::draft,       S::submitted, S::approved, S::refused, S::changes_requested,
+                      S::in_progress, S::completed, S::cancelled};
 
 // DOMAIN.md: draft -> submitted -> (approved | refused | changes requested) -> in progress ->
 // completed; changes requested -> submitted; cancelled from any open state.

@@ -33,7 +33,8 @@ inline void write_file(const std::filesystem::path& p, const std::string& text) 
   out << text;
 }
 
-inline importers::ImportResult import_trees(storage::Store& store, const std::filesystem::path& file,
+inline importers::ImportResult import_trees(storage::Store& store,
+                                            const std::filesystem::path& file,
                                             importers::Mapping mapping, bool strict = false,
                                             bool dry_run = false) {
   importers::ImportOptions o;

@@ -38,7 +38,12 @@ std::string init_store(const TempDir& dir, const std::string& name = "city.sqlit
 
 test::RunResult import_konstanz_like(const std::filesystem::path& file, const std::string& db,
                                      std::vector<std::string> extra = {}) {
-  std::vector<std::string> args{"import", "trees", file.string(), "--db", db, "--mapping",
+  std::vector<std::string> args{"import",
+                                "trees",
+                                file.string(),
+                                "--db",
+                                db,
+                                "--mapping",
                                 test::mapping_file("konstanz-baumkataster-2020").string()};
   args.insert(args.end(), extra.begin(), extra.end());
   return run_rootzone(args);
@@ -54,7 +59,8 @@ std::string konstanz_head(std::size_t lines) {
 
 }  // namespace
 
-TEST_CASE("a missing input file exits 66, a missing mapping field exits 65 naming the fields", "[importers][broken]") {
+TEST_CASE("a missing input file exits 66, a missing mapping field exits 65 naming the fields",
+          "[importers][broken]") {
   TempDir dir;
   const auto db = init_store(dir);
   const auto missing = import_konstanz_like(dir / "nowhere.csv", db);
@@ -85,7 +91,8 @@ TEST_CASE("a truncated CSV: the cut row is refused, the rest imported", "[import
   CHECK(report.find("\"refused\": 1") != std::string::npos);
 }
 
-TEST_CASE("a duplicate id in one file: the second record is refused, the first imported", "[importers][broken]") {
+TEST_CASE("a duplicate id in one file: the second record is refused, the first imported",
+          "[importers][broken]") {
   TempDir dir;
   const auto db = init_store(dir);
   // Header and 5 trees, then the first tree (baumId 4) again as record 6, line 7.
@@ -102,7 +109,8 @@ TEST_CASE("a duplicate id in one file: the second record is refused, the first i
   CHECK(report.find("\"line\": 7") != std::string::npos);
 }
 
-TEST_CASE("a truncated GeoJSON feed cannot be opened: exit 65, nothing imported", "[importers][broken]") {
+TEST_CASE("a truncated GeoJSON feed cannot be opened: exit 65, nothing imported",
+          "[importers][broken]") {
   TempDir dir;
   const auto db = init_store(dir);
   const auto text = test::read_file(test::sample("works/feeds/ogc_rlp_baustelle.json"));
@@ -130,7 +138,10 @@ TEST_CASE("text in a number column refuses that row only", "[importers][broken]"
         std::string::npos);
 }
 
-TEST_CASE("works from GeoJSON, GeoPackage and Shapefile: a self-intersecting polygon and end before start refused", "[importers][broken]") {
+TEST_CASE(
+    "works from GeoJSON, GeoPackage and Shapefile: a self-intersecting polygon and end before "
+    "start refused",
+    "[importers][broken]") {
   TempDir dir;
   // Three sites in Mainz (EPSG:4326): a good trench, a bow-tie polygon, a window that ends
   // before it starts.
@@ -181,12 +192,14 @@ TEST_CASE("works from GeoJSON, GeoPackage and Shapefile: a self-intersecting pol
   }
 }
 
-TEST_CASE("a strict import stops at the first problem and leaves the store byte for byte unchanged", "[importers][broken]") {
+TEST_CASE("a strict import stops at the first problem and leaves the store byte for byte unchanged",
+          "[importers][broken]") {
   TempDir dir;
   const auto db = init_store(dir);
-  REQUIRE(run_rootzone({"import", "works", test::sample("works/feeds/ogc_rlp_baustelle.json").string(),
-                        "--db", db, "--mapping", test::mapping_file("rlp-baustellen-ogc").string()})
-              .exit_code == 0);
+  REQUIRE(
+      run_rootzone({"import", "works", test::sample("works/feeds/ogc_rlp_baustelle.json").string(),
+                    "--db", db, "--mapping", test::mapping_file("rlp-baustellen-ogc").string()})
+          .exit_code == 0);
   const auto before = test::read_file(db);
   // Konstanz has its first problem in record 97 (crown 0).
   const auto r = import_konstanz_like(test::konstanz_csv(), db, {"--strict"});
@@ -222,9 +235,11 @@ int kill_large_import(const TempDir& dir, const std::string& db,
   }
   test::write_file(dir / "big.csv", big);
 
-  const std::vector<std::string> args{ROOTZONE_BINARY, "import", "trees", (dir / "big.csv").string(),
-                                      "--db", db, "--mapping",
-                                      test::mapping_file("konstanz-baumkataster-2020").string()};
+  const std::vector<std::string> args{
+      ROOTZONE_BINARY, "import",
+      "trees",         (dir / "big.csv").string(),
+      "--db",          db,
+      "--mapping",     test::mapping_file("konstanz-baumkataster-2020").string()};
   std::vector<char*> argv;
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
@@ -273,7 +288,8 @@ void check_previous_contents(const std::string& db) {
 
 }  // namespace
 
-TEST_CASE("kill -9 during a large import leaves the previous contents, intact", "[importers][broken]") {
+TEST_CASE("kill -9 during a large import leaves the previous contents, intact",
+          "[importers][broken]") {
   TempDir dir;
   const auto db = init_store(dir);
   REQUIRE(import_konstanz_like(test::konstanz_csv(), db).exit_code == 0);
@@ -293,7 +309,8 @@ TEST_CASE("kill -9 during a large import leaves the previous contents, intact", 
   CHECK(size_of(db) == size_before);
 }
 
-TEST_CASE("kill -9 during a large import beside a reader leaves the previous contents, intact", "[importers][broken]") {
+TEST_CASE("kill -9 during a large import beside a reader leaves the previous contents, intact",
+          "[importers][broken]") {
   TempDir dir;
   const auto db = init_store(dir);
   REQUIRE(import_konstanz_like(test::konstanz_csv(), db).exit_code == 0);
@@ -315,7 +332,8 @@ TEST_CASE("kill -9 during a large import beside a reader leaves the previous con
 
 // Reading and mapping run on one thread, writing on another: a record the store refuses (its
 // CHECK, not the mapping) is reported in record order among the mapping's own refusals.
-TEST_CASE("a record the store refuses is reported in its place among the mapping's refusals", "[importers][broken]") {
+TEST_CASE("a record the store refuses is reported in its place among the mapping's refusals",
+          "[importers][broken]") {
   TempDir dir;
   const auto db = init_store(dir);
   test::write_file(dir / "m.json", R"({
@@ -337,8 +355,8 @@ TEST_CASE("a record the store refuses is reported in its place among the mapping
                    "A3,438358.450,5529336.765,210,dick,felled,2024-04-02\n"
                    "A4,438358.984,5529375.526,141,11.2,existing,\n");
   const auto args = [&](std::vector<std::string> extra) {
-    std::vector<std::string> a{"import", "trees", (dir / "t.csv").string(), "--db", db,
-                               "--mapping", (dir / "m.json").string()};
+    std::vector<std::string> a{"import", "trees",     (dir / "t.csv").string(), "--db",
+                               db,       "--mapping", (dir / "m.json").string()};
     a.insert(a.end(), extra.begin(), extra.end());
     return a;
   };
@@ -362,7 +380,8 @@ TEST_CASE("a record the store refuses is reported in its place among the mapping
   CHECK(report.find("CHECK constraint failed: felled_on IS NULL OR status = 'felled'") !=
         std::string::npos);
   storage::Database check(db);
-  auto ids = check.prepare("SELECT group_concat(source_id) FROM (SELECT source_id FROM trees ORDER BY id)");
+  auto ids = check.prepare(
+      "SELECT group_concat(source_id) FROM (SELECT source_id FROM trees ORDER BY id)");
   REQUIRE(ids.step());
   CHECK(ids.text(0) == "A1,A4");
 }

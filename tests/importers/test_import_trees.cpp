@@ -1,7 +1,7 @@
 // Trees from the Konstanz cadastre (data/trees, source in data/README.md): exact counts from
 // the file itself (15,936 rows, 8,962 with stammumfangCM >= 80, 43 crowns of 0 m).
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 
 #include "import_fixture.hpp"
 #include "rootzone/storage/database.hpp"
@@ -18,15 +18,16 @@ namespace {
 
 std::size_t problems_with(const importers::ProblemReport& r, Severity s, const std::string& field,
                           const std::string& reason_start) {
-  return static_cast<std::size_t>(std::count_if(
-      r.problems().begin(), r.problems().end(), [&](const importers::Problem& p) {
+  return static_cast<std::size_t>(
+      std::count_if(r.problems().begin(), r.problems().end(), [&](const importers::Problem& p) {
         return p.severity == s && p.field == field && p.reason.rfind(reason_start, 0) == 0;
       }));
 }
 
 }  // namespace
 
-TEST_CASE("Konstanz: 15936 trees imported, 8962 protected under Mainz, 43 crowns unknown", "[importers][trees]") {
+TEST_CASE("Konstanz: 15936 trees imported, 8962 protected under Mainz, 43 crowns unknown",
+          "[importers][trees]") {
   TempDir dir;
   auto store = storage::Store::create(dir / "kn.sqlite");
   const auto r = test::import_trees(store, test::konstanz_csv(), test::konstanz_mapping());
@@ -49,8 +50,10 @@ TEST_CASE("Konstanz: 15936 trees imported, 8962 protected under Mainz, 43 crowns
 
   // The report: 43 crowns and 2 stems of 0 corrected to unknown; 37 + 2 trees without a
   // circumference and the 900 cm stem flagged.
-  CHECK(problems_with(r.report, Severity::corrected, "kronendurchmesserM", "zero means not measured") == 43);
-  CHECK(problems_with(r.report, Severity::corrected, "stammumfangCM", "zero means not measured") == 2);
+  CHECK(problems_with(r.report, Severity::corrected, "kronendurchmesserM",
+                      "zero means not measured") == 43);
+  CHECK(problems_with(r.report, Severity::corrected, "stammumfangCM", "zero means not measured") ==
+        2);
   CHECK(problems_with(r.report, Severity::flagged, "stammumfangCM", "missing value") == 39);
   CHECK(problems_with(r.report, Severity::flagged, "stammumfangCM", "unusual value") == 1);
   CHECK(r.report.problems().size() == 85);
@@ -113,7 +116,8 @@ TEST_CASE("re-importing the same file changes nothing and says so", "[importers]
   CHECK(r.out.find("nothing changed") != std::string::npos);
 }
 
-TEST_CASE("a changed row updates the tree, recomputes protection and writes history", "[importers][trees]") {
+TEST_CASE("a changed row updates the tree, recomputes protection and writes history",
+          "[importers][trees]") {
   TempDir dir;
   auto store = storage::Store::create(dir / "kn.sqlite");
   test::import_trees(store, test::konstanz_csv(), test::konstanz_mapping());
@@ -139,20 +143,22 @@ TEST_CASE("a changed row updates the tree, recomputes protection and writes hist
     fields.push_back(c.field);
     CHECK(c.user == "import changed.csv");
   }
-  CHECK(fields == std::vector<std::string>{"stem_circumferences_cm", "is_protected",
-                                           "protection_reason"});
+  CHECK(fields ==
+        std::vector<std::string>{"stem_circumferences_cm", "is_protected", "protection_reason"});
 }
 
 TEST_CASE("dry run reports what would change and writes nothing", "[importers][trees]") {
   TempDir dir;
   auto store = storage::Store::create(dir / "kn.sqlite");
-  const auto r = test::import_trees(store, test::konstanz_csv(), test::konstanz_mapping(), false, true);
+  const auto r =
+      test::import_trees(store, test::konstanz_csv(), test::konstanz_mapping(), false, true);
   CHECK(r.summary.inserted == 15936);
   CHECK_FALSE(r.summary.committed);
   CHECK(store.trees().count() == 0);
 }
 
-TEST_CASE("a Latin-1 file: refused as bad encoding unless the mapping names it", "[importers][trees]") {
+TEST_CASE("a Latin-1 file: refused as bad encoding unless the mapping names it",
+          "[importers][trees]") {
   TempDir dir;
   // Konstanz re-encoded as ISO-8859-1 (every character of the file exists in Latin-1).
   auto utf8 = test::read_file(test::konstanz_csv()).substr(3);  // without the BOM
@@ -186,7 +192,8 @@ TEST_CASE("a Latin-1 file: refused as bad encoding unless the mapping names it",
   CHECK(umlaut->species_german == "Ahorn, Berg-Ahorn");
 }
 
-TEST_CASE("a semicolon CSV with decimal commas and Gauss-Krueger coordinates", "[importers][trees]") {
+TEST_CASE("a semicolon CSV with decimal commas and Gauss-Krueger coordinates",
+          "[importers][trees]") {
   TempDir dir;
   // Two trees as a German city exports them: EPSG:31467 (Gauss-Krueger zone 3), decimal
   // commas, multi-stem circumferences separated by '/', dates as DD.MM.YYYY.
@@ -206,14 +213,16 @@ TEST_CASE("a semicolon CSV with decimal commas and Gauss-Krueger coordinates", "
       "last_inspection": {"from": "Kontrolle", "format": "%d.%m.%Y"}
     }})");
   auto store = storage::Store::create(dir / "a.sqlite");
-  const auto r = test::import_trees(store, dir / "baeume.csv",
-                                    importers::Mapping::load(dir / "mapping.json"));
+  const auto r =
+      test::import_trees(store, dir / "baeume.csv", importers::Mapping::load(dir / "mapping.json"));
   CHECK(r.summary.inserted == 2);
   CHECK(r.report.empty());
   const auto one = store.trees().find_by_source_id("MZ-1");
   REQUIRE(one);
   CHECK(one->crown_diameter_m == 6.5);
-  CHECK(one->last_inspection == std::chrono::year_month_day{std::chrono::year{2025}, std::chrono::month{9}, std::chrono::day{3}});
+  CHECK(one->last_inspection == std::chrono::year_month_day{std::chrono::year{2025},
+                                                            std::chrono::month{9},
+                                                            std::chrono::day{3}});
   // cs2cs EPSG:31467 EPSG:25832 gives 447069.61 5539457.73 (its own default transformation).
   CHECK(one->location.x == Approx(447069.61).margin(0.01));
   CHECK(one->location.y == Approx(5539457.73).margin(0.01));
@@ -253,10 +262,12 @@ void check_spatial_index(storage::Store& store) {
   CHECK(scalar_text(db, "PRAGMA integrity_check") == "ok");
   if (store.trees().count() == 0) return;
   // 2 km around the first tree of the file.
-  const auto x0 = scalar(db, "SELECT CAST(ST_X(location) AS INTEGER) - 1000 FROM trees"
-                             " WHERE source_id = '4'");
-  const auto y0 = scalar(db, "SELECT CAST(ST_Y(location) AS INTEGER) - 1000 FROM trees"
-                             " WHERE source_id = '4'");
+  const auto x0 = scalar(db,
+                         "SELECT CAST(ST_X(location) AS INTEGER) - 1000 FROM trees"
+                         " WHERE source_id = '4'");
+  const auto y0 = scalar(db,
+                         "SELECT CAST(ST_Y(location) AS INTEGER) - 1000 FROM trees"
+                         " WHERE source_id = '4'");
   const auto x1 = std::to_string(x0 + 2000), y1 = std::to_string(y0 + 2000);
   const auto xs = std::to_string(x0), ys = std::to_string(y0);
   const std::string window = "ST_X(location) BETWEEN " + xs + " AND " + x1 +
@@ -265,20 +276,22 @@ void check_spatial_index(storage::Store& store) {
   CHECK(inside > 10);
   CHECK(scalar(db, "SELECT count(*) FROM trees WHERE " + window +
                        " AND id IN (SELECT pkid FROM idx_trees_location WHERE xmin <= " + x1 +
-                       " AND xmax >= " + xs + " AND ymin <= " + y1 + " AND ymax >= " + ys +
-                       ")") == inside);
+                       " AND xmax >= " + xs + " AND ymin <= " + y1 + " AND ymax >= " + ys + ")") ==
+        inside);
 }
 
 }  // namespace
 
-TEST_CASE("an import into an empty store packs the spatial index and keeps SpatiaLite's triggers", "[importers][trees]") {
+TEST_CASE("an import into an empty store packs the spatial index and keeps SpatiaLite's triggers",
+          "[importers][trees]") {
   TempDir dir;
   auto store = storage::Store::create(dir / "kn.sqlite");
   // Aborted and dry-run imports leave the triggers and an empty index.
   auto broken = test::read_file(test::konstanz_csv());
   broken += "999999,not-a-number,47.66,,,,,,,,\n";
   test::write_file(dir / "broken.csv", broken);
-  CHECK(test::import_trees(store, dir / "broken.csv", test::konstanz_mapping(), true).summary.aborted);
+  CHECK(test::import_trees(store, dir / "broken.csv", test::konstanz_mapping(), true)
+            .summary.aborted);
   test::import_trees(store, test::konstanz_csv(), test::konstanz_mapping(), false, true);
   CHECK(store.trees().count() == 0);
   check_spatial_index(store);

@@ -35,7 +35,8 @@ TEST_CASE("Rhineland-Palatinate feed: 5 works, re-import changes nothing", "[imp
   CHECK(r.summary.read == 5);
   CHECK(r.summary.inserted == 5);
   CHECK(r.report.empty());
-  const auto w = store.works().find_by_reference("RLP:baustelle.KVBADDUE_2024B00107N1_OVERALL_49955627");
+  const auto w =
+      store.works().find_by_reference("RLP:baustelle.KVBADDUE_2024B00107N1_OVERALL_49955627");
   REQUIRE(w);
   CHECK(w->title == "K2: Vollsperrung");
   CHECK(w->kind == geo::WorkKind::traffic_management);
@@ -65,7 +66,8 @@ TEST_CASE("Hamburg feed: 3 works, German dates in local time", "[importers][work
   CHECK(w->contractor == "Behörde für Verkehr und Mobilitätswende");
 }
 
-TEST_CASE("Berlin feed: a 25833 store takes 3 of 5, a 25832 store refuses all as outside", "[importers][works]") {
+TEST_CASE("Berlin feed: a 25833 store takes 3 of 5, a 25832 store refuses all as outside",
+          "[importers][works]") {
   TempDir dir;
   auto utm33 = storage::Store::create(dir / "b.sqlite", 25833);
   const auto r = import_feed(utm33, "berlin_baustellen_live_pull.json", "berlin-viz-baustellen");
@@ -82,7 +84,8 @@ TEST_CASE("Berlin feed: a 25833 store takes 3 of 5, a 25832 store refuses all as
   CHECK(w->geometry.type_name() == "GeometryCollection");
 
   auto utm32 = storage::Store::create(dir / "a.sqlite");
-  const auto refused = import_feed(utm32, "berlin_baustellen_live_pull.json", "berlin-viz-baustellen");
+  const auto refused =
+      import_feed(utm32, "berlin_baustellen_live_pull.json", "berlin-viz-baustellen");
   CHECK(refused.summary.refused == 5);
   CHECK(refused.summary.inserted == 0);
   std::size_t outside = 0;
@@ -92,7 +95,8 @@ TEST_CASE("Berlin feed: a 25833 store takes 3 of 5, a 25832 store refuses all as
   CHECK(outside == 3);
 }
 
-TEST_CASE("WZDx examples: a 26915 store takes every work zone and skips the detours", "[importers][works][wzdx]") {
+TEST_CASE("WZDx examples: a 26915 store takes every work zone and skips the detours",
+          "[importers][works][wzdx]") {
   TempDir dir;
   auto iowa = storage::Store::create(dir / "iowa.sqlite", 26915);
   const std::vector<std::tuple<std::string, int, int, int, int>> expected{
@@ -127,13 +131,15 @@ TEST_CASE("WZDx examples: a 26915 store takes every work zone and skips the deto
   CHECK(w->geometry.type_name() == "LineString");
 }
 
-TEST_CASE("WZDx examples: a 25832 store refuses Iowa as outside its area", "[importers][works][wzdx]") {
+TEST_CASE("WZDx examples: a 25832 store refuses Iowa as outside its area",
+          "[importers][works][wzdx]") {
   TempDir dir;
   const auto db = (dir / "mainz.sqlite").string();
   REQUIRE(test::run_rootzone({"init", "--db", db}).exit_code == 0);
   const auto r = test::run_rootzone(
-      {"import", "works", test::sample("works/wzdx/scenario1_simple_linestring_example.geojson").string(),
-       "--db", db, "--format", "wzdx", "--report", (dir / "problems.csv").string()});
+      {"import", "works",
+       test::sample("works/wzdx/scenario1_simple_linestring_example.geojson").string(), "--db", db,
+       "--format", "wzdx", "--report", (dir / "problems.csv").string()});
   CHECK(r.exit_code == 65);
   CHECK(r.err.find("5 record(s) refused") != std::string::npos);
   const auto report = test::read_file(dir / "problems.csv");
@@ -146,9 +152,11 @@ TEST_CASE("WZDx examples: a 25832 store refuses Iowa as outside its area", "[imp
   CHECK(store.works().count() == 0);
 }
 
-TEST_CASE("WZDx business rules: undeclared data source, missing dates, local times", "[importers][works][wzdx]") {
+TEST_CASE("WZDx business rules: undeclared data source, missing dates, local times",
+          "[importers][works][wzdx]") {
   TempDir dir;
-  auto text = test::read_file(test::sample("works/wzdx/scenario3_shoulder_bidirectional_linestring_example.geojson"));
+  auto text = test::read_file(
+      test::sample("works/wzdx/scenario3_shoulder_bidirectional_linestring_example.geojson"));
   // Feature 1: data_source_id "7", not in feed_info. Feature 2: no start_date at all.
   const auto first = text.find("\"data_source_id\": \"1\"", text.find("\"features\""));
   REQUIRE(first != std::string::npos);

@@ -7,7 +7,8 @@
 using namespace rootzone::importers::detail;
 using rootzone::geo::format_utc;
 
-TEST_CASE("numbers are read whole, with the decimal separator the mapping names", "[importers][values]") {
+TEST_CASE("numbers are read whole, with the decimal separator the mapping names",
+          "[importers][values]") {
   CHECK(parse_number("12.5", '.') == 12.5);
   CHECK(parse_number(" 12,5 ", ',') == 12.5);
   CHECK(parse_number("-3", '.') == -3.0);
@@ -19,7 +20,8 @@ TEST_CASE("numbers are read whole, with the decimal separator the mapping names"
   CHECK_FALSE(parse_number("nan", '.'));
 }
 
-TEST_CASE("Europe/Berlin local times become UTC after the EU summer-time rule", "[importers][values]") {
+TEST_CASE("Europe/Berlin local times become UTC after the EU summer-time rule",
+          "[importers][values]") {
   // Winter: CET = UTC+1; summer: CEST = UTC+2; switch 2026-03-29 and 2026-10-25 at 01:00 UTC.
   CHECK(format_utc(*parse_time("05.01.2026 12:00", {"%d.%m.%Y %H:%M"}, "Europe/Berlin", false)) ==
         "2026-01-05T11:00:00Z");
@@ -36,7 +38,8 @@ TEST_CASE("Europe/Berlin local times become UTC after the EU summer-time rule", 
         "2026-10-25T02:30:00Z");
 }
 
-TEST_CASE("dates and times: offsets win, dates end the day on request, nonsense is refused", "[importers][values]") {
+TEST_CASE("dates and times: offsets win, dates end the day on request, nonsense is refused",
+          "[importers][values]") {
   CHECK(format_utc(*parse_time("2026-02-02T07:00:00Z", {}, "Europe/Berlin", false)) ==
         "2026-02-02T07:00:00Z");
   CHECK(format_utc(*parse_time("2026-02-02T08:00:00+01:00", {"iso8601"}, "UTC", false)) ==
@@ -48,12 +51,17 @@ TEST_CASE("dates and times: offsets win, dates end the day on request, nonsense 
   CHECK_FALSE(parse_time("2026-13-01", {"iso8601"}, "UTC", false));
   CHECK_FALSE(parse_time("morgen", {"iso8601", "%d.%m.%Y"}, "UTC", false));
   CHECK(parse_calendar_date("03.09.2025", {"%d.%m.%Y"}) ==
-        std::chrono::year_month_day{std::chrono::year{2025}, std::chrono::month{9}, std::chrono::day{3}});
+        std::chrono::year_month_day{std::chrono::year{2025}, std::chrono::month{9},
+                                    std::chrono::day{3}});
 }
 
 TEST_CASE("UTF-8 is checked strictly", "[importers][values]") {
-  CHECK(valid_utf8("Spitz-Ahorn, Stra\xC3\x9F" "e"));
-  CHECK_FALSE(valid_utf8("Stra\xDF" "e"));  // Latin-1 sharp s
+  CHECK(
+      valid_utf8("Spitz-Ahorn, Stra\xC3\x9F"
+                 "e"));
+  CHECK_FALSE(
+      valid_utf8("Stra\xDF"
+                 "e"));                     // Latin-1 sharp s
   CHECK_FALSE(valid_utf8("\xC0\xAF"));      // overlong
   CHECK_FALSE(valid_utf8("\xED\xA0\x80"));  // surrogate
 }

@@ -46,7 +46,8 @@ std::string journal_mode(Database& db) {
 }
 }  // namespace
 
-TEST_CASE("a bulk write into a store nobody else has open uses a rollback journal, then WAL again", "[storage][database]") {
+TEST_CASE("a bulk write into a store nobody else has open uses a rollback journal, then WAL again",
+          "[storage][database]") {
   StoreFixture f;
   auto& db = f.store.database();
   REQUIRE(journal_mode(db) == "wal");
@@ -66,7 +67,8 @@ TEST_CASE("a bulk write into a store nobody else has open uses a rollback journa
   CHECK_THROWS_AS(storage::BulkJournal(db), storage::StorageError);
 }
 
-TEST_CASE("a bulk write beside another connection keeps the WAL and does not wait", "[storage][database]") {
+TEST_CASE("a bulk write beside another connection keeps the WAL and does not wait",
+          "[storage][database]") {
   StoreFixture f;
   // A reader, as a server holds one: once it has read, it keeps the store open in WAL mode.
   Database reader(f.dir / "city.sqlite");

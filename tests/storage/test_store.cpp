@@ -222,11 +222,13 @@ TEST_CASE("migration 5 keeps the enumeration CHECKs, now without an ephemeral in
   refused("UPDATE trees SET status = NULL");
   db.execute("UPDATE trees SET status = 'planned'");
   refused(
-      "INSERT INTO works (reference, kind, starts_at, ends_at, status, version, updated_at, geometry)"
+      "INSERT INTO works (reference, kind, starts_at, ends_at, status, version, updated_at, "
+      "geometry)"
       " VALUES ('W1', 'tunnel', '2027-01-01T00:00:00Z', '2027-01-02T00:00:00Z', 'draft', 1,"
       " '2026-01-01T00:00:00Z', GeomFromText('POINT(448000 5538000)', 25832))");
   refused(
-      "INSERT INTO works (reference, kind, starts_at, ends_at, status, version, updated_at, geometry)"
+      "INSERT INTO works (reference, kind, starts_at, ends_at, status, version, updated_at, "
+      "geometry)"
       " VALUES ('W1', 'pit', '2027-01-01T00:00:00Z', '2027-01-02T00:00:00Z', 'maybe', 1,"
       " '2026-01-01T00:00:00Z', GeomFromText('POINT(448000 5538000)', 25832))");
   refused("INSERT INTO users (name, role, created_at) VALUES ('x', 'mayor', '2026-01-01')");

@@ -22,7 +22,8 @@ ServerProcess::ServerProcess(const std::string& db) {
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 2);
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  std::vector<std::string> args{ROOTZONE_BINARY, "serve", "--db", db, "--port", "0", "--threads", "2"};
+  std::vector<std::string> args{ROOTZONE_BINARY, "serve", "--db",      db,
+                                "--port",        "0",     "--threads", "2"};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

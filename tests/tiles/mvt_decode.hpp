@@ -23,7 +23,7 @@ struct DFeature {
   std::uint64_t id = 0;
   int type = 0;  // 1 point, 2 line, 3 polygon
   std::vector<std::uint32_t> tags;
-  std::vector<std::uint32_t> geometry;  // as encoded
+  std::vector<std::uint32_t> geometry;     // as encoded
   std::vector<std::vector<DPoint>> parts;  // points: one part; lines/rings: one each
   std::map<std::string, DValue> properties;
 };
@@ -150,10 +150,20 @@ inline DTile decode_tile(const std::string& bytes) {
       protozero::pbf_reader l = t.get_message();
       while (l.next()) {
         switch (l.tag()) {
-          case 15: layer.version = l.get_uint32(); has_version = true; break;
-          case 1: layer.name = l.get_string(); has_name = true; break;
-          case 5: layer.extent = l.get_uint32(); break;
-          case 3: layer.keys.push_back(l.get_string()); break;
+          case 15:
+            layer.version = l.get_uint32();
+            has_version = true;
+            break;
+          case 1:
+            layer.name = l.get_string();
+            has_name = true;
+            break;
+          case 5:
+            layer.extent = l.get_uint32();
+            break;
+          case 3:
+            layer.keys.push_back(l.get_string());
+            break;
           case 4: {
             protozero::pbf_reader v = l.get_message();
             int n = 0;
@@ -161,14 +171,30 @@ inline DTile decode_tile(const std::string& bytes) {
             while (v.next()) {
               ++n;
               switch (v.tag()) {
-                case 1: value = v.get_string(); break;
-                case 2: value = v.get_float(); break;
-                case 3: value = v.get_double(); break;
-                case 4: value = v.get_int64(); break;
-                case 5: value = v.get_uint64(); break;
-                case 6: value = v.get_sint64(); break;
-                case 7: value = v.get_bool(); break;
-                default: v.skip(); --n;
+                case 1:
+                  value = v.get_string();
+                  break;
+                case 2:
+                  value = v.get_float();
+                  break;
+                case 3:
+                  value = v.get_double();
+                  break;
+                case 4:
+                  value = v.get_int64();
+                  break;
+                case 5:
+                  value = v.get_uint64();
+                  break;
+                case 6:
+                  value = v.get_sint64();
+                  break;
+                case 7:
+                  value = v.get_bool();
+                  break;
+                default:
+                  v.skip();
+                  --n;
               }
             }
             if (n != 1) problems.push_back("§4.1: a value must have exactly one of its fields");
@@ -183,13 +209,19 @@ inline DTile decode_tile(const std::string& bytes) {
             bool has_type = false;
             while (fr.next()) {
               switch (fr.tag()) {
-                case 1: f.has_id = true; f.id = fr.get_uint64(); break;
+                case 1:
+                  f.has_id = true;
+                  f.id = fr.get_uint64();
+                  break;
                 case 2: {
                   auto r = fr.get_packed_uint32();
                   f.tags.assign(r.begin(), r.end());
                   break;
                 }
-                case 3: f.type = fr.get_enum(); has_type = true; break;
+                case 3:
+                  f.type = fr.get_enum();
+                  has_type = true;
+                  break;
                 case 4: {
                   if (has_geometry) problems.push_back("§4.2: a feature with two geometry fields");
                   has_geometry = true;
@@ -197,24 +229,28 @@ inline DTile decode_tile(const std::string& bytes) {
                   geometry.assign(r.begin(), r.end());
                   break;
                 }
-                default: fr.skip();
+                default:
+                  fr.skip();
               }
             }
             if (!has_type) problems.push_back("§4.2: a feature without a type field");
             raw.emplace_back(std::move(geometry), std::move(f));
             break;
           }
-          default: l.skip();
+          default:
+            l.skip();
         }
       }
       const std::string where = "layer '" + layer.name + "'";
       if (!has_name) problems.push_back("§4.1: layer without a name");
       if (!has_version) problems.push_back(where + ": §4.1: layer without a version");
       // Decoders read version 1 and 2 alike (§4.1); what rootzone writes is checked to be 2.
-      if (layer.version != 1 && layer.version != 2) problems.push_back(where + ": §4.1: unknown version");
+      if (layer.version != 1 && layer.version != 2)
+        problems.push_back(where + ": §4.1: unknown version");
       for (std::size_t a = 0; a < layer.keys.size(); ++a)
         for (std::size_t b = a + 1; b < layer.keys.size(); ++b)
-          if (layer.keys[a] == layer.keys[b]) problems.push_back(where + ": duplicate key " + layer.keys[a]);
+          if (layer.keys[a] == layer.keys[b])
+            problems.push_back(where + ": duplicate key " + layer.keys[a]);
       for (std::size_t a = 0; a < layer.values.size(); ++a)
         for (std::size_t b = a + 1; b < layer.values.size(); ++b)
           if (layer.values[a] == layer.values[b]) problems.push_back(where + ": duplicate value");
@@ -230,7 +266,8 @@ inline DTile decode_tile(const std::string& bytes) {
             problems.push_back(fw + ": §4.4: tag index out of range");
             continue;
           }
-          if (f.properties.count(layer.keys[f.tags[k]]) != 0) problems.push_back(fw + ": key twice");
+          if (f.properties.count(layer.keys[f.tags[k]]) != 0)
+            problems.push_back(fw + ": key twice");
           f.properties[layer.keys[f.tags[k]]] = layer.values[f.tags[k + 1]];
         }
         // UNKNOWN (0) is valid and its geometry uninterpreted (§4.3.5).

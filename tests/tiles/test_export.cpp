@@ -31,7 +31,8 @@ TEST_CASE("tiles export: an MBTiles file with metadata, TMS rows and gzipped til
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   // One progress line per zoom.
-  for (const char* z : {"z12: ", "z13: ", "z14: ", "z15: "}) CHECK(r.err.find(z) != std::string::npos);
+  for (const char* z : {"z12: ", "z13: ", "z14: ", "z15: "})
+    CHECK(r.err.find(z) != std::string::npos);
   CHECK(r.out.find("wrote " + out) == 0);
 
   storage::Database mb(out);
@@ -44,7 +45,8 @@ TEST_CASE("tiles export: an MBTiles file with metadata, TMS rows and gzipped til
   REQUIRE(meta.step());
   const auto json = nlohmann::json::parse(meta.text(0));
   CHECK(json["vector_layers"].size() == 3);  // the public view: no conflicts layer
-  auto rows = mb.prepare("SELECT zoom_level, count(*), min(tile_row) FROM tiles GROUP BY zoom_level");
+  auto rows =
+      mb.prepare("SELECT zoom_level, count(*), min(tile_row) FROM tiles GROUP BY zoom_level");
   std::map<int, std::int64_t> per_zoom;
   while (rows.step()) {
     per_zoom[rows.int32(0)] = rows.int64(1);
@@ -77,8 +79,9 @@ TEST_CASE("tiles export: --help names the zoom options, a reversed zoom range is
   CHECK(help.exit_code == 0);
   CHECK(help.out.find("--maxzoom") != std::string::npos);
   test::TempDir dir;
-  const auto r = test::run_rootzone({"tiles", "export", "--db", (dir / "x.sqlite").string(), "--out",
-                                     (dir / "x.mbtiles").string(), "--minzoom", "15", "--maxzoom", "12"});
+  const auto r =
+      test::run_rootzone({"tiles", "export", "--db", (dir / "x.sqlite").string(), "--out",
+                          (dir / "x.mbtiles").string(), "--minzoom", "15", "--maxzoom", "12"});
   CHECK(r.exit_code == 64);
   CHECK(r.err.find("--minzoom 15 is above --maxzoom 12") != std::string::npos);
 }

@@ -37,7 +37,8 @@ std::string slurp(const fs::path& p) {
 
 }  // namespace
 
-TEST_CASE("JS decoder: @mapbox/vector-tile reads a city tile with the counts, ids and places expected") {
+TEST_CASE(
+    "JS decoder: @mapbox/vector-tile reads a city tile with the counts, ids and places expected") {
   require_node_modules();
   test::TempDir dir;
   auto store = storage::Store::create(dir / "city.sqlite");
@@ -81,9 +82,9 @@ TEST_CASE("JS decoder: @mapbox/vector-tile reads a city tile with the counts, id
   const auto bytes =
       renderer.render(store, trees, *tiles::find_tileset("city"), tile, tiles::View::everything());
   std::ofstream(dir / "tile.mvt", std::ios::binary) << bytes;
-  const nlohmann::json expected = {
-      {"layers",
-       {{"trees", {{"ids", trees_ids}, {"points", points}}}, {"protection_zones", {{"ids", zone_ids}}}}}};
+  const nlohmann::json expected = {{"layers",
+                                    {{"trees", {{"ids", trees_ids}, {"points", points}}},
+                                     {"protection_zones", {{"ids", zone_ids}}}}}};
   std::ofstream(dir / "expected.json") << expected.dump();
   const auto r = test::run({"node", (kJs / "check_tile.js").string(), (dir / "tile.mvt").string(),
                             (dir / "expected.json").string()});
@@ -92,7 +93,8 @@ TEST_CASE("JS decoder: @mapbox/vector-tile reads a city tile with the counts, id
   CHECK(r.out == "ok\n");
 }
 
-TEST_CASE("JS fixtures: the test decoder accepts every valid and rejects every invalid mvt-fixture") {
+TEST_CASE(
+    "JS fixtures: the test decoder accepts every valid and rejects every invalid mvt-fixture") {
   require_node_modules();
   const auto root = kJs / "node_modules" / "@mapbox" / "mvt-fixtures" / "fixtures";
   int valid = 0, invalid = 0;
@@ -104,7 +106,8 @@ TEST_CASE("JS fixtures: the test decoder accepts every valid and rejects every i
     // count x 2 parameters follow); rootzone never writes such a command.
     if (entry.path().filename() == "057") continue;
     const auto decoded = test::decode_tile(slurp(entry.path() / "tile.mvt"));
-    INFO("fixture " << entry.path().filename().string() << ": " << info["description"].get<std::string>());
+    INFO("fixture " << entry.path().filename().string() << ": "
+                    << info["description"].get<std::string>());
     for (const auto& p : decoded.problems) INFO(p);
     if (is_valid) {
       ++valid;

@@ -54,7 +54,8 @@ TEST_CASE("MVT spec 4.3.5.3: a linestring encodes as 9 4 4 18 0 16 16 0, repeats
   CHECK(geometry_of(l) == std::vector<std::uint32_t>{9, 4, 4, 18, 0, 16, 16, 0});
 }
 
-TEST_CASE("MVT spec 4.3.5.5: a polygon encodes as 9 6 12 18 10 12 24 44 15, closing point dropped") {
+TEST_CASE(
+    "MVT spec 4.3.5.5: a polygon encodes as 9 6 12 18 10 12 24 44 15, closing point dropped") {
   LayerBuilder l("polygons");
   REQUIRE(l.add_polygons(1, {{{{3, 6}, {8, 12}, {20, 34}, {3, 6}}}}, {}));
   CHECK(geometry_of(l) == std::vector<std::uint32_t>{9, 6, 12, 18, 10, 12, 24, 44, 15});
@@ -76,7 +77,8 @@ TEST_CASE("MVT polygon winding: exterior made positive and holes negative whatev
   CHECK(rootzone::test::surveyor_area(parts[1]) == -4);
 }
 
-TEST_CASE("MVT degenerate rings: a ring of zero area is dropped, a polygon without one is not added") {
+TEST_CASE(
+    "MVT degenerate rings: a ring of zero area is dropped, a polygon without one is not added") {
   LayerBuilder l("polygons");
   // Collinear: all on one line after quantisation.
   CHECK_FALSE(l.add_polygons(1, {{{{0, 0}, {5, 5}, {10, 10}}}}, {}));
@@ -117,7 +119,8 @@ TEST_CASE("MVT layer: version 2, extent, keys and values deduplicated, values ke
   CHECK(layer.version == 2);
   CHECK(layer.extent == 4096);
   CHECK(layer.name == "trees");
-  CHECK(layer.keys == std::vector<std::string>{"species", "protected", "height_m", "count", "delta"});
+  CHECK(layer.keys ==
+        std::vector<std::string>{"species", "protected", "height_m", "count", "delta"});
   // Tilia, true, 12.5, uint 3, int -2, false, double 3: seven distinct values.
   CHECK(layer.values.size() == 7);
   const auto& f1 = layer.features[0].properties;
@@ -143,9 +146,8 @@ TEST_CASE("MVT tile: empty layers are left out, an all-empty tile is zero bytes"
 
 TEST_CASE("MVT multipolygon: the cursor carries across polygons, each exterior positive") {
   LayerBuilder l("polygons");
-  REQUIRE(l.add_polygons(1,
-                         {{{{0, 0}, {4, 0}, {4, 4}, {0, 4}}}, {{{10, 10}, {10, 14}, {14, 14}, {14, 10}}}},
-                         {}));
+  REQUIRE(l.add_polygons(
+      1, {{{{0, 0}, {4, 0}, {4, 4}, {0, 4}}}, {{{10, 10}, {10, 14}, {14, 14}, {14, 10}}}}, {}));
   const auto tile = one_layer(l);
   CHECK(tile.problems.empty());
   const auto& parts = tile.layers[0].features[0].parts;
@@ -156,7 +158,8 @@ TEST_CASE("MVT multipolygon: the cursor carries across polygons, each exterior p
   CHECK(rootzone::test::surveyor_area(parts[1]) == 16);
 }
 
-TEST_CASE("MVT pooled layer: one value per pool id, tags as given, no mixing with by-value properties") {
+TEST_CASE(
+    "MVT pooled layer: one value per pool id, tags as given, no mixing with by-value properties") {
   LayerBuilder l("trees");
   const Value oak{std::string("Quercus robur")}, tall{12.0};
   const auto species = l.key_index("species"), height = l.key_index("height_m");

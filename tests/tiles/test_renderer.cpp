@@ -51,7 +51,8 @@ struct City {
         t.crown_diameter_m = 8;
         t.height_m = 15;
         t.status = n % 5 == 0 ? geo::TreeStatus::felled : geo::TreeStatus::existing;
-        if (t.status == geo::TreeStatus::felled) t.felled_on = geo::Date{std::chrono::year{2025} / 1 / 1};
+        if (t.status == geo::TreeStatus::felled)
+          t.felled_on = geo::Date{std::chrono::year{2025} / 1 / 1};
         t.protection = {n % 3 == 0, geo::ProtectionSource::ordinance, ""};
         t.id = store.trees().insert(t);
         trees.push_back(t);
@@ -62,9 +63,12 @@ struct City {
   geo::Point tile_point(geo::Point store_point, TileId t = kTile) const {
     return TileFrame{tile_bounds(t), 4096}.to_tile(to_merc.forward(store_point));
   }
-  static bool in_buffered(geo::Point p) { return p.x >= -64 && p.x < 4160 && p.y >= -64 && p.y < 4160; }
+  static bool in_buffered(geo::Point p) {
+    return p.x >= -64 && p.x < 4160 && p.y >= -64 && p.y < 4160;
+  }
 
-  std::int64_t add_work(const std::string& ref, const std::string& wkt, const std::string& contractor,
+  std::int64_t add_work(const std::string& ref, const std::string& wkt,
+                        const std::string& contractor,
                         std::optional<double> radius = std::nullopt) {
     geo::Work w;
     w.reference = ref;
@@ -133,10 +137,11 @@ TEST_CASE("Tiles: trees at z16, one feature per tree in tile and buffer, within 
 
 TEST_CASE("Tiles: GDAL's MVT driver reads the tile with the same feature counts per layer") {
   City city;
-  city.add_work("W-1", "POLYGON ((" + xy(city.center.x - 50, city.center.y - 50) + ", " +
-                           xy(city.center.x + 900, city.center.y - 50) + ", " +
-                           xy(city.center.x + 900, city.center.y + 40) + ", " +
-                           xy(city.center.x - 50, city.center.y - 50) + "))",
+  city.add_work("W-1",
+                "POLYGON ((" + xy(city.center.x - 50, city.center.y - 50) + ", " +
+                    xy(city.center.x + 900, city.center.y - 50) + ", " +
+                    xy(city.center.x + 900, city.center.y + 40) + ", " +
+                    xy(city.center.x - 50, city.center.y - 50) + "))",
                 "Netze GmbH");
   const auto bytes = render(city, kTile, View::everything());
   const auto decoded = decode_tile(bytes);
@@ -149,7 +154,8 @@ TEST_CASE("Tiles: GDAL's MVT driver reads the tile with the same feature counts 
   for (const char* name : {"trees", "protection_zones", "works"}) {
     const auto* layer = decoded.layer(name);
     REQUIRE(layer != nullptr);
-    const std::regex count(std::string("Layer name: ") + name + "\n(?:.*\n)*?Feature Count: (\\d+)");
+    const std::regex count(std::string("Layer name: ") + name +
+                           "\n(?:.*\n)*?Feature Count: (\\d+)");
     std::smatch m;
     REQUIRE(std::regex_search(r.out, m, count));
     CHECK(std::stoul(m[1]) == layer->features.size());
@@ -158,8 +164,9 @@ TEST_CASE("Tiles: GDAL's MVT driver reads the tile with the same feature counts 
 
 TEST_CASE("Tiles: protection zones from z15, two discs per protected standing tree") {
   City city;
-  CHECK(decode_tile(render(city, {14, kTile.x / 4, kTile.y / 4}, View::public_view(),
-                           "protection_zones")).layers.empty());
+  CHECK(decode_tile(
+            render(city, {14, kTile.x / 4, kTile.y / 4}, View::public_view(), "protection_zones"))
+            .layers.empty());
   const auto tile = decode_tile(render(city, kTile, View::public_view(), "protection_zones"));
   CHECK(tile.problems.empty());
   const auto* zones = tile.layer("protection_zones");
@@ -186,10 +193,12 @@ TEST_CASE("Tiles: protection zones from z15, two discs per protected standing tr
 TEST_CASE("Tiles: works are valid polygons, lines and discs, contact only for who may see it") {
   City city;
   const auto c = city.center;
-  city.add_work("W-poly", "POLYGON ((" + xy(c.x, c.y) + ", " + xy(c.x + 60, c.y) + ", " +
-                              xy(c.x + 60, c.y + 40) + ", " + xy(c.x, c.y) + "))",
+  city.add_work("W-poly",
+                "POLYGON ((" + xy(c.x, c.y) + ", " + xy(c.x + 60, c.y) + ", " +
+                    xy(c.x + 60, c.y + 40) + ", " + xy(c.x, c.y) + "))",
                 "Netze GmbH");
-  city.add_work("W-line", "LINESTRING (" + xy(c.x - 2000, c.y + 10) + ", " + xy(c.x + 2000, c.y + 10) + ")",
+  city.add_work("W-line",
+                "LINESTRING (" + xy(c.x - 2000, c.y + 10) + ", " + xy(c.x + 2000, c.y + 10) + ")",
                 "Telekom");
   city.add_work("W-disc", "POINT (" + xy(c.x - 80, c.y - 80) + ")", "Netze GmbH", 12.0);
   const auto check = [&](const View& v, std::set<std::string> with_contact) {
@@ -221,7 +230,8 @@ TEST_CASE("Tiles: conflicts only for who may see them, a contractor only its own
   City city;
   const auto c = city.center;
   const auto mine = city.add_work("W-mine", "POINT (" + xy(c.x, c.y) + ")", "Netze GmbH", 3.0);
-  const auto theirs = city.add_work("W-theirs", "POINT (" + xy(c.x + 30, c.y) + ")", "Telekom", 3.0);
+  const auto theirs =
+      city.add_work("W-theirs", "POINT (" + xy(c.x + 30, c.y) + ")", "Telekom", 3.0);
   const auto& tree = city.trees[12 * 24 + 12];
   for (const auto work : {mine, theirs}) {
     geo::TreeWorkConflict k;
@@ -240,7 +250,8 @@ TEST_CASE("Tiles: conflicts only for who may see them, a contractor only its own
   const auto& f = own.layer("conflicts")->features[0];
   CHECK(std::get<std::uint64_t>(f.properties.at("work_id")) == static_cast<std::uint64_t>(mine));
   CHECK(std::get<std::string>(f.properties.at("severity")) == "critical");
-  CHECK(decode_tile(render(city, kTile, View::everything())).layer("conflicts")->features.size() == 2);
+  CHECK(decode_tile(render(city, kTile, View::everything())).layer("conflicts")->features.size() ==
+        2);
 }
 
 TEST_CASE("Tiles: below z14 trees are counted per cell, the counts add up to the trees there") {

@@ -85,7 +85,8 @@ TEST_CASE("Clip to grid: a bow-tie polygon comes back valid (two triangles), on 
       }
 }
 
-TEST_CASE("Clip to grid: clipped to the buffer, slivers thinner than a unit vanish, lines stay lines") {
+TEST_CASE(
+    "Clip to grid: clipped to the buffer, slivers thinner than a unit vanish, lines stay lines") {
   geo::PlanarShape big;
   big.kind = geo::PlanarShape::Kind::polygon;
   big.polygons = {{{{-1000, -1000}, {5000, -1000}, {5000, 5000}, {-1000, 5000}, {-1000, -1000}}}};

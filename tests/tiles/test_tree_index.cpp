@@ -21,8 +21,9 @@ struct Grove {
   std::vector<std::int64_t> ids;
 
   Grove() {
-    for (int n = 0; n < 100; ++n) ids.push_back(store.trees().insert(tree(n, 500000 + (n % 10) * 30.0,
-                                                                       5500000 + (n / 10) * 30.0)));
+    for (int n = 0; n < 100; ++n)
+      ids.push_back(
+          store.trees().insert(tree(n, 500000 + (n % 10) * 30.0, 5500000 + (n / 10) * 30.0)));
   }
   static geo::Tree tree(int n, double x, double y) {
     geo::Tree t;
@@ -40,12 +41,12 @@ struct Grove {
 
 // id -> (x, y, tree number) of the trees the index holds inside `box`.
 std::map<std::int64_t, std::tuple<double, double, std::string>> held(const TreeIndex& index,
-                                                                      const geo::Bounds& box) {
+                                                                     const geo::Bounds& box) {
   std::map<std::int64_t, std::tuple<double, double, std::string>> out;
   const auto r = index.reader();
   r.for_each(box, [&](const IndexedTree& t) {
-    const auto [it, inserted] = out.try_emplace(
-        t.id, t.location.x, t.location.y, std::get<std::string>(r.value(t.number)));
+    const auto [it, inserted] =
+        out.try_emplace(t.id, t.location.x, t.location.y, std::get<std::string>(r.value(t.number)));
     CHECK(inserted);  // no tree twice
   });
   return out;
@@ -126,8 +127,12 @@ TEST_CASE("Tree index: refresh of the changed areas follows inserts, moves, edit
   // Overlapping areas (tree 0's and the new tree's place is in two of them) add each tree once.
   const auto at = [](geo::Point p) { return geo::Bounds{p.x - 1, p.y - 1, p.x + 1, p.y + 1}; };
   index.refresh(db,
-                {at(from), at(moved.location), at(edited.location), at({500000, 5500270}),
-                 at({500000, 5500000}), {499990, 5499990, 500010, 5500010}},
+                {at(from),
+                 at(moved.location),
+                 at(edited.location),
+                 at({500000, 5500270}),
+                 at({500000, 5500000}),
+                 {499990, 5499990, 500010, 5500010}},
                 42);
   CHECK(index.generation() == 42);
   const auto all = held(index, kEverywhere);

@@ -37,10 +37,14 @@ Ring clip_to(Ring r, const geo::Bounds& c) {
       return geo::Point{a.x + (b.x - a.x) * (y - a.y) / (b.y - a.y), y};
     };
   };
-  r = clip_edge(r, [&](geo::Point p) { return p.x >= c.minx; }, at_x(c.minx));
-  r = clip_edge(r, [&](geo::Point p) { return p.x <= c.maxx; }, at_x(c.maxx));
-  r = clip_edge(r, [&](geo::Point p) { return p.y >= c.miny; }, at_y(c.miny));
-  r = clip_edge(r, [&](geo::Point p) { return p.y <= c.maxy; }, at_y(c.maxy));
+  r = clip_edge(
+      r, [&](geo::Point p) { return p.x >= c.minx; }, at_x(c.minx));
+  r = clip_edge(
+      r, [&](geo::Point p) { return p.x <= c.maxx; }, at_x(c.maxx));
+  r = clip_edge(
+      r, [&](geo::Point p) { return p.y >= c.miny; }, at_y(c.miny));
+  r = clip_edge(
+      r, [&](geo::Point p) { return p.y <= c.maxy; }, at_y(c.maxy));
   return r;
 }
 
@@ -51,9 +55,8 @@ std::int64_t cross(TilePoint o, TilePoint a, TilePoint b) {
 }  // namespace
 
 TilePath convex_hull(TilePath p) {
-  std::sort(p.begin(), p.end(), [](TilePoint a, TilePoint b) {
-    return a.x != b.x ? a.x < b.x : a.y < b.y;
-  });
+  std::sort(p.begin(), p.end(),
+            [](TilePoint a, TilePoint b) { return a.x != b.x ? a.x < b.x : a.y < b.y; });
   p.erase(std::unique(p.begin(), p.end()), p.end());
   if (p.size() < 3) return p;
   TilePath h(2 * p.size());
@@ -79,8 +82,8 @@ TilePath disc_on_grid(geo::Point center, double radius, const geo::Bounds& clip,
   // Sagitta r (1 - cos(pi/n)) <= tolerance.
   int n = 8;
   if (radius > tolerance) {
-    n = std::clamp(static_cast<int>(std::ceil(std::numbers::pi / std::acos(1 - tolerance / radius))),
-                   8, 256);
+    n = std::clamp(
+        static_cast<int>(std::ceil(std::numbers::pi / std::acos(1 - tolerance / radius))), 8, 256);
   }
   Ring ring;
   ring.reserve(static_cast<std::size_t>(n));
@@ -92,8 +95,8 @@ TilePath disc_on_grid(geo::Point center, double radius, const geo::Bounds& clip,
   TilePath snapped;
   snapped.reserve(ring.size());
   for (const auto& p : ring) {
-    snapped.push_back({static_cast<std::int32_t>(std::lround(p.x)),
-                       static_cast<std::int32_t>(std::lround(p.y))});
+    snapped.push_back(
+        {static_cast<std::int32_t>(std::lround(p.x)), static_cast<std::int32_t>(std::lround(p.y))});
   }
   auto hull = convex_hull(std::move(snapped));
   if (hull.size() < 3) return {};

@@ -11,8 +11,8 @@
 #include "rootzone/storage/feature_query.hpp"
 #include "rootzone/storage/store.hpp"
 #include "rootzone/tiles/renderer.hpp"
-#include "rootzone/tiles/tree_index.hpp"
 #include "rootzone/tiles/tilejson.hpp"
+#include "rootzone/tiles/tree_index.hpp"
 
 namespace rootzone::tiles {
 
@@ -125,9 +125,11 @@ ExportResult export_mbtiles(storage::Store& store, const Tileset& set,
       {"minzoom", std::to_string(o.minzoom)},
       {"maxzoom", std::to_string(o.maxzoom)},
       {"bounds", std::to_string(b[0].get<double>()) + "," + std::to_string(b[1].get<double>()) +
-                     "," + std::to_string(b[2].get<double>()) + "," + std::to_string(b[3].get<double>())},
+                     "," + std::to_string(b[2].get<double>()) + "," +
+                     std::to_string(b[3].get<double>())},
       {"center", std::to_string(tj["center"][0].get<double>()) + "," +
-                     std::to_string(tj["center"][1].get<double>()) + "," + std::to_string(o.maxzoom)},
+                     std::to_string(tj["center"][1].get<double>()) + "," +
+                     std::to_string(o.maxzoom)},
       {"json", json_meta.dump()},
   };
   for (const auto& [name, value] : rows) {

@@ -4,9 +4,9 @@
 #include <bit>
 #include <cassert>
 #include <cstring>
-#include <stdexcept>
 #include <protozero/pbf_writer.hpp>
 #include <protozero/varint.hpp>
+#include <stdexcept>
 
 namespace rootzone::tiles {
 
@@ -33,9 +33,7 @@ static_assert(std::endian::native == std::endian::little, "doubles are copied as
 std::size_t varint_size(std::uint64_t v) {
   return static_cast<std::size_t>(protozero::length_of_varint(v));
 }
-char* put_varint(char* p, std::uint64_t v) {
-  return p + protozero::add_varint_to_buffer(p, v);
-}
+char* put_varint(char* p, std::uint64_t v) { return p + protozero::add_varint_to_buffer(p, v); }
 
 char field_key(protozero::pbf_tag_type field, protozero::pbf_wire_type type) {
   return static_cast<char>((field << 3U) | static_cast<std::uint32_t>(type));  // fields < 16
@@ -135,7 +133,8 @@ void LayerBuilder::reserve_pooled(std::size_t values) {
 
 std::uint32_t LayerBuilder::pooled_value_index(std::uint32_t pool_id, const Value& value) {
   if (!pooled_) pooled_ = std::make_unique<PoolIndex>();
-  if (!value_ids_.empty()) throw std::logic_error("LayerBuilder: pooled values in a by-value layer");
+  if (!value_ids_.empty())
+    throw std::logic_error("LayerBuilder: pooled values in a by-value layer");
   auto* slot = pooled_->find(pool_id);
   if (*slot != 0) return static_cast<std::uint32_t>(*slot);
   const auto index = static_cast<std::uint32_t>(values_.size());

@@ -102,8 +102,9 @@ struct TileRenderer::Impl {
     // Keys once per layer, values once per pool id (the pool holds each distinct value once).
     // Each tree brings its own number; the other fields share a few hundred values.
     layer.reserve_pooled(rows.size() + 256);
-    const std::uint32_t k_number = layer.key_index("tree_number"), k_species = layer.key_index("species"),
-                        k_genus = layer.key_index("genus"), k_status = layer.key_index("status"),
+    const std::uint32_t k_number = layer.key_index("tree_number"),
+                        k_species = layer.key_index("species"), k_genus = layer.key_index("genus"),
+                        k_status = layer.key_index("status"),
                         k_protected = layer.key_index("protected"),
                         k_crown = layer.key_index("crown_diameter_m"),
                         k_height = layer.key_index("height_m"),
@@ -148,7 +149,8 @@ struct TileRenderer::Impl {
     // Cells are aligned with the tile's origin, so neighbouring tiles agree on the buffer's.
     const int buffer_cells = (options.buffer + kCell - 1) / kCell;
     const int per_side = options.extent / kCell + 2 * buffer_cells;
-    std::vector<Cell> cells(static_cast<std::size_t>(per_side) * static_cast<std::size_t>(per_side));
+    std::vector<Cell> cells(static_cast<std::size_t>(per_side) *
+                            static_cast<std::size_t>(per_side));
     for (const auto* r : rows) {
       const auto t = grid(r->location);
       if (!inside(t)) continue;
@@ -161,7 +163,8 @@ struct TileRenderer::Impl {
       if (r->is_protected) ++c.protected_count;
     }
     std::vector<Property> props;
-    for (std::size_t k = 0; k < cells.size(); ++k) {  // in key order: the same bytes for the same data
+    for (std::size_t k = 0; k < cells.size();
+         ++k) {  // in key order: the same bytes for the same data
       const auto& c = cells[k];
       if (c.count == 0) continue;
       props.clear();
@@ -186,8 +189,10 @@ struct TileRenderer::Impl {
     const auto grid = grid_over(data);
     std::vector<Property> props;
     for (const auto* t : trees) {
-      const double circumference = t->circumference == kNoValue ? 0 : index.number(t->circumference);
-      const auto crown = t->crown == kNoValue ? std::nullopt : std::optional(index.number(t->crown));
+      const double circumference =
+          t->circumference == kNoValue ? 0 : index.number(t->circumference);
+      const auto crown =
+          t->crown == kNoValue ? std::nullopt : std::optional(index.number(t->crown));
       const auto zone = geo::protection_zone(circumference, crown, t->columnar, rules);
       const auto c = grid(t->location);
       struct Disc {
@@ -196,8 +201,9 @@ struct TileRenderer::Impl {
         std::string rule;
       };
       // The root zone by the rule set's rule; the trench distance by RAS-LP 4 / DIN 18920.
-      const Disc discs[] = {{"root_zone", zone.root_radius_m, std::string(geo::to_string(zone.basis))},
-                            {"trench", zone.trench_radius_m, "ras_lp4"}};
+      const Disc discs[] = {
+          {"root_zone", zone.root_radius_m, std::string(geo::to_string(zone.basis))},
+          {"trench", zone.trench_radius_m, "ras_lp4"}};
       for (int k = 0; k < 2; ++k) {
         const auto& d = discs[k];
         // Conformal projections: the disc stays a disc, its radius scaled as at the centre.

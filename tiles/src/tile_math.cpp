@@ -12,8 +12,8 @@ std::string TileId::to_string() const {
 
 geo::Bounds tile_bounds(TileId t) {
   const double size = 2 * kWorldHalf / static_cast<double>(std::uint64_t{1} << t.z);
-  return {-kWorldHalf + t.x * size, kWorldHalf - (t.y + 1.0) * size, -kWorldHalf + (t.x + 1.0) * size,
-          kWorldHalf - t.y * size};
+  return {-kWorldHalf + t.x * size, kWorldHalf - (t.y + 1.0) * size,
+          -kWorldHalf + (t.x + 1.0) * size, kWorldHalf - t.y * size};
 }
 
 TileRange tiles_covering(const geo::Bounds& b, int z) {
@@ -52,7 +52,8 @@ geo::Point merc_to_lonlat(geo::Point m) {
 geo::Point lonlat_to_merc(geo::Point ll) {
   constexpr double r = kWorldHalf / std::numbers::pi;
   const double lat = std::clamp(ll.y, -85.0511287798066, 85.0511287798066) * std::numbers::pi / 180;
-  return {ll.x * std::numbers::pi / 180 * r, r * std::log(std::tan(std::numbers::pi / 4 + lat / 2))};
+  return {ll.x * std::numbers::pi / 180 * r,
+          r * std::log(std::tan(std::numbers::pi / 4 + lat / 2))};
 }
 
 }  // namespace rootzone::tiles

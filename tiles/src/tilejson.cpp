@@ -19,17 +19,18 @@ nlohmann::json tilejson(const Tileset& set, const std::string& base_url,
   }
   const geo::Bounds world{-180, -85.0511287798066, 180, 85.0511287798066};
   const auto bounds = b.value_or(world);
-  return {{"tilejson", "3.0.0"},
-          {"name", set.id},
-          {"description", set.description},
-          {"version", "1.0.0"},
-          {"scheme", "xyz"},
-          {"tiles", {base_url + "/tiles/" + set.id + "/{z}/{x}/{y}.mvt"}},
-          {"minzoom", kMinZoom},
-          {"maxzoom", kMaxZoom},
-          {"bounds", {bounds.minx, bounds.miny, bounds.maxx, bounds.maxy}},
-          {"center", {(bounds.minx + bounds.maxx) / 2, (bounds.miny + bounds.maxy) / 2, b ? 14 : 0}},
-          {"vector_layers", layers}};
+  return {
+      {"tilejson", "3.0.0"},
+      {"name", set.id},
+      {"description", set.description},
+      {"version", "1.0.0"},
+      {"scheme", "xyz"},
+      {"tiles", {base_url + "/tiles/" + set.id + "/{z}/{x}/{y}.mvt"}},
+      {"minzoom", kMinZoom},
+      {"maxzoom", kMaxZoom},
+      {"bounds", {bounds.minx, bounds.miny, bounds.maxx, bounds.maxy}},
+      {"center", {(bounds.minx + bounds.maxx) / 2, (bounds.miny + bounds.maxy) / 2, b ? 14 : 0}},
+      {"vector_layers", layers}};
 }
 
 }  // namespace rootzone::tiles

@@ -65,7 +65,8 @@ const LayerInfo& layer_info(LayerId id) {
 
 const std::vector<Tileset>& tilesets() {
   static const std::vector<Tileset> sets{
-      {"city", "All layers in one tile (conflicts only for callers who may see them)",
+      {"city",
+       "All layers in one tile (conflicts only for callers who may see them)",
        {LayerId::protection_zones, LayerId::works, LayerId::trees, LayerId::conflicts}},
       {"trees", "The tree cadastre", {LayerId::trees}},
       {"protection_zones", "Protection zones of protected trees", {LayerId::protection_zones}},

@@ -26,7 +26,8 @@ TreeIndex::Cell TreeIndex::cell_of(geo::Point p) const {
 }
 
 PoolId TreeIndex::intern(Value v) {
-  const auto [it, inserted] = pool_ids_.try_emplace(std::move(v), static_cast<PoolId>(pool_.size()));
+  const auto [it, inserted] =
+      pool_ids_.try_emplace(std::move(v), static_cast<PoolId>(pool_.size()));
   if (inserted) pool_.push_back(&it->first);
   return it->second;
 }
@@ -35,7 +36,9 @@ void TreeIndex::add(const storage::TileTree& t) {
   IndexedTree x;
   x.location = t.location;
   x.id = t.id;
-  const auto text = [&](std::string_view s) { return s.empty() ? kNoValue : intern(std::string(s)); };
+  const auto text = [&](std::string_view s) {
+    return s.empty() ? kNoValue : intern(std::string(s));
+  };
   const auto real = [&](const std::optional<double>& v) { return v ? intern(*v) : kNoValue; };
   x.number = intern(std::string(t.source_id));
   x.species = text(t.species_botanical);
@@ -60,8 +63,9 @@ void TreeIndex::add(const storage::TileTree& t) {
   if (cell.empty() || cell.back().id < x.id) {
     cell.push_back(x);
   } else {
-    const auto at = std::lower_bound(cell.begin(), cell.end(), x.id,
-                                     [](const IndexedTree& a, std::int64_t id) { return a.id < id; });
+    const auto at =
+        std::lower_bound(cell.begin(), cell.end(), x.id,
+                         [](const IndexedTree& a, std::int64_t id) { return a.id < id; });
     cell.insert(at, x);
   }
   ++size_;
@@ -95,7 +99,8 @@ void TreeIndex::refresh(storage::Database& db, const std::vector<geo::Bounds>& a
     for_each_cell_key(a, [&](std::uint64_t k) {
       const auto it = cells_.find(k);
       if (it == cells_.end()) return;
-      size_ -= std::erase_if(it->second, [&](const IndexedTree& t) { return a.contains(t.location); });
+      size_ -=
+          std::erase_if(it->second, [&](const IndexedTree& t) { return a.contains(t.location); });
       if (it->second.empty()) cells_.erase(it);
     });
   }
@@ -103,14 +108,16 @@ void TreeIndex::refresh(storage::Database& db, const std::vector<geo::Bounds>& a
   storage::ReadSnapshot snapshot(db);
   for (std::size_t i = 0; i < areas.size(); ++i) {
     const auto& a = areas[i];
-    storage::for_each_tile_tree(db, {a.minx, a.miny, a.maxx, a.maxy}, [&](const storage::TileTree& t) {
-      if (!a.contains(t.location)) return;
-      // A tree in two overlapping areas was forgotten once and is added once.
-      for (std::size_t j = 0; j < i; ++j) {
-        if (areas[j].contains(t.location)) return;
-      }
-      add(t);
-    });
+    storage::for_each_tile_tree(db, {a.minx, a.miny, a.maxx, a.maxy},
+                                [&](const storage::TileTree& t) {
+                                  if (!a.contains(t.location)) return;
+                                  // A tree in two overlapping areas was forgotten once and is added
+                                  // once.
+                                  for (std::size_t j = 0; j < i; ++j) {
+                                    if (areas[j].contains(t.location)) return;
+                                  }
+                                  add(t);
+                                });
   }
   generation_ = generation;
 }

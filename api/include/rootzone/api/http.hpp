@@ -55,7 +55,8 @@ struct Problem {
   int status = 400;
   std::string title;   // short: "Invalid query parameter"
   std::string detail;  // names what was wrong: "limit=-1: must be between 1 and 10000"
-  std::string type = "about:blank";  // or a requirement URI, e.g. OGC's /req/core/query-param-invalid
+  std::string type =
+      "about:blank";  // or a requirement URI, e.g. OGC's /req/core/query-param-invalid
   std::vector<std::pair<std::string, std::string>> headers;  // e.g. Allow for 405
 };
 Response problem_response(const Problem& p);
@@ -84,10 +85,10 @@ class Router {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
-  unsigned threads = 0;                   // 0: one per core
-  std::size_t max_body_bytes = 1 << 20;   // checked on the headers: 413 and close
+  unsigned threads = 0;                  // 0: one per core
+  std::size_t max_body_bytes = 1 << 20;  // checked on the headers: 413 and close
   std::chrono::seconds drain_timeout{10};
-  bool access_log = true;                 // one JSON line per request on stderr
+  bool access_log = true;  // one JSON line per request on stderr
   // Access-Control-Allow-Origin on every response, "*" by default; empty: no CORS headers
   // (and OPTIONS preflights go to the router like any other request).
   std::string cors_origin = "*";

@@ -28,9 +28,9 @@ struct RuleSet {
   std::vector<std::string> species_exempt;
   std::vector<std::string> species_exempt_except;
   ZoneRule zone_rule = ZoneRule::din18920;
-  double share_threshold = 0.20;           // BS 5837: > 20 % of the root zone is significant
-  double coordination_distance_m = 20.0;   // work-work clashes
-  int grace_days = 30;                     // after the earlier work ends
+  double share_threshold = 0.20;          // BS 5837: > 20 % of the root zone is significant
+  double coordination_distance_m = 20.0;  // work-work clashes
+  int grace_days = 30;                    // after the earlier work ends
 
   static RuleSet mainz();
   static RuleSet berlin();

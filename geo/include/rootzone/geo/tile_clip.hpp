@@ -15,9 +15,9 @@ using Path = std::vector<Point>;
 struct PlanarShape {
   enum class Kind { empty, point, line, polygon };
   Kind kind = Kind::empty;
-  std::vector<Point> points;               // point: one per (multi)point member
-  std::vector<Path> lines;                 // line: one per linestring
-  std::vector<std::vector<Path>> polygons; // polygon: exterior ring, then its holes
+  std::vector<Point> points;                // point: one per (multi)point member
+  std::vector<Path> lines;                  // line: one per linestring
+  std::vector<std::vector<Path>> polygons;  // polygon: exterior ring, then its holes
   bool empty() const { return points.empty() && lines.empty() && polygons.empty(); }
 };
 

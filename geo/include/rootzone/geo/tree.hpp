@@ -33,7 +33,7 @@ struct Tree {
   std::string source_id;  // the city's tree number: stable, unique per city
   std::string site;
   std::string district;
-  Point location;  // store CRS
+  Point location;                 // store CRS
   std::string species_botanical;  // "Acer platanoides 'Columnare'"
   std::string species_german;
   std::string genus;

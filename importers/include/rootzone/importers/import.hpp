@@ -34,17 +34,17 @@ struct ImportOptions {
 };
 
 struct ImportSummary {
-  std::int64_t read = 0;       // records in the source
+  std::int64_t read = 0;  // records in the source
   std::int64_t inserted = 0;
   std::int64_t updated = 0;
-  std::int64_t unchanged = 0;  // already in the store exactly so
-  std::int64_t refused = 0;    // records not imported (see the report)
-  std::int64_t skipped = 0;    // records deliberately not imported (WZDx detours)
-  std::int64_t corrected = 0;  // problems of severity corrected
-  std::int64_t flagged = 0;    // problems of severity flagged
+  std::int64_t unchanged = 0;        // already in the store exactly so
+  std::int64_t refused = 0;          // records not imported (see the report)
+  std::int64_t skipped = 0;          // records deliberately not imported (WZDx detours)
+  std::int64_t corrected = 0;        // problems of severity corrected
+  std::int64_t flagged = 0;          // problems of severity flagged
   std::int64_t protected_trees = 0;  // trees imports: inserted or updated trees now protected
-  bool aborted = false;        // --strict stopped at a problem: nothing was written
-  bool committed = false;      // the transaction was committed (false for dry runs)
+  bool aborted = false;              // --strict stopped at a problem: nothing was written
+  bool committed = false;            // the transaction was committed (false for dry runs)
   double seconds = 0;
 };
 

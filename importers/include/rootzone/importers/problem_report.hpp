@@ -22,13 +22,13 @@ std::string_view to_string(Severity s);
 
 struct Problem {
   Severity severity = Severity::refused;
-  std::string file;                 // file name as given on the command line
-  std::int64_t record = 0;          // 1-based record (feature, row) number in the source
+  std::string file;                  // file name as given on the command line
+  std::int64_t record = 0;           // 1-based record (feature, row) number in the source
   std::optional<std::int64_t> line;  // text files: line in the file (the CSV header is line 1)
-  std::string id;                   // the record's source id, when it has one
-  std::string field;                // source field (or canonical field when derived)
-  std::string value;                // the offending value as read
-  std::string reason;               // "crown diameter 0 m means unknown"
+  std::string id;                    // the record's source id, when it has one
+  std::string field;                 // source field (or canonical field when derived)
+  std::string value;                 // the offending value as read
+  std::string reason;                // "crown diameter 0 m means unknown"
   friend bool operator==(const Problem&, const Problem&) = default;
 };
 

@@ -42,6 +42,6 @@ struct TreeLabel {
 };
 // The city's numbers and locations of the given trees (for printing conflicts), by id.
 std::unordered_map<std::int64_t, TreeLabel> tree_labels(Database& db,
-                                                       const std::vector<std::int64_t>& ids);
+                                                        const std::vector<std::int64_t>& ids);
 
 }  // namespace rootzone::storage

@@ -34,7 +34,8 @@ struct TileTree {
   bool columnar = false;  // by hand, else by the species name (as the conflict engine zones it)
 };
 // The trees whose index entry meets `box`, or every tree; in id order for the whole store.
-void for_each_tile_tree(Database& db, const BBox& box, const std::function<void(const TileTree&)>& f);
+void for_each_tile_tree(Database& db, const BBox& box,
+                        const std::function<void(const TileTree&)>& f);
 void for_each_tile_tree(Database& db, const std::function<void(const TileTree&)>& f);
 
 struct TileWork {

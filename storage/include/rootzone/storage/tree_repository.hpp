@@ -61,10 +61,10 @@ class TreeRepository {
 // replaced by their set-based equivalents: the point is built as MakePoint(x, y, store SRID),
 // which satisfies the constraint by construction, its R*Tree entry is written directly (or,
 // when the index was empty at the start, all entries are packed into the R*Tree's shadow
-// tables by finish(), Sort-Tile-Recursive), and geometry_columns_time is touched once. The triggers are dropped and re-created inside the
-// transaction, so a rollback or a crash restores them with everything else; finish() (or the
-// destructor) re-creates them before the caller commits. Other connections never see the
-// store without them (WAL: they read the last committed state).
+// tables by finish(), Sort-Tile-Recursive), and geometry_columns_time is touched once. The triggers
+// are dropped and re-created inside the transaction, so a rollback or a crash restores them with
+// everything else; finish() (or the destructor) re-creates them before the caller commits. Other
+// connections never see the store without them (WAL: they read the last committed state).
 class TreeBulkWriter {
  public:
   // StorageError when `db` has no open transaction.

@@ -24,9 +24,9 @@ struct ExportOptions {
 };
 
 struct ExportResult {
-  std::uint64_t tiles = 0;       // tiles looked at
-  std::uint64_t written = 0;     // non-empty tiles stored
-  std::uint64_t bytes = 0;       // their encoded size before gzip
+  std::uint64_t tiles = 0;    // tiles looked at
+  std::uint64_t written = 0;  // non-empty tiles stored
+  std::uint64_t bytes = 0;    // their encoded size before gzip
 };
 
 // Writes a new file (storage::StoreExists when `out` exists); the tiles covering the store's

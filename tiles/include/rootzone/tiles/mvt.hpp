@@ -69,8 +69,8 @@ class LayerBuilder {
   void write_to(std::string& tile) const;
 
  private:
-  bool add(std::optional<std::uint64_t> id, GeomType type, const std::vector<std::uint32_t>& geometry,
-           const std::vector<Property>& properties);
+  bool add(std::optional<std::uint64_t> id, GeomType type,
+           const std::vector<std::uint32_t>& geometry, const std::vector<Property>& properties);
   void append_feature(std::optional<std::uint64_t> id, GeomType type, const std::uint32_t* tags,
                       std::size_t tag_count, const std::uint32_t* geometry,
                       std::size_t geometry_count);
@@ -78,7 +78,7 @@ class LayerBuilder {
 
   std::string name_;
   std::uint32_t extent_;
-  std::vector<char> features_;  // the encoded Feature messages, each with its field tag
+  std::vector<char> features_;     // the encoded Feature messages, each with its field tag
   std::size_t features_size_ = 0;  // bytes of features_ in use
   std::size_t feature_count_ = 0;
   std::vector<std::string> keys_;

@@ -38,8 +38,8 @@ class TileRenderer {
 
   // The encoded tile: "" when no layer has a feature there. Trees and their zones come from
   // `trees`, which must be current with `store`; works and conflicts from the store.
-  std::string render(storage::Store& store, const TreeIndex& trees, const Tileset& set,
-                     TileId tile, const View& view);
+  std::string render(storage::Store& store, const TreeIndex& trees, const Tileset& set, TileId tile,
+                     const View& view);
   const RenderOptions& options() const;
   // The store-CRS area the last render read (tile and buffer; zones reach max_zone_radius_m
   // further): what a cache entry of that tile depends on.
