@@ -10,6 +10,7 @@
 #include "command.hpp"
 #include "conflict_output.hpp"
 #include "exit_codes.hpp"
+#include "rootzone/core/engine_loading.hpp"
 #include "rootzone/geo/conflict_engine.hpp"
 #include "rootzone/storage/conflict_inputs.hpp"
 #include "rootzone/storage/data_generation.hpp"
@@ -44,17 +45,19 @@ int run_check(const CheckOptions& o) {
   using clock = std::chrono::steady_clock;
   const auto started = clock::now();
   auto store = storage::Store::open(o.db);
-  const auto rules = store.rule_sets().active();
-  const auto zoned = storage::load_zoned_trees(store.database(), rules);
+  const auto inputs = core::read_engine_inputs(store);
+  const auto& rules = inputs.rules;
+  const auto& zoned = inputs.zoned;
   const auto& trees = zoned.trees;
-  const auto works = store.works().open();
+  const auto& works = inputs.works;
   // An id, not std::optional: GCC 12 -Wmaybe-uninitialized misreads optional<int64> here.
   const bool single = !o.work.empty();
   const std::int64_t only = single ? resolve_work(store, o.work) : 0;
   const auto loaded = clock::now();
 
-  geo::ConflictEngine engine(rules);
-  for (const auto& note : engine.load(trees, works, o.threads)) {
+  std::vector<geo::GeometryNote> notes;
+  const auto engine = core::make_engine(inputs, o.threads, notes);
+  for (const auto& note : notes) {
     std::cerr << (note.refused ? "refused: " : "repaired: ") << note.message << '\n';
   }
   const auto indexed = clock::now();

@@ -7,7 +7,7 @@
 
 #include "command.hpp"
 #include "exit_codes.hpp"
-#include "rootzone/api/api_keys.hpp"
+#include "rootzone/core/api_keys.hpp"
 #include "rootzone/geo/user.hpp"
 #include "rootzone/storage/store.hpp"
 
@@ -23,7 +23,7 @@ struct UsersOptions {
   std::string prefix;
 };
 
-void print_key(const api::IssuedKey& issued, const std::string& user) {
+void print_key(const core::IssuedKey& issued, const std::string& user) {
   std::cout << "key for " << user << " (shown once, store it now): " << issued.token << '\n'
             << "prefix: " << issued.key.prefix << '\n';
 }
@@ -52,7 +52,7 @@ int run_add(const UsersOptions& o) {
   user.role = *role;
   user.organisation = o.organisation;
   const auto id = store.users().add(user);
-  const auto issued = api::issue_api_key(store.users(), id);
+  const auto issued = core::issue_api_key(store.users(), id);
   tx.commit();
   std::cout << "user " << o.name << " added: role " << geo::to_string(*role)
             << (o.organisation.empty() ? "" : ", organisation " + o.organisation) << '\n';
@@ -67,7 +67,7 @@ int run_key(const UsersOptions& o) {
     std::cerr << "rootzone: error: no user " << o.name << '\n';
     return exit_code::data;
   }
-  print_key(api::issue_api_key(store.users(), user->id), o.name);
+  print_key(core::issue_api_key(store.users(), user->id), o.name);
   return exit_code::ok;
 }
 

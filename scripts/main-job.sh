@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-debian.sh
-bash scripts/build.sh
+ROOTZONE_BUILD_TARGET=rootzone bash scripts/build.sh  # the tests are the test command's
 rootzone=build/app/rootzone
 db=${ROOTZONE_DB:-var/rootzone.sqlite}
 mkdir -p "$(dirname "$db")" var  # var/: problem reports and demo responses

@@ -9,6 +9,7 @@
 #include "rootzone/storage/errors.hpp"
 #include "rootzone/storage/feature_query.hpp"
 #include "rootzone/storage/store.hpp"
+#include "route.hpp"
 #include "routes.hpp"
 
 namespace rootzone::api {
@@ -173,17 +174,19 @@ Response queryables(Service&, Request& req) {
                        "application/schema+json");
 }
 
-// Conflicts are not public (DOMAIN.md "Who may do what"): 401 for the public, 403 for field
-// staff; a contractor reads only its own works' conflicts (the items filter them).
-void require_conflict_reader(const Caller& caller) {
-  require_role(caller, {geo::Role::contractor, geo::Role::planner, geo::Role::admin},
-               "read conflicts");
+// Conflicts are not public: 401 for the public, 403 for field staff; a contractor reads only
+// its own works' conflicts (the items filter them).
+void require_reader(const Caller& caller, Collection collection) {
+  if (collection == Collection::tree_work_conflicts) {
+    core::require(caller, core::Action::read_conflicts);
+  }
 }
 
-Response items(Service& service, Request& req) {
+Response items(Service& service, Call& call) {
+  auto& req = call.req;
+  const auto& caller = call.caller;
   const auto& c = collection_of(req);
-  const auto caller = authenticate(req, service);
-  if (c.collection == Collection::tree_work_conflicts) require_conflict_reader(caller);
+  require_reader(caller, c.collection);
   auto& store = service.store();
   const int srid = service.srid();
   ItemsRequest r = parse_items_request(req, c.collection, srid, service.options());
@@ -242,22 +245,13 @@ Response items(Service& service, Request& req) {
   return res;
 }
 
-Response item(Service& service, Request& req) {
+Response item(Service& service, Call& call) {
+  auto& req = call.req;
+  const auto& caller = call.caller;
   const auto& c = collection_of(req);
-  for (const auto& [name, value] : req.query) {
-    if (name != "crs" && name != "f") {
-      throw Problem{
-          400,
-          "Unknown query parameter",
-          name + ": not a parameter of this endpoint",
-          "http://www.opengis.net/spec/ogcapi-features-1/1.0/req/core/query-param-unknown",
-          {}};
-    }
-  }
-  const auto caller = authenticate(req, service);
-  if (c.collection == Collection::tree_work_conflicts) require_conflict_reader(caller);
+  require_reader(caller, c.collection);
   const auto crs = parse_crs_param(req, service.srid());
-  const auto id = path_id(req, "id", "feature");
+  const auto id = call.id();
   auto& store = service.store();
   const auto base = base_url(req) + "/collections/" + c.id;
   json feature;
@@ -345,17 +339,28 @@ Response json_response(const nlohmann::json& body, std::string content_type) {
 }
 
 void add_feature_routes(Router& router, Service& service) {
-  const auto bind = [&service](Response (*f)(Service&, Request&)) {
-    return [&service, f](Request& req) { return f(service, req); };
+  // Reads every role may make; the conflicts collection asks the policy in its handlers. The
+  // items query checks its own parameters (items_query.cpp).
+  const auto add = [&](RouteSpec spec, CallHandler f) {
+    add_route(router, service, std::move(spec), std::move(f));
   };
-  router.add(Method::get, "/", bind(landing));
-  router.add(Method::get, "/conformance", bind(conformance));
-  router.add(Method::get, "/api", bind(openapi));
-  router.add(Method::get, "/collections", bind(collections));
-  router.add(Method::get, "/collections/:collection", bind(one_collection));
-  router.add(Method::get, "/collections/:collection/queryables", bind(queryables));
-  router.add(Method::get, "/collections/:collection/items", bind(items));
-  router.add(Method::get, "/collections/:collection/items/:id", bind(item));
+  const auto plain = [&](const char* pattern, Response (*f)(Service&, Request&)) {
+    add({Method::get, pattern, std::nullopt, std::nullopt, {}},
+        [f](Service& s, Call& c) { return f(s, c.req); });
+  };
+  plain("/", landing);
+  plain("/conformance", conformance);
+  plain("/api", openapi);
+  plain("/collections", collections);
+  plain("/collections/:collection", one_collection);
+  plain("/collections/:collection/queryables", queryables);
+  add({Method::get, "/collections/:collection/items", std::nullopt, std::nullopt, {}}, items);
+  add({Method::get,
+       "/collections/:collection/items/:id",
+       std::nullopt,
+       std::vector<std::string>{"crs", "f"},
+       {{"id", "feature"}}},
+      item);
 }
 
 }  // namespace rootzone::api

@@ -1,19 +1,17 @@
-// What field staff do from a phone (DOMAIN.md "Trees", issue 5): add a tree, replace or patch
-// it with optimistic locking, record inspections, mark it felled, read its history. Trees are
-// never deleted. Every write goes through LiveConflicts::write (tree_write.hpp), so a tree made
-// protected, moved or grown has its conflicts in the same transaction, and a felled one none.
+// What field staff do from a phone: add a tree, replace or patch it with optimistic locking,
+// record inspections, mark it felled, read its history. The rules are core's use cases
+// (core/tree_cases.hpp); this file reads requests and writes answers.
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "auth.hpp"
 #include "feature_json.hpp"
 #include "items_query.hpp"
-#include "live_conflicts.hpp"
+#include "rootzone/core/tree_cases.hpp"
 #include "rootzone/geo/errors.hpp"
 #include "rootzone/storage/store.hpp"
+#include "route.hpp"
 #include "routes.hpp"
 #include "tree_input.hpp"
-#include "tree_write.hpp"
 #include "write_request.hpp"
 
 namespace rootzone::api {
@@ -24,34 +22,6 @@ using nlohmann::json;
 
 constexpr const char* kGeoJson = "application/geo+json";
 constexpr const char* kItems = "/collections/trees/items";
-
-// DOMAIN.md "Who may do what": field staff edit trees, record inspections and fellings; admins
-// may do everything. Planners read everything but change works, not trees.
-void require_editor(const Caller& caller, std::string_view action) {
-  require_role(caller, {geo::Role::field_staff, geo::Role::admin}, action);
-}
-
-// History and inspections are the city's evidence of its duty of care (findings such as
-// "dead wood over the footpath", who changed what): staff read them, the public and
-// contractors do not.
-void require_staff(const Caller& caller, std::string_view action) {
-  require_role(caller, {geo::Role::field_staff, geo::Role::planner, geo::Role::admin}, action);
-}
-
-void only_query_params(const Request& req, std::initializer_list<std::string_view> allowed) {
-  for (const auto& [name, value] : req.query) {
-    bool known = false;
-    for (const auto a : allowed) known = known || name == a;
-    if (!known) {
-      throw Problem{
-          400,
-          "Unknown query parameter",
-          name + ": not a parameter of this endpoint",
-          "http://www.opengis.net/spec/ogcapi-features-1/1.0/req/core/query-param-unknown",
-          {}};
-    }
-  }
-}
 
 // The body's geometry as the tree's location in the store CRS.
 geo::Point tree_location(const json& geometry, const Request& req, int srid) {
@@ -89,7 +59,7 @@ std::string tree_url(const Request& req, std::int64_t id) {
 // The tree as the items output has it, with its conflicts counted. Field staff may not read
 // conflicts (they name works and severities: planners' and contractors' business), so a write
 // answers how many and how bad; the list is at .../conflicts for the roles that may read it.
-Response tree_response(const Request& req, const Service& service, const StoredTree& stored,
+Response tree_response(const Request& req, const Service& service, const core::StoredTree& stored,
                        const OutputCrs& crs, int status) {
   json feature = tree_feature(stored.tree, crs, service.srid());
   const auto self = tree_url(req, stored.tree.id);
@@ -117,18 +87,8 @@ Response tree_response(const Request& req, const Service& service, const StoredT
   return res;
 }
 
-template <class F>
-StoredTree write_tree(Service& service, std::int64_t id, F&& change) {
-  return mapping_version_conflict(id, [&] {
-    return service.live_conflicts().write(
-        [&](LiveConflicts::Session& s) { return std::forward<F>(change)(s); });
-  });
-}
-
-Response create(Service& service, Request& req) {
-  const auto caller = authenticate(req, service);
-  require_editor(caller, "add trees");
-  only_query_params(req, {"crs"});
+Response create(Service& service, Call& call) {
+  const auto& req = call.req;
   const auto crs = parse_crs_param(req, service.srid());  // before the write: a bad one is a 400
   const auto body = json_body(req);
   const auto fb = feature_body(body, true);
@@ -136,20 +96,15 @@ Response create(Service& service, Request& req) {
   apply_tree_properties(fb.properties, tree);
   tree.location = tree_location(*fb.geometry, req, service.srid());
   check_tree(tree, berlin_today());
-  const auto at = geo::now_utc();
-  const auto stored = write_tree(service, 0, [&](LiveConflicts::Session& s) {
-    return store_new_tree(s, tree, caller.name(), at);
-  });
+  const auto stored = core::add_tree(service.app(), call.caller, tree, geo::now_utc());
   return tree_response(req, service, stored, crs, 201);
 }
 
 // PUT (complete) and PATCH (RFC 7396 merge patch): If-Match names the version the client saw.
-Response edit(Service& service, Request& req, bool complete) {
-  const auto caller = authenticate(req, service);
-  require_editor(caller, "edit trees");
-  only_query_params(req, {"crs"});
+Response edit(Service& service, Call& call, bool complete) {
+  const auto& req = call.req;
   const auto crs = parse_crs_param(req, service.srid());  // before the write: a bad one is a 400
-  const auto id = path_id(req, "id", "tree");
+  const auto id = call.id();
   const auto expected = if_match_version(req, "tree", id);
   const auto body = json_body(req);
   const auto fb = feature_body(body, complete);
@@ -157,24 +112,20 @@ Response edit(Service& service, Request& req, bool complete) {
   std::optional<geo::Point> location;
   if (fb.geometry != nullptr) location = tree_location(*fb.geometry, req, service.srid());
   const auto today = berlin_today();
-  const auto at = geo::now_utc();
-  const auto stored = write_tree(service, id, [&](LiveConflicts::Session& s) {
-    const auto before = stored_tree(s.store, id);
-    if (before.version != expected) throw stale_version("tree", id, before.version);
+  const auto revise = [&](const geo::Tree& before) {
     geo::Tree after = complete ? replaceable_part_removed(before) : before;
     apply_tree_properties(fb.properties, after);
     if (location) after.location = *location;
     check_tree(after, today);
-    return store_tree_change(s, before, std::move(after), caller.name(), at);
-  });
+    return after;
+  };
+  const auto stored =
+      core::edit_tree(service.app(), call.caller, id, expected, revise, geo::now_utc());
   return tree_response(req, service, stored, crs, 200);
 }
 
-Response replace(Service& service, Request& req) { return edit(service, req, true); }
-Response patch(Service& service, Request& req) { return edit(service, req, false); }
-
-Response refuse_delete(Service&, Request& req) {
-  const auto id = req.param("id");
+Response refuse_delete(Service&, Call& call) {
+  const auto id = call.req.param("id");
   throw Problem{405,
                 "Method Not Allowed",
                 "trees are never deleted: a felled tree keeps its record and history as "
@@ -201,89 +152,51 @@ json inspection_json(const geo::Inspection& i) {
           {"recorded_by", i.recorded_by}};
 }
 
-// An inspection is a fact from the field: If-Match is optional (a phone that queued it
-// offline must not lose it to someone's species correction), checked when given.
-Response add_inspection(Service& service, Request& req) {
-  const auto caller = authenticate(req, service);
-  require_editor(caller, "record inspections");
-  only_query_params(req, {"crs"});
+// An inspection is a fact from the field: If-Match is optional (core::record_inspection).
+Response add_inspection(Service& service, Call& call) {
+  const auto& req = call.req;
   const auto crs = parse_crs_param(req, service.srid());  // before the write: a bad one is a 400
-  const auto id = path_id(req, "id", "tree");
+  const auto id = call.id();
   std::optional<std::int64_t> expected;
   if (req.header("if-match")) expected = if_match_version(req, "tree", id);
-  auto inspection = parse_inspection(json_body(req), caller.name(), berlin_today());
-  const auto at = geo::now_utc();
-  inspection.tree_id = id;
-  inspection.recorded_by = caller.name();
-  inspection.recorded_at = at;
-  std::int64_t inspection_id = 0;
-  const auto stored = write_tree(service, id, [&](LiveConflicts::Session& s) {
-    const auto before = stored_tree(s.store, id);
-    if (before.status == geo::TreeStatus::felled) {
-      throw Problem{409,
-                    "Tree is felled",
-                    "tree " + std::to_string(id) + " was felled on " +
-                        geo::format_date(before.felled_on.value_or(geo::Date{})) +
-                        ": there is nothing left to inspect",
-                    "about:blank",
-                    {}};
-    }
-    if (expected && *expected != before.version) {
-      throw stale_version("tree", id, before.version);
-    }
-    inspection_id = s.store.trees().add_inspection(inspection);
-    // The tree's dates follow its latest inspection: one queued offline that is older than
-    // the last recorded one is kept, but does not move them back.
-    geo::Tree after = before;
-    if (!before.last_inspection || inspection.inspected_on >= *before.last_inspection) {
-      after.last_inspection = inspection.inspected_on;
-      if (inspection.next_inspection) {
-        after.next_inspection = inspection.next_inspection;
-      } else if (after.next_inspection && *after.next_inspection <= inspection.inspected_on) {
-        after.next_inspection.reset();  // the scheduled one took place
-      }
-    }
-    return store_tree_change(s, before, std::move(after), caller.name(), at);
-  });
-  inspection.id = inspection_id;
-  auto tree_res = tree_response(req, service, stored, crs, 201);
+  const auto inspection = parse_inspection(json_body(req), call.caller.name(), berlin_today());
+  const auto recorded =
+      core::record_inspection(service.app(), call.caller, id, expected, inspection, geo::now_utc());
+  auto tree_res = tree_response(req, service, recorded.tree, crs, 201);
   // The tree moved on to a new version: its ETag is what the phone's next edit needs.
-  json out = {{"inspection", inspection_json(inspection)},
+  json out = {{"inspection", inspection_json(recorded.inspection)},
               {"tree", json::parse(tree_res.body)},
-              {"tree_etag", etag("tree", stored.tree.id, stored.tree.version)}};
+              {"tree_etag", etag("tree", recorded.tree.tree.id, recorded.tree.tree.version)}};
   Response res = json_response(out);
   res.status = 201;
-  res.header("Location", tree_url(req, id) + "/inspections/" + std::to_string(inspection_id));
+  res.header("Location",
+             tree_url(req, id) + "/inspections/" + std::to_string(recorded.inspection.id));
   return res;
 }
 
-Response list_inspections(Service& service, Request& req) {
-  const auto caller = authenticate(req, service);
-  require_staff(caller, "read inspections");
-  only_query_params(req, {});
-  const auto id = path_id(req, "id", "tree");
-  auto& store = service.store();
-  stored_tree(store, id);
+json inspections_body(const Request& req, std::int64_t id,
+                      const std::vector<geo::Inspection>& inspections) {
   json list = json::array();
-  for (const auto& i : store.trees().inspections(id)) list.push_back(inspection_json(i));
-  return json_response({{"tree_id", id},
-                        {"inspections", list},
-                        {"links",
-                         {{{"href", tree_url(req, id) + "/inspections"},
-                           {"rel", "self"},
-                           {"type", "application/json"}},
-                          {{"href", tree_url(req, id)}, {"rel", "up"}, {"type", kGeoJson}}}}});
+  for (const auto& i : inspections) list.push_back(inspection_json(i));
+  return {{"tree_id", id},
+          {"inspections", list},
+          {"links",
+           {{{"href", tree_url(req, id) + "/inspections"},
+             {"rel", "self"},
+             {"type", "application/json"}},
+            {{"href", tree_url(req, id)}, {"rel", "up"}, {"type", kGeoJson}}}}};
 }
 
-Response one_inspection(Service& service, Request& req) {
-  const auto caller = authenticate(req, service);
-  require_staff(caller, "read inspections");
-  only_query_params(req, {});
-  const auto id = path_id(req, "id", "tree");
-  auto& store = service.store();
-  stored_tree(store, id);
-  const auto wanted = req.param("inspection");
-  for (const auto& i : store.trees().inspections(id)) {
+Response list_inspections(Service& service, Call& call) {
+  const auto id = call.id();
+  return json_response(
+      inspections_body(call.req, id, core::tree_inspections(service.app(), call.caller, id)));
+}
+
+Response one_inspection(Service& service, Call& call) {
+  const auto id = call.id();
+  const auto wanted = call.req.param("inspection");
+  for (const auto& i : core::tree_inspections(service.app(), call.caller, id)) {
     if (std::to_string(i.id) == wanted) return json_response(inspection_json(i));
   }
   throw Problem{404,
@@ -293,64 +206,24 @@ Response one_inspection(Service& service, Request& req) {
                 {}};
 }
 
-Response fell(Service& service, Request& req) {
-  const auto caller = authenticate(req, service);
-  require_editor(caller, "mark trees felled");
-  only_query_params(req, {"crs"});
+Response fell(Service& service, Call& call) {
+  const auto& req = call.req;
   const auto crs = parse_crs_param(req, service.srid());  // before the write: a bad one is a 400
-  const auto id = path_id(req, "id", "tree");
+  const auto id = call.id();
   const auto expected = if_match_version(req, "tree", id);
   const auto felling = parse_felling(json_body(req), berlin_today());
-  const auto at = geo::now_utc();
-  const auto stored = write_tree(service, id, [&](LiveConflicts::Session& s) {
-    const auto before = stored_tree(s.store, id);
-    // Before the version: a second felling is told what happened, not only that it is stale.
-    if (before.status != geo::TreeStatus::existing) {
-      throw Problem{
-          409,
-          before.status == geo::TreeStatus::felled ? "Tree is felled" : "Tree is only planned",
-          before.status == geo::TreeStatus::felled
-              ? "tree " + std::to_string(id) + " was already felled on " +
-                    geo::format_date(before.felled_on.value_or(geo::Date{}))
-              : "tree " + std::to_string(id) +
-                    " is planned, not standing: change its status instead",
-          "about:blank",
-          {}};
-    }
-    if (before.version != expected) throw stale_version("tree", id, before.version);
-    if (before.planting_year &&
-        static_cast<int>(felling.felled_on.year()) < *before.planting_year) {
-      throw invalid_value("felled_on", geo::format_date(felling.felled_on) +
-                                           " lies before the planting year " +
-                                           std::to_string(*before.planting_year));
-    }
-    geo::Tree after = before;
-    after.status = geo::TreeStatus::felled;
-    after.felled_on = felling.felled_on;
-    auto out = store_tree_change(s, before, std::move(after), caller.name(), at);
-    s.store.trees().add_history_note({.tree_id = id,
-                                      .at = at,
-                                      .user = caller.name(),
-                                      .field = "felling_reason",
-                                      .old_value = std::nullopt,
-                                      .new_value = felling.reason});
-    return out;
-  });
+  const auto stored =
+      core::fell_tree(service.app(), call.caller, id, expected, felling, geo::now_utc());
   return tree_response(req, service, stored, crs, 200);
 }
 
-Response history(Service& service, Request& req) {
-  const auto caller = authenticate(req, service);
-  require_staff(caller, "read tree history");
-  only_query_params(req, {});
-  const auto id = path_id(req, "id", "tree");
-  auto& store = service.store();
-  stored_tree(store, id);
+Response history(Service& service, Call& call) {
+  const auto id = call.id();
   json changes = json::array();
   const auto text = [](const std::optional<std::string>& v) {
     return v ? json(*v) : json(nullptr);
   };
-  for (const auto& c : store.trees().history(id)) {
+  for (const auto& c : core::tree_history(service.app(), call.caller, id)) {
     changes.push_back({{"id", c.id},
                        {"at", geo::format_utc(c.at)},
                        {"user", c.user},
@@ -358,6 +231,7 @@ Response history(Service& service, Request& req) {
                        {"old_value", text(c.old_value)},
                        {"new_value", text(c.new_value)}});
   }
+  const auto& req = call.req;
   return json_response(
       {{"tree_id", id},
        {"changes", changes},
@@ -369,19 +243,28 @@ Response history(Service& service, Request& req) {
 }  // namespace
 
 void add_tree_edit_routes(Router& router, Service& service) {
-  const auto bind = [&service](Response (*f)(Service&, Request&)) {
-    return [&service, f](Request& req) { return f(service, req); };
+  using core::Action;
+  const auto add = [&](RouteSpec spec, CallHandler f) {
+    add_route(router, service, std::move(spec), std::move(f));
   };
   const std::string item = std::string(kItems) + "/:id";
-  router.add(Method::post, kItems, bind(create));
-  router.add(Method::put, item, bind(replace));
-  router.add(Method::patch, item, bind(patch));
-  router.add(Method::del, item, bind(refuse_delete));
-  router.add(Method::post, item + "/inspections", bind(add_inspection));
-  router.add(Method::get, item + "/inspections", bind(list_inspections));
-  router.add(Method::get, item + "/inspections/:inspection", bind(one_inspection));
-  router.add(Method::post, item + "/felling", bind(fell));
-  router.add(Method::get, item + "/history", bind(history));
+  const std::vector<std::pair<std::string, std::string>> tree_id = {{"id", "tree"}};
+  const std::vector<std::string> crs = {"crs"};
+  const std::vector<std::string> none;
+  add({Method::post, kItems, Action::add_trees, crs, {}}, create);
+  add({Method::put, item, Action::edit_trees, crs, tree_id},
+      [](Service& s, Call& c) { return edit(s, c, true); });
+  add({Method::patch, item, Action::edit_trees, crs, tree_id},
+      [](Service& s, Call& c) { return edit(s, c, false); });
+  add({Method::del, item, std::nullopt, std::nullopt, {}}, refuse_delete);
+  add({Method::post, item + "/inspections", Action::record_inspections, crs, tree_id},
+      add_inspection);
+  add({Method::get, item + "/inspections", Action::read_inspections, none, tree_id},
+      list_inspections);
+  add({Method::get, item + "/inspections/:inspection", Action::read_inspections, none, tree_id},
+      one_inspection);
+  add({Method::post, item + "/felling", Action::fell_trees, crs, tree_id}, fell);
+  add({Method::get, item + "/history", Action::read_tree_history, none, tree_id}, history);
 }
 
 }  // namespace rootzone::api

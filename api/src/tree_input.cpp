@@ -422,8 +422,8 @@ geo::Inspection parse_inspection(const json& body, const std::string& caller, ge
   return i;
 }
 
-Felling parse_felling(const json& body, geo::Date today) {
-  Felling f;
+core::Felling parse_felling(const json& body, geo::Date today) {
+  core::Felling f;
   bool has_date = false;
   for (const auto& [name, v] : body.items()) {
     if (name == "felled_on") {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "rootzone/api/http.hpp"
+#include "rootzone/core/tree_cases.hpp"
 #include "rootzone/geo/time.hpp"
 #include "rootzone/geo/tree.hpp"
 
@@ -60,11 +61,7 @@ geo::Inspection parse_inspection(const nlohmann::json& body, const std::string& 
 
 // POST .../felling: {felled_on, reason}, both required; felled_on not after today (the year
 // against the planting year is checked with the tree).
-struct Felling {
-  geo::Date felled_on{};
-  std::string reason;
-};
-Felling parse_felling(const nlohmann::json& body, geo::Date today);
+core::Felling parse_felling(const nlohmann::json& body, geo::Date today);
 
 // 422 "Invalid value" naming the field.
 Problem invalid_value(const std::string& field, const std::string& detail);

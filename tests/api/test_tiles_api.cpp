@@ -5,10 +5,11 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "../../api/src/live_conflicts.hpp"
 #include "../tiles/mvt_decode.hpp"
-#include "rootzone/api/api_keys.hpp"
 #include "rootzone/api/service.hpp"
+#include "rootzone/core/api_keys.hpp"
+#include "rootzone/core/application.hpp"
+#include "rootzone/core/live_engine.hpp"
 #include "rootzone/geo/crs.hpp"
 #include "rootzone/storage/data_generation.hpp"
 #include "rootzone/storage/store.hpp"
@@ -60,7 +61,7 @@ struct City {
       u.name = name;
       u.role = role;
       u.organisation = role == geo::Role::contractor ? "Stadtwerke" : "";
-      keys[name] = api::issue_api_key(store.users(), store.users().add(u)).token;
+      keys[name] = core::issue_api_key(store.users(), store.users().add(u)).token;
     }
   }
 
@@ -264,7 +265,7 @@ TEST_CASE("Tiles API: a write through the live write path drops exactly the tile
   const auto fb = tiles::tile_bounds(far);
   const auto far_point = tm.inverse({(fb.minx + fb.maxx) / 2, (fb.miny + fb.maxy) / 2});
   const auto id = city.tree_ids[5];
-  service.live_conflicts().write([&](api::LiveConflicts::Session& s) {
+  service.app().live().write([&](core::LiveEngine::Session& s) {
     auto tree = s.store.trees().get(id);
     const auto old = tree.location;
     tree.location = far_point;

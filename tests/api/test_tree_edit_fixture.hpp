@@ -8,8 +8,8 @@
 #include <utility>
 #include <vector>
 
-#include "rootzone/api/api_keys.hpp"
 #include "rootzone/api/service.hpp"
+#include "rootzone/core/api_keys.hpp"
 #include "rootzone/geo/protection.hpp"
 #include "rootzone/storage/data_generation.hpp"
 #include "rootzone/storage/store.hpp"
@@ -41,7 +41,7 @@ struct TreeCity {
       u.role = role;
       if (role == geo::Role::contractor) u.organisation = "Tiefbau GmbH";
       const auto id = store.users().add(u);
-      keys[std::string(geo::to_string(role))] = api::issue_api_key(store.users(), id).token;
+      keys[std::string(geo::to_string(role))] = core::issue_api_key(store.users(), id).token;
     }
     tree = add_tree(store, "MZ-1", {448010.0, 5538003.0}, 79);
     tree2 = add_tree(store, "MZ-2", {448110.0, 5538003.0}, 120);

@@ -195,7 +195,7 @@ TEST_CASE("PATCH latency on the Konstanz store", "[.latency]") {
     geo::User u;
     u.name = "bench";
     u.role = geo::Role::field_staff;
-    key = api::issue_api_key(store.users(), store.users().add(u)).token;
+    key = core::issue_api_key(store.users(), store.users().add(u)).token;
     const auto conflicts = store.conflicts().all_tree_work_conflicts();
     if (!conflicts.empty()) tree = conflicts.front().tree_id;
   }

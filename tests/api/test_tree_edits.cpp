@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 
+#include "rootzone/core/application.hpp"
 #include "rootzone/geo/time.hpp"
 #include "test_tree_edit_fixture.hpp"
 
@@ -135,8 +136,8 @@ TEST_CASE(
     "[api][trees][conflicts]") {
   test::TreeCity city;
   api::Service service({.db = city.db});
-  std::vector<api::DataChange> published;
-  service.on_change([&](const api::DataChange& c) { published.push_back(c); });
+  std::vector<core::DataChange> published;
+  service.app().on_change([&](const core::DataChange& c) { published.push_back(c); });
   {
     auto store = storage::Store::open(city.db);
     CHECK_FALSE(store.trees().get(city.tree).protection.is_protected);  // 79 cm < 80 cm
@@ -221,8 +222,8 @@ TEST_CASE(
     "[api][trees][conflicts]") {
   test::TreeCity city;
   api::Service service({.db = city.db});
-  std::vector<api::DataChange> published;
-  service.on_change([&](const api::DataChange& c) { published.push_back(c); });
+  std::vector<core::DataChange> published;
+  service.app().on_change([&](const core::DataChange& c) { published.push_back(c); });
   // MZ-2 (120 cm, crown 8 m) moved to 5.0 m north of the trench's centre line: its edge is
   // 4.5 m away, inside R_t = max(2.5, 4 x 1.2 m) = 4.8 m: critical.
   auto r = send(

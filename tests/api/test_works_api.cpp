@@ -13,8 +13,8 @@
 #include <thread>
 #include <vector>
 
-#include "rootzone/api/api_keys.hpp"
 #include "rootzone/api/service.hpp"
+#include "rootzone/core/api_keys.hpp"
 #include "rootzone/geo/conflict_engine.hpp"
 #include "rootzone/geo/protection.hpp"
 #include "rootzone/storage/conflict_inputs.hpp"
@@ -60,7 +60,7 @@ struct Town {
       u.name = name;
       u.role = role;
       u.organisation = org;
-      keys[who] = api::issue_api_key(store.users(), store.users().add(u)).token;
+      keys[who] = core::issue_api_key(store.users(), store.users().add(u)).token;
     };
     user("own", "anna", geo::Role::contractor, "Stadtwerke Mainz");
     user("other", "tom", geo::Role::contractor, "Telekom");

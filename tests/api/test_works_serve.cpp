@@ -12,7 +12,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "rootzone/api/api_keys.hpp"
+#include "rootzone/core/api_keys.hpp"
 #include "rootzone/geo/protection.hpp"
 #include "rootzone/storage/store.hpp"
 #include "support/server_process.hpp"
@@ -104,7 +104,7 @@ TEST_CASE("rootzone serve: a contractor submits a work and reads it back; 413 st
     u.name = "anna";
     u.role = geo::Role::contractor;
     u.organisation = "Stadtwerke Mainz";
-    key = api::issue_api_key(store.users(), store.users().add(u)).token;
+    key = core::issue_api_key(store.users(), store.users().add(u)).token;
   }
   test::ServerProcess server(db);
 

@@ -1,17 +1,17 @@
 // `rootzone users`: API keys made by the CLI work against the store; revoked keys, disabled
-// users and tampered keys do not. The key checks run in-process (api/api_keys.hpp) on the
+// users and tampered keys do not. The key checks run in-process (core/api_keys.hpp) on the
 // store the real binary wrote.
 #include <catch2/catch.hpp>
 #include <regex>
 #include <string>
 
-#include "rootzone/api/api_keys.hpp"
+#include "rootzone/core/api_keys.hpp"
 #include "rootzone/storage/store.hpp"
 #include "support/run.hpp"
 #include "support/temp_dir.hpp"
 
-using rootzone::api::check_api_key;
-using rootzone::api::KeyCheck;
+using rootzone::core::check_api_key;
+using rootzone::core::KeyCheck;
 using rootzone::test::run_rootzone;
 using rootzone::test::TempDir;
 

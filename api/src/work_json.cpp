@@ -1,11 +1,7 @@
-#include "work_conflicts.hpp"
-
-#include <algorithm>
+#include "work_json.hpp"
 
 #include "feature_json.hpp"
-#include "rootzone/geo/errors.hpp"
 #include "rootzone/storage/store.hpp"
-#include "work_body.hpp"
 
 namespace rootzone::api {
 
@@ -23,35 +19,6 @@ void add_ack(json& out, const std::optional<geo::Acknowledgement>& ack) {
 }
 
 }  // namespace
-
-geo::Bounds work_footprint(const geo::Work& w) {
-  const double grow = std::max(w.width_m.value_or(0) / 2, w.radius_m.value_or(0));
-  return w.geometry.bounds().grown(grow);
-}
-
-WorkConflicts refresh_work_conflicts(LiveConflicts::Session& s, const geo::Work& work) {
-  WorkConflicts out;
-  auto& engine = s.engine();
-  std::vector<geo::TreeWorkConflict> trees;
-  std::vector<geo::WorkWorkConflict> works;
-  if (geo::is_open(work.status)) {
-    try {
-      out.geometry_note = engine.upsert_work(work);
-    } catch (const geo::GeometryError& e) {
-      // work_problems refused invalid shapes already; a shape GEOS cannot even repair is
-      // still the client's geometry, not a server fault.
-      throw unprocessable(std::string("geometry: ") + e.what());
-    }
-    trees = engine.tree_conflicts_of_work(work.id);
-    works = engine.work_conflicts_of_work(work.id);
-  } else {
-    engine.remove_work(work.id);
-  }
-  out.trees = s.store.conflicts().replace_tree_work_conflicts_for_work(work.id, trees);
-  out.works = s.store.conflicts().replace_work_work_conflicts_for_work(work.id, works);
-  s.changed.areas.push_back(work_footprint(work));
-  return out;
-}
 
 json work_clash_json(const geo::WorkWorkConflict& c, std::int64_t work_id) {
   json out = {{"id", c.id},

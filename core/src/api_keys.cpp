@@ -1,4 +1,4 @@
-#include "rootzone/api/api_keys.hpp"
+#include "rootzone/core/api_keys.hpp"
 
 #include <sodium.h>
 
@@ -7,7 +7,7 @@
 
 #include "rootzone/storage/user_repository.hpp"
 
-namespace rootzone::api {
+namespace rootzone::core {
 
 namespace {
 
@@ -89,4 +89,4 @@ KeyResult check_api_key(storage::UserRepository& users, std::string_view token) 
   return {KeyCheck::valid, std::move(user)};
 }
 
-}  // namespace rootzone::api
+}  // namespace rootzone::core

@@ -1,27 +1,29 @@
 #pragma once
-// The conflict engine the server holds in memory (ARCHITECTURE.md): loaded from the store when
-// the service starts, then changed incrementally by every write that goes through write(), so a
-// contractor's submission is answered with its conflicts in the same request.
+// The conflict engine held in memory: loaded from the store when the application starts, then
+// changed incrementally by every write that goes through write(), so a contractor's submission
+// is answered with its conflicts in the same request.
 //
 // Writers are serialised here (one store writer at a time anyway: SQLite). Each write runs in
 // one transaction together with a bump of the store's data generation; a generation that moved
 // without us means another process wrote (an import while serving): the engine is reloaded
-// before the write and every cache is told that everything changed.
+// before the write and the listeners are told that everything changed.
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <utility>
 
-#include "rootzone/api/service.hpp"
+#include "rootzone/core/application.hpp"
+#include "rootzone/core/errors.hpp"
 #include "rootzone/geo/conflict_engine.hpp"
 #include "rootzone/storage/data_generation.hpp"
 #include "rootzone/storage/errors.hpp"
 #include "rootzone/storage/store.hpp"
 
-namespace rootzone::api {
+namespace rootzone::core {
 
-class LiveConflicts {
+class LiveEngine {
  public:
-  explicit LiveConflicts(Service& service);
+  explicit LiveEngine(Application& app);
 
   // What a write sees: the store inside its transaction, the engine, and the change to publish.
   class Session {
@@ -33,14 +35,12 @@ class LiveConflicts {
     geo::ConflictEngine& engine();
 
    private:
-    friend class LiveConflicts;
-    Session(storage::Store& s, DataChange& c, LiveConflicts& owner)
+    friend class LiveEngine;
+    Session(storage::Store& s, DataChange& c, LiveEngine& owner)
         : store(s), changed(c), owner_(owner) {}
-    LiveConflicts& owner_;
+    LiveEngine& owner_;
   };
 
-  // Runs `change(session)` as the only writer, in one store transaction committed when it
-  // returns and rolled back when it throws; publishes session.changed after the commit.
   // Runs `f` while no write is in progress and none starts: lets a reader that saw the store's
   // generation move tell another process's write from one of ours that has committed but not
   // yet published its change.
@@ -50,10 +50,13 @@ class LiveConflicts {
     return std::forward<F>(f)();
   }
 
+  // Runs `change(session)` as the only writer, in one store transaction committed when it
+  // returns and rolled back when it throws; publishes session.changed after the commit.
+  // Error busy when another process holds the store's write lock past the busy timeout.
   template <class F>
   auto write(F&& change) {
     std::lock_guard lock(mutex_);
-    auto& store = service_.store();
+    auto& store = app_.store();
     std::optional<storage::Transaction> tx;
     try {
       tx.emplace(store.database());
@@ -68,24 +71,22 @@ class LiveConflicts {
     tx->commit();
     generation_ = changed.generation;
     engine_suspect_ = false;
-    service_.publish(changed);
+    app_.publish(changed);
     return result;
   }
 
  private:
-  // 503 with Retry-After: another process (an import) holds the store's write lock longer
-  // than the busy timeout.
-  static Problem busy(const storage::StoreBusy& e);
+  static Error busy(const storage::StoreBusy& e);
   // Loads the engine when it is missing, suspect or behind the store; true when another
   // process's write was the reason.
   bool make_current(storage::Store& store);
   void load(storage::Store& store);
 
-  Service& service_;
+  Application& app_;
   std::mutex mutex_;
   std::optional<geo::ConflictEngine> engine_;
   std::int64_t generation_ = -1;
   bool engine_suspect_ = false;
 };
 
-}  // namespace rootzone::api
+}  // namespace rootzone::core

@@ -15,7 +15,7 @@ namespace rootzone::storage {
 class UserRepository;
 }
 
-namespace rootzone::api {
+namespace rootzone::core {
 
 struct IssuedKey {
   std::string token;  // shown once to the operator, never stored
@@ -32,4 +32,4 @@ struct KeyResult {
 };
 KeyResult check_api_key(storage::UserRepository& users, std::string_view token);
 
-}  // namespace rootzone::api
+}  // namespace rootzone::core
