@@ -1,14 +1,13 @@
 // Trees: map each record, validate, derive protection from the active rule set, upsert by
 // source id, all in one transaction; reading and mapping on one thread, writing on another.
-#include <condition_variable>
-#include <deque>
 #include <exception>
-#include <mutex>
 #include <optional>
+#include <stop_token>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "bounded_queue.hpp"
 #include "import_common.hpp"
 #include "rootzone/geo/protection.hpp"
 #include "rootzone/importers/errors.hpp"
@@ -120,72 +119,13 @@ struct MappedTree {
   bool refused = false;  // by the mapping: not written
 };
 
-// Batches from the reader to the writer. Bounded, so a slow store holds the reader back
-// instead of a whole file in memory.
-class Handoff {
- public:
-  static constexpr std::size_t kBatch = 512;
-
-  void push(std::vector<MappedTree> batch) {
-    std::unique_lock lock(mutex_);
-    not_full_.wait(lock, [&] { return queue_.size() < kDepth || stopped_; });
-    if (stopped_) return;
-    queue_.push_back(std::move(batch));
-    not_empty_.notify_one();
-  }
-  // The next batch; nothing once the reader closed and all were taken.
-  std::optional<std::vector<MappedTree>> pop() {
-    std::unique_lock lock(mutex_);
-    not_empty_.wait(lock, [&] { return !queue_.empty() || closed_; });
-    if (queue_.empty()) return std::nullopt;
-    auto batch = std::move(queue_.front());
-    queue_.pop_front();
-    not_full_.notify_one();
-    return batch;
-  }
-  void close() {  // the reader is done
-    std::lock_guard lock(mutex_);
-    closed_ = true;
-    not_empty_.notify_all();
-  }
-  void stop() {  // the writer is done: the reader stops at its next record
-    std::lock_guard lock(mutex_);
-    stopped_ = true;
-    not_full_.notify_all();
-  }
-  bool stopped() const {
-    std::lock_guard lock(mutex_);
-    return stopped_;
-  }
-  // Written batches go back to the reader, which empties them itself: its strings are then
-  // freed by the thread that allocated them, not across threads (glibc's malloc locks the
-  // allocating thread's arena for that).
-  void give_back(std::vector<MappedTree> batch) {
-    std::lock_guard lock(mutex_);
-    if (done_.size() < kDepth) done_.push_back(std::move(batch));
-  }
-  std::vector<MappedTree> reuse() {
-    std::vector<MappedTree> batch;
-    {
-      std::lock_guard lock(mutex_);
-      if (!done_.empty()) {
-        batch = std::move(done_.back());
-        done_.pop_back();
-      }
-    }
-    batch.clear();
-    batch.reserve(kBatch);
-    return batch;
-  }
-
- private:
-  static constexpr std::size_t kDepth = 8;
-  mutable std::mutex mutex_;
-  std::condition_variable not_empty_, not_full_;
-  std::deque<std::vector<MappedTree>> queue_;
-  std::vector<std::vector<MappedTree>> done_;
-  bool closed_ = false, stopped_ = false;
-};
+// Records pass from the reader to the writer in batches, so that the two threads meet once
+// per batch instead of once per record.
+constexpr std::size_t kBatch = 512;
+// Batches under way: bounded so that a slow store holds the reader back instead of a whole file
+// in memory.
+constexpr std::size_t kDepth = 8;
+using Batch = std::vector<MappedTree>;
 
 }  // namespace
 
@@ -227,14 +167,27 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
   // Declared after tx: its destructor (re-creating SpatiaLite's triggers) runs before tx's
   // rollback when the import ends without commit.
   storage::TreeBulkWriter writer(store.database(), store.srid(), user);
-  Handoff handoff;
-  std::exception_ptr reader_failed;
+  detail::BoundedQueue<Batch> batches(kDepth);
+  // Written batches go back to the reader, which empties them itself: its strings are then
+  // freed by the thread that allocated them, not across threads (glibc's malloc locks the
+  // allocating thread's arena for that).
+  detail::BoundedQueue<Batch> written_batches(kDepth);
+  const auto empty_batch = [&] {
+    auto batch = written_batches.try_pop().value_or(Batch());
+    batch.clear();
+    batch.reserve(kBatch);
+    return batch;
+  };
   std::int64_t refused_by_mapping = 0;
   bool reader_aborted = false;
-  std::thread reader([&] {
+  // Declared after everything it uses: leaving this scope by an exception (a store error)
+  // requests stop, which releases the reader from a full queue, and joins it before any of
+  // that goes away. Its own exception reaches this thread through the queue.
+  std::jthread reader([&](std::stop_token stop) {
+    std::exception_ptr failed;
     try {
-      std::vector<MappedTree> batch;
-      while (!handoff.stopped() && source.next()) {
+      Batch batch;
+      while (!stop.stop_requested() && source.next()) {
         ++s.read;
         progress.tick(s.read);
         const auto problems_before = result.report.problems().size();
@@ -254,25 +207,15 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
           reader_aborted = true;
           break;
         }
-        if (batch.size() == Handoff::kBatch) handoff.push(std::exchange(batch, handoff.reuse()));
+        if (batch.size() == kBatch) batches.push(std::exchange(batch, empty_batch()), stop);
       }
-      if (!batch.empty()) handoff.push(std::move(batch));
+      if (!batch.empty()) batches.push(std::move(batch), stop);
       progress.finish(s.read);
     } catch (...) {
-      reader_failed = std::current_exception();
+      failed = std::current_exception();
     }
-    handoff.close();
+    batches.close(failed);
   });
-  // However this thread leaves (a store error), the reader is stopped and joined first.
-  const auto join = [&] {
-    if (!reader.joinable()) return;
-    handoff.stop();
-    reader.join();
-  };
-  struct JoinOnExit {
-    const decltype(join)& f;
-    ~JoinOnExit() { f(); }
-  } join_on_exit{join};
 
   ProblemReport store_problems;  // the reader owns result.report until it is joined
   std::int64_t refused_by_store = 0;
@@ -280,7 +223,8 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
   // and a duplicate that got through anyway would meet the UNIQUE source id.
   const bool all_new = writer.started_empty();
   std::int64_t written = 0;  // batches
-  while (auto batch = handoff.pop()) {
+  // Once the reader has closed the queue: every batch, then its exception if it failed.
+  while (auto batch = batches.pop()) {
     for (auto& m : *batch) {
       if (m.refused || s.aborted) continue;
       auto& t = m.tree;
@@ -308,15 +252,14 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
         ++refused_by_store;
         if (o.strict) {
           s.aborted = true;
-          handoff.stop();
+          reader.request_stop();
         }
       }
     }
-    handoff.give_back(std::move(*batch));
+    written_batches.try_push(std::move(*batch));
     if (journal && ++written % 16 == 0) journal->write_ahead();
   }
-  join();
-  if (reader_failed) std::rethrow_exception(reader_failed);
+  reader.join();
   s.aborted = s.aborted || reader_aborted;
   s.refused = refused_by_mapping + refused_by_store;
   result.report.merge_by_record(store_problems);

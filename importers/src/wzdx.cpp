@@ -14,7 +14,7 @@
 #include "rootzone/storage/database.hpp"
 #include "rootzone/storage/store.hpp"
 #include "values.hpp"
-#include "work_upsert.hpp"
+#include "work_writer.hpp"
 
 namespace rootzone::importers::detail {
 
@@ -49,6 +49,182 @@ std::string text_of(const Json& j, const char* key) {
 bool utc_text(const std::string& t) {
   return !t.empty() &&
          (t.back() == 'Z' || t.back() == 'z' || t.ends_with("+00:00") || t.ends_with("-00:00"));
+}
+
+struct DataSource {
+  std::string organization;
+  std::string contact;
+};
+
+// The feed's road events, one work each, as the works writer asks for them; every problem
+// goes into the report.
+class WzdxReader {
+ public:
+  WzdxReader(const Json& features, std::map<std::string, DataSource> sources, std::string publisher,
+             const CrsGuard& guard, ProblemReport& report, std::string file)
+      : features_(features),
+        sources_(std::move(sources)),
+        publisher_(std::move(publisher)),
+        guard_(guard),
+        report_(report),
+        file_(std::move(file)) {}
+
+  bool operator()(MappedWork& m) {
+    if (next_ == features_.size()) return false;
+    map(features_[next_++], m);
+    return true;
+  }
+
+ private:
+  void map(const Json& f, MappedWork& m);
+
+  const Json& features_;
+  const std::map<std::string, DataSource> sources_;
+  const std::string publisher_;
+  const CrsGuard& guard_;
+  ProblemReport& report_;
+  const std::string file_;
+  std::size_t next_ = 0;
+  std::int64_t record_ = 0;
+  std::unordered_map<std::string, std::int64_t> seen_;
+};
+
+void WzdxReader::map(const Json& f, MappedWork& m) {
+  m.at = {file_, ++record_, std::nullopt, text_of(f, "id")};
+  const auto refused = [&] { return m.fate == MappedWork::Fate::refused; };
+  const auto problem = [&](Severity sev, std::string field, std::string value, std::string why) {
+    if (sev == Severity::refused) m.fate = MappedWork::Fate::refused;
+    report_.add({sev, m.at.file, m.at.record, m.at.line, m.at.id, std::move(field),
+                 std::move(value), std::move(why)});
+  };
+  const auto require = [&](const Json& obj, const char* key, const std::string& where) {
+    if (obj.is_object() && obj.contains(key) && !obj[key].is_null()) return true;
+    problem(Severity::refused, where + key, "",
+            "missing required field: WZDx " + where + key + " (RoadEventFeature.json)");
+    return false;
+  };
+  for (const char* key : {"id", "type", "properties", "geometry"}) require(f, key, "");
+  if (refused()) return;
+  const auto& p = f["properties"];
+  const std::string id = text_of(f, "id");
+  if (!require(p, "core_details", "properties.")) return;
+  const auto& core = p["core_details"];
+  for (const char* key : {"event_type", "data_source_id", "direction", "road_names"}) {
+    require(core, key, "core_details.");
+  }
+  const auto event_type = text_of(core, "event_type");
+  if (event_type == "detour") {
+    problem(Severity::skipped, "core_details.event_type", event_type,
+            "detour: a detour route is no work site, not imported");
+    m.fate = MappedWork::Fate::skipped;
+    return;
+  }
+  if (!refused() && event_type != "work-zone") {
+    problem(Severity::refused, "core_details.event_type", event_type,
+            "not a work zone: WZDx event_type '" + event_type + "' (work-zone, detour)");
+  }
+  const auto source_id = text_of(core, "data_source_id");
+  if (!source_id.empty() && !sources_.contains(source_id)) {
+    problem(Severity::refused, "core_details.data_source_id", source_id,
+            "WZDx: data_source_id not in feed_info.data_sources");
+  }
+  for (const char* key : {"start_date", "end_date", "vehicle_impact", "location_method"}) {
+    require(p, key, "properties.");
+  }
+  const std::pair<const char*, const char*> either[] = {
+      {"is_start_date_verified", "start_date_accuracy"},
+      {"is_end_date_verified", "end_date_accuracy"},
+      {"is_start_position_verified", "beginning_accuracy"},
+      {"is_end_position_verified", "ending_accuracy"}};
+  for (const auto& [a, b] : either) {
+    if (!p.contains(a) && !p.contains(b)) {
+      problem(Severity::refused, std::string("properties.") + a, "",
+              std::string("missing required field: WZDx properties.") + a + " or " + b +
+                  " (RoadEventFeature.json)");
+    }
+  }
+  auto& w = m.work;
+  w.reference = id;
+  w.status = geo::WorkStatus::approved;  // a DOT publishes works it has authorised
+  w.source = "wzdx " + publisher_;
+  if (const auto it = sources_.find(source_id); it != sources_.end()) {
+    w.contractor = it->second.organization;
+    w.contact = it->second.contact;
+  }
+  std::string roads;
+  if (core.contains("road_names") && core["road_names"].is_array()) {
+    for (const auto& r : core["road_names"]) {
+      if (r.is_string()) roads += (roads.empty() ? "" : ", ") + r.get<std::string>();
+    }
+  }
+  const auto description = text_of(core, "description");
+  w.title = roads + (description.empty() ? "" : (roads.empty() ? "" : ": ") + description);
+  // Kind: the most root-harmful of the types of work.
+  w.kind = geo::WorkKind::traffic_management;
+  std::size_t best = type_of_work_kinds().size();
+  if (p.contains("types_of_work") && p["types_of_work"].is_array()) {
+    for (const auto& t : p["types_of_work"]) {
+      const auto name = text_of(t, "type_name");
+      const auto& kinds = type_of_work_kinds();
+      for (std::size_t i = 0; i < kinds.size(); ++i) {
+        if (kinds[i].first == name && i < best) best = i;
+      }
+      if (name.empty()) {
+        problem(Severity::refused, "types_of_work.type_name", "",
+                "missing required field: WZDx TypeOfWork.type_name");
+      }
+    }
+  }
+  if (best < type_of_work_kinds().size()) w.kind = type_of_work_kinds()[best].second;
+  // Time window: RFC 3339, UTC.
+  std::optional<geo::Timestamp> times[2];
+  const char* keys[2] = {"start_date", "end_date"};
+  for (int i = 0; i < 2; ++i) {
+    const auto t = text_of(p, keys[i]);
+    if (t.empty()) continue;
+    times[i] = parse_time(t, {"iso8601"}, "UTC", false);
+    if (!times[i]) {
+      problem(Severity::refused, std::string("properties.") + keys[i], t,
+              std::string("unparsable date: ") + keys[i] + " is not RFC 3339 date-time");
+    } else if (!utc_text(t)) {
+      problem(Severity::refused, std::string("properties.") + keys[i], t,
+              "WZDx: all times are UTC (\"Z\"), this one has another offset");
+    }
+  }
+  if (times[0] && times[1]) {
+    w.starts_at = *times[0];
+    w.ends_at = *times[1];
+    if (*times[1] < *times[0]) {
+      problem(Severity::refused, "properties.end_date", text_of(p, "end_date"),
+              "end before start: end_date " + text_of(p, "end_date") + " is before start_date " +
+                  text_of(p, "start_date"));
+    }
+  }
+  if (!id.empty()) {
+    const auto [it, fresh] = seen_.emplace(id, m.at.record);
+    if (!fresh) {
+      problem(Severity::refused, "id", id,
+              "duplicate id: also feature " + std::to_string(it->second) +
+                  " of this feed; the first one is imported");
+    }
+  }
+  // Geometry: LineString or MultiPoint (RoadEventFeature.json).
+  if (refused()) return;
+  const auto& gj = f["geometry"];
+  const auto type = text_of(gj, "type");
+  if (type != "LineString" && type != "MultiPoint") {
+    problem(Severity::refused, "geometry", type,
+            "invalid geometry: WZDx road events are LineString or MultiPoint");
+    return;
+  }
+  GeometryPtr g(OGR_G_CreateGeometryFromJson(gj.dump().c_str()));
+  if (!g) {
+    problem(Severity::refused, "geometry", type, "invalid geometry: not GeoJSON");
+  } else if (prepare_geometry(g.get(), guard_, problem, "geometry")) {
+    std::vector<std::uint8_t> wkb(static_cast<std::size_t>(OGR_G_WkbSize(g.get())));
+    OGR_G_ExportToIsoWkb(g.get(), wkbNDR, wkb.data());
+    w.geometry = geo::Geometry(std::move(wkb));
+  }
 }
 
 }  // namespace
@@ -95,208 +271,25 @@ ImportResult import_wzdx(storage::Store& store, const ImportOptions& o) {
     throw InputUnreadable("input " + file + ": WZDx version '" + version +
                           "' is not supported (4.x is)");
   }
-  struct Source {
-    std::string organization;
-    std::string contact;
-  };
-  std::map<std::string, Source> sources;
+  std::map<std::string, DataSource> sources;
   for (const auto& ds : (*info)["data_sources"]) {
     const auto id = text_of(ds, "data_source_id");
     if (!id.empty()) sources[id] = {text_of(ds, "organization_name"), text_of(ds, "contact_email")};
   }
-  const auto publisher = text_of(*info, "publisher");
 
   ImportResult result;
-  auto& s = result.summary;
   auto* wgs84 = OSRNewSpatialReference(nullptr);
   OSRImportFromEPSG(wgs84, 4326);
   const SrsPtr srs(wgs84);
   const CrsGuard guard(srs.get(), store.srid());
-  const auto user = default_user(o);
   const auto& features = feed["features"];
   Progress progress(o, static_cast<std::int64_t>(features.size()));
-  std::unordered_map<std::string, std::int64_t> seen;
+  WzdxReader reader(features, std::move(sources), text_of(*info, "publisher"), guard, result.report,
+                    file);
+  // The feed sets every field of a work it has.
   const auto all_mapped = [](const char*) { return true; };
-
-  storage::Transaction tx(store.database());
-  for (const auto& f : features) {
-    ++s.read;
-    progress.tick(s.read);
-    const auto problems_before =
-        result.report.problems().size() - result.report.count(Severity::skipped);
-    Problem base{Severity::refused, file, s.read, std::nullopt, text_of(f, "id"), {}, {}, {}};
-    bool refused = false;
-    const auto problem = [&](Severity sev, std::string field, std::string value, std::string why) {
-      if (sev == Severity::refused) refused = true;
-      auto p = base;
-      p.severity = sev;
-      p.field = std::move(field);
-      p.value = std::move(value);
-      p.reason = std::move(why);
-      result.report.add(std::move(p));
-    };
-    const auto require = [&](const Json& obj, const char* key, const std::string& where) {
-      if (obj.is_object() && obj.contains(key) && !obj[key].is_null()) return true;
-      problem(Severity::refused, where + key, "",
-              "missing required field: WZDx " + where + key + " (RoadEventFeature.json)");
-      return false;
-    };
-    for (const char* key : {"id", "type", "properties", "geometry"}) require(f, key, "");
-    if (refused) {
-      ++s.refused;
-      if (o.strict) {
-        s.aborted = true;
-        break;
-      }
-      continue;
-    }
-    const auto& p = f["properties"];
-    const std::string id = text_of(f, "id");
-    if (!require(p, "core_details", "properties.")) {
-      ++s.refused;
-      if (o.strict) {
-        s.aborted = true;
-        break;
-      }
-      continue;
-    }
-    const auto& core = p["core_details"];
-    for (const char* key : {"event_type", "data_source_id", "direction", "road_names"}) {
-      require(core, key, "core_details.");
-    }
-    const auto event_type = text_of(core, "event_type");
-    if (event_type == "detour") {
-      problem(Severity::skipped, "core_details.event_type", event_type,
-              "detour: a detour route is no work site, not imported");
-      ++s.skipped;
-      continue;
-    }
-    if (!refused && event_type != "work-zone") {
-      problem(Severity::refused, "core_details.event_type", event_type,
-              "not a work zone: WZDx event_type '" + event_type + "' (work-zone, detour)");
-    }
-    const auto source_id = text_of(core, "data_source_id");
-    if (!source_id.empty() && !sources.contains(source_id)) {
-      problem(Severity::refused, "core_details.data_source_id", source_id,
-              "WZDx: data_source_id not in feed_info.data_sources");
-    }
-    for (const char* key : {"start_date", "end_date", "vehicle_impact", "location_method"}) {
-      require(p, key, "properties.");
-    }
-    const std::pair<const char*, const char*> either[] = {
-        {"is_start_date_verified", "start_date_accuracy"},
-        {"is_end_date_verified", "end_date_accuracy"},
-        {"is_start_position_verified", "beginning_accuracy"},
-        {"is_end_position_verified", "ending_accuracy"}};
-    for (const auto& [a, b] : either) {
-      if (!p.contains(a) && !p.contains(b)) {
-        problem(Severity::refused, std::string("properties.") + a, "",
-                std::string("missing required field: WZDx properties.") + a + " or " + b +
-                    " (RoadEventFeature.json)");
-      }
-    }
-    geo::Work w;
-    w.reference = id;
-    w.status = geo::WorkStatus::approved;  // a DOT publishes works it has authorised
-    w.source = "wzdx " + publisher;
-    if (const auto it = sources.find(source_id); it != sources.end()) {
-      w.contractor = it->second.organization;
-      w.contact = it->second.contact;
-    }
-    std::string roads;
-    if (core.contains("road_names") && core["road_names"].is_array()) {
-      for (const auto& r : core["road_names"]) {
-        if (r.is_string()) roads += (roads.empty() ? "" : ", ") + r.get<std::string>();
-      }
-    }
-    const auto description = text_of(core, "description");
-    w.title = roads + (description.empty() ? "" : (roads.empty() ? "" : ": ") + description);
-    // Kind: the most root-harmful of the types of work.
-    w.kind = geo::WorkKind::traffic_management;
-    std::size_t best = type_of_work_kinds().size();
-    if (p.contains("types_of_work") && p["types_of_work"].is_array()) {
-      for (const auto& t : p["types_of_work"]) {
-        const auto name = text_of(t, "type_name");
-        const auto& kinds = type_of_work_kinds();
-        for (std::size_t i = 0; i < kinds.size(); ++i) {
-          if (kinds[i].first == name && i < best) best = i;
-        }
-        if (name.empty()) {
-          problem(Severity::refused, "types_of_work.type_name", "",
-                  "missing required field: WZDx TypeOfWork.type_name");
-        }
-      }
-    }
-    if (best < type_of_work_kinds().size()) w.kind = type_of_work_kinds()[best].second;
-    // Time window: RFC 3339, UTC.
-    std::optional<geo::Timestamp> times[2];
-    const char* keys[2] = {"start_date", "end_date"};
-    for (int i = 0; i < 2; ++i) {
-      const auto t = text_of(p, keys[i]);
-      if (t.empty()) continue;
-      times[i] = parse_time(t, {"iso8601"}, "UTC", false);
-      if (!times[i]) {
-        problem(Severity::refused, std::string("properties.") + keys[i], t,
-                std::string("unparsable date: ") + keys[i] + " is not RFC 3339 date-time");
-      } else if (!utc_text(t)) {
-        problem(Severity::refused, std::string("properties.") + keys[i], t,
-                "WZDx: all times are UTC (\"Z\"), this one has another offset");
-      }
-    }
-    if (times[0] && times[1]) {
-      w.starts_at = *times[0];
-      w.ends_at = *times[1];
-      if (*times[1] < *times[0]) {
-        problem(Severity::refused, "properties.end_date", text_of(p, "end_date"),
-                "end before start: end_date " + text_of(p, "end_date") + " is before start_date " +
-                    text_of(p, "start_date"));
-      }
-    }
-    if (!id.empty()) {
-      const auto [it, fresh] = seen.emplace(id, s.read);
-      if (!fresh) {
-        problem(Severity::refused, "id", id,
-                "duplicate id: also feature " + std::to_string(it->second) +
-                    " of this feed; the first one is imported");
-      }
-    }
-    // Geometry: LineString or MultiPoint (RoadEventFeature.json).
-    if (!refused) {
-      const auto& gj = f["geometry"];
-      const auto type = text_of(gj, "type");
-      if (type != "LineString" && type != "MultiPoint") {
-        problem(Severity::refused, "geometry", type,
-                "invalid geometry: WZDx road events are LineString or MultiPoint");
-      } else {
-        GeometryPtr g(OGR_G_CreateGeometryFromJson(gj.dump().c_str()));
-        if (!g) {
-          problem(Severity::refused, "geometry", type, "invalid geometry: not GeoJSON");
-        } else if (prepare_geometry(g.get(), guard, problem, "geometry")) {
-          std::vector<std::uint8_t> wkb(static_cast<std::size_t>(OGR_G_WkbSize(g.get())));
-          OGR_G_ExportToIsoWkb(g.get(), wkbNDR, wkb.data());
-          w.geometry = geo::Geometry(std::move(wkb));
-        }
-      }
-    }
-    if (refused) {
-      ++s.refused;
-    } else {
-      std::string why;
-      if (!upsert_work(store, w, all_mapped, user, s, why)) {
-        problem(Severity::refused, "", id, why);
-        ++s.refused;
-      }
-    }
-    const auto problems_now =
-        result.report.problems().size() - result.report.count(Severity::skipped);
-    if (o.strict && problems_now > problems_before) {
-      s.aborted = true;
-      break;
-    }
-  }
-  progress.finish(s.read);
-  detail::conclude(result, store.database(), tx, o);
-  s.seconds = seconds_since(start);
+  write_works(store, o, result, progress, all_mapped, std::ref(reader));
+  result.summary.seconds = seconds_since(start);
   return result;
 }
 
