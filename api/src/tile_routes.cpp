@@ -228,7 +228,7 @@ std::optional<geo::Bounds> data_bounds_lonlat(TileState& state, storage::Store& 
   if (generation == state.bounds_generation) return state.bounds;
   std::optional<geo::Bounds> b;
   if (const auto e = storage::data_extent(store.database())) {
-    b = geo::Bounds{e->min_x, e->min_y, e->max_x, e->max_y};
+    b = geo::Bounds{e->minx, e->miny, e->maxx, e->maxy};
   }
   std::optional<geo::Bounds> ll;
   if (b) {

@@ -9,17 +9,12 @@ namespace rootzone::geo {
 
 namespace {
 
-double center_x(const Box& b) { return (b.min_x + b.max_x) / 2; }
-double center_y(const Box& b) { return (b.min_y + b.max_y) / 2; }
-
-Box merge(const Box& a, const Box& b) {
-  return {std::min(a.min_x, b.min_x), std::min(a.min_y, b.min_y), std::max(a.max_x, b.max_x),
-          std::max(a.max_y, b.max_y)};
-}
+double center_x(const Bounds& b) { return (b.minx + b.maxx) / 2; }
+double center_y(const Bounds& b) { return (b.miny + b.maxy) / 2; }
 
 }  // namespace
 
-PackedRTree::PackedRTree(const std::vector<Box>& boxes, std::uint32_t node_size)
+PackedRTree::PackedRTree(const std::vector<Bounds>& boxes, std::uint32_t node_size)
     : node_size_(std::max<std::uint32_t>(node_size, 2)) {
   if (boxes.size() >= std::numeric_limits<std::uint32_t>::max() / 2) {
     throw std::length_error("PackedRTree: too many items");
@@ -58,8 +53,8 @@ PackedRTree::PackedRTree(const std::vector<Box>& boxes, std::uint32_t node_size)
   do {
     for (std::uint32_t pos = level_start; pos < level_end; pos += node_size_) {
       const auto stop = std::min(level_end, pos + node_size_);
-      Box box = boxes_[pos];
-      for (auto k = pos + 1; k < stop; ++k) box = merge(box, boxes_[k]);
+      Bounds box = boxes_[pos];
+      for (auto k = pos + 1; k < stop; ++k) box.expand(boxes_[k]);
       boxes_.push_back(box);
       indices_.push_back(pos);
     }

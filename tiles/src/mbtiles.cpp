@@ -2,8 +2,6 @@
 
 #include <zlib.h>
 
-#include <algorithm>
-#include <limits>
 #include <stdexcept>
 
 #include "rootzone/geo/crs.hpp"
@@ -37,23 +35,17 @@ std::string gzip(const std::string& data) {
 
 // The data's extent in EPSG:3857 (its outline transformed), none for an empty store.
 std::optional<geo::Bounds> data_extent_3857(storage::Store& store) {
-  std::optional<geo::Bounds> b;
-  if (const auto e = storage::data_extent(store.database())) {
-    b = geo::Bounds{e->min_x, e->min_y, e->max_x, e->max_y};
-  }
+  const auto b = storage::data_extent(store.database());
   if (!b) return std::nullopt;
   const geo::Transformer to_merc(store.srid(), 3857);
-  geo::Bounds m{std::numeric_limits<double>::max(), std::numeric_limits<double>::max(),
-                std::numeric_limits<double>::lowest(), std::numeric_limits<double>::lowest()};
+  auto m = geo::Bounds::none();
   for (int i = 0; i <= 16; ++i) {
     const double f = i / 16.0;
     for (const geo::Point p : {geo::Point{b->minx + f * (b->maxx - b->minx), b->miny},
                                geo::Point{b->minx + f * (b->maxx - b->minx), b->maxy},
                                geo::Point{b->minx, b->miny + f * (b->maxy - b->miny)},
                                geo::Point{b->maxx, b->miny + f * (b->maxy - b->miny)}}) {
-      const auto q = to_merc.forward(p);
-      m = {std::min(m.minx, q.x), std::min(m.miny, q.y), std::max(m.maxx, q.x),
-           std::max(m.maxy, q.y)};
+      m.expand(to_merc.forward(p));
     }
   }
   return m;
