@@ -1,18 +1,12 @@
 #include "packed_rtree.hpp"
 
-#include <cmath>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
 
+#include "rootzone/geo/str_order.hpp"
+
 namespace rootzone::geo {
-
-namespace {
-
-double center_x(const Bounds& b) { return (b.minx + b.maxx) / 2; }
-double center_y(const Bounds& b) { return (b.miny + b.maxy) / 2; }
-
-}  // namespace
 
 PackedRTree::PackedRTree(const std::vector<Bounds>& boxes, std::uint32_t node_size)
     : node_size_(std::max<std::uint32_t>(node_size, 2)) {
@@ -22,22 +16,10 @@ PackedRTree::PackedRTree(const std::vector<Bounds>& boxes, std::uint32_t node_si
   item_count_ = static_cast<std::uint32_t>(boxes.size());
   if (item_count_ == 0) return;
 
-  // Sort-tile-recursive: vertical slabs of about sqrt(leaf count) leaves, each sorted by y.
   std::vector<std::uint32_t> order(item_count_);
   std::iota(order.begin(), order.end(), 0U);
-  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return center_x(boxes[a]) < center_x(boxes[b]);
-  });
-  const auto leaves = (item_count_ + node_size_ - 1) / node_size_;
-  const auto slabs = static_cast<std::uint32_t>(std::ceil(std::sqrt(static_cast<double>(leaves))));
-  const auto slab_items = static_cast<std::size_t>(slabs) * node_size_;
-  for (std::size_t start = 0; start < order.size(); start += slab_items) {
-    const auto end = std::min(order.size(), start + slab_items);
-    std::sort(
-        order.begin() + static_cast<std::ptrdiff_t>(start),
-        order.begin() + static_cast<std::ptrdiff_t>(end),
-        [&](std::uint32_t a, std::uint32_t b) { return center_y(boxes[a]) < center_y(boxes[b]); });
-  }
+  str_order(order.begin(), order.end(), node_size_,
+            [&](std::uint32_t i) -> const Bounds& { return boxes[i]; });
 
   boxes_.reserve(item_count_ + item_count_ / (node_size_ - 1) + 2);
   indices_.reserve(boxes_.capacity());
