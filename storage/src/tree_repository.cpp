@@ -17,7 +17,6 @@
 namespace rootzone::storage {
 
 using detail::date_text;
-using detail::number_text;
 using detail::read_tree;
 using detail::read_trees;
 using detail::select_tree;
@@ -156,16 +155,17 @@ Text optional_text(const std::optional<T>& v, Format format) {
   return format(*v);
 }
 
+std::string stored_text(double v) { return geo::number_text(v, detail::stored_number); }
+
 std::string point_text(geo::Point p) {
-  return "POINT (" + number_text(p.x) + " " + number_text(p.y) + ")";
+  return "POINT (" + stored_text(p.x) + " " + stored_text(p.y) + ")";
 }
 
 std::string stems_text(const std::vector<double>& stems) {
   std::string text;
-  for (const double c : stems) {
-    if (!text.empty()) text += ", ";
-    text += number_text(c);
-  }
+  geo::append_joined(text, stems, ", ", [](std::string& out, double c) {
+    geo::append_number(out, c, detail::stored_number);
+  });
   return text;
 }
 
@@ -198,10 +198,10 @@ std::vector<FieldChange> changed_fields(const geo::Tree& a, const geo::Tree& b) 
     changes.push_back({"stem_circumferences_cm", stems_text(a.stem_circumferences_cm),
                        stems_text(b.stem_circumferences_cm)});
   }
-  compare("crown_diameter_m", optional_text(a.crown_diameter_m, number_text),
-          optional_text(b.crown_diameter_m, number_text));
-  compare("height_m", optional_text(a.height_m, number_text),
-          optional_text(b.height_m, number_text));
+  compare("crown_diameter_m", optional_text(a.crown_diameter_m, stored_text),
+          optional_text(b.crown_diameter_m, stored_text));
+  compare("height_m", optional_text(a.height_m, stored_text),
+          optional_text(b.height_m, stored_text));
   compare("planting_year", optional_text(a.planting_year, int_text),
           optional_text(b.planting_year, int_text));
   compare("vitality", optional_text(a.vitality, int_text), optional_text(b.vitality, int_text));
