@@ -1,13 +1,12 @@
 #include "rootzone/tiles/mbtiles.hpp"
 
-#include <zlib.h>
-
 #include <stdexcept>
 
 #include "rootzone/geo/crs.hpp"
 #include "rootzone/storage/database.hpp"
 #include "rootzone/storage/feature_query.hpp"
 #include "rootzone/storage/store.hpp"
+#include "rootzone/support/gzip.hpp"
 #include "rootzone/tiles/renderer.hpp"
 #include "rootzone/tiles/tilejson.hpp"
 #include "rootzone/tiles/tree_index.hpp"
@@ -15,23 +14,6 @@
 namespace rootzone::tiles {
 
 namespace {
-
-std::string gzip(const std::string& data) {
-  z_stream zs{};
-  if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-    throw std::runtime_error("zlib: deflateInit2 failed");
-  }
-  std::string out(deflateBound(&zs, static_cast<uLong>(data.size())), '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  const int rc = deflate(&zs, Z_FINISH);
-  deflateEnd(&zs);
-  if (rc != Z_STREAM_END) throw std::runtime_error("zlib: deflate did not finish");
-  out.resize(zs.total_out);
-  return out;
-}
 
 // The data's extent in EPSG:3857 (its outline transformed), none for an empty store.
 std::optional<geo::Bounds> data_extent_3857(storage::Store& store) {
@@ -88,7 +70,7 @@ ExportResult export_mbtiles(storage::Store& store, const Tileset& set,
           const auto tile = renderer.render(store, trees, set, {z, x, y}, o.view);
           ++result.tiles;
           if (!tile.empty()) {
-            const auto gz = gzip(tile);
+            const auto gz = support::gzip(tile);
             // MBTiles rows count from the south (TMS).
             const auto tms_row = (std::int64_t{1} << z) - 1 - y;
             insert.bind(1, z).bind(2, std::int64_t{x}).bind(3, tms_row);
