@@ -80,10 +80,10 @@ json collection_json(Service& service, const CollectionInfo& c, const std::strin
     double w = 180, s = 90, e = -180, n = -90;
     for (int i = 0; i <= 10; ++i) {
       const double f = i / 10.0;
-      const double x = box->min_x + f * (box->max_x - box->min_x);
-      const double y = box->min_y + f * (box->max_y - box->min_y);
-      for (geo::Point p : {geo::Point{x, box->min_y}, geo::Point{x, box->max_y},
-                           geo::Point{box->min_x, y}, geo::Point{box->max_x, y}}) {
+      const double x = box->minx + f * (box->maxx - box->minx);
+      const double y = box->miny + f * (box->maxy - box->miny);
+      for (geo::Point p : {geo::Point{x, box->miny}, geo::Point{x, box->maxy},
+                           geo::Point{box->minx, y}, geo::Point{box->maxx, y}}) {
         if (t != nullptr) p = t->forward(p);
         w = std::min(w, p.x);
         s = std::min(s, p.y);

@@ -1,10 +1,10 @@
 #include "http_wire.hpp"
 
-#include <zlib.h>
-
 #include <cctype>
 #include <ctime>
 #include <stdexcept>
+
+#include "rootzone/support/gzip.hpp"
 
 namespace rootzone::api::wire {
 namespace {
@@ -349,25 +349,7 @@ bool compressible(std::string_view content_type) {
          type == "application/vnd.mapbox-vector-tile" || type == "application/x-protobuf";
 }
 
-std::string gzip(std::string_view data) {
-  z_stream zs{};
-  // windowBits 15 + 16: a gzip wrapper instead of zlib's; level 6 is zlib's default trade-off.
-  if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-    throw std::runtime_error("zlib: deflateInit2 failed");
-  }
-  std::string out;
-  out.resize(deflateBound(&zs, static_cast<uLong>(data.size())));
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  int rc = deflate(&zs, Z_FINISH);
-  std::size_t written = zs.total_out;
-  deflateEnd(&zs);
-  if (rc != Z_STREAM_END) throw std::runtime_error("zlib: deflate did not finish");
-  out.resize(written);
-  return out;
-}
+std::string gzip(std::string_view data) { return support::gzip(data); }
 
 std::string_view reason_phrase(int status) {
   switch (status) {

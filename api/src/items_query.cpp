@@ -44,23 +44,23 @@ std::vector<std::string> split(const std::string& s, char sep) {
 }
 
 // The bbox corners and edge points moved into the store CRS; their envelope is the query box.
-storage::BBox to_store(const storage::BBox& b, const OutputCrs& from, int store_srid) {
+geo::Bounds to_store(const geo::Bounds& b, const OutputCrs& from, int store_srid) {
   const auto* t = thread_transformer(from.epsg, store_srid);
   if (t == nullptr) return b;
-  storage::BBox out{std::numeric_limits<double>::max(), std::numeric_limits<double>::max(),
-                    std::numeric_limits<double>::lowest(), std::numeric_limits<double>::lowest()};
+  geo::Bounds out{std::numeric_limits<double>::max(), std::numeric_limits<double>::max(),
+                  std::numeric_limits<double>::lowest(), std::numeric_limits<double>::lowest()};
   constexpr int steps = 20;  // edges are curves in the other CRS: sample them
   for (int i = 0; i <= steps; ++i) {
     const double f = static_cast<double>(i) / steps;
-    const double x = b.min_x + f * (b.max_x - b.min_x);
-    const double y = b.min_y + f * (b.max_y - b.min_y);
-    for (const geo::Point p : {geo::Point{x, b.min_y}, geo::Point{x, b.max_y},
-                               geo::Point{b.min_x, y}, geo::Point{b.max_x, y}}) {
+    const double x = b.minx + f * (b.maxx - b.minx);
+    const double y = b.miny + f * (b.maxy - b.miny);
+    for (const geo::Point p : {geo::Point{x, b.miny}, geo::Point{x, b.maxy}, geo::Point{b.minx, y},
+                               geo::Point{b.maxx, y}}) {
       const auto q = t->forward(p);
-      out.min_x = std::min(out.min_x, q.x);
-      out.min_y = std::min(out.min_y, q.y);
-      out.max_x = std::max(out.max_x, q.x);
-      out.max_y = std::max(out.max_y, q.y);
+      out.minx = std::min(out.minx, q.x);
+      out.miny = std::min(out.miny, q.y);
+      out.maxx = std::max(out.maxx, q.x);
+      out.maxy = std::max(out.maxy, q.y);
     }
   }
   return out;
@@ -165,24 +165,22 @@ ItemsRequest parse_items_request(const Request& req, storage::Collection collect
       v[2] = v[3];
       v[3] = v[4];
     }
-    storage::BBox b = bbox_crs.lat_lon ? storage::BBox{v[1], v[0], v[3], v[2]}
-                                       : storage::BBox{v[0], v[1], v[2], v[3]};
-    if (b.min_x > b.max_x || b.min_y > b.max_y)
-      invalid("bbox", *bbox, "a minimum exceeds its maximum");
-    if (bbox_crs.epsg == 4326 &&
-        (b.min_x < -180 || b.max_x > 180 || b.min_y < -90 || b.max_y > 90)) {
+    geo::Bounds b = bbox_crs.lat_lon ? geo::Bounds{v[1], v[0], v[3], v[2]}
+                                     : geo::Bounds{v[0], v[1], v[2], v[3]};
+    if (b.minx > b.maxx || b.miny > b.maxy) invalid("bbox", *bbox, "a minimum exceeds its maximum");
+    if (bbox_crs.epsg == 4326 && (b.minx < -180 || b.maxx > 180 || b.miny < -90 || b.maxy > 90)) {
       invalid("bbox", *bbox, "outside -180..180, -90..90");
     }
     if (bbox_crs.epsg == 4326) {
       // Only the part inside the store CRS's area of use can hold features, and only there
       // does the projection behave: the whole world projected to UTM collapses to a sliver.
       const auto& area = area_of_use(store_srid);
-      b = storage::BBox{std::max(b.min_x, area.west), std::max(b.min_y, area.south),
-                        std::min(b.max_x, area.east), std::min(b.max_y, area.north)};
+      b = geo::Bounds{std::max(b.minx, area.west), std::max(b.miny, area.south),
+                      std::min(b.maxx, area.east), std::min(b.maxy, area.north)};
     }
     try {
-      out.query.bbox = b.min_x > b.max_x || b.min_y > b.max_y
-                           ? storage::BBox{1, 1, 0, 0}  // no overlap with the area: matches nothing
+      out.query.bbox = b.minx > b.maxx || b.miny > b.maxy
+                           ? geo::Bounds{1, 1, 0, 0}  // no overlap with the area: matches nothing
                            : to_store(b, bbox_crs, store_srid);
     } catch (const geo::CrsError& e) {
       invalid("bbox", *bbox, std::string("cannot be moved into the store CRS: ") + e.what());

@@ -22,7 +22,7 @@ struct TreeEntry {
   double reach = 0;  // the larger of R_t and R_r: nothing farther away can conflict
   bool live = true;
   std::int64_t id() const { return tree_id; }
-  Box box() const { return Box{location.x, location.y, location.x, location.y}.expanded(reach); }
+  Bounds box() const { return Bounds{location.x, location.y, location.x, location.y}.grown(reach); }
 };
 
 struct WorkEntry {
@@ -30,7 +30,7 @@ struct WorkEntry {
   WorkShape shape;
   bool live = true;
   std::int64_t id() const { return work.id; }
-  Box box() const { return shape.envelope; }
+  Bounds box() const { return shape.envelope; }
 };
 
 // Entries in a packed R-tree plus an overlay of entries added since the last build. The tree
@@ -64,7 +64,7 @@ class Layer {
   const Entry* find(std::int64_t id) const { return const_cast<Layer*>(this)->find_mutable(id); }
 
   template <class Visit>
-  void query(const Box& box, Visit&& visit) const {
+  void query(const Bounds& box, Visit&& visit) const {
     index_.query(box, [&](std::uint32_t i) {
       if (entries_[i].live) visit(entries_[i]);
     });
@@ -101,7 +101,7 @@ class Layer {
       std::sort(entries_.begin(), entries_.end(), by_id);
     }
     overlay_slot_.clear();
-    std::vector<Box> boxes;
+    std::vector<Bounds> boxes;
     boxes.reserve(entries_.size());
     for (const auto& e : entries_) boxes.push_back(e.box());
     index_ = PackedRTree(boxes);
@@ -231,7 +231,7 @@ struct ConflictEngine::Impl {
   // Only partners with a larger id when `one_direction`, so the full check lists a pair once.
   void work_conflicts(const WorkEntry& w, Timestamp now, bool one_direction,
                       std::vector<WorkWorkConflict>& out) const {
-    works.query(w.box().expanded(rules.coordination_distance_m), [&](const WorkEntry& other) {
+    works.query(w.box().grown(rules.coordination_distance_m), [&](const WorkEntry& other) {
       if (other.work.id == w.work.id || (one_direction && other.work.id < w.work.id)) return;
       if (auto c = evaluate(w, other, now)) out.push_back(std::move(*c));
     });

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
-#include "number_text.hpp"
+#include "rootzone/geo/number_text.hpp"
 
 namespace rootzone::geo {
 
@@ -23,7 +23,7 @@ class Text {
     return *this;
   }
   Text& percent(double share) {
-    append_number(s_, share * 100, 1);
+    append_number(s_, share * 100, {.max_decimals = 1});
     s_ += " %";
     return *this;
   }

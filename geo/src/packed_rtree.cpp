@@ -1,25 +1,14 @@
 #include "packed_rtree.hpp"
 
-#include <cmath>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
 
+#include "rootzone/geo/str_order.hpp"
+
 namespace rootzone::geo {
 
-namespace {
-
-double center_x(const Box& b) { return (b.min_x + b.max_x) / 2; }
-double center_y(const Box& b) { return (b.min_y + b.max_y) / 2; }
-
-Box merge(const Box& a, const Box& b) {
-  return {std::min(a.min_x, b.min_x), std::min(a.min_y, b.min_y), std::max(a.max_x, b.max_x),
-          std::max(a.max_y, b.max_y)};
-}
-
-}  // namespace
-
-PackedRTree::PackedRTree(const std::vector<Box>& boxes, std::uint32_t node_size)
+PackedRTree::PackedRTree(const std::vector<Bounds>& boxes, std::uint32_t node_size)
     : node_size_(std::max<std::uint32_t>(node_size, 2)) {
   if (boxes.size() >= std::numeric_limits<std::uint32_t>::max() / 2) {
     throw std::length_error("PackedRTree: too many items");
@@ -27,22 +16,10 @@ PackedRTree::PackedRTree(const std::vector<Box>& boxes, std::uint32_t node_size)
   item_count_ = static_cast<std::uint32_t>(boxes.size());
   if (item_count_ == 0) return;
 
-  // Sort-tile-recursive: vertical slabs of about sqrt(leaf count) leaves, each sorted by y.
   std::vector<std::uint32_t> order(item_count_);
   std::iota(order.begin(), order.end(), 0U);
-  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return center_x(boxes[a]) < center_x(boxes[b]);
-  });
-  const auto leaves = (item_count_ + node_size_ - 1) / node_size_;
-  const auto slabs = static_cast<std::uint32_t>(std::ceil(std::sqrt(static_cast<double>(leaves))));
-  const auto slab_items = static_cast<std::size_t>(slabs) * node_size_;
-  for (std::size_t start = 0; start < order.size(); start += slab_items) {
-    const auto end = std::min(order.size(), start + slab_items);
-    std::sort(
-        order.begin() + static_cast<std::ptrdiff_t>(start),
-        order.begin() + static_cast<std::ptrdiff_t>(end),
-        [&](std::uint32_t a, std::uint32_t b) { return center_y(boxes[a]) < center_y(boxes[b]); });
-  }
+  str_order(order.begin(), order.end(), node_size_,
+            [&](std::uint32_t i) -> const Bounds& { return boxes[i]; });
 
   boxes_.reserve(item_count_ + item_count_ / (node_size_ - 1) + 2);
   indices_.reserve(boxes_.capacity());
@@ -58,8 +35,8 @@ PackedRTree::PackedRTree(const std::vector<Box>& boxes, std::uint32_t node_size)
   do {
     for (std::uint32_t pos = level_start; pos < level_end; pos += node_size_) {
       const auto stop = std::min(level_end, pos + node_size_);
-      Box box = boxes_[pos];
-      for (auto k = pos + 1; k < stop; ++k) box = merge(box, boxes_[k]);
+      Bounds box = boxes_[pos];
+      for (auto k = pos + 1; k < stop; ++k) box.expand(boxes_[k]);
       boxes_.push_back(box);
       indices_.push_back(pos);
     }

@@ -7,27 +7,21 @@
 #include <cstdint>
 #include <vector>
 
-namespace rootzone::geo {
+#include "rootzone/geo/geometry.hpp"
 
-struct Box {
-  double min_x = 0, min_y = 0, max_x = 0, max_y = 0;
-  bool intersects(const Box& o) const {
-    return min_x <= o.max_x && o.min_x <= max_x && min_y <= o.max_y && o.min_y <= max_y;
-  }
-  Box expanded(double by) const { return {min_x - by, min_y - by, max_x + by, max_y + by}; }
-};
+namespace rootzone::geo {
 
 class PackedRTree {
  public:
   PackedRTree() = default;
   // Item i of the result of a query is the index into `boxes` given here.
-  explicit PackedRTree(const std::vector<Box>& boxes, std::uint32_t node_size = 16);
+  explicit PackedRTree(const std::vector<Bounds>& boxes, std::uint32_t node_size = 16);
 
   std::size_t size() const { return item_count_; }
 
   // Calls visit(item) for every item whose box intersects `query`.
   template <class Visit>
-  void query(const Box& query, Visit&& visit) const {
+  void query(const Bounds& query, Visit&& visit) const {
     if (item_count_ == 0) return;
     // Each level pushes at most node_size entries; 16^8 items would need 8 levels.
     std::uint32_t stack[256];
@@ -51,7 +45,7 @@ class PackedRTree {
  private:
   std::uint32_t level_of(std::uint32_t node) const;
 
-  std::vector<Box> boxes_;              // items first, then each level of nodes upwards
+  std::vector<Bounds> boxes_;           // items first, then each level of nodes upwards
   std::vector<std::uint32_t> indices_;  // item: original index; node: first child position
   std::vector<std::uint32_t> level_bounds_;
   std::uint32_t item_count_ = 0;

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "number_text.hpp"
+#include "rootzone/geo/number_text.hpp"
 
 namespace rootzone::geo {
 

@@ -96,13 +96,6 @@ void collect(const GeosContext& c, const GEOSGeometry* g, const Work& w,
   }
 }
 
-void extend(Box& b, Point p) {
-  b.min_x = std::min(b.min_x, p.x);
-  b.min_y = std::min(b.min_y, p.y);
-  b.max_x = std::max(b.max_x, p.x);
-  b.max_y = std::max(b.max_y, p.y);
-}
-
 double point_segment_distance(Point p, Point a, Point b) {
   const double dx = b.x - a.x, dy = b.y - a.y;
   const double len2 = dx * dx + dy * dy;
@@ -242,11 +235,11 @@ WorkShape make_work_shape(const Work& w) {
   s.envelope = {kInf, kInf, -kInf, -kInf};
   for (const auto* group : {&s.rings, &s.lines}) {
     for (const auto& line : *group) {
-      for (const Point p : line) extend(s.envelope, p);
+      for (const Point p : line) s.envelope.expand(p);
     }
   }
-  for (const Point p : s.points) extend(s.envelope, p);
-  if (s.envelope.min_x > s.envelope.max_x) throw GeometryError(who + ": no usable geometry left");
+  for (const Point p : s.points) s.envelope.expand(p);
+  if (s.envelope.empty()) throw GeometryError(who + ": no usable geometry left");
   for (const auto& ring : s.rings) s.area_m2 += signed_area(ring);
   return s;
 }
@@ -271,7 +264,7 @@ double distance_to(const WorkShape& s, Point p) {
 
 double area_inside_disc(const WorkShape& s, Point c, double r) {
   if (s.disc) return disc_intersection_area(s.disc->center, s.disc->radius, c, r);
-  if (!s.envelope.intersects(Box{c.x - r, c.y - r, c.x + r, c.y + r})) return 0;
+  if (!s.envelope.intersects(Bounds{c.x - r, c.y - r, c.x + r, c.y + r})) return 0;
   double area = 0;
   for (const auto& ring : s.rings) area += ring_area_inside_circle(ring, c, r);
   return std::max(0.0, area);
@@ -291,9 +284,9 @@ double distance_between(const WorkShape& a, const WorkShape& b) {
   double best = kInf;
   for (const auto& s : sa) {
     // A segment whose box is already farther from b's envelope than the best cannot win.
-    const Box box{std::min(s.a.x, s.b.x), std::min(s.a.y, s.b.y), std::max(s.a.x, s.b.x),
-                  std::max(s.a.y, s.b.y)};
-    if (!box.expanded(best).intersects(b.envelope)) continue;
+    const Bounds box{std::min(s.a.x, s.b.x), std::min(s.a.y, s.b.y), std::max(s.a.x, s.b.x),
+                     std::max(s.a.y, s.b.y)};
+    if (!box.grown(best).intersects(b.envelope)) continue;
     for (const auto& t : sb) {
       best = std::min(best, segment_distance(s.a, s.b, t.a, t.b));
       if (best == 0) return 0;

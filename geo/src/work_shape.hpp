@@ -23,7 +23,7 @@ struct WorkShape {
   std::vector<std::vector<Point>> lines;  // linework without area
   std::vector<Point> points;              // points without a radius
   std::optional<Disc> disc;               // a point work with a radius: kept exact
-  Box envelope;
+  Bounds envelope;
   double area_m2 = 0;
   std::string repair_note;  // why GEOSMakeValid had to change the input, empty otherwise
 };

@@ -3,8 +3,8 @@
 #include <cmath>
 
 #include "geos_handle.hpp"
-#include "number_text.hpp"
 #include "rootzone/geo/errors.hpp"
+#include "rootzone/geo/number_text.hpp"
 
 namespace rootzone::geo {
 

@@ -7,7 +7,7 @@
 #include <numeric>
 #include <string_view>
 
-#include "number_text.hpp"
+#include "rootzone/geo/number_text.hpp"
 
 namespace rootzone::geo {
 
@@ -114,7 +114,7 @@ ProtectionZone protection_zone(double total_circumference_cm, std::optional<doub
 }
 
 std::string describe_root_rule(const ProtectionZone& z) {
-  const std::string v = number_text(z.basis_value_m, 3) + " m";
+  const std::string v = number_text(z.basis_value_m, {.max_decimals = 3}) + " m";
   switch (z.basis) {
     case RootZoneBasis::din18920:
       return "DIN 18920: crown " + v + " / 2 + 1.5 m";

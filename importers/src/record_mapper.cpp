@@ -8,6 +8,7 @@
 #include <cmath>
 #include <utility>
 
+#include "rootzone/geo/number_text.hpp"
 #include "rootzone/importers/errors.hpp"
 #include "values.hpp"
 
@@ -15,14 +16,7 @@ namespace rootzone::importers::detail {
 
 namespace {
 
-std::string number_text(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.2f", v);
-  std::string s = buf;
-  while (s.back() == '0') s.pop_back();
-  if (s.back() == '.') s.pop_back();
-  return s;
-}
+std::string number_text(double v) { return geo::number_text(v, {.minus_zero = true}); }
 
 double metres(std::string_view unit) {
   if (unit == "mm") return 0.001;

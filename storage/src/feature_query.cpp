@@ -128,7 +128,7 @@ std::string where_clause(Collection c, const FeatureQuery& q, std::vector<std::s
 
 void bind_common(Statement& s, const FeatureQuery& q, const std::vector<std::string>& values) {
   if (q.bbox) {
-    s.bind(1, q.bbox->min_x).bind(2, q.bbox->min_y).bind(3, q.bbox->max_x).bind(4, q.bbox->max_y);
+    s.bind(1, q.bbox->minx).bind(2, q.bbox->miny).bind(3, q.bbox->maxx).bind(4, q.bbox->maxy);
   }
   if (q.from) s.bind(5, geo::format_utc(*q.from));
   if (q.to) s.bind(6, geo::format_utc(*q.to));
@@ -141,12 +141,13 @@ void bind_common(Statement& s, const FeatureQuery& q, const std::vector<std::str
 // box is a tree inside the box. Only entries across its edge (float32 steps are 0.5 m at UTM
 // northings) need the stored point. Then the page's rows (stems included): at most three
 // statements.
-Page<geo::Tree> trees_in_bbox(Database& db, const BBox& b, std::int64_t after_id, int limit) {
+Page<geo::Tree> trees_in_bbox(Database& db, const geo::Bounds& b, std::int64_t after_id,
+                              int limit) {
   ReadSnapshot snapshot(db);
   auto candidates = db.prepare(
       "SELECT pkid, xmin >= ?1 AND xmax <= ?3 AND ymin >= ?2 AND ymax <= ?4"
       " FROM idx_trees_location WHERE xmin <= ?3 AND xmax >= ?1 AND ymin <= ?4 AND ymax >= ?2");
-  candidates.bind(1, b.min_x).bind(2, b.min_y).bind(3, b.max_x).bind(4, b.max_y);
+  candidates.bind(1, b.minx).bind(2, b.miny).bind(3, b.maxx).bind(4, b.maxy);
   std::vector<std::int64_t> inside;
   std::vector<std::int64_t> across_edge;
   while (candidates.step()) {
@@ -157,10 +158,10 @@ Page<geo::Tree> trees_in_bbox(Database& db, const BBox& b, std::int64_t after_id
         "SELECT id FROM trees WHERE id IN (SELECT value FROM json_each(?1))"
         " AND MbrMinX(location) BETWEEN ?2 AND ?4 AND MbrMinY(location) BETWEEN ?3 AND ?5");
     exact.bind(1, detail::json_ids(across_edge))
-        .bind(2, b.min_x)
-        .bind(3, b.min_y)
-        .bind(4, b.max_x)
-        .bind(5, b.max_y);
+        .bind(2, b.minx)
+        .bind(3, b.miny)
+        .bind(4, b.maxx)
+        .bind(5, b.maxy);
     while (exact.step()) inside.push_back(exact.int64(0));
   }
   Page<geo::Tree> result;
@@ -224,10 +225,10 @@ auto by_ids(Database& db, const char* select_id_from, Get get) {
   };
 }
 
-std::optional<BBox> envelope(Database& db, const char* sql) {
+std::optional<geo::Bounds> envelope(Database& db, const char* sql) {
   auto s = db.prepare(sql);
   if (!s.step() || s.is_null(0)) return std::nullopt;
-  return BBox{s.real(0), s.real(1), s.real(2), s.real(3)};
+  return geo::Bounds{s.real(0), s.real(1), s.real(2), s.real(3)};
 }
 
 }  // namespace
@@ -271,7 +272,7 @@ Page<geo::TreeWorkConflict> query_tree_work_conflicts(Store& store, const Featur
           [&](std::int64_t id) { return store.conflicts().tree_work_conflict(id); }));
 }
 
-std::optional<BBox> extent(Database& db, Collection c) {
+std::optional<geo::Bounds> extent(Database& db, Collection c) {
   // The R*Tree holds every feature's bounds: its extremes are the extent, without a scan.
   switch (c) {
     case Collection::trees:
@@ -285,12 +286,13 @@ std::optional<BBox> extent(Database& db, Collection c) {
   return std::nullopt;
 }
 
-std::optional<BBox> data_extent(Database& db) {
+std::optional<geo::Bounds> data_extent(Database& db) {
   const auto trees = extent(db, Collection::trees);
   const auto works = extent(db, Collection::works);
   if (!trees || !works) return trees ? trees : works;
-  return BBox{std::min(trees->min_x, works->min_x), std::min(trees->min_y, works->min_y),
-              std::max(trees->max_x, works->max_x), std::max(trees->max_y, works->max_y)};
+  auto both = *trees;
+  both.expand(*works);
+  return both;
 }
 
 std::optional<std::pair<geo::Timestamp, geo::Timestamp>> works_time_extent(Database& db) {

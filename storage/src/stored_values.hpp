@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "rootzone/geo/geometry.hpp"
+#include "rootzone/geo/join.hpp"
+#include "rootzone/geo/number_text.hpp"
 #include "rootzone/geo/time.hpp"
 #include "rootzone/storage/database.hpp"
 #include "rootzone/storage/errors.hpp"
@@ -41,10 +43,8 @@ inline geo::Point point_of(std::span<const std::uint8_t> b, std::int64_t tree_id
 // for any number of ids.
 inline std::string json_ids(std::span<const std::int64_t> ids) {
   std::string out = "[";
-  for (const auto id : ids) {
-    if (out.size() > 1) out += ',';
-    out += std::to_string(id);
-  }
+  geo::append_joined(out, ids, ",",
+                     [](std::string& o, std::int64_t id) { o += std::to_string(id); });
   return out + ']';
 }
 
@@ -97,21 +97,15 @@ auto enum_column(const Statement& s, int column, std::string_view name, Parse pa
   return *value;
 }
 
-// The shortest text that reads back as the same double: "112.5", "80".
-inline std::string number_text(double value) {
-  char buffer[32];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return std::string(buffer, result.ptr);
-}
+// Numbers the store keeps as text read back as the same double: "112.5", "80".
+constexpr geo::NumberFormat stored_number{.round_trip = true};
 
 // trees.stems_cm (migration 0004): the circumferences in stem order, shortest round-trip
 // text, comma-separated; "" for a tree without stems.
 inline std::string stems_column(const std::vector<double>& stems) {
   std::string text;
-  for (const double c : stems) {
-    if (!text.empty()) text += ',';
-    text += number_text(c);
-  }
+  geo::append_joined(text, stems, ",",
+                     [](std::string& out, double c) { geo::append_number(out, c, stored_number); });
   return text;
 }
 

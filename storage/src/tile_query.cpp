@@ -16,8 +16,8 @@ constexpr const char* kTreeCandidates =
     " FROM idx_trees_location r JOIN trees t ON t.id = r.pkid"
     " WHERE r.xmin <= ?3 AND r.xmax >= ?1 AND r.ymin <= ?4 AND r.ymax >= ?2";
 
-void bind_box(Statement& s, const BBox& b) {
-  s.bind(1, b.min_x).bind(2, b.min_y).bind(3, b.max_x).bind(4, b.max_y);
+void bind_box(Statement& s, const geo::Bounds& b) {
+  s.bind(1, b.minx).bind(2, b.miny).bind(3, b.maxx).bind(4, b.maxy);
 }
 
 }  // namespace
@@ -49,7 +49,7 @@ void read_tile_trees(Statement& s, const std::function<void(const TileTree&)>& f
 
 }  // namespace
 
-void for_each_tile_tree(Database& db, const BBox& box,
+void for_each_tile_tree(Database& db, const geo::Bounds& box,
                         const std::function<void(const TileTree&)>& f) {
   auto s = db.prepare(std::string(kTileTreeColumns) + kTreeCandidates);
   bind_box(s, box);
@@ -61,7 +61,7 @@ void for_each_tile_tree(Database& db, const std::function<void(const TileTree&)>
   read_tile_trees(s, f);
 }
 
-std::vector<TileWork> tile_works(Database& db, const BBox& box) {
+std::vector<TileWork> tile_works(Database& db, const geo::Bounds& box) {
   auto s = db.prepare(
       "SELECT w.id, w.reference, w.title, w.contractor, w.contact, w.kind, w.status,"
       " w.starts_at, w.ends_at, w.width_m, w.radius_m, AsBinary(w.geometry)"
@@ -88,7 +88,7 @@ std::vector<TileWork> tile_works(Database& db, const BBox& box) {
   return out;
 }
 
-std::vector<TileConflict> tile_conflicts(Database& db, const BBox& box) {
+std::vector<TileConflict> tile_conflicts(Database& db, const geo::Bounds& box) {
   auto q = db.prepare(
       "SELECT c.id, c.tree_id, c.work_id, t.location, c.severity, c.rule, c.min_distance_m,"
       " c.overlap_share, c.acknowledged_by IS NOT NULL, w.contractor"

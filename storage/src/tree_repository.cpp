@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "rootzone/geo/str_order.hpp"
 #include "rootzone/storage/database.hpp"
 #include "rootzone/storage/errors.hpp"
 #include "stored_values.hpp"
@@ -16,7 +17,6 @@
 namespace rootzone::storage {
 
 using detail::date_text;
-using detail::number_text;
 using detail::read_tree;
 using detail::read_trees;
 using detail::select_tree;
@@ -155,16 +155,17 @@ Text optional_text(const std::optional<T>& v, Format format) {
   return format(*v);
 }
 
+std::string stored_text(double v) { return geo::number_text(v, detail::stored_number); }
+
 std::string point_text(geo::Point p) {
-  return "POINT (" + number_text(p.x) + " " + number_text(p.y) + ")";
+  return "POINT (" + stored_text(p.x) + " " + stored_text(p.y) + ")";
 }
 
 std::string stems_text(const std::vector<double>& stems) {
   std::string text;
-  for (const double c : stems) {
-    if (!text.empty()) text += ", ";
-    text += number_text(c);
-  }
+  geo::append_joined(text, stems, ", ", [](std::string& out, double c) {
+    geo::append_number(out, c, detail::stored_number);
+  });
   return text;
 }
 
@@ -197,10 +198,10 @@ std::vector<FieldChange> changed_fields(const geo::Tree& a, const geo::Tree& b) 
     changes.push_back({"stem_circumferences_cm", stems_text(a.stem_circumferences_cm),
                        stems_text(b.stem_circumferences_cm)});
   }
-  compare("crown_diameter_m", optional_text(a.crown_diameter_m, number_text),
-          optional_text(b.crown_diameter_m, number_text));
-  compare("height_m", optional_text(a.height_m, number_text),
-          optional_text(b.height_m, number_text));
+  compare("crown_diameter_m", optional_text(a.crown_diameter_m, stored_text),
+          optional_text(b.crown_diameter_m, stored_text));
+  compare("height_m", optional_text(a.height_m, stored_text),
+          optional_text(b.height_m, stored_text));
   compare("planting_year", optional_text(a.planting_year, int_text),
           optional_text(b.planting_year, int_text));
   compare("vitality", optional_text(a.vitality, int_text), optional_text(b.vitality, int_text));
@@ -418,9 +419,10 @@ constexpr const char* spatial_index = "idx_trees_location";
 // (entry id or child node number) and xmin, xmax, ymin, ymax as 32-bit floats, all big-endian;
 // %_rowid maps an entry to its leaf, %_parent a node to its parent. rtreecheck() verifies it.
 
-struct Box {
+// Its bounds hold float values (value_down, value_up), so they are written exactly.
+struct Cell {
   std::int64_t id;  // tree id (leaf cell) or node number (interior cell)
-  float xmin, xmax, ymin, ymax;
+  geo::Bounds box;
 };
 
 // As rtree.c's rtreeValueDown/rtreeValueUp: a float box that holds the double.
@@ -446,33 +448,15 @@ void put_be(std::vector<std::uint8_t>& blob, std::size_t at, std::uint64_t v, in
   }
 }
 
-std::uint32_t float_bits(float f) {
+// `v` is one of a cell's bounds, a float value: the conversion is exact.
+std::uint32_t float_bits(double v) {
+  const auto f = static_cast<float>(v);
   std::uint32_t u = 0;
   std::memcpy(&u, &f, sizeof u);
   return u;
 }
 
-// Orders `boxes` Sort-Tile-Recursive for nodes of `fanout` cells.
-void str_order(std::vector<Box>& boxes, std::size_t fanout) {
-  const auto cx = [](const Box& b) {
-    return static_cast<double>(b.xmin) + static_cast<double>(b.xmax);
-  };
-  const auto cy = [](const Box& b) {
-    return static_cast<double>(b.ymin) + static_cast<double>(b.ymax);
-  };
-  const std::size_t nodes = (boxes.size() + fanout - 1) / fanout;
-  const auto slices = static_cast<std::size_t>(std::ceil(std::sqrt(static_cast<double>(nodes))));
-  const std::size_t per_slice = slices * fanout;
-  std::sort(boxes.begin(), boxes.end(), [&](const Box& a, const Box& b) { return cx(a) < cx(b); });
-  for (std::size_t i = 0; i < boxes.size(); i += per_slice) {
-    const auto end =
-        boxes.begin() + static_cast<std::ptrdiff_t>(std::min(i + per_slice, boxes.size()));
-    std::sort(boxes.begin() + static_cast<std::ptrdiff_t>(i), end,
-              [&](const Box& a, const Box& b) { return cy(a) < cy(b); });
-  }
-}
-
-void pack_rtree(Database& db, const std::string& index, std::vector<Box> level) {
+void pack_rtree(Database& db, const std::string& index, std::vector<Cell> level) {
   auto root_size = db.prepare("SELECT length(data) FROM \"" + index + "_node\" WHERE nodeno = 1");
   if (!root_size.step()) throw StorageError(index + ": the R*Tree has no root node");
   const auto node_size = static_cast<std::size_t>(root_size.int64(0));
@@ -513,17 +497,17 @@ void pack_rtree(Database& db, const std::string& index, std::vector<Box> level) 
     }
   };
   std::vector<std::uint8_t> blob(node_size);
-  const auto fill = [&](std::span<const Box> cells, int depth_or_zero) {
+  const auto fill = [&](std::span<const Cell> cells, int depth_or_zero) {
     std::fill(blob.begin(), blob.end(), std::uint8_t{0});
     put_be(blob, 0, static_cast<std::uint64_t>(depth_or_zero), 2);
     put_be(blob, 2, cells.size(), 2);
     std::size_t at = 4;
     for (const auto& c : cells) {
       put_be(blob, at, static_cast<std::uint64_t>(c.id), 8);
-      put_be(blob, at + 8, float_bits(c.xmin), 4);
-      put_be(blob, at + 12, float_bits(c.xmax), 4);
-      put_be(blob, at + 16, float_bits(c.ymin), 4);
-      put_be(blob, at + 20, float_bits(c.ymax), 4);
+      put_be(blob, at + 8, float_bits(c.box.minx), 4);
+      put_be(blob, at + 12, float_bits(c.box.maxx), 4);
+      put_be(blob, at + 16, float_bits(c.box.miny), 4);
+      put_be(blob, at + 20, float_bits(c.box.maxy), 4);
       at += cell_size;
     }
   };
@@ -531,18 +515,16 @@ void pack_rtree(Database& db, const std::string& index, std::vector<Box> level) 
   std::int64_t next_node = 2;
   int depth = 0;
   while (level.size() > fanout) {
-    str_order(level, fanout);
-    std::vector<Box> parents;
+    geo::str_order(level.begin(), level.end(), fanout,
+                   [](const Cell& c) -> const geo::Bounds& { return c.box; });
+    std::vector<Cell> parents;
     parents.reserve((level.size() + fanout - 1) / fanout);
     for (std::size_t i = 0; i < level.size(); i += fanout) {
-      const std::span<const Box> cells(level.data() + i, std::min(fanout, level.size() - i));
+      const std::span<const Cell> cells(level.data() + i, std::min(fanout, level.size() - i));
       const std::int64_t node = next_node++;
-      Box mbr{node, cells[0].xmin, cells[0].xmax, cells[0].ymin, cells[0].ymax};
+      Cell mbr{node, cells[0].box};
       for (const auto& c : cells) {
-        mbr.xmin = std::min(mbr.xmin, c.xmin);
-        mbr.xmax = std::max(mbr.xmax, c.xmax);
-        mbr.ymin = std::min(mbr.ymin, c.ymin);
-        mbr.ymax = std::max(mbr.ymax, c.ymax);
+        mbr.box.expand(c.box);
         if (depth == 0) {
           leaf_of.emplace_back(c.id, node);
         } else {
@@ -610,7 +592,7 @@ struct TreeBulkWriter::Impl {
   std::optional<Statement> insert_index;  // set while the triggers are replaced
   bool pack_index = false;                // the index was empty: packed by finish()
   bool started_empty = false;             // no tree in the store at the start
-  std::vector<Box> boxes;                 // what finish() packs
+  std::vector<Cell> cells;                // what finish() packs
   std::vector<std::string> trigger_sql;   // to re-create them
   std::int64_t inserted = 0;
   bool finished = false;
@@ -664,8 +646,8 @@ void TreeBulkWriter::finish() {
   if (m.finished) return;
   m.finished = true;
   m.insert_index.reset();
-  if (m.pack_index && !m.boxes.empty()) pack_rtree(m.db, spatial_index, std::move(m.boxes));
-  m.boxes.clear();
+  if (m.pack_index && !m.cells.empty()) pack_rtree(m.db, spatial_index, std::move(m.cells));
+  m.cells.clear();
 
   for (const auto& sql : m.trigger_sql) m.db.execute(sql);
   if (!m.trigger_sql.empty() && m.inserted > 0) {
@@ -712,7 +694,7 @@ std::int64_t TreeBulkWriter::insert(const geo::Tree& tree) {
     if (m.pack_index) {
       const double x = tree.location.x;
       const double y = tree.location.y;
-      m.boxes.push_back({id, value_down(x), value_up(x), value_down(y), value_up(y)});
+      m.cells.push_back({id, {value_down(x), value_down(y), value_up(x), value_up(y)}});
     } else if (m.insert_index) {
       const double x = tree.location.x;
       const double y = tree.location.y;

@@ -1,15 +1,12 @@
 #include "rootzone/tiles/mbtiles.hpp"
 
-#include <zlib.h>
-
-#include <algorithm>
-#include <limits>
 #include <stdexcept>
 
 #include "rootzone/geo/crs.hpp"
 #include "rootzone/storage/database.hpp"
 #include "rootzone/storage/feature_query.hpp"
 #include "rootzone/storage/store.hpp"
+#include "rootzone/support/gzip.hpp"
 #include "rootzone/tiles/renderer.hpp"
 #include "rootzone/tiles/tilejson.hpp"
 #include "rootzone/tiles/tree_index.hpp"
@@ -18,42 +15,19 @@ namespace rootzone::tiles {
 
 namespace {
 
-std::string gzip(const std::string& data) {
-  z_stream zs{};
-  if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-    throw std::runtime_error("zlib: deflateInit2 failed");
-  }
-  std::string out(deflateBound(&zs, static_cast<uLong>(data.size())), '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  const int rc = deflate(&zs, Z_FINISH);
-  deflateEnd(&zs);
-  if (rc != Z_STREAM_END) throw std::runtime_error("zlib: deflate did not finish");
-  out.resize(zs.total_out);
-  return out;
-}
-
 // The data's extent in EPSG:3857 (its outline transformed), none for an empty store.
 std::optional<geo::Bounds> data_extent_3857(storage::Store& store) {
-  std::optional<geo::Bounds> b;
-  if (const auto e = storage::data_extent(store.database())) {
-    b = geo::Bounds{e->min_x, e->min_y, e->max_x, e->max_y};
-  }
+  const auto b = storage::data_extent(store.database());
   if (!b) return std::nullopt;
   const geo::Transformer to_merc(store.srid(), 3857);
-  geo::Bounds m{std::numeric_limits<double>::max(), std::numeric_limits<double>::max(),
-                std::numeric_limits<double>::lowest(), std::numeric_limits<double>::lowest()};
+  auto m = geo::Bounds::none();
   for (int i = 0; i <= 16; ++i) {
     const double f = i / 16.0;
     for (const geo::Point p : {geo::Point{b->minx + f * (b->maxx - b->minx), b->miny},
                                geo::Point{b->minx + f * (b->maxx - b->minx), b->maxy},
                                geo::Point{b->minx, b->miny + f * (b->maxy - b->miny)},
                                geo::Point{b->maxx, b->miny + f * (b->maxy - b->miny)}}) {
-      const auto q = to_merc.forward(p);
-      m = {std::min(m.minx, q.x), std::min(m.miny, q.y), std::max(m.maxx, q.x),
-           std::max(m.maxy, q.y)};
+      m.expand(to_merc.forward(p));
     }
   }
   return m;
@@ -96,7 +70,7 @@ ExportResult export_mbtiles(storage::Store& store, const Tileset& set,
           const auto tile = renderer.render(store, trees, set, {z, x, y}, o.view);
           ++result.tiles;
           if (!tile.empty()) {
-            const auto gz = gzip(tile);
+            const auto gz = support::gzip(tile);
             // MBTiles rows count from the south (TMS).
             const auto tms_row = (std::int64_t{1} << z) - 1 - y;
             insert.bind(1, z).bind(2, std::int64_t{x}).bind(3, tms_row);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <optional>
 
 #include "rootzone/geo/crs.hpp"
@@ -24,18 +23,6 @@ constexpr int kCell = 32;  // aggregation cell of trees below kTreeDetailZoom, t
 // it would pass 500 KB, so such a tile counts its trees per cell like the lower zooms.
 constexpr std::size_t kMaxDetailedTrees = 10000;
 
-struct Bbox {
-  geo::Bounds b{std::numeric_limits<double>::max(), std::numeric_limits<double>::max(),
-                std::numeric_limits<double>::lowest(), std::numeric_limits<double>::lowest()};
-  void add(geo::Point p) {
-    b.minx = std::min(b.minx, p.x);
-    b.miny = std::min(b.miny, p.y);
-    b.maxx = std::max(b.maxx, p.x);
-    b.maxy = std::max(b.maxy, p.y);
-  }
-  bool empty() const { return b.minx > b.maxx; }
-};
-
 TilePoint snap(geo::Point p) {
   return {static_cast<std::int32_t>(std::lround(p.x)), static_cast<std::int32_t>(std::lround(p.y))};
 }
@@ -55,7 +42,7 @@ struct TileRenderer::Impl {
   // Per tile being rendered.
   TileFrame frame;
   geo::Bounds clip;  // tile units: the tile and its buffer
-  storage::BBox area;
+  geo::Bounds area;
   int zoom = 0;
 
   Impl(int srid, RenderOptions o) : to_3857(srid, 3857), options(o) {}
@@ -66,32 +53,26 @@ struct TileRenderer::Impl {
 
   // A grid transform over the store points `pts` (their bounds, or the tile's store area
   // when that is smaller: at low zooms the area is far bigger than any city).
-  GridTransform grid_over(const Bbox& data) const {
-    geo::Bounds b = data.b;
-    b.minx = std::max(b.minx, area.min_x);
-    b.miny = std::max(b.miny, area.min_y);
-    b.maxx = std::min(b.maxx, area.max_x);
-    b.maxy = std::min(b.maxy, area.max_y);
-    if (b.minx > b.maxx || b.miny > b.maxy) b = data.b;
+  GridTransform grid_over(const geo::Bounds& data) const {
+    geo::Bounds b = data.intersection(area);
+    if (b.empty()) b = data;
     return GridTransform(to_3857, b.grown(1), frame);
   }
 
   // The trees inside the tile's area (closed, as the index tests), with their bounds.
   std::vector<const IndexedTree*> trees_in(const TreeIndex::Reader& trees, const geo::Bounds& box,
-                                           Bbox& data) const {
+                                           geo::Bounds& data) const {
     std::vector<const IndexedTree*> out;
     trees.for_each(box, [&](const IndexedTree& t) {
       out.push_back(&t);
-      data.add(t.location);
+      data.expand(t.location);
     });
     return out;
   }
 
-  geo::Bounds area_bounds() const { return {area.min_x, area.min_y, area.max_x, area.max_y}; }
-
   void trees_detailed(const TreeIndex::Reader& trees, LayerBuilder& layer) {
-    Bbox data;
-    const auto rows = trees_in(trees, area_bounds(), data);
+    auto data = geo::Bounds::none();
+    const auto rows = trees_in(trees, area, data);
     if (rows.empty()) return;
     if (rows.size() > kMaxDetailedTrees) {
       // Denser than a detailed tile can carry within its size budget: counted per cell.
@@ -132,14 +113,14 @@ struct TileRenderer::Impl {
   }
 
   void trees_aggregated(const TreeIndex::Reader& trees, LayerBuilder& layer) {
-    Bbox data;
-    const auto rows = trees_in(trees, area_bounds(), data);
+    auto data = geo::Bounds::none();
+    const auto rows = trees_in(trees, area, data);
     if (!rows.empty()) aggregate(rows, data, layer);
   }
 
   // One feature per 32 x 32-unit cell with the count of its trees and of the protected ones,
   // at the mean place of its trees.
-  void aggregate(const std::vector<const IndexedTree*>& rows, const Bbox& data,
+  void aggregate(const std::vector<const IndexedTree*>& rows, const geo::Bounds& data,
                  LayerBuilder& layer) const {
     const auto grid = grid_over(data);
     struct Cell {
@@ -179,11 +160,11 @@ struct TileRenderer::Impl {
   void zones(storage::Store& store, const TreeIndex::Reader& index, LayerBuilder& layer) {
     const auto rules = store.rule_sets().active();
     std::vector<const IndexedTree*> trees;
-    Bbox data;
-    index.for_each(area_bounds().grown(options.max_zone_radius_m), [&](const IndexedTree& t) {
+    auto data = geo::Bounds::none();
+    index.for_each(area.grown(options.max_zone_radius_m), [&](const IndexedTree& t) {
       if (!t.zoned) return;
       trees.push_back(&t);
-      data.add(t.location);
+      data.expand(t.location);
     });
     if (trees.empty()) return;
     const auto grid = grid_over(data);
@@ -226,16 +207,16 @@ struct TileRenderer::Impl {
     auto rows = storage::tile_works(store.database(), area);
     if (rows.empty()) return;
     std::vector<geo::PlanarShape> shapes;
-    Bbox data;
+    auto data = geo::Bounds::none();
     for (const auto& w : rows) {
       shapes.push_back(geo::planar_shape(w.geometry));
       const auto& s = shapes.back();
-      for (const auto& p : s.points) data.add(p);
+      for (const auto& p : s.points) data.expand(p);
       for (const auto& l : s.lines)
-        for (const auto& p : l) data.add(p);
+        for (const auto& p : l) data.expand(p);
       for (const auto& poly : s.polygons)
         for (const auto& r : poly)
-          for (const auto& p : r) data.add(p);
+          for (const auto& p : r) data.expand(p);
     }
     if (data.empty()) return;
     const auto grid = grid_over(data);
@@ -314,8 +295,8 @@ struct TileRenderer::Impl {
 
   void conflicts(storage::Store& store, LayerBuilder& layer, const View& view) {
     auto rows = storage::tile_conflicts(store.database(), area);
-    Bbox data;
-    for (const auto& c : rows) data.add(c.location);
+    auto data = geo::Bounds::none();
+    for (const auto& c : rows) data.expand(c.location);
     if (data.empty()) return;
     const auto grid = grid_over(data);
     std::vector<Property> props;
@@ -342,7 +323,7 @@ TileRenderer::~TileRenderer() = default;
 TileRenderer::TileRenderer(TileRenderer&&) noexcept = default;
 TileRenderer& TileRenderer::operator=(TileRenderer&&) noexcept = default;
 const RenderOptions& TileRenderer::options() const { return impl_->options; }
-geo::Bounds TileRenderer::last_area() const { return impl_->area_bounds(); }
+geo::Bounds TileRenderer::last_area() const { return impl_->area; }
 
 std::string TileRenderer::render(storage::Store& store, const TreeIndex& index, const Tileset& set,
                                  TileId tile, const View& view) {
@@ -353,7 +334,7 @@ std::string TileRenderer::render(storage::Store& store, const TreeIndex& index, 
   im.clip = {-static_cast<double>(o.buffer), -static_cast<double>(o.buffer),
              static_cast<double>(o.extent + o.buffer), static_cast<double>(o.extent + o.buffer)};
   const auto a = store_area(im.to_3857, tile, o.extent, o.buffer);
-  im.area = {a.minx, a.miny, a.maxx, a.maxy};
+  im.area = a;
   // Held until the tile is encoded: the trees layer's values point into the index's pool.
   const auto trees = index.reader();
   std::vector<LayerBuilder> layers;

@@ -127,7 +127,7 @@ std::optional<geo::Bounds> TileService::bounds_lonlat(storage::Store& store) {
   if (generation == bounds_generation_) return bounds_;
   std::optional<geo::Bounds> ll;
   if (const auto e = storage::data_extent(store.database())) {
-    ll = lonlat_bounds(geo::Bounds{e->min_x, e->min_y, e->max_x, e->max_y}, srid_);
+    ll = lonlat_bounds(*e, srid_);
   }
   bounds_generation_ = generation;
   bounds_ = ll;

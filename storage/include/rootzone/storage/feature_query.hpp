@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "rootzone/geo/conflict.hpp"
+#include "rootzone/geo/geometry.hpp"
 #include "rootzone/geo/time.hpp"
 #include "rootzone/geo/tree.hpp"
 #include "rootzone/geo/work.hpp"
@@ -17,10 +18,6 @@ namespace rootzone::storage {
 
 class Database;
 class Store;
-
-struct BBox {
-  double min_x = 0, min_y = 0, max_x = 0, max_y = 0;  // store CRS
-};
 
 enum class QueryableType { string, number, integer, boolean };
 
@@ -36,7 +33,7 @@ enum class Collection { trees, works, tree_work_conflicts };
 const std::vector<Queryable>& queryables(Collection c);
 
 struct FeatureQuery {
-  std::optional<BBox> bbox;
+  std::optional<geo::Bounds> bbox;  // store CRS
   // Works: the time window intersects [from, to]; an open end is unbounded.
   std::optional<geo::Timestamp> from;
   std::optional<geo::Timestamp> to;
@@ -63,9 +60,9 @@ Page<geo::TreeWorkConflict> query_tree_work_conflicts(Store& store, const Featur
 
 // The envelope of a collection in the store CRS (none when empty) and, for works, the time
 // extent: the OGC collection metadata.
-std::optional<BBox> extent(Database& db, Collection c);
+std::optional<geo::Bounds> extent(Database& db, Collection c);
 // Trees and works together (conflicts lie at their trees): the extent a tileset covers.
-std::optional<BBox> data_extent(Database& db);
+std::optional<geo::Bounds> data_extent(Database& db);
 std::optional<std::pair<geo::Timestamp, geo::Timestamp>> works_time_extent(Database& db);
 
 }  // namespace rootzone::storage

@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "rootzone/geo/geometry.hpp"
-#include "rootzone/storage/feature_query.hpp"
 
 namespace rootzone::storage {
 
@@ -34,7 +33,7 @@ struct TileTree {
   bool columnar = false;  // by hand, else by the species name (as the conflict engine zones it)
 };
 // The trees whose index entry meets `box`, or every tree; in id order for the whole store.
-void for_each_tile_tree(Database& db, const BBox& box,
+void for_each_tile_tree(Database& db, const geo::Bounds& box,
                         const std::function<void(const TileTree&)>& f);
 void for_each_tile_tree(Database& db, const std::function<void(const TileTree&)>& f);
 
@@ -52,7 +51,7 @@ struct TileWork {
   std::optional<double> radius_m;
   geo::Geometry geometry;  // store CRS, as given
 };
-std::vector<TileWork> tile_works(Database& db, const BBox& box);
+std::vector<TileWork> tile_works(Database& db, const geo::Bounds& box);
 
 struct TileConflict {
   std::int64_t id = 0;
@@ -66,6 +65,6 @@ struct TileConflict {
   bool acknowledged = false;
   std::string contractor;  // the work's: a contractor sees only its own
 };
-std::vector<TileConflict> tile_conflicts(Database& db, const BBox& box);
+std::vector<TileConflict> tile_conflicts(Database& db, const geo::Bounds& box);
 
 }  // namespace rootzone::storage
