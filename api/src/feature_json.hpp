@@ -3,12 +3,14 @@
 #include <nlohmann/json.hpp>
 
 #include "crs_uris.hpp"
-#include "json_writer.hpp"
 #include "rootzone/geo/conflict.hpp"
 #include "rootzone/geo/tree.hpp"
 #include "rootzone/geo/work.hpp"
+#include "rootzone/http/json_writer.hpp"
 
 namespace rootzone::api {
+
+using http::JsonWriter;
 
 nlohmann::json point_geometry(geo::Point store_point, const OutputCrs& crs, int store_srid);
 // Written straight as text for item pages; tree_feature() is the same feature as a DOM.

@@ -9,10 +9,10 @@
 #include <optional>
 
 #include "auth.hpp"
-#include "http_wire.hpp"
 #include "openapi_parts.hpp"
 #include "rootzone/core/application.hpp"
 #include "rootzone/core/live_engine.hpp"
+#include "rootzone/http/wire.hpp"
 #include "rootzone/storage/store.hpp"
 #include "rootzone/tiles/tile_service.hpp"
 #include "rootzone/tiles/tilejson.hpp"
@@ -128,10 +128,10 @@ Response tile(Service& service, tiles::TileService& tiles, Call& call) {
   }
   res.content_type = kMvt;
   const auto ae = req.header("accept-encoding");
-  if (cached.body->size() >= kGzipMinBytes && ae && wire::accepts_gzip(*ae)) {
+  if (cached.body->size() >= kGzipMinBytes && ae && http::wire::accepts_gzip(*ae)) {
     auto gz = cached.gzipped;
     if (!gz) {
-      gz = std::make_shared<const std::string>(wire::gzip(*cached.body));
+      gz = std::make_shared<const std::string>(http::wire::gzip(*cached.body));
       tiles.remember_gzip(key, cached.etag, gz);
     }
     res.body = *gz;

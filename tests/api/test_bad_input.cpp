@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "raw_http_client.hpp"
 #include "rootzone/geo/protection.hpp"
 #include "rootzone/storage/data_generation.hpp"
 #include "rootzone/storage/store.hpp"
+#include "support/raw_http_client.hpp"
 #include "support/run.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"

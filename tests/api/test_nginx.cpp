@@ -22,9 +22,9 @@
 #include <thread>
 #include <vector>
 
-#include "raw_http_client.hpp"
 #include "rootzone/geo/protection.hpp"
 #include "rootzone/storage/store.hpp"
+#include "support/raw_http_client.hpp"
 #include "support/temp_dir.hpp"
 
 extern char** environ;

@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace rootzone::api {
+namespace rootzone::http {
 
 inline void log_line(const nlohmann::json& entry) {
   std::string line = entry.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -20,4 +20,4 @@ inline void log_line(const nlohmann::json& entry) {
   }
 }
 
-}  // namespace rootzone::api
+}  // namespace rootzone::http

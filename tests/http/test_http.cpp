@@ -1,4 +1,4 @@
-// Raw-socket tests of rootzone::api::Server against a real server on 127.0.0.1 (port 0): one
+// Raw-socket tests of rootzone::http::Server against a real server on 127.0.0.1 (port 0): one
 // TEST_CASE per Pistache 0.0.5 fault listed in ARCHITECTURE.md, plus the HTTP hygiene of the
 // REST API issue (gzip, CORS, /health, problem+json). Every socket read has a timeout; no test
 // asserts on timing, only on order and content.
@@ -26,14 +26,14 @@
 #include <thread>
 #include <vector>
 
-#include "rootzone/api/http.hpp"
+#include "rootzone/http/http.hpp"
 
-using rootzone::api::Method;
-using rootzone::api::Request;
-using rootzone::api::Response;
-using rootzone::api::Router;
-using rootzone::api::Server;
-using rootzone::api::ServerOptions;
+using rootzone::http::Method;
+using rootzone::http::Request;
+using rootzone::http::Response;
+using rootzone::http::Router;
+using rootzone::http::Server;
+using rootzone::http::ServerOptions;
 
 namespace {
 

@@ -49,11 +49,11 @@
 #include <pistache/net.h>
 #include <pistache/peer.h>
 
-#include "http_wire.hpp"
 #include "log_line.hpp"
-#include "rootzone/api/http.hpp"
+#include "rootzone/http/http.hpp"
+#include "rootzone/http/wire.hpp"
 
-namespace rootzone::api {
+namespace rootzone::http {
 namespace {
 
 namespace P = Pistache;
@@ -700,4 +700,4 @@ void Server::install_signal_handlers() {
   ::sigaction(SIGINT, &sa, nullptr);
 }
 
-}  // namespace rootzone::api
+}  // namespace rootzone::http

@@ -1,9 +1,9 @@
 // The plain request/response types of rootzone/api/http.hpp and RFC 7807 problem details.
 #include <nlohmann/json.hpp>
 
-#include "rootzone/api/http.hpp"
+#include "rootzone/http/http.hpp"
 
-namespace rootzone::api {
+namespace rootzone::http {
 
 std::string_view to_string(Method m) {
   switch (m) {
@@ -56,4 +56,4 @@ Response problem_response(const Problem& p) {
   return r;
 }
 
-}  // namespace rootzone::api
+}  // namespace rootzone::http

@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "log_line.hpp"
-#include "rootzone/api/http.hpp"
+#include "rootzone/http/http.hpp"
 
-namespace rootzone::api {
+namespace rootzone::http {
 namespace {
 
 // "/a//b/" -> {"a", "b"}: empty segments (doubled or trailing slashes) are ignored.
@@ -163,4 +163,4 @@ Response Router::dispatch(Request& req) const {
   }
 }
 
-}  // namespace rootzone::api
+}  // namespace rootzone::http

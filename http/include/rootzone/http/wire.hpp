@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-namespace rootzone::api::wire {
+namespace rootzone::http::wire {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
@@ -79,4 +79,4 @@ bool iequals(std::string_view a, std::string_view b);
 std::string serialize(int status, const HeaderList& headers, std::string_view body,
                       bool include_body);
 
-}  // namespace rootzone::api::wire
+}  // namespace rootzone::http::wire

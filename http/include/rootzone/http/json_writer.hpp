@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace rootzone::api {
+namespace rootzone::http {
 
 class JsonWriter {
  public:
@@ -168,4 +168,4 @@ class JsonWriter {
   bool after_key_ = false;
 };
 
-}  // namespace rootzone::api
+}  // namespace rootzone::http

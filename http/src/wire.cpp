@@ -1,4 +1,4 @@
-#include "http_wire.hpp"
+#include "rootzone/http/wire.hpp"
 
 #include <cctype>
 #include <ctime>
@@ -6,7 +6,7 @@
 
 #include "rootzone/support/gzip.hpp"
 
-namespace rootzone::api::wire {
+namespace rootzone::http::wire {
 namespace {
 
 char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
@@ -487,4 +487,4 @@ std::string serialize(int status, const HeaderList& headers, std::string_view bo
   return out;
 }
 
-}  // namespace rootzone::api::wire
+}  // namespace rootzone::http::wire

@@ -5,11 +5,11 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "json_writer.hpp"
+#include "rootzone/http/json_writer.hpp"
 
-using rootzone::api::JsonWriter;
+using rootzone::http::JsonWriter;
 
-TEST_CASE("JsonWriter puts commas between members and elements at every depth", "[api][json]") {
+TEST_CASE("JsonWriter puts commas between members and elements at every depth", "[http][json]") {
   std::string text;
   JsonWriter w(text);
   w.begin_object().key("a").integer(1).key("empty").begin_array().end_array();
@@ -19,7 +19,7 @@ TEST_CASE("JsonWriter puts commas between members and elements at every depth", 
   CHECK(text == R"({"a":1,"empty":[],"list":[1,{"x":null},[],false],"last":true})");
 }
 
-TEST_CASE("JsonWriter escapes what JSON requires and passes UTF-8 through", "[api][json]") {
+TEST_CASE("JsonWriter escapes what JSON requires and passes UTF-8 through", "[http][json]") {
   std::string text;
   JsonWriter w(text);
   const std::string nasty =
@@ -32,7 +32,7 @@ TEST_CASE("JsonWriter escapes what JSON requires and passes UTF-8 through", "[ap
   CHECK(nlohmann::json::parse(text).at(0) == nasty);
 }
 
-TEST_CASE("JsonWriter numbers read back exactly; NaN and infinity become null", "[api][json]") {
+TEST_CASE("JsonWriter numbers read back exactly; NaN and infinity become null", "[http][json]") {
   std::string text;
   JsonWriter w(text);
   w.begin_array().number(0.1).number(448100.013).number(-2.5e-7).number(1e21);

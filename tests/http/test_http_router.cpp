@@ -1,17 +1,17 @@
-// rootzone::api::Router and problem details, without sockets.
+// rootzone::http::Router and problem details, without sockets.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include <stdexcept>
 #include <string>
 
-#include "rootzone/api/http.hpp"
+#include "rootzone/http/http.hpp"
 
-using rootzone::api::Method;
-using rootzone::api::Problem;
-using rootzone::api::Request;
-using rootzone::api::Response;
-using rootzone::api::Router;
+using rootzone::http::Method;
+using rootzone::http::Problem;
+using rootzone::http::Request;
+using rootzone::http::Response;
+using rootzone::http::Router;
 
 namespace {
 
@@ -139,5 +139,5 @@ TEST_CASE("request helpers read headers, repeated query parameters and params") 
   CHECK_FALSE(req.query_value("crs").has_value());
   CHECK(req.param("id") == "42");
   CHECK(req.param("collection").empty());
-  CHECK(rootzone::api::to_string(Method::del) == "DELETE");
+  CHECK(rootzone::http::to_string(Method::del) == "DELETE");
 }
