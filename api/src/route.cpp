@@ -1,7 +1,7 @@
 #include "route.hpp"
 
-#include "auth.hpp"
-#include "feature_json.hpp"
+#include "auth/auth.hpp"
+#include "ogc/feature_json.hpp"
 #include "routes.hpp"
 
 namespace rootzone::api {

@@ -12,12 +12,12 @@
 namespace rootzone::api {
 
 // Each group adds its routes and describes them in the OpenAPI document's `paths`.
-void add_feature_routes(Router& router, Service& service);    // OGC API Features Parts 1-3
-void add_tree_edit_routes(Router& router, Service& service);  // tree_edit_routes.cpp
+void add_feature_routes(Router& router, Service& service);    // ogc/features.cpp: OGC API Features Parts 1-3
+void add_tree_edit_routes(Router& router, Service& service);  // trees/tree_routes.cpp
 void describe_tree_edit_routes(nlohmann::json& paths, const Service& service);
-void add_work_routes(Router& router, Service& service);  // work_routes.cpp: works, conflicts
+void add_work_routes(Router& router, Service& service);  // works/work_routes.cpp: works, conflicts
 void describe_work_routes(nlohmann::json& paths, const Service& service);
-void add_tile_routes(Router& router, Service& service);  // tile_routes.cpp: vector tiles
+void add_tile_routes(Router& router, Service& service);  // tiles/tile_routes.cpp: vector tiles
 void describe_tile_routes(nlohmann::json& paths, const Service& service);
 
 nlohmann::json openapi_document(const Service& service);  // /api

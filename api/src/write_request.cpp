@@ -3,7 +3,7 @@
 #include <string>
 
 #include "crs_uris.hpp"
-#include "feature_json.hpp"
+#include "ogc/feature_json.hpp"
 #include "rootzone/geo/crs.hpp"
 #include "rootzone/geo/errors.hpp"
 #include "rootzone/geo/geojson.hpp"

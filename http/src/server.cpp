@@ -189,6 +189,53 @@ struct Outgoing {
 
 std::string join_methods() { return "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"; }
 
+// What a handler's own headers say about the body: a HEAD's GET length (from the router), the
+// Vary values to merge, and whether it compressed the body itself.
+struct HandlerNotes {
+  std::optional<std::size_t> head_length;
+  std::string vary;
+  bool encoded = false;
+};
+
+HandlerNotes notes_of(const Response& r, bool head) {
+  HandlerNotes n;
+  for (const auto& [name, value] : r.headers) {
+    if (!wire::safe_header(name, value)) continue;  // no header injection, here or below
+    if (wire::iequals(name, "content-length")) {
+      if (!head) continue;
+      try {
+        n.head_length = static_cast<std::size_t>(std::stoull(value));
+      } catch (const std::exception&) {
+        n.head_length.reset();
+      }
+    } else if (wire::iequals(name, "content-encoding")) {
+      n.encoded = true;
+    } else if (wire::iequals(name, "vary")) {
+      n.vary += n.vary.empty() ? value : ", " + value;
+    }
+  }
+  return n;
+}
+
+// Framing, connection and date headers are the server's; Vary is merged by finish().
+bool server_owned(std::string_view name) {
+  for (const char* owned : {"content-length", "vary", "transfer-encoding", "connection",
+                            "keep-alive", "date", "content-type"}) {
+    if (wire::iequals(name, owned)) return true;
+  }
+  return false;
+}
+
+void add_content_length(wire::HeaderList& h, const Response& r, bool head, bool gzipped,
+                        const HandlerNotes& notes) {
+  // HEAD: the length a GET would have had; unknown when that GET would have been gzipped.
+  if (!head) {
+    h.emplace_back("Content-Length", std::to_string(r.body.size()));
+  } else if (!gzipped) {
+    h.emplace_back("Content-Length", std::to_string(notes.head_length.value_or(r.body.size())));
+  }
+}
+
 // Status, headers and body of a response as it goes on the wire.
 Outgoing finish(const Shared& shared, const Request& req, Response r, bool keep_alive,
                 bool http10) {
@@ -198,63 +245,27 @@ Outgoing finish(const Shared& shared, const Request& req, Response r, bool keep_
   h.emplace_back("Date", wire::http_date(std::chrono::system_clock::now()));
   if (!no_body && !r.content_type.empty()) h.emplace_back("Content-Type", r.content_type);
 
-  std::optional<std::string> head_length;  // from the router: the GET body's length
-  std::string vary;
-  bool encoded = false;
-  for (const auto& [name, value] : r.headers) {
-    if (!wire::safe_header(name, value)) continue;  // no header injection, here or below
-    if (wire::iequals(name, "content-length")) {
-      if (head) head_length = value;
-    } else if (wire::iequals(name, "content-encoding")) {
-      encoded = true;  // the handler compressed the body itself
-    } else if (wire::iequals(name, "vary")) {
-      vary += vary.empty() ? value : ", " + value;
-    }
-  }
-
-  std::size_t length = head && head_length ? 0 : r.body.size();
-  if (head && head_length) {
-    try {
-      length = static_cast<std::size_t>(std::stoull(*head_length));
-    } catch (const std::exception&) {
-      head_length.reset();
-    }
-  }
+  auto notes = notes_of(r, head);
+  const std::size_t length = notes.head_length.value_or(r.body.size());
   const bool worth_gzip =
-      !no_body && !encoded && length >= kGzipMinBytes && wire::compressible(r.content_type);
+      !no_body && !notes.encoded && length >= kGzipMinBytes && wire::compressible(r.content_type);
   bool gzipped = false;
   if (worth_gzip) {
-    vary += vary.empty() ? "Accept-Encoding" : ", Accept-Encoding";
+    notes.vary += notes.vary.empty() ? "Accept-Encoding" : ", Accept-Encoding";
     auto ae = req.header("accept-encoding");
-    if (ae && wire::accepts_gzip(*ae)) {
-      gzipped = true;
-      if (!head) r.body = wire::gzip(r.body);
-    }
+    gzipped = ae && wire::accepts_gzip(*ae);
+    if (gzipped && !head) r.body = wire::gzip(r.body);
   }
   if (gzipped) h.emplace_back("Content-Encoding", "gzip");
-  if (!vary.empty()) h.emplace_back("Vary", vary);
-  // Framing, connection and date headers are the server's; Vary was merged above.
+  if (!notes.vary.empty()) h.emplace_back("Vary", notes.vary);
   for (const auto& [name, value] : r.headers) {
-    if (wire::iequals(name, "content-length") || wire::iequals(name, "vary") ||
-        wire::iequals(name, "transfer-encoding") || wire::iequals(name, "connection") ||
-        wire::iequals(name, "keep-alive") || wire::iequals(name, "date") ||
-        wire::iequals(name, "content-type") || !wire::safe_header(name, value)) {
-      continue;
-    }
-    h.emplace_back(name, value);
+    if (!server_owned(name) && wire::safe_header(name, value)) h.emplace_back(name, value);
   }
   if (!shared.options.cors_origin.empty()) {
     h.emplace_back("Access-Control-Allow-Origin", shared.options.cors_origin);
     h.emplace_back("Access-Control-Expose-Headers", "ETag, Location, Content-Crs, Link");
   }
-  if (!no_body) {
-    // HEAD: the length a GET would have had; unknown when that GET would have been gzipped.
-    if (!head) {
-      h.emplace_back("Content-Length", std::to_string(r.body.size()));
-    } else if (!gzipped) {
-      h.emplace_back("Content-Length", std::to_string(head_length ? length : r.body.size()));
-    }
-  }
+  if (!no_body) add_content_length(h, r, head, gzipped, notes);
   if (!keep_alive) {
     h.emplace_back("Connection", "close");
   } else if (http10) {

@@ -116,43 +116,28 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-Framing frame(std::string_view buffer, std::size_t max_body) {
-  const std::size_t end = buffer.find("\r\n\r\n");
-  if (end == std::string_view::npos) {
-    if (buffer.size() > kMaxHeadBytes) {
-      return reject(
-          431, "Request Header Fields Too Large",
-          "the request line and headers exceed " + std::to_string(kMaxHeadBytes) + " bytes");
-    }
-    if (buffer.find("\n\n") != std::string_view::npos) {
-      return reject(400, "Bad Request", "header lines must end with CRLF");
-    }
-    return Framing{};
-  }
-  if (end + 4 > kMaxHeadBytes) {
-    return reject(
-        431, "Request Header Fields Too Large",
-        "the request line and headers exceed " + std::to_string(kMaxHeadBytes) + " bytes");
-  }
+namespace {
 
-  Framing f;
-  Head& h = f.head;
-  h.head_bytes = end + 4;
-  std::string_view block = buffer.substr(0, end + 2);  // every line ends with CRLF
+// A rejection that names the request it refuses (for the access log).
+Framing reject_request(const Head& h, int status, std::string title, std::string detail) {
+  Framing r = reject(status, std::move(title), std::move(detail));
+  r.head.method = h.method;
+  r.head.target = h.target;
+  return r;
+}
 
-  // Request line: method SP request-target SP HTTP-version.
-  std::size_t eol = block.find("\r\n");
-  std::string_view line = block.substr(0, eol);
-  block.remove_prefix(eol + 2);
-  std::size_t sp1 = line.find(' ');
-  std::size_t sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
+// Request line: method SP request-target SP HTTP-version. A rejection, or none with h's
+// method, target and version set.
+std::optional<Framing> parse_request_line(std::string_view line, Head& h) {
+  const std::size_t sp1 = line.find(' ');
+  const std::size_t sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
   if (sp1 == std::string_view::npos || sp2 == std::string_view::npos ||
       line.find(' ', sp2 + 1) != std::string_view::npos) {
     return reject(400, "Bad Request", "malformed request line");
   }
-  std::string_view method = line.substr(0, sp1);
-  std::string_view target = line.substr(sp1 + 1, sp2 - sp1 - 1);
-  std::string_view version = line.substr(sp2 + 1);
+  const std::string_view method = line.substr(0, sp1);
+  const std::string_view target = line.substr(sp1 + 1, sp2 - sp1 - 1);
+  const std::string_view version = line.substr(sp2 + 1);
   if (!is_token(method)) return reject(400, "Bad Request", "malformed request method");
   if (target.empty()) return reject(400, "Bad Request", "empty request target");
   for (char c : target) {
@@ -174,111 +159,167 @@ Framing frame(std::string_view buffer, std::size_t max_body) {
   }
   h.method = std::string(method);
   h.target = std::string(target);
-  // From here on, a rejection names the request it refuses (for the access log).
-  auto fail = [&h](int status, std::string title, std::string detail) {
-    Framing r = reject(status, std::move(title), std::move(detail));
-    r.head.method = h.method;
-    r.head.target = h.target;
-    return r;
-  };
+  return std::nullopt;
+}
 
-  // Header fields. Anything that could make two parties disagree on where this request ends
-  // is refused: obsolete line folding, whitespace before the colon, repeated Content-Length.
+// What decides where a request ends, gathered from its header fields.
+struct FramingFields {
   int content_lengths = 0;
   int hosts = 0;
   std::optional<std::string> transfer_encoding;
   std::string_view content_length_value;
+};
+
+// One header field's effect on framing and on the connection.
+void note_field(const std::string& name, std::string_view value, Head& h, FramingFields& fields) {
+  if (name == "content-length") {
+    ++fields.content_lengths;
+    fields.content_length_value = value;
+  } else if (name == "transfer-encoding") {
+    fields.transfer_encoding = fields.transfer_encoding
+                                   ? *fields.transfer_encoding + "," + std::string(value)
+                                   : std::string(value);
+  } else if (name == "host") {
+    ++fields.hosts;
+  } else if (name == "connection") {
+    for (const std::string& token : list_items(value)) {
+      if (token == "close") h.keep_alive = false;
+      if (token == "keep-alive" && h.minor_version == 0) h.keep_alive = true;
+    }
+  } else if (name == "expect") {
+    if (iequals(value, "100-continue")) h.expect_continue = true;
+  }
+}
+
+// Header fields into h.headers. Anything that could make two parties disagree on where this
+// request ends is refused: obsolete line folding, whitespace before the colon.
+std::optional<Framing> parse_fields(std::string_view block, Head& h, FramingFields& fields) {
   while (!block.empty()) {
-    eol = block.find("\r\n");
-    line = block.substr(0, eol);
+    const std::size_t eol = block.find("\r\n");
+    const std::string_view line = block.substr(0, eol);
     block.remove_prefix(eol + 2);
     if (line.front() == ' ' || line.front() == '\t') {
-      return fail(400, "Bad Request", "obsolete header line folding is not accepted");
+      return reject_request(h, 400, "Bad Request", "obsolete header line folding is not accepted");
     }
-    std::size_t colon = line.find(':');
+    const std::size_t colon = line.find(':');
     if (colon == std::string_view::npos || !is_token(line.substr(0, colon))) {
-      return fail(400, "Bad Request", "malformed header field");
+      return reject_request(h, 400, "Bad Request", "malformed header field");
     }
     std::string name = to_lower(line.substr(0, colon));
-    std::string_view value = trim(line.substr(colon + 1));
+    const std::string_view value = trim(line.substr(colon + 1));
     for (char c : value) {
       if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) {
-        return fail(400, "Bad Request", "control character in header " + name);
+        return reject_request(h, 400, "Bad Request", "control character in header " + name);
       }
     }
-    if (name == "content-length") {
-      ++content_lengths;
-      content_length_value = value;
-    } else if (name == "transfer-encoding") {
-      transfer_encoding =
-          transfer_encoding ? *transfer_encoding + "," + std::string(value) : std::string(value);
-    } else if (name == "host") {
-      ++hosts;
-    } else if (name == "connection") {
-      for (const std::string& token : list_items(value)) {
-        if (token == "close") h.keep_alive = false;
-        if (token == "keep-alive" && h.minor_version == 0) h.keep_alive = true;
-      }
-    } else if (name == "expect") {
-      if (iequals(value, "100-continue")) h.expect_continue = true;
-    }
+    note_field(name, value, h, fields);
     h.headers.emplace_back(std::move(name), std::string(value));
   }
-  // HTTP/1.0 closes unless the client asked for keep-alive (seen above, in any order).
-  if (h.minor_version == 0) {
-    bool asked = false;
-    for (const auto& [name, value] : h.headers) {
-      if (name != "connection") continue;
-      for (const std::string& token : list_items(value)) {
-        if (token == "keep-alive") asked = true;
-        if (token == "close") {
-          asked = false;
-          break;
-        }
+  return std::nullopt;
+}
+
+// HTTP/1.0 closes unless the client asked for keep-alive (in any order of its fields).
+bool http10_keep_alive(const HeaderList& headers) {
+  bool asked = false;
+  for (const auto& [name, value] : headers) {
+    if (name != "connection") continue;
+    for (const std::string& token : list_items(value)) {
+      if (token == "keep-alive") asked = true;
+      if (token == "close") {
+        asked = false;
+        break;
       }
     }
-    h.keep_alive = asked;
   }
+  return asked;
+}
 
-  if (h.minor_version == 1 && hosts != 1) {
-    return fail(400, "Bad Request",
-                hosts == 0 ? "HTTP/1.1 request without Host" : "more than one Host header");
-  }
-  if (content_lengths > 1 || content_length_value.find(',') != std::string_view::npos) {
-    return fail(400, "Bad Request", "duplicate Content-Length");
-  }
-  if (transfer_encoding) {
-    if (content_lengths > 0) {
-      return fail(400, "Bad Request", "both Content-Length and Transfer-Encoding");
+// Content-Length's digits as a number; none when they are not digits; UINT64_MAX when the
+// number does not fit (it is over any limit then).
+std::optional<std::uint64_t> content_length_of(std::string_view text) {
+  std::uint64_t n = 0;
+  bool too_large = false;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    if (n > (UINT64_MAX - 9) / 10) {
+      too_large = true;  // keep validating the digits, the value is surely over the limit
+    } else {
+      n = n * 10 + static_cast<std::uint64_t>(c - '0');
     }
-    for (const std::string& coding : list_items(*transfer_encoding)) {
+  }
+  return too_large ? UINT64_MAX : n;
+}
+
+// Where the body ends, or the rejection: one Host on HTTP/1.1, at most one Content-Length,
+// never both Content-Length and Transfer-Encoding, no coding but identity, a body within
+// max_body.
+std::optional<Framing> check_framing(const FramingFields& fields, Head& h, std::size_t max_body) {
+  if (h.minor_version == 1 && fields.hosts != 1) {
+    return reject_request(
+        h, 400, "Bad Request",
+        fields.hosts == 0 ? "HTTP/1.1 request without Host" : "more than one Host header");
+  }
+  if (fields.content_lengths > 1 ||
+      fields.content_length_value.find(',') != std::string_view::npos) {
+    return reject_request(h, 400, "Bad Request", "duplicate Content-Length");
+  }
+  if (fields.transfer_encoding) {
+    if (fields.content_lengths > 0) {
+      return reject_request(h, 400, "Bad Request", "both Content-Length and Transfer-Encoding");
+    }
+    for (const std::string& coding : list_items(*fields.transfer_encoding)) {
       if (coding != "identity") {
-        return fail(501, "Not Implemented",
-                    "Transfer-Encoding " + coding +
-                        " is not supported for request bodies; send Content-Length");
+        return reject_request(h, 501, "Not Implemented",
+                              "Transfer-Encoding " + coding +
+                                  " is not supported for request bodies; send Content-Length");
       }
     }
   }
-  if (content_lengths == 1) {
-    if (content_length_value.empty()) return fail(400, "Bad Request", "empty Content-Length");
-    std::uint64_t n = 0;
-    bool too_large = false;
-    for (char c : content_length_value) {
-      if (c < '0' || c > '9') return fail(400, "Bad Request", "invalid Content-Length");
-      if (n > (UINT64_MAX - 9) / 10) {
-        too_large = true;  // keep validating the digits, the value is surely over the limit
-      } else {
-        n = n * 10 + static_cast<std::uint64_t>(c - '0');
-      }
+  if (fields.content_lengths == 1) {
+    if (fields.content_length_value.empty()) {
+      return reject_request(h, 400, "Bad Request", "empty Content-Length");
     }
-    if (too_large || n > max_body) {
-      return fail(413, "Content Too Large",
-                  "the request body is " + std::string(content_length_value) +
-                      " bytes; the limit is " + std::to_string(max_body) + " bytes");
+    const auto n = content_length_of(fields.content_length_value);
+    if (!n) return reject_request(h, 400, "Bad Request", "invalid Content-Length");
+    if (*n > max_body) {
+      return reject_request(h, 413, "Content Too Large",
+                            "the request body is " + std::string(fields.content_length_value) +
+                                " bytes; the limit is " + std::to_string(max_body) + " bytes");
     }
-    h.content_length = n;
+    h.content_length = *n;
   }
+  return std::nullopt;
+}
 
+Framing head_too_large() {
+  return reject(431, "Request Header Fields Too Large",
+                "the request line and headers exceed " + std::to_string(kMaxHeadBytes) + " bytes");
+}
+
+}  // namespace
+
+Framing frame(std::string_view buffer, std::size_t max_body) {
+  const std::size_t end = buffer.find("\r\n\r\n");
+  if (end == std::string_view::npos) {
+    if (buffer.size() > kMaxHeadBytes) return head_too_large();
+    if (buffer.find("\n\n") != std::string_view::npos) {
+      return reject(400, "Bad Request", "header lines must end with CRLF");
+    }
+    return Framing{};
+  }
+  if (end + 4 > kMaxHeadBytes) return head_too_large();
+
+  Framing f;
+  Head& h = f.head;
+  h.head_bytes = end + 4;
+  std::string_view block = buffer.substr(0, end + 2);  // every line ends with CRLF
+  const std::size_t eol = block.find("\r\n");
+  if (auto rejected = parse_request_line(block.substr(0, eol), h)) return *rejected;
+  block.remove_prefix(eol + 2);
+  FramingFields fields;
+  if (auto rejected = parse_fields(block, h, fields)) return *rejected;
+  if (h.minor_version == 0) h.keep_alive = http10_keep_alive(h.headers);
+  if (auto rejected = check_framing(fields, h, max_body)) return *rejected;
   f.state = buffer.size() >= h.head_bytes + h.content_length ? Framing::State::complete
                                                              : Framing::State::incomplete;
   return f;

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "test_tree_edit_fixture.hpp"
-#include "tree_input.hpp"  // api/src: the date rule is checked on its own
+#include "trees/tree_input.hpp"  // api/src: the date rule is checked on its own
 
 using namespace rootzone;
 using api::Method;

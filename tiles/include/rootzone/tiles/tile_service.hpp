@@ -2,7 +2,7 @@
 // Serving tiles: rendering from the in-memory tree index and the store, the index's life
 // (loaded once, refreshed where a write of ours changed data, reloaded after another process's
 // write), the cache with its keys and invalidation, and entity tags. The HTTP layer only adapts
-// this to requests (api/src/tile_routes.cpp); nothing here knows HTTP.
+// this to requests (api/src/tiles/tile_routes.cpp); nothing here knows HTTP.
 #include <cstddef>
 #include <cstdint>
 #include <functional>

@@ -2,10 +2,10 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
-#include "auth.hpp"
+#include "auth/auth.hpp"
 #include "crs_uris.hpp"
-#include "feature_json.hpp"
-#include "items_query.hpp"
+#include "ogc/feature_json.hpp"
+#include "ogc/items_query.hpp"
 #include "rootzone/storage/errors.hpp"
 #include "rootzone/storage/feature_query.hpp"
 #include "rootzone/storage/store.hpp"

@@ -1,6 +1,6 @@
-#include "work_json.hpp"
+#include "works/work_json.hpp"
 
-#include "feature_json.hpp"
+#include "ogc/feature_json.hpp"
 #include "rootzone/storage/store.hpp"
 
 namespace rootzone::api {

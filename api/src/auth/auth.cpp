@@ -1,4 +1,4 @@
-#include "auth.hpp"
+#include "auth/auth.hpp"
 
 #include "rootzone/core/api_keys.hpp"
 #include "rootzone/storage/store.hpp"

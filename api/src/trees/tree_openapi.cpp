@@ -1,11 +1,11 @@
-// The tree endpoints of tree_edit_routes.cpp in the OpenAPI document: bodies with the limits
+// The tree endpoints of tree_routes.cpp in the OpenAPI document: bodies with the limits
 // tree_input.cpp enforces, If-Match, roles and every answer a handler gives.
 #include <nlohmann/json.hpp>
 
 #include "crs_uris.hpp"
 #include "openapi_parts.hpp"
 #include "routes.hpp"
-#include "tree_input.hpp"
+#include "trees/tree_input.hpp"
 
 namespace rootzone::api {
 

@@ -1,4 +1,4 @@
-#include "feature_json.hpp"
+#include "ogc/feature_json.hpp"
 
 #include "rootzone/geo/geojson.hpp"
 

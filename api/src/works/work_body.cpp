@@ -1,4 +1,4 @@
-#include "work_body.hpp"
+#include "works/work_body.hpp"
 
 #include <cmath>
 #include <string>
@@ -98,26 +98,26 @@ Problem unprocessable(const std::string& detail) {
   return Problem{422, "Unprocessable work", detail, "about:blank", {}};
 }
 
-void apply_work_body(geo::Work& work, const json& body, const Request& req, int store_srid,
-                     WorkBodyMode mode) {
+namespace {
+
+// A GeoJSON Feature, and for a replacement the feature of the path's work.
+void check_feature(const json& body, const geo::Work& work, WorkBodyMode mode) {
   const bool whole = mode != WorkBodyMode::merge;
-  if (whole || body.contains("type")) {
-    if (!body.contains("type") || body["type"] != "Feature") {
-      const std::string given =
-          body.contains("type") ? body["type"].dump() : std::string("no type member");
-      throw unreadable("a work is a GeoJSON Feature: \"type\" must be \"Feature\" (got " + given +
-                       ")");
-    }
+  if ((whole || body.contains("type")) && (!body.contains("type") || body["type"] != "Feature")) {
+    const std::string given =
+        body.contains("type") ? body["type"].dump() : std::string("no type member");
+    throw unreadable("a work is a GeoJSON Feature: \"type\" must be \"Feature\" (got " + given +
+                     ")");
   }
   if (mode == WorkBodyMode::replace && body.contains("id") && !body["id"].is_null() &&
       body["id"] != json(work.id)) {
     throw unreadable("id " + body["id"].dump() + " is not the id of work " +
                      std::to_string(work.id) + " in the path");
   }
-  std::vector<std::string> missing;
+}
 
-  // Properties first: a line's width decides nothing about parsing, but a problem list in
-  // field order reads best.
+// The properties member, every name a work's field.
+json properties_of(const json& body, bool whole) {
   json props = json::object();
   if (body.contains("properties")) {
     if (!body["properties"].is_object()) throw unreadable("properties: must be a JSON object");
@@ -131,23 +131,31 @@ void apply_work_body(geo::Work& work, const json& body, const Request& req, int 
                        ": not a field of a work (fields: " + list(kWritable) + ")");
     }
   }
-  const auto given = [&](const char* name) { return props.contains(name); };
-  const auto required_null = [&](const char* name) { return given(name) && props[name].is_null(); };
+  return props;
+}
 
-  for (const char* name : {"reference", "title", "kind", "starts_at", "ends_at"}) {
-    if ((whole && !given(name)) || required_null(name)) missing.push_back(name);
+// Writes the fields the body gives onto the work; what cannot be stored goes to `problems`.
+struct FieldWriter {
+  const json& props;
+  geo::Work& work;
+  WorkBodyMode mode;
+  std::vector<std::string>& problems;
+
+  bool given(const char* name) const { return props.contains(name); }
+  bool set(const char* name) const { return given(name) && !props[name].is_null(); }
+
+  void texts() {
+    if (set("reference")) work.reference = text_member(props["reference"], "reference");
+    if (set("title")) work.title = text_member(props["title"], "title");
+    if (given("contact")) {
+      work.contact = props["contact"].is_null() ? "" : text_member(props["contact"], "contact");
+    } else if (mode == WorkBodyMode::replace) {
+      work.contact.clear();
+    }
   }
-  if (given("reference") && !props["reference"].is_null())
-    work.reference = text_member(props["reference"], "reference");
-  if (given("title") && !props["title"].is_null())
-    work.title = text_member(props["title"], "title");
-  if (given("contact")) {
-    work.contact = props["contact"].is_null() ? "" : text_member(props["contact"], "contact");
-  } else if (mode == WorkBodyMode::replace) {
-    work.contact.clear();
-  }
-  std::vector<std::string> problems;
-  if (given("kind") && !props["kind"].is_null()) {
+
+  void kind() {
+    if (!set("kind")) return;
     const auto kind_text = text_member(props["kind"], "kind");
     if (const auto k = geo::work_kind_from_string(kind_text)) {
       work.kind = *k;
@@ -157,49 +165,76 @@ void apply_work_body(geo::Work& work, const json& body, const Request& req, int 
                          "scaffolding, crane or traffic_management");
     }
   }
-  for (auto [name, slot] :
-       {std::pair{"width_m", &work.width_m}, std::pair{"radius_m", &work.radius_m},
-        std::pair{"depth_m", &work.depth_m}}) {
-    if (given(name)) {
-      *slot = size_member(props[name], name);
-    } else if (mode == WorkBodyMode::replace) {
-      slot->reset();
-    }
-  }
-  if (given("starts_at") && !props["starts_at"].is_null())
-    work.starts_at = time_member(props["starts_at"], "starts_at");
-  if (given("ends_at") && !props["ends_at"].is_null())
-    work.ends_at = time_member(props["ends_at"], "ends_at");
 
-  if (given("status")) {
-    const auto text = text_member(props["status"], "status");
-    const auto s = geo::work_status_from_string(text);
-    if (mode == WorkBodyMode::create) {
-      if (!s || !geo::is_initial_status(*s)) {
-        problems.push_back("status '" + text + "': a new work is draft or submitted");
-      } else {
-        work.status = *s;
+  void sizes_and_times() {
+    for (auto [name, slot] :
+         {std::pair{"width_m", &work.width_m}, std::pair{"radius_m", &work.radius_m},
+          std::pair{"depth_m", &work.depth_m}}) {
+      if (given(name)) {
+        *slot = size_member(props[name], name);
+      } else if (mode == WorkBodyMode::replace) {
+        slot->reset();
       }
-    } else if (!s || *s != work.status) {
-      problems.push_back("status '" + text + "': work " + std::to_string(work.id) + " is " +
-                         std::string(geo::to_string(work.status)) +
-                         "; the status changes through POST /collections/works/items/" +
-                         std::to_string(work.id) + "/status");
+    }
+    if (set("starts_at")) work.starts_at = time_member(props["starts_at"], "starts_at");
+    if (set("ends_at")) work.ends_at = time_member(props["ends_at"], "ends_at");
+  }
+
+  // A new work starts as draft or submitted; afterwards the status changes only through its
+  // endpoint, and the contractor never.
+  void status_and_contractor() {
+    if (given("status")) {
+      const auto text = text_member(props["status"], "status");
+      const auto s = geo::work_status_from_string(text);
+      if (mode == WorkBodyMode::create) {
+        if (!s || !geo::is_initial_status(*s)) {
+          problems.push_back("status '" + text + "': a new work is draft or submitted");
+        } else {
+          work.status = *s;
+        }
+      } else if (!s || *s != work.status) {
+        problems.push_back("status '" + text + "': work " + std::to_string(work.id) + " is " +
+                           std::string(geo::to_string(work.status)) +
+                           "; the status changes through POST /collections/works/items/" +
+                           std::to_string(work.id) + "/status");
+      }
+    }
+    if (given("contractor") && mode != WorkBodyMode::create) {
+      const auto text = text_member(props["contractor"], "contractor");
+      if (text != work.contractor) {
+        problems.push_back("contractor '" + text + "': the contractor of a work does not change");
+      }
     }
   }
-  if (given("contractor") && mode != WorkBodyMode::create) {
-    const auto text = text_member(props["contractor"], "contractor");
-    if (text != work.contractor) {
-      problems.push_back("contractor '" + text + "': the contractor of a work does not change");
+};
+
+}  // namespace
+
+void apply_work_body(geo::Work& work, const json& body, const Request& req, int store_srid,
+                     WorkBodyMode mode) {
+  const bool whole = mode != WorkBodyMode::merge;
+  check_feature(body, work, mode);
+  // Properties first: a line's width decides nothing about parsing, but a problem list in
+  // field order reads best.
+  const json props = properties_of(body, whole);
+  std::vector<std::string> missing;
+  for (const char* name : {"reference", "title", "kind", "starts_at", "ends_at"}) {
+    if ((whole && !props.contains(name)) || (props.contains(name) && props[name].is_null())) {
+      missing.push_back(name);
     }
   }
+  std::vector<std::string> problems;
+  FieldWriter fields{props, work, mode, problems};
+  fields.texts();
+  fields.kind();
+  fields.sizes_and_times();
+  fields.status_and_contractor();
 
   if (body.contains("geometry") && !body["geometry"].is_null()) {
     work.geometry = body_geometry(body["geometry"], req, store_srid);
   } else if (whole || body.contains("geometry")) {
     missing.insert(missing.begin(), "geometry");
   }
-
   if (!missing.empty()) {
     std::string names;
     for (const auto& m : missing) names += (names.empty() ? "" : ", ") + m;

@@ -1,4 +1,4 @@
-#include "items_query.hpp"
+#include "ogc/items_query.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -103,14 +103,14 @@ OutputCrs parse_crs_param(const Request& req, int store_srid) {
   return *crs;
 }
 
-ItemsRequest parse_items_request(const Request& req, storage::Collection collection, int store_srid,
-                                 const ServiceOptions& options) {
-  ItemsRequest out;
-  out.query.limit = options.default_limit;
-  std::set<std::string> queryable_names;
-  for (const auto& q : storage::queryables(collection)) queryable_names.insert(q.name);
-  const std::set<std::string> known{"f", "limit", "cursor", "bbox", "bbox-crs", "datetime", "crs"};
+namespace {
 
+// Every parameter known (the endpoint's or a queryable of the collection) and given once; the
+// queryables become equality filters.
+void check_names(const Request& req, storage::Collection collection, storage::FeatureQuery& q) {
+  std::set<std::string> queryable_names;
+  for (const auto& c : storage::queryables(collection)) queryable_names.insert(c.name);
+  const std::set<std::string> known{"f", "limit", "cursor", "bbox", "bbox-crs", "datetime", "crs"};
   std::set<std::string> seen;
   for (const auto& [name, value] : req.query) {
     if (!known.count(name) && !queryable_names.count(name)) {
@@ -123,9 +123,11 @@ ItemsRequest parse_items_request(const Request& req, storage::Collection collect
                     {}};
     }
     if (!seen.insert(name).second) invalid(name, value, "given more than once");
-    if (queryable_names.count(name)) out.query.equals.emplace_back(name, value);
+    if (queryable_names.count(name)) q.equals.emplace_back(name, value);
   }
+}
 
+void read_paging(const Request& req, const ServiceOptions& options, storage::FeatureQuery& q) {
   if (const auto f = req.query_value("f"); f && *f != "json" && *f != "geojson") {
     invalid("f", *f, "only json (GeoJSON) is offered");
   }
@@ -134,88 +136,125 @@ ItemsRequest parse_items_request(const Request& req, storage::Collection collect
     if (!v || *v < 1 || *v > options.max_limit) {
       invalid("limit", *limit, "must be an integer from 1 to " + std::to_string(options.max_limit));
     }
-    out.query.limit = static_cast<int>(*v);
+    q.limit = static_cast<int>(*v);
   }
   if (const auto cursor = req.query_value("cursor")) {
     const auto v = canonical_integer(*cursor);
     if (!v) invalid("cursor", *cursor, "not a paging cursor");
-    out.query.after_id = *v;
+    q.after_id = *v;
   }
-  out.crs = parse_crs_param(req, store_srid);
+}
 
+// bbox as given (four numbers, or six with heights) in bbox-crs, as a 2D box in that CRS.
+geo::Bounds given_bbox(const std::string& bbox, const OutputCrs& bbox_crs) {
+  const auto parts = split(bbox, ',');
+  if (parts.size() != 4 && parts.size() != 6) {
+    invalid("bbox", bbox, "needs four numbers (minx,miny,maxx,maxy) or six (with heights)");
+  }
+  double v[6];
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const auto n = number(parts[i]);
+    if (!n) invalid("bbox", bbox, "'" + parts[i] + "' is not a number");
+    v[i] = *n;
+  }
+  // OGC API Features Part 1: six numbers are minx,miny,minz,maxx,maxy,maxz; the store is 2D.
+  if (parts.size() == 6) {
+    v[2] = v[3];
+    v[3] = v[4];
+  }
+  const geo::Bounds b =
+      bbox_crs.lat_lon ? geo::Bounds{v[1], v[0], v[3], v[2]} : geo::Bounds{v[0], v[1], v[2], v[3]};
+  if (b.minx > b.maxx || b.miny > b.maxy) invalid("bbox", bbox, "a minimum exceeds its maximum");
+  if (bbox_crs.epsg == 4326 && (b.minx < -180 || b.maxx > 180 || b.miny < -90 || b.maxy > 90)) {
+    invalid("bbox", bbox, "outside -180..180, -90..90");
+  }
+  return b;
+}
+
+void read_bbox(const Request& req, int store_srid, storage::FeatureQuery& q) {
   OutputCrs bbox_crs{std::string(kCrs84), 4326, false};
   if (const auto uri = req.query_value("bbox-crs")) {
     const auto c = crs_from_uri(*uri, store_srid);
     if (!c) invalid("bbox-crs", *uri, "not one of the CRSs listed for this collection");
     bbox_crs = *c;
   }
-  if (const auto bbox = req.query_value("bbox")) {
-    const auto parts = split(*bbox, ',');
-    if (parts.size() != 4 && parts.size() != 6) {
-      invalid("bbox", *bbox, "needs four numbers (minx,miny,maxx,maxy) or six (with heights)");
-    }
-    double v[6];
-    for (std::size_t i = 0; i < parts.size(); ++i) {
-      const auto n = number(parts[i]);
-      if (!n) invalid("bbox", *bbox, "'" + parts[i] + "' is not a number");
-      v[i] = *n;
-    }
-    // OGC API Features Part 1: six numbers are minx,miny,minz,maxx,maxy,maxz; the store is 2D.
-    if (parts.size() == 6) {
-      v[2] = v[3];
-      v[3] = v[4];
-    }
-    geo::Bounds b = bbox_crs.lat_lon ? geo::Bounds{v[1], v[0], v[3], v[2]}
-                                     : geo::Bounds{v[0], v[1], v[2], v[3]};
-    if (b.minx > b.maxx || b.miny > b.maxy) invalid("bbox", *bbox, "a minimum exceeds its maximum");
-    if (bbox_crs.epsg == 4326 && (b.minx < -180 || b.maxx > 180 || b.miny < -90 || b.maxy > 90)) {
-      invalid("bbox", *bbox, "outside -180..180, -90..90");
-    }
-    if (bbox_crs.epsg == 4326) {
-      // Only the part inside the store CRS's area of use can hold features, and only there
-      // does the projection behave: the whole world projected to UTM collapses to a sliver.
-      const auto& area = area_of_use(store_srid);
-      b = geo::Bounds{std::max(b.minx, area.west), std::max(b.miny, area.south),
-                      std::min(b.maxx, area.east), std::min(b.maxy, area.north)};
-    }
-    try {
-      out.query.bbox = b.minx > b.maxx || b.miny > b.maxy
-                           ? geo::Bounds{1, 1, 0, 0}  // no overlap with the area: matches nothing
-                           : to_store(b, bbox_crs, store_srid);
-    } catch (const geo::CrsError& e) {
-      invalid("bbox", *bbox, std::string("cannot be moved into the store CRS: ") + e.what());
+  const auto bbox = req.query_value("bbox");
+  if (!bbox) return;
+  auto b = given_bbox(*bbox, bbox_crs);
+  if (bbox_crs.epsg == 4326) {
+    // Only the part inside the store CRS's area of use can hold features, and only there
+    // does the projection behave: the whole world projected to UTM collapses to a sliver.
+    const auto& area = area_of_use(store_srid);
+    b = geo::Bounds{std::max(b.minx, area.west), std::max(b.miny, area.south),
+                    std::min(b.maxx, area.east), std::min(b.maxy, area.north)};
+  }
+  try {
+    q.bbox = b.minx > b.maxx || b.miny > b.maxy ? geo::Bounds{1, 1, 0, 0}
+                                                // no overlap with the area: matches nothing
+                                                : to_store(b, bbox_crs, store_srid);
+  } catch (const geo::CrsError& e) {
+    invalid("bbox", *bbox, std::string("cannot be moved into the store CRS: ") + e.what());
+  }
+}
+
+void read_datetime(const Request& req, storage::Collection collection, storage::FeatureQuery& q) {
+  const auto dt = req.query_value("datetime");
+  if (!dt) return;
+  if (collection != storage::Collection::works) {
+    invalid("datetime", *dt, "this collection has no time: only works have a time window");
+  }
+  const auto slash = dt->find('/');
+  if (slash == std::string::npos) {
+    q.from = datetime_bound(*dt, false);
+    q.to = datetime_bound(*dt, true);
+    if (!q.from) invalid("datetime", *dt, "an instant cannot be '..'");
+  } else {
+    q.from = datetime_bound(dt->substr(0, slash), false);
+    q.to = datetime_bound(dt->substr(slash + 1), true);
+    if (q.from && q.to && *q.from > *q.to) {
+      invalid("datetime", *dt, "the interval ends before it starts");
     }
   }
-  if (const auto dt = req.query_value("datetime")) {
-    if (collection != storage::Collection::works) {
-      invalid("datetime", *dt, "this collection has no time: only works have a time window");
-    }
-    const auto slash = dt->find('/');
-    if (slash == std::string::npos) {
-      out.query.from = datetime_bound(*dt, false);
-      out.query.to = datetime_bound(*dt, true);
-      if (!out.query.from) invalid("datetime", *dt, "an instant cannot be '..'");
-    } else {
-      out.query.from = datetime_bound(dt->substr(0, slash), false);
-      out.query.to = datetime_bound(dt->substr(slash + 1), true);
-      if (out.query.from && out.query.to && *out.query.from > *out.query.to) {
-        invalid("datetime", *dt, "the interval ends before it starts");
+}
+
+bool valid_queryable_value(storage::QueryableType type, const std::string& value) {
+  switch (type) {
+    case storage::QueryableType::string:
+      return true;
+    case storage::QueryableType::boolean:
+      return value == "true" || value == "false";
+    case storage::QueryableType::number:
+      return number(value).has_value();
+    case storage::QueryableType::integer:
+      return !value.empty() &&
+             value.find_first_not_of("0123456789", value[0] == '-' ? 1 : 0) == std::string::npos &&
+             value.size() < 19;
+  }
+  return false;
+}
+
+void check_queryable_values(storage::Collection collection, const storage::FeatureQuery& q) {
+  for (const auto& [name, value] : q.equals) {
+    for (const auto& c : storage::queryables(collection)) {
+      if (c.name == name && !valid_queryable_value(c.type, value)) {
+        invalid(name, value, "not a valid value for this queryable");
       }
     }
   }
-  for (const auto& [name, value] : out.query.equals) {
-    for (const auto& q : storage::queryables(collection)) {
-      if (q.name != name) continue;
-      const bool ok =
-          q.type == storage::QueryableType::string ||
-          (q.type == storage::QueryableType::boolean && (value == "true" || value == "false")) ||
-          (q.type == storage::QueryableType::number && number(value)) ||
-          (q.type == storage::QueryableType::integer && !value.empty() &&
-           value.find_first_not_of("0123456789", value[0] == '-' ? 1 : 0) == std::string::npos &&
-           value.size() < 19);
-      if (!ok) invalid(name, value, "not a valid value for this queryable");
-    }
-  }
+}
+
+}  // namespace
+
+ItemsRequest parse_items_request(const Request& req, storage::Collection collection, int store_srid,
+                                 const ServiceOptions& options) {
+  ItemsRequest out;
+  out.query.limit = options.default_limit;
+  check_names(req, collection, out.query);
+  read_paging(req, options, out.query);
+  out.crs = parse_crs_param(req, store_srid);
+  read_bbox(req, store_srid, out.query);
+  read_datetime(req, collection, out.query);
+  check_queryable_values(collection, out.query);
   return out;
 }
 

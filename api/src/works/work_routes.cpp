@@ -6,14 +6,14 @@
 #include <set>
 #include <string>
 
-#include "feature_json.hpp"
-#include "items_query.hpp"
+#include "ogc/feature_json.hpp"
+#include "ogc/items_query.hpp"
 #include "rootzone/core/work_cases.hpp"
 #include "rootzone/storage/store.hpp"
 #include "route.hpp"
 #include "routes.hpp"
-#include "work_body.hpp"
-#include "work_json.hpp"
+#include "works/work_body.hpp"
+#include "works/work_json.hpp"
 #include "write_request.hpp"
 
 namespace rootzone::api {

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "auth.hpp"
+#include "auth/auth.hpp"
 #include "openapi_parts.hpp"
 #include "rootzone/core/application.hpp"
 #include "rootzone/core/live_engine.hpp"

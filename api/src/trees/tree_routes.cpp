@@ -4,14 +4,14 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "feature_json.hpp"
-#include "items_query.hpp"
+#include "ogc/feature_json.hpp"
+#include "ogc/items_query.hpp"
 #include "rootzone/core/tree_cases.hpp"
 #include "rootzone/geo/errors.hpp"
 #include "rootzone/storage/store.hpp"
 #include "route.hpp"
 #include "routes.hpp"
-#include "tree_input.hpp"
+#include "trees/tree_input.hpp"
 #include "write_request.hpp"
 
 namespace rootzone::api {

@@ -1,4 +1,4 @@
-#include "tree_input.hpp"
+#include "trees/tree_input.hpp"
 
 #include <chrono>
 #include <cmath>
