@@ -119,6 +119,43 @@ struct MappedTree {
   bool refused = false;  // by the mapping: not written
 };
 
+// The reader's part of one record: mapped, and with its protection when not refused.
+MappedTree read_tree(RecordMapper& mapper, const TreeFields& f, detail::OgrSource& source,
+                     detail::SeenIds& seen, const detail::CrsGuard& guard, const Mapping& mapping,
+                     const geo::RuleSet& rules) {
+  MappedTree m;
+  map_tree(m.tree, mapper, f, source, seen, guard, mapping);
+  m.record = mapper.ref().record;
+  m.line = mapper.ref().line;
+  m.refused = mapper.refused();
+  // Here rather than on the writing thread, which has the store's work to do.
+  if (!m.refused) m.tree.protection = geo::evaluate_protection(m.tree, rules);
+  return m;
+}
+
+// The writer's part of one tree, counted into `s`; `existing` is the stored tree of its source id.
+// Throws storage::ConstraintViolation when the store refuses it.
+void write_tree(const geo::Tree& t, const std::optional<geo::Tree>& existing,
+                storage::TreeBulkWriter& writer, const RecordMapper& mapper,
+                const geo::RuleSet& rules, ImportSummary& s) {
+  if (!existing) {
+    writer.insert(t);
+    ++s.inserted;
+    if (t.protection.is_protected) ++s.protected_trees;
+    return;
+  }
+  auto merged = *existing;
+  // mapped() reads only what the mapper's constructor resolved: safe beside the reader.
+  merge(merged, t, mapper);
+  merged.protection = geo::evaluate_protection(merged, rules);
+  if (merged != *existing && writer.update(merged, *existing)) {
+    ++s.updated;
+  } else {
+    ++s.unchanged;
+  }
+  if (merged.protection.is_protected) ++s.protected_trees;
+}
+
 // Records pass from the reader to the writer in batches, so that the two threads meet once
 // per batch instead of once per record.
 constexpr std::size_t kBatch = 512;
@@ -191,17 +228,8 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
         ++s.read;
         progress.tick(s.read);
         const auto problems_before = result.report.problems().size();
-        MappedTree m;
-        map_tree(m.tree, mapper, fields, source, seen, guard, mapping);
-        m.record = mapper.ref().record;
-        m.line = mapper.ref().line;
-        m.refused = mapper.refused();
-        if (m.refused) {
-          ++refused_by_mapping;
-        } else {
-          // Here rather than on the writing thread, which has the store's work to do.
-          m.tree.protection = geo::evaluate_protection(m.tree, rules);
-        }
+        auto m = read_tree(mapper, fields, source, seen, guard, mapping, rules);
+        if (m.refused) ++refused_by_mapping;
         batch.push_back(std::move(m));
         if (o.strict && result.report.problems().size() > problems_before) {
           reader_aborted = true;
@@ -227,25 +255,10 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
   while (auto batch = batches.pop()) {
     for (auto& m : *batch) {
       if (m.refused || s.aborted) continue;
-      auto& t = m.tree;
+      const auto& t = m.tree;
       auto existing = all_new ? std::nullopt : writer.find_by_source_id(t.source_id);
       try {
-        if (!existing) {
-          writer.insert(t);
-          ++s.inserted;
-          if (t.protection.is_protected) ++s.protected_trees;
-        } else {
-          auto merged = *existing;
-          // mapped() reads only what the mapper's constructor resolved: safe beside the reader.
-          merge(merged, t, mapper);
-          merged.protection = geo::evaluate_protection(merged, rules);
-          if (merged != *existing && writer.update(merged, *existing)) {
-            ++s.updated;
-          } else {
-            ++s.unchanged;
-          }
-          if (merged.protection.is_protected) ++s.protected_trees;
-        }
+        write_tree(t, existing, writer, mapper, rules, s);
       } catch (const storage::ConstraintViolation& e) {
         store_problems.add({Severity::refused, file, m.record, m.line, t.source_id, "", t.source_id,
                             std::string("refused by the store: ") + e.what()});
