@@ -156,6 +156,36 @@ void write_tree(const geo::Tree& t, const std::optional<geo::Tree>& existing,
   if (merged.protection.is_protected) ++s.protected_trees;
 }
 
+// The writing thread's side of the import: what it needs to write a tree, and what the store
+// refused, kept apart from the report the reader owns until it is joined.
+struct TreeWriting {
+  storage::TreeBulkWriter& writer;
+  const RecordMapper& mapper;
+  const geo::RuleSet& rules;
+  const std::string& file;
+  ImportSummary& s;
+  // Into a store without trees every tree is new: ids are unique within the file (SeenIds),
+  // and a duplicate that got through anyway would meet the UNIQUE source id.
+  bool all_new = false;
+  ProblemReport store_problems;
+  std::int64_t refused = 0;
+
+  // False when the store refused the tree.
+  bool write(const MappedTree& m) {
+    const auto& t = m.tree;
+    auto existing = all_new ? std::nullopt : writer.find_by_source_id(t.source_id);
+    try {
+      write_tree(t, existing, writer, mapper, rules, s);
+      return true;
+    } catch (const storage::ConstraintViolation& e) {
+      store_problems.add({Severity::refused, file, m.record, m.line, t.source_id, "", t.source_id,
+                          std::string("refused by the store: ") + e.what()});
+      ++refused;
+      return false;
+    }
+  }
+};
+
 // Records pass from the reader to the writer in batches, so that the two threads meet once
 // per batch instead of once per record.
 constexpr std::size_t kBatch = 512;
@@ -245,28 +275,22 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
     batches.close(failed);
   });
 
-  ProblemReport store_problems;  // the reader owns result.report until it is joined
-  std::int64_t refused_by_store = 0;
-  // Into a store without trees every tree is new: ids are unique within the file (SeenIds),
-  // and a duplicate that got through anyway would meet the UNIQUE source id.
-  const bool all_new = writer.started_empty();
+  TreeWriting writing{.writer = writer,
+                      .mapper = mapper,
+                      .rules = rules,
+                      .file = file,
+                      .s = s,
+                      .all_new = writer.started_empty(),
+                      .store_problems = {},
+                      .refused = 0};
   std::int64_t written = 0;  // batches
   // Once the reader has closed the queue: every batch, then its exception if it failed.
   while (auto batch = batches.pop()) {
     for (auto& m : *batch) {
       if (m.refused || s.aborted) continue;
-      const auto& t = m.tree;
-      auto existing = all_new ? std::nullopt : writer.find_by_source_id(t.source_id);
-      try {
-        write_tree(t, existing, writer, mapper, rules, s);
-      } catch (const storage::ConstraintViolation& e) {
-        store_problems.add({Severity::refused, file, m.record, m.line, t.source_id, "", t.source_id,
-                            std::string("refused by the store: ") + e.what()});
-        ++refused_by_store;
-        if (o.strict) {
-          s.aborted = true;
-          reader.request_stop();
-        }
+      if (!writing.write(m) && o.strict) {
+        s.aborted = true;
+        reader.request_stop();
       }
     }
     written_batches.try_push(std::move(*batch));
@@ -274,8 +298,8 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
   }
   reader.join();
   s.aborted = s.aborted || reader_aborted;
-  s.refused = refused_by_mapping + refused_by_store;
-  result.report.merge_by_record(store_problems);
+  s.refused = refused_by_mapping + writing.refused;
+  result.report.merge_by_record(writing.store_problems);
   writer.finish();
   detail::conclude(result, store.database(), tx, o);
   s.seconds = detail::seconds_since(start);
