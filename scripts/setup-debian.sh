@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config git ca-certificates
+  # scripts/lint.sh (.clang-format, .clang-tidy)
+  clang-format clang-tidy
   # geometry, CRS, files
   libgeos-dev libproj-dev proj-data proj-bin libgdal-dev gdal-bin
   # store

@@ -7,5 +7,6 @@ bash scripts/npm-install.sh  # the tile tests' JS decoders (tests/js)
 start=$(date +%s)
 bash scripts/build.sh
 echo "build: $(( $(date +%s) - start )) s"
+bash scripts/lint.sh  # clang-format and clang-tidy; needs the build's compile_commands.json
 build=${ROOTZONE_BUILD_DIR:-build}
 ctest --test-dir "$build" --output-on-failure --parallel "$(nproc)"

@@ -61,71 +61,89 @@ bool prepare_geometry(OGRGeometryH g, const CrsGuard& guard, const ProblemSink& 
   return true;
 }
 
+namespace {
+
+std::optional<geo::Point> point_from_columns(RecordMapper& mapper, const CrsGuard& guard,
+                                             const Mapping& mapping) {
+  const auto xs = mapper.raw(mapper.geometry_x, mapping.x_field);
+  const auto ys = mapper.raw(mapper.geometry_y, mapping.y_field);
+  if (mapper.refused()) return std::nullopt;
+  if (!xs || !ys || trim(*xs).empty() || trim(*ys).empty()) {
+    mapper.problem(Severity::refused, !xs || trim(*xs).empty() ? mapping.x_field : mapping.y_field,
+                   "", "missing geometry: no coordinate");
+    return std::nullopt;
+  }
+  const auto x = parse_number(*xs, mapping.decimal_separator);
+  const auto y = parse_number(*ys, mapping.decimal_separator);
+  if (!x || !y) {
+    mapper.problem(Severity::refused, !x ? mapping.x_field : mapping.y_field, !x ? *xs : *ys,
+                   "not a number: coordinate");
+    return std::nullopt;
+  }
+  geo::Point out;
+  if (auto why = guard.point(*x, *y, out)) {
+    mapper.problem(Severity::refused, mapping.x_field + "/" + mapping.y_field,
+                   std::string(*xs) + " " + std::string(*ys), *why);
+    return std::nullopt;
+  }
+  return out;
+}
+
+// Leaves `owned` empty when the column is empty, for the caller to report the missing geometry;
+// false when the record is refused.
+bool parse_wkt_column(RecordMapper& mapper, const std::string& field, GeometryPtr& owned) {
+  const auto text = mapper.raw(mapper.geometry_wkt, field);
+  if (mapper.refused()) return false;
+  if (!text || trim(*text).empty()) return true;
+  std::string wkt(trim(*text));  // GDAL wants it terminated
+  char* p = wkt.data();
+  OGRGeometryH parsed = nullptr;
+  if (OGR_G_CreateFromWkt(&p, nullptr, &parsed) != OGRERR_NONE || !parsed) {
+    mapper.problem(Severity::refused, field, wkt, "invalid geometry: not WKT");
+    return false;
+  }
+  owned.reset(parsed);
+  return true;
+}
+
+// The common case, a 2D or 3D point with finite coordinates, needs neither a copy nor GEOS:
+// such a point is never empty or invalid, and CrsGuard::point does the same CRS checks as
+// CrsGuard::geometry.
+bool is_finite_point(OGRGeometryH g) {
+  return g && wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint && !OGR_G_IsEmpty(g) &&
+         std::isfinite(OGR_G_GetX(g, 0)) && std::isfinite(OGR_G_GetY(g, 0));
+}
+
+std::optional<geo::Point> guarded_finite_point(OGRGeometryH g, RecordMapper& mapper,
+                                               const CrsGuard& guard, const std::string& field) {
+  geo::Point out;
+  if (auto why = guard.point(OGR_G_GetX(g, 0), OGR_G_GetY(g, 0), out)) {
+    char* wkt = nullptr;
+    std::string text;
+    if (OGR_G_ExportToWkt(g, &wkt) == OGRERR_NONE && wkt) text = wkt;
+    CPLFree(wkt);
+    mapper.problem(Severity::refused, field, text, *why);
+    return std::nullopt;
+  }
+  return out;
+}
+
+}  // namespace
+
 std::optional<geo::Point> record_point(OgrSource& source, RecordMapper& mapper,
                                        const CrsGuard& guard, const Mapping& mapping) {
-  geo::Point out;
-  if (mapper.geometry_x >= 0) {
-    const auto xs = mapper.raw(mapper.geometry_x, mapping.x_field);
-    const auto ys = mapper.raw(mapper.geometry_y, mapping.y_field);
-    if (mapper.refused()) return std::nullopt;
-    if (!xs || !ys || trim(*xs).empty() || trim(*ys).empty()) {
-      mapper.problem(Severity::refused,
-                     !xs || trim(*xs).empty() ? mapping.x_field : mapping.y_field, "",
-                     "missing geometry: no coordinate");
-      return std::nullopt;
-    }
-    const auto x = parse_number(*xs, mapping.decimal_separator);
-    const auto y = parse_number(*ys, mapping.decimal_separator);
-    if (!x || !y) {
-      mapper.problem(Severity::refused, !x ? mapping.x_field : mapping.y_field, !x ? *xs : *ys,
-                     "not a number: coordinate");
-      return std::nullopt;
-    }
-    if (auto why = guard.point(*x, *y, out)) {
-      mapper.problem(Severity::refused, mapping.x_field + "/" + mapping.y_field,
-                     std::string(*xs) + " " + std::string(*ys), *why);
-      return std::nullopt;
-    }
-    return out;
-  }
+  if (mapper.geometry_x >= 0) return point_from_columns(mapper, guard, mapping);
   GeometryPtr owned;
   OGRGeometryH g = nullptr;
   std::string field = "(geometry)";
   if (mapper.geometry_wkt >= 0) {
     field = mapping.wkt_field;
-    const auto text = mapper.raw(mapper.geometry_wkt, field);
-    if (mapper.refused()) return std::nullopt;
-    if (text && !trim(*text).empty()) {
-      std::string wkt(trim(*text));  // GDAL wants it terminated
-      char* p = wkt.data();
-      OGRGeometryH parsed = nullptr;
-      if (OGR_G_CreateFromWkt(&p, nullptr, &parsed) != OGRERR_NONE || !parsed) {
-        mapper.problem(Severity::refused, field, wkt, "invalid geometry: not WKT");
-        return std::nullopt;
-      }
-      owned.reset(parsed);
-      g = parsed;
-    }
+    if (!parse_wkt_column(mapper, field, owned)) return std::nullopt;
+    g = owned.get();
   } else {
     auto* in = source.geometry();
-    // The common case, a 2D or 3D point with finite coordinates, needs neither a copy nor
-    // GEOS: such a point is never empty or invalid, and CrsGuard::point does the same CRS
-    // checks as CrsGuard::geometry. Anything else takes the general path below.
-    if (in && wkbFlatten(OGR_G_GetGeometryType(in)) == wkbPoint && !OGR_G_IsEmpty(in)) {
-      const double x = OGR_G_GetX(in, 0);
-      const double y = OGR_G_GetY(in, 0);
-      if (std::isfinite(x) && std::isfinite(y)) {
-        if (auto why = guard.point(x, y, out)) {
-          char* wkt = nullptr;
-          std::string text;
-          if (OGR_G_ExportToWkt(in, &wkt) == OGRERR_NONE && wkt) text = wkt;
-          CPLFree(wkt);
-          mapper.problem(Severity::refused, field, text, *why);
-          return std::nullopt;
-        }
-        return out;
-      }
-    }
+    if (is_finite_point(in)) return guarded_finite_point(in, mapper, guard, field);
+    // Anything else takes the general path below.
     if (in) {
       owned.reset(OGR_G_Clone(in));
       g = owned.get();

@@ -119,6 +119,73 @@ struct MappedTree {
   bool refused = false;  // by the mapping: not written
 };
 
+// The reader's part of one record: mapped, and with its protection when not refused.
+MappedTree read_tree(RecordMapper& mapper, const TreeFields& f, detail::OgrSource& source,
+                     detail::SeenIds& seen, const detail::CrsGuard& guard, const Mapping& mapping,
+                     const geo::RuleSet& rules) {
+  MappedTree m;
+  map_tree(m.tree, mapper, f, source, seen, guard, mapping);
+  m.record = mapper.ref().record;
+  m.line = mapper.ref().line;
+  m.refused = mapper.refused();
+  // Here rather than on the writing thread, which has the store's work to do.
+  if (!m.refused) m.tree.protection = geo::evaluate_protection(m.tree, rules);
+  return m;
+}
+
+// The writer's part of one tree, counted into `s`; `existing` is the stored tree of its source id.
+// Throws storage::ConstraintViolation when the store refuses it.
+void write_tree(const geo::Tree& t, const std::optional<geo::Tree>& existing,
+                storage::TreeBulkWriter& writer, const RecordMapper& mapper,
+                const geo::RuleSet& rules, ImportSummary& s) {
+  if (!existing) {
+    writer.insert(t);
+    ++s.inserted;
+    if (t.protection.is_protected) ++s.protected_trees;
+    return;
+  }
+  auto merged = *existing;
+  // mapped() reads only what the mapper's constructor resolved: safe beside the reader.
+  merge(merged, t, mapper);
+  merged.protection = geo::evaluate_protection(merged, rules);
+  if (merged != *existing && writer.update(merged, *existing)) {
+    ++s.updated;
+  } else {
+    ++s.unchanged;
+  }
+  if (merged.protection.is_protected) ++s.protected_trees;
+}
+
+// The writing thread's side of the import: what it needs to write a tree, and what the store
+// refused, kept apart from the report the reader owns until it is joined.
+struct TreeWriting {
+  storage::TreeBulkWriter& writer;
+  const RecordMapper& mapper;
+  const geo::RuleSet& rules;
+  const std::string& file;
+  ImportSummary& s;
+  // Into a store without trees every tree is new: ids are unique within the file (SeenIds),
+  // and a duplicate that got through anyway would meet the UNIQUE source id.
+  bool all_new = false;
+  ProblemReport store_problems;
+  std::int64_t refused = 0;
+
+  // False when the store refused the tree.
+  bool write(const MappedTree& m) {
+    const auto& t = m.tree;
+    auto existing = all_new ? std::nullopt : writer.find_by_source_id(t.source_id);
+    try {
+      write_tree(t, existing, writer, mapper, rules, s);
+      return true;
+    } catch (const storage::ConstraintViolation& e) {
+      store_problems.add({Severity::refused, file, m.record, m.line, t.source_id, "", t.source_id,
+                          std::string("refused by the store: ") + e.what()});
+      ++refused;
+      return false;
+    }
+  }
+};
+
 // Records pass from the reader to the writer in batches, so that the two threads meet once
 // per batch instead of once per record.
 constexpr std::size_t kBatch = 512;
@@ -191,17 +258,8 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
         ++s.read;
         progress.tick(s.read);
         const auto problems_before = result.report.problems().size();
-        MappedTree m;
-        map_tree(m.tree, mapper, fields, source, seen, guard, mapping);
-        m.record = mapper.ref().record;
-        m.line = mapper.ref().line;
-        m.refused = mapper.refused();
-        if (m.refused) {
-          ++refused_by_mapping;
-        } else {
-          // Here rather than on the writing thread, which has the store's work to do.
-          m.tree.protection = geo::evaluate_protection(m.tree, rules);
-        }
+        auto m = read_tree(mapper, fields, source, seen, guard, mapping, rules);
+        if (m.refused) ++refused_by_mapping;
         batch.push_back(std::move(m));
         if (o.strict && result.report.problems().size() > problems_before) {
           reader_aborted = true;
@@ -217,43 +275,22 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
     batches.close(failed);
   });
 
-  ProblemReport store_problems;  // the reader owns result.report until it is joined
-  std::int64_t refused_by_store = 0;
-  // Into a store without trees every tree is new: ids are unique within the file (SeenIds),
-  // and a duplicate that got through anyway would meet the UNIQUE source id.
-  const bool all_new = writer.started_empty();
+  TreeWriting writing{.writer = writer,
+                      .mapper = mapper,
+                      .rules = rules,
+                      .file = file,
+                      .s = s,
+                      .all_new = writer.started_empty(),
+                      .store_problems = {},
+                      .refused = 0};
   std::int64_t written = 0;  // batches
   // Once the reader has closed the queue: every batch, then its exception if it failed.
   while (auto batch = batches.pop()) {
     for (auto& m : *batch) {
       if (m.refused || s.aborted) continue;
-      auto& t = m.tree;
-      auto existing = all_new ? std::nullopt : writer.find_by_source_id(t.source_id);
-      try {
-        if (!existing) {
-          writer.insert(t);
-          ++s.inserted;
-          if (t.protection.is_protected) ++s.protected_trees;
-        } else {
-          auto merged = *existing;
-          // mapped() reads only what the mapper's constructor resolved: safe beside the reader.
-          merge(merged, t, mapper);
-          merged.protection = geo::evaluate_protection(merged, rules);
-          if (merged != *existing && writer.update(merged, *existing)) {
-            ++s.updated;
-          } else {
-            ++s.unchanged;
-          }
-          if (merged.protection.is_protected) ++s.protected_trees;
-        }
-      } catch (const storage::ConstraintViolation& e) {
-        store_problems.add({Severity::refused, file, m.record, m.line, t.source_id, "", t.source_id,
-                            std::string("refused by the store: ") + e.what()});
-        ++refused_by_store;
-        if (o.strict) {
-          s.aborted = true;
-          reader.request_stop();
-        }
+      if (!writing.write(m) && o.strict) {
+        s.aborted = true;
+        reader.request_stop();
       }
     }
     written_batches.try_push(std::move(*batch));
@@ -261,8 +298,8 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
   }
   reader.join();
   s.aborted = s.aborted || reader_aborted;
-  s.refused = refused_by_mapping + refused_by_store;
-  result.report.merge_by_record(store_problems);
+  s.refused = refused_by_mapping + writing.refused;
+  result.report.merge_by_record(writing.store_problems);
   writer.finish();
   detail::conclude(result, store.database(), tx, o);
   s.seconds = detail::seconds_since(start);

@@ -77,6 +77,16 @@ class WzdxReader {
 
  private:
   void map(const Json& f, MappedWork& m);
+  void problem(MappedWork& m, Severity sev, std::string field, std::string value,
+               std::string why) const;
+  bool require(MappedWork& m, const Json& obj, const char* key, const std::string& where) const;
+  bool check_core_details(MappedWork& m, const Json& core) const;
+  void check_required_properties(MappedWork& m, const Json& p) const;
+  void assign_source(MappedWork& m, const std::string& source_id) const;
+  geo::WorkKind kind_of(MappedWork& m, const Json& p) const;
+  void read_time_window(MappedWork& m, const Json& p) const;
+  void check_unique(MappedWork& m, const std::string& id);
+  void read_geometry(MappedWork& m, const Json& gj) const;
 
   const Json& features_;
   const std::map<std::string, DataSource> sources_;
@@ -89,47 +99,50 @@ class WzdxReader {
   std::unordered_map<std::string, std::int64_t> seen_;
 };
 
-void WzdxReader::map(const Json& f, MappedWork& m) {
-  m.at = {file_, ++record_, std::nullopt, text_of(f, "id")};
-  const auto refused = [&] { return m.fate == MappedWork::Fate::refused; };
-  const auto problem = [&](Severity sev, std::string field, std::string value, std::string why) {
-    if (sev == Severity::refused) m.fate = MappedWork::Fate::refused;
-    report_.add({sev, m.at.file, m.at.record, m.at.line, m.at.id, std::move(field),
-                 std::move(value), std::move(why)});
-  };
-  const auto require = [&](const Json& obj, const char* key, const std::string& where) {
-    if (obj.is_object() && obj.contains(key) && !obj[key].is_null()) return true;
-    problem(Severity::refused, where + key, "",
-            "missing required field: WZDx " + where + key + " (RoadEventFeature.json)");
-    return false;
-  };
-  for (const char* key : {"id", "type", "properties", "geometry"}) require(f, key, "");
-  if (refused()) return;
-  const auto& p = f["properties"];
-  const std::string id = text_of(f, "id");
-  if (!require(p, "core_details", "properties.")) return;
-  const auto& core = p["core_details"];
+bool refused(const MappedWork& m) { return m.fate == MappedWork::Fate::refused; }
+
+void WzdxReader::problem(MappedWork& m, Severity sev, std::string field, std::string value,
+                         std::string why) const {
+  if (sev == Severity::refused) m.fate = MappedWork::Fate::refused;
+  report_.add({sev, m.at.file, m.at.record, m.at.line, m.at.id, std::move(field), std::move(value),
+               std::move(why)});
+}
+
+bool WzdxReader::require(MappedWork& m, const Json& obj, const char* key,
+                         const std::string& where) const {
+  if (obj.is_object() && obj.contains(key) && !obj[key].is_null()) return true;
+  problem(m, Severity::refused, where + key, "",
+          "missing required field: WZDx " + where + key + " (RoadEventFeature.json)");
+  return false;
+}
+
+// False for a detour, which is skipped rather than mapped.
+bool WzdxReader::check_core_details(MappedWork& m, const Json& core) const {
   for (const char* key : {"event_type", "data_source_id", "direction", "road_names"}) {
-    require(core, key, "core_details.");
+    require(m, core, key, "core_details.");
   }
   const auto event_type = text_of(core, "event_type");
   if (event_type == "detour") {
-    problem(Severity::skipped, "core_details.event_type", event_type,
+    problem(m, Severity::skipped, "core_details.event_type", event_type,
             "detour: a detour route is no work site, not imported");
     m.fate = MappedWork::Fate::skipped;
-    return;
+    return false;
   }
-  if (!refused() && event_type != "work-zone") {
-    problem(Severity::refused, "core_details.event_type", event_type,
+  if (!refused(m) && event_type != "work-zone") {
+    problem(m, Severity::refused, "core_details.event_type", event_type,
             "not a work zone: WZDx event_type '" + event_type + "' (work-zone, detour)");
   }
   const auto source_id = text_of(core, "data_source_id");
   if (!source_id.empty() && !sources_.contains(source_id)) {
-    problem(Severity::refused, "core_details.data_source_id", source_id,
+    problem(m, Severity::refused, "core_details.data_source_id", source_id,
             "WZDx: data_source_id not in feed_info.data_sources");
   }
+  return true;
+}
+
+void WzdxReader::check_required_properties(MappedWork& m, const Json& p) const {
   for (const char* key : {"start_date", "end_date", "vehicle_impact", "location_method"}) {
-    require(p, key, "properties.");
+    require(m, p, key, "properties.");
   }
   const std::pair<const char*, const char*> either[] = {
       {"is_start_date_verified", "start_date_accuracy"},
@@ -138,19 +151,22 @@ void WzdxReader::map(const Json& f, MappedWork& m) {
       {"is_end_position_verified", "ending_accuracy"}};
   for (const auto& [a, b] : either) {
     if (!p.contains(a) && !p.contains(b)) {
-      problem(Severity::refused, std::string("properties.") + a, "",
+      problem(m, Severity::refused, std::string("properties.") + a, "",
               std::string("missing required field: WZDx properties.") + a + " or " + b +
                   " (RoadEventFeature.json)");
     }
   }
-  auto& w = m.work;
-  w.reference = id;
-  w.status = geo::WorkStatus::approved;  // a DOT publishes works it has authorised
-  w.source = "wzdx " + publisher_;
+}
+
+void WzdxReader::assign_source(MappedWork& m, const std::string& source_id) const {
+  m.work.source = "wzdx " + publisher_;
   if (const auto it = sources_.find(source_id); it != sources_.end()) {
-    w.contractor = it->second.organization;
-    w.contact = it->second.contact;
+    m.work.contractor = it->second.organization;
+    m.work.contact = it->second.contact;
   }
+}
+
+std::string title_of(const Json& core) {
   std::string roads;
   if (core.contains("road_names") && core["road_names"].is_array()) {
     for (const auto& r : core["road_names"]) {
@@ -158,25 +174,30 @@ void WzdxReader::map(const Json& f, MappedWork& m) {
     }
   }
   const auto description = text_of(core, "description");
-  w.title = roads + (description.empty() ? "" : (roads.empty() ? "" : ": ") + description);
-  // Kind: the most root-harmful of the types of work.
-  w.kind = geo::WorkKind::traffic_management;
-  std::size_t best = type_of_work_kinds().size();
+  return roads + (description.empty() ? "" : (roads.empty() ? "" : ": ") + description);
+}
+
+// The most root-harmful of the types of work.
+geo::WorkKind WzdxReader::kind_of(MappedWork& m, const Json& p) const {
+  const auto& kinds = type_of_work_kinds();
+  std::size_t best = kinds.size();
   if (p.contains("types_of_work") && p["types_of_work"].is_array()) {
     for (const auto& t : p["types_of_work"]) {
       const auto name = text_of(t, "type_name");
-      const auto& kinds = type_of_work_kinds();
       for (std::size_t i = 0; i < kinds.size(); ++i) {
         if (kinds[i].first == name && i < best) best = i;
       }
       if (name.empty()) {
-        problem(Severity::refused, "types_of_work.type_name", "",
+        problem(m, Severity::refused, "types_of_work.type_name", "",
                 "missing required field: WZDx TypeOfWork.type_name");
       }
     }
   }
-  if (best < type_of_work_kinds().size()) w.kind = type_of_work_kinds()[best].second;
-  // Time window: RFC 3339, UTC.
+  return best < kinds.size() ? kinds[best].second : geo::WorkKind::traffic_management;
+}
+
+// RFC 3339, UTC.
+void WzdxReader::read_time_window(MappedWork& m, const Json& p) const {
   std::optional<geo::Timestamp> times[2];
   const char* keys[2] = {"start_date", "end_date"};
   for (int i = 0; i < 2; ++i) {
@@ -184,47 +205,77 @@ void WzdxReader::map(const Json& f, MappedWork& m) {
     if (t.empty()) continue;
     times[i] = parse_time(t, {"iso8601"}, "UTC", false);
     if (!times[i]) {
-      problem(Severity::refused, std::string("properties.") + keys[i], t,
+      problem(m, Severity::refused, std::string("properties.") + keys[i], t,
               std::string("unparsable date: ") + keys[i] + " is not RFC 3339 date-time");
     } else if (!utc_text(t)) {
-      problem(Severity::refused, std::string("properties.") + keys[i], t,
+      problem(m, Severity::refused, std::string("properties.") + keys[i], t,
               "WZDx: all times are UTC (\"Z\"), this one has another offset");
     }
   }
   if (times[0] && times[1]) {
-    w.starts_at = *times[0];
-    w.ends_at = *times[1];
+    m.work.starts_at = *times[0];
+    m.work.ends_at = *times[1];
     if (*times[1] < *times[0]) {
-      problem(Severity::refused, "properties.end_date", text_of(p, "end_date"),
+      problem(m, Severity::refused, "properties.end_date", text_of(p, "end_date"),
               "end before start: end_date " + text_of(p, "end_date") + " is before start_date " +
                   text_of(p, "start_date"));
     }
   }
-  if (!id.empty()) {
-    const auto [it, fresh] = seen_.emplace(id, m.at.record);
-    if (!fresh) {
-      problem(Severity::refused, "id", id,
-              "duplicate id: also feature " + std::to_string(it->second) +
-                  " of this feed; the first one is imported");
-    }
+}
+
+void WzdxReader::check_unique(MappedWork& m, const std::string& id) {
+  if (id.empty()) return;
+  const auto [it, fresh] = seen_.emplace(id, m.at.record);
+  if (!fresh) {
+    problem(m, Severity::refused, "id", id,
+            "duplicate id: also feature " + std::to_string(it->second) +
+                " of this feed; the first one is imported");
   }
-  // Geometry: LineString or MultiPoint (RoadEventFeature.json).
-  if (refused()) return;
-  const auto& gj = f["geometry"];
+}
+
+// LineString or MultiPoint (RoadEventFeature.json).
+void WzdxReader::read_geometry(MappedWork& m, const Json& gj) const {
   const auto type = text_of(gj, "type");
   if (type != "LineString" && type != "MultiPoint") {
-    problem(Severity::refused, "geometry", type,
+    problem(m, Severity::refused, "geometry", type,
             "invalid geometry: WZDx road events are LineString or MultiPoint");
     return;
   }
   GeometryPtr g(OGR_G_CreateGeometryFromJson(gj.dump().c_str()));
   if (!g) {
-    problem(Severity::refused, "geometry", type, "invalid geometry: not GeoJSON");
-  } else if (prepare_geometry(g.get(), guard_, problem, "geometry")) {
+    problem(m, Severity::refused, "geometry", type, "invalid geometry: not GeoJSON");
+    return;
+  }
+  const auto sink = [&](Severity sev, std::string field, std::string value, std::string why) {
+    problem(m, sev, std::move(field), std::move(value), std::move(why));
+  };
+  if (prepare_geometry(g.get(), guard_, sink, "geometry")) {
     std::vector<std::uint8_t> wkb(static_cast<std::size_t>(OGR_G_WkbSize(g.get())));
     OGR_G_ExportToIsoWkb(g.get(), wkbNDR, wkb.data());
-    w.geometry = geo::Geometry(std::move(wkb));
+    m.work.geometry = geo::Geometry(std::move(wkb));
   }
+}
+
+void WzdxReader::map(const Json& f, MappedWork& m) {
+  m.at = {file_, ++record_, std::nullopt, text_of(f, "id")};
+  for (const char* key : {"id", "type", "properties", "geometry"}) require(m, f, key, "");
+  if (refused(m)) return;
+  const auto& p = f["properties"];
+  const std::string id = text_of(f, "id");
+  if (!require(m, p, "core_details", "properties.")) return;
+  const auto& core = p["core_details"];
+  if (!check_core_details(m, core)) return;
+  check_required_properties(m, p);
+  auto& w = m.work;
+  w.reference = id;
+  w.status = geo::WorkStatus::approved;  // a DOT publishes works it has authorised
+  assign_source(m, text_of(core, "data_source_id"));
+  w.title = title_of(core);
+  w.kind = kind_of(m, p);
+  read_time_window(m, p);
+  check_unique(m, id);
+  if (refused(m)) return;
+  read_geometry(m, f["geometry"]);
 }
 
 }  // namespace

@@ -210,13 +210,7 @@ struct TileRenderer::Impl {
     auto data = geo::Bounds::none();
     for (const auto& w : rows) {
       shapes.push_back(geo::planar_shape(w.geometry));
-      const auto& s = shapes.back();
-      for (const auto& p : s.points) data.expand(p);
-      for (const auto& l : s.lines)
-        for (const auto& p : l) data.expand(p);
-      for (const auto& poly : s.polygons)
-        for (const auto& r : poly)
-          for (const auto& p : r) data.expand(p);
+      expand_by(data, shapes.back());
     }
     if (data.empty()) return;
     const auto grid = grid_over(data);
@@ -224,72 +218,98 @@ struct TileRenderer::Impl {
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const auto& w = rows[i];
       auto& s = shapes[i];
-      props.clear();
-      props.emplace_back("reference", w.reference);
-      props.emplace_back("kind", w.kind);
-      props.emplace_back("status", w.status);
-      props.emplace_back("starts_at", w.starts_at);
-      props.emplace_back("ends_at", w.ends_at);
-      // A whole city's works at z11 must stay within the tile budget: the descriptive fields
-      // come with the street-level zooms.
-      if (zoom >= kTreeDetailZoom) {
-        if (!w.title.empty()) props.emplace_back("title", w.title);
-        props.emplace_back("contractor", w.contractor);
-        with(props, "width_m", w.width_m);
-        with(props, "radius_m", w.radius_m);
-        if (view.sees_details_of(w.contractor) && !w.contact.empty()) {
-          props.emplace_back("contact", w.contact);
-        }
-      }
+      work_properties(w, view, props);
       const auto id = static_cast<std::uint64_t>(w.id);
       if (s.kind == geo::PlanarShape::Kind::point) {
-        // A point with a radius is the disc it stands for; a bare point stays a point.
-        if (w.radius_m) {
-          std::vector<std::vector<TilePath>> polys;
-          for (const auto& p : s.points) {
-            const auto c = grid(p);
-            const auto e = grid({p.x + *w.radius_m, p.y});
-            auto ring = disc_on_grid(c, std::hypot(e.x - c.x, e.y - c.y), clip, options.tolerance);
-            if (!ring.empty()) polys.push_back({std::move(ring)});
-          }
-          layer.add_polygons(id, polys, props);
-        } else {
-          TilePath pts;
-          for (const auto& p : s.points) {
-            const auto t = grid(p);
-            if (inside(t)) pts.push_back(snap(t));
-          }
-          layer.add_points(id, pts, props);
-        }
-        continue;
+        add_work_points(w, s, grid, id, props, layer);
+      } else {
+        add_work_lines_or_polygons(s, grid, id, props, layer);
       }
-      for (auto& l : s.lines)
-        for (auto& p : l) p = grid(p);
-      for (auto& poly : s.polygons)
-        for (auto& r : poly)
-          for (auto& p : r) p = grid(p);
-      const auto out = geo::clip_to_grid(s, clip, options.tolerance);
-      if (out.kind == geo::PlanarShape::Kind::line) {
-        std::vector<TilePath> lines;
-        for (const auto& l : out.lines) {
+    }
+  }
+
+  static void expand_by(geo::Bounds& data, const geo::PlanarShape& s) {
+    for (const auto& p : s.points) data.expand(p);
+    for (const auto& l : s.lines)
+      for (const auto& p : l) data.expand(p);
+    for (const auto& poly : s.polygons)
+      for (const auto& r : poly)
+        for (const auto& p : r) data.expand(p);
+  }
+
+  void work_properties(const storage::TileWork& w, const View& view,
+                       std::vector<Property>& props) const {
+    props.clear();
+    props.emplace_back("reference", w.reference);
+    props.emplace_back("kind", w.kind);
+    props.emplace_back("status", w.status);
+    props.emplace_back("starts_at", w.starts_at);
+    props.emplace_back("ends_at", w.ends_at);
+    // A whole city's works at z11 must stay within the tile budget: the descriptive fields
+    // come with the street-level zooms.
+    if (zoom >= kTreeDetailZoom) {
+      if (!w.title.empty()) props.emplace_back("title", w.title);
+      props.emplace_back("contractor", w.contractor);
+      with(props, "width_m", w.width_m);
+      with(props, "radius_m", w.radius_m);
+      if (view.sees_details_of(w.contractor) && !w.contact.empty()) {
+        props.emplace_back("contact", w.contact);
+      }
+    }
+  }
+
+  void add_work_points(const storage::TileWork& w, const geo::PlanarShape& s,
+                       const GridTransform& grid, std::uint64_t id,
+                       const std::vector<Property>& props, LayerBuilder& layer) const {
+    // A point with a radius is the disc it stands for; a bare point stays a point.
+    if (w.radius_m) {
+      std::vector<std::vector<TilePath>> polys;
+      for (const auto& p : s.points) {
+        const auto c = grid(p);
+        const auto e = grid({p.x + *w.radius_m, p.y});
+        auto ring = disc_on_grid(c, std::hypot(e.x - c.x, e.y - c.y), clip, options.tolerance);
+        if (!ring.empty()) polys.push_back({std::move(ring)});
+      }
+      layer.add_polygons(id, polys, props);
+    } else {
+      TilePath pts;
+      for (const auto& p : s.points) {
+        const auto t = grid(p);
+        if (inside(t)) pts.push_back(snap(t));
+      }
+      layer.add_points(id, pts, props);
+    }
+  }
+
+  // Moves `s` onto the grid in place, then clips it to the tile and its buffer.
+  void add_work_lines_or_polygons(geo::PlanarShape& s, const GridTransform& grid, std::uint64_t id,
+                                  const std::vector<Property>& props, LayerBuilder& layer) const {
+    for (auto& l : s.lines)
+      for (auto& p : l) p = grid(p);
+    for (auto& poly : s.polygons)
+      for (auto& r : poly)
+        for (auto& p : r) p = grid(p);
+    const auto out = geo::clip_to_grid(s, clip, options.tolerance);
+    if (out.kind == geo::PlanarShape::Kind::line) {
+      std::vector<TilePath> lines;
+      for (const auto& l : out.lines) {
+        TilePath path;
+        for (const auto& p : l) path.push_back(snap(p));
+        lines.push_back(std::move(path));
+      }
+      layer.add_lines(id, lines, props);
+    } else if (out.kind == geo::PlanarShape::Kind::polygon) {
+      std::vector<std::vector<TilePath>> polys;
+      for (const auto& poly : out.polygons) {
+        std::vector<TilePath> rings;
+        for (const auto& r : poly) {
           TilePath path;
-          for (const auto& p : l) path.push_back(snap(p));
-          lines.push_back(std::move(path));
+          for (const auto& p : r) path.push_back(snap(p));
+          rings.push_back(std::move(path));
         }
-        layer.add_lines(id, lines, props);
-      } else if (out.kind == geo::PlanarShape::Kind::polygon) {
-        std::vector<std::vector<TilePath>> polys;
-        for (const auto& poly : out.polygons) {
-          std::vector<TilePath> rings;
-          for (const auto& r : poly) {
-            TilePath path;
-            for (const auto& p : r) path.push_back(snap(p));
-            rings.push_back(std::move(path));
-          }
-          polys.push_back(std::move(rings));
-        }
-        layer.add_polygons(id, polys, props);
+        polys.push_back(std::move(rings));
       }
+      layer.add_polygons(id, polys, props);
     }
   }
 
