@@ -12,7 +12,8 @@
 namespace rootzone::api {
 
 // Each group adds its routes and describes them in the OpenAPI document's `paths`.
-void add_feature_routes(Router& router, Service& service);    // ogc/features.cpp: OGC API Features Parts 1-3
+void add_feature_routes(Router& router,
+                        Service& service);  // ogc/features.cpp: OGC API Features Parts 1-3
 void add_tree_edit_routes(Router& router, Service& service);  // trees/tree_routes.cpp
 void describe_tree_edit_routes(nlohmann::json& paths, const Service& service);
 void add_work_routes(Router& router, Service& service);  // works/work_routes.cpp: works, conflicts
