@@ -1,7 +1,7 @@
 #pragma once
 // Each subcommand lives in its own command_<name>.cpp: it declares its options on a CLI11
 // subcommand and, when chosen, leaves the action to run in `chosen`. main() runs the action
-// inside the one error mapper of app/ (STYLE.md 4, 12).
+// inside the one error mapper of app/ (docs/style.md 4, 12).
 #include <functional>
 
 namespace CLI {

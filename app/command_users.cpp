@@ -1,4 +1,4 @@
-// rootzone users: the people and tools that may write through the API (DOMAIN.md "Who may do
+// rootzone users: the people and tools that may write through the API (docs/domain.md "Who may do
 // what"). A key is printed once, when it is made; the store keeps only its hash.
 #include <CLI/CLI.hpp>
 #include <iostream>

@@ -7,7 +7,7 @@
 -- Output: the "Run Time:" line of the join (sqlite3's .timer) and the conflicting
 -- (tree_id, work_id, severity) triples as CSV, ordered by work and tree.
 --
--- It computes what the engine computes (DOMAIN.md), nothing less:
+-- It computes what the engine computes (docs/domain.md), nothing less:
 --  - only protected, existing trees (tree_zones holds exactly those) and open works;
 --  - a work given as line + width is buffered by width/2 with flat caps and round joins,
 --    8 segments per quadrant: the same GEOS buffer the engine builds (geo/src/work_shape.cpp);

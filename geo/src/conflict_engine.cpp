@@ -34,7 +34,7 @@ struct WorkEntry {
 };
 
 // Entries in a packed R-tree plus an overlay of entries added since the last build. The tree
-// takes no inserts (ARCHITECTURE.md: rebuild or overlay); the overlay is scanned linearly and
+// takes no inserts (docs/architecture.md: rebuild or overlay); the overlay is scanned linearly and
 // folded into a rebuild once it grows past an eighth of the indexed entries.
 template <class Entry>
 class Layer {

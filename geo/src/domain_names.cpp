@@ -117,7 +117,7 @@ std::optional<WorkKind> work_kind_from_string(std::string_view s) {
 }
 
 bool is_excavation(WorkKind k) {
-  // DOMAIN.md "Works": excavation (trench, pit, drilling) is what hurts roots most.
+  // docs/domain.md "Works": excavation (trench, pit, drilling) is what hurts roots most.
   switch (k) {
     case WorkKind::trench:
     case WorkKind::pit:

@@ -1,6 +1,6 @@
 #pragma once
-// Internal: RAII for the GEOS reentrant C API (STYLE.md 5). Not installed, not in
-// include/: GEOS types must not leak into geo's public headers (ARCHITECTURE.md).
+// Internal: RAII for the GEOS reentrant C API (docs/style.md 5). Not installed, not in
+// include/: GEOS types must not leak into geo's public headers (docs/architecture.md).
 // Every GEOS object is bound to the context that made it, so each owning pointer carries
 // its context in the deleter, and all objects of one thread come from that thread's context.
 #include <geos_c.h>

@@ -58,7 +58,7 @@ RuleSet RuleSet::mainz() {
   r.threshold_cm = 80;
   r.multi_stem_sum = true;
   r.multi_stem_min_cm = 30;
-  // DOMAIN.md: secondary sources mention a poplar exemption; off until the city confirms it.
+  // docs/domain.md: secondary sources mention a poplar exemption; off until the city confirms it.
   r.species_exempt = {};
   r.species_exempt_except = {};
   return r;

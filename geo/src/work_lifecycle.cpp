@@ -14,7 +14,7 @@ struct Edge {
   Side side;  // who makes it besides an admin
 };
 
-// DOMAIN.md "Works": the whole table; nothing else knows the lifecycle.
+// docs/domain.md "Works": the whole table; nothing else knows the lifecycle.
 constexpr std::array kEdges{
     Edge{WorkStatus::draft, WorkStatus::submitted, Side::contractor},
     Edge{WorkStatus::draft, WorkStatus::cancelled, Side::contractor},

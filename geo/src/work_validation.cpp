@@ -87,7 +87,7 @@ void check_geometry(std::vector<WorkProblem>& out, const Work& w) {
   }
   int counts[3] = {0, 0, 0};
   dimensions(c, g.get(), counts);
-  // DOMAIN.md: "polygon (site area), or line plus a width, or point plus radius".
+  // docs/domain.md: "polygon (site area), or line plus a width, or point plus radius".
   if (counts[1] > 0 && !w.width_m) {
     out.push_back({"width_m", "width_m: a line work needs its width in metres"});
   }

@@ -1,4 +1,4 @@
-// The HTTP server over Pistache 0.0.5, and every defence against its faults (ARCHITECTURE.md):
+// The HTTP server over Pistache 0.0.5, and every defence against its faults (docs/architecture.md):
 //
 // - Pistache's Http::Handler::onInput (Connection: Close on every HTTP/1.1 reply without a
 //   Connection header, the rest of a pipelined buffer dropped, a late 413 after which the body

@@ -1,6 +1,6 @@
 #pragma once
 // From the source CRS into the store's: refuses what lies outside the area of use of the
-// store's CRS (DOMAIN.md "Coordinates") and what PROJ cannot transform, with the reason.
+// store's CRS (docs/domain.md "Coordinates") and what PROJ cannot transform, with the reason.
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 

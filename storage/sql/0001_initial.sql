@@ -14,7 +14,7 @@ CREATE TABLE store_meta (
 );
 INSERT INTO store_meta (key, value) VALUES ('srid', '{{srid}}');
 
--- Trees (DOMAIN.md "Trees"). Never deleted: a felled tree keeps its row and its history
+-- Trees (docs/domain.md "Trees"). Never deleted: a felled tree keeps its row and its history
 -- (tree_history and inspections reference it without ON DELETE CASCADE).
 CREATE TABLE trees (
   id INTEGER PRIMARY KEY,
@@ -93,7 +93,7 @@ BEGIN
   SELECT RAISE(ABORT, 'inspections are append-only');
 END;
 
--- Works (DOMAIN.md "Works"). The geometry is kept as given: polygon, line (+ width_m) or
+-- Works (docs/domain.md "Works"). The geometry is kept as given: polygon, line (+ width_m) or
 -- point (+ radius_m); geo/ buffers it when zones are checked.
 CREATE TABLE works (
   id INTEGER PRIMARY KEY,

@@ -43,7 +43,7 @@ std::multiset<std::string> rows_of(const std::string& csv_path) {
 TEST_CASE("ogrinfo lists the three collections of rootzone serve", "[api][gdal]") {
   test::TempDir dir;
   const auto db = konstanz_store(dir);
-  // Conflicts are not public (DOMAIN.md): GDAL reads them with a planner's key.
+  // Conflicts are not public (docs/domain.md): GDAL reads them with a planner's key.
   const auto added = run_rootzone({"users", "add", "paula", "--role", "planner", "--db", db});
   REQUIRE(added.exit_code == 0);
   const auto at = added.out.find("rz_");

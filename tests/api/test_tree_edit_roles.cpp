@@ -1,4 +1,4 @@
-// The role matrix of the tree endpoints (DOMAIN.md "Who may do what"): public, contractor,
+// The role matrix of the tree endpoints (docs/domain.md "Who may do what"): public, contractor,
 // field staff, planner and admin against every endpoint, allowed and refused, exact statuses.
 #include <catch2/catch.hpp>
 #include <functional>

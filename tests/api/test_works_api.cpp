@@ -456,7 +456,7 @@ TEST_CASE("the lifecycle through the API: transitions, 409 naming the allowed on
   REQUIRE(move("own", {{"to", "in_progress"}}).status == 200);
   r = move("own", {{"to", "completed"}, {"comment", "done"}});
   REQUIRE(r.status == 200);
-  // Completed works raise no conflicts (DOMAIN.md): gone from the answer and the store.
+  // Completed works raise no conflicts (docs/domain.md): gone from the answer and the store.
   CHECK(r.body().at("conflicts").at("trees").empty());
   CHECK(storage::Store::open(town.db).conflicts().tree_work_conflicts_for_work(id).empty());
   r = move("admin", {{"to", "approved"}});

@@ -101,7 +101,7 @@ TEST_CASE("engine equals a plain SpatiaLite query on Konstanz plus generated wor
     severities.insert(std::string(geo::to_string(c.severity)));
   }
 
-  // The oracle. Work shapes as DOMAIN.md gives them: polygons as they are, lines buffered by
+  // The oracle. Work shapes as docs/domain.md gives them: polygons as they are, lines buffered by
   // half their width (flat caps, round joins, 8 segments a quadrant, as the engine), points
   // with a radius by distance minus radius (exact). The 20 % share uses a 256-segment circle
   // (area within 0.001 % of the true disc); pairs within 1e-4 of 20 % or 1e-6 m of a radius

@@ -1,5 +1,5 @@
 // The hand-computed cases of tests/cases/conflicts/*.json through the real engine. Each file
-// names its origin (DOMAIN.md rule, issue) and the arithmetic behind every expected number.
+// names its origin (docs/domain.md rule, issue) and the arithmetic behind every expected number.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <set>

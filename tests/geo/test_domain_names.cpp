@@ -48,7 +48,7 @@ TEST_CASE("work kinds and excavation", "[names]") {
                          {WorkKind::crane, "crane"},
                          {WorkKind::traffic_management, "traffic_management"}},
                         work_kind_from_string);
-  // DOMAIN.md "Works": excavation is trench, pit, drilling.
+  // docs/domain.md "Works": excavation is trench, pit, drilling.
   CHECK(is_excavation(WorkKind::trench));
   CHECK(is_excavation(WorkKind::pit));
   CHECK(is_excavation(WorkKind::drilling));

@@ -8,7 +8,7 @@
 using namespace rootzone::geo;
 
 TEST_CASE("Mainz profile follows the 2003 ordinance, section 3", "[rule_set]") {
-  // DOMAIN.md "Protected trees": 80 cm at 1.0 m; multi-stem summed, one stem >= 30 cm.
+  // docs/domain.md "Protected trees": 80 cm at 1.0 m; multi-stem summed, one stem >= 30 cm.
   const RuleSet m = RuleSet::mainz();
   CHECK(m.name == "mainz");
   CHECK(m.ordinance ==

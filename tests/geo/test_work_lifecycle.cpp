@@ -1,4 +1,4 @@
-// The works lifecycle and who may move a work along it (DOMAIN.md "Works" and "Who may do
+// The works lifecycle and who may move a work along it (docs/domain.md "Works" and "Who may do
 // what"): every pair of statuses for every actor, against the table written out here.
 #include <catch2/catch.hpp>
 #include <set>
@@ -17,7 +17,7 @@ using Pairs = std::set<std::pair<S, S>>;
 constexpr S kAll[] = {S::draft,       S::submitted, S::approved, S::refused, S::changes_requested,
                       S::in_progress, S::completed, S::cancelled};
 
-// DOMAIN.md: draft -> submitted -> (approved | refused | changes requested) -> in progress ->
+// docs/domain.md: draft -> submitted -> (approved | refused | changes requested) -> in progress ->
 // completed; changes requested -> submitted; cancelled from any open state.
 const Pairs kContractorEdges{
     {S::draft, S::submitted},
@@ -54,7 +54,7 @@ Pairs both(const Pairs& a, const Pairs& b) {
 
 }  // namespace
 
-TEST_CASE("the lifecycle has exactly the twelve edges of DOMAIN.md", "[geo][lifecycle]") {
+TEST_CASE("the lifecycle has exactly the twelve edges of docs/domain.md", "[geo][lifecycle]") {
   Pairs edges;
   for (S from : kAll) {
     for (S to : kAll) {

@@ -1,5 +1,5 @@
 // Raw-socket tests of rootzone::http::Server against a real server on 127.0.0.1 (port 0): one
-// TEST_CASE per Pistache 0.0.5 fault listed in ARCHITECTURE.md, plus the HTTP hygiene of the
+// TEST_CASE per Pistache 0.0.5 fault listed in docs/architecture.md, plus the HTTP hygiene of the
 // REST API issue (gzip, CORS, /health, problem+json). Every socket read has a timeout; no test
 // asserts on timing, only on order and content.
 #include <arpa/inet.h>
@@ -224,8 +224,8 @@ std::string gunzip(const std::string& in) {
 
 }  // namespace
 
-// ARCHITECTURE.md: "second pipelined request dropped (the parser reset discards the rest of the
-// buffer)". Ten requests in one write, the early ones the slowest: ten responses, in order.
+// docs/architecture.md: "second pipelined request dropped (the parser reset discards the rest of
+// the buffer)". Ten requests in one write, the early ones the slowest: ten responses, in order.
 TEST_CASE("pipelining: ten requests in one write get ten responses in request order") {
   auto router = std::make_shared<Router>();
   router->add(Method::get, "/n/:n", [](Request& req) {
@@ -253,7 +253,7 @@ TEST_CASE("pipelining: ten requests in one write get ten responses in request or
   }
 }
 
-// ARCHITECTURE.md: "after Pistache's own 413 the rest of the body is parsed as a new request
+// docs/architecture.md: "after Pistache's own 413 the rest of the body is parsed as a new request
 // (smuggling)" and "Content-Length is reserved as memory up front". The limit is checked on
 // the headers: 413, the connection closes, and the request hidden in the body is never routed.
 TEST_CASE(
@@ -305,7 +305,7 @@ TEST_CASE(
   CHECK(smuggled->load() == 0);
 }
 
-// ARCHITECTURE.md: "HTTP/1.1 request without Connection header answered Connection: Close,
+// docs/architecture.md: "HTTP/1.1 request without Connection header answered Connection: Close,
 // socket kept: clients reconnect per request".
 TEST_CASE("keep-alive: a client without a Connection header keeps one connection") {
   auto router = std::make_shared<Router>();
@@ -345,7 +345,7 @@ TEST_CASE("keep-alive: a client without a Connection header keeps one connection
   }
 }
 
-// ARCHITECTURE.md: "exception text from a handler is sent to the client in the 500 body".
+// docs/architecture.md: "exception text from a handler is sent to the client in the 500 body".
 TEST_CASE("a handler that throws leaks no text: problem+json 500 and the connection lives on") {
   auto router = std::make_shared<Router>();
   router->add(Method::get, "/boom", [](Request&) -> Response {
@@ -369,7 +369,7 @@ TEST_CASE("a handler that throws leaks no text: problem+json 500 and the connect
   CHECK(client.read_response().body == "pong");
 }
 
-// ARCHITECTURE.md: "Endpoint::shutdown() returns at once; in-flight requests get EOF".
+// docs/architecture.md: "Endpoint::shutdown() returns at once; in-flight requests get EOF".
 TEST_CASE("drain: stop during slow requests answers them and refuses new ones with 503") {
   auto latch = std::make_shared<Latch>();
   auto entered = std::make_shared<std::atomic<int>>(0);
@@ -447,7 +447,7 @@ TEST_CASE("drain: SIGTERM drains like stop after install_signal_handlers") {
   std::signal(SIGINT, SIG_DFL);
 }
 
-// ARCHITECTURE.md: "Rest::Router::route data race: a request for a method with no route
+// docs/architecture.md: "Rest::Router::route data race: a request for a method with no route
 // inserts into the route map". Our Router never mutates while serving; every method gets an
 // answer: routed, 404, 405 with Allow, HEAD via GET, 501 for methods HTTP knows but we don't.
 TEST_CASE("routing over the wire: params, 404, 405 with Allow, HEAD via GET, 501") {
@@ -496,7 +496,7 @@ TEST_CASE("routing over the wire: params, 404, 405 with Allow, HEAD via GET, 501
   }
 }
 
-// ARCHITECTURE.md: "no compression; headers added with addRaw() are never sent".
+// docs/architecture.md: "no compression; headers added with addRaw() are never sent".
 TEST_CASE("gzip round trip when accepted, identity otherwise, handler headers all sent") {
   std::string big = "[";
   for (int i = 0; i < 400; ++i) big += R"({"id":)" + std::to_string(i) + R"(,"species":"Tilia"},)";

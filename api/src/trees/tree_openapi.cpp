@@ -253,7 +253,7 @@ void describe_tree_edit_routes(json& paths, const Service& service) {
   paths[item]["delete"] = {
       {"summary", "Not allowed: trees are never deleted"},
       {"description",
-       "A felled tree keeps its record and history (DOMAIN.md); record a "
+       "A felled tree keeps its record and history (docs/domain.md); record a "
        "felling with POST .../felling."},
       {"parameters", {id}},
       {"responses", responses({}, {{"405",

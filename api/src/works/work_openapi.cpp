@@ -157,7 +157,7 @@ void describe_work_routes(json& paths, const Service& service) {
   paths[item]["delete"] = {
       {"summary", "Cancel a work (its contractor, admin)"},
       {"description",
-       "Nothing is erased (DOMAIN.md): DELETE moves the work to cancelled, recorded in its "
+       "Nothing is erased (docs/domain.md): DELETE moves the work to cancelled, recorded in its "
        "history, and removes its conflicts. The work stays readable with status cancelled. 409 "
        "for a work that is no longer open (refused, completed, cancelled)."},
       {"parameters", {work_id, if_match}},

@@ -1,6 +1,6 @@
 #pragma once
-// API keys (DOMAIN.md "Who may do what"): `rz_<prefix>_<secret>`, the prefix 12 hex digits that
-// find the stored row and tell keys apart, the secret 32 random bytes from libsodium. Only the
+// API keys (docs/domain.md "Who may do what"): `rz_<prefix>_<secret>`, the prefix 12 hex digits
+// that find the stored row and tell keys apart, the secret 32 random bytes from libsodium. Only the
 // BLAKE2b-256 hash of the whole key is stored. A fast hash is enough here: a password needs a
 // slow one because people choose guessable ones, a 256-bit random secret cannot be guessed
 // from its hash however fast it is, and every request checks a key.

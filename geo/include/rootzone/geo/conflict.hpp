@@ -1,5 +1,5 @@
 #pragma once
-// Conflicts between works and protected trees, and between works (DOMAIN.md "Conflicts").
+// Conflicts between works and protected trees, and between works (docs/domain.md "Conflicts").
 #include <cstdint>
 #include <optional>
 #include <string>

@@ -3,7 +3,8 @@
 // geometries of all open works in memory, indexed, and answers
 //  - the full check (every work against every zone, every pair of works), on all cores;
 //  - incremental questions (one work submitted or changed, one tree changed) in microseconds.
-// Not thread-safe for writes: the owner serialises changes (a server holds a shared_mutex).
+// Not thread-safe for writes: the owner serialises changes (the server: core::LiveEngine, one
+// writer at a time under a mutex).
 #include <cstdint>
 #include <memory>
 #include <optional>

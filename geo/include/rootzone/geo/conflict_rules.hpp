@@ -1,5 +1,5 @@
 #pragma once
-// The severity rules of DOMAIN.md in one place: how one work stands to one protected tree,
+// The severity rules of docs/domain.md in one place: how one work stands to one protected tree,
 // and when two works clash. Geometry has been measured before; this decides.
 #include <optional>
 #include <string>

@@ -27,7 +27,7 @@ struct CrsInfo {
 // Looks the CRS up in PROJ's database; throws CrsError for an unknown code.
 CrsInfo describe_crs(int epsg);
 // Throws CrsError with the reason when a store cannot use this CRS (unknown, geographic,
-// or not in metres): all distances and areas of DOMAIN.md are metres.
+// or not in metres): all distances and areas of docs/domain.md are metres.
 CrsInfo require_metric_crs(int epsg);
 
 // A transform between two EPSG codes. Owns its own PROJ context, so one Transformer must be

@@ -1,5 +1,5 @@
 #pragma once
-// geo's exception hierarchy: messages name what was violated (STYLE.md 1).
+// geo's exception hierarchy: messages name what was violated (docs/style.md 1).
 #include <stdexcept>
 
 namespace rootzone::geo {

@@ -1,6 +1,6 @@
 #pragma once
 // A geometry as the domain passes it around: ISO WKB bytes in a known CRS. GEOS stays behind
-// this type (ARCHITECTURE.md: no GEOS types in geo's headers); storage hands the bytes to
+// this type (docs/architecture.md: no GEOS types in geo's headers); storage hands the bytes to
 // SpatiaLite unchanged.
 #include <algorithm>
 #include <cstdint>

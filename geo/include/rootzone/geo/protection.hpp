@@ -1,5 +1,5 @@
 #pragma once
-// Which trees the city's ordinance protects (DOMAIN.md "Protected trees: the ordinance").
+// Which trees the city's ordinance protects (docs/domain.md "Protected trees: the ordinance").
 #include "rootzone/geo/rule_set.hpp"
 #include "rootzone/geo/tree.hpp"
 

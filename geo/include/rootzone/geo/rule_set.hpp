@@ -1,6 +1,6 @@
 #pragma once
 // A city's configuration: which trees its ordinance protects, how zones are drawn and how
-// works are coordinated (DOMAIN.md). Mainz is the default; Berlin is the second profile.
+// works are coordinated (docs/domain.md). Mainz is the default; Berlin is the second profile.
 #include <optional>
 #include <string>
 #include <string_view>

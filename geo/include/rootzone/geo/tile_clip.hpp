@@ -1,7 +1,7 @@
 #pragma once
 // Planar geometry on a vector tile's grid: what the tile encoder needs from GEOS (clip to the
 // tile plus its buffer, simplify, snap to the integer grid, make valid again) without GEOS
-// types leaving geo (ARCHITECTURE.md). Coordinates are the caller's (tile units, y down);
+// types leaving geo (docs/architecture.md). Coordinates are the caller's (tile units, y down);
 // nothing here knows tiles or CRSs.
 #include <vector>
 

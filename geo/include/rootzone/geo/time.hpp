@@ -1,5 +1,5 @@
 #pragma once
-// Points in time and calendar dates of the domain. Instants are UTC (DOMAIN.md: works' local
+// Points in time and calendar dates of the domain. Instants are UTC (docs/domain.md: works' local
 // times are Europe/Berlin at the edges, stored as UTC); dates are plain calendar days.
 #include <chrono>
 #include <optional>

@@ -1,5 +1,5 @@
 #pragma once
-// A tree of the city's cadastre (DOMAIN.md "Trees").
+// A tree of the city's cadastre (docs/domain.md "Trees").
 #include <cstdint>
 #include <optional>
 #include <string>

@@ -1,5 +1,5 @@
 #pragma once
-// Users and their roles (DOMAIN.md "Who may do what").
+// Users and their roles (docs/domain.md "Who may do what").
 #include <cstdint>
 #include <optional>
 #include <string>

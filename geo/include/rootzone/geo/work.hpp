@@ -1,5 +1,5 @@
 #pragma once
-// A construction work (DOMAIN.md "Works"), with the lifecycle modelled on UK Street Manager.
+// A construction work (docs/domain.md "Works"), with the lifecycle modelled on UK Street Manager.
 #include <cstdint>
 #include <optional>
 #include <string>

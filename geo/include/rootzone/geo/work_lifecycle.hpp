@@ -1,6 +1,6 @@
 #pragma once
-// The lifecycle of a work (DOMAIN.md "Works", modelled on the UK Street Manager) and who may
-// move a work along it (DOMAIN.md "Who may do what"): the one copy of this rule.
+// The lifecycle of a work (docs/domain.md "Works", modelled on the UK Street Manager) and who may
+// move a work along it (docs/domain.md "Who may do what"): the one copy of this rule.
 //
 //   draft -> submitted -> approved | refused | changes_requested
 //   changes_requested -> submitted;  approved -> in_progress -> completed

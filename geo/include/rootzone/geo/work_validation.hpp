@@ -1,5 +1,5 @@
 #pragma once
-// What makes a work storable (DOMAIN.md "Works"): a reference and a title, a geometry of the
+// What makes a work storable (docs/domain.md "Works"): a reference and a title, a geometry of the
 // kind the domain knows (polygon; line plus width; point plus radius) that GEOS accepts as
 // valid, positive sizes, and a time window that does not end before it starts. Invalid
 // geometries are refused with GEOS's reason, never repaired silently: the submitter redraws.

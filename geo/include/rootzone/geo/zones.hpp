@@ -1,5 +1,5 @@
 #pragma once
-// Protection zones of a tree (DOMAIN.md "Conflicts: works against protected trees").
+// Protection zones of a tree (docs/domain.md "Conflicts: works against protected trees").
 #include <optional>
 #include <string>
 #include <string_view>

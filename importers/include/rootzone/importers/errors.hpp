@@ -1,6 +1,6 @@
 #pragma once
-// importers' exception hierarchy (STYLE.md 1, 2): messages name the file, the mapping member or
-// the record that failed. Bad *records* are not exceptions: they go to the ProblemReport.
+// importers' exception hierarchy (docs/style.md 1, 2): messages name the file, the mapping member
+// or the record that failed. Bad *records* are not exceptions: they go to the ProblemReport.
 #include <stdexcept>
 
 namespace rootzone::importers {

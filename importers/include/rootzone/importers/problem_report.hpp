@@ -1,5 +1,5 @@
 #pragma once
-// What an import refused, corrected or flagged, record by record (STYLE.md 3, after
+// What an import refused, corrected or flagged, record by record (docs/style.md 3, after
 // libosmium's ProblemReporter). The import decides from --strict whether a problem aborts.
 #include <cstddef>
 #include <cstdint>

@@ -1,6 +1,6 @@
 #pragma once
 // A SpatiaLite connection, its prepared statements and transactions, as small owning types
-// over SQLite's C API (STYLE.md 5). No SQLite type leaks beyond the forward declarations.
+// over SQLite's C API (docs/style.md 5). No SQLite type leaks beyond the forward declarations.
 //
 // One Database is one connection: use it from one thread at a time (a server keeps one per
 // worker thread; WAL lets them read while one writes).

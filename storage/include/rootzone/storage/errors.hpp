@@ -1,6 +1,6 @@
 #pragma once
 // storage's exception hierarchy: every message names the store object or SQL that failed and
-// carries SQLite's own words (STYLE.md 1, 2).
+// carries SQLite's own words (docs/style.md 1, 2).
 #include <stdexcept>
 
 namespace rootzone::storage {

@@ -1,6 +1,6 @@
 #pragma once
 // The store: one SpatiaLite file in WAL mode, in one metric CRS chosen at creation, reached
-// only through its repositories (ARCHITECTURE.md: a PostGIS backend must stay possible).
+// only through its repositories (docs/architecture.md: a PostGIS backend must stay possible).
 #include <filesystem>
 #include <memory>
 

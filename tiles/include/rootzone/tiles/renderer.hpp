@@ -1,5 +1,5 @@
 #pragma once
-// One tile of a tileset from the store, for one view: the layer sources (ARCHITECTURE.md's
+// One tile of a tileset from the store, for one view: the layer sources (docs/architecture.md's
 // narrow source interface) read trees from the in-memory TreeIndex and works and conflicts
 // through storage's tile queries, transform to the tile's grid, clip to the tile plus its
 // buffer, simplify, snap, and hand integer geometry to the encoder. The encoder never sees SQL,

@@ -1,5 +1,5 @@
 #pragma once
-// The tile layers and tilesets the service offers, and who sees what in them (DOMAIN.md
+// The tile layers and tilesets the service offers, and who sees what in them (docs/domain.md
 // "Who may do what"): described once here for the renderer, TileJSON and the cache.
 #include <string>
 #include <string_view>

@@ -1,5 +1,5 @@
 #pragma once
-// Every tree of the store as the tile layers draw it, in memory (ARCHITECTURE.md: the server
+// Every tree of the store as the tile layers draw it, in memory (docs/architecture.md: the server
 // keeps what makes it fast in memory and changes it incrementally). A cold tile then reads its
 // trees from a grid of cells instead of the R*Tree and thousands of rows, and encodes their
 // attributes from a pool in which each distinct value is held once, so the encoder needs no
