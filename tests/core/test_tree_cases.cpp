@@ -1,5 +1,5 @@
 // Field staff's use cases (core/tree_cases.hpp) on a real store, without HTTP. The figures
-// come from docs/domain.md's formulas on core_fixture.hpp's city: MZ-1 (79 cm, crown 8 m)
+// come from docs/domain.md's formulas on support/mainz_city.hpp's city: MZ-1 (79 cm, crown 8 m)
 // stands 2.5 m from the edge of trench W-1.
 #include <catch2/catch.hpp>
 #include <vector>

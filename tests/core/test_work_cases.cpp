@@ -1,6 +1,6 @@
 // Contractors' and planners' use cases (core/work_cases.hpp) on a real store, without HTTP.
-// MZ-2 (120 cm, crown 8 m) of core_fixture.hpp is protected: R_t = max(2.5, 4 x 1.20) = 4.8 m,
-// R_r = 8/2 + 1.5 = 5.5 m (docs/domain.md).
+// MZ-2 (120 cm, crown 8 m) of support/mainz_city.hpp is protected: R_t = max(2.5, 4 x 1.20) = 4.8
+// m, R_r = 8/2 + 1.5 = 5.5 m (docs/domain.md).
 #include <catch2/catch.hpp>
 
 #include "core_fixture.hpp"
