@@ -8,6 +8,9 @@
 #    only that check: the full set costs about 23 s per file here (a round's 100 files: 20 min on
 #    2 cores), that one 4 s. ROOTZONE_LINT_ALL=1 runs every check of .clang-tidy and prints their
 #    findings for the author; they do not fail, since the code base predates them.
+# The compile commands carry -Werror under CI: clang's own diagnostics (stricter than GCC's in
+# places, -Wdouble-promotion) are printed but not fatal here (-Wno-error); GCC's -Werror build
+# is the compiler gate.
 # Tests and benchmarks are left out of clang-tidy: Catch2's CHECK expands to a loop with a
 # try/catch, so a test case of twenty checks scores like a tangled function.
 # .ci/lint-base names the last commit that landed on main; each landing moves it forward to the
@@ -35,6 +38,6 @@ if ((${#sources[@]} > 0)); then
   checks=()
   if [[ -z ${ROOTZONE_LINT_ALL:-} ]]; then checks=(--checks='-*,readability-function-cognitive-complexity'); fi
   printf '%s\0' "${sources[@]}" |
-    xargs -0 -n 1 -P "$(nproc)" clang-tidy -p "$build" --quiet "${checks[@]}"
+    xargs -0 -n 1 -P "$(nproc)" clang-tidy -p "$build" --quiet --extra-arg=-Wno-error "${checks[@]}"
 fi
 echo "lint: passed in $(($(date +%s) - start)) s"

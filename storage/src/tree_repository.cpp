@@ -694,7 +694,9 @@ std::int64_t TreeBulkWriter::insert(const geo::Tree& tree) {
     if (m.pack_index) {
       const double x = tree.location.x;
       const double y = tree.location.y;
-      m.cells.push_back({id, {value_down(x), value_down(y), value_up(x), value_up(y)}});
+      m.cells.push_back({id,
+                         {static_cast<double>(value_down(x)), static_cast<double>(value_down(y)),
+                          static_cast<double>(value_up(x)), static_cast<double>(value_up(y))}});
     } else if (m.insert_index) {
       const double x = tree.location.x;
       const double y = tree.location.y;
