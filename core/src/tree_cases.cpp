@@ -8,6 +8,7 @@
 #include "rootzone/geo/zones.hpp"
 #include "rootzone/storage/errors.hpp"
 #include "rootzone/storage/store.hpp"
+#include "versioned_write.hpp"
 
 namespace rootzone::core {
 
@@ -62,19 +63,6 @@ StoredTree store_change(LiveEngine::Session& s, const geo::Tree& before, geo::Tr
   return out;
 }
 
-// A write of tree `id`. storage's VersionConflict means a writer outside this application
-// changed the tree between our read and our update.
-template <class F>
-auto write_tree(Application& app, std::int64_t id, F&& change) {
-  try {
-    return app.live().write(std::forward<F>(change));
-  } catch (const storage::VersionConflict&) {
-    throw Error(ErrorKind::precondition_failed,
-                "tree " + std::to_string(id) +
-                    " was changed by someone else while this request ran; GET it and retry");
-  }
-}
-
 }  // namespace
 
 geo::Tree find_tree(storage::Store& store, std::int64_t id) {
@@ -85,7 +73,7 @@ geo::Tree find_tree(storage::Store& store, std::int64_t id) {
 
 StoredTree add_tree(Application& app, const Caller& caller, geo::Tree tree, geo::Timestamp at) {
   require(caller, Action::add_trees);
-  return write_tree(app, 0, [&](LiveEngine::Session& s) {
+  return write_versioned(app, "tree", 0, [&](LiveEngine::Session& s) {
     const auto rules = s.store.rule_sets().active();
     tree.protection = geo::evaluate_protection(tree, rules);
     refuse_taken_source_id(s.store, tree);
@@ -107,7 +95,7 @@ StoredTree add_tree(Application& app, const Caller& caller, geo::Tree tree, geo:
 StoredTree edit_tree(Application& app, const Caller& caller, std::int64_t id, std::int64_t expected,
                      const TreeRevision& revise, geo::Timestamp at) {
   require(caller, Action::edit_trees);
-  return write_tree(app, id, [&](LiveEngine::Session& s) {
+  return write_versioned(app, "tree", id, [&](LiveEngine::Session& s) {
     const auto before = find_tree(s.store, id);
     if (before.version != expected) throw stale("tree", id, before.version);
     return store_change(s, before, revise(before), caller.name(), at);
@@ -121,7 +109,7 @@ RecordedInspection record_inspection(Application& app, const Caller& caller, std
   inspection.tree_id = id;
   inspection.recorded_by = caller.name();
   inspection.recorded_at = at;
-  auto tree = write_tree(app, id, [&](LiveEngine::Session& s) {
+  auto tree = write_versioned(app, "tree", id, [&](LiveEngine::Session& s) {
     const auto before = find_tree(s.store, id);
     if (before.status == geo::TreeStatus::felled) {
       throw Error(ErrorKind::conflict,
@@ -151,7 +139,7 @@ RecordedInspection record_inspection(Application& app, const Caller& caller, std
 StoredTree fell_tree(Application& app, const Caller& caller, std::int64_t id, std::int64_t expected,
                      const Felling& felling, geo::Timestamp at) {
   require(caller, Action::fell_trees);
-  return write_tree(app, id, [&](LiveEngine::Session& s) {
+  return write_versioned(app, "tree", id, [&](LiveEngine::Session& s) {
     const auto before = find_tree(s.store, id);
     // Before the version: a second felling is told what happened, not only that it is stale.
     if (before.status == geo::TreeStatus::felled) {

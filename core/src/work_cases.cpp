@@ -8,6 +8,7 @@
 #include "rootzone/geo/work_lifecycle.hpp"
 #include "rootzone/storage/errors.hpp"
 #include "rootzone/storage/store.hpp"
+#include "versioned_write.hpp"
 
 namespace rootzone::core {
 
@@ -142,7 +143,7 @@ WorkAnswer submit_work(Application& app, const Caller& caller, const geo::Work& 
 WorkAnswer edit_work(Application& app, const Caller& caller, std::int64_t id, std::int64_t expected,
                      const WorkRevision& revise) {
   require(caller, Action::edit_works);
-  return app.live().write([&](LiveEngine::Session& s) {
+  return write_versioned(app, "work", id, [&](LiveEngine::Session& s) {
     auto w = s.store.works().get(id);
     require_own(caller, w, "edit");
     if (w.version != expected) throw stale("work", id, w.version);
@@ -167,7 +168,7 @@ WorkAnswer edit_work(Application& app, const Caller& caller, std::int64_t id, st
 MovedWork move_work(Application& app, const Caller& caller, std::int64_t id, std::int64_t expected,
                     const StatusRequest& r) {
   require(caller, Action::change_work_status);
-  return app.live().write([&](LiveEngine::Session& s) {
+  return write_versioned(app, "work", id, [&](LiveEngine::Session& s) {
     const auto w = s.store.works().get(id);
     require_own(caller, w, "change the status of");
     if (w.version != expected) throw stale("work", id, w.version);
