@@ -153,15 +153,4 @@ std::int64_t if_match_version(const Request& req, std::string_view collection, s
                 {}};
 }
 
-Problem stale_version(std::string_view collection, std::int64_t id, std::int64_t current) {
-  const std::string name(collection);
-  return Problem{412,
-                 "Precondition Failed",
-                 name + " " + std::to_string(id) +
-                     " was changed by someone else: its ETag is now " +
-                     etag(name.c_str(), id, current) + "; GET it, merge, and retry",
-                 "about:blank",
-                 {{"ETag", etag(name.c_str(), id, current)}}};
-}
-
 }  // namespace rootzone::api

@@ -26,7 +26,6 @@ geo::Geometry body_geometry(const nlohmann::json& geometry, const Request& req, 
 // accepted: a blind overwrite is what the precondition is there to prevent).
 std::int64_t if_match_version(const Request& req, std::string_view collection, std::int64_t id);
 
-// The 412 answer when the stored version moved on (the current ETag in the detail).
-Problem stale_version(std::string_view collection, std::int64_t id, std::int64_t current);
+// The 412 of a stale write is core's (core::stale), answered by api::to_problem.
 
 }  // namespace rootzone::api
