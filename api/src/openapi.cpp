@@ -1,5 +1,6 @@
 // The OpenAPI 3.0 document at /api: every endpoint, with the limits the handlers enforce.
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "crs_uris.hpp"
 #include "openapi_parts.hpp"
@@ -39,17 +40,10 @@ json param(const std::string& name, const std::string& in, const json& schema,
           {"description", description}};
 }
 
-json response(const std::string& description, const std::string& type) {
-  return {{"description", description}, {"content", {{type, {{"schema", {{"type", "object"}}}}}}}};
-}
-
-json problem() { return response("Problem details (RFC 7807)", "application/problem+json"); }
-
 }  // namespace openapi
 
 json openapi_document(const Service& service) {
   using openapi::param;
-  using openapi::problem;
   using openapi::response;
   const auto& o = service.options();
   const json crs_enum = supported_crs_uris(service.srid());
@@ -69,22 +63,32 @@ json openapi_document(const Service& service) {
       param("crs", "query", {{"type", "string"}, {"enum", crs_enum}},
             "CRS of the response geometries (default CRS84)"),
   };
-  json paths = {
-      {"/", {{"get", {{"summary", "Landing page"}, {"responses", {{"200", response("Links")}}}}}}},
-      {"/conformance",
-       {{"get",
-         {{"summary", "Conformance classes"}, {"responses", {{"200", response("conformsTo")}}}}}}},
-      {"/api",
-       {{"get",
-         {{"summary", "This document"}, {"responses", {{"200", response("OpenAPI 3.0")}}}}}}},
-      {"/collections",
-       {{"get", {{"summary", "Collections"}, {"responses", {{"200", response("Collections")}}}}}}},
-      {"/health", {{"get", {{"summary", "Liveness"}, {"responses", {{"200", response("ok")}}}}}}},
+  // Every route answers 401 to a wrong key (the route table authenticates before anything).
+  const auto answers = [](json ok, std::initializer_list<int> problems) {
+    openapi::add_problems(ok, problems);
+    return ok;
   };
-  for (const auto& [id, collection] :
-       {std::pair<std::string, storage::Collection>{"trees", storage::Collection::trees},
-        {"works", storage::Collection::works},
-        {"conflicts", storage::Collection::tree_work_conflicts}}) {
+  const auto get = [&](const std::string& summary, json ok, std::initializer_list<int> problems) {
+    return json{{"get", {{"summary", summary}, {"responses", answers(std::move(ok), problems)}}}};
+  };
+  json paths = {
+      {"/", get("Landing page", {{"200", response("Links", "LandingPage")}}, {401})},
+      {"/conformance",
+       get("Conformance classes", {{"200", response("conformsTo", "Conformance")}}, {401})},
+      {"/api", get("This document",
+                   {{"200", response("OpenAPI 3.0", "OpenApiDocument",
+                                     "application/vnd.oai.openapi+json;version=3.0")}},
+                   {401})},
+      {"/collections",
+       get("Collections", {{"200", response("Collections", "Collections")}}, {401})},
+      // Answered by the server itself, before routing and authentication.
+      {"/health", get("Liveness", {{"200", response("ok", "Health")}}, {})},
+  };
+  for (const auto& [id, collection, feature] :
+       {std::tuple<std::string, storage::Collection, std::string>{
+            "trees", storage::Collection::trees, "TreeFeature"},
+        {"works", storage::Collection::works, "WorkFeature"},
+        {"conflicts", storage::Collection::tree_work_conflicts, "ConflictFeature"}}) {
     json params = common_params;
     if (collection == storage::Collection::works) {
       params.push_back(param("datetime", "query", {{"type", "string"}},
@@ -95,20 +99,22 @@ json openapi_document(const Service& service) {
       params.push_back(param(q.name, "query", {{"type", schema_type(q.type)}},
                              "Equals filter (queryable): " + q.description));
     }
+    // Conflicts are not public: 401 without a key, 403 for field staff (work_openapi.cpp).
+    const bool guarded = collection == storage::Collection::tree_work_conflicts;
     const std::string base = "/collections/" + id;
-    paths[base] = {{"get",
-                    {{"summary", "The " + id + " collection"},
-                     {"responses", {{"200", response("Collection")}, {"404", problem()}}}}}};
-    paths[base + "/queryables"] = {
-        {"get",
-         {{"summary", "Queryables of " + id},
-          {"responses", {{"200", response("JSON Schema", "application/schema+json")}}}}}};
+    paths[base] =
+        get("The " + id + " collection", {{"200", response("Collection", "Collection")}}, {401});
+    paths[base + "/queryables"] =
+        get("Queryables of " + id,
+            {{"200", response("JSON Schema", "Queryables", "application/schema+json")}}, {401});
     paths[base + "/items"] = {
         {"get",
          {{"summary", "Features of " + id},
           {"parameters", params},
           {"responses",
-           {{"200", response("Features", "application/geo+json")}, {"400", problem()}}}}}};
+           answers({{"200", response("Features", feature + "Collection", "application/geo+json")}},
+                   guarded ? std::initializer_list<int>{400, 401, 403}
+                           : std::initializer_list<int>{400, 401})}}}};
     paths[base + "/items/{featureId}"] = {
         {"get",
          {{"summary", "One feature of " + id + " (with its ETag)"},
@@ -116,8 +122,9 @@ json openapi_document(const Service& service) {
            {param("featureId", "path", {{"type", "integer"}}, "Feature id", true),
             param("crs", "query", {{"type", "string"}, {"enum", crs_enum}},
                   "CRS of the geometry")}},
-          {"responses",
-           {{"200", response("Feature", "application/geo+json")}, {"404", problem()}}}}}};
+          {"responses", answers({{"200", response("Feature", feature, "application/geo+json")}},
+                                guarded ? std::initializer_list<int>{400, 401, 403, 404}
+                                        : std::initializer_list<int>{400, 401, 404})}}}};
   }
   describe_tree_edit_routes(paths, service);
   describe_work_routes(paths, service);
@@ -127,7 +134,8 @@ json openapi_document(const Service& service) {
            {{"title", o.title},
             {"version", "0.1.0"},
             {"description", "Protected trees and construction works (OGC API - Features)"}}},
-          {"paths", paths}};
+          {"paths", paths},
+          {"components", {{"schemas", openapi::component_schemas()}}}};
 }
 
 }  // namespace rootzone::api

@@ -1,5 +1,8 @@
 #pragma once
 // Building blocks of the OpenAPI document, shared by every route group's describe_*_routes.
+// Every response names its body's schema in components/schemas (openapi_schemas.cpp), so a
+// generated client learns the shape of each answer, problems included.
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -7,8 +10,20 @@ namespace rootzone::api::openapi {
 
 nlohmann::json param(const std::string& name, const std::string& in, const nlohmann::json& schema,
                      const std::string& description, bool required = false);
-nlohmann::json response(const std::string& description,
+// {"$ref": "#/components/schemas/<name>"}
+nlohmann::json ref(const std::string& schema_name);
+// A response whose body is the named schema of components/schemas.
+nlohmann::json response(const std::string& description, const std::string& schema_name,
                         const std::string& type = "application/json");
-nlohmann::json problem();  // an RFC 7807 problem response
+// A response without a body (204, 304).
+nlohmann::json empty_response(const std::string& description);
+// An RFC 9457 problem+json response; the description says when it is answered.
+nlohmann::json problem(const std::string& description);
+// Adds a problem response for each status with the usual reason (openapi_schemas.cpp's table),
+// unless `responses` already has one for it.
+void add_problems(nlohmann::json& responses, std::initializer_list<int> statuses);
+
+// components/schemas: every body the API answers with.
+nlohmann::json component_schemas();
 
 }  // namespace rootzone::api::openapi

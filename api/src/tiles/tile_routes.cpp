@@ -192,27 +192,34 @@ void add_tile_routes(Router& router, Service& service) {
 }
 
 void describe_tile_routes(nlohmann::json& paths, const Service&) {
+  using nlohmann::json;
   using openapi::param;
-  using openapi::problem;
   using openapi::response;
-  nlohmann::json names = nlohmann::json::array();
+  json names = json::array();
   for (const auto& t : tiles::tilesets()) names.push_back(t.id);
   const auto tileset =
       param("tileset", "path", {{"type", "string"}, {"enum", names}},
             "city (all layers), trees, protection_zones, works or conflicts", true);
-  paths["/tiles"] = {{"get",
-                      {{"summary", "The vector tilesets"},
-                       {"responses", {{"200", response("Tilesets with their TileJSON links")}}}}}};
-  paths["/tiles/{tileset}.json"] = {{"get",
-                                     {{"summary", "TileJSON 3.0.0 of a tileset"},
-                                      {"parameters", {tileset}},
-                                      {"responses",
-                                       {{"200", response("TileJSON")},
-                                        {"401", problem()},
-                                        {"403", problem()},
-                                        {"404", problem()}}}}}};
+  // Every route answers 401 to a wrong key; the conflicts tileset also without one (and 403 to
+  // field staff).
+  const auto answers = [](json ok, std::initializer_list<int> problems) {
+    openapi::add_problems(ok, problems);
+    return ok;
+  };
+  paths["/tiles"] = {
+      {"get",
+       {{"summary", "The vector tilesets"},
+        {"responses",
+         answers({{"200", response("Tilesets with their TileJSON links", "Tilesets")}}, {401})}}}};
+  paths["/tiles/{tileset}.json"] = {
+      {"get",
+       {{"summary", "TileJSON 3.0.0 of a tileset"},
+        {"parameters", {tileset}},
+        {"responses",
+         answers({{"200", response("TileJSON; the layers the caller may see", "TileJson")}},
+                 {401, 403, 404})}}}};
   const auto integer = [](int min, int max) {
-    return nlohmann::json{{"type", "integer"}, {"minimum", min}, {"maximum", max}};
+    return json{{"type", "integer"}, {"minimum", min}, {"maximum", max}};
   };
   paths["/tiles/{tileset}/{z}/{x}/{y}.mvt"] = {
       {"get",
@@ -222,13 +229,13 @@ void describe_tile_routes(nlohmann::json& paths, const Service&) {
           param("x", "path", integer(0, (1 << tiles::kMaxZoom) - 1), "column, 0..2^z-1", true),
           param("y", "path", integer(0, (1 << tiles::kMaxZoom) - 1), "row, 0..2^z-1", true)}},
         {"responses",
-         {{"200", response("The tile", kMvt)},
-          {"204", {{"description", "No feature in this tile"}}},
-          {"304", {{"description", "Not modified (If-None-Match)"}}},
-          {"400", problem()},
-          {"401", problem()},
-          {"403", problem()},
-          {"404", problem()}}}}}};
+         answers(
+             {{"200",
+               {{"description", "The tile (gzip when accepted and at least 1 KiB)"},
+                {"content", {{kMvt, {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}}},
+              {"204", openapi::empty_response("No feature in this tile")},
+              {"304", openapi::empty_response("Not modified (If-None-Match)")}},
+             {400, 401, 403, 404})}}}};
 }
 
 }  // namespace rootzone::api

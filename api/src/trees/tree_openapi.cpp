@@ -13,7 +13,6 @@ namespace {
 
 using nlohmann::json;
 using openapi::param;
-using openapi::problem;
 using openapi::response;
 
 json text(int max_chars, const std::string& description) {
@@ -158,11 +157,7 @@ json responses(std::initializer_list<std::pair<const char*, json>> specific,
                std::initializer_list<std::pair<const char*, const char*>> problems) {
   json out = json::object();
   for (const auto& [status, r] : specific) out[status] = r;
-  for (const auto& [status, description] : problems) {
-    auto p = problem();
-    p["description"] = std::string(description) + " (RFC 7807 problem)";
-    out[status] = p;
-  }
+  for (const auto& [status, description] : problems) out[status] = openapi::problem(description);
   return out;
 }
 
@@ -184,7 +179,7 @@ void describe_tree_edit_routes(json& paths, const Service& service) {
       "Roles: field staff, planner, admin (401 without a key, 403 for "
       "contractors): inspections and history are the city's evidence.";
   const auto tree_ok = [](const char* description) {
-    return with_headers(response(description, "application/geo+json"),
+    return with_headers(response(description, "TreeWritten", "application/geo+json"),
                         {{"ETag", "The tree's new version"}, {"Content-Crs", "CRS of geometry"}});
   };
   const auto write_note =
@@ -256,9 +251,11 @@ void describe_tree_edit_routes(json& paths, const Service& service) {
        "A felled tree keeps its record and history (docs/domain.md); record a "
        "felling with POST .../felling."},
       {"parameters", {id}},
-      {"responses", responses({}, {{"405",
-                                    "Always; Allow lists the methods, the detail names the felling "
-                                    "endpoint"}})}};
+      {"responses",
+       responses(
+           {},
+           {{"401", "A wrong, revoked or malformed API key"},
+            {"405", "Always; Allow lists the methods, the detail names the felling endpoint"}})}};
 
   const json inspection_schema = {{"type", "object"},
                                   {"additionalProperties", false},
@@ -291,22 +288,27 @@ void describe_tree_edit_routes(json& paths, const Service& service) {
       {"parameters",
        {id, param("If-Match", "header", {{"type", "string"}}, "Optional ETag of the tree"), crs}},
       {"requestBody", body(inspection_schema, {"application/json"})},
-      {"responses", responses({{"201", with_headers(response("{inspection, tree, tree_etag}"),
-                                                    {{"Location", "The inspection's URL"}})}},
-                              {{"400", "Malformed JSON, unknown field, wrong JSON type"},
-                               {"401", "No or an invalid API key"},
-                               {"403", "Role may not record inspections"},
-                               {"404", "No such tree"},
-                               {"409", "The tree is felled"},
-                               {"412", "If-Match given and stale"},
-                               {"415", "Unsupported Content-Type"},
-                               {"422", "Missing or impossible date or kind"}})}};
+      {"responses",
+       responses({{"201", with_headers(response("The inspection, the tree after it and its ETag",
+                                                "InspectionRecorded"),
+                                       {{"Location", "The inspection's URL"}})}},
+                 {{"400", "Malformed JSON, unknown field, wrong JSON type"},
+                  {"401", "No or an invalid API key"},
+                  {"403", "Role may not record inspections"},
+                  {"404", "No such tree"},
+                  {"409", "The tree is felled"},
+                  {"412", "If-Match given and stale"},
+                  {"413", "Body over the server's limit"},
+                  {"415", "Unsupported Content-Type"},
+                  {"422", "Missing or impossible date or kind"},
+                  {"503", "Another process holds the store's write lock"}})}};
   paths[item + "/inspections"]["get"] = {
       {"summary", "The tree's inspections, oldest first"},
       {"description", staff},
       {"parameters", {id}},
-      {"responses", responses({{"200", response("{tree_id, inspections}")}},
-                              {{"401", "No or an invalid API key"},
+      {"responses", responses({{"200", response("Oldest first", "Inspections")}},
+                              {{"400", "A query parameter (it takes none)"},
+                               {"401", "No or an invalid API key"},
                                {"403", "Role may not read inspections"},
                                {"404", "No such tree"}})}};
   paths[item + "/inspections/{inspectionId}"]["get"] = {
@@ -314,10 +316,11 @@ void describe_tree_edit_routes(json& paths, const Service& service) {
       {"description", staff},
       {"parameters",
        {id, param("inspectionId", "path", {{"type", "integer"}}, "Inspection id", true)}},
-      {"responses",
-       responses({{"200", response("The inspection")}}, {{"401", "No or an invalid API key"},
-                                                         {"403", "Role may not read inspections"},
-                                                         {"404", "No such tree or inspection"}})}};
+      {"responses", responses({{"200", response("The inspection", "Inspection")}},
+                              {{"400", "A query parameter (it takes none)"},
+                               {"401", "No or an invalid API key"},
+                               {"403", "Role may not read inspections"},
+                               {"404", "No such tree or inspection"}})}};
   paths[item + "/felling"]["post"] = {
       {"summary", "Mark a tree felled"},
       {"description", std::string(editors) +
@@ -344,17 +347,20 @@ void describe_tree_edit_routes(json& paths, const Service& service) {
                   {"404", "No such tree"},
                   {"409", "Already felled, or only planned"},
                   {"412", "If-Match is not the current version"},
+                  {"413", "Body over the server's limit"},
                   {"415", "Unsupported Content-Type"},
                   {"422", "Missing reason, date in the future or before the planting year"},
-                  {"428", "If-Match missing"}})}};
+                  {"428", "If-Match missing"},
+                  {"503", "Another process holds the store's write lock"}})}};
   paths[item + "/history"]["get"] = {
       {"summary", "The tree's append-only history, oldest first"},
       {"description", std::string(staff) +
                           " One row per changed field: who, when, field, old and new value as "
                           "text; plus 'created' and 'felling_reason' rows."},
       {"parameters", {id}},
-      {"responses", responses({{"200", response("{tree_id, changes}")}},
-                              {{"401", "No or an invalid API key"},
+      {"responses", responses({{"200", response("Oldest first", "TreeHistory")}},
+                              {{"400", "A query parameter (it takes none)"},
+                               {"401", "No or an invalid API key"},
                                {"403", "Role may not read the history"},
                                {"404", "No such tree"}})}};
 }

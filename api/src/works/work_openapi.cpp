@@ -11,8 +11,8 @@ namespace rootzone::api {
 namespace {
 
 using nlohmann::json;
+using openapi::add_problems;
 using openapi::param;
-using openapi::problem;
 using openapi::response;
 
 json size(double maximum, const std::string& description) {
@@ -104,12 +104,14 @@ void describe_work_routes(json& paths, const Service& service) {
   const json severity =
       param("severity", "query", {{"type", "string"}},
             "Comma-separated severities (critical, high, medium); another name is a 400");
-  const json auth_problems = {{"401", problem()}, {"403", problem()}};
-  const auto answers = [&](json extra) {
-    json r = auth_problems;
-    r.update(extra);
-    return r;
+  // Every route here takes a key and has a role rule (401, 403), checks its query parameters
+  // (400) and, with a body, its Content-Type and size (415, 413).
+  const auto answers = [](json ok, std::initializer_list<int> problems) {
+    add_problems(ok, {400, 401, 403});
+    add_problems(ok, problems);
+    return ok;
   };
+  const std::initializer_list<int> write_problems = {404, 409, 412, 413, 415, 422, 428, 503};
   const std::string item = "/collections/works/items/{featureId}";
 
   paths["/collections/works/items"]["post"] = {
@@ -121,25 +123,16 @@ void describe_work_routes(json& paths, const Service& service) {
       {"parameters", {crs, content_crs}},
       {"requestBody", body(work_body_schema(), "A GeoJSON Feature")},
       {"responses", answers({{"201", with_headers(response("The work with its conflicts",
-                                                           "application/geo+json"),
+                                                           "WorkWritten", "application/geo+json"),
                                                   {"Location", "ETag"})},
-                             {"400", problem()},
-                             {"409", problem()},
-                             {"413", problem()},
-                             {"415", problem()},
-                             {"422", problem()}})}};
+                             {"409", openapi::problem("Reference taken by another work")}},
+                            {413, 415, 422, 503})}};
 
-  const json edit_responses = answers(
-      {{"200",
-        with_headers(response("The work with its recomputed conflicts", "application/geo+json"),
-                     {"ETag"})},
-       {"400", problem()},
-       {"404", problem()},
-       {"409", problem()},
-       {"412", problem()},
-       {"415", problem()},
-       {"422", problem()},
-       {"428", problem()}});
+  const json edit_responses =
+      answers({{"200", with_headers(response("The work with its recomputed conflicts",
+                                             "WorkWritten", "application/geo+json"),
+                                    {"ETag"})}},
+              write_problems);
   paths[item]["put"] = {
       {"summary", "Replace a work (its contractor while draft or changes_requested; admin)"},
       {"description", "409 when the work is in another status. Conflicts are recomputed."},
@@ -161,11 +154,8 @@ void describe_work_routes(json& paths, const Service& service) {
        "history, and removes its conflicts. The work stays readable with status cancelled. 409 "
        "for a work that is no longer open (refused, completed, cancelled)."},
       {"parameters", {work_id, if_match}},
-      {"responses", answers({{"204", with_headers({{"description", "Cancelled"}}, {"ETag"})},
-                             {"404", problem()},
-                             {"409", problem()},
-                             {"412", problem()},
-                             {"428", problem()}})}};
+      {"responses", answers({{"204", with_headers(openapi::empty_response("Cancelled"), {"ETag"})}},
+                            {404, 409, 412, 428, 503})}};
 
   paths[item + "/status"]["post"] = {
       {"summary", "Move a work along its lifecycle"},
@@ -187,20 +177,15 @@ void describe_work_routes(json& paths, const Service& service) {
             "The transition", {"application/json"})},
       {"responses",
        answers({{"200", with_headers(response("The work, the recorded change and its conflicts",
-                                              "application/geo+json"),
-                                     {"ETag"})},
-                {"400", problem()},
-                {"404", problem()},
-                {"409", problem()},
-                {"412", problem()},
-                {"422", problem()},
-                {"428", problem()}})}};
+                                              "WorkWritten", "application/geo+json"),
+                                     {"ETag"})}},
+               write_problems)}};
 
   paths[item + "/history"]["get"] = {
       {"summary", "Status history of a work: who, when, from, to, comment, conditions"},
       {"description", "Its contractor, planners and admins"},
       {"parameters", {work_id}},
-      {"responses", answers({{"200", response("History, oldest first")}, {"404", problem()}})}};
+      {"responses", answers({{"200", response("History, oldest first", "WorkHistory")}}, {404})}};
   paths[item + "/conflicts"]["get"] = {
       {"summary", "Conflicts of a work with protected trees, and its clashes with other works"},
       {"description",
@@ -208,9 +193,9 @@ void describe_work_routes(json& paths, const Service& service) {
        "tree conflicts."},
       {"parameters", {work_id, severity, crs}},
       {"responses",
-       answers({{"200", response("{work_id, conflicts: {trees: [Feature], works: [clash]}}")},
-                {"400", problem()},
-                {"404", problem()}})}};
+       answers({{"200", response("Tree conflicts as features and clashes with other works",
+                                 "WorkConflicts")}},
+               {404})}};
   paths[item + "/clashes/{clashId}/acknowledgement"]["post"] = {
       {"summary", "Acknowledge a clash between two works (planner, admin)"},
       {"description", "Kept while the clash still holds."},
@@ -219,10 +204,8 @@ void describe_work_routes(json& paths, const Service& service) {
                             {"required", {"comment"}},
                             {"properties", {{"comment", {{"type", "string"}}}}}},
                            "Why the clash is accepted", {"application/json"})},
-      {"responses", answers({{"200", response("The clash")},
-                             {"400", problem()},
-                             {"404", problem()},
-                             {"422", problem()}})}};
+      {"responses",
+       answers({{"200", response("The clash", "WorkClash")}}, {404, 413, 415, 422, 503})}};
   paths["/collections/trees/items/{featureId}/conflicts"]["get"] = {
       {"summary", "Conflicts of one tree"},
       {"description",
@@ -230,10 +213,9 @@ void describe_work_routes(json& paths, const Service& service) {
        "403."},
       {"parameters",
        {param("featureId", "path", {{"type", "integer"}}, "Tree id", true), severity, crs}},
-      {"responses",
-       answers({{"200", response("Conflicts as features at the tree", "application/geo+json")},
-                {"400", problem()},
-                {"404", problem()}})}};
+      {"responses", answers({{"200", response("Conflicts as features at the tree", "TreeConflicts",
+                                              "application/geo+json")}},
+                            {404})}};
   paths["/collections/conflicts/items/{featureId}/acknowledgement"]["post"] = {
       {"summary", "Acknowledge a tree-work conflict (planner, admin)"},
       {"description",
@@ -244,10 +226,9 @@ void describe_work_routes(json& paths, const Service& service) {
                             {"required", {"comment"}},
                             {"properties", {{"comment", {{"type", "string"}}}}}},
                            "Why the conflict is accepted", {"application/json"})},
-      {"responses", answers({{"200", response("The conflict", "application/geo+json")},
-                             {"400", problem()},
-                             {"404", problem()},
-                             {"422", problem()}})}};
+      {"responses",
+       answers({{"200", response("The conflict", "ConflictFeature", "application/geo+json")}},
+               {404, 413, 415, 422, 503})}};
 
   // The reads the role policy shapes (features.cpp).
   for (const char* path :
@@ -256,8 +237,6 @@ void describe_work_routes(json& paths, const Service& service) {
       paths[path]["get"]["description"] =
           "Conflicts are not public: 401 without a key, 403 for field staff; a contractor sees "
           "its own works' conflicts only, planners and admins all.";
-      paths[path]["get"]["responses"]["401"] = problem();
-      paths[path]["get"]["responses"]["403"] = problem();
     }
   }
   if (paths.contains("/collections/works/items")) {
