@@ -45,6 +45,7 @@ json param(const std::string& name, const std::string& in, const json& schema,
 json openapi_document(const Service& service) {
   using openapi::param;
   using openapi::response;
+  using openapi::with_headers;
   const auto& o = service.options();
   const json crs_enum = supported_crs_uris(service.srid());
   const json common_params = {
@@ -84,6 +85,13 @@ json openapi_document(const Service& service) {
       // Answered by the server itself, before routing and authentication.
       {"/health", get("Liveness", {{"200", response("ok", "Health")}}, {})},
   };
+  const std::pair<const char*, const char*> content_crs = {"Content-Crs",
+                                                           "CRS of the geometries, as <URI>"};
+  // Trees and works carry a version (the ETag a change's If-Match names); conflicts do not.
+  const auto item_ok = [&](json ok, storage::Collection c) {
+    if (c == storage::Collection::tree_work_conflicts) return with_headers(ok, {content_crs});
+    return with_headers(ok, {content_crs, {"ETag", "The feature's version"}});
+  };
   for (const auto& [id, collection, feature] :
        {std::tuple<std::string, storage::Collection, std::string>{
             "trees", storage::Collection::trees, "TreeFeature"},
@@ -111,10 +119,11 @@ json openapi_document(const Service& service) {
         {"get",
          {{"summary", "Features of " + id},
           {"parameters", params},
-          {"responses",
-           answers({{"200", response("Features", feature + "Collection", "application/geo+json")}},
-                   guarded ? std::initializer_list<int>{400, 401, 403}
-                           : std::initializer_list<int>{400, 401})}}}};
+          {"responses", answers({{"200", with_headers(response("Features", feature + "Collection",
+                                                               "application/geo+json"),
+                                                      {content_crs})}},
+                                guarded ? std::initializer_list<int>{400, 401, 403}
+                                        : std::initializer_list<int>{400, 401})}}}};
     paths[base + "/items/{featureId}"] = {
         {"get",
          {{"summary", "One feature of " + id + " (with its ETag)"},
@@ -122,13 +131,16 @@ json openapi_document(const Service& service) {
            {param("featureId", "path", {{"type", "integer"}}, "Feature id", true),
             param("crs", "query", {{"type", "string"}, {"enum", crs_enum}},
                   "CRS of the geometry")}},
-          {"responses", answers({{"200", response("Feature", feature, "application/geo+json")}},
-                                guarded ? std::initializer_list<int>{400, 401, 403, 404}
-                                        : std::initializer_list<int>{400, 401, 404})}}}};
+          {"responses",
+           answers(
+               {{"200", item_ok(response("Feature", feature, "application/geo+json"), collection)}},
+               guarded ? std::initializer_list<int>{400, 401, 403, 404}
+                       : std::initializer_list<int>{400, 401, 404})}}}};
   }
   describe_tree_edit_routes(paths, service);
   describe_work_routes(paths, service);
   describe_tile_routes(paths, service);
+  openapi::add_problem_headers(paths);
   return {{"openapi", "3.0.3"},
           {"info",
            {{"title", o.title},

@@ -5,6 +5,7 @@
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 
 namespace rootzone::api::openapi {
 
@@ -17,6 +18,12 @@ nlohmann::json response(const std::string& description, const std::string& schem
                         const std::string& type = "application/json");
 // A response without a body (204, 304).
 nlohmann::json empty_response(const std::string& description);
+// The response with headers it always sends: {name, description}.
+nlohmann::json with_headers(nlohmann::json response,
+                            std::initializer_list<std::pair<const char*, const char*>> headers);
+// Headers every problem of a status sends (WWW-Authenticate with 401, Allow with 405,
+// Retry-After with 503), added to every such response of `paths`.
+void add_problem_headers(nlohmann::json& paths);
 // An RFC 9457 problem+json response; the description says when it is answered.
 nlohmann::json problem(const std::string& description);
 // Adds a problem response for each status with the usual reason (openapi_schemas.cpp's table),

@@ -387,6 +387,32 @@ json response(const std::string& description, const std::string& schema_name,
   return {{"description", description}, {"content", {{type, {{"schema", ref(schema_name)}}}}}};
 }
 
+json with_headers(json response,
+                  std::initializer_list<std::pair<const char*, const char*>> headers) {
+  for (const auto& [name, description] : headers) {
+    response["headers"][name] = {
+        {"description", description}, {"required", true}, {"schema", {{"type", "string"}}}};
+  }
+  return response;
+}
+
+void add_problem_headers(json& paths) {
+  const std::pair<const char*, std::pair<const char*, const char*>> kHeaders[] = {
+      {"401", {"WWW-Authenticate", "Bearer realm=\"rootzone\""}},
+      {"405", {"Allow", "The methods the path takes"}},
+      {"503", {"Retry-After", "Seconds to wait"}}};
+  for (auto& [path, item] : paths.items()) {
+    for (auto& [method, operation] : item.items()) {
+      auto& responses = operation["responses"];
+      for (const auto& [status, header] : kHeaders) {
+        if (responses.contains(status)) {
+          responses[status] = with_headers(responses[status], {header});
+        }
+      }
+    }
+  }
+}
+
 json empty_response(const std::string& description) { return {{"description", description}}; }
 
 json problem(const std::string& description) {

@@ -476,6 +476,9 @@ function checkAnswer(doc, row, res, bytes) {
   if (!op) return [`${row.method} ${row.path} is not in the document`];
   const declared = op.responses[String(res.status)];
   if (!declared) return [`status ${res.status} is not declared`];
+  for (const [name, header] of Object.entries(declared.headers || {})) {
+    if (header.required && res.headers.get(name) === null) problems.push(`header ${name} missing`);
+  }
   const type = res.headers.get('content-type');
   let body = null;
   if (declared.content) {
@@ -493,6 +496,9 @@ function checkAnswer(doc, row, res, bytes) {
       const v = new ResponseValidator({ responses: single, components: doc.components, customFormats });
       const err = v.validateResponse(res.status, body);
       if (err) problems.push(...err.errors.map((e) => `${e.path}: ${e.message}`));
+      if (media === 'application/problem+json' && body.status !== res.status) {
+        problems.push(`problem status ${body.status} is not the answer's ${res.status}`);
+      }
     } else if (bytes.length === 0) {
       problems.push(`empty ${media} body`);
     }
@@ -595,6 +601,9 @@ async function main() {
         const ok = d.paths['/api'].get.responses['200'];
         ok.content = { 'application/json': Object.values(ok.content)[0] };
       }, { who: 'public', method: 'GET', path: '/api', url: '/api', status: 200 }],
+      ['a header the server does not send, required', (d) => {
+        d.paths['/'].get.responses['200'].headers = { 'X-Never': { required: true, schema: { type: 'string' } } };
+      }, { who: 'public', method: 'GET', path: '/', url: '/', status: 200 }],
       ['204 undeclared', (d) => { delete d.paths['/tiles/{tileset}/{z}/{x}/{y}.mvt'].get.responses['204']; },
         { who: 'public', method: 'GET', path: '/tiles/{tileset}/{z}/{x}/{y}.mvt', url: '/tiles/city/14/0/0.mvt', status: 204 }],
     ];

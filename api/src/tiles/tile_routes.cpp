@@ -195,6 +195,7 @@ void describe_tile_routes(nlohmann::json& paths, const Service&) {
   using nlohmann::json;
   using openapi::param;
   using openapi::response;
+  using openapi::with_headers;
   json names = json::array();
   for (const auto& t : tiles::tilesets()) names.push_back(t.id);
   const auto tileset =
@@ -218,6 +219,9 @@ void describe_tile_routes(nlohmann::json& paths, const Service&) {
         {"responses",
          answers({{"200", response("TileJSON; the layers the caller may see", "TileJson")}},
                  {401, 403, 404})}}}};
+  // The tile's entity tag: per tile, view and data generation (tiles::TileService).
+  const std::pair<const char*, const char*> etag = {"ETag", "The tile's version for this view"};
+  const json binary = {{"type", "string"}, {"format", "binary"}};
   const auto integer = [](int min, int max) {
     return json{{"type", "integer"}, {"minimum", min}, {"maximum", max}};
   };
@@ -229,13 +233,14 @@ void describe_tile_routes(nlohmann::json& paths, const Service&) {
           param("x", "path", integer(0, (1 << tiles::kMaxZoom) - 1), "column, 0..2^z-1", true),
           param("y", "path", integer(0, (1 << tiles::kMaxZoom) - 1), "row, 0..2^z-1", true)}},
         {"responses",
-         answers(
-             {{"200",
-               {{"description", "The tile (gzip when accepted and at least 1 KiB)"},
-                {"content", {{kMvt, {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}}},
-              {"204", openapi::empty_response("No feature in this tile")},
-              {"304", openapi::empty_response("Not modified (If-None-Match)")}},
-             {400, 401, 403, 404})}}}};
+         answers({{"200", with_headers(
+                              {{"description", "The tile (gzip when accepted and at least 1 KiB)"},
+                               {"content", {{kMvt, {{"schema", binary}}}}}},
+                              {etag})},
+                  {"204", with_headers(openapi::empty_response("No feature in this tile"), {etag})},
+                  {"304",
+                   with_headers(openapi::empty_response("Not modified (If-None-Match)"), {etag})}},
+                 {400, 401, 403, 404})}}}};
 }
 
 }  // namespace rootzone::api

@@ -14,6 +14,7 @@ namespace {
 using nlohmann::json;
 using openapi::param;
 using openapi::response;
+using openapi::with_headers;
 
 json text(int max_chars, const std::string& description) {
   return {{"type", "string"},
@@ -144,13 +145,6 @@ json body(const json& schema, std::initializer_list<const char*> types, bool req
   json content = json::object();
   for (const char* t : types) content[t] = {{"schema", schema}};
   return {{"required", required}, {"content", content}};
-}
-
-json with_headers(json r, std::initializer_list<std::pair<const char*, const char*>> headers) {
-  for (const auto& [name, description] : headers) {
-    r["headers"][name] = {{"description", description}, {"schema", {{"type", "string"}}}};
-  }
-  return r;
 }
 
 json responses(std::initializer_list<std::pair<const char*, json>> specific,

@@ -14,6 +14,11 @@ using nlohmann::json;
 using openapi::add_problems;
 using openapi::param;
 using openapi::response;
+using openapi::with_headers;
+
+constexpr std::pair<const char*, const char*> kEtag = {"ETag", "The work's new version"};
+constexpr std::pair<const char*, const char*> kContentCrs = {"Content-Crs",
+                                                             "CRS of the geometries, as <URI>"};
 
 json size(double maximum, const std::string& description) {
   json out = {{"type", "number"},
@@ -82,11 +87,6 @@ json body(const json& schema, const std::string& description,
   return {{"required", true}, {"description", description}, {"content", content}};
 }
 
-json with_headers(json r, std::initializer_list<const char*> names) {
-  for (const char* n : names) r["headers"][n] = {{"schema", {{"type", "string"}}}};
-  return r;
-}
-
 }  // namespace
 
 void describe_work_routes(json& paths, const Service& service) {
@@ -122,16 +122,17 @@ void describe_work_routes(json& paths, const Service& service) {
        "(severity, rule, min_distance_m, overlap_m2, overlap_share) and clashes with other works."},
       {"parameters", {crs, content_crs}},
       {"requestBody", body(work_body_schema(), "A GeoJSON Feature")},
-      {"responses", answers({{"201", with_headers(response("The work with its conflicts",
-                                                           "WorkWritten", "application/geo+json"),
-                                                  {"Location", "ETag"})},
-                             {"409", openapi::problem("Reference taken by another work")}},
-                            {413, 415, 422, 503})}};
+      {"responses",
+       answers({{"201", with_headers(response("The work with its conflicts", "WorkWritten",
+                                              "application/geo+json"),
+                                     {{"Location", "The work's URL"}, kEtag, kContentCrs})},
+                {"409", openapi::problem("Reference taken by another work")}},
+               {413, 415, 422, 503})}};
 
   const json edit_responses =
       answers({{"200", with_headers(response("The work with its recomputed conflicts",
                                              "WorkWritten", "application/geo+json"),
-                                    {"ETag"})}},
+                                    {kEtag, kContentCrs})}},
               write_problems);
   paths[item]["put"] = {
       {"summary", "Replace a work (its contractor while draft or changes_requested; admin)"},
@@ -154,7 +155,7 @@ void describe_work_routes(json& paths, const Service& service) {
        "history, and removes its conflicts. The work stays readable with status cancelled. 409 "
        "for a work that is no longer open (refused, completed, cancelled)."},
       {"parameters", {work_id, if_match}},
-      {"responses", answers({{"204", with_headers(openapi::empty_response("Cancelled"), {"ETag"})}},
+      {"responses", answers({{"204", with_headers(openapi::empty_response("Cancelled"), {kEtag})}},
                             {404, 409, 412, 428, 503})}};
 
   paths[item + "/status"]["post"] = {
@@ -178,7 +179,7 @@ void describe_work_routes(json& paths, const Service& service) {
       {"responses",
        answers({{"200", with_headers(response("The work, the recorded change and its conflicts",
                                               "WorkWritten", "application/geo+json"),
-                                     {"ETag"})}},
+                                     {kEtag, kContentCrs})}},
                write_problems)}};
 
   paths[item + "/history"]["get"] = {
