@@ -145,7 +145,10 @@ json openapi_document(const Service& service) {
           {"info",
            {{"title", o.title},
             {"version", "0.1.0"},
-            {"description", "Protected trees and construction works (OGC API - Features)"}}},
+            {"description",
+             "Protected trees and construction works (OGC API - Features). Every refusal is "
+             "application/problem+json (RFC 9457, components/schemas/Problem); beyond the "
+             "statuses listed per path, a server shutting down answers 503 and a fault 500."}}},
           {"paths", paths},
           {"components", {{"schemas", openapi::component_schemas()}}}};
 }

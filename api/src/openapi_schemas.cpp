@@ -416,7 +416,8 @@ void add_problem_headers(json& paths) {
 json empty_response(const std::string& description) { return {{"description", description}}; }
 
 json problem(const std::string& description) {
-  return response(description + " (RFC 9457 problem)", "Problem", "application/problem+json");
+  return response(description + ". RFC 9457 problem details", "Problem",
+                  "application/problem+json");
 }
 
 void add_problems(json& responses, std::initializer_list<int> statuses) {
