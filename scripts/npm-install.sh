@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs the npm packages of tests/js (the tile tests' JavaScript decoders) exactly as
-# package-lock.json pins them.
+# Installs the npm packages of tests/js (the tile tests' JavaScript decoders, the OpenAPI
+# contract test's validators) exactly as package-lock.json pins them.
 #
 # Some networks reach the npm registry only through a TLS-inspecting proxy whose CA a fresh
 # machine does not trust yet (npm: SELF_SIGNED_CERT_IN_CHAIN). Then the install is retried
