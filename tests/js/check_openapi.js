@@ -439,8 +439,10 @@ function adminRows() {
 // Rows made from the document itself, so a new route is held to them without a new row:
 // a wrong key is 401 on every path that declares it (the route table authenticates first),
 // and for an admin (who passes every role rule) an unknown query parameter is 400 on every
-// path that declares 400, except the tiles, which ignore query parameters, and a text/plain
-// body is 415 on every path that declares 415.
+// path that declares 400, except the tiles, which ignore query parameters, a text/plain
+// body is 415 and a body announced over the server's limit 413 on every path that declares
+// them, and an id not in canonical form ("07") is 404 on every path with an id that declares
+// 404.
 function sweeps(doc, who) {
   const fill = { featureId: 1, inspectionId: 1, clashId: 1, tileset: 'city', z: 14, x: 0, y: 0 };
   const url = (path) => path.replace(/\{(\w+)\}/g, (m, name) => fill[name]);
@@ -454,6 +456,15 @@ function sweeps(doc, who) {
       }
       if (who === 'admin' && op.responses['400'] && !path.startsWith('/tiles')) {
         rows.push({ ...base, who, url: `${url(path)}?oa_unknown=1`, body, status: 400 });
+      }
+      if (who === 'admin' && op.responses['404'] && path.includes('{featureId}')) {
+        // "07" names row 7 by another URL: the route table refuses it before any handler.
+        rows.push({ ...base, who, url: url(path).replace(/items\/1(\/|$)/, 'items/07$1'), body,
+          status: 404, headers: { 'if-match': '"x"' } });
+      }
+      if (who === 'admin' && op.responses['413']) {
+        rows.push({ ...base, who, url: url(path), announce: 2 << 20, status: 413,
+          headers: { 'content-type': 'application/json' } });
       }
       if (who === 'admin' && op.responses['415']) {
         // A well-formed If-Match of the path's collection, so no route stops at 428 first.
