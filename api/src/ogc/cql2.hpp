@@ -13,8 +13,8 @@
 
 namespace rootzone::api {
 
-// Longer filters are refused before parsing (the request head is at most 32 KiB anyway).
-inline constexpr std::size_t kMaxFilterBytes = 16 * 1024;
+// Longer filters are refused before parsing (as long as a request head may be).
+inline constexpr std::size_t kMaxFilterBytes = 32 * 1024;
 // S_DWITHIN's distance: beyond this the index no longer narrows anything.
 inline constexpr double kMaxDwithinMetres = 100000;
 

@@ -155,7 +155,7 @@ class JsonParser {
   Node logical(Op op, const json& args, const std::string& at, int depth) {
     if (op == Op::not_) {
       arity(args, 1, at);
-      return Node::logical(op, {expression(args[0], at + "/args/0", depth + 1)});
+      return Node::unary(op, expression(args[0], at + "/args/0", depth + 1));
     }
     if (args.size() < 2) fail(at + "/args", "and/or take two or more conditions");
     std::vector<Node> out;

@@ -218,7 +218,7 @@ class TextParser {
 
   Node not_expr(int depth) {
     check_depth(depth);
-    if (accept_word("NOT")) return Node::logical(Op::not_, {not_expr(depth + 1)});
+    if (accept_word("NOT")) return Node::unary(Op::not_, not_expr(depth + 1));
     return primary(depth);
   }
 
@@ -261,14 +261,14 @@ class TextParser {
     if (accept_word("IS")) {
       const bool not_null = accept_word("NOT");
       expect_word("NULL");
-      return maybe_not(not_null, Node::logical(Op::is_null, {std::move(left)}));
+      return maybe_not(not_null, Node::unary(Op::is_null, std::move(left)));
     }
     if (left.op == Op::boolean) return left;  // TRUE or FALSE as a whole condition
     error("expected a comparison, LIKE, BETWEEN, IN or IS NULL");
   }
 
   static Node maybe_not(bool negated, Node n) {
-    return negated ? Node::logical(Op::not_, {std::move(n)}) : n;
+    return negated ? Node::unary(Op::not_, std::move(n)) : n;
   }
 
   Op comparison(const std::string& op) const {
@@ -323,8 +323,8 @@ class TextParser {
     return s;
   }
 
-  Node instant_literal(bool date) {
-    const auto pos = tok_.pos;
+  // After the keyword DATE or TIMESTAMP, which stands at `pos`.
+  Node instant_literal(bool date, std::size_t pos) {
     const auto text = string_argument(date ? "DATE" : "TIMESTAMP");
     const auto value = date ? cql2::date_text(text) : cql2::timestamp_text(text);
     if (!value) {
@@ -361,8 +361,9 @@ class TextParser {
   Node word_scalar() {
     if (accept_word("TRUE")) return Node::boolean_value(true);
     if (accept_word("FALSE")) return Node::boolean_value(false);
-    if (accept_word("DATE")) return instant_literal(true);
-    if (accept_word("TIMESTAMP")) return instant_literal(false);
+    const auto pos = tok_.pos;
+    if (accept_word("DATE")) return instant_literal(true, pos);
+    if (accept_word("TIMESTAMP")) return instant_literal(false, pos);
     if (is_word("CASEI") || is_word("ACCENTI")) {
       error("case- and accent-insensitive comparison are not supported");
     }
@@ -371,8 +372,10 @@ class TextParser {
       if (is_word(w)) return geometry_literal();
     }
     if (is_word("BBOX")) return geometry_literal();
+    for (const char* reserved : {"AND", "OR", "NOT", "LIKE", "BETWEEN", "IN", "IS", "NULL"}) {
+      if (is_word(reserved)) error("expected a property or a literal");
+    }
     auto n = Node::property(tok_.text);
-    const auto pos = tok_.pos;
     advance();
     if (tok_.kind == Tok::lparen) {
       cql2::fail("at position " + std::to_string(pos + 1) + ": unknown function '" + n.text +
@@ -486,8 +489,9 @@ class TextParser {
   }
 
   Node temporal_operand(bool interval_allowed) {
-    if (accept_word("DATE")) return instant_literal(true);
-    if (accept_word("TIMESTAMP")) return instant_literal(false);
+    const auto pos = tok_.pos;
+    if (accept_word("DATE")) return instant_literal(true, pos);
+    if (accept_word("TIMESTAMP")) return instant_literal(false, pos);
     if (interval_allowed && accept_word("INTERVAL")) {
       expect(Tok::lparen, "'(' after INTERVAL");
       auto start = instant_parameter();
