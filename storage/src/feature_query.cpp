@@ -208,11 +208,7 @@ void bind_common(Statement& s, const FeatureQuery& q, const detail::SqlParams& p
 }
 
 detail::Bound bound(const SortValue& v) {
-  return std::visit(
-      [](const auto& x) -> detail::Bound {
-        return x;
-      },
-      v);
+  return std::visit([](const auto& x) -> detail::Bound { return x; }, v);
 }
 
 // Keyset paging in sort order: the rows after (after_sort..., after_id), where NULL sorts
@@ -234,8 +230,9 @@ std::string sorted_keyset(Collection c, const FeatureQuery& q, const char* id_co
       if (!q.sort[i].descending) {
         after = null ? key + " IS NOT NULL" : key + " > " + params.add(bound(q.after_sort[i]));
       } else {
-        after = null ? "0" : "(" + key + " < " + params.add(bound(q.after_sort[i])) + " OR " + key +
-                                 " IS NULL)";
+        after = null ? "0"
+                     : "(" + key + " < " + params.add(bound(q.after_sort[i])) + " OR " + key +
+                           " IS NULL)";
       }
     }
     any += (any.empty() ? "(" : " OR (") + equal_so_far + after + ")";
@@ -259,8 +256,7 @@ std::string order_by(Collection c, const FeatureQuery& q, const char* id_column)
 
 // The sort key values of the page's last feature: the next page's cursor.
 std::vector<SortValue> sort_values(Database& db, Collection c, const char* from,
-                                   const char* id_column, const FeatureQuery& q,
-                                   std::int64_t id) {
+                                   const char* id_column, const FeatureQuery& q, std::int64_t id) {
   std::string sql = "SELECT ";
   for (std::size_t i = 0; i < q.sort.size(); ++i) {
     sql += (i > 0 ? ", " : "") + std::string(find_column(c, q.sort[i].name)->sql);
@@ -368,8 +364,7 @@ Page<T> page(Store& store, Collection c, const char* from, const char* id_column
   result.more = result.items.size() > static_cast<std::size_t>(q.limit);
   if (result.more) result.items.pop_back();
   if (!q.sort.empty() && !result.items.empty()) {
-    result.last_sort =
-        sort_values(store.database(), c, from, id_column, q, result.items.back().id);
+    result.last_sort = sort_values(store.database(), c, from, id_column, q, result.items.back().id);
   }
   return result;
 }
@@ -429,7 +424,8 @@ void check_sort(Collection c, const std::vector<SortKey>& keys) {
 
 Page<geo::Tree> query_trees(Store& store, const FeatureQuery& q) {
   auto& db = store.database();
-  if (q.bbox && q.equals.empty() && !q.filter && q.sort.empty()) return trees_in_bbox(db, *q.bbox, q.after_id, q.limit);
+  if (q.bbox && q.equals.empty() && !q.filter && q.sort.empty())
+    return trees_in_bbox(db, *q.bbox, q.after_id, q.limit);
   // The page's rows in full (stems included) from the statement that selects them: not one
   // statement per tree.
   return page<geo::Tree>(store, Collection::trees, "trees t", "t.id", q,

@@ -330,10 +330,12 @@ class Compiler {
   // Dates meet timestamps as whole days: from the first second to the last.
   std::string render(const Instant& i, bool start, bool timestamps) {
     if (i.open) {
-      if (timestamps) return params_.add(std::string(start ? "0000-01-01T00:00:00Z" : "9999-12-31T23:59:59Z"));
+      if (timestamps)
+        return params_.add(std::string(start ? "0000-01-01T00:00:00Z" : "9999-12-31T23:59:59Z"));
       return params_.add(std::string(start ? "0000-01-01" : "9999-12-31"));
     }
-    if (timestamps && i.date) return "(" + i.sql + (start ? " || 'T00:00:00Z')" : " || 'T23:59:59Z')");
+    if (timestamps && i.date)
+      return "(" + i.sql + (start ? " || 'T00:00:00Z')" : " || 'T23:59:59Z')");
     return i.sql;
   }
 

@@ -14,8 +14,8 @@
 
 namespace rootzone::storage::detail {
 
-using Bound = std::variant<std::monostate, std::int64_t, double, std::string,
-                           std::vector<std::uint8_t>>;
+using Bound =
+    std::variant<std::monostate, std::int64_t, double, std::string, std::vector<std::uint8_t>>;
 
 enum class ValueType { string, number, boolean, date, timestamp, geometry };
 

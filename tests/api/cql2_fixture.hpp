@@ -60,8 +60,7 @@ struct Street {
       t.protection = geo::evaluate_protection(t, geo::RuleSet::mainz());
       return store.trees().insert(t);
     };
-    const auto a1 =
-        tree("A-1", 448000, 12, 1, "2024-06-01", "2025-06-01", "Tilia cordata", 50);
+    const auto a1 = tree("A-1", 448000, 12, 1, "2024-06-01", "2025-06-01", "Tilia cordata", 50);
     tree("A-2", 448010, 25, 2, "2025-03-15", "2026-03-15", "Acer platanoides", 50);
     tree("A-3", 448020, std::nullopt, std::nullopt, nullptr, nullptr, "Acer campestre", 50);
     tree("A-4", 448100, 31.5, 0, "2025-12-31", "2027-01-01", "Quercus robur", 200);

@@ -55,7 +55,8 @@ TEST_CASE("basic CQL2: comparisons, AND, OR, NOT, booleans and dates", "[api][cq
            {"op":"<","args":[{"property":"height_m"},30]}]})",
        {"A-2"}},
       // A-3 has no height: unknown is not "not 12".
-      {"height_m <> 12", R"({"op":"<>","args":[{"property":"height_m"},12]})",
+      {"height_m <> 12",
+       R"({"op":"<>","args":[{"property":"height_m"},12]})",
        {"A-2", "A-4", "A-5"}},
       {"species_botanical = 'Tilia cordata' OR vitality = 0",
        R"({"op":"or","args":[{"op":"=","args":[{"property":"species_botanical"},"Tilia cordata"]},
@@ -68,9 +69,11 @@ TEST_CASE("basic CQL2: comparisons, AND, OR, NOT, booleans and dates", "[api][cq
        {"A-2", "A-4"}},
       {"protected = TRUE", R"({"op":"=","args":[{"property":"protected"},true]})", {"A-4"}},
       {"next_inspection < DATE('2026-01-01')",
-       R"({"op":"<","args":[{"property":"next_inspection"},{"date":"2026-01-01"}]})", {"A-1"}},
+       R"({"op":"<","args":[{"property":"next_inspection"},{"date":"2026-01-01"}]})",
+       {"A-1"}},
       {"last_inspection = DATE('2025-12-31')",
-       R"({"op":"=","args":[{"property":"last_inspection"},{"date":"2025-12-31"}]})", {"A-4"}},
+       R"({"op":"=","args":[{"property":"last_inspection"},{"date":"2025-12-31"}]})",
+       {"A-4"}},
       {"\"source_id\" = 'A-3'", R"({"op":"=","args":[{"property":"source_id"},"A-3"]})", {"A-3"}},
       {"TRUE", "true", {"A-1", "A-2", "A-3", "A-4", "A-5"}},
   };
@@ -82,24 +85,30 @@ TEST_CASE("advanced comparison operators: LIKE, BETWEEN, IN, IS NULL", "[api][cq
   api::Service service({.db = street.db});
   const std::vector<Case> cases{
       {"species_botanical LIKE 'Acer%'",
-       R"({"op":"like","args":[{"property":"species_botanical"},"Acer%"]})", {"A-2", "A-3"}},
+       R"({"op":"like","args":[{"property":"species_botanical"},"Acer%"]})",
+       {"A-2", "A-3"}},
       // CQL2's LIKE is case-sensitive (SQLite's LIKE is not: rootzone compiles to GLOB).
       {"species_botanical LIKE 'acer%'",
-       R"({"op":"like","args":[{"property":"species_botanical"},"acer%"]})", {}},
+       R"({"op":"like","args":[{"property":"species_botanical"},"acer%"]})",
+       {}},
       {"species_botanical LIKE 'Tilia _ordata'",
-       R"({"op":"like","args":[{"property":"species_botanical"},"Tilia _ordata"]})", {"A-1"}},
+       R"({"op":"like","args":[{"property":"species_botanical"},"Tilia _ordata"]})",
+       {"A-1"}},
       {"species_botanical NOT LIKE 'Acer%'",
        R"({"op":"not","args":[{"op":"like","args":[{"property":"species_botanical"},"Acer%"]}]})",
        {"A-1", "A-4", "A-5"}},
       {"height_m BETWEEN 10 AND 25",
-       R"({"op":"between","args":[{"property":"height_m"},10,25]})", {"A-1", "A-2"}},
+       R"({"op":"between","args":[{"property":"height_m"},10,25]})",
+       {"A-1", "A-2"}},
       {"height_m NOT BETWEEN 10 AND 25",
        R"({"op":"not","args":[{"op":"between","args":[{"property":"height_m"},10,25]}]})",
        {"A-4", "A-5"}},
       {"source_id IN ('A-1', 'A-4', 'Z-9')",
-       R"({"op":"in","args":[{"property":"source_id"},["A-1","A-4","Z-9"]]})", {"A-1", "A-4"}},
+       R"({"op":"in","args":[{"property":"source_id"},["A-1","A-4","Z-9"]]})",
+       {"A-1", "A-4"}},
       {"vitality NOT IN (1, 2)",
-       R"({"op":"not","args":[{"op":"in","args":[{"property":"vitality"},[1,2]]}]})", {"A-4"}},
+       R"({"op":"not","args":[{"op":"in","args":[{"property":"vitality"},[1,2]]}]})",
+       {"A-4"}},
       {"height_m IS NULL", R"({"op":"isNull","args":[{"property":"height_m"}]})", {"A-3"}},
       {"next_inspection IS NOT NULL",
        R"({"op":"not","args":[{"op":"isNull","args":[{"property":"next_inspection"}]}]})",
@@ -190,11 +199,10 @@ TEST_CASE("spatial functions on trees and works, S_DWITHIN, in filter-crs", "[ap
                 p.x, p.y);
   const std::string crs84 = std::string("S_DWITHIN(geometry, POINT(") + lonlat + "), 1, meters)";
   check_case(service, "trees", "source_id", {crs84.c_str(), json_point, {"A-1"}});
-  const std::string epsg4326 =
-      std::string("S_DWITHIN(geometry, POINT(") + latlon + "), 1, meters)";
-  const auto r = get_items(service, "/collections/trees/items",
-                           {{"filter", epsg4326},
-                            {"filter-crs", "http://www.opengis.net/def/crs/EPSG/0/4326"}});
+  const std::string epsg4326 = std::string("S_DWITHIN(geometry, POINT(") + latlon + "), 1, meters)";
+  const auto r = get_items(
+      service, "/collections/trees/items",
+      {{"filter", epsg4326}, {"filter-crs", "http://www.opengis.net/def/crs/EPSG/0/4326"}});
   REQUIRE(r.status == 200);
   CHECK(property_of(r.body, "source_id") == std::vector<std::string>{"A-1"});
 }
@@ -289,8 +297,8 @@ TEST_CASE("a filter never shows a contractor more than its view", "[api][cql2]")
         std::vector{street.c2});
 
   // A work's contact is private to its contractor and planners: not queryable for anyone.
-  const auto contact = get_items(service, "/collections/works/items", {{"filter", "contact = 'secret'"}},
-                                 street.keys.at("paula"));
+  const auto contact = get_items(service, "/collections/works/items",
+                                 {{"filter", "contact = 'secret'"}}, street.keys.at("paula"));
   CHECK(contact.status == 400);
   CHECK(contact.body.at("detail") == "filter: 'contact' is not a queryable of this collection");
 }
@@ -366,7 +374,8 @@ TEST_CASE("conformance, queryables and the OpenAPI document describe filtering",
   CHECK_FALSE(w.at("properties").contains("contact"));
 
   const auto api_doc = test::get_items(service, "/api", {}).body;
-  const auto& params = api_doc.at("paths").at("/collections/trees/items").at("get").at("parameters");
+  const auto& params =
+      api_doc.at("paths").at("/collections/trees/items").at("get").at("parameters");
   std::map<std::string, json> by_name;
   for (const auto& p : params) by_name[p.at("name")] = p;
   CHECK(by_name.count("filter") == 1);

@@ -49,8 +49,7 @@ TEST_CASE("unknown properties and syntax errors are 400s naming the property or 
         "filter: syntax error at position 8: a string that is never closed");
   CHECK(detail_of(service, "height_m ! 3") ==
         "filter: syntax error at position 10: an unexpected character, found '!'");
-  CHECK(detail_of(service, "avg(height_m) > 3") ==
-        "filter: at position 1: unknown function 'avg'");
+  CHECK(detail_of(service, "avg(height_m) > 3") == "filter: at position 1: unknown function 'avg'");
   CHECK(detail_of(service, "{\"op\":\"=\",\"args\":[1]}", "cql2-json") ==
         "filter: at /args: expected 2 arguments");
   CHECK(detail_of(service, R"({"op":"and","args":[{"op":"~","args":[]},true]})", "cql2-json") ==
@@ -62,7 +61,8 @@ TEST_CASE("unknown properties and syntax errors are 400s naming the property or 
   CHECK(lang.body.at("detail") == "filter-lang=sql: cql2-text or cql2-json");
   const auto crs = trees(service, {{"filter", "height_m > 1"}, {"filter-crs", "EPSG:9999"}});
   CHECK(crs.status == 400);
-  CHECK(crs.body.at("detail") == "filter-crs=EPSG:9999: not one of the CRSs listed for this collection");
+  CHECK(crs.body.at("detail") ==
+        "filter-crs=EPSG:9999: not one of the CRSs listed for this collection");
 }
 
 TEST_CASE("operands of the wrong type are 400s", "[api][cql2]") {
@@ -102,14 +102,13 @@ TEST_CASE("SQL in string literals is a value, matched as written", "[api][cql2]"
   const auto r = trees(service, {{"filter", "site = 'x''; DROP TABLE trees; --'"}});
   REQUIRE(r.status == 200);
   CHECK(property_of(r.body, "source_id") == std::vector<std::string>{"A-5"});
-  const auto j = trees(service, {{"filter", json({{"op", "="},
-                                                  {"args", {{{"property", "site"}}, test::kInjection}}})
-                                                .dump()},
-                                 {"filter-lang", "cql2-json"}});
+  const auto j = trees(
+      service,
+      {{"filter", json({{"op", "="}, {"args", {{{"property", "site"}}, test::kInjection}}}).dump()},
+       {"filter-lang", "cql2-json"}});
   CHECK(property_of(j.body, "source_id") == std::vector<std::string>{"A-5"});
-  for (const char* attempt :
-       {"source_id = 'A-1'' OR ''1''=''1'", "source_id = 'A-1\" OR 1=1 --'",
-        "species_botanical LIKE '%'' OR 1=1 --'"}) {
+  for (const char* attempt : {"source_id = 'A-1'' OR ''1''=''1'", "source_id = 'A-1\" OR 1=1 --'",
+                              "species_botanical LIKE '%'' OR 1=1 --'"}) {
     INFO(attempt);
     const auto a = trees(service, {{"filter", attempt}});
     REQUIRE(a.status == 200);
@@ -137,10 +136,12 @@ TEST_CASE("nesting, length and IN lists are bounded", "[api][cql2]") {
   CHECK(too_long == "filter: longer than 32768 bytes");
   std::string deep_array(10000, '[');
   deep_array += std::string(10000, ']');
-  CHECK(detail_of(service, deep_array, "cql2-json") == "filter: JSON nested deeper than 136 levels");
+  CHECK(detail_of(service, deep_array, "cql2-json") ==
+        "filter: JSON nested deeper than 136 levels");
   std::string nested_json = R"({"op":">","args":[{"property":"height_m"},1]})";
   for (int i = 0; i < 70; ++i) nested_json = R"({"op":"not","args":[)" + nested_json + "]}";
-  CHECK(detail_of(service, nested_json, "cql2-json") == "filter: JSON nested deeper than 136 levels");
+  CHECK(detail_of(service, nested_json, "cql2-json") ==
+        "filter: JSON nested deeper than 136 levels");
   std::string within_json = R"({"op":">","args":[{"property":"height_m"},1]})";
   for (int i = 0; i < 66; ++i) within_json = R"({"op":"not","args":[)" + within_json + "]}";
   std::string pointer;
@@ -182,6 +183,7 @@ TEST_CASE("sortby and its cursor refuse what they cannot order by", "[api][cql2]
   const auto cursor = trees(service, {{"sortby", "height_m"}, {"cursor", "3"}});
   CHECK(cursor.status == 400);
   CHECK(cursor.body.at("detail") == "cursor=3: not a paging cursor of this sortby");
-  const auto garbage = trees(service, {{"sortby", "height_m"}, {"cursor", "W1tbW1tbW1tbXV1dXV1dXV1d"}});
+  const auto garbage =
+      trees(service, {{"sortby", "height_m"}, {"cursor", "W1tbW1tbW1tbXV1dXV1dXV1d"}});
   CHECK(garbage.status == 400);
 }

@@ -125,9 +125,8 @@ TEST_CASE("CQL2 text and JSON on the Konstanz sample select exactly the CSV's ro
   CHECK(selected(service, {{"filter", R"({"op":">","args":[{"property":"height_m"},30]})"},
                            {"filter-lang", "cql2-json"}}) == tall);
 
-  const auto beeches = expected([](const Row& r) {
-    return r.species.starts_with("Fagus") && r.height && *r.height >= 20;
-  });
+  const auto beeches = expected(
+      [](const Row& r) { return r.species.starts_with("Fagus") && r.height && *r.height >= 20; });
   CHECK_FALSE(beeches.empty());
   CHECK(selected(service, {{"filter", "species_botanical LIKE 'Fagus%' AND height_m >= 20"}}) ==
         beeches);
@@ -142,12 +141,12 @@ TEST_CASE("CQL2 text and JSON on the Konstanz sample select exactly the CSV's ro
   CHECK(selected(service, {{"filter",
                             "S_WITHIN(geometry, BBOX(9.17513,47.65949,9.18314,47.66488)) AND "
                             "height_m BETWEEN 10 AND 20"}}) == in_box);
-  CHECK(selected(service,
-                 {{"filter",
-                   R"({"op":"and","args":[{"op":"s_within","args":[{"property":"geometry"},)"
-                   R"({"bbox":[9.17513,47.65949,9.18314,47.66488]}]},{"op":"between","args":)"
-                   R"([{"property":"height_m"},10,20]}]})"},
-                  {"filter-lang", "cql2-json"}}) == in_box);
+  CHECK(selected(
+            service,
+            {{"filter", R"({"op":"and","args":[{"op":"s_within","args":[{"property":"geometry"},)"
+                        R"({"bbox":[9.17513,47.65949,9.18314,47.66488]}]},{"op":"between","args":)"
+                        R"([{"property":"height_m"},10,20]}]})"},
+             {"filter-lang", "cql2-json"}}) == in_box);
 
   // "Trees near me": 50 m around a point in the Stadtgarten, measured in EPSG:25832 (the
   // store CRS) after PROJ moved both; a tree within 1 cm of the circle would make this flaky.
@@ -215,9 +214,9 @@ TEST_CASE("ogr2ogr -where reaches rootzone serve as a filter, and deep filters l
 
   // GDAL 3.6 finds "cql-text" in filter-lang's enum of /api and sends the -where as a filter.
   const auto out = (dir / "tall.csv").string();
-  const auto r = run({"ogr2ogr", "--config", "CPL_DEBUG", "ON", "-f", "CSV", out,
-                      "OAPIF:" + server.url(), "trees", "-where", "height_m > 30", "-select",
-                      "source_id"});
+  const auto r =
+      run({"ogr2ogr", "--config", "CPL_DEBUG", "ON", "-f", "CSV", out, "OAPIF:" + server.url(),
+           "trees", "-where", "height_m > 30", "-select", "source_id"});
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.err, Catch::Contains("CQL text detected"));
   CHECK_THAT(r.err, Catch::Contains("filter=height_m%20%3E%2030&filter-lang=cql-text"));
@@ -232,9 +231,8 @@ TEST_CASE("ogr2ogr -where reaches rootzone serve as a filter, and deep filters l
 
   // 10,000 parentheses (20 KB of request target) on the socket: a 400, and the next request
   // is answered.
-  const std::string deep =
-      "/collections/trees/items?filter=" + std::string(10000, '(') + "height_m%3E1" +
-      std::string(10000, ')');
+  const std::string deep = "/collections/trees/items?filter=" + std::string(10000, '(') +
+                           "height_m%3E1" + std::string(10000, ')');
   const auto refused = test::HttpClient(server.port()).get(deep);
   CHECK(refused.status == 400);
   CHECK(json::parse(refused.body).at("detail") ==

@@ -127,19 +127,20 @@ class JsonParser {
     }
     if (*op >= Op::s_intersects && *op <= Op::s_contains) {
       arity(args, 2, at);
-      return Node::logical(*op, {geometry(args[0], at + "/args/0"),
-                                 geometry(args[1], at + "/args/1")});
+      return Node::logical(*op,
+                           {geometry(args[0], at + "/args/0"), geometry(args[1], at + "/args/1")});
     }
     if (*op >= Op::t_after && *op <= Op::t_starts) {
       arity(args, 2, at);
-      return Node::logical(*op, {temporal(args[0], at + "/args/0"),
-                                 temporal(args[1], at + "/args/1")});
+      return Node::logical(*op,
+                           {temporal(args[0], at + "/args/0"), temporal(args[1], at + "/args/1")});
     }
     // Comparisons, between, isNull: scalars.
     const std::size_t n = *op == Op::between ? 3 : *op == Op::is_null ? 1 : 2;
     arity(args, n, at);
     std::vector<Node> out;
-    for (std::size_t i = 0; i < n; ++i) out.push_back(scalar(args[i], at + "/args/" + std::to_string(i)));
+    for (std::size_t i = 0; i < n; ++i)
+      out.push_back(scalar(args[i], at + "/args/" + std::to_string(i)));
     return Node::logical(*op, std::move(out));
   }
 
@@ -169,8 +170,8 @@ class JsonParser {
     arity(args, 2, at);
     if (!args[1].is_array() || args[1].empty()) fail(at + "/args/1", "expected a list of values");
     if (args[1].size() > storage::filter::kMaxInList) {
-      fail(at + "/args/1", "an IN list of more than " +
-                               std::to_string(storage::filter::kMaxInList) + " values");
+      fail(at + "/args/1",
+           "an IN list of more than " + std::to_string(storage::filter::kMaxInList) + " values");
     }
     std::vector<Node> out{scalar(args[0], at + "/args/0")};
     for (std::size_t i = 0; i < args[1].size(); ++i) {
@@ -198,8 +199,8 @@ class JsonParser {
         (!args[3].is_string() || !cql2::is_metres(args[3].get<std::string>()))) {
       fail(at + "/args/3", "the unit must be \"meters\" (metres of the store CRS)");
     }
-    auto n = Node::logical(Op::s_dwithin, {geometry(args[0], at + "/args/0"),
-                                           geometry(args[1], at + "/args/1")});
+    auto n = Node::logical(Op::s_dwithin,
+                           {geometry(args[0], at + "/args/0"), geometry(args[1], at + "/args/1")});
     n.number = args[2].get<double>();
     return n;
   }
@@ -238,8 +239,9 @@ class JsonParser {
       if (!std::isfinite(v)) fail(at, "not a finite number");
       return Node::number_value(v);
     }
-    if (j.is_object() && (j.contains("casei") || j.contains("accenti") ||
-                          (j.contains("op") && (j.at("op") == "casei" || j.at("op") == "accenti")))) {
+    if (j.is_object() &&
+        (j.contains("casei") || j.contains("accenti") ||
+         (j.contains("op") && (j.at("op") == "casei" || j.at("op") == "accenti")))) {
       fail(at, "case- and accent-insensitive comparison are not supported");
     }
     return instant(j, at);

@@ -72,9 +72,9 @@ constexpr std::array<Named, 15> kTemporal{{{"T_AFTER", Op::t_after},
                                            {"T_STARTEDBY", Op::t_startedby},
                                            {"T_STARTS", Op::t_starts}}};
 
-constexpr std::array<const char*, 7> kWkt{"POINT",      "LINESTRING",         "POLYGON",
-                                          "MULTIPOINT", "MULTILINESTRING",    "MULTIPOLYGON",
-                                          "GEOMETRYCOLLECTION"};
+constexpr std::array<const char*, 7> kWkt{
+    "POINT",           "LINESTRING",   "POLYGON",           "MULTIPOINT",
+    "MULTILINESTRING", "MULTIPOLYGON", "GEOMETRYCOLLECTION"};
 
 template <std::size_t N>
 std::optional<Op> lookup(const std::array<Named, N>& table, std::string_view word) {
@@ -378,8 +378,7 @@ class TextParser {
     auto n = Node::property(tok_.text);
     advance();
     if (tok_.kind == Tok::lparen) {
-      cql2::fail("at position " + std::to_string(pos + 1) + ": unknown function '" + n.text +
-                 "'");
+      cql2::fail("at position " + std::to_string(pos + 1) + ": unknown function '" + n.text + "'");
     }
     return n;
   }

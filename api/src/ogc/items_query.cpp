@@ -115,9 +115,9 @@ void check_names(const Request& req, storage::Collection collection, storage::Fe
   for (const auto& c : storage::queryables(collection)) {
     if (!c.geometry()) queryable_names.insert(c.name);
   }
-  const std::set<std::string> known{"f",        "limit", "cursor",      "bbox",       "bbox-crs",
-                                    "datetime", "crs",   "filter",      "filter-lang", "filter-crs",
-                                    "sortby"};
+  const std::set<std::string> known{"f",           "limit",      "cursor", "bbox",
+                                    "bbox-crs",    "datetime",   "crs",    "filter",
+                                    "filter-lang", "filter-crs", "sortby"};
   std::set<std::string> seen;
   for (const auto& [name, value] : req.query) {
     if (!known.count(name) && !queryable_names.count(name)) {
@@ -279,17 +279,22 @@ void read_filter(const Request& req, storage::Collection collection, int store_s
   if (const auto uri = req.query_value("filter-crs")) {
     const auto c = crs_from_uri(*uri, store_srid);
     if (!c) {
-      throw Problem{400, "Invalid query parameter",
+      throw Problem{400,
+                    "Invalid query parameter",
                     "filter-crs=" + *uri + ": not one of the CRSs listed for this collection",
-                    kFilterCrs, {}};
+                    kFilterCrs,
+                    {}};
     }
     crs.crs = *c;
   }
   const auto lang = req.query_value("filter-lang").value_or("cql2-text");
   const bool text = lang == "cql2-text" || lang == "cql-text";
   if (!text && lang != "cql2-json") {
-    throw Problem{400, "Invalid query parameter",
-                  "filter-lang=" + lang + ": cql2-text or cql2-json", kFilterLang, {}};
+    throw Problem{400,
+                  "Invalid query parameter",
+                  "filter-lang=" + lang + ": cql2-text or cql2-json",
+                  kFilterLang,
+                  {}};
   }
   const auto filter = req.query_value("filter");
   if (!filter) return;

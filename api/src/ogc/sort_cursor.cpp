@@ -61,7 +61,8 @@ std::optional<std::vector<storage::SortKey>> parse_sortby(std::string_view value
   std::size_t start = 0;
   while (start <= value.size()) {
     const auto comma = value.find(',', start);
-    const auto part = value.substr(start, comma == std::string_view::npos ? value.npos : comma - start);
+    const auto part =
+        value.substr(start, comma == std::string_view::npos ? value.npos : comma - start);
     storage::SortKey key;
     // A '+' in a query string arrives as a space: " height_m" is "+height_m".
     const bool plus = !part.empty() && (part.front() == '+' || part.front() == ' ');

@@ -76,8 +76,8 @@ struct FeatureQuery {
 template <class T>
 struct Page {
   std::vector<T> items;
-  std::int64_t matched = 0;  // all features matching, regardless of paging
-  bool more = false;         // a next page exists
+  std::int64_t matched = 0;          // all features matching, regardless of paging
+  bool more = false;                 // a next page exists
   std::vector<SortValue> last_sort;  // sorted: the last item's key values, for the next cursor
 };
 

@@ -80,14 +80,18 @@ struct Node {
   geo::Geometry geometry;
   std::vector<Node> args;
 
-  static Node logical(Op op, std::vector<Node> args) { return {op, {}, 0, false, {}, std::move(args)}; }
+  static Node logical(Op op, std::vector<Node> args) {
+    return {op, {}, 0, false, {}, std::move(args)};
+  }
   // One operand, moved in (a braced list would copy the whole subtree).
   static Node unary(Op op, Node arg) {
     std::vector<Node> args;
     args.push_back(std::move(arg));
     return logical(op, std::move(args));
   }
-  static Node property(std::string name) { return {Op::property, std::move(name), 0, false, {}, {}}; }
+  static Node property(std::string name) {
+    return {Op::property, std::move(name), 0, false, {}, {}};
+  }
   static Node string_value(std::string s) { return {Op::string, std::move(s), 0, false, {}, {}}; }
   static Node number_value(double v) { return {Op::number, {}, v, false, {}, {}}; }
   static Node boolean_value(bool v) { return {Op::boolean, {}, 0, v, {}, {}}; }
