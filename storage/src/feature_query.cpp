@@ -339,6 +339,8 @@ Page<geo::Tree> trees_in_bbox(Database& db, const geo::Bounds& b, std::int64_t a
 template <class T, class ReadPage>
 Page<T> page(Store& store, Collection c, const char* from, const char* id_column,
              const FeatureQuery& q, ReadPage read_page) {
+  // Callers other than the API get the same refusal for a key that is no column.
+  check_sort(c, q.sort);
   detail::SqlParams params{7, {}};
   const std::string where = where_clause(c, q, store.srid(), params);
   const std::size_t where_params = params.values.size();

@@ -79,4 +79,8 @@ TEST_CASE("a sorted keyset continues after the cursor's values and id", "[storag
   CHECK(second.items[1].source_id == "MZ-2");
   CHECK_FALSE(second.more);
   CHECK(second.matched == 4);
+  // A key that is no queryable is refused by the store itself, not only by the API.
+  q.sort = {{"nope", false}};
+  CHECK_THROWS_WITH(storage::query_trees(f.store, q),
+                    "'nope' is not a queryable of this collection");
 }
