@@ -386,3 +386,35 @@ TEST_CASE("conformance, queryables and the OpenAPI document describe filtering",
   CHECK(by_name.count("geometry") == 0);  // filtered with CQL2, not as a parameter
   CHECK(by_name.count("next_inspection") == 1);
 }
+
+TEST_CASE("next links keep filter, filter-lang and filter-crs", "[api][cql2]") {
+  test::Street street;
+  api::Service service({.db = street.db});
+  const std::string filter =
+      R"({"op":"s_intersects","args":[{"property":"geometry"},{"bbox":[447995,5537995,448015,5538005]}]})";
+  const auto first = get_items(service, "/collections/trees/items",
+                               {{"filter", filter},
+                                {"filter-lang", "cql2-json"},
+                                {"filter-crs", test::kStoreCrs},
+                                {"limit", "1"}});
+  REQUIRE(first.status == 200);
+  CHECK(property_of(first.body, "source_id") == std::vector<std::string>{"A-1"});
+  CHECK(first.body.at("numberMatched") == 2);
+  std::string next;
+  for (const auto& l : first.body.at("links")) {
+    if (l.at("rel") == "next") next = l.at("href");
+  }
+  CHECK(
+      next ==
+      "http://127.0.0.1:9999/collections/trees/items?filter=%7B%22op%22%3A%22s_intersects%22%2C%22"
+      "args%22%3A%5B%7B%22property%22%3A%22geometry%22%7D%2C%7B%22bbox%22%3A%5B447995,5537995,"
+      "448015,5538005%5D%7D%5D%7D&filter-lang=cql2-json&filter-crs=http://www.opengis.net/def/"
+      "crs/EPSG/0/25832&limit=1&cursor=1");
+  const auto second = get_items(service, "/collections/trees/items",
+                                {{"filter", filter},
+                                 {"filter-lang", "cql2-json"},
+                                 {"filter-crs", test::kStoreCrs},
+                                 {"limit", "1"},
+                                 {"cursor", "1"}});
+  CHECK(property_of(second.body, "source_id") == std::vector<std::string>{"A-2"});
+}
