@@ -70,7 +70,8 @@ geo::Geometry from_geojson(const std::string& geojson, const FilterCrs& crs) {
     if (out.empty()) fail("an empty geometry");
     return out;
   } catch (const geo::GeoError& e) {
-    fail(std::string("geometry: ") + e.what());
+    const std::string why = e.what();
+    fail(why.starts_with("geometry") ? why : "geometry: " + why);
   } catch (const json::exception& e) {
     fail(std::string("geometry: ") + e.what());
   }
