@@ -90,6 +90,10 @@ TEST_CASE("operands of the wrong type are 400s", "[api][cql2]") {
         "CRS), found 'feet'");
   CHECK(detail_of(service, "S_INTERSECTS(geometry, POINT(9 47 1 2 3))")
             .starts_with("filter: geometry 'POINT(9 47 1 2 3)': "));
+  // Outside what PROJ can move into the store CRS: a 400, not a geometry of infinities.
+  CHECK(detail_of(service, "S_DWITHIN(geometry, POINT(200 100), 5, meters)") ==
+        "filter: geometry: cannot transform from EPSG:4326 to EPSG:25832: EPSG:4326 -> "
+        "EPSG:25832: cannot transform (200, 100): Invalid coordinate");
   CHECK(detail_of(service, "CASEI(site) = 'x'") ==
         "filter: syntax error at position 1: case- and accent-insensitive comparison are not "
         "supported, found 'CASEI'");
