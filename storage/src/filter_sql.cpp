@@ -271,10 +271,14 @@ class Compiler {
     } catch (const geo::GeometryError&) {
       return "";  // an empty geometry: the exact test alone
     }
+    // One statement each: the operands of + are evaluated in no fixed order.
+    const auto maxx = params_.add(box.maxx);
+    const auto minx = params_.add(box.minx);
+    const auto maxy = params_.add(box.maxy);
+    const auto miny = params_.add(box.miny);
     return std::string(column->rtree_key) + " IN (SELECT pkid FROM " + column->rtree +
-           " WHERE xmin <= " + params_.add(box.maxx) + " AND xmax >= " + params_.add(box.minx) +
-           " AND ymin <= " + params_.add(box.maxy) + " AND ymax >= " + params_.add(box.miny) +
-           ") AND ";
+           " WHERE xmin <= " + maxx + " AND xmax >= " + minx + " AND ymin <= " + maxy +
+           " AND ymax >= " + miny + ") AND ";
   }
 
   std::string spatial(const Node& n, int depth) {

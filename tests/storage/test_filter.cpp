@@ -2,6 +2,7 @@
 // a parser, so that the store's own guards are what is tested.
 #include <catch2/catch.hpp>
 
+#include "filter_sql.hpp"
 #include "rootzone/storage/database.hpp"
 #include "rootzone/storage/feature_query.hpp"
 #include "store_fixture.hpp"
@@ -83,4 +84,53 @@ TEST_CASE("a sorted keyset continues after the cursor's values and id", "[storag
   q.sort = {{"nope", false}};
   CHECK_THROWS_WITH(storage::query_trees(f.store, q),
                     "'nope' is not a queryable of this collection");
+}
+
+TEST_CASE("compiled filters hold placeholders only and spatial ones use the R*Tree",
+          "[storage][filter]") {
+  test::StoreFixture f;
+  f.store.trees().insert(test::sample_tree("MZ-1"));
+  // The trees' table as feature_query.cpp declares it, for the two columns used here.
+  const storage::detail::ColumnLookup columns =
+      [](const std::string& name) -> std::optional<storage::detail::FilterColumn> {
+    if (name == "site")
+      return storage::detail::FilterColumn{storage::detail::ValueType::string, "site"};
+    if (name == "geometry") {
+      return storage::detail::FilterColumn{storage::detail::ValueType::geometry, "t.location",
+                                           "idx_trees_location", "t.id"};
+    }
+    return std::nullopt;
+  };
+  const std::string injection = "'; DROP TABLE trees; --";
+  Node square;
+  square.op = Op::geometry;
+  square.geometry = geo::Geometry::from_wkt(
+      "POLYGON((447100 5541200, 447200 5541200, 447200 5541300, 447100 5541300, 447100 5541200))");
+  const auto filter = Node::logical(
+      Op::and_, {compare(Op::ne, "site", Node::string_value(injection)),
+                 Node::logical(Op::s_intersects, {Node::property("geometry"), square})});
+  storage::detail::SqlParams params{1, {}};
+  const auto sql = storage::detail::filter_sql(filter, columns, 25832, params);
+  CHECK(sql ==
+        "((site <> ?1) AND (t.id IN (SELECT pkid FROM idx_trees_location WHERE xmin <= ?3 AND "
+        "xmax >= ?4 AND ymin <= ?5 AND ymax >= ?6) AND ST_Intersects(t.location, "
+        "GeomFromWKB(?2, 25832)) = 1))");
+  CHECK(std::get<std::string>(params.values[0]) == injection);
+  CHECK(std::get<double>(params.values[2]) == 447200);  // the square's maxx
+
+  auto s = f.store.database().prepare("SELECT t.source_id FROM trees t WHERE " + sql);
+  for (std::size_t i = 0; i < params.values.size(); ++i) {
+    storage::detail::bind_value(s, static_cast<int>(i + 1), params.values[i]);
+  }
+  REQUIRE(s.step());  // sample_tree stands at 447123.25, 5541234.5: inside the square
+  CHECK(s.text(0) == "MZ-1");
+  std::string plan;
+  auto explain =
+      f.store.database().prepare("EXPLAIN QUERY PLAN SELECT t.id FROM trees t WHERE " + sql);
+  for (std::size_t i = 0; i < params.values.size(); ++i) {
+    storage::detail::bind_value(explain, static_cast<int>(i + 1), params.values[i]);
+  }
+  while (explain.step()) plan += explain.text(3) + "\n";
+  CHECK_THAT(plan, Catch::Contains("VIRTUAL TABLE INDEX"));
+  CHECK_THAT(plan, Catch::Contains("idx_trees_location"));
 }
