@@ -109,6 +109,7 @@ json openapi_document(const Service& service) {
     }
     // Conflicts are not public: 401 without a key, 403 for field staff (work_openapi.cpp).
     const bool guarded = collection == storage::Collection::tree_work_conflicts;
+    describe_filter_parameters(params, id, service);
     const std::string base = "/collections/" + id;
     paths[base] =
         get("The " + id + " collection", {{"200", response("Collection", "Collection")}}, {401});
