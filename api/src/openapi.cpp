@@ -104,6 +104,7 @@ json openapi_document(const Service& service) {
                              "intersects it"));
     }
     for (const auto& q : storage::queryables(collection)) {
+      if (q.geometry()) continue;  // filtered by bbox or CQL2's spatial functions, not equality
       params.push_back(param(q.name, "query", {{"type", schema_type(q.type)}},
                              "Equals filter (queryable): " + q.description));
     }
