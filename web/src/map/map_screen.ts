@@ -1,0 +1,200 @@
+// The map screen: MapLibre drawing /tiles/city, the legend with its layer switches, a scale
+// bar, the view in the URL (#map=zoom/lat/lon), a click or tap opening the feature's panel.
+import * as maplibregl from 'maplibre-gl';
+import type { MapGeoJSONFeature, MapMouseEvent } from 'maplibre-gl';
+import { apiPath } from '../api/client';
+import type { Collection, MapConfig } from '../api/types';
+import type { MessageKey } from '../i18n/catalogue';
+import { onLocaleChange, t } from '../i18n/i18n';
+import { el } from '../shell/dom';
+import { bus } from '../shell/events';
+import { api } from '../shell/session';
+import type { Screen } from '../shell/shell';
+import { showFeature } from './feature_panel';
+import { clickable, cityStyle, layerGroups, statusColours, treeColours, workStatuses, zoneColour, type LayerGroup } from './style';
+
+let map: maplibregl.Map | null = null;
+
+export function theMap(): maplibregl.Map | null {
+  return map;
+}
+
+export function mapScreen(config: MapConfig): Screen {
+  return {
+    id: 'map',
+    label: 'screen.map',
+    icon: 'M3 6l6-3 6 3 6-3v15l-6 3-6-3-6 3zM9 3v15M15 6v15',
+    mount(container) {
+      const holder = el('div', { class: 'map', id: 'map', role: 'region', 'aria-label': t('map.label') });
+      container.append(holder, legend(config));
+      onLocaleChange(() => holder.setAttribute('aria-label', t('map.label')));
+      map = createMap(holder, config);
+    },
+    show() {
+      map?.resize();
+    },
+  };
+}
+
+function createMap(container: HTMLElement, config: MapConfig): maplibregl.Map {
+  const styleUrl = config.basemap?.kind === 'style' ? config.basemap.url : null;
+  const own = cityStyle(location.origin, config);
+  const m = new maplibregl.Map({
+    container,
+    style: styleUrl ?? own,
+    hash: 'map',
+    attributionControl: config.basemap ? { compact: true } : false,
+    maxZoom: 21,
+    dragRotate: false,
+    pitchWithRotate: false,
+    touchPitch: false,
+    cooperativeGestures: false,
+    // The key goes only to this origin's tiles, never to a basemap's server.
+    transformRequest: (url) => ({ url, headers: api.authHeaders(url) }),
+  });
+  m.touchZoomRotate.disableRotation();
+  m.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+  m.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left');
+  if (styleUrl) {
+    m.on('load', () => {
+      for (const [id, source] of Object.entries(own.sources)) if (!m.getSource(id)) m.addSource(id, source);
+      for (const layer of own.layers) if (layer.type !== 'background') m.addLayer(layer);
+    });
+  }
+  if (!location.hash.includes('map=')) void fitToTrees(m);
+
+  m.on('click', (e) => onClick(m, e));
+  for (const id of clickable) {
+    m.on('mouseenter', id, () => (m.getCanvas().style.cursor = 'pointer'));
+    m.on('mouseleave', id, () => (m.getCanvas().style.cursor = ''));
+  }
+  // After a write through this page, and for a new caller's view (a contractor sees its own
+  // works' details), the tiles are fetched again; unchanged ones are answered 304 (ETag).
+  const refetch = () => {
+    const source = m.getSource('city');
+    if (source && source.type === 'vector') {
+      (source as maplibregl.VectorTileSource).setTiles([`${location.origin}/tiles/city/{z}/{x}/{y}.mvt`]);
+    }
+  };
+  bus.on('data-changed', refetch);
+  bus.on('session-changed', refetch);
+  return m;
+}
+
+// With no view in the URL the map opens on the trees' extent (the works feeds reach across
+// Germany; the trees are the city).
+async function fitToTrees(m: maplibregl.Map): Promise<void> {
+  try {
+    const { body } = await api.get<Collection>(apiPath('/collections/{collectionId}', { collectionId: 'trees' }));
+    const bbox = body.extent?.spatial?.bbox?.[0];
+    if (bbox && bbox.length >= 4) {
+      m.fitBounds(
+        [
+          [bbox[0]!, bbox[1]!],
+          [bbox[2]!, bbox[3]!],
+        ],
+        { padding: 20, duration: 0 },
+      );
+    }
+  } catch {
+    // An empty store has no extent: the whole world it is.
+  }
+}
+
+function onClick(m: maplibregl.Map, e: MapMouseEvent): void {
+  // A finger is wider than a tree's dot: look 10 px around the tap.
+  const r = 10;
+  const box: [maplibregl.PointLike, maplibregl.PointLike] = [
+    [e.point.x - r, e.point.y - r],
+    [e.point.x + r, e.point.y + r],
+  ];
+  const layers = clickable.filter((id) => m.getLayer(id) && m.getLayoutProperty(id, 'visibility') !== 'none');
+  const hits = m.queryRenderedFeatures(box, { layers });
+  const pick = nearest(m, e, hits);
+  if (!pick) return;
+  if (pick.layer.id === 'trees' && pick.properties.count !== undefined) {
+    // A cell of many trees: zoom in to see them one by one.
+    m.easeTo({ center: e.lngLat, zoom: Math.max(m.getZoom() + 2, 15) });
+    return;
+  }
+  if (pick.id === undefined) return;
+  const collection = pick.layer.id === 'trees' ? 'trees' : 'works';
+  bus.emit('feature-selected', { collection, id: pick.id });
+  void showFeature(collection, pick.id);
+}
+
+function nearest(m: maplibregl.Map, e: MapMouseEvent, hits: MapGeoJSONFeature[]): MapGeoJSONFeature | undefined {
+  let best: MapGeoJSONFeature | undefined;
+  let bestDistance = Infinity;
+  for (const f of hits) {
+    if (f.geometry.type !== 'Point') {
+      if (!best) best = f;
+      continue;
+    }
+    const p = m.project(f.geometry.coordinates as [number, number]);
+    const d = Math.hypot(p.x - e.point.x, p.y - e.point.y);
+    if (d < bestDistance || best?.geometry.type !== 'Point') {
+      best = f;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function setGroupVisible(group: LayerGroup, visible: boolean): void {
+  if (!map) return;
+  for (const id of layerGroups[group]) {
+    if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', visible ? 'visible' : 'none');
+  }
+}
+
+function swatch(colour: string, shape: 'dot' | 'big-dot' | 'square' | 'line'): HTMLElement {
+  const s = el('span', { class: `swatch swatch-${shape}`, 'aria-hidden': 'true' });
+  s.style.setProperty('--swatch', colour);
+  return s;
+}
+
+function translated(key: MessageKey): HTMLElement {
+  return el('span', { 'data-i18n': key }, t(key));
+}
+
+function layerSwitch(group: LayerGroup, key: MessageKey): HTMLElement {
+  const input = el('input', { type: 'checkbox', id: `layer-${group}` });
+  input.checked = true;
+  input.addEventListener('change', () => setGroupVisible(group, input.checked));
+  return el('label', { class: 'switch', for: `layer-${group}` }, input, translated(key));
+}
+
+function legend(config: MapConfig): HTMLElement {
+  const entry = (colour: string, shape: 'dot' | 'big-dot' | 'square' | 'line', key: MessageKey) =>
+    el('li', {}, swatch(colour, shape), translated(key));
+  const works = workStatuses.map((s) => entry(statusColours[s], 'square', `status.${s}`));
+  const switches = [
+    layerSwitch('trees', 'map.layer.trees'),
+    layerSwitch('zones', 'map.layer.zones'),
+    layerSwitch('works', 'map.layer.works'),
+  ];
+  if (config.basemap && config.basemap.kind !== 'style') switches.push(layerSwitch('basemap', 'map.layer.basemap'));
+  const summary = el('summary', {}, translated('map.toggleLegend'));
+  const body = el(
+    'div',
+    { class: 'legend-body' },
+    el('h3', {}, translated('map.layers')),
+    el('div', { class: 'switches' }, ...switches),
+    el('h3', {}, translated('map.legend')),
+    el(
+      'ul',
+      { class: 'legend-list' },
+      entry(treeColours.protected, 'big-dot', 'map.tree.protected'),
+      entry(treeColours.other, 'dot', 'map.tree.other'),
+      entry(treeColours.felled, 'dot', 'map.tree.felled'),
+      entry(zoneColour, 'line', 'map.zone'),
+    ),
+    el('h3', {}, translated('map.layer.works')),
+    el('ul', { class: 'legend-list legend-works' }, ...works),
+  );
+  const details = el('details', { class: 'legend', id: 'legend' }, summary, body);
+  // Open on a desktop, folded on a phone where the map needs the room.
+  details.open = window.matchMedia('(min-width: 768px)').matches;
+  return details;
+}
