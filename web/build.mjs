@@ -47,18 +47,22 @@ for (const file of bundled.outputFiles) {
 }
 const worker = readFileSync(join(here, 'node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs'));
 assets.push({ name: hashed('maplibre-gl-worker', 'mjs', worker), bytes: worker });
+const icon = readFileSync(join(here, 'icon.svg'));
+assets.push({ name: hashed('icon', 'svg', icon), bytes: icon });
 
 const nameOf = (prefix) => assets.find((a) => a.name.startsWith(prefix + '-')).name;
 const html = readFileSync(join(here, 'index.html'), 'utf8')
   .replaceAll('{{app.js}}', `/map/assets/${nameOf('app')}`)
   .replaceAll('{{style.css}}', `/map/assets/${nameOf('style')}`)
-  .replaceAll('{{worker.mjs}}', `/map/assets/${nameOf('maplibre-gl-worker')}`);
+  .replaceAll('{{worker.mjs}}', `/map/assets/${nameOf('maplibre-gl-worker')}`)
+  .replaceAll('{{icon.svg}}', `/map/assets/${nameOf('icon')}`);
 if (html.includes('{{')) throw new Error('index.html: a placeholder was left unfilled');
 const page = { name: 'index.html', bytes: Buffer.from(html) };
 
 const typeOf = (name) =>
   name.endsWith('.html') ? 'text/html; charset=utf-8'
     : name.endsWith('.css') ? 'text/css; charset=utf-8'
+      : name.endsWith('.svg') ? 'image/svg+xml'
       : 'text/javascript; charset=utf-8';
 
 const entries = [];

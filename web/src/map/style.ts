@@ -53,13 +53,19 @@ const treeColour: ExpressionSpecification = [
   treeColours.protected,
   treeColours.other,
 ];
+// One zoom interpolation at the top (MapLibre allows no other), the tree's kind inside.
+const cellRadius = (scale: number): ExpressionSpecification => [
+  'interpolate', ['linear'], ['get', 'count'], 1, 2 * scale, 50, 5 * scale, 500, 9 * scale,
+];
+const radiusAt = (cell: number, protectedTree: number, other: number): ExpressionSpecification => [
+  'case', isCell, cellRadius(cell), ['==', ['get', 'protected'], true], protectedTree, other,
+];
 const treeRadius: ExpressionSpecification = [
-  'case',
-  isCell,
-  ['interpolate', ['linear'], ['get', 'count'], 1, 2.5, 50, 6, 500, 10],
-  ['==', ['get', 'protected'], true],
-  ['interpolate', ['linear'], ['zoom'], 14, 3.5, 18, 8, 20, 12],
-  ['interpolate', ['linear'], ['zoom'], 14, 2.2, 18, 5, 20, 8],
+  'interpolate', ['linear'], ['zoom'],
+  12, radiusAt(1, 2.5, 1.6),
+  14, radiusAt(1.2, 3.5, 2.2),
+  18, radiusAt(1.5, 8, 5),
+  20, radiusAt(1.5, 12, 8),
 ];
 
 export const layerGroups = {
