@@ -2,7 +2,8 @@
 // the caller's key): the public, field staff, a contractor and a planner may see different
 // properties. Actions (edit, inspect, fell: web/src/field/) are offered by registerAction for
 // the roles that may take them; the public gets none.
-import { ApiError, apiPath } from '../api/client';
+import { ApiError } from '../api/client';
+import { itemPath } from '../api/paths';
 import type { Feature, Role } from '../api/types';
 import { formatDate, formatNumber, hasKey, t } from '../i18n/i18n';
 import { el } from '../shell/dom';
@@ -79,7 +80,7 @@ export async function showFeature(collection: Collection, id: number | string): 
   const fallbackTitle = collection === 'trees' ? t('panel.tree', { number: String(id) }) : t('panel.work', { reference: String(id) });
   panelLoading(fallbackTitle);
   try {
-    const { body, etag } = await api.get<Feature>(apiPath('/collections/{collectionId}/items/{featureId}', { collectionId: collection, featureId: id }));
+    const { body, etag } = await api.get<Feature>(itemPath(collection, id));
     const role = currentRole();
     const buttons = actions
       .filter((a) => a.collection === collection && a.roles.includes(role))

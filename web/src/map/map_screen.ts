@@ -2,7 +2,7 @@
 // bar, the view in the URL (#map=zoom/lat/lon), a click or tap opening the feature's panel.
 import * as maplibregl from 'maplibre-gl';
 import type { MapGeoJSONFeature, MapMouseEvent } from 'maplibre-gl';
-import { apiPath } from '../api/client';
+import { collectionPath } from '../api/paths';
 import type { Collection, MapConfig } from '../api/types';
 import type { MessageKey } from '../i18n/catalogue';
 import { onLocaleChange, t } from '../i18n/i18n';
@@ -85,7 +85,7 @@ function createMap(container: HTMLElement, config: MapConfig): maplibregl.Map {
 // Germany; the trees are the city).
 async function fitToTrees(m: maplibregl.Map): Promise<void> {
   try {
-    const { body } = await api.get<Collection>(apiPath('/collections/{collectionId}', { collectionId: 'trees' }));
+    const { body } = await api.get<Collection>(collectionPath('trees'));
     const bbox = body.extent?.spatial?.bbox?.[0];
     if (bbox && bbox.length >= 4) {
       m.fitBounds(

@@ -1,5 +1,6 @@
 // Search by tree number, street (site) or work reference.
-import { ApiError, apiPath } from '../api/client';
+import { ApiError } from '../api/client';
+import { itemsPath } from '../api/paths';
 import type { Feature, FeatureCollection } from '../api/types';
 import { t } from '../i18n/i18n';
 import { byId, el } from '../shell/dom';
@@ -37,7 +38,7 @@ interface Hit {
 async function run(text: string): Promise<Hit[]> {
   const answers = await Promise.all(
     searchQueries(text).map(async (s) => {
-      const res = await api.get<FeatureCollection>(apiPath('/collections/{collectionId}/items', { collectionId: s.collection }), s.params);
+      const res = await api.get<FeatureCollection>(itemsPath(s.collection), s.params);
       return res.body.features.map((feature) => ({ collection: s.collection, feature }));
     }),
   );
