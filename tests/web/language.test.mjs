@@ -15,7 +15,7 @@ test('the page is German first; English is one switch away and remembered', asyn
   assert.equal(await page.locator('#search-input').getAttribute('placeholder'), 'Baumnr., Straße, Maßnahme');
   assert.equal(await page.locator('#legend summary').textContent(), 'Legende und Ebenen');
 
-  await page.getByRole('button', { name: 'Sprache: English' }).click();
+  await page.getByRole('button', { name: 'EN – English' }).click();
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
   assert.equal(await page.locator('#sign-in').textContent(), 'Sign in');
   assert.equal(await page.locator('#search-input').getAttribute('placeholder'), 'Tree no., street, work');
@@ -33,7 +33,7 @@ test('the page is German first; English is one switch away and remembered', asyn
   await page.reload();
   await mapReady(page);
   assert.equal(await page.locator('#sign-in').textContent(), 'Sign in', 'English after a reload');
-  await page.getByRole('button', { name: 'Sprache: Deutsch' }).click();
+  await page.getByRole('button', { name: 'DE – Deutsch' }).click();
   assert.equal(await page.locator('#sign-in').textContent(), 'Anmelden');
   assertClean();
 });
@@ -43,7 +43,7 @@ test('numbers and dates are written in the chosen language (Intl)', async () => 
   await mapReady(page);
   const de = await page.evaluate(() => [window.__rootzoneI18n.formatNumber(1234.5), window.__rootzoneI18n.formatDate('2027-04-01')]);
   assert.deepEqual(de, ['1.234,5', '01.04.2027']);
-  await page.getByRole('button', { name: 'Sprache: English' }).click();
+  await page.getByRole('button', { name: 'EN – English' }).click();
   const en = await page.evaluate(() => [window.__rootzoneI18n.formatNumber(1234.5), window.__rootzoneI18n.formatDate('2027-04-01')]);
   assert.deepEqual(en, ['1,234.5', 'Apr 1, 2027']);
   assertClean();
