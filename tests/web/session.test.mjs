@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { binary, keys, mapReady, openPage, phone, desktop, screenshot, serverAndBrowser, signIn } from './fixture.mjs';
+import { binary, keys, mapReady, openPage, phone, desktop, screenshot, serverAndBrowser, signIn, treeWhere } from './fixture.mjs';
 
 const env = serverAndBrowser();
 
@@ -85,5 +85,23 @@ test('a key revoked during the session: the page says so and signs out', async (
   assert.match(await notice.textContent(), /nicht mehr gültig.*widerrufen|nicht mehr gültig/);
   assert.equal(await page.evaluate(() => sessionStorage.getItem('rootzone.apiKey')), null);
   await screenshot(page, 'key-revoked');
+  assertClean();
+});
+
+test('a key revoked while the map is used: a tile meets the 401, the page signs out and draws on', async () => {
+  const out = execFileSync(binary, ['users', 'add', 'Karl Karte', '--role', 'planner', '--db', env.server.db], { encoding: 'utf8' });
+  const key = /^key for .*: (rz_\S+)$/m.exec(out)[1];
+  const { page, assertClean } = await openPage(env.browser, env.base, { path: '/map#map=16/47.6599/9.1771', allowed: ['401 /tiles/'] });
+  await mapReady(page);
+  await signIn(page, key);
+  await mapReady(page);
+  execFileSync(binary, ['users', 'revoke', key.split('_')[1], '--db', env.server.db]);
+  // Somewhere not seen yet (the trees of Dingelsdorf): new tiles are fetched with the revoked key.
+  const far = await treeWhere(env.base, { source_id: '4' });
+  await page.evaluate((c) => window.__rootzoneMap.jumpTo({ center: c, zoom: 16 }), far.geometry.coordinates);
+  await page.getByRole('button', { name: 'Anmelden' }).waitFor();
+  assert.match(await page.locator('#notice').textContent(), /nicht mehr gültig/);
+  // Signed out, the map fetches the public tiles and draws the trees there.
+  await mapReady(page);
   assertClean();
 });

@@ -8,7 +8,7 @@ import type { MessageKey } from '../i18n/catalogue';
 import { onLocaleChange, t } from '../i18n/i18n';
 import { el } from '../shell/dom';
 import { bus } from '../shell/events';
-import { api } from '../shell/session';
+import { api, currentUser, signOut } from '../shell/session';
 import type { Screen } from '../shell/shell';
 import { showFeature } from './feature_panel';
 import { clickable, cityStyle, layerGroups, statusColours, treeColours, workStatuses, zoneColour, type LayerGroup } from './style';
@@ -44,7 +44,13 @@ export function mapScreen(config: MapConfig, initial: Bounds | undefined): Scree
       const holder = el('div', { class: 'map', id: 'map', role: 'region', 'aria-label': t('map.label') });
       container.append(holder, legend(config));
       onLocaleChange(() => holder.setAttribute('aria-label', t('map.label')));
-      map = createMap(holder, config, initial);
+      try {
+        map = createMap(holder, config, initial);
+      } catch (e) {
+        // No WebGL (an old phone, a locked-down browser): say so instead of a blank page.
+        holder.append(el('p', { class: 'coming-soon', role: 'alert' }, t('map.webgl')));
+        console.warn(e);
+      }
     },
     show() {
       map?.resize();
@@ -86,16 +92,46 @@ function createMap(container: HTMLElement, config: MapConfig, initial: Bounds | 
     m.on('mouseenter', id, () => (m.getCanvas().style.cursor = 'pointer'));
     m.on('mouseleave', id, () => (m.getCanvas().style.cursor = ''));
   }
-  // After a write through this page, and for a new caller's view (a contractor sees its own
-  // works' details), the tiles are fetched again; unchanged ones are answered 304 (ETag).
+  // After a write through this page the tiles are fetched again: unchanged ones are answered
+  // 304 (ETag).
   const refetch = () => {
     const source = m.getSource('city');
-    if (source && source.type === 'vector') {
-      (source as maplibregl.VectorTileSource).setTiles([`${location.origin}/tiles/city/{z}/{x}/{y}.mvt`]);
+    if (source && source.type === 'vector') (source as maplibregl.VectorTileSource).setTiles([tilesUrl(session)]);
+  };
+  // A new caller (signed in or out) sees other layers: the source is made anew with URLs of its
+  // own. setTiles alone does not revive tiles that failed with a revoked key.
+  let session = 0;
+  const newCaller = () => {
+    session += 1;
+    if (!m.getSource('city')) return;
+    const cityLayers = own.layers.filter((l) => 'source' in l && l.source === 'city');
+    const visibility = new Map(cityLayers.map((l) => [l.id, m.getLayoutProperty(l.id, 'visibility') as maplibregl.VisibilitySpecification | undefined]));
+    for (const l of cityLayers) if (m.getLayer(l.id)) m.removeLayer(l.id);
+    m.removeSource('city');
+    m.addSource('city', { ...(own.sources.city as maplibregl.VectorSourceSpecification), tiles: [tilesUrl(session)] });
+    for (const l of cityLayers) {
+      m.addLayer(l);
+      const v = visibility.get(l.id);
+      if (v) m.setLayoutProperty(l.id, 'visibility', v);
     }
   };
+  m.on('error', (e) => {
+    // A tile answered 401: the key was revoked or its user disabled while the page was open.
+    const status = (e.error as { status?: unknown } | undefined)?.status;
+    if (status === 401) {
+      // Once, for the first tile that meets it; outside MapLibre's event, whose tile
+      // bookkeeping the refetch of the sign-out would disturb.
+      if (currentUser()) {
+        setTimeout(() => {
+          if (currentUser()) signOut(t('session.expired', { detail: t('error.http', { status: 401 }) }), 'error');
+        }, 0);
+      }
+      return;
+    }
+    console.error(e.error);
+  });
   bus.on('data-changed', refetch);
-  bus.on('session-changed', refetch);
+  bus.on('session-changed', newCaller);
   return m;
 }
 
@@ -146,6 +182,10 @@ function nearest(m: maplibregl.Map, e: MapMouseEvent, hits: MapGeoJSONFeature[])
     }
   }
   return best;
+}
+
+function tilesUrl(session: number): string {
+  return `${location.origin}/tiles/city/{z}/{x}/{y}.mvt${session > 0 ? `?session=${session}` : ''}`;
 }
 
 function setGroupVisible(group: LayerGroup, visible: boolean): void {
