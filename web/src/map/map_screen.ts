@@ -68,7 +68,7 @@ function createMap(container: HTMLElement, config: MapConfig, initial: Bounds | 
     style: styleUrl ?? own,
     hash: 'map',
     ...(sharedView || !initial ? {} : { bounds: initial, fitBoundsOptions: { padding: 20 } }),
-    attributionControl: config.basemap ? { compact: true } : false,
+    attributionControl: false,
     maxZoom: 21,
     dragRotate: false,
     pitchWithRotate: false,
@@ -80,6 +80,8 @@ function createMap(container: HTMLElement, config: MapConfig, initial: Bounds | 
   m.touchZoomRotate.disableRotation();
   m.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   m.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left');
+  // A basemap's source is named (its terms usually ask for it); the plain map has nothing to credit.
+  if (config.basemap) m.addControl(new maplibregl.AttributionControl({ compact: false }), 'bottom-right');
   if (styleUrl) {
     m.on('load', () => {
       for (const [id, source] of Object.entries(own.sources)) if (!m.getSource(id)) m.addSource(id, source);
