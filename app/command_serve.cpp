@@ -6,6 +6,7 @@
 
 #include "command.hpp"
 #include "exit_codes.hpp"
+#include "rootzone/api/basemap.hpp"
 #include "rootzone/api/http.hpp"
 #include "rootzone/api/service.hpp"
 
@@ -19,10 +20,13 @@ struct ServeOptions {
   int port = 8080;
   unsigned threads = 0;
   std::size_t max_body = 1 << 20;
+  std::string basemap;  // empty: the map page on a plain background
 };
 
 int run_serve(const ServeOptions& o) {
-  api::Service service({.db = o.db});
+  api::ServiceOptions service_options{.db = o.db};
+  if (!o.basemap.empty()) service_options.basemap = api::parse_basemap(o.basemap).basemap;
+  api::Service service(std::move(service_options));
   api::ServerOptions server_options;
   server_options.host = o.host;
   server_options.port = static_cast<std::uint16_t>(o.port);
@@ -52,6 +56,11 @@ void add_serve_command(CLI::App& root, Action& chosen) {
       ->capture_default_str();
   cmd->add_option("--max-body", o->max_body, "Largest request body in bytes (413 beyond)")
       ->capture_default_str();
+  // Checked before the store is opened: a bad URL is a bad command line (64), said at start-up.
+  cmd->add_option("--basemap", o->basemap,
+                  "Basemap of the map page: XYZ template https://host/{z}/{x}/{y}.png, WMS GetMap "
+                  "URL with {bbox-epsg-3857}, or a MapLibre style URL (.json)")
+      ->check([](const std::string& url) { return api::parse_basemap(url).error; });
   cmd->callback([o, &chosen] { chosen = [o] { return run_serve(*o); }; });
 }
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the npm packages of tests/js (the tile tests' JavaScript decoders, the OpenAPI
-# contract test's validators) exactly as package-lock.json pins them.
+# contract test's validators) and of web/ (the map page: MapLibre, esbuild, TypeScript, and
+# playwright-core for its browser tests) exactly as their package-lock.json files pin them.
+# The build needs web/'s: CMake bundles the page with it.
 #
 # Some networks reach the npm registry only through a TLS-inspecting proxy whose CA a fresh
 # machine does not trust yet (npm: SELF_SIGNED_CERT_IN_CHAIN). Then the install is retried
@@ -9,14 +11,18 @@
 # byte for byte the pinned one is refused either way.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-args=(ci --prefix tests/js --no-audit --no-fund --loglevel=error)
-if ! npm "${args[@]}" 2>/tmp/rootzone-npm.err; then
-  if grep -q -E 'SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE' /tmp/rootzone-npm.err; then
-    echo "npm: the registry's TLS certificate is not trusted here (a TLS-inspecting proxy?);" \
-      "retrying without TLS verification, with every package checked against the lockfile's sha512" >&2
-    npm "${args[@]}" --strict-ssl=false
-  else
-    cat /tmp/rootzone-npm.err >&2
-    exit 1
+install() {
+  local args=(ci --prefix "$1" --no-audit --no-fund --loglevel=error)
+  if ! npm "${args[@]}" 2>/tmp/rootzone-npm.err; then
+    if grep -q -E 'SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE' /tmp/rootzone-npm.err; then
+      echo "npm: the registry's TLS certificate is not trusted here (a TLS-inspecting proxy?);" \
+        "retrying without TLS verification, with every package checked against the lockfile's sha512" >&2
+      npm "${args[@]}" --strict-ssl=false
+    else
+      cat /tmp/rootzone-npm.err >&2
+      exit 1
+    fi
   fi
-fi
+}
+install tests/js
+install web

@@ -21,6 +21,9 @@ packages=(
   # command line parsing (header-only CLI11), tests
   libcli11-dev catch2
   nginx  # tests/api/test_nginx.cpp runs deploy/nginx/rootzone.conf in front of rootzone serve
+  # the map page's browser tests (tests/web): playwright-core drives Debian's chromium; the
+  # page names DejaVu Sans, so screenshots look the same on every machine
+  chromium fonts-dejavu-core
 )
 
 if [[ $(id -u) -eq 0 ]]; then sudo=(); else sudo=(sudo); fi

@@ -142,6 +142,7 @@ json openapi_document(const Service& service) {
   describe_tree_edit_routes(paths, service);
   describe_work_routes(paths, service);
   describe_tile_routes(paths, service);
+  describe_web_routes(paths, service);
   openapi::add_problem_headers(paths);
   return {{"openapi", "3.0.3"},
           {"info",

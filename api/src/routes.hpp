@@ -20,6 +20,12 @@ void add_work_routes(Router& router, Service& service);  // works/work_routes.cp
 void describe_work_routes(nlohmann::json& paths, const Service& service);
 void add_tile_routes(Router& router, Service& service);  // tiles/tile_routes.cpp: vector tiles
 void describe_tile_routes(nlohmann::json& paths, const Service& service);
+void add_web_routes(Router& router, Service& service);  // web/web_routes.cpp: the map page
+void describe_web_routes(nlohmann::json& paths, const Service& service);  // and /me's
+void add_me_route(Router& router, Service& service);  // auth/me.cpp: who the key belongs to
+void describe_me_route(nlohmann::json& paths);
+// A browser asking for HTML (Accept: text/html): the landing page sends it to /map.
+bool wants_page(const Request& req);
 
 nlohmann::json openapi_document(const Service& service);  // /api
 // ogc/filter_openapi.cpp: filter, filter-lang, filter-crs and sortby on a collection's items

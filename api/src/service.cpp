@@ -35,6 +35,8 @@ std::shared_ptr<Router> Service::router() {
     add_tree_edit_routes(*router, *this);
     add_work_routes(*router, *this);
     add_tile_routes(*router, *this);
+    add_me_route(*router, *this);
+    add_web_routes(*router, *this);
     impl_->router = std::move(router);
   });
   return impl_->router;

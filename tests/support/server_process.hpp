@@ -5,12 +5,14 @@
 
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace rootzone::test {
 
 class ServerProcess {
  public:
-  explicit ServerProcess(const std::string& db);
+  // extra_args go after the defaults: {"--basemap", URL}.
+  explicit ServerProcess(const std::string& db, const std::vector<std::string>& extra_args = {});
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;

@@ -108,6 +108,12 @@ json collection_json(Service& service, const CollectionInfo& c, const std::strin
 }
 
 Response landing(Service& service, Request& req) {
+  if (wants_page(req)) {
+    Response to_page;
+    to_page.status = 303;
+    to_page.content_type.clear();
+    return to_page.header("Location", "/map").header("Vary", "Accept");
+  }
   const auto base = base_url(req);
   return json_response(
       {{"title", service.options().title},

@@ -4,8 +4,10 @@
 // Handlers run on the server's worker threads; each thread has its own store connection.
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "rootzone/api/basemap.hpp"
 #include "rootzone/api/http.hpp"
 
 namespace rootzone::storage {
@@ -22,6 +24,7 @@ struct ServiceOptions {
   std::string title = "rootzone";
   int default_limit = 10;
   int max_limit = 10000;
+  std::optional<Basemap> basemap = std::nullopt;  // serve --basemap, checked by parse_basemap
 };
 
 class Service {
