@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-debian.sh
-bash scripts/npm-install.sh  # tests/js: the tile tests' JS decoders, the OpenAPI contract's validators
+bash scripts/npm-install.sh  # tests/js (tile decoders, OpenAPI validators) and web/ (the map page, its browser tests)
 start=$(date +%s)
 bash scripts/build.sh
 echo "build: $(( $(date +%s) - start )) s"

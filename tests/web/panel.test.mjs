@@ -2,7 +2,7 @@
 // API gives the caller; the public sees no edit control in it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { desktop, mapReady, openPage, phone, screenshot, serverAndBrowser, touchMapCentre, treeWhere, viewOf } from './fixture.mjs';
+import { desktop, keys, mapReady, openPage, phone, screenshot, serverAndBrowser, signIn, touchMapCentre, treeWhere, viewOf } from './fixture.mjs';
 
 const env = serverAndBrowser();
 
@@ -31,3 +31,30 @@ for (const viewport of [phone, desktop]) {
     assertClean();
   });
 }
+
+test('the panel shows a work as the API gives it to the caller: the contractor sees its contact, the public not', async () => {
+  const reference = 'KN-2027-001'; // a demo work of Stadtwerke Konstanz
+  const fieldsFor = async (key) => {
+    const headers = key ? { Authorization: `Bearer ${key}` } : {};
+    const list = await (await fetch(`${env.base}/collections/works/items?reference=${reference}`, { headers })).json();
+    return list.features[0];
+  };
+  const contractorKey = keys().contractor;
+  const asPublic = await fieldsFor(null);
+  const asContractor = await fieldsFor(contractorKey);
+  assert.ok(!('contact' in asPublic.properties) && 'contact' in asContractor.properties, 'the API itself differs');
+
+  for (const [key, work] of [[null, asPublic], [contractorKey, asContractor]]) {
+    const { page, assertClean } = await openPage(env.browser, env.base, { viewport: desktop });
+    await mapReady(page);
+    if (key) await signIn(page, key);
+    await page.locator('#search-input').fill(reference);
+    await page.locator('#search-input').press('Enter');
+    await page.locator('#panel .feature[data-collection="works"]').waitFor();
+    const shown = await page.locator('#panel .attribute').evaluateAll((rows) => rows.map((r) => r.dataset.field).sort());
+    const scalar = Object.entries(work.properties).filter(([, v]) => v === null || typeof v !== 'object' || Array.isArray(v));
+    assert.deepEqual(shown, scalar.map(([k]) => k).sort());
+    if (key) assert.equal(await page.locator('[data-field="contact"] dd').textContent(), work.properties.contact || '–');
+    assertClean();
+  }
+});

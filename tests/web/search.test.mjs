@@ -53,6 +53,12 @@ test('search by work reference opens the work', async () => {
   await search(page, reference);
   await page.locator('#panel .feature[data-collection="works"]').waitFor();
   assert.equal(await page.locator('#panel-title').textContent(), `Maßnahme ${reference}`);
+  // Codes in words: the kind and the status of the work in German.
+  const kinds = { trench: 'Graben', pit: 'Baugrube', site_facility: 'Baustelleneinrichtung' };
+  const statuses = { submitted: 'Eingereicht', approved: 'Genehmigt', in_progress: 'In Ausführung' };
+  if (kinds[work.properties.kind]) assert.equal(await page.locator('[data-field="kind"] dd').textContent(), kinds[work.properties.kind]);
+  if (statuses[work.properties.status]) assert.equal(await page.locator('[data-field="status"] dd').textContent(), statuses[work.properties.status]);
+  assert.equal(await page.locator('[data-field="title"] dd').textContent(), work.properties.title);
   assertClean();
 });
 

@@ -63,7 +63,7 @@ test('a wrong key is refused in the dialog and nothing is kept', async () => {
   await page.locator('#sign-in-submit').click();
   const error = page.locator('#sign-in-error');
   await error.waitFor({ state: 'visible' });
-  assert.match(await error.textContent(), /nicht angenommen/);
+  assert.equal(await error.textContent(), 'Dieser Schlüssel wurde nicht angenommen: der Schlüssel ist nicht bekannt.');
   assert.equal(await page.evaluate(() => sessionStorage.getItem('rootzone.apiKey')), null);
   assertClean();
 });
@@ -82,7 +82,7 @@ test('a key revoked during the session: the page says so and signs out', async (
   await page.locator('#search-input').press('Enter');
   await page.getByRole('button', { name: 'Anmelden' }).waitFor();
   const notice = page.locator('#notice');
-  assert.match(await notice.textContent(), /nicht mehr gültig.*widerrufen|nicht mehr gültig/);
+  assert.equal(await notice.textContent(), 'Ihre Anmeldung ist nicht mehr gültig: der Schlüssel wurde widerrufen. Sie wurden abgemeldet.');
   assert.equal(await page.evaluate(() => sessionStorage.getItem('rootzone.apiKey')), null);
   await screenshot(page, 'key-revoked');
   assertClean();

@@ -48,8 +48,9 @@ function valueText(key: string, v: unknown): string {
   if (typeof v === 'number') return key === 'planting_year' || key === 'version' ? String(v) : formatNumber(v);
   if (Array.isArray(v)) return v.map((x) => valueText(key, x)).join(', ');
   if (typeof v === 'string') {
-    const statusKey = `status.${v}`;
-    if (key === 'status' && hasKey(statusKey)) return t(statusKey);
+    // Values the API writes as codes are said in words: status, kind of work, source of protection.
+    const codeKey = `${key === 'status' ? 'status' : key}.${v}`;
+    if (['status', 'kind', 'protection_source'].includes(key) && hasKey(codeKey)) return t(codeKey);
     if (/(_at|_on|inspection)$/.test(key)) return formatDate(v);
     return v;
   }

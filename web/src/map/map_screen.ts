@@ -125,7 +125,7 @@ function createMap(container: HTMLElement, config: MapConfig, initial: Bounds | 
       // bookkeeping the refetch of the sign-out would disturb.
       if (currentUser()) {
         setTimeout(() => {
-          if (currentUser()) signOut(t('session.expired', { detail: t('error.http', { status: 401 }) }), 'error');
+          if (currentUser()) signOut(t('session.expired', { detail: t('session.reason.other') }), 'error');
         }, 0);
       }
       return;

@@ -10,6 +10,18 @@ import { notify } from './notice';
 const storageKey = 'rootzone.apiKey';
 let me: Me | null = null;
 
+// The server says why a key is refused in English (auth.cpp); the page says it in the user's
+// language. Unrecognised details get a general sentence rather than English in a German page.
+export function refusalReason(e: ApiError): string {
+  const d = e.detail.toLowerCase();
+  if (e.status === 0) return t('error.network');
+  if (d.includes('revoked')) return t('session.reason.revoked');
+  if (d.includes('disabled')) return t('session.reason.disabled');
+  if (d.includes('not known')) return t('session.reason.unknown');
+  if (d.includes('malformed') || d.includes('bearer')) return t('session.reason.malformed');
+  return t('session.reason.other');
+}
+
 function storedKey(): string | null {
   try {
     return sessionStorage.getItem(storageKey);
@@ -63,7 +75,7 @@ function renderWho(): void {
 }
 
 export async function initSession(): Promise<void> {
-  api.onUnauthorized((e) => signOut(t('session.expired', { detail: e.detail || e.title }), 'error'));
+  api.onUnauthorized((e) => signOut(t('session.expired', { detail: refusalReason(e) }), 'error'));
   initDialog();
   byId('sign-out').addEventListener('click', () => signOut());
   onLocaleChange(renderWho);
@@ -74,7 +86,7 @@ export async function initSession(): Promise<void> {
       return;
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) {
-        signOut(t('session.expired', { detail: e.detail || e.title }), 'error');
+        signOut(t('session.expired', { detail: refusalReason(e) }), 'error');
         return;
       }
       // Unreachable server: keep the key, show the public view until it answers.
@@ -105,7 +117,7 @@ function initDialog(): void {
         byId('sign-out').focus();
       })
       .catch((err: unknown) => {
-        const detail = err instanceof ApiError ? err.detail || err.title : String(err);
+        const detail = err instanceof ApiError ? refusalReason(err) : String(err);
         error.textContent = t('session.rejected', { detail });
         error.hidden = false;
         input.setAttribute('aria-invalid', 'true');
