@@ -95,6 +95,7 @@ json openapi_document(const Service& service) {
       params.push_back(param(q.name, "query", {{"type", schema_type(q.type)}},
                              "Equals filter (queryable): " + q.description));
     }
+    describe_filter_parameters(params, id, service);
     const std::string base = "/collections/" + id;
     paths[base] = {{"get",
                     {{"summary", "The " + id + " collection"},

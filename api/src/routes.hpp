@@ -28,6 +28,10 @@ void describe_me_route(nlohmann::json& paths);
 bool wants_page(const Request& req);
 
 nlohmann::json openapi_document(const Service& service);  // /api
+// ogc/filter_openapi.cpp: filter, filter-lang, filter-crs and sortby on a collection's items
+// ("trees", "works", "conflicts"); geometry queryables are no equality parameters.
+void describe_filter_parameters(nlohmann::json& params, std::string_view collection_id,
+                                const Service& service);
 
 // "http://host:port" as the client reached us (X-Forwarded-* honoured behind nginx).
 std::string base_url(const Request& req);

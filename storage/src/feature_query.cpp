@@ -4,6 +4,7 @@
 #include <span>
 #include <stdexcept>
 
+#include "filter_sql.hpp"
 #include "rootzone/storage/database.hpp"
 #include "rootzone/storage/store.hpp"
 #include "stored_values.hpp"
@@ -29,6 +30,9 @@ const T& by_collection(Collection c, const T& trees, const T& works, const T& co
 struct Column {
   Queryable queryable;
   const char* sql;  // the column expression; never built from client text
+  // Geometries: the R*Tree and the expression holding the row id it indexes.
+  const char* rtree = nullptr;
+  const char* rtree_key = nullptr;
 };
 
 const std::vector<Column>& columns(Collection c) {
@@ -45,26 +49,93 @@ const std::vector<Column>& columns(Collection c) {
       {{"crown_diameter_m", T::number, "crown diameter in metres"}, "crown_diameter_m"},
       {{"height_m", T::number, "height in metres"}, "height_m"},
       {{"planting_year", T::integer, "year of planting"}, "planting_year"},
+      {{"vitality", T::integer, "Roloff stage 0-3"}, "vitality"},
+      {{"development_phase", T::string, "development phase"}, "development_phase"},
+      {{"last_inspection", T::string, "date of the last inspection", "date"}, "last_inspection"},
+      {{"next_inspection", T::string, "date the next inspection is due", "date"},
+       "next_inspection"},
+      {{"felled_on", T::string, "date of felling", "date"}, "felled_on"},
+      {{"geometry", T::string, "the tree's location", "geometry-point"},
+       "t.location",
+       "idx_trees_location",
+       "t.id"},
   };
   static const std::vector<Column> works{
       {{"reference", T::string, "reference number"}, "reference"},
+      {{"title", T::string, "title"}, "title"},
       {{"kind", T::string,
         "trench, pit, drilling, surface, site_facility, storage, scaffolding, "
         "crane or traffic_management"},
        "kind"},
       {{"status", T::string, "lifecycle status"}, "status"},
       {{"contractor", T::string, "contractor organisation"}, "contractor"},
+      {{"starts_at", T::string, "start of the time window (UTC)", "date-time"}, "t.starts_at"},
+      {{"ends_at", T::string, "end of the time window (UTC)", "date-time"}, "t.ends_at"},
+      {{"width_m", T::number, "width of a line work in metres"}, "width_m"},
+      {{"radius_m", T::number, "radius of a point work in metres"}, "radius_m"},
+      {{"depth_m", T::number, "excavation depth in metres"}, "depth_m"},
+      {{"geometry", T::string, "the site: polygon, line or point", "geometry-any"},
+       "t.geometry",
+       "idx_works_geometry",
+       "t.id"},
   };
   static const std::vector<Column> conflicts{
       {{"severity", T::string, "critical, high or medium"}, "c.severity"},
       {{"tree_id", T::integer, "store id of the tree"}, "c.tree_id"},
       {{"work_id", T::integer, "store id of the work"}, "c.work_id"},
+      {{"rule", T::string, "the rule that fired"}, "c.rule"},
+      {{"min_distance_m", T::number, "minimum distance from the stem to the work in metres"},
+       "c.min_distance_m"},
+      {{"overlap_share", T::number, "share of the root-zone disc the work covers (0-1)"},
+       "c.overlap_share"},
+      {{"acknowledged", T::boolean, "acknowledged by a planner"},
+       "(c.acknowledged_by IS NOT NULL)"},
+      {{"computed_at", T::string, "when the conflict was computed (UTC)", "date-time"},
+       "c.computed_at"},
+      // A conflict lies at its tree.
+      {{"geometry", T::string, "the tree's location", "geometry-point"},
+       "(SELECT tl.location FROM trees tl WHERE tl.id = c.tree_id)",
+       "idx_trees_location",
+       "c.tree_id"},
   };
   return by_collection(c, trees, works, conflicts);
 }
 
-// Builds "WHERE ..." with ?-parameters: bbox (4), time (0-2), then one per filter.
-std::string where_clause(Collection c, const FeatureQuery& q, std::vector<std::string>& values) {
+const Column* find_column(Collection c, const std::string& name) {
+  for (const auto& candidate : columns(c)) {
+    if (candidate.queryable.name == name) return &candidate;
+  }
+  return nullptr;
+}
+
+detail::ValueType value_type(const Queryable& q) {
+  using V = detail::ValueType;
+  if (q.geometry()) return V::geometry;
+  if (q.format == "date") return V::date;
+  if (q.format == "date-time") return V::timestamp;
+  switch (q.type) {
+    case QueryableType::number:
+    case QueryableType::integer:
+      return V::number;
+    case QueryableType::boolean:
+      return V::boolean;
+    case QueryableType::string:
+      break;
+  }
+  return V::string;
+}
+
+detail::ColumnLookup filter_columns(Collection c) {
+  return [c](const std::string& name) -> std::optional<detail::FilterColumn> {
+    const auto* col = find_column(c, name);
+    if (col == nullptr) return std::nullopt;
+    return detail::FilterColumn{value_type(col->queryable), col->sql, col->rtree, col->rtree_key};
+  };
+}
+
+// Builds "WHERE ..." with ?-parameters: bbox (4), time (0-2), then `params` from ?7 on: the
+// equality filters, the CQL2 filter, the contractor's view.
+std::string where_clause(Collection c, const FeatureQuery& q, int srid, detail::SqlParams& params) {
   std::string sql = " WHERE 1";
   if (q.bbox) {
     switch (c) {
@@ -94,15 +165,12 @@ std::string where_clause(Collection c, const FeatureQuery& q, std::vector<std::s
     if (q.from) sql += " AND t.ends_at >= ?5";
     if (q.to) sql += " AND t.starts_at <= ?6";
   }
-  const auto& cols = columns(c);
   for (const auto& [name, value] : q.equals) {
-    const Column* col = nullptr;
-    for (const auto& candidate : cols) {
-      if (candidate.queryable.name == name) col = &candidate;
+    const Column* col = find_column(c, name);
+    if (col == nullptr || col->queryable.geometry()) {
+      throw std::invalid_argument("'" + name + "' is not a queryable field");
     }
-    if (col == nullptr) throw std::invalid_argument("'" + name + "' is not a queryable field");
-    values.push_back(value);
-    const std::string param = "?" + std::to_string(6 + values.size());
+    const std::string param = params.add(value);
     switch (col->queryable.type) {
       case QueryableType::string:
         sql += std::string(" AND ") + col->sql + " = " + param;
@@ -118,21 +186,109 @@ std::string where_clause(Collection c, const FeatureQuery& q, std::vector<std::s
         break;
     }
   }
+  if (q.filter) sql += " AND " + detail::filter_sql(*q.filter, filter_columns(c), srid, params);
   if (c == Collection::tree_work_conflicts && q.work_contractor) {
-    values.push_back(*q.work_contractor);
-    sql += " AND c.work_id IN (SELECT id FROM works WHERE contractor = ?" +
-           std::to_string(6 + values.size()) + ")";
+    // ANDed with any filter: a filter narrows the contractor's view, never widens it.
+    sql += " AND c.work_id IN (SELECT id FROM works WHERE contractor = " +
+           params.add(*q.work_contractor) + ")";
   }
   return sql;
 }
 
-void bind_common(Statement& s, const FeatureQuery& q, const std::vector<std::string>& values) {
+void bind_common(Statement& s, const FeatureQuery& q, const detail::SqlParams& params,
+                 std::size_t count) {
   if (q.bbox) {
     s.bind(1, q.bbox->minx).bind(2, q.bbox->miny).bind(3, q.bbox->maxx).bind(4, q.bbox->maxy);
   }
   if (q.from) s.bind(5, geo::format_utc(*q.from));
   if (q.to) s.bind(6, geo::format_utc(*q.to));
-  for (std::size_t i = 0; i < values.size(); ++i) s.bind(static_cast<int>(7 + i), values[i]);
+  for (std::size_t i = 0; i < count; ++i) {
+    detail::bind_value(s, params.first + static_cast<int>(i), params.values[i]);
+  }
+}
+
+detail::Bound bound(const SortValue& v) {
+  return std::visit(
+      [](const auto& x) -> detail::Bound {
+        return x;
+      },
+      v);
+}
+
+// Keyset paging in sort order: the rows after (after_sort..., after_id), where NULL sorts
+// before every value (SQLite's order: first ascending, last descending).
+std::string sorted_keyset(Collection c, const FeatureQuery& q, const char* id_column,
+                          detail::SqlParams& params) {
+  if (q.after_sort.size() != q.sort.size()) {
+    throw filter::FilterError("the cursor does not belong to this sortby");
+  }
+  std::string any;
+  std::string equal_so_far;
+  for (std::size_t i = 0; i <= q.sort.size(); ++i) {
+    std::string after;
+    if (i == q.sort.size()) {
+      after = std::string(id_column) + " > " + params.add(q.after_id);
+    } else {
+      const std::string key = find_column(c, q.sort[i].name)->sql;
+      const bool null = std::holds_alternative<std::monostate>(q.after_sort[i]);
+      if (!q.sort[i].descending) {
+        after = null ? key + " IS NOT NULL" : key + " > " + params.add(bound(q.after_sort[i]));
+      } else {
+        after = null ? "0" : "(" + key + " < " + params.add(bound(q.after_sort[i])) + " OR " + key +
+                                 " IS NULL)";
+      }
+    }
+    any += (any.empty() ? "(" : " OR (") + equal_so_far + after + ")";
+    if (i < q.sort.size()) {
+      const std::string key = find_column(c, q.sort[i].name)->sql;
+      equal_so_far += std::holds_alternative<std::monostate>(q.after_sort[i])
+                          ? key + " IS NULL AND "
+                          : key + " = " + params.add(bound(q.after_sort[i])) + " AND ";
+    }
+  }
+  return " AND (" + any + ")";
+}
+
+std::string order_by(Collection c, const FeatureQuery& q, const char* id_column) {
+  std::string sql = " ORDER BY ";
+  for (const auto& key : q.sort) {
+    sql += std::string(find_column(c, key.name)->sql) + (key.descending ? " DESC, " : ", ");
+  }
+  return sql + id_column;
+}
+
+// The sort key values of the page's last feature: the next page's cursor.
+std::vector<SortValue> sort_values(Database& db, Collection c, const char* from,
+                                   const char* id_column, const FeatureQuery& q,
+                                   std::int64_t id) {
+  std::string sql = "SELECT ";
+  for (std::size_t i = 0; i < q.sort.size(); ++i) {
+    sql += (i > 0 ? ", " : "") + std::string(find_column(c, q.sort[i].name)->sql);
+  }
+  auto s = db.prepare(sql + " FROM " + from + " WHERE " + id_column + " = ?1");
+  s.bind(1, id);
+  std::vector<SortValue> out;
+  if (!s.step()) return out;
+  for (std::size_t i = 0; i < q.sort.size(); ++i) {
+    const int col = static_cast<int>(i);
+    if (s.is_null(col)) {
+      out.emplace_back(std::monostate{});
+      continue;
+    }
+    switch (find_column(c, q.sort[i].name)->queryable.type) {
+      case QueryableType::number:
+        out.emplace_back(s.real(col));
+        break;
+      case QueryableType::integer:
+      case QueryableType::boolean:
+        out.emplace_back(s.int64(col));
+        break;
+      case QueryableType::string:
+        out.emplace_back(s.text(col));
+        break;
+    }
+  }
+  return out;
 }
 
 // Trees in a bbox and nothing else: what map clients ask most. One pass over the R*Tree
@@ -187,28 +343,34 @@ Page<geo::Tree> trees_in_bbox(Database& db, const geo::Bounds& b, std::int64_t a
 template <class T, class ReadPage>
 Page<T> page(Store& store, Collection c, const char* from, const char* id_column,
              const FeatureQuery& q, ReadPage read_page) {
-  std::vector<std::string> values;
-  const std::string where = where_clause(c, q, values);
+  detail::SqlParams params{7, {}};
+  const std::string where = where_clause(c, q, store.srid(), params);
+  const std::size_t where_params = params.values.size();
   // The count and the page from one snapshot: numberMatched agrees with the page even while
   // someone writes, and the read lock is taken once.
   ReadSnapshot snapshot(store.database());
   Page<T> result;
   {
     auto count = store.database().prepare(std::string("SELECT count(*) FROM ") + from + where);
-    bind_common(count, q, values);
+    bind_common(count, q, params, where_params);
     count.step();
     result.matched = count.int64(0);
   }
-  const int after = static_cast<int>(7 + values.size());
-  const std::string tail = where + " AND " + id_column + " > ?" + std::to_string(after) +
-                           " ORDER BY " + id_column + " LIMIT ?" + std::to_string(after + 1);
-  const auto bind = [&](Statement& s) {
-    bind_common(s, q, values);
-    s.bind(after, q.after_id).bind(after + 1, q.limit + 1);
-  };
+  std::string tail = where;
+  if (q.sort.empty()) {
+    tail += " AND " + std::string(id_column) + " > " + params.add(q.after_id);
+  } else if (!q.after_sort.empty()) {
+    tail += sorted_keyset(c, q, id_column, params);
+  }
+  tail += order_by(c, q, id_column) + " LIMIT " + params.add(std::int64_t{q.limit} + 1);
+  const auto bind = [&](Statement& s) { bind_common(s, q, params, params.values.size()); };
   result.items = read_page(tail, bind);
   result.more = result.items.size() > static_cast<std::size_t>(q.limit);
   if (result.more) result.items.pop_back();
+  if (!q.sort.empty() && !result.items.empty()) {
+    result.last_sort =
+        sort_values(store.database(), c, from, id_column, q, result.items.back().id);
+  }
   return result;
 }
 
@@ -245,9 +407,29 @@ const std::vector<Queryable>& queryables(Collection c) {
   return by_collection(c, trees, works, conflicts);
 }
 
+void check_filter(Collection c, const filter::Node& filter, int srid) {
+  detail::SqlParams params{7, {}};
+  detail::filter_sql(filter, filter_columns(c), srid, params);
+}
+
+void check_sort(Collection c, const std::vector<SortKey>& keys) {
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const auto* col = find_column(c, keys[i].name);
+    if (col == nullptr) {
+      throw filter::FilterError("'" + keys[i].name + "' is not a queryable of this collection");
+    }
+    if (col->queryable.geometry()) throw filter::FilterError("geometries do not sort");
+    for (std::size_t j = 0; j < i; ++j) {
+      if (keys[j].name == keys[i].name) {
+        throw filter::FilterError("'" + keys[i].name + "' is given twice");
+      }
+    }
+  }
+}
+
 Page<geo::Tree> query_trees(Store& store, const FeatureQuery& q) {
   auto& db = store.database();
-  if (q.bbox && q.equals.empty()) return trees_in_bbox(db, *q.bbox, q.after_id, q.limit);
+  if (q.bbox && q.equals.empty() && !q.filter && q.sort.empty()) return trees_in_bbox(db, *q.bbox, q.after_id, q.limit);
   // The page's rows in full (stems included) from the statement that selects them: not one
   // statement per tree.
   return page<geo::Tree>(store, Collection::trees, "trees t", "t.id", q,

@@ -1,4 +1,5 @@
-// OGC API - Features Part 1 (core, geojson, oas30), Part 2 (crs), Part 3 (queryables).
+// OGC API - Features Part 1 (core, geojson, oas30), Part 2 (crs), Part 3 (queryables, filter
+// with CQL2: docs/filtering.md).
 #include <charconv>
 #include <nlohmann/json.hpp>
 
@@ -6,6 +7,7 @@
 #include "crs_uris.hpp"
 #include "ogc/feature_json.hpp"
 #include "ogc/items_query.hpp"
+#include "ogc/sort_cursor.hpp"
 #include "rootzone/storage/errors.hpp"
 #include "rootzone/storage/feature_query.hpp"
 #include "rootzone/storage/store.hpp"
@@ -134,7 +136,17 @@ Response conformance(Service&, Request&) {
          "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
          "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
          "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
-         "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters"}}});
+         "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+         "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+         "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+         "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+         "http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
+         "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+         "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+         "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+         "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus",
+         "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
+         "http://www.opengis.net/spec/cql2/1.0/conf/temporal-functions"}}});
 }
 
 Response collections(Service& service, Request& req) {
@@ -169,7 +181,19 @@ Response queryables(Service&, Request& req) {
         type = "boolean";
         break;
     }
+    if (q.geometry()) {
+      // Part 3: a geometry is described by its format and role, not a JSON type.
+      props[q.name] = {{"title", q.name},
+                       {"description", q.description},
+                       {"format", q.format},
+                       {"x-ogc-role", "primary-geometry"}};
+      continue;
+    }
     props[q.name] = {{"title", q.name}, {"description", q.description}, {"type", type}};
+    if (!q.format.empty()) props[q.name]["format"] = q.format;
+    if (q.format == "date-time" && q.name == "starts_at") {
+      props[q.name]["x-ogc-role"] = "primary-instant";
+    }
   }
   return json_response({{"$schema", "https://json-schema.org/draft/2019-09/schema"},
                         {"$id", base_url(req) + "/collections/" + c.id + "/queryables"},
@@ -209,12 +233,14 @@ Response items(Service& service, Call& call) {
   std::int64_t matched = 0;
   bool more = false;
   std::int64_t last_id = 0;
+  std::vector<storage::SortValue> last_sort;
   const auto take = [&](const auto& page, const auto& write_feature) {
     for (const auto& item : page.items) write_feature(item);
     count = page.items.size();
     matched = page.matched;
     more = page.more;
     if (!page.items.empty()) last_id = page.items.back().id;
+    last_sort = page.last_sort;
   };
   switch (c.collection) {
     case Collection::trees:
@@ -237,7 +263,13 @@ Response items(Service& service, Call& call) {
   json links = {
       link(base + "/items" + (self_query.empty() ? "" : "?" + self_query), "self", kGeoJson),
       link(base, "collection", "application/json")};
-  if (more) links.push_back(link(base + "/items?" + encoded_query(req, last_id), "next", kGeoJson));
+  if (more) {
+    // Sorted: a token of the last feature's sort values and id; else the id, as always.
+    const auto next = r.query.sort.empty()
+                          ? encoded_query(req, last_id)
+                          : encoded_query(req, std::optional(encode_cursor(last_sort, last_id)));
+    links.push_back(link(base + "/items?" + next, "next", kGeoJson));
+  }
   out.end_array();
   out.key("numberMatched").integer(matched);
   out.key("numberReturned").integer(static_cast<std::int64_t>(count));

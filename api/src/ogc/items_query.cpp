@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include "ogc/cql2.hpp"
+#include "ogc/sort_cursor.hpp"
 #include "rootzone/geo/errors.hpp"
 #include "rootzone/geo/time.hpp"
 #include "routes.hpp"
@@ -108,9 +110,14 @@ namespace {
 // Every parameter known (the endpoint's or a queryable of the collection) and given once; the
 // queryables become equality filters.
 void check_names(const Request& req, storage::Collection collection, storage::FeatureQuery& q) {
+  // Geometries are filtered with CQL2 (filter=S_INTERSECTS(geometry, ...)), not by parameter.
   std::set<std::string> queryable_names;
-  for (const auto& c : storage::queryables(collection)) queryable_names.insert(c.name);
-  const std::set<std::string> known{"f", "limit", "cursor", "bbox", "bbox-crs", "datetime", "crs"};
+  for (const auto& c : storage::queryables(collection)) {
+    if (!c.geometry()) queryable_names.insert(c.name);
+  }
+  const std::set<std::string> known{"f",        "limit", "cursor",      "bbox",       "bbox-crs",
+                                    "datetime", "crs",   "filter",      "filter-lang", "filter-crs",
+                                    "sortby"};
   std::set<std::string> seen;
   for (const auto& [name, value] : req.query) {
     if (!known.count(name) && !queryable_names.count(name)) {
@@ -139,6 +146,14 @@ void read_paging(const Request& req, const ServiceOptions& options, storage::Fea
     q.limit = static_cast<int>(*v);
   }
   if (const auto cursor = req.query_value("cursor")) {
+    if (!q.sort.empty()) {
+      // Sorted: the token the next link carried, for exactly this sortby.
+      auto v = decode_cursor(*cursor, q.sort.size());
+      if (!v) invalid("cursor", *cursor, "not a paging cursor of this sortby");
+      q.after_sort = std::move(v->first);
+      q.after_id = v->second;
+      return;
+    }
     const auto v = canonical_integer(*cursor);
     if (!v) invalid("cursor", *cursor, "not a paging cursor");
     q.after_id = *v;
@@ -217,8 +232,14 @@ void read_datetime(const Request& req, storage::Collection collection, storage::
   }
 }
 
-bool valid_queryable_value(storage::QueryableType type, const std::string& value) {
-  switch (type) {
+bool valid_queryable_value(const storage::Queryable& q, std::string& value) {
+  // Dates and timestamps are compared as the store writes them.
+  if (q.format == "date" || q.format == "date-time") {
+    const auto text = q.format == "date" ? cql2::date_text(value) : cql2::timestamp_text(value);
+    if (text) value = *text;
+    return text.has_value();
+  }
+  switch (q.type) {
     case storage::QueryableType::string:
       return true;
     case storage::QueryableType::boolean:
@@ -233,14 +254,68 @@ bool valid_queryable_value(storage::QueryableType type, const std::string& value
   return false;
 }
 
-void check_queryable_values(storage::Collection collection, const storage::FeatureQuery& q) {
-  for (const auto& [name, value] : q.equals) {
+void check_queryable_values(storage::Collection collection, storage::FeatureQuery& q) {
+  for (auto& [name, value] : q.equals) {
     for (const auto& c : storage::queryables(collection)) {
-      if (c.name == name && !valid_queryable_value(c.type, value)) {
-        invalid(name, value, "not a valid value for this queryable");
+      const std::string given = value;
+      if (c.name == name && !valid_queryable_value(c, value)) {
+        invalid(name, given, "not a valid value for this queryable");
       }
     }
   }
+}
+
+const std::string kFilterLang =
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/req/filter/filter-lang-param";
+const std::string kFilterCrs =
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/req/filter/filter-crs-param";
+
+// filter, filter-lang (cql2-text by default; GDAL 3.6's "cql-text" is taken as cql2-text, whose
+// comparisons it writes) and filter-crs (CRS84 by default), checked against the collection's
+// queryables before anything runs.
+void read_filter(const Request& req, storage::Collection collection, int store_srid,
+                 storage::FeatureQuery& q) {
+  FilterCrs crs{OutputCrs{std::string(kCrs84), 4326, false}, store_srid};
+  if (const auto uri = req.query_value("filter-crs")) {
+    const auto c = crs_from_uri(*uri, store_srid);
+    if (!c) {
+      throw Problem{400, "Invalid query parameter",
+                    "filter-crs=" + *uri + ": not one of the CRSs listed for this collection",
+                    kFilterCrs, {}};
+    }
+    crs.crs = *c;
+  }
+  const auto lang = req.query_value("filter-lang").value_or("cql2-text");
+  const bool text = lang == "cql2-text" || lang == "cql-text";
+  if (!text && lang != "cql2-json") {
+    throw Problem{400, "Invalid query parameter",
+                  "filter-lang=" + lang + ": cql2-text or cql2-json", kFilterLang, {}};
+  }
+  const auto filter = req.query_value("filter");
+  if (!filter) return;
+  q.filter = text ? parse_cql2_text(*filter, crs) : parse_cql2_json(*filter, crs);
+  try {
+    storage::check_filter(collection, *q.filter, store_srid);
+  } catch (const storage::filter::FilterError& e) {
+    cql2::fail(e.what());
+  }
+}
+
+void read_sort(const Request& req, storage::Collection collection, storage::FeatureQuery& q) {
+  const auto sortby = req.query_value("sortby");
+  if (!sortby) return;
+  auto keys = parse_sortby(*sortby);
+  if (!keys) {
+    invalid("sortby", *sortby,
+            "a comma-separated list of up to " + std::to_string(kMaxSortKeys) +
+                " queryables, each with an optional + or -");
+  }
+  try {
+    storage::check_sort(collection, *keys);
+  } catch (const storage::filter::FilterError& e) {
+    invalid("sortby", *sortby, e.what());
+  }
+  q.sort = std::move(*keys);
 }
 
 }  // namespace
@@ -250,15 +325,21 @@ ItemsRequest parse_items_request(const Request& req, storage::Collection collect
   ItemsRequest out;
   out.query.limit = options.default_limit;
   check_names(req, collection, out.query);
+  read_sort(req, collection, out.query);
   read_paging(req, options, out.query);
   out.crs = parse_crs_param(req, store_srid);
   read_bbox(req, store_srid, out.query);
   read_datetime(req, collection, out.query);
   check_queryable_values(collection, out.query);
+  read_filter(req, collection, store_srid, out.query);
   return out;
 }
 
 std::string encoded_query(const Request& req, std::optional<std::int64_t> cursor) {
+  return encoded_query(req, cursor ? std::optional(std::to_string(*cursor)) : std::nullopt);
+}
+
+std::string encoded_query(const Request& req, const std::optional<std::string>& cursor) {
   const auto encode = [](const std::string& s) {
     static const char* hex = "0123456789ABCDEF";
     std::string out;
@@ -280,7 +361,7 @@ std::string encoded_query(const Request& req, std::optional<std::int64_t> cursor
     if (cursor && name == "cursor") continue;
     q += (q.empty() ? "" : "&") + encode(name) + "=" + encode(value);
   }
-  if (cursor) q += (q.empty() ? "" : "&") + std::string("cursor=") + std::to_string(*cursor);
+  if (cursor) q += (q.empty() ? "" : "&") + std::string("cursor=") + encode(*cursor);
   return q;
 }
 

@@ -25,5 +25,7 @@ OutputCrs parse_crs_param(const Request& req, int store_srid);
 // The request's parameters as a query string ("" or "a=1&b=2"), percent-encoded; with a
 // cursor it replaces the client's: the next link keeps every parameter the client gave.
 std::string encoded_query(const Request& req, std::optional<std::int64_t> cursor = std::nullopt);
+// The same with a cursor token (a sorted listing's).
+std::string encoded_query(const Request& req, const std::optional<std::string>& cursor);
 
 }  // namespace rootzone::api
