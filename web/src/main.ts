@@ -9,6 +9,7 @@ import { byId } from './shell/dom';
 import { bus } from './shell/events';
 import { notify } from './shell/notice';
 import { initPanel } from './shell/panel';
+import { initField } from './field/field';
 import { api, currentRole, initSession } from './shell/session';
 import { registerScreen, setRole, showScreen } from './shell/shell';
 
@@ -45,6 +46,7 @@ async function start(): Promise<void> {
   bus.on('session-changed', () => setRole(currentRole()));
   const config = await loadConfig();
   registerScreen(mapScreen(config));
+  initField();
   showScreen('map');
   await initSession();
   if (window.__rootzoneTest) window.__rootzoneMap = theMap() ?? undefined;
