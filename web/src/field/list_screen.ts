@@ -32,7 +32,8 @@ export function openTree(tree: NearTree): void {
   const [lon, lat] = tree.feature.geometry!.coordinates as [number, number];
   showScreen('map');
   const m = theMap();
-  if (m) m.jumpTo({ center: [lon, lat], zoom: Math.max(m.getZoom(), 18) });
+  // Offline the map stays where it is: the tiles of another place would need the network.
+  if (m && navigator.onLine) m.jumpTo({ center: [lon, lat], zoom: Math.max(m.getZoom(), 18) });
   bus.emit('feature-selected', { collection: 'trees', id: tree.feature.id });
   void showFeature('trees', tree.feature.id);
 }
@@ -61,6 +62,13 @@ export function listScreen(spec: ListSpec): Screen {
     const ctl = new AbortController();
     running = ctl;
     retry.hidden = true;
+    if (!navigator.onLine) {
+      // The last list stays (its trees open from the phone's copy); a new one needs the network.
+      render();
+      status.textContent = t('list.offline');
+      retry.hidden = false;
+      return;
+    }
     status.textContent = t('position.asking');
     try {
       const p = await currentPosition();

@@ -5,7 +5,7 @@ import { listScreen } from './list_screen';
 import { treesNear } from './queries';
 import { metresText } from './tree_list';
 
-const radii = [50, 100, 300, 1000];
+const radii = [25, 50, 100, 250];
 
 export function nearScreen() {
   const select = el('select', { id: 'near-radius' });

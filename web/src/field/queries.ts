@@ -12,8 +12,8 @@ export interface NearTree {
   metres: number;
 }
 
-// More than a phone's list shows; a busy city block within 300 m holds a few hundred trees.
-const limit = 500;
+// More than a phone's list shows; a busy city block within 250 m holds a few hundred trees.
+const limit = 1000;
 
 function around(p: Position, metres: number): string {
   return `S_DWITHIN(geometry, POINT(${p.lon.toFixed(7)} ${p.lat.toFixed(7)}), ${Math.round(metres)}, meters)`;
