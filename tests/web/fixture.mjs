@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 
 export const sourceDir = process.env.ROOTZONE_SOURCE_DIR;
 export const binary = process.env.ROOTZONE_BINARY;
@@ -90,7 +91,11 @@ export async function openPage(browser, base, { viewport = phone, locale = 'de-D
     problems.push(`console: ${m.text()}`);
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('requestfailed', (r) => {
+    // MapLibre cancels the tiles it no longer needs when the view moves on: not a failure.
+    if (r.failure()?.errorText === 'net::ERR_ABORTED' && new URL(r.url()).pathname.startsWith('/tiles/')) return;
+    problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
   page.on('response', (r) => {
     if (r.status() < 400) return;
     const text = `${r.status()} ${new URL(r.url()).pathname}`;
@@ -131,7 +136,7 @@ export async function screenshot(page, name) {
 
 export async function signIn(page, key) {
   await page.getByRole('button', { name: /Anmelden|Sign in/ }).first().click();
-  await page.getByLabel(/API-Schlüssel|API key/).fill(key);
+  await page.getByRole('textbox', { name: /API-Schlüssel|API key/ }).fill(key);
   await page.locator('#sign-in-submit').click();
   await page.locator('#who').waitFor({ state: 'visible' });
 }
@@ -142,4 +147,33 @@ export async function treeWhere(base, params) {
   const body = await res.json();
   assert.ok(body.features.length > 0, `a tree with ${JSON.stringify(params)}`);
   return body.features[0];
+}
+
+// One server and one browser for the tests of a file, stopped after them.
+export function serverAndBrowser(serverArgs = []) {
+  const env = {};
+  before(async () => {
+    env.server = await startServer(serverArgs);
+    env.base = env.server.base;
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
+}
+
+// Clicks (desktop) or taps (phone) the middle of the map.
+export async function touchMapCentre(page) {
+  const box = await page.locator('#map canvas').boundingBox();
+  const x = box.x + box.width / 2;
+  const y = box.y + box.height / 2;
+  if ((page.viewportSize()?.width ?? 1280) < 768) await page.touchscreen.tap(x, y);
+  else await page.mouse.click(x, y);
+}
+
+export function viewOf(feature, zoom = 19) {
+  const [lon, lat] = feature.geometry.coordinates;
+  return `/map#map=${zoom}/${lat.toFixed(6)}/${lon.toFixed(6)}`;
 }

@@ -2,8 +2,8 @@
 import * as maplibregl from 'maplibre-gl';
 import { apiPath } from './api/client';
 import type { MapConfig } from './api/types';
-import { locale, setLocale, t } from './i18n/i18n';
-import { mapScreen, theMap } from './map/map_screen';
+import { formatDate, formatNumber, locale, setLocale, t } from './i18n/i18n';
+import { mapScreen, theMap, treeBounds } from './map/map_screen';
 import { initSearch } from './search/search';
 import { byId } from './shell/dom';
 import { bus } from './shell/events';
@@ -19,6 +19,7 @@ declare global {
     // object published for them to count rendered features.
     __rootzoneTest?: boolean;
     __rootzoneMap?: maplibregl.Map;
+    __rootzoneI18n?: { formatNumber: typeof formatNumber; formatDate: typeof formatDate };
   }
 }
 
@@ -44,12 +45,16 @@ async function start(): Promise<void> {
   initPanel();
   initSearch();
   bus.on('session-changed', () => setRole(currentRole()));
-  const config = await loadConfig();
-  registerScreen(mapScreen(config));
+  // initSession listens for a 401 before its first request: a key revoked since the last visit
+  // signs out whichever request meets it first.
+  const [, config, bounds] = await Promise.all([initSession(), loadConfig(), treeBounds()]);
+  registerScreen(mapScreen(config, bounds));
   initField();
   showScreen('map');
-  await initSession();
-  if (window.__rootzoneTest) window.__rootzoneMap = theMap() ?? undefined;
+  if (window.__rootzoneTest) {
+    window.__rootzoneMap = theMap() ?? undefined;
+    window.__rootzoneI18n = { formatNumber, formatDate };
+  }
 }
 
 start().catch((e: unknown) => notify(e instanceof Error ? e.message : String(e), 'error', 0));

@@ -19,7 +19,23 @@ export function theMap(): maplibregl.Map | null {
   return map;
 }
 
-export function mapScreen(config: MapConfig): Screen {
+export type Bounds = [[number, number], [number, number]];
+
+// With no view in the URL the map opens on the trees' extent (the works feeds reach across
+// Germany; the trees are the city). Asked before the map is made, so that it does not first
+// load the tiles of the whole world.
+export async function treeBounds(): Promise<Bounds | undefined> {
+  try {
+    const { body } = await api.get<Collection>(collectionPath('trees'));
+    const b = body.extent?.spatial?.bbox?.[0];
+    if (b && b.length >= 4) return [[b[0]!, b[1]!], [b[2]!, b[3]!]];
+  } catch {
+    // An empty store has no extent: the whole world it is.
+  }
+  return undefined;
+}
+
+export function mapScreen(config: MapConfig, initial: Bounds | undefined): Screen {
   return {
     id: 'map',
     label: 'screen.map',
@@ -28,7 +44,7 @@ export function mapScreen(config: MapConfig): Screen {
       const holder = el('div', { class: 'map', id: 'map', role: 'region', 'aria-label': t('map.label') });
       container.append(holder, legend(config));
       onLocaleChange(() => holder.setAttribute('aria-label', t('map.label')));
-      map = createMap(holder, config);
+      map = createMap(holder, config, initial);
     },
     show() {
       map?.resize();
@@ -36,13 +52,16 @@ export function mapScreen(config: MapConfig): Screen {
   };
 }
 
-function createMap(container: HTMLElement, config: MapConfig): maplibregl.Map {
+function createMap(container: HTMLElement, config: MapConfig, initial: Bounds | undefined): maplibregl.Map {
   const styleUrl = config.basemap?.kind === 'style' ? config.basemap.url : null;
   const own = cityStyle(location.origin, config);
+  // Read before MapLibre writes its own view into the hash.
+  const sharedView = location.hash.includes('map=');
   const m = new maplibregl.Map({
     container,
     style: styleUrl ?? own,
     hash: 'map',
+    ...(sharedView || !initial ? {} : { bounds: initial, fitBoundsOptions: { padding: 20 } }),
     attributionControl: config.basemap ? { compact: true } : false,
     maxZoom: 21,
     dragRotate: false,
@@ -61,7 +80,6 @@ function createMap(container: HTMLElement, config: MapConfig): maplibregl.Map {
       for (const layer of own.layers) if (layer.type !== 'background') m.addLayer(layer);
     });
   }
-  if (!location.hash.includes('map=')) void fitToTrees(m);
 
   m.on('click', (e) => onClick(m, e));
   for (const id of clickable) {
@@ -79,26 +97,6 @@ function createMap(container: HTMLElement, config: MapConfig): maplibregl.Map {
   bus.on('data-changed', refetch);
   bus.on('session-changed', refetch);
   return m;
-}
-
-// With no view in the URL the map opens on the trees' extent (the works feeds reach across
-// Germany; the trees are the city).
-async function fitToTrees(m: maplibregl.Map): Promise<void> {
-  try {
-    const { body } = await api.get<Collection>(collectionPath('trees'));
-    const bbox = body.extent?.spatial?.bbox?.[0];
-    if (bbox && bbox.length >= 4) {
-      m.fitBounds(
-        [
-          [bbox[0]!, bbox[1]!],
-          [bbox[2]!, bbox[3]!],
-        ],
-        { padding: 20, duration: 0 },
-      );
-    }
-  } catch {
-    // An empty store has no extent: the whole world it is.
-  }
 }
 
 function onClick(m: maplibregl.Map, e: MapMouseEvent): void {
