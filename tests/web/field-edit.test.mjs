@@ -20,10 +20,10 @@ after(async () => {
 });
 
 // Tabs forward until the element named `name` has the focus.
-async function tabTo(page, name) {
+async function tabTo(page, name, key = 'Tab') {
   for (let i = 0; i < 40; ++i) {
     if (await page.evaluate((n) => document.activeElement?.getAttribute('name') === n, name)) return;
-    await page.keyboard.press('Tab');
+    await page.keyboard.press(key);
   }
   assert.fail(`${name} not reached by Tab`);
 }
@@ -60,8 +60,7 @@ test('a refusal at its field, then a valid edit by keyboard that lands and shows
   await height.focus();
   await page.keyboard.press('Control+A');
   await page.keyboard.type('18,5');
-  await page.keyboard.press('Shift+Tab');
-  await tabTo(page, 'species_german');
+  await tabTo(page, 'species_german', 'Shift+Tab');
   await page.keyboard.press('Tab'); // species_botanical
   const stems = await page.locator('#edit-form .repeated-row').count();
   let addStem = false;

@@ -9,6 +9,7 @@ import { hasKey, t } from '../i18n/i18n';
 import { el } from '../shell/dom';
 import { openPanel, setPanelBody } from '../shell/panel';
 import { api } from '../shell/session';
+import { showScreen } from '../shell/shell';
 import type { Entry } from '../offline/outbox';
 import { cacheTree } from '../offline/tree_cache';
 import { shownValue } from './values';
@@ -21,6 +22,7 @@ function fieldLabel(k: string): string {
 
 export async function openMergeView(entry: Entry): Promise<void> {
   const title = t('merge.title', { number: entry.treeNumber });
+  showScreen('map'); // the panel lives on the map's stage
   openPanel(title, el('p', { class: 'muted' }, t('panel.loading')));
   let current: Feature;
   let etag: string;

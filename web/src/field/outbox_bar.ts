@@ -5,6 +5,7 @@ import type { MessageKey } from '../i18n/catalogue';
 import { onLocaleChange, t } from '../i18n/i18n';
 import { byId, el } from '../shell/dom';
 import { openPanel } from '../shell/panel';
+import { showScreen } from '../shell/shell';
 import { ApiError } from '../api/client';
 import type { Entry } from '../offline/outbox';
 import { openMergeView } from './merge_view';
@@ -34,6 +35,7 @@ function refusedList(entries: Entry[]): void {
     });
     list.append(item);
   }
+  showScreen('map'); // the panel lives on the map's stage
   openPanel(t('outbox.refusedTitle'), list);
 }
 
