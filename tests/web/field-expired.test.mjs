@@ -19,11 +19,14 @@ after(async () => {
   await server?.stop();
 });
 
-async function edit(page, id, height) {
+async function openEdit(page, id) {
   await openScreen(page, 'near');
   await page.locator(`#screen-near [data-tree-id="${id}"]`).click();
   await page.locator(`#panel-body .feature[data-id="${id}"]`).waitFor();
   await page.locator('#panel [data-action="edit"]').click();
+}
+
+async function save(page, height) {
   await page.locator('#edit-form [name="height_m"]').fill(height);
   await page.locator('#edit-form button[type=submit]').click();
 }
@@ -42,7 +45,8 @@ test('a 503 and an expired key keep the queue and say so', async () => {
       ? route.fulfill({ status: 503, contentType: 'application/problem+json', body: JSON.stringify({ title: 'Service Unavailable', status: 503, detail: 'the store is busy' }) })
       : route.continue(),
   );
-  await edit(page, id, '22');
+  await openEdit(page, id);
+  await save(page, '22');
   await page.locator('#outbox-bar .outbox-count').waitFor();
   assert.match(await page.locator('#outbox-bar').textContent(), /Warten auf Versand \(1\).*Server nicht erreichbar/);
   assert.match(await page.locator('#notice').textContent(), /Server antwortet nicht/);
@@ -54,9 +58,13 @@ test('a 503 and an expired key keep the queue and say so', async () => {
   assert.equal((await tree(server.base, id)).body.properties.height_m, 22);
   assert.equal((await tree(server.base, id)).body.properties.version, version + 1);
 
+  // The form is open when the key stops working; its save is the next request.
+  await openEdit(page, id);
   rootzone('users', 'disable', 'Erika Kontrolleurin', '--db', server.db);
-  await edit(page, id, '23');
+  await save(page, '23');
   await page.locator('#sign-in').waitFor({ state: 'visible' });
+  await page.locator('#outbox-bar .outbox-count').waitFor();
+  // The save or a tile request, whichever met the 401 first, signed out; both say so.
   assert.match(await page.locator('#notice').textContent(), /Ihre Anmeldung ist nicht mehr gültig/);
   assert.equal(await waitingCount(page), 1);
   assert.match(await page.locator('#outbox-bar').textContent(), /anmelden/);

@@ -76,10 +76,7 @@ export async function openScreen(page, name) {
 
 // Waits for the list to be drawn (its status says how many) and returns the ids in order.
 export async function waitForList(page, screen) {
-  await page.waitForFunction((s) => {
-    const status = document.querySelector(`#screen-${s} .list-status`);
-    return status && /\d/.test(status.textContent) && !/…/.test(status.textContent);
-  }, screen, { timeout: 20000 });
+  await page.waitForFunction((s) => document.querySelector(`#screen-${s} .list-status`)?.dataset.state === 'done', screen, { timeout: 20000 });
   return listedIds(page, screen);
 }
 

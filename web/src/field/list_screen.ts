@@ -53,6 +53,7 @@ export function listScreen(spec: ListSpec): Screen {
 
   const render = () => {
     if (!last) return;
+    status.dataset.state = 'done';
     status.textContent = last.length === 0 ? t(spec.empty) : t(spec.count, { n: last.length });
     results.replaceChildren(treeRows(last, openTree, spec.mark));
   };
@@ -65,10 +66,12 @@ export function listScreen(spec: ListSpec): Screen {
     if (!navigator.onLine) {
       // The last list stays (its trees open from the phone's copy); a new one needs the network.
       render();
+      status.dataset.state = 'offline';
       status.textContent = t('list.offline');
       retry.hidden = false;
       return;
     }
+    status.dataset.state = 'loading';
     status.textContent = t('position.asking');
     try {
       const p = await currentPosition();
@@ -81,6 +84,7 @@ export function listScreen(spec: ListSpec): Screen {
       if (e instanceof DOMException && e.name === 'AbortError') return;
       last = null;
       results.replaceChildren();
+      status.dataset.state = 'failed';
       status.textContent = failureText(e);
       retry.hidden = false;
     }
