@@ -50,7 +50,7 @@ test('a 503 and an expired key keep the queue and say so', async () => {
   await page.locator('#outbox-bar .outbox-count').waitFor();
   assert.match(await page.locator('#outbox-bar').textContent(), /Warten auf Versand \(1\).*Server nicht erreichbar/);
   assert.match(await page.locator('#notice').textContent(), /Server antwortet nicht/);
-  assert.equal(await page.locator(`#panel-body .feature[data-id="${id}"]`).count(), 1, 'the panel, not a blank page');
+  await page.locator(`#panel-body .feature[data-id="${id}"]`).waitFor(); // the panel, not a blank page
   await screenshot(page, 'field-unavailable');
   await page.unroute(path);
   await page.locator('#outbox-bar [data-action="send-now"]').click();
