@@ -7,7 +7,7 @@
 // histories have exactly that, in that order.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { keys, phone, screenshot, signIn, startServer, launchBrowser } from './fixture.mjs';
+import { keys, phone, requireWeb, screenshot, signIn, startServer, launchBrowser } from './fixture.mjs';
 import { addFieldUser, assertPhoneLayout, call, fieldPage, here, historyOf, inspectionsOf, openScreen, tree, waitForList, waitingCount, watch } from './field-support.mjs';
 
 let server;
@@ -91,6 +91,9 @@ test('offline edits and an inspection survive a closed tab and arrive in order, 
   assert.equal(await waitingCount(tab), 2, 'b and the inspection wait behind the merge');
   await assertPhoneLayout(tab, '#panel');
   await screenshot(tab, 'field-merge');
+  const { AxeBuilder } = requireWeb('@axe-core/playwright');
+  const axe = await new AxeBuilder({ page: tab }).include('#panel').include('#outbox-bar').analyze();
+  assert.deepEqual(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id), [], 'the merge view passes axe');
   await merge.locator('[data-field="crown_diameter_m"] input[value="server"]').check();
   await merge.locator('button[type=submit]').click();
   await tab.waitForFunction(() => document.querySelector('#outbox-bar').hidden, null, { timeout: 20000 });
