@@ -25,6 +25,10 @@ export function confirmDialog(title: string, text: string, yes: string): Promise
     };
     no.addEventListener('click', () => finish(false));
     ok.addEventListener('click', () => finish(true));
+    // Escape answers the dialog only; the panel behind it (shell/panel.ts closes on Escape) stays.
+    dialog.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') e.stopPropagation();
+    });
     dialog.addEventListener('cancel', (e) => {
       e.preventDefault();
       finish(false);

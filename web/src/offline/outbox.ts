@@ -117,14 +117,21 @@ export class Outbox {
       return this.flushing;
     }
     window.clearTimeout(this.timer);
-    this.flushing = this.drain().finally(() => {
+    // One sender across the tabs of this origin (Web Locks): two tabs sending the same entry
+    // would record an inspection twice. Each drain starts from what IndexedDB holds now, so a
+    // tab sees what another one sent meanwhile.
+    const locked = () => this.load().then(() => this.drain());
+    const run: Promise<void> =
+      typeof navigator.locks?.request === 'function' ? navigator.locks.request('rootzone-outbox', locked).then(() => undefined) : locked();
+    const flushing = run.finally(() => {
       this.flushing = null;
       if (this.again) {
         this.again = false;
         void this.flush();
       }
     });
-    return this.flushing;
+    this.flushing = flushing;
+    return flushing;
   }
 
   // The network is back (or the user asked): try at once, with the back-off reset.
