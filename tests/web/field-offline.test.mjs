@@ -128,3 +128,38 @@ test('offline edits and an inspection survive a closed tab and arrive in order, 
   const unexpected = [...problems, ...tabProblems].filter((p) => !/ERR_INTERNET_DISCONNECTED.*\/tiles\//.test(p) && !/^console: .*(ERR_INTERNET_DISCONNECTED|Failed to fetch)/.test(p));
   assert.deepEqual(unexpected, []);
 });
+
+test('two tabs sending the same queue record an inspection once', async () => {
+  const { page, context, problems } = await fieldPage(browser, server.base);
+  const second = await context.newPage();
+  const secondProblems = watch(second);
+  await second.addInitScript(() => {
+    window.__rootzoneTest = true;
+  });
+  await second.goto(server.base + '/map');
+  await signIn(second, keys().field_staff);
+  await openScreen(page, 'near');
+  const ids = await waitForList(page, 'near');
+  const id = ids[5];
+  await openFromList(page, id);
+  // Both maps idle first: a tile still loading when the network goes would log its failure.
+  for (const p of [page, second]) {
+    await p.waitForFunction(() => window.__rootzoneMap?.loaded() && window.__rootzoneMap.areTilesLoaded(), null, { timeout: 30000, polling: 100 });
+  }
+  await context.setOffline(true);
+  await page.locator('#panel [data-action="inspect"]').click();
+  await page.getByLabel('Befund').fill('Zwei Tabs');
+  await page.locator('#inspection-form button[type=submit]').click();
+  await page.locator('#panel-body .feature').waitFor();
+  assert.equal(await waitingCount(page), 1);
+  // Both tabs see the network return and both try to send.
+  await context.setOffline(false);
+  await page.waitForFunction(() => document.querySelector('#outbox-bar').hidden, null, { timeout: 20000 });
+  await second.evaluate(() => window.dispatchEvent(new Event('online')));
+  await second.waitForTimeout(1500);
+  await second.waitForFunction(() => document.querySelector('#outbox-bar').hidden, null, { timeout: 20000 });
+  const list = await inspectionsOf(server.base, id);
+  assert.deepEqual(list.map((i) => i.findings), ['Zwei Tabs']);
+  const unexpected = [...problems, ...secondProblems].filter((p) => !/ERR_INTERNET_DISCONNECTED/.test(p));
+  assert.deepEqual(unexpected, []);
+});
