@@ -90,5 +90,7 @@ curl -s -o /dev/null -w "  /tiles/city/15/17220/11434.mvt: %{http_code}, %{size_
   -H "Authorization: Bearer $PLANNER_KEY" "$base/tiles/city/15/17220/11434.mvt"
 
 echo "== serving $db: OGC API Features at $base/ (QGIS, GDAL: OAPIF:$base), tiles at $base/tiles/city.json"
+echo "   the map page: $base/map  (sign in with an API key: field staff $FIELD_KEY,"
+echo "   planner $PLANNER_KEY, contractor $CONTRACTOR_KEY)"
 echo "   API keys of the demo users: $keys (send as 'Authorization: Bearer ...'); Ctrl-C stops"
 wait $server

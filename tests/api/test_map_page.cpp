@@ -54,10 +54,13 @@ TEST_CASE("rootzone serve: /map and its assets come from the binary with securit
   // No inline script: every <script> names a file of ours.
   CHECK(page.body.find("<script>") == std::string::npos);
   std::smatch m;
-  REQUIRE(std::regex_search(page.body, m,
-                            std::regex(R"(<script type="module" src="(/map/assets/app-[0-9a-f]{16}\.js)\">)")));
+  REQUIRE(std::regex_search(
+      page.body, m,
+      std::regex(R"(<script type="module" src="(/map/assets/app-[0-9a-f]{16}\.js)\">)")));
   const std::string script = m[1];
-  REQUIRE(std::regex_search(page.body, m, std::regex(R"re(data-worker-url="(/map/assets/maplibre-gl-worker-[0-9a-f]{16}\.mjs)")re")));
+  REQUIRE(std::regex_search(
+      page.body, m,
+      std::regex(R"re(data-worker-url="(/map/assets/maplibre-gl-worker-[0-9a-f]{16}\.mjs)")re")));
   const std::string worker = m[1];
 
   // The page is revalidated with its ETag; the hashed files are cached for a year.
@@ -146,7 +149,8 @@ TEST_CASE("serve --basemap refuses a URL that is none of the three kinds or coul
   REQUIRE(xyz);
   CHECK(xyz->kind == Basemap::Kind::xyz);
   CHECK(xyz->origin == "https://tile.example.org");
-  const auto style = api::parse_basemap("http://localhost:8080/styles/basemap/style.json?key=1").basemap;
+  const auto style =
+      api::parse_basemap("http://localhost:8080/styles/basemap/style.json?key=1").basemap;
   REQUIRE(style);
   CHECK(style->kind == Basemap::Kind::style);
   CHECK(style->origin == "http://localhost:8080");

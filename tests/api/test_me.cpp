@@ -70,10 +70,12 @@ TEST_CASE("GET /me names the user of the key: name, role and organisation for ea
     CHECK(r.header("cache-control") == "private, no-store");
     CHECK(json::parse(r.body) == expected);
   };
-  check(keys.field, {{"name", "Erika Kontrolleurin"}, {"role", "field_staff"}, {"organisation", ""}});
+  check(keys.field,
+        {{"name", "Erika Kontrolleurin"}, {"role", "field_staff"}, {"organisation", ""}});
   check(keys.planner, {{"name", "Paul Planer"}, {"role", "planner"}, {"organisation", ""}});
-  check(keys.contractor,
-        {{"name", "Bauleitung SWK"}, {"role", "contractor"}, {"organisation", "Stadtwerke Konstanz"}});
+  check(keys.contractor, {{"name", "Bauleitung SWK"},
+                          {"role", "contractor"},
+                          {"organisation", "Stadtwerke Konstanz"}});
   check(keys.admin, {{"name", "Ada Admin"}, {"role", "admin"}, {"organisation", ""}});
 }
 

@@ -20,6 +20,7 @@ declare global {
     __rootzoneTest?: boolean;
     __rootzoneMap?: maplibregl.Map;
     __rootzoneI18n?: { formatNumber: typeof formatNumber; formatDate: typeof formatDate };
+    __rootzoneBus?: typeof bus;
   }
 }
 
@@ -54,6 +55,7 @@ async function start(): Promise<void> {
   if (window.__rootzoneTest) {
     window.__rootzoneMap = theMap() ?? undefined;
     window.__rootzoneI18n = { formatNumber, formatDate };
+    window.__rootzoneBus = bus;
   }
 }
 

@@ -42,8 +42,9 @@ BasemapParse parse_basemap(std::string_view url) {
       "{bbox-epsg-3857}, or a MapLibre style URL ending in .json";
   if (url.size() > 2000) return refuse("--basemap: the URL is longer than 2000 characters");
   if (const auto bad = std::find_if(url.begin(), url.end(), unsafe_char); bad != url.end()) {
-    return refuse("--basemap: the URL contains a quote, blank, ';', ',', '<', '>', '\\' or a "
-                  "character outside printable ASCII");
+    return refuse(
+        "--basemap: the URL contains a quote, blank, ';', ',', '<', '>', '\\' or a "
+        "character outside printable ASCII");
   }
   std::string_view rest;
   std::string scheme;
@@ -59,12 +60,13 @@ BasemapParse parse_basemap(std::string_view url) {
   const auto authority = rest.substr(0, host_end);
   const auto colon = authority.find(':');
   const auto host = authority.substr(0, colon);
-  const auto port = colon == std::string_view::npos ? std::string_view{} : authority.substr(colon + 1);
+  const auto port =
+      colon == std::string_view::npos ? std::string_view{} : authority.substr(colon + 1);
   if (host.empty() || !std::all_of(host.begin(), host.end(), host_char) ||
       (colon != std::string_view::npos &&
-       (port.empty() || port.size() > 5 ||
-        !std::all_of(port.begin(), port.end(),
-                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; })))) {
+       (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), [](char c) {
+          return std::isdigit(static_cast<unsigned char>(c)) != 0;
+        })))) {
     return refuse("--basemap: '" + std::string(authority) +
                   "' is not a host name with an optional port (letters, digits, '.', '-')");
   }

@@ -41,8 +41,7 @@ Response& secure(Response& res, const ServiceOptions& options) {
 Response asset_response(const Service& service, const Request& req, const web::Asset& asset) {
   Response res;
   res.header("ETag", std::string(asset.etag));
-  res.header("Cache-Control",
-             asset.immutable ? "public, max-age=31536000, immutable" : "no-cache");
+  res.header("Cache-Control", asset.immutable ? "public, max-age=31536000, immutable" : "no-cache");
   secure(res, service.options());
   if (const auto inm = req.header("if-none-match");
       inm && inm->find(asset.etag) != std::string::npos) {
@@ -110,16 +109,16 @@ void describe_web_routes(nlohmann::json& paths, const Service&) {
                       {{"200", response("The page", "text/html")},
                        {"304", {{"description", "Not modified (If-None-Match)"}}}}}}}};
   const nlohmann::json kinds = {"xyz", "wms", "style"};
-  const nlohmann::json basemap = {
-      {"type", {"object", "null"}},
-      {"required", {"kind", "url"}},
-      {"additionalProperties", false},
-      {"properties",
-       {{"kind", {{"type", "string"}, {"enum", kinds}}},
-        {"url", {{"type", "string"}, {"format", "uri"}}}}}};
+  const nlohmann::json basemap = {{"type", {"object", "null"}},
+                                  {"required", {"kind", "url"}},
+                                  {"additionalProperties", false},
+                                  {"properties",
+                                   {{"kind", {{"type", "string"}, {"enum", kinds}}},
+                                    {"url", {{"type", "string"}, {"format", "uri"}}}}}};
   paths["/map/config.json"] = {
       {"get",
-       {{"summary", "What the map page needs to know of this server: the basemap (serve --basemap)"},
+       {{"summary",
+         "What the map page needs to know of this server: the basemap (serve --basemap)"},
         {"responses",
          {{"200",
            {{"description", "The page's configuration"},

@@ -118,7 +118,16 @@ function onClick(m: maplibregl.Map, e: MapMouseEvent): void {
   if (pick.id === undefined) return;
   const collection = pick.layer.id === 'trees' ? 'trees' : 'works';
   bus.emit('feature-selected', { collection, id: pick.id });
-  void showFeature(collection, pick.id);
+  void showFeature(collection, pick.id).then(() => keepAboveSheet(m, e.point.y));
+}
+
+// On a phone the panel is a bottom sheet: move the map so that what was tapped stays in view
+// above it.
+function keepAboveSheet(m: maplibregl.Map, y: number): void {
+  const panel = document.getElementById('panel');
+  if (!panel || panel.hidden || window.matchMedia('(min-width: 768px)').matches) return;
+  const visible = m.getContainer().clientHeight - panel.offsetHeight;
+  if (y > visible - 24) m.panBy([0, y - visible / 2], { duration: 200 });
 }
 
 function nearest(m: maplibregl.Map, e: MapMouseEvent, hits: MapGeoJSONFeature[]): MapGeoJSONFeature | undefined {

@@ -2,7 +2,7 @@
 import { ApiError } from '../api/client';
 import { itemsPath } from '../api/paths';
 import type { Feature, FeatureCollection } from '../api/types';
-import { t } from '../i18n/i18n';
+import { formatNumber, t } from '../i18n/i18n';
 import { byId, el } from '../shell/dom';
 import { notify } from '../shell/notice';
 import { openPanel } from '../shell/panel';
@@ -51,27 +51,37 @@ async function run(text: string): Promise<Hit[]> {
   });
 }
 
-function flyTo(f: Feature): void {
+// Every coordinate of a GeoJSON geometry, however deeply nested.
+function positions(coordinates: unknown, out: Array<[number, number]> = []): Array<[number, number]> {
+  if (Array.isArray(coordinates) && typeof coordinates[0] === 'number') {
+    out.push([Number(coordinates[0]), Number(coordinates[1])]);
+  } else if (Array.isArray(coordinates)) {
+    for (const c of coordinates) positions(c, out);
+  }
+  return out;
+}
+
+// Shows every feature given: one point closely, several or a line or area as a whole.
+function showOnMap(features: Feature[]): void {
   const m = theMap();
-  const g = f.geometry;
-  if (!m || !g) return;
-  if (g.type === 'Point') {
-    m.jumpTo({ center: g.coordinates as [number, number], zoom: Math.max(m.getZoom(), 18) });
+  if (!m) return;
+  const all = features.flatMap((f) => (f.geometry ? positions(f.geometry.coordinates) : []));
+  if (all.length === 0) return;
+  if (all.length === 1) {
+    m.jumpTo({ center: all[0]!, zoom: Math.max(m.getZoom(), 18) });
     return;
   }
-  const coords = JSON.stringify(g.coordinates).match(/-?\d+(\.\d+)?(e-?\d+)?/g)?.map(Number) ?? [];
-  const xs = coords.filter((_, i) => i % 2 === 0);
-  const ys = coords.filter((_, i) => i % 2 === 1);
-  if (xs.length === 0) return;
+  const xs = all.map((p) => p[0]);
+  const ys = all.map((p) => p[1]);
   m.fitBounds([[Math.min(...xs), Math.min(...ys)], [Math.max(...xs), Math.max(...ys)]], { padding: 40, duration: 0, maxZoom: 18 });
 }
 
 export function open(hit: Hit): void {
-  flyTo(hit.feature);
+  showOnMap([hit.feature]);
   void showFeature(hit.collection, hit.feature.id);
 }
 
-function resultList(text: string, hits: Hit[]): HTMLElement {
+function resultList(hits: Hit[]): HTMLElement {
   const list = el('ul', { class: 'results' });
   for (const h of hits) {
     const p = h.feature.properties;
@@ -85,7 +95,7 @@ function resultList(text: string, hits: Hit[]): HTMLElement {
     b.addEventListener('click', () => open(h));
     list.append(el('li', {}, b));
   }
-  return el('div', {}, el('p', { class: 'muted' }, t('search.results', { q: text })), list);
+  return el('div', {}, el('p', { class: 'muted' }, t('search.count', { n: formatNumber(hits.length, 0) })), list);
 }
 
 export function initSearch(): void {
@@ -98,7 +108,10 @@ export function initSearch(): void {
       .then((hits) => {
         if (hits.length === 0) notify(t('search.none', { q: text }));
         else if (hits.length === 1) open(hits[0]!);
-        else openPanel(t('search.results', { q: text }), resultList(text, hits));
+        else {
+          showOnMap(hits.map((h) => h.feature));
+          openPanel(t('search.results', { q: text }), resultList(hits));
+        }
       })
       .catch((err: unknown) => {
         const detail = err instanceof ApiError ? err.detail || err.title : String(err);
