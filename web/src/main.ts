@@ -4,12 +4,12 @@ import { apiPath } from './api/client';
 import type { MapConfig } from './api/types';
 import { formatDate, formatNumber, locale, setLocale, t } from './i18n/i18n';
 import { mapScreen, theMap, treeBounds } from './map/map_screen';
-import { fieldScreens } from './screens';
 import { initSearch } from './search/search';
 import { byId } from './shell/dom';
 import { bus } from './shell/events';
 import { notify } from './shell/notice';
 import { initPanel } from './shell/panel';
+import { initField } from './field/field';
 import { api, currentRole, initSession } from './shell/session';
 import { registerScreen, setRole, showScreen } from './shell/shell';
 
@@ -50,7 +50,7 @@ async function start(): Promise<void> {
   // signs out whichever request meets it first.
   const [, config, bounds] = await Promise.all([initSession(), loadConfig(), treeBounds()]);
   registerScreen(mapScreen(config, bounds));
-  for (const screen of fieldScreens) registerScreen(screen);
+  initField();
   showScreen('map');
   if (window.__rootzoneTest) {
     window.__rootzoneMap = theMap() ?? undefined;

@@ -77,11 +77,31 @@ function rank(key: string): number {
   return i < 0 ? order.length : i;
 }
 
+// Offline, a tree's panel opens from the copy the field screens kept (web/src/field/field.ts).
+type Fallback = (c: Collection, id: number | string) => Promise<{ body: Feature; etag?: string; pending?: boolean } | null>;
+let fallback: Fallback | null = null;
+
+export function setFeatureFallback(f: Fallback): void {
+  fallback = f;
+}
+
+async function readFeature(collection: Collection, id: number | string): Promise<{ body: Feature; etag?: string; pending?: boolean }> {
+  const kept = !navigator.onLine && fallback ? await fallback(collection, id) : null;
+  if (kept) return kept;
+  try {
+    return await api.get<Feature>(itemPath(collection, id));
+  } catch (e) {
+    const copy = e instanceof ApiError && e.status === 0 && fallback ? await fallback(collection, id) : null;
+    if (copy) return copy;
+    throw e;
+  }
+}
+
 export async function showFeature(collection: Collection, id: number | string): Promise<void> {
   const fallbackTitle = collection === 'trees' ? t('panel.tree', { number: String(id) }) : t('panel.work', { reference: String(id) });
   panelLoading(fallbackTitle);
   try {
-    const { body, etag } = await api.get<Feature>(itemPath(collection, id));
+    const { body, etag, pending } = await readFeature(collection, id);
     const role = currentRole();
     const buttons = actions
       .filter((a) => a.collection === collection && a.roles.includes(role))
@@ -91,6 +111,7 @@ export async function showFeature(collection: Collection, id: number | string): 
         return b;
       });
     const content = el('div', { class: 'feature', 'data-collection': collection, 'data-id': String(body.id) }, attributes(body));
+    if (pending) content.prepend(el('p', { class: 'pending-note', role: 'note' }, t('outbox.pendingNote')));
     if (buttons.length > 0) content.append(el('div', { class: 'feature-actions' }, ...buttons));
     openPanel(titleOf(collection, body), content);
   } catch (e) {
