@@ -751,3 +751,32 @@ TEST_CASE("handler headers with CR or LF are dropped, never split into new heade
   CHECK_FALSE(r.has("x-note"));
   CHECK(r.header("location") == "/collections/trees/items/1");
 }
+
+// Issue 15: a Transfer-Encoding whose final coding is not chunked was taken as a zero-length
+// body with the connection kept, so the bytes behind it were parsed as the next request.
+TEST_CASE("Transfer-Encoding identity, empty or not ending in chunked: 400 and closed") {
+  auto hits = std::make_shared<std::atomic<int>>(0);
+  auto router = std::make_shared<Router>();
+  router->add(Method::post, "/upload", [hits](Request&) {
+    ++*hits;
+    return text("stored");
+  });
+  router->add(Method::get, "/smuggled", [hits](Request&) {
+    ++*hits;
+    return text("routed");
+  });
+  TestServer server(router);
+  for (const std::string te : {"identity", "", "gzip", "chunked, identity", "IDENTITY"}) {
+    Client client(server.port());
+    client.send("POST /upload HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: " + te + "\r\n\r\n" +
+                get("/smuggled"));
+    RawResponse r = client.read_response();
+    CHECK(r.status == 400);
+    CHECK(r.header("content-type") == "application/problem+json");
+    CHECK(nlohmann::json::parse(r.body)["detail"].get<std::string>().find("RFC 9112 6.3") !=
+          std::string::npos);
+    CHECK(r.header("connection") == "close");
+    CHECK(client.closed_by_server());
+  }
+  CHECK(hits->load() == 0);
+}
