@@ -175,10 +175,12 @@ Response queryables(Service&, Request& req) {
 }
 
 // Conflicts are not public: 401 for the public, 403 for field staff; a contractor reads only
-// its own works' conflicts (the items filter them).
+// its own works' conflicts (the items filter them by its organisation, so one without is
+// refused: its empty organisation would match every work imported without a contractor).
 void require_reader(const Caller& caller, Collection collection) {
   if (collection == Collection::tree_work_conflicts) {
     core::require(caller, core::Action::read_conflicts);
+    core::require_organisation(caller, "its own organisation's works' conflicts");
   }
 }
 
