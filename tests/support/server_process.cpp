@@ -15,7 +15,9 @@ extern char** environ;
 
 namespace rootzone::test {
 
-ServerProcess::ServerProcess(const std::string& db) {
+ServerProcess::ServerProcess(const std::string& db) : ServerProcess(db, {}) {}
+
+ServerProcess::ServerProcess(const std::string& db, const std::vector<std::string>& extra_args) {
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   posix_spawn_file_actions_t actions;
@@ -24,6 +26,7 @@ ServerProcess::ServerProcess(const std::string& db) {
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
   std::vector<std::string> args{ROOTZONE_BINARY, "serve", "--db",      db,
                                 "--port",        "0",     "--threads", "2"};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

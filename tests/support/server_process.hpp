@@ -5,17 +5,21 @@
 
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace rootzone::test {
 
 class ServerProcess {
  public:
   explicit ServerProcess(const std::string& db);
+  // With more `serve` options after the defaults (e.g. {"--public-url", "https://x"}).
+  ServerProcess(const std::string& db, const std::vector<std::string>& extra_args);
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   // SIGTERM and wait; returns the exit code.
   int stop();
