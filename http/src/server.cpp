@@ -349,7 +349,12 @@ void send(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& co
   {
     // Enqueued under conn->m after checking `closed`: onDisconnection takes conn->m before
     // Pistache closes the fd, so the fd this write names is still this connection's when the
-    // write enters Pistache's queue (which is keyed by fd).
+    // write enters Pistache's queue. That queue is keyed by fd number alone (0.0.5's
+    // Transport::handleWriteQueue only asks whether some peer has the fd), so one window is
+    // left inside Pistache: an entry queued before the disconnection, the fd closed and given
+    // to a new connection on the same reactor, which is registered before the queue drains.
+    // Holding one answer per connection at most (above) keeps that to a single response;
+    // closing it needs writes keyed by peer in Pistache (docs/RELIABILITY.md, defect 7).
     std::lock_guard lock(conn->m);
     if (conn->closed) return;  // the token counts down when dropped
     conn->queued += n;
