@@ -182,6 +182,7 @@ struct Conn {
   bool closed = false;         // the peer went away
   bool continue_sent = false;  // 100 Continue already sent for the request being received
   std::size_t queued = 0;      // response bytes handed to Pistache and not yet written
+  bool counted = false;        // in Shared::connections until its first disconnection
   std::weak_ptr<P::Tcp::Peer> peer;
   std::thread::id reactor;  // the Pistache thread that owns the peer
   std::string remote;
@@ -563,8 +564,9 @@ class HttpHandler final : public P::Http::Handler {
 
   void onDisconnection(const std::shared_ptr<P::Tcp::Peer>& peer) override {
     if (auto conn = std::static_pointer_cast<Conn>(peer->tryGetData(std::string(kConnData)))) {
-      --shared_->connections;
       std::lock_guard lock(conn->m);
+      if (conn->counted) --shared_->connections;  // once, however often Pistache calls this
+      conn->counted = false;
       conn->closed = true;
       conn->buf.clear();
     }
@@ -613,9 +615,20 @@ class HttpHandler final : public P::Http::Handler {
   // Connections beyond max_connections: a 503 written directly (a fresh socket's send buffer
   // takes it whole; on the reactor thread the fd is this peer's) and shut down, never parsed.
   bool over_capacity(Conn& conn, const std::shared_ptr<P::Tcp::Peer>& peer) {
-    const std::size_t open = ++shared_->connections;
+    std::size_t open = 0;
+    {
+      std::lock_guard lock(conn.m);
+      conn.counted = true;
+      open = ++shared_->connections;
+    }
     const std::size_t cap = shared_->options.max_connections;
     if (cap == 0 || open <= cap) return false;
+    {
+      // A refused connection holds no slot, even before Pistache notices that it closed.
+      std::lock_guard lock(conn.m);
+      conn.counted = false;
+      --shared_->connections;
+    }
     static const std::string kFull =
         "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\n"
         "Retry-After: 5\r\nConnection: close\r\nContent-Length: 97\r\n\r\n"
