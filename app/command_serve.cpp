@@ -21,17 +21,33 @@ struct ServeOptions {
   unsigned threads = 0;
   std::size_t max_body = 1 << 20;
   std::string basemap;  // empty: the map page on a plain background
+  std::string public_url;
+  std::string cors_origin = "*";
+  std::size_t max_connections = 1024;
+  std::size_t max_work_vertices = 5000;
+  double max_work_extent_m = 5000;
 };
+
+// "https://host[:port][/prefix]" without a trailing slash, so links append their paths to it.
+std::string public_base(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
 
 int run_serve(const ServeOptions& o) {
   api::ServiceOptions service_options{.db = o.db};
   if (!o.basemap.empty()) service_options.basemap = api::parse_basemap(o.basemap).basemap;
+  service_options.max_work_vertices = o.max_work_vertices;
+  service_options.max_work_extent_m = o.max_work_extent_m;
   api::Service service(std::move(service_options));
   api::ServerOptions server_options;
   server_options.host = o.host;
   server_options.port = static_cast<std::uint16_t>(o.port);
   server_options.threads = o.threads;
   server_options.max_body_bytes = o.max_body;
+  server_options.public_url = public_base(o.public_url);
+  server_options.cors_origin = o.cors_origin;
+  server_options.max_connections = o.max_connections;
   api::Server server(server_options, service.router());
   server.install_signal_handlers();
   server.start();
@@ -61,6 +77,30 @@ void add_serve_command(CLI::App& root, Action& chosen) {
                   "Basemap of the map page: XYZ template https://host/{z}/{x}/{y}.png, WMS GetMap "
                   "URL with {bbox-epsg-3857}, or a MapLibre style URL (.json)")
       ->check([](const std::string& url) { return api::parse_basemap(url).error; });
+  cmd->add_option("--public-url", o->public_url,
+                  "Base URL of links and Location, e.g. https://baeume.example.org (Host and "
+                  "X-Forwarded-* are then ignored)")
+      ->check([](const std::string& url) {
+        const bool scheme = url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
+        const bool clean = url.find_first_of(" \t\r\n\"<>?#") == std::string::npos;
+        return scheme && clean && url.size() > 8 ? std::string()
+                                                 : "must be an http:// or https:// URL without "
+                                                   "query or fragment";
+      });
+  cmd->add_option("--cors-origin", o->cors_origin,
+                  "Access-Control-Allow-Origin of every response (empty: no CORS headers)")
+      ->capture_default_str();
+  cmd->add_option("--max-connections", o->max_connections,
+                  "Open connections at most (503 and closed beyond; 0: no cap)")
+      ->capture_default_str();
+  cmd->add_option("--max-work-vertices", o->max_work_vertices,
+                  "Most vertices of a work's geometry (422 beyond)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
+  cmd->add_option("--max-work-extent-m", o->max_work_extent_m,
+                  "Most metres across a work's geometry with its width or radius (422 beyond)")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 1e6));
   cmd->callback([o, &chosen] { chosen = [o] { return run_serve(*o); }; });
 }
 

@@ -1,5 +1,8 @@
 #include "route.hpp"
 
+#include <iostream>
+#include <nlohmann/json.hpp>
+
 #include "auth/auth.hpp"
 #include "ogc/feature_json.hpp"
 #include "routes.hpp"
@@ -56,6 +59,14 @@ Problem to_problem(const core::Error& e) {
             e.what(),
             "about:blank",
             {}};
+  if (e.kind() == core::ErrorKind::busy) {
+    // SQLite's message can carry the statement's text and the store's layout: the operator
+    // reads it in the log, the client learns only when to come back.
+    const nlohmann::json line = {{"level", "warning"}, {"msg", "store busy"}, {"error", e.what()}};
+    std::cerr << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"
+              << std::flush;
+    p.detail = "the store is busy; retry later";
+  }
   switch (e.kind()) {
     case core::ErrorKind::unauthorized:
       p.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"rootzone\"");

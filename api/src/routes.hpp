@@ -33,7 +33,9 @@ nlohmann::json openapi_document(const Service& service);  // /api
 void describe_filter_parameters(nlohmann::json& params, std::string_view collection_id,
                                 const Service& service);
 
-// "http://host:port" as the client reached us (X-Forwarded-* honoured behind nginx).
+// The base of links and Location: `serve --public-url` when given; otherwise "http://host:port"
+// as the client reached us (X-Forwarded-* honoured behind nginx) when the header is a valid
+// host[:port], else the server's own address.
 std::string base_url(const Request& req);
 Response json_response(const nlohmann::json& body, std::string content_type = "application/json");
 

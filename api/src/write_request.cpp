@@ -1,6 +1,8 @@
 #include "write_request.hpp"
 
+#include <algorithm>
 #include <string>
+#include <string_view>
 
 #include "crs_uris.hpp"
 #include "ogc/feature_json.hpp"
@@ -42,7 +44,41 @@ void lonlat_bounds(const json& coordinates, geo::Bounds& b, bool& any) {
   for (const auto& c : coordinates) lonlat_bounds(c, b, any);
 }
 
+// The deepest nesting of arrays and objects in the text, counted outside strings, stopping
+// once past `limit`. nlohmann's parser accepts any depth, but copying, comparing or dump()ing
+// such a value recurses once per level: 100,000 levels end the process on a worker's stack.
+std::size_t nesting_depth(std::string_view text, std::size_t limit) {
+  std::size_t depth = 0;
+  std::size_t deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;  // the escaped character cannot end the string
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+      if (deepest > limit) return deepest;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 }  // namespace
+
+std::string shown_value(const json& v) {
+  if (v.is_structured()) return std::string("a JSON ") + v.type_name();
+  std::string text = v.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (text.size() > 40) text = text.substr(0, 37) + "...";
+  return text;
+}
 
 json json_body(const Request& req) {
   const auto type = req.header("content-type").value_or("");
@@ -57,6 +93,10 @@ json json_body(const Request& req) {
             (media.empty() ? std::string(" (no Content-Type given)") : " (not " + media + ")"),
         "about:blank",
         {}};
+  }
+  if (nesting_depth(req.body, kMaxJsonDepth) > kMaxJsonDepth) {
+    throw bad_body("JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
+                   " levels of arrays and objects (the limit)");
   }
   json body;
   try {

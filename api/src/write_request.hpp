@@ -2,8 +2,10 @@
 // What every write endpoint reads from a request (OGC API Features Part 4 conventions):
 // a JSON body, the geometry in the CRS named by Content-Crs (CRS84 when absent), and the
 // If-Match precondition of optimistic locking.
+#include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
 
 #include "rootzone/api/http.hpp"
@@ -11,7 +13,17 @@
 
 namespace rootzone::api {
 
-// The body as a JSON object: 415 for another Content-Type than application/json,
+// Deeper bodies are refused before they are parsed: no body the API reads needs more than a
+// handful of levels (a MultiPolygon's coordinates are four), and every deeper level costs a
+// stack frame wherever the value is copied, compared or printed.
+inline constexpr std::size_t kMaxJsonDepth = 64;
+
+// What a client sent, for an error's detail: a scalar as its JSON text (cut at 40
+// characters), a structured value by its type only; nothing is ever dump()ed whole.
+std::string shown_value(const nlohmann::json& v);
+
+// The body as a JSON object: 400 for arrays and objects nested deeper than kMaxJsonDepth
+// (before parsing); 415 for another Content-Type than application/json,
 // application/geo+json or application/merge-patch+json; 400 naming the position for
 // malformed JSON or a body that is not an object.
 nlohmann::json json_body(const Request& req);

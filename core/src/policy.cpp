@@ -109,4 +109,11 @@ void require_own(const Caller& caller, const geo::Work& work, std::string_view w
                                         std::string(what) + " its own organisation's works");
 }
 
+void require_organisation(const Caller& caller, std::string_view what) {
+  if (!caller.has_role(geo::Role::contractor) || !caller.user->organisation.empty()) return;
+  throw Error(ErrorKind::forbidden,
+              "user " + caller.user->name + " has no organisation: a contractor reads only " +
+                  std::string(what) + " (rootzone users add ... --organisation)");
+}
+
 }  // namespace rootzone::core

@@ -220,6 +220,7 @@ StoredTreeConflicts conflicts_of_tree(Application& app, const Caller& caller, st
   auto& store = app.store();
   const auto tree = store.trees().find(id);
   if (!tree) throw Error(ErrorKind::not_found, "no tree " + std::to_string(id));
+  require_organisation(caller, "its own organisation's works' conflicts");
   auto conflicts = store.conflicts().tree_work_conflicts_for_tree(id);
   if (caller.has_role(Role::contractor)) {
     std::erase_if(conflicts, [&](const geo::TreeWorkConflict& c) {

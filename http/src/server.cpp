@@ -15,7 +15,10 @@
 //   Pistache's header and keep-alive timeouts (TransportImpl::checkIdlePeers), reset here.
 // - Pipelined requests are taken one at a time: one thread at a time owns a connection's output
 //   (Conn::busy), and the next request is looked at only after the previous response was
-//   queued, so replies leave in request order.
+//   written to the socket (not merely queued), so replies leave in request order and a client
+//   that pipelines and never reads holds one response in memory, not one per request
+//   (Pistache's write queue has no bound; issue 15 saw 3 GB for 4,000 pipelined pages).
+// - Connections beyond ServerOptions::max_connections get a 503 and are closed at once.
 // - Keep-alive: HTTP/1.1 stays open unless the client sends Connection: close; HTTP/1.0 only
 //   with Connection: keep-alive.
 // - Responses are serialized here (wire::serialize) and written with Peer::send, which is what
@@ -34,6 +37,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
@@ -128,6 +132,15 @@ struct Shared {
   std::mutex m;
   std::condition_variable cv;
   long inflight = 0;  // guarded by m
+  std::atomic<std::size_t> connections{0};
+  std::atomic<std::size_t> peak_queued{0};  // most bytes queued on one connection at once
+  std::atomic<std::uint16_t> port{0};       // the bound port, set once serving started
+
+  void note_queued(std::size_t n) {
+    std::size_t seen = peak_queued.load();
+    while (n > seen && !peak_queued.compare_exchange_weak(seen, n)) {
+    }
+  }
 
   bool stopping() const { return draining.load() || (signals.load() && g_signal_stop.load()); }
 
@@ -168,6 +181,8 @@ struct Conn {
   bool closing = false;        // the last response closes the connection: input is ignored
   bool closed = false;         // the peer went away
   bool continue_sent = false;  // 100 Continue already sent for the request being received
+  std::size_t queued = 0;      // response bytes handed to Pistache and not yet written
+  bool counted = false;        // in Shared::connections until its first disconnection
   std::weak_ptr<P::Tcp::Peer> peer;
   std::thread::id reactor;  // the Pistache thread that owns the peer
   std::string remote;
@@ -292,31 +307,60 @@ void access_log(const Shared& shared, const std::string& remote, std::string_vie
             {"ms", static_cast<double>(static_cast<long long>(ms * 1000.0)) / 1000.0}});
 }
 
+void pump(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& conn,
+          const std::shared_ptr<P::Tcp::Peer>& peer);
+
 // Queues the response on the connection. Only the thread that owns the connection's output
 // (Conn::busy) calls this, and never with conn->m held, so responses leave in request order.
+// The ownership stays taken until the bytes are written; then a worker goes on with the next
+// request (pump), unless the connection closes. A client that does not read therefore stops
+// the server from taking its next request: one response per connection is held, at most.
 // The callbacks run once the bytes are written: normally on the peer's reactor thread, but on
 // this thread if the write completed before then() was attached. Either way the socket is shut
 // down only under conn->m and only while the peer is not disconnected (onDisconnection takes
 // conn->m before Pistache closes the fd, so the fd cannot belong to another client by then);
 // Pistache's idle flag is only touched on the reactor thread. close_after: shut the socket down
 // once written (the client reads the whole response, then EOF).
-void send(const std::shared_ptr<Conn>& conn, const std::shared_ptr<P::Tcp::Peer>& peer,
-          Outgoing out, bool close_after, std::shared_ptr<InflightToken> token) {
+void send(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& conn,
+          const std::shared_ptr<P::Tcp::Peer>& peer, Outgoing out, bool close_after,
+          std::shared_ptr<InflightToken> token) {
   std::weak_ptr<P::Tcp::Peer> weak = peer;
   const std::size_t n = out.bytes.size();
-  auto written = [conn, weak, close_after](bool ok) {
+  auto written = [shared, conn, weak, close_after, n](bool ok) {
     auto p = weak.lock();
     if (!p) return;
-    std::lock_guard lock(conn->m);
-    if (conn->closed) return;
-    if (close_after || !ok) {
-      ::shutdown(p->fd(), SHUT_RDWR);
-    } else if (std::this_thread::get_id() == conn->reactor) {
-      // Pistache's keep-alive timeout counts from here (onInput clears the flag again).
-      p->setIdle(true);
-      P::Http::Handler::getParser(p)->reset();
+    {
+      std::lock_guard lock(conn->m);
+      conn->queued -= std::min(conn->queued, n);
+      if (conn->closed) return;
+      if (close_after || !ok) {
+        ::shutdown(p->fd(), SHUT_RDWR);
+        return;
+      }
+      if (std::this_thread::get_id() == conn->reactor) {
+        // Pistache's keep-alive timeout counts from here (onInput clears the flag again).
+        p->setIdle(true);
+        P::Http::Handler::getParser(p)->reset();
+      }
     }
+    // On a worker: this may run on the reactor thread, which must not render pages, and a
+    // write that completed at once must not recurse into the next request's send.
+    shared->pool->post([shared, conn, p] { pump(shared, conn, p); });
   };
+  {
+    // Enqueued under conn->m after checking `closed`: onDisconnection takes conn->m before
+    // Pistache closes the fd, so the fd this write names is still this connection's when the
+    // write enters Pistache's queue. That queue is keyed by fd number alone (0.0.5's
+    // Transport::handleWriteQueue only asks whether some peer has the fd), so one window is
+    // left inside Pistache: an entry queued before the disconnection, the fd closed and given
+    // to a new connection on the same reactor, which is registered before the queue drains.
+    // Holding one answer per connection at most (above) keeps that to a single response;
+    // closing it needs writes keyed by peer in Pistache (docs/RELIABILITY.md, defect 7).
+    std::lock_guard lock(conn->m);
+    if (conn->closed) return;  // the token counts down when dropped
+    conn->queued += n;
+    shared->note_queued(conn->queued);
+  }
   peer->send(P::RawBuffer(std::move(out.bytes), n))
       .then(
           [written, token](ssize_t) {
@@ -354,6 +398,8 @@ Parsed parse(const Shared& shared, const Conn& conn, const wire::Head& head,
   p.http10 = head.minor_version == 0;
   Request& req = p.request;
   req.remote = conn.remote;
+  req.public_url = shared.options.public_url;
+  req.local = shared.options.host + ":" + std::to_string(shared.port.load());
   for (const auto& [name, value] : head.headers) {
     auto [it, inserted] = req.headers.emplace(name, value);
     if (!inserted) it->second += ", " + value;
@@ -399,9 +445,6 @@ Parsed parse(const Shared& shared, const Conn& conn, const wire::Head& head,
   return p;
 }
 
-void pump(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& conn,
-          const std::shared_ptr<P::Tcp::Peer>& peer);
-
 // A worker runs the router for one request, sends the response, then goes on with the
 // connection's next request (it still owns the connection's output).
 void run_handler(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& conn,
@@ -428,8 +471,7 @@ void run_handler(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Co
   }
   access_log(*shared, conn->remote, to_string(parsed->request.method), parsed->request.path,
              out.status, out.body_bytes, parsed->started);
-  send(conn, peer, std::move(out), !parsed->keep_alive, std::move(token));
-  pump(shared, conn, peer);
+  send(shared, conn, peer, std::move(out), !parsed->keep_alive, std::move(token));
 }
 
 // Called by the owner of the connection's output (conn->busy set): takes the next requests
@@ -491,7 +533,7 @@ void pump(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& co
       auto target = wire::parse_target(f.head.target);
       access_log(*shared, conn->remote, f.head.method.empty() ? "-" : f.head.method,
                  target ? target->path : "-", out.status, out.body_bytes, Clock::now());
-      send(conn, peer, std::move(out), true, std::move(token));
+      send(shared, conn, peer, std::move(out), true, std::move(token));
       return;
     }
     if (parsed->answer) {
@@ -500,8 +542,8 @@ void pump(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& co
           finish(*shared, parsed->request, std::move(*parsed->answer), keep, parsed->http10);
       access_log(*shared, conn->remote, f.head.method, parsed->request.path, out.status,
                  out.body_bytes, parsed->started);
-      send(conn, peer, std::move(out), !keep, std::move(token));
-      continue;
+      send(shared, conn, peer, std::move(out), !keep, std::move(token));
+      return;  // the next request is taken once this answer was written
     }
     shared->pool->post([shared, conn, parsed, token]() mutable {
       run_handler(shared, conn, std::move(parsed), std::move(token));
@@ -523,6 +565,8 @@ class HttpHandler final : public P::Http::Handler {
   void onDisconnection(const std::shared_ptr<P::Tcp::Peer>& peer) override {
     if (auto conn = std::static_pointer_cast<Conn>(peer->tryGetData(std::string(kConnData)))) {
       std::lock_guard lock(conn->m);
+      if (conn->counted) --shared_->connections;  // once, however often Pistache calls this
+      conn->counted = false;
       conn->closed = true;
       conn->buf.clear();
     }
@@ -538,6 +582,9 @@ class HttpHandler final : public P::Http::Handler {
       conn->reactor = std::this_thread::get_id();
       conn->remote = peer->address().host();
       peer->putData(std::string(kConnData), conn);
+      // Counted from its first bytes (Pistache's own onConnection, which makes its parser, is
+      // private and cannot be extended); a silent connection ends at the header timeout.
+      if (over_capacity(*conn, peer)) return;
     }
     bool run = false;
     {
@@ -563,6 +610,41 @@ class HttpHandler final : public P::Http::Handler {
       conn->busy = true;  // this thread owns the connection's output until pump gives it up
     }
     if (run) pump(shared_, conn, peer);
+  }
+
+  // Connections beyond max_connections: a 503 written directly (a fresh socket's send buffer
+  // takes it whole; on the reactor thread the fd is this peer's) and shut down, never parsed.
+  bool over_capacity(Conn& conn, const std::shared_ptr<P::Tcp::Peer>& peer) {
+    std::size_t open = 0;
+    {
+      std::lock_guard lock(conn.m);
+      conn.counted = true;
+      open = ++shared_->connections;
+    }
+    const std::size_t cap = shared_->options.max_connections;
+    if (cap == 0 || open <= cap) return false;
+    {
+      // A refused connection holds no slot, even before Pistache notices that it closed.
+      std::lock_guard lock(conn.m);
+      conn.counted = false;
+      --shared_->connections;
+    }
+    static const std::string kFull =
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\n"
+        "Retry-After: 5\r\nConnection: close\r\nContent-Length: 97\r\n\r\n"
+        R"({"type":"about:blank","title":"Service Unavailable","status":503,)"
+        R"("detail":"too many connections"})";
+    const ssize_t sent =
+        ::send(peer->fd(), kFull.data(), kFull.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    static_cast<void>(sent);
+    ::shutdown(peer->fd(), SHUT_RDWR);
+    std::lock_guard lock(conn.m);
+    conn.closing = true;
+    log_line({{"level", "warning"},
+              {"msg", "connection refused: too many connections"},
+              {"remote", conn.remote},
+              {"max_connections", cap}});
+    return true;
   }
 
   // One complete request at the limit, and as much again pipelined behind it.
@@ -681,6 +763,7 @@ void Server::start() {
                              e.what());
   }
   impl_->port = static_cast<std::uint16_t>(impl_->endpoint->getPort());
+  impl_->shared->port = impl_->port;
   impl_->started = true;
   impl_->supervisor = std::thread([impl = impl_.get()] { impl->supervise(); });
 }
@@ -697,6 +780,10 @@ void Server::stop() {
   const char c = 's';
   ssize_t n = ::write(impl_->wake[1], &c, 1);
   static_cast<void>(n);
+}
+
+std::size_t Server::peak_connection_queued_bytes() const {
+  return impl_->shared->peak_queued.load();
 }
 
 void Server::install_signal_handlers() {

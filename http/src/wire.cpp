@@ -251,7 +251,7 @@ std::optional<std::uint64_t> content_length_of(std::string_view text) {
 }
 
 // Where the body ends, or the rejection: one Host on HTTP/1.1, at most one Content-Length,
-// never both Content-Length and Transfer-Encoding, no coding but identity, a body within
+// never both Content-Length and Transfer-Encoding, no Transfer-Encoding at all, a body within
 // max_body.
 std::optional<Framing> check_framing(const FramingFields& fields, Head& h, std::size_t max_body) {
   if (h.minor_version == 1 && fields.hosts != 1) {
@@ -267,13 +267,19 @@ std::optional<Framing> check_framing(const FramingFields& fields, Head& h, std::
     if (fields.content_lengths > 0) {
       return reject_request(h, 400, "Bad Request", "both Content-Length and Transfer-Encoding");
     }
-    for (const std::string& coding : list_items(*fields.transfer_encoding)) {
-      if (coding != "identity") {
-        return reject_request(h, 501, "Not Implemented",
-                              "Transfer-Encoding " + coding +
-                                  " is not supported for request bodies; send Content-Length");
-      }
+    // RFC 9112 6.3: a request whose final coding is not chunked has no determinable length
+    // (identity, empty, gzip alone): 400 and close. A final chunked one is well framed but
+    // not read here.
+    const auto codings = list_items(*fields.transfer_encoding);
+    if (codings.empty() || codings.back() != "chunked") {
+      return reject_request(h, 400, "Bad Request",
+                            "Transfer-Encoding '" + *fields.transfer_encoding +
+                                "': the final coding must be chunked (RFC 9112 6.3); send "
+                                "Content-Length");
     }
+    return reject_request(h, 501, "Not Implemented",
+                          "Transfer-Encoding chunked is not supported for request bodies; send "
+                          "Content-Length");
   }
   if (fields.content_lengths == 1) {
     if (fields.content_length_value.empty()) {

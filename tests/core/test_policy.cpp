@@ -100,3 +100,20 @@ TEST_CASE("policy: a contractor sees the details of its own organisation's works
           "own organisation's works");
   }
 }
+
+// Issue 15: the conflicts collection filters by the contractor's organisation, and an empty
+// one matched every work imported without a contractor; submission already refused it.
+TEST_CASE("policy: a contractor without an organisation is refused what is filtered by one") {
+  const std::string what = "its own organisation's works' conflicts";
+  CHECK_NOTHROW(core::require_organisation(test::as(Role::contractor, "Tiefbau GmbH"), what));
+  CHECK_NOTHROW(core::require_organisation(test::as(Role::planner), what));
+  CHECK_NOTHROW(core::require_organisation(test::kPublic, what));
+  try {
+    core::require_organisation(test::as(Role::contractor), what);
+    FAIL("a contractor without an organisation passed");
+  } catch (const core::Error& e) {
+    CHECK(e.kind() == core::ErrorKind::forbidden);
+    CHECK(std::string(e.what()).find("has no organisation: a contractor reads only its own "
+                                     "organisation's works' conflicts") != std::string::npos);
+  }
+}

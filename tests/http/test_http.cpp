@@ -751,3 +751,88 @@ TEST_CASE("handler headers with CR or LF are dropped, never split into new heade
   CHECK_FALSE(r.has("x-note"));
   CHECK(r.header("location") == "/collections/trees/items/1");
 }
+
+// Issue 15: a Transfer-Encoding whose final coding is not chunked was taken as a zero-length
+// body with the connection kept, so the bytes behind it were parsed as the next request.
+TEST_CASE("Transfer-Encoding identity, empty or not ending in chunked: 400 and closed") {
+  auto hits = std::make_shared<std::atomic<int>>(0);
+  auto router = std::make_shared<Router>();
+  router->add(Method::post, "/upload", [hits](Request&) {
+    ++*hits;
+    return text("stored");
+  });
+  router->add(Method::get, "/smuggled", [hits](Request&) {
+    ++*hits;
+    return text("routed");
+  });
+  TestServer server(router);
+  for (const std::string te : {"identity", "", "gzip", "chunked, identity", "IDENTITY"}) {
+    Client client(server.port());
+    client.send("POST /upload HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: " + te + "\r\n\r\n" +
+                get("/smuggled"));
+    RawResponse r = client.read_response();
+    CHECK(r.status == 400);
+    CHECK(r.header("content-type") == "application/problem+json");
+    CHECK(nlohmann::json::parse(r.body)["detail"].get<std::string>().find("RFC 9112 6.3") !=
+          std::string::npos);
+    CHECK(r.header("connection") == "close");
+    CHECK(client.closed_by_server());
+  }
+  CHECK(hits->load() == 0);
+}
+
+// Issue 15: a client that pipelines requests for large answers and never reads made the
+// server render and queue every answer (Pistache's write queue has no bound). Now the next
+// request is taken only when the previous answer was written: with nothing read, answers
+// are handled only as long as the kernel's socket buffers take them (loopback autotuning: at
+// most tcp_rmem's 32 MB max plus tcp_wmem's 4 MB here, so at most 10 answers of 4 MB), and
+// the server itself never holds more than one answer for the connection.
+TEST_CASE("pipelined requests for large answers that are never read: one answer held") {
+  auto hits = std::make_shared<std::atomic<int>>(0);
+  auto router = std::make_shared<Router>();
+  router->add(Method::get, "/big", [hits](Request&) {
+    ++*hits;
+    Response r;
+    r.content_type = "application/octet-stream";  // not gzipped: the bytes stay 4 MB
+    r.body.assign(std::size_t{4} << 20, 'x');
+    return r;
+  });
+  TestServer server(router);
+  Client client(server.port());
+  std::string pipelined;
+  for (int i = 0; i < 100; ++i) pipelined += get("/big");
+  REQUIRE(client.send(pipelined));
+  REQUIRE(eventually([&] { return hits->load() >= 1; }));
+  // Never true for the fixed server, whatever the timing: a bound on how long to look.
+  CHECK_FALSE(eventually([&] { return hits->load() >= 20; }));
+  CHECK(hits->load() <= 10);
+  const std::size_t one = (std::size_t{4} << 20) + 1024;
+  CHECK(server.server().peak_connection_queued_bytes() <= one);
+  // Reading resumes the connection: every answer arrives, in order, each one at a time.
+  for (int i = 0; i < 100; ++i) CHECK(client.read_response().body.size() == (std::size_t{4} << 20));
+  CHECK(hits->load() == 100);
+  CHECK(server.server().peak_connection_queued_bytes() <= one);
+}
+
+TEST_CASE("connections over max_connections get 503 and are closed, the others are served") {
+  auto router = std::make_shared<Router>();
+  router->add(Method::get, "/ping", [](Request&) { return text("pong"); });
+  ServerOptions options;
+  options.max_connections = 2;
+  TestServer server(router, options);
+  Client first(server.port());
+  Client second(server.port());
+  for (Client* c : {&first, &second}) {
+    c->send(get("/ping"));
+    CHECK(c->read_response().status == 200);
+  }
+  Client third(server.port());
+  third.send(get("/ping"));
+  RawResponse r = third.read_response();
+  CHECK(r.status == 503);
+  CHECK(r.header("retry-after") == "5");
+  CHECK(nlohmann::json::parse(r.body)["detail"] == "too many connections");
+  CHECK(third.closed_by_server());
+  second.send(get("/ping"));
+  CHECK(second.read_response().body == "pong");
+}

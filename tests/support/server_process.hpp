@@ -11,13 +11,14 @@ namespace rootzone::test {
 
 class ServerProcess {
  public:
-  // extra_args go after the defaults: {"--basemap", URL}.
+  // extra_args go after the defaults: {"--basemap", URL}, {"--public-url", "https://x"}.
   explicit ServerProcess(const std::string& db, const std::vector<std::string>& extra_args = {});
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   // SIGTERM and wait; returns the exit code.
   int stop();

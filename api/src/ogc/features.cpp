@@ -1,5 +1,6 @@
 // OGC API - Features Part 1 (core, geojson, oas30), Part 2 (crs), Part 3 (queryables, filter
 // with CQL2: docs/filtering.md).
+#include <cctype>
 #include <charconv>
 #include <nlohmann/json.hpp>
 
@@ -205,10 +206,12 @@ Response queryables(Service&, Request& req) {
 }
 
 // Conflicts are not public: 401 for the public, 403 for field staff; a contractor reads only
-// its own works' conflicts (the items filter them).
+// its own works' conflicts (the items filter them by its organisation, so one without is
+// refused: its empty organisation would match every work imported without a contractor).
 void require_reader(const Caller& caller, Collection collection) {
   if (collection == Collection::tree_work_conflicts) {
     core::require(caller, core::Action::read_conflicts);
+    core::require_organisation(caller, "its own organisation's works' conflicts");
   }
 }
 
@@ -346,11 +349,49 @@ Response openapi(Service& service, Request&) {
 
 }  // namespace
 
+namespace {
+
+// host[:port] as RFC 3986 writes it (a name or IPv4 of letters, digits, '-', '.', '_', '~',
+// or a bracketed IPv6 literal), nothing else: a header goes into links and Location only when
+// it cannot inject into them (bytes that are not UTF-8 made a committed POST answer 500).
+bool valid_authority(std::string_view a) {
+  if (a.empty() || a.size() > 261) return false;
+  std::string_view host = a;
+  if (a.front() == '[') {
+    const auto close = a.find(']');
+    if (close == std::string_view::npos || close < 3) return false;
+    for (const char c : a.substr(1, close - 1)) {
+      if (std::isxdigit(static_cast<unsigned char>(c)) == 0 && c != ':' && c != '.') return false;
+    }
+    host = {};
+    a.remove_prefix(close + 1);
+  } else {
+    const auto colon = a.find(':');
+    host = a.substr(0, colon);
+    a = colon == std::string_view::npos ? std::string_view{} : a.substr(colon);
+    if (host.empty()) return false;
+  }
+  for (const char c : host) {
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '-' && c != '.' && c != '_' &&
+        c != '~') {
+      return false;
+    }
+  }
+  if (a.empty()) return true;
+  if (a.front() != ':' || a.size() < 2 || a.size() > 6) return false;
+  return a.substr(1).find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+}  // namespace
+
 std::string base_url(const Request& req) {
-  const auto proto = req.header("x-forwarded-proto").value_or("http");
-  const auto host =
-      req.header("x-forwarded-host").value_or(req.header("host").value_or("127.0.0.1"));
-  return proto + "://" + host;
+  if (!req.public_url.empty()) return req.public_url;  // serve --public-url: headers ignored
+  auto proto = req.header("x-forwarded-proto").value_or("http");
+  if (proto != "https") proto = "http";
+  for (const char* name : {"x-forwarded-host", "host"}) {
+    if (const auto h = req.header(name); h && valid_authority(*h)) return proto + "://" + *h;
+  }
+  return proto + "://" + (req.local.empty() ? std::string("127.0.0.1") : req.local);
 }
 
 std::optional<std::int64_t> canonical_integer(std::string_view text) {

@@ -23,9 +23,10 @@ Problem bad_body(const std::string& detail) {
 
 // "string \"12\"" / "number 4" / "array": what the client sent, for the detail.
 std::string shown(const json& v) {
+  if (v.is_structured()) return v.type_name();  // never printed: it may be large or deep
   std::string text = v.dump(-1, ' ', false, json::error_handler_t::replace);
   if (text.size() > 40) text = text.substr(0, 37) + "...";
-  return std::string(v.type_name()) + (v.is_structured() ? "" : " " + text);
+  return std::string(v.type_name()) + " " + text;
 }
 
 [[noreturn]] void wrong_type(const std::string& field, const char* expected, const json& v) {

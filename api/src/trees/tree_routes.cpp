@@ -48,7 +48,8 @@ void check_body_id(const json& body, std::int64_t id) {
   const bool same = (it->is_number_integer() && it->get<std::int64_t>() == id) ||
                     (it->is_string() && it->get<std::string>() == std::to_string(id));
   if (!same) {
-    throw invalid_value("id", it->dump() + " is not tree " + std::to_string(id) + " of the path");
+    throw invalid_value("id",
+                        shown_value(*it) + " is not tree " + std::to_string(id) + " of the path");
   }
 }
 

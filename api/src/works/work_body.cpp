@@ -1,6 +1,8 @@
 #include "works/work_body.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -105,13 +107,13 @@ void check_feature(const json& body, const geo::Work& work, WorkBodyMode mode) {
   const bool whole = mode != WorkBodyMode::merge;
   if ((whole || body.contains("type")) && (!body.contains("type") || body["type"] != "Feature")) {
     const std::string given =
-        body.contains("type") ? body["type"].dump() : std::string("no type member");
+        body.contains("type") ? shown_value(body["type"]) : std::string("no type member");
     throw unreadable("a work is a GeoJSON Feature: \"type\" must be \"Feature\" (got " + given +
                      ")");
   }
   if (mode == WorkBodyMode::replace && body.contains("id") && !body["id"].is_null() &&
       body["id"] != json(work.id)) {
-    throw unreadable("id " + body["id"].dump() + " is not the id of work " +
+    throw unreadable("id " + shown_value(body["id"]) + " is not the id of work " +
                      std::to_string(work.id) + " in the path");
   }
 }
@@ -208,10 +210,54 @@ struct FieldWriter {
   }
 };
 
+// Positions in a GeoJSON geometry's coordinates (and a collection's members), counted before
+// anything is transformed; the body's depth is bounded by json_body, so the recursion is too.
+std::size_t vertex_count(const json& geometry) {
+  std::size_t n = 0;
+  const auto positions = [&n](const auto& self, const json& c) -> void {
+    if (!c.is_array()) return;
+    if (!c.empty() && c[0].is_number()) {
+      ++n;
+      return;
+    }
+    for (const auto& member : c) self(self, member);
+  };
+  if (const auto c = geometry.find("coordinates"); c != geometry.end()) positions(positions, *c);
+  if (const auto g = geometry.find("geometries"); g != geometry.end() && g->is_array()) {
+    for (const auto& member : *g) {
+      if (member.is_object()) n += vertex_count(member);
+    }
+  }
+  return n;
+}
+
+void check_vertices(const json& geometry, const WorkLimits& limits) {
+  if (!geometry.is_object()) return;  // body_geometry names what is wrong with it
+  const auto n = vertex_count(geometry);
+  if (n > limits.max_vertices) {
+    throw unprocessable("geometry: " + std::to_string(n) + " vertices, at most " +
+                        std::to_string(limits.max_vertices) +
+                        " (the server's limit, serve --max-work-vertices)");
+  }
+}
+
+void check_extent(const geo::Work& work, const WorkLimits& limits) {
+  const auto b = work.geometry.bounds();
+  if (b.empty()) return;
+  const double reach = work.radius_m ? *work.radius_m : work.width_m ? *work.width_m / 2 : 0.0;
+  const double across = std::max(b.maxx - b.minx, b.maxy - b.miny) + 2 * reach;
+  if (across > limits.max_extent_m) {
+    throw unprocessable("geometry: " + std::to_string(static_cast<long long>(std::ceil(across))) +
+                        " m across with its width or radius, at most " +
+                        std::to_string(static_cast<long long>(limits.max_extent_m)) +
+                        " m (the server's limit, serve --max-work-extent-m)");
+  }
+}
+
 }  // namespace
 
 void apply_work_body(geo::Work& work, const json& body, const Request& req, int store_srid,
-                     WorkBodyMode mode) {
+                     WorkBodyMode mode, const WorkLimits& limits) {
   const bool whole = mode != WorkBodyMode::merge;
   check_feature(body, work, mode);
   // Properties first: a line's width decides nothing about parsing, but a problem list in
@@ -231,6 +277,7 @@ void apply_work_body(geo::Work& work, const json& body, const Request& req, int 
   fields.status_and_contractor();
 
   if (body.contains("geometry") && !body["geometry"].is_null()) {
+    check_vertices(body["geometry"], limits);
     work.geometry = body_geometry(body["geometry"], req, store_srid);
   } else if (whole || body.contains("geometry")) {
     missing.insert(missing.begin(), "geometry");
@@ -244,6 +291,7 @@ void apply_work_body(geo::Work& work, const json& body, const Request& req, int 
   for (const auto& p : geo::work_problems(work)) problems.push_back(p.message);
   if (!problems.empty()) throw unprocessable(join(problems));
   check_area(work.geometry, store_srid);
+  check_extent(work, limits);
 }
 
 }  // namespace rootzone::api

@@ -5,6 +5,7 @@
 // the wrong JSON type or unknown name, a time that is not RFC 3339); 422 when it can but is
 // not a storable work (missing fields, unknown kind, impossible sizes, end before start,
 // invalid geometry, coordinates outside the store's area), every problem named at once.
+#include <cstddef>
 #include <nlohmann/json.hpp>
 
 #include "rootzone/api/http.hpp"
@@ -18,10 +19,21 @@ enum class WorkBodyMode {
   merge,    // PATCH: members present replace, null removes an optional one
 };
 
+// How large a work's geometry may be (ServiceOptions, `serve --max-work-vertices` and
+// `--max-work-extent-m`). Every write checks the work against every protected tree near it
+// while holding the one writer: a city-wide polygon or a 40,000-vertex line would hold it for
+// everyone, and PATCH could repeat that at will. The extent is the geometry's bounding box in
+// the store CRS plus its width or radius on each side.
+struct WorkLimits {
+  std::size_t max_vertices = 5000;
+  double max_extent_m = 5000;
+};
+
 // Applies `body` to `work` (which holds the stored work for replace and merge, the caller's
-// defaults for create) and checks the result with geo::work_problems.
+// defaults for create) and checks the result with geo::work_problems; a geometry beyond
+// `limits` is a 422 naming the limit.
 void apply_work_body(geo::Work& work, const nlohmann::json& body, const Request& req,
-                     int store_srid, WorkBodyMode mode);
+                     int store_srid, WorkBodyMode mode, const WorkLimits& limits = {});
 
 // A 422 naming every problem, for a body that was read but is not acceptable.
 Problem unprocessable(const std::string& detail);

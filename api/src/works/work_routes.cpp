@@ -73,6 +73,10 @@ std::optional<std::string> named_contractor(const json& body) {
   return named.get<std::string>();
 }
 
+WorkLimits work_limits(const Service& service) {
+  return {service.options().max_work_vertices, service.options().max_work_extent_m};
+}
+
 Response submit(Service& service, Call& call) {
   const auto crs = parse_crs_param(call.req, service.srid());
   const auto body = json_body(call.req);
@@ -80,7 +84,7 @@ Response submit(Service& service, Call& call) {
   w.source = "api";
   w.status = WorkStatus::submitted;
   w.contractor = core::submitting_organisation(call.caller, named_contractor(body));
-  apply_work_body(w, body, call.req, service.srid(), WorkBodyMode::create);
+  apply_work_body(w, body, call.req, service.srid(), WorkBodyMode::create, work_limits(service));
   const auto answer = core::submit_work(service.app(), call.caller, w);
   auto res = work_answer(work_answer_json(service, call.req, answer.work, answer.conflicts, crs),
                          answer.work, crs, 201);
@@ -97,7 +101,7 @@ Response edit(Service& service, Call& call, WorkBodyMode mode) {
   const auto expected = if_match_version(call.req, "work", id);
   const auto body = json_body(call.req);
   const auto answer = core::edit_work(service.app(), call.caller, id, expected, [&](geo::Work& w) {
-    apply_work_body(w, body, call.req, service.srid(), mode);
+    apply_work_body(w, body, call.req, service.srid(), mode, work_limits(service));
   });
   return work_answer(work_answer_json(service, call.req, answer.work, answer.conflicts, crs),
                      answer.work, crs, 200);

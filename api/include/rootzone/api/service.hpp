@@ -2,6 +2,7 @@
 // The rootzone web service: every route of the OGC API and the domain endpoints over one
 // application (core::Application: the store, the live conflict engine, the use cases).
 // Handlers run on the server's worker threads; each thread has its own store connection.
+#include <cstddef>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -25,6 +26,10 @@ struct ServiceOptions {
   int default_limit = 10;
   int max_limit = 10000;
   std::optional<Basemap> basemap = std::nullopt;  // serve --basemap, checked by parse_basemap
+  // A work's geometry: most vertices, and most metres across with its width or radius (422
+  // beyond; api/src/works/work_body.hpp says why).
+  std::size_t max_work_vertices = 5000;
+  double max_work_extent_m = 5000;
 };
 
 class Service {

@@ -64,4 +64,10 @@ void require(const Caller& caller, Action action);
 // its own organisation's works": "edit", "read the conflicts of"). Other roles pass.
 void require_own(const Caller& caller, const geo::Work& work, std::string_view what);
 
+// A contractor without an organisation is refused (Error forbidden) what is filtered by the
+// organisation (`what` completes "a contractor reads only ...": "its own works' conflicts"):
+// an empty organisation would match every imported work with an empty contractor field.
+// Other roles pass.
+void require_organisation(const Caller& caller, std::string_view what);
+
 }  // namespace rootzone::core

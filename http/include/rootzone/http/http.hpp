@@ -31,6 +31,10 @@ struct Request {
   // Filled by the router from the pattern: "/collections/:collection/items/:id".
   std::map<std::string, std::string> params;
   std::string remote;  // peer address, for the access log
+  // Set by the server: ServerOptions::public_url ("" when not configured), and the address it
+  // listens on ("127.0.0.1:8080"), the fallback when a Host header cannot be used in a link.
+  std::string public_url;
+  std::string local;
 
   std::optional<std::string> header(std::string_view lower_name) const;
   std::optional<std::string> query_value(std::string_view name) const;  // the first one
@@ -93,6 +97,13 @@ struct ServerOptions {
   // Access-Control-Allow-Origin on every response, "*" by default; empty: no CORS headers
   // (and OPTIONS preflights go to the router like any other request).
   std::string cors_origin = "*";
+  // The public base URL for links and Location ("https://baeume.example.org"); when set, Host
+  // and X-Forwarded-* are ignored for them. Empty: taken from the request when valid.
+  std::string public_url;
+  // Connections beyond this many are answered 503 and closed at once (0: no cap). Each holds
+  // at most one response queued for writing (the next request is taken only when it was
+  // written) plus its unparsed input (at most twice max_body_bytes + the head limit).
+  std::size_t max_connections = 1024;
 };
 
 // A running server. start() serves in background threads; wait() blocks until stop() (or
@@ -110,6 +121,9 @@ class Server {
   void wait();                 // blocks until stop() was called and the drain finished
   void stop();
   void install_signal_handlers();  // SIGTERM and SIGINT call stop()
+  // The most response bytes ever queued for writing on one connection and not yet written:
+  // the measure of the output back-pressure (tests; one response at a time per connection).
+  std::size_t peak_connection_queued_bytes() const;
 
  private:
   struct Impl;
