@@ -48,6 +48,8 @@ test('a 503 and an expired key keep the queue and say so', async () => {
   await openEdit(page, id);
   await save(page, '22');
   await page.locator('#outbox-bar .outbox-count').waitFor();
+  // The bar settles on the send's outcome; on a loaded machine it may first show another state.
+  await page.waitForFunction(() => /Server nicht erreichbar/.test(document.querySelector('#outbox-bar').textContent), null, { timeout: 20000 }).catch(() => {});
   assert.match(await page.locator('#outbox-bar').textContent(), /Warten auf Versand \(1\).*Server nicht erreichbar/);
   assert.match(await page.locator('#notice').textContent(), /Server antwortet nicht/);
   await page.locator(`#panel-body .feature[data-id="${id}"]`).waitFor(); // the panel, not a blank page
