@@ -106,28 +106,7 @@ export async function assertPhoneLayout(page, scope) {
   assert.deepEqual(report.small, [], 'touch targets at least 44 px');
 }
 
-// The fixture's watchers for a further page of the same context (a tab opened after another was
-// closed): console errors, page errors, failed requests and unexpected error answers.
-export function watch(page, allowed = []) {
-  const problems = [];
-  const isAllowed = (text) => allowed.some((a) => text.includes(a));
-  page.on('console', (m) => {
-    if (m.type() !== 'error') return;
-    if (m.text().startsWith('Failed to load resource') && allowed.length > 0) return;
-    problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => {
-    if (r.failure()?.errorText === 'net::ERR_ABORTED' && new URL(r.url()).pathname.startsWith('/tiles/')) return;
-    problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
-  });
-  page.on('response', (r) => {
-    if (r.status() < 400) return;
-    const text = `${r.status()} ${new URL(r.url()).pathname}`;
-    if (!isAllowed(text)) problems.push(`answer: ${text}`);
-  });
-  return problems;
-}
+export { watch } from './fixture.mjs';
 
 export async function addFieldUser(db, name) {
   const out = rootzone('users', 'add', name, '--role', 'field_staff', '--db', db);

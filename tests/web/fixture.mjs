@@ -76,12 +76,9 @@ export async function launchBrowser() {
 export const phone = { width: 375, height: 667 };
 export const desktop = { width: 1280, height: 800 };
 
-// A page with the test flag set (the map object is published as window.__rootzoneMap) and
-// every console error, page error, failed request and 4xx/5xx answer recorded. `allowed`
-// lists answers a test provokes on purpose, as "status path" ("401 /me").
-export async function openPage(browser, base, { viewport = phone, locale = 'de-DE', path = '/map', allowed = [] } = {}) {
-  const context = await browser.newContext({ viewport, locale, deviceScaleFactor: 1, hasTouch: viewport.width < 768 });
-  const page = await context.newPage();
+// Records on `page` every console error, page error, failed request and 4xx/5xx answer that
+// `allowed` ("status path", e.g. "401 /me") does not name; also for a further tab of a context.
+export function watch(page, allowed = []) {
   const problems = [];
   const isAllowed = (text) => allowed.some((a) => text.includes(a));
   page.on('console', (m) => {
@@ -101,6 +98,16 @@ export async function openPage(browser, base, { viewport = phone, locale = 'de-D
     const text = `${r.status()} ${new URL(r.url()).pathname}`;
     if (!isAllowed(text)) problems.push(`answer: ${text}`);
   });
+  return problems;
+}
+
+// A page with the test flag set (the map object is published as window.__rootzoneMap) and
+// every console error, page error, failed request and 4xx/5xx answer recorded. `allowed`
+// lists answers a test provokes on purpose, as "status path" ("401 /me").
+export async function openPage(browser, base, { viewport = phone, locale = 'de-DE', path = '/map', allowed = [] } = {}) {
+  const context = await browser.newContext({ viewport, locale, deviceScaleFactor: 1, hasTouch: viewport.width < 768 });
+  const page = await context.newPage();
+  const problems = watch(page, allowed);
   await page.addInitScript(() => {
     window.__rootzoneTest = true;
   });

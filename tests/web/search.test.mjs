@@ -70,3 +70,26 @@ test('a search that finds nothing says so', async () => {
   assert.equal(await page.locator('#notice').textContent(), 'Nichts gefunden für „gibt es nicht 123“.');
   assertClean();
 });
+
+// A part of a street's name finds the trees of every site that contains it (CQL2 LIKE on the
+// server): expected from the sample CSV itself, rows whose `location` holds the word.
+test('search by part of a street name lists the trees of every site holding it', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { sourceDir } = await import('./fixture.mjs');
+  const lines = readFileSync(join(sourceDir, 'data/trees/konstanz_baumkataster_2020.csv'), 'utf8').split('\n').slice(1);
+  // baumId is the 4th column and the location the 10th; neither holds commas before it.
+  const expected = lines.filter((l) => l.split(',')[9]?.includes('Wollmatinger')).map((l) => `Baum ${l.split(',')[3]}`).sort();
+  assert.ok(expected.length > 1 && expected.length <= 20, `a word of a few streets: ${expected.length} trees`);
+  const { page, assertClean } = await openPage(env.browser, env.base, { viewport: desktop });
+  await mapReady(page);
+  await search(page, 'Wollmatinger');
+  await page.locator('#panel .results .result').first().waitFor();
+  const titles = (await page.locator('#panel .results .result strong').allTextContents()).sort();
+  assert.deepEqual(titles, expected);
+  // LIKE's wildcards in what a person types are letters, not patterns.
+  await search(page, 'Wollmatinger%Halle');
+  await page.locator('#notice').waitFor({ state: 'visible' });
+  assert.match(await page.locator('#notice').textContent(), /Nichts gefunden/);
+  assertClean();
+});

@@ -15,19 +15,24 @@ export interface SearchQuery {
   params: URLSearchParams;
 }
 
-// The one place where a search text becomes queries. The items endpoint matches the
-// queryables by equality only, so a street must be typed as the cadastre spells it.
-// TODO(issue 13, CQL2): once `filter=` (OGC API Features Part 3) lands, search streets with
-// `filter=site LIKE '%<text>%'` (quotes doubled) and tree numbers and references by prefix.
+// The one place where a search text becomes queries: a tree number and a work reference as
+// typed, a street by any part of its name (CQL2's LIKE, case-sensitive as the standard's LIKE
+// is; docs/filtering.md).
 export function searchQueries(text: string, limit = 20): SearchQuery[] {
   const q = text.trim();
   if (!q) return [];
   const p = (name: string) => new URLSearchParams({ [name]: q, limit: String(limit) });
   return [
     { collection: 'trees', params: p('source_id') },
-    { collection: 'trees', params: p('site') },
+    { collection: 'trees', params: new URLSearchParams({ filter: `site LIKE '%${likeText(q)}%'`, limit: String(limit) }) },
     { collection: 'works', params: p('reference') },
   ];
+}
+
+// The text as a CQL2 string literal's contents matching itself: LIKE's wildcards and its escape
+// escaped, quotes doubled.
+export function likeText(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/'/g, "''");
 }
 
 interface Hit {
