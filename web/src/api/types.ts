@@ -1,20 +1,22 @@
-// What the page reads from the API. The response schemas of /api are being made precise
-// (issue 13's "/api becomes a real contract"); until then these shapes are written out here
-// and the request paths are checked against the generated `paths` (client.ts, apiPath).
+// What the page reads from the API. The bodies /api declares exactly (components/schemas) are
+// taken from the types generated from it (tests/web/typecheck.mjs), so a change of the API
+// that the page does not follow fails the type check; features stay generic here because one
+// panel shows the properties of every collection, and are checked against the generated ones
+// below.
+import type { components } from 'rootzone-api-types';
+
+type Schemas = components['schemas'];
+
 export type Role = 'public' | 'field_staff' | 'planner' | 'contractor' | 'admin';
 
-export interface Me {
-  name: string;
-  role: Exclude<Role, 'public'>;
-  organisation: string;
-}
+export type Me = Schemas['Me'];
 
 export type Properties = Record<string, unknown>;
 
 export interface Feature {
   type: 'Feature';
   id: number | string;
-  geometry: { type: string; coordinates: unknown } | null;
+  geometry: { type: string; coordinates?: unknown } | null; // a GeometryCollection has none
   properties: Properties;
 }
 
@@ -30,6 +32,13 @@ export interface Collection {
   extent?: { spatial?: { bbox?: number[][] } };
 }
 
-export interface MapConfig {
-  basemap: null | { kind: 'xyz' | 'wms' | 'style'; url: string; attribution?: string };
-}
+export type MapConfig = Schemas['MapConfig'];
+
+// Every collection's generated feature is one the generic Feature can hold: fails to compile
+// when the API's features change shape under the page.
+type Holds<T extends Feature> = T;
+export type CheckedFeatures = [
+  Holds<Schemas['TreeFeature']>,
+  Holds<Schemas['WorkFeature']>,
+  Holds<Schemas['ConflictFeature']>,
+];

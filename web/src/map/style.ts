@@ -86,7 +86,7 @@ function basemapSource(config: MapConfig): SourceSpecification | null {
     type: 'raster',
     tiles: [b.url],
     tileSize: 256,
-    attribution: b.attribution ?? new URL(b.url.replace(/\{[^}]*\}/g, '0')).host,
+    attribution: new URL(b.url.replace(/\{[^}]*\}/g, '0')).host,
   };
 }
 
