@@ -59,6 +59,27 @@ const html = readFileSync(join(here, 'index.html'), 'utf8')
 if (html.includes('{{')) throw new Error('index.html: a placeholder was left unfilled');
 const page = { name: 'index.html', bytes: Buffer.from(html) };
 
+// The service worker: a stable name (/map/sw.js, revalidated like the page) so that a new build
+// is found by the browser; it carries the build's hash (its cache's name) and the hashed names to
+// keep for offline use, so that a new build also means a new worker.
+const buildHash = sha256(Buffer.concat([page.bytes, ...assets.map((a) => Buffer.from(a.name))])).slice(0, 16);
+const swBuilt = await build({
+  entryPoints: [join(here, 'src/sw.ts')],
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  target: ['es2022'],
+  write: false,
+  outfile: join(out, 'sw.js'),
+  legalComments: 'eof',
+  logLevel: 'warning',
+  define: {
+    __ROOTZONE_BUILD__: JSON.stringify(buildHash),
+    __ROOTZONE_PRECACHE__: JSON.stringify(assets.map((a) => `/map/assets/${a.name}`)),
+  },
+});
+const sw = { name: 'sw.js', bytes: Buffer.from(swBuilt.outputFiles[0].contents) };
+
 const typeOf = (name) =>
   name.endsWith('.html') ? 'text/html; charset=utf-8'
     : name.endsWith('.css') ? 'text/css; charset=utf-8'
@@ -67,18 +88,18 @@ const typeOf = (name) =>
 
 const entries = [];
 let i = 0;
-for (const a of [page, ...assets]) {
+for (const a of [page, sw, ...assets]) {
   const gz = gzipSync(a.bytes, { level: constants.Z_BEST_COMPRESSION });
   writeFileSync(join(out, a.name), a.bytes);
   writeFileSync(join(out, a.name + '.gz'), gz);
   entries.push({
     index: i++,
-    path: a.name === 'index.html' ? '/map' : `/map/assets/${a.name}`,
+    path: a.name === 'index.html' ? '/map' : a === sw ? '/map/sw.js' : `/map/assets/${a.name}`,
     file: join(out, a.name),
     gzfile: join(out, a.name + '.gz'),
     type: typeOf(a.name),
     etag: `"${sha256(a.bytes).slice(0, 32)}"`,
-    immutable: a.name !== 'index.html',
+    immutable: a !== page && a !== sw,
     size: a.bytes.length,
     gzsize: gz.length,
   });

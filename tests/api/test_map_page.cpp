@@ -94,6 +94,19 @@ TEST_CASE("rootzone serve: /map and its assets come from the binary with securit
   const auto config = c.get("/map/config.json");
   REQUIRE(config.status == 200);
   CHECK(json::parse(config.body) == json{{"basemap", nullptr}});
+
+  // The service worker: a stable name, revalidated, allowed the scope /map (the page lives
+  // outside /map/), under the same CSP (worker-src 'self' covers a service worker's script).
+  const auto sw = c.get("/map/sw.js");
+  REQUIRE(sw.status == 200);
+  CHECK(sw.header("content-type") == "text/javascript; charset=utf-8");
+  CHECK(sw.header("cache-control") == "no-cache");
+  CHECK(sw.header("service-worker-allowed") == "/map");
+  require_page_headers(sw);
+  // It keeps this build's page files for offline use: the script the page loads is among them.
+  CHECK(sw.body.find(script) != std::string::npos);
+  const auto sw_again = c.get("/map/sw.js", "If-None-Match: " + sw.header("etag") + "\r\n");
+  CHECK(sw_again.status == 304);
 }
 
 TEST_CASE("rootzone serve: / sends a browser to /map, API clients keep the landing page",

@@ -10,7 +10,7 @@ import { bus } from './shell/events';
 import { notify } from './shell/notice';
 import { initPanel } from './shell/panel';
 import { initField } from './field/field';
-import { api, currentRole, initSession } from './shell/session';
+import { currentRole, initSession } from './shell/session';
 import { registerScreen, setRole, showScreen } from './shell/shell';
 
 declare global {
@@ -24,12 +24,26 @@ declare global {
   }
 }
 
+// Public and without the key, so that the service worker may keep a copy for offline use (it
+// never stores what carries an Authorization header).
 async function loadConfig(): Promise<MapConfig> {
   try {
-    return (await api.get<MapConfig>(apiPath('/map/config.json'))).body;
+    const res = await fetch(apiPath('/map/config.json'), { headers: { Accept: 'application/json' }, credentials: 'omit', cache: 'no-cache' });
+    if (res.ok) return (await res.json()) as MapConfig;
   } catch {
-    return { basemap: null };
+    // Offline without a kept copy: no basemap.
   }
+  return { basemap: null };
+}
+
+// The service worker (web/src/sw.ts) keeps the page and its files, so that a reload without
+// network still shows the page and its outbox. Optional: without it (an old browser, a private
+// window that refuses it) the page works as before online.
+function registerServiceWorker(): void {
+  if (!('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.register('/map/sw.js', { scope: '/map' }).catch((e: unknown) => {
+    console.info('rootzone: no service worker', e);
+  });
 }
 
 async function start(): Promise<void> {
@@ -49,6 +63,7 @@ async function start(): Promise<void> {
   // initSession listens for a 401 before its first request: a key revoked since the last visit
   // signs out whichever request meets it first.
   const [, config, bounds] = await Promise.all([initSession(), loadConfig(), treeBounds()]);
+  registerServiceWorker();
   registerScreen(mapScreen(config, bounds));
   initField();
   showScreen('map');

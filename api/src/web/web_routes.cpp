@@ -95,6 +95,13 @@ void add_web_routes(Router& router, Service& service) {
   };
   get("/map", [](Service& s, Call& c) { return asset_response(s, c.req, asset_at("/map")); });
   get("/map/config.json", [](Service& s, Call&) { return config(s); });
+  // The service worker (web/src/sw.ts) serves the page at /map, outside its folder's default
+  // scope /map/: this header allows the scope /map. Revalidated (no-cache) like the page.
+  get("/map/sw.js", [](Service& s, Call& c) {
+    auto res = asset_response(s, c.req, asset_at("/map/sw.js"));
+    res.header("Service-Worker-Allowed", "/map");
+    return res;
+  });
   get("/map/assets/:file", [](Service& s, Call& c) {
     return asset_response(s, c.req, asset_at("/map/assets/" + c.req.param("file")));
   });

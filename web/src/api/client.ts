@@ -80,6 +80,9 @@ export class ApiClient {
       body = JSON.stringify(options.body);
       headers['Content-Type'] = options.contentType ?? 'application/json';
     }
+    // The browser knows it has no network (a page the service worker brought up offline):
+    // nothing is tried, so nothing fails in the console; the callers treat it as a network failure.
+    if (!navigator.onLine) throw new ApiError(0, 'network', 'offline');
     let res: Response;
     try {
       res = await fetch(path, {

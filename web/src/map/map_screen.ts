@@ -7,6 +7,7 @@ import type { Collection, MapConfig } from '../api/types';
 import type { MessageKey } from '../i18n/catalogue';
 import { onLocaleChange, t } from '../i18n/i18n';
 import { el } from '../shell/dom';
+import { notify } from '../shell/notice';
 import { bus } from '../shell/events';
 import { api, currentUser, signOut } from '../shell/session';
 import type { Screen } from '../shell/shell';
@@ -130,7 +131,21 @@ function createMap(container: HTMLElement, config: MapConfig, initial: Bounds | 
       }
       return;
     }
+    // Without network the tiles cannot come (a page brought up offline by the service worker):
+    // said once, quietly; the outbox and the panels from the phone's copy still work.
+    if (!navigator.onLine) {
+      if (!offlineSaid) notify(t('map.offline'));
+      offlineSaid = true;
+      return;
+    }
     console.error(e.error);
+  });
+  let offlineSaid = false;
+  window.addEventListener('online', () => {
+    offlineSaid = false;
+    // Tiles that failed offline stay dead under their old URLs: the source is made anew.
+    if (!navigator.onLine) return;
+    newCaller();
   });
   bus.on('data-changed', refetch);
   bus.on('session-changed', newCaller);

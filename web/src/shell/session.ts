@@ -79,20 +79,28 @@ export async function initSession(): Promise<void> {
   initDialog();
   byId('sign-out').addEventListener('click', () => signOut());
   onLocaleChange(renderWho);
+  // A page opened without network (the service worker's copy) asks again when it returns.
+  window.addEventListener('online', () => {
+    if (me === null && storedKey()) void resume();
+  });
+  if (!(await resume())) setUser(null);
+}
+
+// The stored key's user, when the server answers; false when it does not (or there is no key).
+async function resume(): Promise<boolean> {
   const key = storedKey();
-  if (key) {
-    try {
-      setUser(await whoIs(key));
-      return;
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 401) {
-        signOut(t('session.expired', { detail: refusalReason(e) }), 'error');
-        return;
-      }
-      // Unreachable server: keep the key, show the public view until it answers.
+  if (!key) return false;
+  try {
+    setUser(await whoIs(key));
+    return true;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) {
+      signOut(t('session.expired', { detail: refusalReason(e) }), 'error');
+      return true;
     }
+    // Unreachable server: keep the key, show the public view until it answers.
+    return false;
   }
-  setUser(null);
 }
 
 function initDialog(): void {
