@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-debian.sh
 bash scripts/npm-install.sh  # the map page is bundled from web/'s npm packages at build time
+# shellcheck source=scripts/node-path.sh
+source scripts/node-path.sh  # Node.js 20 from tools/node where the machine's is older
 ROOTZONE_BUILD_TARGET=rootzone bash scripts/build.sh  # the tests are the test command's
 rootzone=build/app/rootzone
 db=${ROOTZONE_DB:-var/rootzone.sqlite}

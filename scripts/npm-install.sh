@@ -24,5 +24,12 @@ install() {
     fi
   fi
 }
+# Debian 12's nodejs is 18.20; playwright-core (the browser tests) and @axe-core/playwright need
+# 20 or newer. Where the machine's node is older, the official Node.js 20 binaries come from the
+# npm registry (tools/node, pinned by its lockfile like every other package); scripts/node-path.sh
+# puts them first on PATH for the build and the tests.
+if (( $(node -p 'process.versions.node.split(".")[0]') < 20 )); then
+  install tools/node
+fi
 install tests/js
 install web

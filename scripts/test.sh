@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-debian.sh
 bash scripts/npm-install.sh  # tests/js (tile decoders, OpenAPI validators) and web/ (the map page, its browser tests)
+# shellcheck source=scripts/node-path.sh
+source scripts/node-path.sh  # Node.js 20 from tools/node where the machine's is older
 start=$(date +%s)
 bash scripts/build.sh
 echo "build: $(( $(date +%s) - start )) s"
