@@ -14,6 +14,7 @@
 
 #include "cql2_fixture.hpp"
 #include "rootzone/geo/crs.hpp"
+#include "support/konstanz_store.hpp"
 #include "support/raw_http_client.hpp"
 #include "support/run.hpp"
 #include "support/server_process.hpp"
@@ -81,16 +82,6 @@ const std::vector<Row>& csv_rows() {
   return rows;
 }
 
-std::string konstanz_store(const test::TempDir& dir) {
-  const auto db = (dir / "konstanz.sqlite").string();
-  REQUIRE(run_rootzone({"init", "--db", db}).exit_code == 0);
-  REQUIRE(
-      run_rootzone({"import", "trees", kSource + "/data/trees/konstanz_baumkataster_2020.csv",
-                    "--db", db, "--mapping", kSource + "/mappings/konstanz-baumkataster-2020.json"})
-          .exit_code == 0);
-  return db;
-}
-
 template <class Pred>
 std::set<std::string> expected(Pred pred) {
   std::set<std::string> out;
@@ -116,7 +107,7 @@ std::set<std::string> selected(api::Service& service,
 TEST_CASE("CQL2 text and JSON on the Konstanz sample select exactly the CSV's rows",
           "[api][cql2][konstanz]") {
   test::TempDir dir;
-  api::Service service({.db = konstanz_store(dir)});
+  api::Service service({.db = test::konstanz_store(dir)});
   REQUIRE(csv_rows().size() == 15936);  // data/README.md
 
   const auto tall = expected([](const Row& r) { return r.height && *r.height > 30; });
@@ -173,7 +164,7 @@ TEST_CASE("CQL2 text and JSON on the Konstanz sample select exactly the CSV's ro
 TEST_CASE("sortby pages through all 15,936 Konstanz trees once each, in order",
           "[api][cql2][konstanz]") {
   test::TempDir dir;
-  api::Service service({.db = konstanz_store(dir)});
+  api::Service service({.db = test::konstanz_store(dir)});
   // Expected: height descending with unknown heights last, then source_id as text.
   auto rows = csv_rows();
   std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
@@ -209,7 +200,7 @@ TEST_CASE("sortby pages through all 15,936 Konstanz trees once each, in order",
 TEST_CASE("ogr2ogr -where reaches rootzone serve as a filter, and deep filters leave it alive",
           "[api][cql2][gdal]") {
   test::TempDir dir;
-  const auto db = konstanz_store(dir);
+  const auto db = test::konstanz_store(dir);
   test::ServerProcess server(db);
 
   // GDAL 3.6 finds "cql-text" in filter-lang's enum of /api and sends the -where as a filter.

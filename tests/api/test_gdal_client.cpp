@@ -6,6 +6,7 @@
 #include <string>
 
 #include "rootzone/storage/store.hpp"
+#include "support/konstanz_store.hpp"
 #include "support/run.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
@@ -15,18 +16,6 @@ using test::run;
 using test::run_rootzone;
 
 namespace {
-
-const std::string kSource = ROOTZONE_SOURCE_DIR;
-
-std::string konstanz_store(const test::TempDir& dir) {
-  const auto db = (dir / "konstanz.sqlite").string();
-  REQUIRE(run_rootzone({"init", "--db", db}).exit_code == 0);
-  REQUIRE(
-      run_rootzone({"import", "trees", kSource + "/data/trees/konstanz_baumkataster_2020.csv",
-                    "--db", db, "--mapping", kSource + "/mappings/konstanz-baumkataster-2020.json"})
-          .exit_code == 0);
-  return db;
-}
 
 // The rows of a one-column CSV written by ogr2ogr -select (source ids hold no commas).
 std::multiset<std::string> rows_of(const std::string& csv_path) {
@@ -42,7 +31,7 @@ std::multiset<std::string> rows_of(const std::string& csv_path) {
 
 TEST_CASE("ogrinfo lists the three collections of rootzone serve", "[api][gdal]") {
   test::TempDir dir;
-  const auto db = konstanz_store(dir);
+  const auto db = test::konstanz_store(dir);
   // Conflicts are not public (docs/domain.md): GDAL reads them with a planner's key.
   const auto added = run_rootzone({"users", "add", "paula", "--role", "planner", "--db", db});
   REQUIRE(added.exit_code == 0);
@@ -68,7 +57,7 @@ TEST_CASE("ogrinfo lists the three collections of rootzone serve", "[api][gdal]"
 TEST_CASE("ogr2ogr pulls every tree through paging, each once, and -spat filters exactly",
           "[api][gdal]") {
   test::TempDir dir;
-  const auto db = konstanz_store(dir);
+  const auto db = test::konstanz_store(dir);
   test::ServerProcess server(db);
 
   const auto all = (dir / "all.csv").string();

@@ -1,0 +1,24 @@
+#pragma once
+// The Konstanz sample (data/trees, 15,936 trees, EPSG:25832 by default) imported into a fresh
+// store in `dir` through the rootzone command, as a newcomer would: the store of the tests that
+// check answers against the sample CSV (CQL2, GDAL as a client).
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "support/run.hpp"
+#include "support/temp_dir.hpp"
+
+namespace rootzone::test {
+
+inline std::string konstanz_store(const TempDir& dir) {
+  const std::string source = ROOTZONE_SOURCE_DIR;
+  const auto db = (dir / "konstanz.sqlite").string();
+  REQUIRE(run_rootzone({"init", "--db", db}).exit_code == 0);
+  REQUIRE(
+      run_rootzone({"import", "trees", source + "/data/trees/konstanz_baumkataster_2020.csv",
+                    "--db", db, "--mapping", source + "/mappings/konstanz-baumkataster-2020.json"})
+          .exit_code == 0);
+  return db;
+}
+
+}  // namespace rootzone::test
