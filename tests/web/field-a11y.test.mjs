@@ -3,21 +3,12 @@
 // each into the build folder; no console error, no failed request.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { desktop, launchBrowser, phone, requireWeb, screenshot, startServer } from './fixture.mjs';
+import { desktop, launchBrowser, phone, requireWeb, screenshot, startServer, serverAndBrowser } from './fixture.mjs';
 import { assertPhoneLayout, fieldPage, openScreen, waitForList } from './field-support.mjs';
 
 const { AxeBuilder } = requireWeb('@axe-core/playwright');
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser();
 
 async function axe(page, selector, name) {
   const result = await new AxeBuilder({ page }).include(selector).analyze();
@@ -27,7 +18,7 @@ async function axe(page, selector, name) {
 
 for (const viewport of [phone, desktop]) {
   test(`field screens at ${viewport.width} px: axe, layout, screenshots`, async () => {
-    const { page, assertClean } = await fieldPage(browser, server.base, { viewport });
+    const { page, assertClean } = await fieldPage(env.browser, env.base, { viewport });
     const size = viewport.width;
     await openScreen(page, 'due');
     await waitForList(page, 'due');

@@ -3,22 +3,13 @@
 // exactly the trees due within N days inside the radius, nearest first, overdue ones marked.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { keys, screenshot, startServer, launchBrowser } from './fixture.mjs';
+import { keys, screenshot, startServer, launchBrowser, serverAndBrowser } from './fixture.mjs';
 import { assertPhoneLayout, assertSameList, berlinToday, call, fieldPage, here, openScreen, treesAround, waitForList } from './field-support.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser();
 
 async function inspect(id, inspected, next) {
-  const res = await call(server.base, 'POST', `/collections/trees/items/${id}/inspections`, {
+  const res = await call(env.base, 'POST', `/collections/trees/items/${id}/inspections`, {
     key: keys().field_staff,
     body: { inspected_on: inspected, kind: 'regular', findings: 'Fixture', next_inspection: next },
   });
@@ -26,12 +17,12 @@ async function inspect(id, inspected, next) {
 }
 
 test('inspections due within N days, nearest first, overdue marked', async () => {
-  const near = await treesAround(server.base, here, 1000);
+  const near = await treesAround(env.base, here, 1000);
   const pick = (i) => near.inside[i];
   const overdue = pick(3);
   const soon = pick(7);
   const later = pick(12);
-  const far = near.all.filter((t) => t.d > 1300 && t.d < 1800)[0] ?? (await treesAround(server.base, here, 2500)).inside.find((t) => t.d > 1300);
+  const far = near.all.filter((t) => t.d > 1300 && t.d < 1800)[0] ?? (await treesAround(env.base, here, 2500)).inside.find((t) => t.d > 1300);
   assert.ok(far, 'a tree 1.3 to 2.5 km away');
   await inspect(overdue.id, berlinToday(-400), berlinToday(-10));
   await inspect(soon.id, berlinToday(-100), berlinToday(20));
@@ -39,10 +30,10 @@ test('inspections due within N days, nearest first, overdue marked', async () =>
   await inspect(far.id, berlinToday(-100), berlinToday(5));
 
   const due = (days) => (p) => p.next_inspection !== null && p.next_inspection <= berlinToday(days) && p.status !== 'felled';
-  const { page, assertClean } = await fieldPage(browser, server.base);
+  const { page, assertClean } = await fieldPage(env.browser, env.base);
   await openScreen(page, 'due');
   let listed = await waitForList(page, 'due');
-  const expected30 = await treesAround(server.base, here, 1000, due(30));
+  const expected30 = await treesAround(env.base, here, 1000, due(30));
   assert.ok(listed.includes(overdue.id) && listed.includes(soon.id), `the fixture's trees listed: ${listed}`);
   assert.ok(!listed.includes(later.id) && !listed.includes(far.id), 'not the later nor the far one');
   assertSameList(listed, expected30, 'N = 30, 1 km');
@@ -56,11 +47,11 @@ test('inspections due within N days, nearest first, overdue marked', async () =>
   await page.locator('#due-days').press('Enter');
   await page.waitForFunction((id) => document.querySelector(`#screen-due [data-tree-id="${id}"]`), later.id);
   listed = await waitForList(page, 'due');
-  assertSameList(listed, await treesAround(server.base, here, 1000, due(60)), 'N = 60');
+  assertSameList(listed, await treesAround(env.base, here, 1000, due(60)), 'N = 60');
 
   await page.locator('#due-radius').selectOption('3000');
   await page.waitForFunction((id) => document.querySelector(`#screen-due [data-tree-id="${id}"]`), far.id);
   listed = await waitForList(page, 'due');
-  assertSameList(listed, await treesAround(server.base, here, 3000, due(60)), 'N = 60, 3 km');
+  assertSameList(listed, await treesAround(env.base, here, 3000, due(60)), 'N = 60, 3 km');
   assertClean();
 });

@@ -5,19 +5,10 @@
 // tiles again, without a reload.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mapReady, screenshot, startServer, launchBrowser } from './fixture.mjs';
+import { mapReady, screenshot, startServer, launchBrowser, serverAndBrowser } from './fixture.mjs';
 import { assertPhoneLayout, fieldPage, here, historyOf, openScreen, tree, waitForList } from './field-support.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser();
 
 // Tabs forward until the element named `name` has the focus.
 async function tabTo(page, name, key = 'Tab') {
@@ -29,11 +20,11 @@ async function tabTo(page, name, key = 'Tab') {
 }
 
 test('a refusal at its field, then a valid edit by keyboard that lands and shows', async () => {
-  const { page, assertClean } = await fieldPage(browser, server.base, { allowed: ['422 /collections/trees/items/'] });
+  const { page, assertClean } = await fieldPage(env.browser, env.base, { allowed: ['422 /collections/trees/items/'] });
   await mapReady(page);
   await openScreen(page, 'near');
   const [id] = await waitForList(page, 'near');
-  const before = await tree(server.base, id);
+  const before = await tree(env.base, id);
   await page.locator(`#screen-near [data-tree-id="${id}"]`).click();
   await page.locator(`#panel-body .feature[data-id="${id}"]`).waitFor();
   await page.evaluate(() => (window.__notReloaded = true));
@@ -54,7 +45,7 @@ test('a refusal at its field, then a valid edit by keyboard that lands and shows
   assert.equal(await page.evaluate(() => document.activeElement.getAttribute('name')), 'height_m', 'focus on the refused field');
   assert.equal(await page.locator('#edit-form-summary').getAttribute('role'), 'alert');
   await screenshot(page, 'field-edit-refused');
-  assert.equal((await tree(server.base, id)).body.properties.version, before.body.properties.version, 'nothing stored');
+  assert.equal((await tree(env.base, id)).body.properties.version, before.body.properties.version, 'nothing stored');
 
   // Keyboard only from here: the height, a second stem, vitality, then Enter.
   await height.focus();
@@ -81,13 +72,13 @@ test('a refusal at its field, then a valid edit by keyboard that lands and shows
 
   await page.locator(`#panel-body .feature[data-id="${id}"]`).waitFor();
   await tilesAfter;
-  const after = await tree(server.base, id);
+  const after = await tree(env.base, id);
   const stemsBefore = before.body.properties.stem_circumferences_cm;
   assert.equal(after.body.properties.height_m, 18.5);
   assert.deepEqual(after.body.properties.stem_circumferences_cm, [...stemsBefore, 95]);
   assert.equal(String(after.body.properties.vitality ?? ''), vitality);
   assert.equal(after.body.properties.version, before.body.properties.version + 1);
-  const changes = (await historyOf(server.base, id)).filter((c) => c.user === 'Erika Kontrolleurin');
+  const changes = (await historyOf(env.base, id)).filter((c) => c.user === 'Erika Kontrolleurin');
   const height_m = changes.find((c) => c.field === 'height_m');
   assert.ok(height_m, JSON.stringify(changes));
   assert.equal(height_m.new_value, '18.5');

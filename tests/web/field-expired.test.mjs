@@ -5,19 +5,10 @@
 // after the next sign-in.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { keys, screenshot, signIn, startServer, launchBrowser } from './fixture.mjs';
+import { keys, screenshot, signIn, startServer, launchBrowser, serverAndBrowser } from './fixture.mjs';
 import { fieldPage, openScreen, rootzone, tree, waitForList, waitingCount } from './field-support.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser();
 
 async function openEdit(page, id) {
   await openScreen(page, 'near');
@@ -32,12 +23,12 @@ async function save(page, height) {
 }
 
 test('a 503 and an expired key keep the queue and say so', async () => {
-  const { page, assertClean } = await fieldPage(browser, server.base, {
+  const { page, assertClean } = await fieldPage(env.browser, env.base, {
     allowed: ['503 /collections/trees/items/', '401 /collections/trees/items/', '401 /me'],
   });
   await openScreen(page, 'near');
   const [id] = await waitForList(page, 'near');
-  const version = (await tree(server.base, id)).body.properties.version;
+  const version = (await tree(env.base, id)).body.properties.version;
 
   const path = `**/collections/trees/items/${id}`;
   await page.route(path, (route) =>
@@ -57,12 +48,12 @@ test('a 503 and an expired key keep the queue and say so', async () => {
   await page.unroute(path);
   await page.locator('#outbox-bar [data-action="send-now"]').click();
   await page.waitForFunction(() => document.querySelector('#outbox-bar').hidden);
-  assert.equal((await tree(server.base, id)).body.properties.height_m, 22);
-  assert.equal((await tree(server.base, id)).body.properties.version, version + 1);
+  assert.equal((await tree(env.base, id)).body.properties.height_m, 22);
+  assert.equal((await tree(env.base, id)).body.properties.version, version + 1);
 
   // The form is open when the key stops working; its save is the next request.
   await openEdit(page, id);
-  rootzone('users', 'disable', 'Erika Kontrolleurin', '--db', server.db);
+  rootzone('users', 'disable', 'Erika Kontrolleurin', '--db', env.server.db);
   await save(page, '23');
   await page.locator('#sign-in').waitFor({ state: 'visible' });
   await page.locator('#outbox-bar .outbox-count').waitFor();
@@ -75,11 +66,11 @@ test('a 503 and an expired key keep the queue and say so', async () => {
   await page.reload();
   await page.locator('#outbox-bar .outbox-count').waitFor();
   assert.equal(await waitingCount(page), 1, 'kept through a reload');
-  assert.equal((await tree(server.base, id)).body.properties.height_m, 22, 'not sent');
+  assert.equal((await tree(env.base, id)).body.properties.height_m, 22, 'not sent');
 
-  rootzone('users', 'enable', 'Erika Kontrolleurin', '--db', server.db);
+  rootzone('users', 'enable', 'Erika Kontrolleurin', '--db', env.server.db);
   await signIn(page, keys().field_staff);
   await page.waitForFunction(() => document.querySelector('#outbox-bar').hidden, null, { timeout: 20000 });
-  assert.equal((await tree(server.base, id)).body.properties.height_m, 23);
+  assert.equal((await tree(env.base, id)).body.properties.height_m, 23);
   assertClean();
 });

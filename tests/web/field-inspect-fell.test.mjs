@@ -4,19 +4,10 @@
 // asked for a confirmation first (cancelling it sends nothing).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { screenshot, startServer, launchBrowser } from './fixture.mjs';
+import { screenshot, startServer, launchBrowser, serverAndBrowser } from './fixture.mjs';
 import { assertPhoneLayout, berlinToday, fieldPage, historyOf, inspectionsOf, openScreen, tree, waitForList } from './field-support.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser();
 
 async function openTree(page, index) {
   await openScreen(page, 'near');
@@ -28,7 +19,7 @@ async function openTree(page, index) {
 }
 
 test('an inspection recorded from the panel', async () => {
-  const { page, assertClean } = await fieldPage(browser, server.base);
+  const { page, assertClean } = await fieldPage(env.browser, env.base);
   const id = await openTree(page, 1);
   await page.locator('#panel [data-action="inspect"]').click();
   const form = page.locator('#inspection-form');
@@ -43,23 +34,23 @@ test('an inspection recorded from the panel', async () => {
   await screenshot(page, 'field-inspection');
   await form.locator('button[type=submit]').click();
   await page.locator(`#panel-body .feature[data-id="${id}"]`).waitFor();
-  const list = await inspectionsOf(server.base, id);
+  const list = await inspectionsOf(env.base, id);
   assert.equal(list.length, 1);
   const [i] = list;
   assert.deepEqual(
     { on: i.inspected_on, kind: i.kind, inspector: i.inspector, findings: i.findings, measures: i.measures, deadline: i.measures_deadline, next: i.next_inspection },
     { on: berlinToday(), kind: 'additional', inspector: 'Erika Kontrolleurin', findings: 'Totholz in der Krone, Rindenschaden am Stammfuß', measures: 'Kronenpflege', deadline: berlinToday(14), next: berlinToday(365) },
   );
-  const t = await tree(server.base, id);
+  const t = await tree(env.base, id);
   assert.equal(t.body.properties.next_inspection, berlinToday(365));
   assert.equal(t.body.properties.last_inspection, berlinToday());
   assertClean();
 });
 
 test('a felling, confirmed first', async () => {
-  const { page, assertClean } = await fieldPage(browser, server.base);
+  const { page, assertClean } = await fieldPage(env.browser, env.base);
   const id = await openTree(page, 2);
-  const versionBefore = (await tree(server.base, id)).body.properties.version;
+  const versionBefore = (await tree(env.base, id)).body.properties.version;
   await page.locator('#panel [data-action="fell"]').click();
   const form = page.locator('#felling-form');
   await form.waitFor();
@@ -69,14 +60,14 @@ test('a felling, confirmed first', async () => {
   await dialog.waitFor();
   await screenshot(page, 'field-felling-confirm');
   await dialog.getByRole('button', { name: 'Abbrechen' }).click();
-  assert.equal((await tree(server.base, id)).body.properties.version, versionBefore, 'cancelled: nothing sent');
+  assert.equal((await tree(env.base, id)).body.properties.version, versionBefore, 'cancelled: nothing sent');
   await form.locator('button[type=submit]').click();
   await dialog.getByRole('button', { name: 'Ja, als gefällt markieren' }).click();
   await page.locator(`#panel-body .feature[data-id="${id}"]`).waitFor();
-  const after = (await tree(server.base, id)).body.properties;
+  const after = (await tree(env.base, id)).body.properties;
   assert.equal(after.status, 'felled');
   assert.equal(after.felled_on, berlinToday());
-  const changes = await historyOf(server.base, id);
+  const changes = await historyOf(env.base, id);
   assert.ok(changes.some((c) => c.field === 'status' && c.new_value === 'felled'), JSON.stringify(changes));
   assert.match(await page.locator('#panel [data-field="status"] dd').textContent(), /Gefällt/);
   assertClean();

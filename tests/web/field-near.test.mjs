@@ -4,25 +4,16 @@
 // map. Without permission the screen explains the refusal.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, openPage, screenshot, startServer } from './fixture.mjs';
+import { launchBrowser, openPage, screenshot, startServer, serverAndBrowser } from './fixture.mjs';
 import { assertPhoneLayout, assertSameList, fieldPage, here, openScreen, treesAround, waitForList } from './field-support.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser();
 
 test('trees near a mocked position, nearest first, for each radius', async () => {
-  const { page, assertClean } = await fieldPage(browser, server.base);
+  const { page, assertClean } = await fieldPage(env.browser, env.base);
   await openScreen(page, 'near');
   let listed = await waitForList(page, 'near');
-  const expected = await treesAround(server.base, here, 100);
+  const expected = await treesAround(env.base, here, 100);
   assert.ok(expected.inside.length >= 5, `trees within 100 m of the square: ${expected.inside.length}`);
   assertSameList(listed, expected, 'the default radius (100 m)');
 
@@ -42,7 +33,7 @@ test('trees near a mocked position, nearest first, for each radius', async () =>
   await page.locator('#near-radius').selectOption('25');
   await page.waitForFunction(() => document.querySelector('#near-radius').value === '25');
   listed = await waitForList(page, 'near');
-  assertSameList(listed, await treesAround(server.base, here, 25), 'radius 25 m');
+  assertSameList(listed, await treesAround(env.base, here, 25), 'radius 25 m');
 
   // A tap: the map screen with the tree's panel.
   await page.locator('#near-radius').selectOption('100');
@@ -56,7 +47,7 @@ test('trees near a mocked position, nearest first, for each radius', async () =>
 });
 
 test('English: the same list in English words and numbers', async () => {
-  const { page, assertClean } = await fieldPage(browser, server.base);
+  const { page, assertClean } = await fieldPage(env.browser, env.base);
   await page.locator('#lang-switch').click();
   await openScreen(page, 'near');
   await waitForList(page, 'near');
@@ -68,7 +59,7 @@ test('English: the same list in English words and numbers', async () => {
 });
 
 test('a refused position is explained, with a way to try again', async () => {
-  const { page, context, assertClean } = await fieldPage(browser, server.base, { geolocation: false });
+  const { page, context, assertClean } = await fieldPage(env.browser, env.base, { geolocation: false });
   await context.clearPermissions();
   await openScreen(page, 'near');
   const status = page.locator('#screen-near .list-status');
@@ -84,7 +75,7 @@ test('a refused position is explained, with a way to try again', async () => {
 });
 
 test('the public sees no field screens', async () => {
-  const { page, assertClean } = await openPage(browser, server.base);
+  const { page, assertClean } = await openPage(env.browser, env.base);
   await page.waitForFunction(() => document.querySelector('#tabbar [data-screen="near"]'));
   assert.equal(await page.locator('#tabbar [data-screen="near"]').isVisible(), false);
   assert.equal(await page.locator('#tabbar [data-screen="due"]').isVisible(), false);

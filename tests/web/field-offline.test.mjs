@@ -7,19 +7,10 @@
 // histories have exactly that, in that order.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { keys, phone, requireWeb, screenshot, signIn, startServer, launchBrowser } from './fixture.mjs';
+import { keys, phone, requireWeb, screenshot, signIn, startServer, launchBrowser, serverAndBrowser } from './fixture.mjs';
 import { addFieldUser, assertPhoneLayout, call, fieldPage, here, historyOf, inspectionsOf, openScreen, tree, waitForList, waitingCount, watch } from './field-support.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser();
 
 async function openFromList(page, id) {
   await openScreen(page, 'near');
@@ -36,12 +27,12 @@ async function saveEdit(page, values) {
 }
 
 test('offline edits and an inspection survive a closed tab and arrive in order, with a merge', async () => {
-  const { page, context, problems } = await fieldPage(browser, server.base, { allowed: ['412 /collections/trees/items/'] });
+  const { page, context, problems } = await fieldPage(env.browser, env.base, { allowed: ['412 /collections/trees/items/'] });
   await openScreen(page, 'near');
   const ids = await waitForList(page, 'near');
   const [a, b] = ids;
-  const aBefore = (await tree(server.base, a)).body.properties;
-  const bBefore = (await tree(server.base, b)).body.properties;
+  const aBefore = (await tree(env.base, a)).body.properties;
+  const bBefore = (await tree(env.base, b)).body.properties;
   await openFromList(page, a);
 
   await context.setOffline(true);
@@ -60,12 +51,12 @@ test('offline edits and an inspection survive a closed tab and arrive in order, 
   assert.match(await page.locator('#outbox-bar').textContent(), /Warten auf Versand \(3\).*offline/);
   await assertPhoneLayout(page, 'body');
   await screenshot(page, 'field-offline-queue');
-  assert.equal((await tree(server.base, a)).body.properties.version, aBefore.version, 'nothing sent yet');
+  assert.equal((await tree(env.base, a)).body.properties.version, aBefore.version, 'nothing sent yet');
 
   // Meanwhile, another field staff member changes tree b.
-  const otto = await addFieldUser(server.db, 'Otto Zweitkontrolle');
-  const cur = await tree(server.base, b);
-  const concurrent = await call(server.base, 'PATCH', `/collections/trees/items/${b}`, {
+  const otto = await addFieldUser(env.server.db, 'Otto Zweitkontrolle');
+  const cur = await tree(env.base, b);
+  const concurrent = await call(env.base, 'PATCH', `/collections/trees/items/${b}`, {
     key: otto, ifMatch: cur.etag, body: { properties: { crown_diameter_m: 12, height_m: 30 } },
   });
   assert.equal(concurrent.status, 200, JSON.stringify(concurrent.body));
@@ -75,7 +66,7 @@ test('offline edits and an inspection survive a closed tab and arrive in order, 
   await context.setOffline(false);
   const tab = await context.newPage();
   const tabProblems = watch(tab, ['412 /collections/trees/items/']);
-  await tab.goto(server.base + '/map');
+  await tab.goto(env.base + '/map');
   await tab.locator('#outbox-bar .outbox-count').waitFor();
   assert.equal(await waitingCount(tab), 3, 'the queue survived the closed tab');
   assert.match(await tab.locator('#outbox-bar').textContent(), /anmelden/, 'it waits for a sign-in');
@@ -98,20 +89,20 @@ test('offline edits and an inspection survive a closed tab and arrive in order, 
   await merge.locator('button[type=submit]').click();
   await tab.waitForFunction(() => document.querySelector('#outbox-bar').hidden, null, { timeout: 20000 });
 
-  const aAfter = (await tree(server.base, a)).body.properties;
-  const bAfter = (await tree(server.base, b)).body.properties;
+  const aAfter = (await tree(env.base, a)).body.properties;
+  const bAfter = (await tree(env.base, b)).body.properties;
   assert.equal(aAfter.height_m, 21);
   assert.equal(bAfter.height_m, 17, 'mine kept');
   assert.equal(bAfter.crown_diameter_m, 12, "the server's taken");
   assert.equal(bAfter.version, bBefore.version + 2, "Otto's change and the merged one");
-  const inspections = await inspectionsOf(server.base, a);
+  const inspections = await inspectionsOf(env.base, a);
   assert.equal(inspections.length, 1);
   assert.equal(inspections[0].findings, 'Offline erfasst');
   assert.equal(inspections[0].inspector, 'Erika Kontrolleurin');
 
   // In order: a's edit, then b's merged edit (after Otto's), then a's inspection.
-  const aHistory = await historyOf(server.base, a);
-  const bHistory = await historyOf(server.base, b);
+  const aHistory = await historyOf(env.base, a);
+  const bHistory = await historyOf(env.base, b);
   const aEdit = aHistory.find((c) => c.field === 'height_m' && c.new_value === '21');
   const aInspection = aHistory.find((c) => c.field === 'last_inspection' && c.user === 'Erika Kontrolleurin');
   const otto12 = bHistory.find((c) => c.field === 'crown_diameter_m' && c.user === 'Otto Zweitkontrolle');
@@ -130,13 +121,13 @@ test('offline edits and an inspection survive a closed tab and arrive in order, 
 });
 
 test('two tabs sending the same queue record an inspection once', async () => {
-  const { page, context, problems } = await fieldPage(browser, server.base);
+  const { page, context, problems } = await fieldPage(env.browser, env.base);
   const second = await context.newPage();
   const secondProblems = watch(second);
   await second.addInitScript(() => {
     window.__rootzoneTest = true;
   });
-  await second.goto(server.base + '/map');
+  await second.goto(env.base + '/map');
   await signIn(second, keys().field_staff);
   await openScreen(page, 'near');
   const ids = await waitForList(page, 'near');
@@ -158,7 +149,7 @@ test('two tabs sending the same queue record an inspection once', async () => {
   await second.evaluate(() => window.dispatchEvent(new Event('online')));
   await second.waitForTimeout(1500);
   await second.waitForFunction(() => document.querySelector('#outbox-bar').hidden, null, { timeout: 20000 });
-  const list = await inspectionsOf(server.base, id);
+  const list = await inspectionsOf(env.base, id);
   assert.deepEqual(list.map((i) => i.findings), ['Zwei Tabs']);
   const unexpected = [...problems, ...secondProblems].filter((p) => !/ERR_INTERNET_DISCONNECTED/.test(p));
   assert.deepEqual(unexpected, []);
