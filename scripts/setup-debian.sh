@@ -24,6 +24,8 @@ packages=(
   # the map page's browser tests (tests/web): playwright-core drives Debian's chromium; the
   # page names DejaVu Sans, so screenshots look the same on every machine
   chromium fonts-dejavu-core
+  # the work statement's print test reads Chromium's PDF back with pdftotext
+  poppler-utils
 )
 
 if [[ $(id -u) -eq 0 ]]; then sudo=(); else sudo=(sudo); fi

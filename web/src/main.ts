@@ -10,6 +10,8 @@ import { bus } from './shell/events';
 import { notify } from './shell/notice';
 import { initPanel } from './shell/panel';
 import { initField } from './field/field';
+import { initReview } from './review/review';
+import { initWorks } from './works/works';
 import { currentRole, initSession } from './shell/session';
 import { registerScreen, setRole, showScreen } from './shell/shell';
 
@@ -66,6 +68,8 @@ async function start(): Promise<void> {
   registerServiceWorker();
   registerScreen(mapScreen(config, bounds));
   initField();
+  initWorks();
+  initReview();
   showScreen('map');
   if (window.__rootzoneTest) {
     window.__rootzoneMap = theMap() ?? undefined;

@@ -1,6 +1,11 @@
 // Every word of the page, German first. A key missing in English is a type error (Catalogue is
 // derived from the German entries), so the two languages cannot drift apart.
+import { reviewDe, reviewEn } from './review_catalogue';
+import { worksDe, worksEn } from './works_catalogue';
+
 export const de = {
+  ...worksDe,
+  ...reviewDe,
   'app.title': 'rootzone – Baumkataster',
   'shell.skip': 'Zum Inhalt',
   'shell.screens': 'Ansichten',
@@ -225,6 +230,8 @@ export type MessageKey = keyof typeof de;
 export type Catalogue = Record<MessageKey, string>;
 
 export const en: Catalogue = {
+  ...worksEn,
+  ...reviewEn,
   'app.title': 'rootzone – tree cadastre',
   'shell.skip': 'Skip to content',
   'shell.screens': 'Screens',
