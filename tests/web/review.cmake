@@ -1,0 +1,1 @@
+# The review screens' browser tests (web/src/review): one CTest entry per scenario.
