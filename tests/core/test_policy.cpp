@@ -28,6 +28,7 @@ const std::map<Action, std::set<std::string>> kExpected = {
     {Action::read_inspections, {"field_staff", "planner", "admin"}},
     {Action::read_tree_history, {"field_staff", "planner", "admin"}},
     {Action::submit_works, {"contractor", "admin"}},
+    {Action::preview_works, {"contractor", "planner", "admin"}},
     {Action::edit_works, {"contractor", "admin"}},
     {Action::cancel_works, {"contractor", "admin"}},
     {Action::change_work_status, {"contractor", "planner", "admin"}},

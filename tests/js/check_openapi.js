@@ -245,6 +245,7 @@ function refusals(who, statuses) {
   const rows = [
     ['POST', '/collections/trees/items', '/collections/trees/items', tree('OA-REFUSED'), 'trees'],
     ['POST', '/collections/works/items', '/collections/works/items', work('OA-REFUSED'), 'works'],
+    ['POST', '/collections/works/preview', '/collections/works/preview', work('OA-REFUSED'), 'preview'],
     ['POST', `${WORK}/status`, '/collections/works/items/1/status', { to: 'approved' }, 'status'],
     ['POST', '/collections/conflicts/items/{featureId}/acknowledgement',
       (c) => `/collections/conflicts/items/${c.ownConflict}/acknowledgement`, { comment: 'ok' }, 'ack'],
@@ -269,7 +270,7 @@ function publicRows() {
     { who: 'wrong', method: 'DELETE', path: TREE, url: '/collections/trees/items/1', status: 401 },
     { who: p, method: 'DELETE', path: TREE, url: '/collections/trees/items/1', status: 405 },
     { who: p, method: 'PATCH', path: TREE, url: '/collections/trees/items/1', body: { properties: {} }, status: 401 },
-    ...refusals(p, { trees: 401, works: 401, status: 401, ack: 401 }),
+    ...refusals(p, { trees: 401, works: 401, status: 401, ack: 401, preview: 401 }),
   ];
 }
 
@@ -335,7 +336,7 @@ function fieldRows() {
       body: { inspected_on: today, kind: 'regular' }, status: 409 },
     { who: f, method: 'GET', path: `${TREE}/history`, url: (c) => `${mine(c)}/history`, status: 200,
       then: (b) => expect(['created', 'felling_reason'].every((n) => b.changes.some((x) => x.field === n)), 'created and felling_reason rows') },
-    ...refusals(f, { works: 403, status: 403, ack: 403 }),
+    ...refusals(f, { works: 403, status: 403, ack: 403, preview: 403 }),
   ];
 }
 
@@ -387,7 +388,42 @@ function contractorRows() {
     { who: k, method: 'DELETE', path: WORK, url: mine, headers: etag, status: 409 },
     { who: k, method: 'DELETE', path: WORK, url: '/collections/works/items/2',
       headers: { 'if-match': '"work-2-v1"' }, status: 403 },
+    ...previewRows(k),
+    { who: k, method: 'POST', path: '/collections/works/preview', url: '/collections/works/preview',
+      body: work('OA-C-P', { contractor: 'Telekom Baupartner' }), status: 403 },
     ...refusals(k, { trees: 403, ack: 403 }),
+  ];
+}
+
+// The preview of a pit on the stem of a tree in conflict with the sample's work 1: the
+// submission's answer with null ids, each tree conflict's zone and clearance, and clashes that
+// show another organisation's work without its contact to a contractor.
+function previewRows(who) {
+  const pit = (c) => ({
+    ...work('OA-P-1', { radius_m: 1.0 }),
+    geometry: { type: 'Point', coordinates: c.conflictPlace },
+  });
+  return [
+    { who, method: 'POST', path: '/collections/works/preview', url: '/collections/works/preview',
+      body: pit, headers: { 'content-type': 'application/geo+json' }, status: 200,
+      then: (b, res, c) => {
+        expect(b.id === null && b.preview === true, 'id null, preview true');
+        const trees = b.conflicts.trees;
+        expect(trees.every((t) => t.id === null && t.properties.work_id === null), 'no ids');
+        const here = trees.find((t) => t.properties.tree_id === c.conflictTree);
+        expect(here && here.properties.severity === 'critical', 'the pit on the stem: critical');
+        expect(here.properties.clear_by_m.trench_distance === here.properties.zone.trench_distance_m,
+          'on the stem: the whole R_t to go');
+        for (const k of b.conflicts.works) {
+          const mine = k.other_work.contractor === kOrganisation;
+          expect(who !== 'contractor' || mine || !('contact' in k.other_work),
+            'no contact of another organisation for a contractor');
+        }
+      } },
+    { who, method: 'POST', path: '/collections/works/preview', url: '/collections/works/preview',
+      body: work('OA-P-2', { ends_at: '2027-01-01T00:00:00Z' }), status: 422 },
+    { who, method: 'POST', path: '/collections/works/preview', url: '/collections/works/preview',
+      body: 'not json', status: 400 },
   ];
 }
 
@@ -427,6 +463,7 @@ function plannerRows() {
     { who: p, method: 'POST', path: `${WORK}/clashes/{clashId}/acknowledgement`,
       url: '/collections/works/items/1/clashes/999999/acknowledgement', body: { comment: 'x' },
       headers: { 'content-type': 'text/plain' }, status: 415 },
+    ...previewRows(p),
     ...refusals(p, { trees: 403, works: 403 }),
   ];
 }
@@ -618,7 +655,8 @@ async function send(row, ctx) {
   else if (row.who !== 'public') headers.authorization = `Bearer ${keys[row.who]}`;
   let body;
   if (row.body !== undefined) {
-    body = typeof row.body === 'string' ? row.body : JSON.stringify(row.body);
+    const given = typeof row.body === 'function' ? row.body(ctx) : row.body;
+    body = typeof given === 'string' ? given : JSON.stringify(given);
     if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
       headers['content-type'] = 'application/json';
     }
