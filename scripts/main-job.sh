@@ -70,12 +70,39 @@ submission='{"type": "Feature",
   "properties": {"reference": "KN-2027-DEMO", "title": "Hausanschluss Fernwärme",
     "kind": "pit", "radius_m": 2.0, "depth_m": 1.8, "contact": "bauleitung@example.invalid",
     "starts_at": "2027-04-01T07:00:00+02:00", "ends_at": "2027-04-20T17:00:00+02:00"}}'
-curl -s -o var/demo-submission.json -w "POST /collections/works/items: %{http_code}\n" \
+echo "   first the preview the map page asks while the contractor draws (nothing is stored):"
+curl -s -o var/demo-preview.json -w "   POST /collections/works/preview: %{http_code}\n" \
+  -H "Authorization: Bearer $CONTRACTOR_KEY" -H "Content-Type: application/geo+json" \
+  -d "$submission" "$base/collections/works/preview"
+grep -o '"severity":"[a-z]*"' var/demo-preview.json | sort | uniq -c | sed 's/^ */     would conflict: /' || true
+grep -o '"clear_by_m":{[^}]*}' var/demo-preview.json | sed 's/^/     to move: /' || true
+curl -s -D var/demo-submission.headers -o var/demo-submission.json \
+  -w "POST /collections/works/items: %{http_code}\n" \
   -H "Authorization: Bearer $CONTRACTOR_KEY" -H "Content-Type: application/geo+json" \
   -d "$submission" "$base/collections/works/items"
 grep -o '"severity":"[a-z]*"' var/demo-submission.json | sort | uniq -c | sed 's/^ */  tree conflicts: /' || true
 grep -o '"rule":"[^"]*"' var/demo-submission.json | sed 's/^/  /' || true
 grep -o '"detail":"[^"]*"' var/demo-submission.json || true
+
+# The work's id: from Location when it was created now, from the 409 when an earlier run did.
+work_id=$(sed -n 's|^Location: .*/collections/works/items/\([0-9]*\).*|\1|p' var/demo-submission.headers)
+[[ -n $work_id ]] || work_id=$(grep -o 'already used by work [0-9]*' var/demo-submission.json | grep -o '[0-9]*$')
+
+echo "== the planner's review queue: submitted works, worst conflict first"
+curl -s -H "Authorization: Bearer $PLANNER_KEY" \
+  "$base/collections/works/overview?status=submitted&limit=3" |
+  grep -o '"reference":"[^"]*"\|"worst":[a-z"]*' | paste - - | sed 's/^/  /' || true
+
+echo "== the planner approves work $work_id with conditions; the statement for the permit"
+etag=$(curl -s -o /dev/null -D - -H "Authorization: Bearer $PLANNER_KEY" \
+  "$base/collections/works/items/$work_id" | sed -n 's/^ETag: *\(.*\)\r$/\1/ip')
+curl -s -o /dev/null -w "  POST .../items/$work_id/status (approved): %{http_code}\n" \
+  -H "Authorization: Bearer $PLANNER_KEY" -H "Content-Type: application/json" -H "If-Match: $etag" \
+  -d '{"to": "approved", "conditions": "Handschachtung im Wurzelbereich; Wurzelschutz nach DIN 18920"}' \
+  "$base/collections/works/items/$work_id/status"
+curl -s -o var/demo-statement.html \
+  -w "  GET .../items/$work_id/statement: %{http_code}, %{size_download} bytes (var/demo-statement.html)\n" \
+  -H "Authorization: Bearer $PLANNER_KEY" "$base/collections/works/items/$work_id/statement"
 
 echo "== who may see what: the conflicts collection"
 for who in public field planner; do
