@@ -12,7 +12,9 @@
 #include <vector>
 
 #include "rootzone/core/api_keys.hpp"
+#include "rootzone/geo/geometry.hpp"
 #include "rootzone/geo/protection.hpp"
+#include "rootzone/geo/time.hpp"
 #include "rootzone/storage/data_generation.hpp"
 #include "rootzone/storage/database.hpp"
 #include "rootzone/storage/store.hpp"
@@ -234,6 +236,72 @@ TEST_CASE("preview then submit: the same conflicts, and the preview stored nothi
     CHECK(seen.at("properties").at(member) == stored.at("properties").at(member));
   }
   CHECK(seen.at("geometry") == stored.at("geometry"));
+
+  // An edit's and a status change's answers carry the zones too: a draft moved from 5 m
+  // (d = 4.5 m, high) to 3 m (d = 2.5 m, critical), then submitted.
+  auto draft = trench("SW-2", 5.0);
+  draft["properties"]["status"] = "draft";
+  const auto made = post(c, "/collections/works/items", city.own, draft.dump());
+  REQUIRE(made.status == 201);
+  auto p = body_of(made).at("conflicts").at("trees").at(0).at("properties");
+  CHECK(p.at("severity") == "high");
+  CHECK(p.at("clear_by_m").at("root_zone").get<double>() == Approx(2.0).margin(1e-9));
+  const auto path = "/collections/works/items/" + std::to_string(body_of(made).at("id").get<int>());
+  const json moved = {
+      {"geometry",
+       {{"type", "LineString"}, {"coordinates", {{kX - 10, kY + 3.0}, {kX + 10, kY + 3.0}}}}}};
+  std::string patch = "PATCH " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+                      city.own + "\r\nContent-Type: application/merge-patch+json\r\n" + kStoreCrs +
+                      "If-Match: " + made.header("etag") +
+                      "\r\nContent-Length: " + std::to_string(moved.dump().size()) + "\r\n\r\n" +
+                      moved.dump();
+  REQUIRE(c.send(patch));
+  const auto edited = c.read_response();
+  REQUIRE(edited.status == 200);
+  p = body_of(edited).at("conflicts").at("trees").at(0).at("properties");
+  CHECK(p.at("severity") == "critical");
+  CHECK(p.at("clear_by_m").at("trench_distance").get<double>() == Approx(1.5).margin(1e-9));
+  const auto status = post(c, path + "/status", city.own, json({{"to", "submitted"}}).dump(),
+                           "If-Match: " + edited.header("etag") + "\r\n");
+  REQUIRE(status.status == 200);
+  p = body_of(status).at("conflicts").at("trees").at(0).at("properties");
+  CHECK(p.at("zone").at("trench_distance_m").get<double>() == Approx(4.0));
+  CHECK(p.at("clear_by_m").at("trench_distance").get<double>() == Approx(1.5).margin(1e-9));
+}
+
+TEST_CASE("preview: another process's write is seen once a tile request caught up with it",
+          "[api][works][preview]") {
+  City city;
+  test::ServerProcess server(city.db, kFast);
+  test::HttpClient c(server.port());
+  const auto work = trench("X-1", 3.0);
+  CHECK(body_of(preview(c, city.own, work)).at("conflicts").at("works").empty());
+  {
+    // Another process (an import while serving) adds a work 8 m away, bumping the generation.
+    auto store = storage::Store::open(city.db);
+    storage::Transaction tx(store.database());
+    geo::Work w;
+    w.reference = "IMPORT-1";
+    w.title = "Gasleitung";
+    w.contractor = "Netze AG";
+    w.kind = geo::WorkKind::trench;
+    w.width_m = 1.0;
+    w.geometry = geo::Geometry::from_wkt("LINESTRING(447990 5538011, 448010 5538011)");
+    w.status = geo::WorkStatus::submitted;
+    w.starts_at = geo::parse_utc("2027-03-01T06:00:00Z").value();
+    w.ends_at = geo::parse_utc("2027-03-31T15:00:00Z").value();
+    w.source = "import";
+    store.works().insert(w, "import");
+    storage::bump_data_generation(store.database());
+    tx.commit();
+  }
+  // The engine is not current yet (the preview reads no store) ...
+  CHECK(body_of(preview(c, city.own, work)).at("conflicts").at("works").empty());
+  // ... until this server catches up: the tile index and the engine together.
+  REQUIRE(c.get("/tiles/city/16/34279/22287.mvt").status / 100 == 2);
+  const auto after = body_of(preview(c, city.own, work));
+  REQUIRE(after.at("conflicts").at("works").size() == 1);
+  CHECK(after.at("conflicts").at("works").at(0).at("other_work").at("reference") == "IMPORT-1");
 }
 
 TEST_CASE("preview: roles, and what a contractor learns of another organisation's work",
