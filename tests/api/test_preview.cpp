@@ -12,7 +12,9 @@
 #include <vector>
 
 #include "rootzone/core/api_keys.hpp"
+#include "rootzone/geo/geometry.hpp"
 #include "rootzone/geo/protection.hpp"
+#include "rootzone/geo/time.hpp"
 #include "rootzone/storage/data_generation.hpp"
 #include "rootzone/storage/database.hpp"
 #include "rootzone/storage/store.hpp"
@@ -234,6 +236,72 @@ TEST_CASE("preview then submit: the same conflicts, and the preview stored nothi
     CHECK(seen.at("properties").at(member) == stored.at("properties").at(member));
   }
   CHECK(seen.at("geometry") == stored.at("geometry"));
+
+  // An edit's and a status change's answers carry the zones too: a draft moved from 5 m
+  // (d = 4.5 m, high) to 3 m (d = 2.5 m, critical), then submitted.
+  auto draft = trench("SW-2", 5.0);
+  draft["properties"]["status"] = "draft";
+  const auto made = post(c, "/collections/works/items", city.own, draft.dump());
+  REQUIRE(made.status == 201);
+  auto p = body_of(made).at("conflicts").at("trees").at(0).at("properties");
+  CHECK(p.at("severity") == "high");
+  CHECK(p.at("clear_by_m").at("root_zone").get<double>() == Approx(2.0).margin(1e-9));
+  const auto path = "/collections/works/items/" + std::to_string(body_of(made).at("id").get<int>());
+  const json moved = {
+      {"geometry",
+       {{"type", "LineString"}, {"coordinates", {{kX - 10, kY + 3.0}, {kX + 10, kY + 3.0}}}}}};
+  std::string patch = "PATCH " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+                      city.own + "\r\nContent-Type: application/merge-patch+json\r\n" + kStoreCrs +
+                      "If-Match: " + made.header("etag") +
+                      "\r\nContent-Length: " + std::to_string(moved.dump().size()) + "\r\n\r\n" +
+                      moved.dump();
+  REQUIRE(c.send(patch));
+  const auto edited = c.read_response();
+  REQUIRE(edited.status == 200);
+  p = body_of(edited).at("conflicts").at("trees").at(0).at("properties");
+  CHECK(p.at("severity") == "critical");
+  CHECK(p.at("clear_by_m").at("trench_distance").get<double>() == Approx(1.5).margin(1e-9));
+  const auto status = post(c, path + "/status", city.own, json({{"to", "submitted"}}).dump(),
+                           "If-Match: " + edited.header("etag") + "\r\n");
+  REQUIRE(status.status == 200);
+  p = body_of(status).at("conflicts").at("trees").at(0).at("properties");
+  CHECK(p.at("zone").at("trench_distance_m").get<double>() == Approx(4.0));
+  CHECK(p.at("clear_by_m").at("trench_distance").get<double>() == Approx(1.5).margin(1e-9));
+}
+
+TEST_CASE("preview: another process's write is seen once a tile request caught up with it",
+          "[api][works][preview]") {
+  City city;
+  test::ServerProcess server(city.db, kFast);
+  test::HttpClient c(server.port());
+  const auto work = trench("X-1", 3.0);
+  CHECK(body_of(preview(c, city.own, work)).at("conflicts").at("works").empty());
+  {
+    // Another process (an import while serving) adds a work 8 m away, bumping the generation.
+    auto store = storage::Store::open(city.db);
+    storage::Transaction tx(store.database());
+    geo::Work w;
+    w.reference = "IMPORT-1";
+    w.title = "Gasleitung";
+    w.contractor = "Netze AG";
+    w.kind = geo::WorkKind::trench;
+    w.width_m = 1.0;
+    w.geometry = geo::Geometry::from_wkt("LINESTRING(447990 5538011, 448010 5538011)");
+    w.status = geo::WorkStatus::submitted;
+    w.starts_at = geo::parse_utc("2027-03-01T06:00:00Z").value();
+    w.ends_at = geo::parse_utc("2027-03-31T15:00:00Z").value();
+    w.source = "import";
+    store.works().insert(w, "import");
+    storage::bump_data_generation(store.database());
+    tx.commit();
+  }
+  // The engine is not current yet (the preview reads no store) ...
+  CHECK(body_of(preview(c, city.own, work)).at("conflicts").at("works").empty());
+  // ... until this server catches up: the tile index and the engine together.
+  REQUIRE(c.get("/tiles/city/16/34279/22287.mvt").status / 100 == 2);
+  const auto after = body_of(preview(c, city.own, work));
+  REQUIRE(after.at("conflicts").at("works").size() == 1);
+  CHECK(after.at("conflicts").at("works").at(0).at("other_work").at("reference") == "IMPORT-1");
 }
 
 TEST_CASE("preview: roles, and what a contractor learns of another organisation's work",
@@ -284,34 +352,39 @@ TEST_CASE("preview: bad input is a 400 or 422 naming what is wrong", "[api][work
   City city;
   test::ServerProcess server(city.db, kFast);
   test::HttpClient c(server.port());
-  const auto problem = [&](const json& body, int status, const std::string& part) {
+  const auto problem = [&](const json& body, int status, const std::string& detail) {
     const auto r = preview(c, city.own, body);
     INFO(body.dump() << " -> " << r.status << " " << r.body);
     CHECK(r.status == status);
     CHECK(r.header("content-type") == "application/problem+json");
-    CHECK(json::parse(r.body).at("detail").get<std::string>().find(part) != std::string::npos);
+    CHECK(json::parse(r.body).at("detail") == detail);
   };
   auto bow = trench("B-1", 3.0);
   bow["geometry"] = {
       {"type", "Polygon"},
       {"coordinates", {{{kX, kY}, {kX + 10, kY + 10}, {kX + 10, kY}, {kX, kY + 10}, {kX, kY}}}}};
-  problem(bow, 422, "Self-intersection");
+  problem(bow, 422,
+          "geometry is not valid (OGC simple features): Self-intersection[448005 5538005]; "
+          "redraw it (it is not repaired silently)");
   auto dot = trench("B-1", 3.0);
   dot["geometry"]["coordinates"] = {{kX, kY + 3}, {kX, kY + 3}};
-  problem(dot, 422, "geometry");
+  problem(dot, 422,
+          "geometry is not valid (OGC simple features): Too few points in geometry "
+          "component[448000 5538003]; redraw it (it is not repaired silently)");
   auto pit = trench("B-1", 3.0, "pit");
   pit["geometry"] = {{"type", "Point"}, {"coordinates", {kX, kY + 3}}};
   pit["properties"].erase("width_m");
   pit["properties"]["radius_m"] = 0;
-  problem(pit, 422, "radius_m");
+  problem(pit, 422, "radius_m 0: must be a positive number of metres");
   auto backwards = trench("B-1", 3.0);
   backwards["properties"]["ends_at"] = "2027-02-01T00:00:00Z";
-  problem(backwards, 422, "ends_at");
+  problem(backwards, 422, "ends_at 2027-02-01T00:00:00Z is before starts_at 2027-03-01T06:00:00Z");
   auto long_line = trench("B-1", 3.0);
   json coords = json::array();
   for (int i = 0; i < 5001; ++i) coords.push_back({kX + i * 0.1, kY + 3});
   long_line["geometry"]["coordinates"] = coords;
-  problem(long_line, 422, "at most 5000 (the server's limit, serve --max-work-vertices)");
+  problem(long_line, 422,
+          "geometry: 5001 vertices, at most 5000 (the server's limit, serve --max-work-vertices)");
 
   const auto raw = [&](const std::string& body) {
     return post(c, "/collections/works/preview", city.own, body);

@@ -244,3 +244,60 @@ TEST_CASE("the full check gives the same result on one thread and on four", "[ge
   CHECK(untimed(one.tree_work) == untimed(four.tree_work));
   CHECK(untimed(one.work_work) == untimed(four.work_work));
 }
+
+TEST_CASE("conflicts_if_added answers what upsert_work would, and changes nothing",
+          "[geo][engine]") {
+  std::mt19937_64 rng(20261206);
+  std::uniform_real_distribution<double> coord(0, 300);
+  std::uniform_real_distribution<double> stem(40, 250);
+  std::uniform_real_distribution<double> size(2, 30);
+  std::uniform_int_distribution<int> kind(0, 8);
+  std::uniform_int_distribution<int> start(0, 200);
+  std::vector<Tree> trees;
+  for (std::int64_t id = 1; id <= 400; ++id) {
+    trees.push_back(make_tree(id, {coord(rng), coord(rng)}, stem(rng), size(rng) / 2));
+  }
+  std::vector<Work> works;
+  for (std::int64_t id = 1; id <= 40; ++id) {
+    const int s = start(rng);
+    works.push_back(make_work(id, static_cast<WorkKind>(kind(rng)),
+                              box(coord(rng), coord(rng), size(rng), size(rng)), s, s + 30));
+  }
+  ConflictEngine engine(RuleSet::mainz());
+  engine.load(trees, works);
+  const auto before = engine.check_all();
+
+  int with_conflicts = 0;
+  int with_clashes = 0;
+  for (int i = 0; i < 50; ++i) {
+    const int s = start(rng);
+    auto w = make_work(1000 + i, static_cast<WorkKind>(kind(rng)),
+                       box(coord(rng), coord(rng), size(rng), size(rng)), s, s + 30);
+    const auto seen = engine.conflicts_if_added(w);
+    // Nothing held changed: the full check is the same, the work is not there.
+    CHECK(untimed(engine.check_all().tree_work) == untimed(before.tree_work));
+    CHECK(untimed(engine.check_all().work_work) == untimed(before.work_work));
+    CHECK(engine.work_count() == works.size());
+    // The same as after upserting it, which is then undone.
+    engine.upsert_work(w);
+    CHECK(untimed(seen.trees) == untimed(engine.tree_conflicts_of_work(w.id)));
+    CHECK(untimed(seen.works) == untimed(engine.work_conflicts_of_work(w.id)));
+    engine.remove_work(w.id);
+    with_conflicts += !seen.trees.empty();
+    with_clashes += !seen.works.empty();
+  }
+  // The random works did meet trees and other works (else the comparison proves little).
+  CHECK(with_conflicts > 10);
+  CHECK(with_clashes > 5);
+
+  auto closed = works.front();
+  closed.id = 2000;
+  closed.status = WorkStatus::completed;
+  CHECK(engine.conflicts_if_added(closed).trees.empty());
+  const auto z = engine.zoned_tree(trees.front().id);
+  REQUIRE(z);
+  CHECK(z->location == trees.front().location);
+  CHECK(z->zone == protection_zone(trees.front(), RuleSet::mainz()));
+  CHECK(engine.open_work(works.front().id)->reference == works.front().reference);
+  CHECK_FALSE(engine.open_work(2000));
+}
