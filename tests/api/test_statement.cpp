@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
+#include <tuple>
 
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
@@ -34,7 +35,7 @@ TEST_CASE("the statement: conflict rows, sketch, rules, decision in Berlin time,
   test::TempDir dir;
   const auto db = (dir / "statement.sqlite").string();
   std::map<std::string, std::string> key;
-  std::int64_t work = 0, undecided = 0;
+  std::int64_t work = 0, undecided = 0, resubmitted = 0;
   {
     auto store = storage::Store::create(db);
     // B-101: 150 cm, crown 8 m: R_t = max(2.5, 4 x 1.50) = 6.0 m, R_r = 8 / 2 + 1.5 = 5.5 m.
@@ -59,6 +60,24 @@ TEST_CASE("the statement: conflict rows, sketch, rules, decision in Berlin time,
                         "POINT(449000 5539000)", "2027-06-01T06:00:00Z", "2027-06-05T16:00:00Z");
     far.radius_m = 2.0;
     undecided = store.works().insert(far, "anna");
+    // Changes requested, then submitted again: the request stays the last decision, and the
+    // statement says a new one is pending.
+    auto again =
+        test::make_work("SW-2027-044", "Stadtwerke Mainz", geo::WorkKind::pit,
+                        "POINT(449100 5539000)", "2027-07-01T06:00:00Z", "2027-07-05T16:00:00Z");
+    again.radius_m = 2.0;
+    resubmitted = store.works().insert(again, "anna");
+    for (const auto& [to, user, at] :
+         {std::tuple{geo::WorkStatus::changes_requested, "paula", "2027-01-12T09:00:00Z"},
+          {geo::WorkStatus::submitted, "anna", "2027-01-20T09:00:00Z"}}) {
+      geo::WorkStatusChange change;
+      change.work_id = resubmitted;
+      change.to = to;
+      change.user = user;
+      change.at = *geo::parse_utc(at);
+      change.comment = to == geo::WorkStatus::changes_requested ? "Wurzelbrücke fehlt" : "";
+      store.works().set_status(change);
+    }
     test::store_conflicts(store);
     // The planner approves at 2026-10-25T00:30:00Z: the night summer time ends (01:00 UTC),
     // half an hour before, so still CEST: 02:30 MESZ.
@@ -167,6 +186,21 @@ TEST_CASE("the statement: conflict rows, sketch, rules, decision in Berlin time,
     CHECK(other.body.find("Noch keine Entscheidung.<span class=\"en\">No decision yet.</span>") !=
           std::string::npos);
     CHECK(other.body.find("Keine Konflikte.") != std::string::npos);
+  }
+
+  SECTION("a decision followed by a new submission is shown as superseded") {
+    const auto r2 = test::get(
+        server.port(), "/collections/works/items/" + std::to_string(resubmitted) + "/statement",
+        key["planner"]);
+    REQUIRE(r2.status == 200);
+    const auto start = r2.body.find("<section id=\"decision\">");
+    const auto decision = r2.body.substr(start, r2.body.find("</section>", start) - start);
+    CHECK(decision.find("Änderungen angefordert<span class=\"en\">changes requested</span>") !=
+          std::string::npos);
+    CHECK(decision.find("Wurzelbrücke fehlt") != std::string::npos);
+    CHECK(decision.find("12.01.2027 10:00 MEZ (CET)") != std::string::npos);
+    CHECK(decision.find("Danach erneut eingereicht: eine neue Entscheidung steht aus.") !=
+          std::string::npos);
   }
 
   SECTION("who may read it") {
