@@ -117,6 +117,10 @@ TEST_CASE("the statement: conflict rows, sketch, rules, decision in Berlin time,
           std::string::npos);
     CHECK(html.find("1.2 m") != std::string::npos);
     CHECK(html.find("Graben<span class=\"en\">trench</span>") != std::string::npos);
+    // When it was made (Berlin time) and by which rootzone (CMake's project version).
+    CHECK(std::regex_search(html, std::regex("<footer>Erstellt am \\d\\d\\.\\d\\d\\.\\d{4} "
+                                             "\\d\\d:\\d\\d MES?Z \\(CES?T\\) mit rootzone "
+                                             "\\d+\\.\\d+\\.\\d+<span")));
   }
 
   SECTION("the conflict rows: worst first, severity, distance and share as printed") {
