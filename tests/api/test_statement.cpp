@@ -44,6 +44,12 @@ TEST_CASE("the statement: conflict rows, sketch, rules, decision in Berlin time,
     test::add_tree(store, "B-101", {448000, 5538000}, 150, 8);
     test::add_tree(store, "B-102", {448020, 5538000}, 100, 10);
     test::add_tree(store, "B-103", {448000, 5538015}, 60, 6);
+    // B-104 was felled: kept in the store, not drawn (it no longer stands there).
+    const auto felled = test::add_tree(store, "B-104", {448005, 5538010}, 90, 6);
+    auto gone = store.trees().get(felled);
+    gone.status = geo::TreeStatus::felled;
+    gone.felled_on = geo::parse_date("2026-03-02");
+    store.trees().update(gone, gone.version, "fritz");
     // A trench 1 m wide along y = +3 from x = 447995 to 448015 (flat caps): its edge is
     // 3 - 0.5 = 2.5 m from B-101 (inside R_t 6.0: critical); its end corner (448015, 5538002.5)
     // is sqrt(5^2 + 2.5^2) = 5.59 m from B-102 (inside R_r 6.5, outside R_t 4.0: high).
@@ -150,7 +156,7 @@ TEST_CASE("the statement: conflict rows, sketch, rules, decision in Berlin time,
     CHECK(count(svg, "class=\"conflict-mark critical\" data-tree=\"B-101\" stroke=\"#b3261e\"") ==
           1);
     CHECK(count(svg, "class=\"conflict-mark high\" data-tree=\"B-102\" stroke=\"#e8710a\"") == 1);
-    CHECK(count(svg, "<circle class=\"tree\"") == 3);
+    CHECK(count(svg, "<circle class=\"tree\"") == 3);  // B-101 to B-103; B-104 is felled
     // Zones of the two protected trees only.
     CHECK(count(svg, "class=\"zone-root\"") == 2);
     CHECK(count(svg, "class=\"zone-trench\"") == 2);
