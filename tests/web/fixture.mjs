@@ -104,8 +104,8 @@ export function watch(page, allowed = []) {
 // A page with the test flag set (the map object is published as window.__rootzoneMap) and
 // every console error, page error, failed request and 4xx/5xx answer recorded. `allowed`
 // lists answers a test provokes on purpose, as "status path" ("401 /me").
-export async function openPage(browser, base, { viewport = phone, locale = 'de-DE', path = '/map', allowed = [] } = {}) {
-  const context = await browser.newContext({ viewport, locale, deviceScaleFactor: 1, hasTouch: viewport.width < 768 });
+export async function openPage(browser, base, { viewport = phone, locale = 'de-DE', path = '/map', allowed = [], timezoneId } = {}) {
+  const context = await browser.newContext({ viewport, locale, deviceScaleFactor: 1, hasTouch: viewport.width < 768, ...(timezoneId ? { timezoneId } : {}) });
   const page = await context.newPage();
   const problems = watch(page, allowed);
   await page.addInitScript(() => {

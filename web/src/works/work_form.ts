@@ -24,6 +24,12 @@ import { workProblems, type WorkProblem } from './problems';
 import { defaultKind, kinds, shapeOf, workBody, type WorkFeature, type WorkProps } from './work_body';
 import { showWork } from './work_page';
 
+declare global {
+  interface Window {
+    __rootzoneLastPreview?: unknown; // the tests read the server's numbers behind the list
+  }
+}
+
 export type EditorStart =
   | { mode: 'create' }
   // `base` is the version the user edits; `values` what to put in the form instead of its own
@@ -143,6 +149,7 @@ export function openWorkEditor(start: EditorStart): void {
       return;
     }
     if (s.state === 'done') {
+      if (window.__rootzoneTest) window.__rootzoneLastPreview = s.answer;
       status.textContent = '';
       showProblems([], true);
       listBox.replaceChildren(conflictList(s.answer.conflicts, 'preview-conflicts'));

@@ -50,7 +50,7 @@ function row(label: string, value: string, field: string): HTMLElement {
 function attributes(w: WorkFeature): HTMLElement {
   const p = w.properties;
   const none = t('value.none');
-  const m = (v: number | null | undefined) => (v === null || v === undefined ? none : `${formatNumber(v)} m`);
+  const m = (v: number | null | undefined) => (v === null || v === undefined ? none : formatNumber(v));
   const kindKey = `kind.${p.kind}`;
   const rows = [
     row(t('field.reference'), p.reference, 'reference'),
