@@ -84,6 +84,22 @@ export async function pixelOf(page, lngLat) {
   return { x: box.x + p.x, y: box.y + p.y };
 }
 
+// Moves the map so that [lon, lat] lies in the middle of the part the panel leaves free (the
+// bottom sheet on a phone covers the lower part of the map).
+export async function bringIntoView(page, lngLat) {
+  await page.evaluate((ll) => {
+    const m = window.__rootzoneMap;
+    const map = m.getContainer().getBoundingClientRect();
+    const panel = document.getElementById('panel');
+    const wide = window.matchMedia('(min-width: 768px)').matches;
+    const free = panel.hidden || wide ? map.bottom : Math.min(map.bottom, panel.getBoundingClientRect().top);
+    const y = (map.top + free) / 2 - map.top;
+    const x = wide && !panel.hidden ? (panel.getBoundingClientRect().left - map.left) / 2 : map.width / 2;
+    m.easeTo({ center: ll, offset: [x - map.width / 2, y - map.height / 2], duration: 0 });
+  }, lngLat);
+  await page.waitForFunction(() => !window.__rootzoneMap.isMoving());
+}
+
 export async function tapAt(page, lngLat) {
   const { x, y } = await pixelOf(page, lngLat);
   if ((page.viewportSize()?.width ?? 1280) < 768) await page.touchscreen.tap(x, y);

@@ -162,6 +162,7 @@ export function openWorkEditor(start: EditorStart): void {
     clearConflicts(map);
     listBox.replaceChildren();
     if (s.state === 'refused') {
+      status.dataset.refused = String(generation);
       status.textContent = t('works.preview.refused');
       showProblems(workProblems(s.error), true);
     } else if (s.state === 'limited') {

@@ -2,6 +2,7 @@
 // and their organisation's works. main.ts calls initWorks once, after the shell is up.
 import { registerAction } from '../map/feature_panel';
 import { t } from '../i18n/i18n';
+import { currentRole, currentUser } from '../shell/session';
 import { registerScreen } from '../shell/shell';
 import { myWorksScreen } from './my_works';
 import { showWork } from './work_page';
@@ -14,6 +15,7 @@ export function initWorks(): void {
     collection: 'works',
     roles: ['contractor', 'admin'],
     label: () => t('works.open'),
+    when: (f) => currentRole() === 'admin' || (!!currentUser()?.organisation && f.properties.contractor === currentUser()?.organisation),
     run: (f) => void showWork(Number(f.id)),
   });
 }
