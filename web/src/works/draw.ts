@@ -83,7 +83,10 @@ export class WorkDrawing {
     const shape: Shape = geometry.type === 'LineString' ? 'line' : geometry.type === 'Polygon' ? 'polygon' : 'point';
     this.shape = shape;
     this.draw.setMode('select');
-    const feature = { type: 'Feature', geometry, properties: { mode: modeOf[shape] } } as GeoJSONStoreFeatures;
+    // terra-draw refuses coordinates finer than its precision (9 decimals, 0.1 mm); the server's
+    // round trip through its metric CRS gives 15.
+    const rounded = JSON.parse(JSON.stringify(geometry), (_, v: unknown) => (typeof v === 'number' ? Math.round(v * 1e9) / 1e9 : v)) as Geometry;
+    const feature = { type: 'Feature', geometry: rounded, properties: { mode: modeOf[shape] } } as GeoJSONStoreFeatures;
     const [result] = this.draw.addFeatures([feature]);
     this.id = result && result.valid && result.id !== undefined ? result.id : null;
     if (this.id !== null) this.draw.selectFeature(this.id);

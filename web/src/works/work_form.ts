@@ -16,7 +16,8 @@ import { api, currentRole, currentUser } from '../shell/session';
 import { showScreen } from '../shell/shell';
 import { berlinDefault, berlinToUtc, utcToBerlinInput } from './berlin_time';
 import { conflictList } from './conflicts';
-import { WorkDrawing, type Shape } from './draw';
+import * as maplibregl from 'maplibre-gl';
+import { WorkDrawing, type Geometry, type Shape } from './draw';
 import { openEditConflict } from './edit_conflict';
 import { clearConflicts, showConflicts } from './overlay';
 import { Previewer, type PreviewState } from './preview';
@@ -54,6 +55,11 @@ const tools: Array<[Shape, MessageKey]> = [
   ['polygon', 'works.tool.polygon'],
   ['point', 'works.tool.point'],
 ];
+
+// Signed out or another user: the editor goes with the panel.
+export function closeWorkEditor(): void {
+  if (active) closePanel();
+}
 
 export function openWorkEditor(start: EditorStart): void {
   endEditor();
@@ -152,7 +158,10 @@ export function openWorkEditor(start: EditorStart): void {
       if (window.__rootzoneTest) window.__rootzoneLastPreview = s.answer;
       status.textContent = '';
       showProblems([], true);
-      listBox.replaceChildren(conflictList(s.answer.conflicts, 'preview-conflicts'));
+      // An edited work's stored version is not a clash of its own.
+      const own = editing?.base.id;
+      const conflicts = { ...s.answer.conflicts, works: s.answer.conflicts.works.filter((k) => k.other_work_id !== own) };
+      listBox.replaceChildren(conflictList(conflicts, 'preview-conflicts'));
       void showConflicts(map, s.answer.conflicts.trees).then(() => {
         if (generation === newest) performance.mark('rz-conflicts-shown');
         status.dataset.shown = String(generation);
@@ -247,6 +256,7 @@ export function openWorkEditor(start: EditorStart): void {
   if (editing) {
     const geometry = editing.geometry ?? editing.base.geometry;
     drawing.load(geometry);
+    fitTo(map, geometry);
     showSizes(shapeOf(geometry));
     const sel = toolButtons.find((b) => b.dataset.shape === shapeOf(geometry));
     sel?.setAttribute('aria-pressed', 'true');
@@ -310,4 +320,20 @@ export function openWorkEditor(start: EditorStart): void {
   openPanel(t(editing ? 'works.editTitle' : 'works.newTitle', { reference: editing?.base.properties.reference ?? '' }), body, endEditor);
   if (editing) askPreview(true);
   (editing ? kit.form.querySelector<HTMLElement>('[name=title]') : toolButtons[0])?.focus();
+}
+
+// The work in view, beside the side panel (desktop) or above the bottom sheet (phone).
+function fitTo(map: maplibregl.Map, g: Geometry): void {
+  const flat = JSON.stringify(g.coordinates).match(/-?\d+(\.\d+)?(e-?\d+)?/g)?.map(Number) ?? [];
+  const xs = flat.filter((_, i) => i % 2 === 0);
+  const ys = flat.filter((_, i) => i % 2 === 1);
+  if (xs.length === 0) return;
+  const b = new maplibregl.LngLatBounds([Math.min(...xs), Math.min(...ys)], [Math.max(...xs), Math.max(...ys)]);
+  const c = map.getContainer();
+  const wide = window.matchMedia('(min-width: 768px)').matches;
+  const padding = wide ? { top: 60, bottom: 60, left: 60, right: 420 } : { top: 40, bottom: Math.round(c.clientHeight * 0.6), left: 40, right: 40 };
+  // Already in view: left alone (the user chose the view, and the tests place their pointer).
+  const view = map.getBounds();
+  if (view.contains(b.getNorthEast()) && view.contains(b.getSouthWest())) return;
+  map.fitBounds(b, { padding, maxZoom: 19, duration: 0 });
 }

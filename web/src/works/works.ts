@@ -6,9 +6,12 @@ import { currentRole, currentUser } from '../shell/session';
 import { registerScreen } from '../shell/shell';
 import { myWorksScreen } from './my_works';
 import { showWork } from './work_page';
+import { closeWorkEditor } from './work_form';
+import { bus } from '../shell/events';
 
 export function initWorks(): void {
   registerScreen(myWorksScreen());
+  bus.on('session-changed', closeWorkEditor);
   // A work of one's own opened from the map or the search: its page, with what may be done.
   registerAction({
     id: 'open-work',
