@@ -33,6 +33,12 @@ export function shapeOf(g: Geometry): Shape {
   return g.type === 'LineString' ? 'line' : g.type === 'Polygon' ? 'polygon' : 'point';
 }
 
+// The sizes the shape has: a line's width, a point's radius, neither for an area.
+export function forShape(p: WorkProps, g: Geometry): WorkProps {
+  const shape = shapeOf(g);
+  return { ...p, width_m: shape === 'line' ? p.width_m : null, radius_m: shape === 'point' ? p.radius_m : null };
+}
+
 // Only the size that belongs to the shape is sent (the API refuses a width on a point).
 export function workBody(geometry: Geometry, p: WorkProps): { type: 'Feature'; geometry: Geometry; properties: Record<string, unknown> } {
   const shape = shapeOf(geometry);

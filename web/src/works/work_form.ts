@@ -22,7 +22,7 @@ import { openEditConflict } from './edit_conflict';
 import { clearConflicts, showConflicts } from './overlay';
 import { Previewer, type PreviewState } from './preview';
 import { workProblems, type WorkProblem } from './problems';
-import { defaultKind, kinds, shapeOf, workBody, type WorkFeature, type WorkProps } from './work_body';
+import { defaultKind, forShape, kinds, shapeOf, workBody, type WorkFeature, type WorkProps } from './work_body';
 import { showWork } from './work_page';
 
 declare global {
@@ -289,7 +289,7 @@ export function openWorkEditor(start: EditorStart): void {
         } catch (e) {
           if (e instanceof ApiError && e.status === 412) {
             endEditor();
-            void openEditConflict(editing.base, { geometry: geometry!, props });
+            void openEditConflict(editing.base, { geometry: geometry!, props: forShape(props, geometry!) });
             return;
           }
           throw e;
