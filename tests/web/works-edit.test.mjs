@@ -41,7 +41,7 @@ test('edit a draft across a concurrent change (412), redo on the new version, th
   await page.locator('#work-edit').click();
   await page.locator('#work-editor').waitFor();
   assert.equal(await page.locator('#work-form [name="starts_at"]').inputValue(), '2027-03-01T07:00');
-  await page.locator('#work-preview-status[data-state="done"]').waitFor();
+  await page.locator('#work-preview-status[data-state="done"]').waitFor({ state: 'attached' });
   await axe(page, '#panel', 'edit form');
   await screenshot(page, 'works-edit-form');
 
