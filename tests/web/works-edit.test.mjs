@@ -105,3 +105,43 @@ test('edit a draft across a concurrent change (412), redo on the new version, th
   await screenshot(page, 'works-cancelled');
   assertClean();
 });
+
+test('changes requested: the planner\'s comment in the history, then submitted again', async () => {
+  const { at } = await trenchTree(env.base);
+  const created = await call(env.base, 'POST', '/collections/works/items', {
+    key: keys().contractor,
+    body: {
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: offset(at, 40, 40) },
+      properties: { reference: 'SWK-RESUBMIT-1', title: 'Kranstellung', kind: 'crane', radius_m: 3, contact: 'kran@swk.example', starts_at: '2027-06-01T05:00:00Z', ends_at: '2027-06-03T16:00:00Z', status: 'submitted' },
+    },
+  });
+  assert.equal(created.status, 201);
+  const id = created.body.id;
+  const asked = await call(env.base, 'POST', `/collections/works/items/${id}/status`, {
+    key: keys().planner,
+    ifMatch: created.etag,
+    body: { to: 'changes_requested', comment: 'Bitte die Abstützung außerhalb der Kronentraufe planen.' },
+  });
+  assert.equal(asked.status, 200);
+  const { page, assertClean } = await contractorPage(env.browser, env.base, { viewport: desktop, centre: offset(at, 40, 40) });
+  await page.locator('#tabbar [data-screen="works"]').click();
+  const row = page.locator(`#my-works-list [data-work-id="${id}"]`);
+  await row.waitFor();
+  assert.equal(await row.getAttribute('data-status'), 'changes_requested');
+  await row.click();
+  await page.locator(`#work-page[data-status="changes_requested"]`).waitFor();
+  const history = await page.locator('#work-history li').evaluateAll((els) => els.map((e) => [e.dataset.to, e.textContent]));
+  assert.deepEqual(history.map((h) => h[0]), ['submitted', 'changes_requested']);
+  assert.ok(history[1][1].includes('Paul Planer'), history[1][1]);
+  assert.ok(history[1][1].includes('Kommentar: Bitte die Abstützung außerhalb der Kronentraufe planen.'), history[1][1]);
+  assert.equal(await page.locator('#work-edit').count(), 1, 'editable while changes are requested');
+  await axe(page, '#panel', 'changes requested');
+  await screenshot(page, 'works-changes-requested');
+  await page.locator('#work-resubmit').click();
+  await page.locator('#work-page[data-status="submitted"]').waitFor();
+  assert.equal(await page.locator('#work-saved').textContent(), 'Erneut eingereicht.');
+  assert.deepEqual(await page.locator('#work-history li').evaluateAll((els) => els.map((e) => e.dataset.to)), ['submitted', 'changes_requested', 'submitted']);
+  assert.equal((await call(env.base, 'GET', `/collections/works/items/${id}`, { key: keys().contractor })).body.properties.status, 'submitted');
+  assertClean();
+});
