@@ -86,7 +86,8 @@ export async function openEditConflict(base: WorkFeature, mine: { geometry: Geom
   const stillEditable = status === 'draft' || status === 'changes_requested';
   const body = el('div', { class: 'edit-conflict', id: 'work-edit-conflict' },
     el('p', { role: 'alert' }, t('works.conflictExplain', { v: current.properties.version })),
-    el('div', { class: 'table-scroll' }, table),
+    // A narrow panel scrolls the table sideways: reachable by keyboard, named for readers.
+    el('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': t('works.diffCaption') }, table),
   );
   if (!stillEditable) body.append(el('p', { class: 'form-summary' }, t('works.noLongerEditable', { status: t(`status.${status}` as MessageKey) })));
   body.append(el('div', { class: 'form-actions' }, discard, ...(stillEditable ? [redo] : [])));

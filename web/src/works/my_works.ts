@@ -1,50 +1,32 @@
-// "Meine Maßnahmen": the works of the signed-in contractor's organisation, newest first, each
-// with its status and its conflicts by severity; a tap opens the work's page. "Neue Maßnahme"
-// starts the editor on the map.
-// TODO(statement branch): GET /collections/works/overview gives the counts in one answer; until
-// it lands the list is the items filtered on the organisation (CQL2) and one conflicts request
-// per work.
+// "Meine Maßnahmen": the works of the signed-in contractor's organisation (the overview gives a
+// contractor its own organisation's only), newest first, each with its status and its
+// conflicts by severity; a tap opens the work's page. "Neue Maßnahme" starts the editor.
 import { ApiError, apiPath } from '../api/client';
-import { itemsPath } from '../api/paths';
-import { onLocaleChange, t } from '../i18n/i18n';
+import { locale, onLocaleChange, t } from '../i18n/i18n';
 import { el } from '../shell/dom';
 import { bus } from '../shell/events';
-import { currentRole, currentUser, api } from '../shell/session';
+import { api, currentRole } from '../shell/session';
 import type { Screen } from '../shell/shell';
 import { formatBerlin } from './berlin_time';
-import { severityCounts, type Conflicts, type Severity } from './conflicts';
-import type { WorkFeature } from './work_body';
+import { severityCounts } from './conflicts';
 import { openWorkEditor } from './work_form';
 import { showWork } from './work_page';
-import { locale } from '../i18n/i18n';
 
-interface Row {
-  work: WorkFeature;
-  counts: Partial<Record<Severity, number>>;
-  clashes: number;
+interface OverviewRow {
+  id: number;
+  reference: string;
+  title: string;
+  status: string;
+  starts_at: string;
+  ends_at: string;
+  conflicts: { critical: number; high: number; medium: number; unacknowledged: number; clashes: number };
+  worst: 'critical' | 'high' | 'medium' | null;
 }
 
-function cqlText(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
-}
-
-async function myWorks(signal: AbortSignal): Promise<Row[]> {
-  const me = currentUser();
-  const query = new URLSearchParams({ limit: '500' });
-  if (me?.organisation) {
-    query.set('filter', `contractor = ${cqlText(me.organisation)}`);
-    query.set('filter-lang', 'cql2-text');
-  }
-  const { body } = await api.get<{ features: WorkFeature[] }>(itemsPath('works'), query, signal);
-  const works = body.features.sort((a, b) => b.id - a.id);
-  return Promise.all(
-    works.map(async (work) => {
-      const { body: c } = await api.get<{ conflicts: Conflicts }>(apiPath('/collections/works/items/{featureId}/conflicts', { featureId: work.id }), undefined, signal);
-      const counts: Partial<Record<Severity, number>> = {};
-      for (const f of c.conflicts.trees) counts[f.properties.severity] = (counts[f.properties.severity] ?? 0) + 1;
-      return { work, counts, clashes: c.conflicts.works.length };
-    }),
-  );
+// A page of the overview holds at most 1000 works: more than an organisation has open at once.
+async function myWorks(signal: AbortSignal): Promise<OverviewRow[]> {
+  const { body } = await api.get<{ works: OverviewRow[] }>(apiPath('/collections/works/overview'), new URLSearchParams({ limit: '1000' }), signal);
+  return body.works.sort((a, b) => b.id - a.id);
 }
 
 export function myWorksScreen(): Screen {
@@ -100,15 +82,14 @@ export function myWorksScreen(): Screen {
   };
 }
 
-function rowOf(r: Row): HTMLElement {
-  const p = r.work.properties;
-  const worst = (['critical', 'high', 'medium'] as const).find((s) => (r.counts[s] ?? 0) > 0) ?? 'none';
-  const button = el('button', { type: 'button', class: 'work-row', 'data-work-id': String(r.work.id), 'data-status': p.status, 'data-worst': worst },
-    el('span', { class: 'work-row-main' }, el('span', { class: 'work-ref' }, p.reference), el('span', { class: 'work-title' }, p.title)),
-    el('span', { class: `status-badge status-${p.status}` }, t(`status.${p.status}` as 'status.draft')),
-    el('span', { class: `work-counts worst-${worst}` }, severityCounts(r.counts, r.clashes)),
-    el('span', { class: 'muted work-when' }, `${formatBerlin(p.starts_at, locale())} – ${formatBerlin(p.ends_at, locale())}`),
+function rowOf(r: OverviewRow): HTMLElement {
+  const worst = r.worst ?? 'none';
+  const button = el('button', { type: 'button', class: 'work-row', 'data-work-id': String(r.id), 'data-status': r.status, 'data-worst': worst },
+    el('span', { class: 'work-row-main' }, el('span', { class: 'work-ref' }, r.reference), el('span', { class: 'work-title' }, r.title)),
+    el('span', { class: `status-badge status-${r.status}` }, t(`status.${r.status}` as 'status.draft')),
+    el('span', { class: `work-counts worst-${worst}` }, severityCounts(r.conflicts, r.conflicts.clashes)),
+    el('span', { class: 'muted work-when' }, `${formatBerlin(r.starts_at, locale())} – ${formatBerlin(r.ends_at, locale())}`),
   );
-  button.addEventListener('click', () => void showWork(r.work.id));
+  button.addEventListener('click', () => void showWork(r.id));
   return el('li', {}, button);
 }
