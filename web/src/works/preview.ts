@@ -26,6 +26,7 @@ export class Previewer {
   private controller: AbortController | null = null;
   private body: unknown = null;
   private generation = 0;
+  private blockedUntil = 0; // after a 429: nothing is asked before its Retry-After has passed
 
   constructor(private readonly report: (s: PreviewState, generation: number) => void) {}
 
@@ -52,6 +53,12 @@ export class Previewer {
 
   private async send(): Promise<void> {
     if (this.body === null) return;
+    const wait = this.blockedUntil - Date.now();
+    if (wait > 0) {
+      window.clearTimeout(this.timer);
+      this.timer = window.setTimeout(() => void this.send(), wait);
+      return;
+    }
     this.controller?.abort();
     const controller = new AbortController();
     this.controller = controller;
@@ -67,6 +74,7 @@ export class Previewer {
       if (e.status === 429) {
         const seconds = Math.max(1, e.retryAfter ?? 1);
         this.report({ state: 'limited', seconds }, generation);
+        this.blockedUntil = Date.now() + seconds * 1000;
         window.clearTimeout(this.timer);
         this.timer = window.setTimeout(() => void this.send(), seconds * 1000);
       } else if (e.status === 400 || e.status === 422) {
