@@ -26,6 +26,8 @@ struct ServeOptions {
   std::size_t max_connections = 1024;
   std::size_t max_work_vertices = 5000;
   double max_work_extent_m = 5000;
+  double preview_rate = 20;
+  double preview_burst = 40;
 };
 
 // "https://host[:port][/prefix]" without a trailing slash, so links append their paths to it.
@@ -39,6 +41,8 @@ int run_serve(const ServeOptions& o) {
   if (!o.basemap.empty()) service_options.basemap = api::parse_basemap(o.basemap).basemap;
   service_options.max_work_vertices = o.max_work_vertices;
   service_options.max_work_extent_m = o.max_work_extent_m;
+  service_options.preview_rate = o.preview_rate;
+  service_options.preview_burst = o.preview_burst;
   api::Service service(std::move(service_options));
   api::ServerOptions server_options;
   server_options.host = o.host;
@@ -99,6 +103,14 @@ void add_serve_command(CLI::App& root, Action& chosen) {
       ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
   cmd->add_option("--max-work-extent-m", o->max_work_extent_m,
                   "Most metres across a work's geometry with its width or radius (422 beyond)")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 1e6));
+  cmd->add_option("--preview-rate", o->preview_rate,
+                  "Work previews per second per API key, on average (429 beyond)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 1e6));
+  cmd->add_option("--preview-burst", o->preview_burst,
+                  "Work previews per API key at once before --preview-rate applies")
       ->capture_default_str()
       ->check(CLI::Range(1.0, 1e6));
   cmd->callback([o, &chosen] { chosen = [o] { return run_serve(*o); }; });

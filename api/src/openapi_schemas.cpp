@@ -298,10 +298,75 @@ json work_schemas() {
                                                 {"min_distance_m", number()},
                                                 {"overlap_m2", number()},
                                                 {"overlap_share", number()},
-                                                {"computed_at", date_time()}}),
-                       kAckOptional)},
+                                                {"computed_at", date_time()},
+                                                {"zone", ref("ConflictZone")},
+                                                {"clear_by_m", ref("Clearance")}}),
+                       {"acknowledged_by", "acknowledged_at", "acknowledgement_comment", "zone",
+                        "clear_by_m"})},
                {"links", ref("Links")}},
               {"links"})},
+      {"ConflictZone",
+       closed({{"trench_distance_m", number("R_t: no excavation closer to the stem")},
+               {"root_zone_m", number("R_r: the root zone")},
+               {"rule", text("The rule that drew R_r, with its figures")},
+               {"basis",
+                names({"din18920", "din18920_columnar", "bs5837_no_crown", "bs5837", "as4970"})}})},
+      {"Clearance",
+       closed({{"trench_distance",
+                nullable(number("Metres the work must move to leave R_t (0: outside); null for "
+                                "a work that does not dig"))},
+               {"root_zone", number("Metres the work must move to leave R_r (0: outside)")}})},
+      {"PreviewConflictFeature",
+       closed({{"type", names({"Feature"})},
+               {"id", nullable(integer("Always null: nothing is stored"))},
+               {"geometry", ref("PointGeometry")},
+               {"properties",
+                closed(acknowledgement_members(
+                           {{"tree_id", integer()},
+                            {"work_id", nullable(integer("Always null: nothing is stored"))},
+                            {"severity", severity()},
+                            {"rule", text("The rule that fired, with figures")},
+                            {"min_distance_m", number()},
+                            {"overlap_m2", number()},
+                            {"overlap_share", number()},
+                            {"computed_at", date_time()},
+                            {"zone", ref("ConflictZone")},
+                            {"clear_by_m", ref("Clearance")}}),
+                       kAckOptional)}})},
+      {"PreviewClash",
+       closed(acknowledgement_members(
+                  {{"id", nullable(integer("Always null: nothing is stored"))},
+                   {"work_a", nullable(integer("null: the previewed work"))},
+                   {"work_b", nullable(integer("null: the previewed work"))},
+                   {"other_work_id", integer()},
+                   {"distance_m", number()},
+                   {"overlap_start", date_time()},
+                   {"overlap_end", date_time()},
+                   {"computed_at", date_time()},
+                   {"other_work",
+                    closed({{"id", integer()},
+                            {"reference", text()},
+                            {"title", text()},
+                            {"contractor", text()},
+                            {"kind", text()},
+                            {"status", work_status()},
+                            {"starts_at", date_time()},
+                            {"ends_at", date_time()},
+                            {"contact", text("Only for the work's own contractor, planners and "
+                                             "admins")}},
+                           {"contact"})}}),
+              kAckOptional)},
+      {"WorkPreview",
+       closed(
+           {{"type", names({"Feature"})},
+            {"id", nullable(integer("Always null: nothing is stored"))},
+            {"geometry", ref("Geometry")},
+            {"properties", ref("WorkProperties")},
+            {"conflicts", closed({{"trees", array_of(ref("PreviewConflictFeature"))},
+                                  {"works", array_of(ref("PreviewClash"))}})},
+            {"geometry_note", text("GEOS's note when the shape had to be repaired")},
+            {"preview", {{"type", "boolean"}, {"enum", {true}}, {"description", "Always true"}}}},
+           {"geometry_note"})},
       {"ConflictFeatureCollection", feature_collection("ConflictFeature")},
       {"TreeConflicts", closed({{"type", names({"FeatureCollection"})},
                                 {"tree_id", integer()},
@@ -422,6 +487,8 @@ std::string reason(int status) {
       return "Well-formed but impossible content (the detail names the field)";
     case 428:
       return "If-Match missing";
+    case 429:
+      return "Too many requests for this API key (Retry-After: whole seconds to wait)";
     case 503:
       return "Another process holds the store's write lock (Retry-After)";
     default:
@@ -453,6 +520,7 @@ void add_problem_headers(json& paths) {
   const std::pair<const char*, std::pair<const char*, const char*>> kHeaders[] = {
       {"401", {"WWW-Authenticate", "Bearer realm=\"rootzone\""}},
       {"405", {"Allow", "The methods the path takes"}},
+      {"429", {"Retry-After", "Seconds to wait"}},
       {"503", {"Retry-After", "Seconds to wait"}}};
   for (auto& [path, item] : paths.items()) {
     for (auto& [method, operation] : item.items()) {

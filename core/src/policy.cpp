@@ -23,6 +23,9 @@ constexpr std::array kTable = {
     Permission{A::read_inspections,      "read inspections",              false, false, true,  true,  true},
     Permission{A::read_tree_history,     "read tree history",             false, false, true,  true,  true},
     Permission{A::submit_works,          "submit works",                  false, true,  false, false, true},
+    // The conflicts a work would have, nothing stored: contractors while drawing, planners
+    // asking "what if".
+    Permission{A::preview_works,         "preview works",                 false, true,  false, true,  true},
     Permission{A::edit_works,            "edit works",                    false, true,  false, false, true},
     Permission{A::cancel_works,          "cancel works",                  false, true,  false, false, true},
     // A contractor may take the steps of its own works (submit a draft, start, complete);

@@ -35,10 +35,9 @@ void refuse_taken_source_id(storage::Store& store, const geo::Tree& tree) {
 // stored conflicts of the tree become what the engine computes.
 std::vector<geo::TreeWorkConflict> recompute_conflicts(LiveEngine::Session& s,
                                                        const geo::Tree& tree) {
-  auto& engine = s.engine();
-  engine.upsert_tree(tree);
+  s.change_engine([&](geo::ConflictEngine& engine) { engine.upsert_tree(tree); });
   return s.store.conflicts().replace_tree_work_conflicts_for_tree(
-      tree.id, engine.tree_conflicts_of_tree(tree.id));
+      tree.id, s.engine().tree_conflicts_of_tree(tree.id));
 }
 
 StoredTree store_change(LiveEngine::Session& s, const geo::Tree& before, geo::Tree after,

@@ -71,26 +71,46 @@ geo::Bounds work_footprint(const geo::Work& w) {
 
 WorkConflicts refresh_work_conflicts(LiveEngine::Session& s, const geo::Work& work) {
   WorkConflicts out;
-  auto& engine = s.engine();
   std::vector<geo::TreeWorkConflict> trees;
   std::vector<geo::WorkWorkConflict> works;
   if (geo::is_open(work.status)) {
     try {
-      out.geometry_note = engine.upsert_work(work);
+      out.geometry_note =
+          s.change_engine([&](geo::ConflictEngine& engine) { return engine.upsert_work(work); });
     } catch (const geo::GeometryError& e) {
-      // Validation refused invalid shapes already; a shape GEOS cannot even repair is still
-      // the client's geometry, not a server fault.
-      throw Error(ErrorKind::unprocessable, std::string("geometry: ") + e.what(),
-                  "Unprocessable work");
+      throw unrepairable(e);
     }
-    trees = engine.tree_conflicts_of_work(work.id);
-    works = engine.work_conflicts_of_work(work.id);
+    trees = s.engine().tree_conflicts_of_work(work.id);
+    works = s.engine().work_conflicts_of_work(work.id);
   } else {
-    engine.remove_work(work.id);
+    s.change_engine([&](geo::ConflictEngine& engine) { engine.remove_work(work.id); });
   }
   out.trees = s.store.conflicts().replace_tree_work_conflicts_for_work(work.id, trees);
   out.works = s.store.conflicts().replace_work_work_conflicts_for_work(work.id, works);
+  out.zoned = zoned_trees(s.engine(), out.trees);
   s.changed.areas.push_back(work_footprint(work));
+  return out;
+}
+
+Error unrepairable(const geo::GeometryError& e) {
+  // Validation refused invalid shapes already; a shape GEOS cannot even repair is still the
+  // client's geometry, not a server fault.
+  return Error(ErrorKind::unprocessable, std::string("geometry: ") + e.what(),
+               "Unprocessable work");
+}
+
+std::vector<geo::ZonedTree> zoned_trees(const geo::ConflictEngine& engine,
+                                        const std::vector<geo::TreeWorkConflict>& conflicts) {
+  std::vector<geo::ZonedTree> out;
+  out.reserve(conflicts.size());
+  for (const auto& c : conflicts) {
+    auto t = engine.zoned_tree(c.tree_id);
+    // A conflict names a tree the engine holds: it was computed from it a moment ago.
+    if (!t)
+      throw std::logic_error("conflict with tree " + std::to_string(c.tree_id) +
+                             " that the conflict engine does not hold");
+    out.push_back(*t);
+  }
   return out;
 }
 
@@ -102,6 +122,11 @@ geo::Work find_work(storage::Store& store, std::int64_t id) {
 
 std::string submitting_organisation(const Caller& caller, const std::optional<std::string>& named) {
   require(caller, Action::submit_works);
+  return organisation_of_new_work(caller, named);
+}
+
+std::string organisation_of_new_work(const Caller& caller,
+                                     const std::optional<std::string>& named) {
   const auto& own = caller.user->organisation;
   if (!caller.has_role(Role::contractor)) return named.value_or(own);
   if (own.empty()) {
@@ -118,6 +143,12 @@ std::string submitting_organisation(const Caller& caller, const std::optional<st
   return own;
 }
 
+void require_own_new_work(const Caller& caller, const geo::Work& work) {
+  if (caller.has_role(Role::contractor) && work.contractor != caller.user->organisation) {
+    throw Error(ErrorKind::forbidden, "a contractor submits works only for its own organisation");
+  }
+}
+
 WorkAnswer submit_work(Application& app, const Caller& caller, const geo::Work& work) {
   require(caller, Action::submit_works);
   if (work.contractor.empty()) {
@@ -126,9 +157,7 @@ WorkAnswer submit_work(Application& app, const Caller& caller, const geo::Work& 
                 "it submits for)",
                 "Unprocessable work");
   }
-  if (caller.has_role(Role::contractor) && work.contractor != caller.user->organisation) {
-    throw Error(ErrorKind::forbidden, "a contractor submits works only for its own organisation");
-  }
+  require_own_new_work(caller, work);
   return app.live().write([&](LiveEngine::Session& s) {
     if (const auto other = s.store.works().find_by_reference(work.reference)) {
       throw reference_taken(work.reference, other->id);

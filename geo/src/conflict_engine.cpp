@@ -342,6 +342,22 @@ std::vector<WorkWorkConflict> ConflictEngine::work_conflicts_of_work(std::int64_
   return out;
 }
 
+HypotheticalConflicts ConflictEngine::conflicts_if_added(const Work& work) const {
+  HypotheticalConflicts out;
+  if (!is_open(work.status)) return out;
+  const auto item = Impl::make_work(work);
+  out.repair_note = item.shape.repair_note;
+  const auto now = now_utc();
+  impl_->tree_conflicts(item, now, out.trees);
+  impl_->work_conflicts(item, now, false, out.works);
+  std::sort(out.trees.begin(), out.trees.end(),
+            [](const auto& a, const auto& b) { return a.tree_id < b.tree_id; });
+  std::sort(out.works.begin(), out.works.end(), [](const auto& a, const auto& b) {
+    return std::pair(a.work_a, a.work_b) < std::pair(b.work_a, b.work_b);
+  });
+  return out;
+}
+
 ConflictSet ConflictEngine::check_all(unsigned threads) const {
   std::vector<const WorkEntry*> all;
   all.reserve(impl_->works.size());
@@ -373,6 +389,17 @@ ConflictSet ConflictEngine::check_all(unsigned threads) const {
 
 std::optional<ProtectionZone> ConflictEngine::zone_of(std::int64_t tree_id) const {
   if (const auto* t = impl_->trees.find(tree_id)) return t->zone;
+  return std::nullopt;
+}
+
+std::optional<ZonedTree> ConflictEngine::zoned_tree(std::int64_t tree_id) const {
+  if (const auto* t = impl_->trees.find(tree_id))
+    return ZonedTree{t->tree_id, t->location, t->zone};
+  return std::nullopt;
+}
+
+std::optional<Work> ConflictEngine::open_work(std::int64_t work_id) const {
+  if (const auto* w = impl_->works.find(work_id)) return w->work;
   return std::nullopt;
 }
 

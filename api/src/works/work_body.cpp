@@ -96,6 +96,18 @@ void check_area(const geo::Geometry& g, int store_srid) {
 
 }  // namespace
 
+WorkLimits work_limits(const Service& service) {
+  return {service.options().max_work_vertices, service.options().max_work_extent_m};
+}
+
+std::optional<std::string> named_contractor(const json& body) {
+  const auto props = body.find("properties");
+  if (props == body.end() || !props->is_object() || !props->contains("contractor")) return {};
+  const auto& named = (*props)["contractor"];
+  if (!named.is_string()) throw unreadable("properties.contractor: must be a string");
+  return named.get<std::string>();
+}
+
 Problem unprocessable(const std::string& detail) {
   return Problem{422, "Unprocessable work", detail, "about:blank", {}};
 }

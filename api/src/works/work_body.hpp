@@ -7,8 +7,11 @@
 // invalid geometry, coordinates outside the store's area), every problem named at once.
 #include <cstddef>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
 
 #include "rootzone/api/http.hpp"
+#include "rootzone/api/service.hpp"
 #include "rootzone/geo/work.hpp"
 
 namespace rootzone::api {
@@ -29,11 +32,18 @@ struct WorkLimits {
   double max_extent_m = 5000;
 };
 
+// The limits `serve` was started with.
+WorkLimits work_limits(const Service& service);
+
 // Applies `body` to `work` (which holds the stored work for replace and merge, the caller's
 // defaults for create) and checks the result with geo::work_problems; a geometry beyond
 // `limits` is a 422 naming the limit.
 void apply_work_body(geo::Work& work, const nlohmann::json& body, const Request& req,
                      int store_srid, WorkBodyMode mode, const WorkLimits& limits = {});
+
+// properties.contractor, when the body names one (an admin submits for an organisation);
+// 400 when it is not a string.
+std::optional<std::string> named_contractor(const nlohmann::json& body);
 
 // A 422 naming every problem, for a body that was read but is not acceptable.
 Problem unprocessable(const std::string& detail);

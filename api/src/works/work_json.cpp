@@ -1,5 +1,7 @@
 #include "works/work_json.hpp"
 
+#include <algorithm>
+
 #include "ogc/feature_json.hpp"
 #include "rootzone/storage/store.hpp"
 
@@ -42,6 +44,33 @@ json conflicts_json(storage::Store& store, const std::vector<geo::TreeWorkConfli
   }
   json w = json::array();
   for (const auto& c : works) w.push_back(work_clash_json(c, work_id));
+  return {{"trees", std::move(t)}, {"works", std::move(w)}};
+}
+
+void add_clearance(json& properties, const geo::ProtectionZone& zone, geo::WorkKind kind,
+                   double min_distance_m) {
+  properties["zone"] = {{"trench_distance_m", zone.trench_radius_m},
+                        {"root_zone_m", zone.root_radius_m},
+                        {"rule", geo::describe_root_rule(zone)},
+                        {"basis", geo::to_string(zone.basis)}};
+  const auto beyond = [&](double radius) { return std::max(0.0, radius - min_distance_m); };
+  properties["clear_by_m"] = {
+      {"trench_distance", geo::is_excavation(kind) ? json(beyond(zone.trench_radius_m)) : json()},
+      {"root_zone", beyond(zone.root_radius_m)}};
+}
+
+json conflicts_json(const core::WorkConflicts& conflicts, const geo::Work& work,
+                    const OutputCrs& crs, int store_srid) {
+  json t = json::array();
+  for (std::size_t i = 0; i < conflicts.trees.size(); ++i) {
+    const auto& c = conflicts.trees[i];
+    const auto& tree = conflicts.zoned.at(i);
+    auto f = conflict_feature(c, tree.location, crs, store_srid);
+    add_clearance(f["properties"], tree.zone, work.kind, c.min_distance_m);
+    t.push_back(std::move(f));
+  }
+  json w = json::array();
+  for (const auto& c : conflicts.works) w.push_back(work_clash_json(c, work.id));
   return {{"trees", std::move(t)}, {"works", std::move(w)}};
 }
 

@@ -129,6 +129,26 @@ void describe_work_routes(json& paths, const Service& service) {
                 {"409", openapi::problem("Reference taken by another work")}},
                {413, 415, 422, 503})}};
 
+  paths["/collections/works/preview"]["post"] = {
+      {"summary", "Preview a work's conflicts without storing it (contractor, planner, admin)"},
+      {"description",
+       "The body of a submission (same validation, limits and 400/422 problems). Answers what the "
+       "201 of the submission would answer, computed by the live conflict engine without the "
+       "write lock and without the store: id, conflict ids and work_id null, computed_at now, "
+       "\"preview\": true, no Location or ETag. Each tree conflict has zone (R_t, R_r and the "
+       "rule that drew R_r) and clear_by_m (how far the work must move to leave each zone). "
+       "Clashes name the other work as the public layer of works shows it (its contact only for "
+       "planners, admins and its own organisation). A contractor previews only for its own "
+       "organisation. At most serve --preview-rate previews per second per API key "
+       "(--preview-burst at once): 429 with Retry-After beyond."},
+      {"parameters", {crs, content_crs}},
+      {"requestBody", body(work_body_schema(), "A GeoJSON Feature, as for a submission")},
+      {"responses",
+       answers({{"200", with_headers(response("The work as it would be stored, with its conflicts",
+                                              "WorkPreview", "application/geo+json"),
+                                     {kContentCrs})}},
+               {413, 415, 422, 429})}};
+
   const json edit_responses =
       answers({{"200", with_headers(response("The work with its recomputed conflicts",
                                              "WorkWritten", "application/geo+json"),

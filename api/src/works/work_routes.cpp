@@ -12,6 +12,7 @@
 #include "rootzone/storage/store.hpp"
 #include "route.hpp"
 #include "routes.hpp"
+#include "works/preview_routes.hpp"
 #include "works/work_body.hpp"
 #include "works/work_json.hpp"
 #include "write_request.hpp"
@@ -45,8 +46,7 @@ json work_links(const Request& req, std::int64_t id) {
 json work_answer_json(Service& service, const Request& req, const geo::Work& w,
                       const core::WorkConflicts& conflicts, const OutputCrs& crs) {
   json f = work_feature(w, crs, service.srid(), true);
-  f["conflicts"] =
-      conflicts_json(service.store(), conflicts.trees, conflicts.works, w.id, crs, service.srid());
+  f["conflicts"] = conflicts_json(conflicts, w, crs, service.srid());
   if (!conflicts.geometry_note.empty()) f["geometry_note"] = conflicts.geometry_note;
   f["links"] = work_links(req, w.id);
   return f;
@@ -61,22 +61,6 @@ Response work_answer(const json& body, const geo::Work& w, const OutputCrs& crs,
 }
 
 // ---- POST /collections/works/items
-
-// properties.contractor, when the body names one (an admin submits for an organisation).
-std::optional<std::string> named_contractor(const json& body) {
-  const auto props = body.find("properties");
-  if (props == body.end() || !props->is_object() || !props->contains("contractor")) return {};
-  const auto& named = (*props)["contractor"];
-  if (!named.is_string()) {
-    throw Problem{
-        400, "Invalid request body", "properties.contractor: must be a string", "about:blank", {}};
-  }
-  return named.get<std::string>();
-}
-
-WorkLimits work_limits(const Service& service) {
-  return {service.options().max_work_vertices, service.options().max_work_extent_m};
-}
 
 Response submit(Service& service, Call& call) {
   const auto crs = parse_crs_param(call.req, service.srid());
@@ -295,6 +279,7 @@ void add_work_routes(Router& router, Service& service) {
   const std::vector<std::string> crs = {"crs"};
   const std::vector<std::string> none;
   add({Method::post, items, Action::submit_works, crs, {}}, submit);
+  add_preview_route(router, service);
   add({Method::put, item, Action::edit_works, crs, work_id},
       [](Service& s, Call& c) { return edit(s, c, WorkBodyMode::replace); });
   add({Method::patch, item, Action::edit_works, crs, work_id},

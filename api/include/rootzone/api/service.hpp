@@ -30,6 +30,10 @@ struct ServiceOptions {
   // beyond; api/src/works/work_body.hpp says why).
   std::size_t max_work_vertices = 5000;
   double max_work_extent_m = 5000;
+  // Work previews per second per API key, and how many at once (429 beyond; serve
+  // --preview-rate, --preview-burst): far above what a user drawing a work asks.
+  double preview_rate = 20;
+  double preview_burst = 40;
 };
 
 class Service {

@@ -7,9 +7,21 @@
 // one transaction together with a bump of the store's data generation; a generation that moved
 // without us means another process wrote (an import while serving): the engine is reloaded
 // before the write and the listeners are told that everything changed.
+//
+// Readers (the work preview) run beside the writers and beside each other: they hold the
+// engine shared, and a writer holds it exclusively only for the instant it changes the engine
+// (Session::change_engine) or swaps in a reloaded one, never over its SQL. What a reader may
+// see (docs/RELIABILITY.md "Work preview"):
+//  - a write's engine change from the moment it is made, a few milliseconds before its commit;
+//  - when that write then fails, the engine is reloaded from the store before the writer
+//    returns (until then readers see the change that was rolled back);
+//  - another process's write once this process catches up with it: at its next write, or at
+//    the next tile request (the tile index and the engine catch up together, see
+//    between_writes), so the engine is never staler than the tile index.
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <utility>
 
 #include "rootzone/core/application.hpp"
@@ -30,9 +42,26 @@ class LiveEngine {
    public:
     storage::Store& store;
     DataChange& changed;
-    // Touching the engine marks it: if the write then fails, the engine may no longer match
-    // the store and is reloaded before the next write.
-    geo::ConflictEngine& engine();
+    // The engine as this write has changed it so far: only writers change it, and this one is
+    // the only writer, so reading needs no lock.
+    const geo::ConflictEngine& engine() const { return *owner_.engine_; }
+    // Runs change(engine) with the engine held exclusively (readers wait for this instant
+    // only). The engine's changes either complete or throw before changing anything
+    // (geo::ConflictEngine::upsert_work); after one completed, a failing write reloads the
+    // engine, since it may no longer match the store.
+    template <class F>
+    decltype(auto) change_engine(F&& change) {
+      std::lock_guard gate(owner_.gate_);
+      std::unique_lock lock(owner_.engine_mutex_);
+      const bool was_suspect = owner_.engine_suspect_;
+      owner_.engine_suspect_ = true;
+      try {
+        return std::forward<F>(change)(*owner_.engine_);
+      } catch (...) {
+        owner_.engine_suspect_ = was_suspect;  // it threw before changing anything
+        throw;
+      }
+    }
 
    private:
     friend class LiveEngine;
@@ -43,11 +72,22 @@ class LiveEngine {
 
   // Runs `f` while no write is in progress and none starts: lets a reader that saw the store's
   // generation move tell another process's write from one of ours that has committed but not
-  // yet published its change.
+  // yet published its change. The engine catches up with another process's write here too, so
+  // that it is never staler than the tile index that calls this.
   template <class F>
   auto between_writes(F&& f) {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(writer_);
+    catch_up(app_.store());
     return std::forward<F>(f)();
+  }
+
+  // Runs read(engine) with the engine held shared: many readers at once, a writer only between
+  // them. The engine must not escape `read`.
+  template <class F>
+  auto read(F&& read) const {
+    { std::lock_guard gate(gate_); }  // a writer waiting to change the engine goes first
+    std::shared_lock lock(engine_mutex_);
+    return std::forward<F>(read)(static_cast<const geo::ConflictEngine&>(*engine_));
   }
 
   // Runs `change(session)` as the only writer, in one store transaction committed when it
@@ -55,7 +95,7 @@ class LiveEngine {
   // Error busy when another process holds the store's write lock past the busy timeout.
   template <class F>
   auto write(F&& change) {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(writer_);
     auto& store = app_.store();
     std::optional<storage::Transaction> tx;
     try {
@@ -64,15 +104,22 @@ class LiveEngine {
       throw busy(e);
     }
     DataChange changed;
-    changed.everything = make_current(store);
+    changed.everything = make_current(store) || std::exchange(external_pending_, false);
     Session session(store, changed, *this);
-    auto result = std::forward<F>(change)(session);
-    changed.generation = storage::bump_data_generation(store.database());
-    tx->commit();
-    generation_ = changed.generation;
-    engine_suspect_ = false;
-    app_.publish(changed);
-    return result;
+    try {
+      auto result = std::forward<F>(change)(session);
+      changed.generation = storage::bump_data_generation(store.database());
+      tx->commit();
+      generation_ = changed.generation;
+      engine_suspect_ = false;
+      app_.publish(changed);
+      return result;
+    } catch (...) {
+      tx.reset();  // roll back before reading the store again
+      if (changed.everything) external_pending_ = true;
+      if (engine_suspect_) reload_after_failure(store);
+      throw;
+    }
   }
 
  private:
@@ -80,13 +127,25 @@ class LiveEngine {
   // Loads the engine when it is missing, suspect or behind the store; true when another
   // process's write was the reason.
   bool make_current(storage::Store& store);
+  // Between writes: reloads the engine when another process wrote; the next write then tells
+  // the listeners that everything changed.
+  void catch_up(storage::Store& store);
+  // After a failed write changed the engine: reloaded now, so readers do not go on seeing the
+  // change that was rolled back; when that fails too, the next write tries again.
+  void reload_after_failure(storage::Store& store) noexcept;
+  // Reads the store without holding the engine, then swaps the new engine in exclusively.
   void load(storage::Store& store);
 
   Application& app_;
-  std::mutex mutex_;
+  std::mutex writer_;
+  // Readers pass the gate before taking the engine shared; a writer holds the gate while it
+  // waits for the engine exclusively, so a stream of previews cannot starve it.
+  mutable std::mutex gate_;
+  mutable std::shared_mutex engine_mutex_;
   std::optional<geo::ConflictEngine> engine_;
   std::int64_t generation_ = -1;
   bool engine_suspect_ = false;
+  bool external_pending_ = false;
 };
 
 }  // namespace rootzone::core

@@ -35,6 +35,7 @@ enum class Action {
   read_inspections,
   read_tree_history,
   submit_works,
+  preview_works,
   edit_works,
   cancel_works,
   change_work_status,

@@ -11,9 +11,11 @@
 #include <vector>
 
 #include "rootzone/core/application.hpp"
+#include "rootzone/core/errors.hpp"
 #include "rootzone/core/live_engine.hpp"
 #include "rootzone/core/policy.hpp"
 #include "rootzone/geo/conflict.hpp"
+#include "rootzone/geo/errors.hpp"
 #include "rootzone/geo/geometry.hpp"
 #include "rootzone/geo/work.hpp"
 
@@ -23,7 +25,16 @@ struct WorkConflicts {
   std::vector<geo::TreeWorkConflict> trees;  // as stored, by id
   std::vector<geo::WorkWorkConflict> works;
   std::string geometry_note;  // GEOS's repair note when the engine had to repair the shape
+  // The tree of each of `trees`, in the same order, with its location and zones as the engine
+  // holds them: how far the work must move to leave each zone.
+  std::vector<geo::ZonedTree> zoned;
 };
+
+// The engine's trees of `conflicts`, in their order.
+std::vector<geo::ZonedTree> zoned_trees(const geo::ConflictEngine& engine,
+                                        const std::vector<geo::TreeWorkConflict>& conflicts);
+// 422 for a shape GEOS cannot even repair.
+Error unrepairable(const geo::GeometryError& e);
 
 // The work's footprint in the store CRS, its width or radius included.
 geo::Bounds work_footprint(const geo::Work& w);
@@ -39,6 +50,10 @@ geo::Work find_work(storage::Store& store, std::int64_t id);
 // The organisation a new work is submitted for: the contractor's own (Error forbidden when it
 // has none, or names another), or the one an admin names on its behalf.
 std::string submitting_organisation(const Caller& caller, const std::optional<std::string>& named);
+// The same without asking whether the caller may submit (the preview asks its own action).
+std::string organisation_of_new_work(const Caller& caller, const std::optional<std::string>& named);
+// Error forbidden for a contractor naming another organisation than its own.
+void require_own_new_work(const Caller& caller, const geo::Work& work);
 
 struct WorkAnswer {
   geo::Work work;

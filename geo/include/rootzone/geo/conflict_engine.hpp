@@ -4,7 +4,8 @@
 //  - the full check (every work against every zone, every pair of works), on all cores;
 //  - incremental questions (one work submitted or changed, one tree changed) in microseconds.
 // Not thread-safe for writes: the owner serialises changes (the server: core::LiveEngine, one
-// writer at a time under a mutex).
+// writer at a time under a mutex). The const members only read and may run on many threads at
+// once while nothing changes the engine.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -41,6 +42,13 @@ struct ZonedTree {
   ProtectionZone zone;
 };
 
+// What a work would conflict with if it were added: nothing in the engine changes.
+struct HypotheticalConflicts {
+  std::vector<TreeWorkConflict> trees;  // by tree id; work_id is the work's id as given
+  std::vector<WorkWorkConflict> works;  // by (work_a, work_b)
+  std::string repair_note;              // GEOS's note when the shape had to be repaired
+};
+
 class ConflictEngine {
  public:
   explicit ConflictEngine(RuleSet rules);
@@ -73,10 +81,20 @@ class ConflictEngine {
   std::vector<TreeWorkConflict> tree_conflicts_of_tree(std::int64_t tree_id) const;
   std::vector<WorkWorkConflict> work_conflicts_of_work(std::int64_t work_id) const;
 
+  // The conflicts `work` would have after upsert_work(work), computed the same way without
+  // holding it: for a preview. Its id should be one no held work has (0 for a new work), else
+  // that work is left out as the work itself. A closed work has none. Throws GeometryError for
+  // a shape GEOS cannot even repair, as upsert_work does.
+  HypotheticalConflicts conflicts_if_added(const Work& work) const;
+
   // Everything, split over `threads` (0: all cores).
   ConflictSet check_all(unsigned threads = 0) const;
 
   std::optional<ProtectionZone> zone_of(std::int64_t tree_id) const;
+  // A held tree with its location and zone (none: not protected, felled or unknown).
+  std::optional<ZonedTree> zoned_tree(std::int64_t tree_id) const;
+  // A held open work as it was given, without its geometry (none: closed or unknown).
+  std::optional<Work> open_work(std::int64_t work_id) const;
   std::size_t tree_count() const;  // protected existing trees held
   std::size_t work_count() const;  // open works held
 
