@@ -2,12 +2,10 @@
 // with exactly a submission's body. Changes are debounced (150 ms) and a newer request aborts
 // the one still running, so only the latest drawing is answered. A 429 (drawing faster than
 // the server allows a key to preview) waits for its Retry-After and asks again, calmly.
-import { ApiError } from '../api/client';
+import { ApiError, apiPath } from '../api/client';
 import { api } from '../shell/session';
 import type { Conflicts } from './conflicts';
 
-// TODO(preview branch): apiPath('/collections/works/preview') once the endpoint is in /api.
-const previewPath = '/collections/works/preview';
 
 export interface PreviewAnswer {
   conflicts: Conflicts;
@@ -65,7 +63,7 @@ export class Previewer {
     const generation = ++this.generation;
     this.report({ state: 'waiting' }, generation);
     try {
-      const { body } = await api.request<PreviewAnswer>(previewPath, { method: 'POST', body: this.body, signal: controller.signal });
+      const { body } = await api.request<PreviewAnswer>(apiPath('/collections/works/preview'), { method: 'POST', body: this.body, signal: controller.signal });
       if (controller.signal.aborted) return;
       this.report({ state: 'done', answer: body }, generation);
     } catch (e) {
