@@ -90,7 +90,9 @@ export function watch(page, allowed = []) {
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('requestfailed', (r) => {
     // MapLibre cancels the tiles it no longer needs when the view moves on: not a failure.
-    if (r.failure()?.errorText === 'net::ERR_ABORTED' && new URL(r.url()).pathname.startsWith('/tiles/')) return;
+    // The works editor aborts a preview that a newer drawing superseded (web/src/works/preview.ts).
+    const path = new URL(r.url()).pathname;
+    if (r.failure()?.errorText === 'net::ERR_ABORTED' && (path.startsWith('/tiles/') || path === '/collections/works/preview')) return;
     problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
   });
   page.on('response', (r) => {

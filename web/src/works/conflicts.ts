@@ -31,6 +31,9 @@ export interface Clash {
   distance_m: number;
   overlap_start: string;
   overlap_end: string;
+  // The preview's: what the works' public layer shows of the other work (its contact only to
+  // those who may see it, and never shown here).
+  other_work?: { reference?: string; title?: string; contractor?: string };
   [more: string]: unknown;
 }
 
@@ -92,13 +95,19 @@ export function conflictList(c: Conflicts, id: string): HTMLElement {
       const when = t('works.clashWhen', { from: formatBerlin(k.overlap_start, locale()), to: formatBerlin(k.overlap_end, locale()) });
       list.append(
         el('li', { class: 'clash', 'data-work-id': String(k.other_work_id) },
-          el('span', { class: 'conflict-detail' }, t('works.clash', { work: String(k.other_work_id), d: metres(k.distance_m) })),
+          el('span', { class: 'conflict-detail' }, clashName(k)),
           el('span', { class: 'muted' }, when)),
       );
     }
     box.append(list);
   }
   return box;
+}
+
+function clashName(k: Clash): string {
+  const o = k.other_work;
+  if (o?.reference) return t('works.clashNamed', { reference: o.reference, title: o.title ?? '', org: o.contractor ?? '', d: metres(k.distance_m) });
+  return t('works.clash', { work: String(k.other_work_id), d: metres(k.distance_m) });
 }
 
 // Counts by severity for the list of works: "2 kritisch, 1 hoch".
