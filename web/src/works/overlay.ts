@@ -10,6 +10,7 @@ import type { TreeConflict } from './conflicts';
 export const severityColours = { critical: '#b71c1c', high: '#e65100', medium: '#f9a825', low: '#558b2f' } as const;
 
 const trees = 'rz-conflict-trees';
+const extent = 'rz-work-extent';
 const rings = 'rz-conflict-rings';
 const earth = 6371008.8;
 
@@ -89,4 +90,15 @@ export function clearConflicts(map: maplibregl.Map): void {
   const empty = { type: 'FeatureCollection' as const, features: [] };
   (map.getSource(rings) as maplibregl.GeoJSONSource).setData(empty);
   (map.getSource(trees) as maplibregl.GeoJSONSource).setData(empty);
+}
+
+// A point work's reach: its radius drawn as a ring around the point (the server buffers it so).
+export function showWorkExtent(map: maplibregl.Map, centre: number[] | null, radius: number | null): void {
+  if (!centre && !map.getSource(extent)) return;
+  if (!map.getSource(extent)) {
+    map.addSource(extent, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+    map.addLayer({ id: extent, type: 'line', source: extent, paint: { 'line-color': '#0d47a1', 'line-width': 2, 'line-dasharray': [2, 1] } });
+  }
+  const features = centre && radius && radius > 0 ? [circle(centre[0]!, centre[1]!, radius, 'trench')] : [];
+  (map.getSource(extent) as maplibregl.GeoJSONSource).setData({ type: 'FeatureCollection', features });
 }

@@ -19,7 +19,7 @@ import { conflictList } from './conflicts';
 import * as maplibregl from 'maplibre-gl';
 import { WorkDrawing, type Geometry, type Shape } from './draw';
 import { openEditConflict } from './edit_conflict';
-import { clearConflicts, showConflicts } from './overlay';
+import { clearConflicts, showConflicts, showWorkExtent } from './overlay';
 import { Previewer, type PreviewState } from './preview';
 import { workProblems, type WorkProblem } from './problems';
 import { defaultKind, forShape, kinds, shapeOf, workBody, type WorkFeature, type WorkProps } from './work_body';
@@ -44,7 +44,10 @@ function endEditor(): void {
   active.previewer.stop();
   active.drawing.stop();
   const map = theMap();
-  if (map) clearConflicts(map);
+  if (map) {
+    clearConflicts(map);
+    showWorkExtent(map, null, null);
+  }
   active = null;
   setMapClickGuard(() => false);
   document.body.classList.remove('drawing-work');
@@ -231,6 +234,7 @@ export function openWorkEditor(start: EditorStart): void {
       showProblems(problems, true);
       return;
     }
+    showWorkExtent(map, geometry.type === 'Point' ? geometry.coordinates : null, props.radius_m);
     const b = workBody(geometry, { ...props, status: 'draft' });
     if (now) previewer.now(b);
     else previewer.ask(b);
