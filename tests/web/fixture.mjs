@@ -90,7 +90,9 @@ export function watch(page, allowed = []) {
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('requestfailed', (r) => {
     // MapLibre cancels the tiles it no longer needs when the view moves on: not a failure.
-    if (r.failure()?.errorText === 'net::ERR_ABORTED' && new URL(r.url()).pathname.startsWith('/tiles/')) return;
+    // The works editor aborts a preview that a newer drawing superseded (web/src/works/preview.ts).
+    const path = new URL(r.url()).pathname;
+    if (r.failure()?.errorText === 'net::ERR_ABORTED' && (path.startsWith('/tiles/') || path === '/collections/works/preview')) return;
     problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
   });
   page.on('response', (r) => {
@@ -104,8 +106,8 @@ export function watch(page, allowed = []) {
 // A page with the test flag set (the map object is published as window.__rootzoneMap) and
 // every console error, page error, failed request and 4xx/5xx answer recorded. `allowed`
 // lists answers a test provokes on purpose, as "status path" ("401 /me").
-export async function openPage(browser, base, { viewport = phone, locale = 'de-DE', path = '/map', allowed = [] } = {}) {
-  const context = await browser.newContext({ viewport, locale, deviceScaleFactor: 1, hasTouch: viewport.width < 768 });
+export async function openPage(browser, base, { viewport = phone, locale = 'de-DE', path = '/map', allowed = [], timezoneId } = {}) {
+  const context = await browser.newContext({ viewport, locale, deviceScaleFactor: 1, hasTouch: viewport.width < 768, ...(timezoneId ? { timezoneId } : {}) });
   const page = await context.newPage();
   const problems = watch(page, allowed);
   await page.addInitScript(() => {

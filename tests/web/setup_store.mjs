@@ -1,6 +1,7 @@
 // CTest fixture web_store: the store every browser test copies, made once per test run as
 // scripts/main-job.sh makes the default one (Konstanz cadastre, demo works, two real feeds),
-// with a field staff, a planner and a contractor of "Stadtwerke Konstanz" and their keys.
+// with a field staff, a planner, a contractor of "Stadtwerke Konstanz" and one of "Glasfaser
+// Bodensee GmbH", and their keys.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +26,8 @@ const keys = {
   field_staff: keyOf(run('users', 'add', 'Erika Kontrolleurin', '--role', 'field_staff', '--db', db)),
   planner: keyOf(run('users', 'add', 'Paul Planer', '--role', 'planner', '--db', db)),
   contractor: keyOf(run('users', 'add', 'Bauleitung SWK', '--role', 'contractor', '--organisation', 'Stadtwerke Konstanz', '--db', db)),
+  // Another organisation: sees none of Stadtwerke Konstanz's works in detail (works-isolation).
+  contractor2: keyOf(run('users', 'add', 'Bauleitung Glasfaser', '--role', 'contractor', '--organisation', 'Glasfaser Bodensee GmbH', '--db', db)),
 };
 writeFileSync(join(storeDir, 'keys.json'), JSON.stringify(keys, null, 2));
 console.log(`web_store: ${db} with keys for ${Object.keys(keys).join(', ')}`);

@@ -11,6 +11,7 @@ export class ApiError extends Error {
     readonly detail: string,
     readonly field?: string, // the property a 422 concerns, when the problem names one
     readonly etag?: string,
+    readonly retryAfter?: number, // seconds, from a 429's or 503's Retry-After
   ) {
     super(detail || title);
     this.name = 'ApiError';
@@ -134,5 +135,6 @@ async function problemOf(res: Response, etag?: string): Promise<ApiError> {
       // A body that is not JSON after all: status and title say enough.
     }
   }
-  return new ApiError(res.status, title, detail, field, etag);
+  const retry = Number(res.headers.get('Retry-After') ?? '');
+  return new ApiError(res.status, title, detail, field, etag, Number.isFinite(retry) && retry > 0 ? retry : undefined);
 }

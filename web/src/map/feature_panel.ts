@@ -17,6 +17,8 @@ export interface FeatureAction {
   collection: Collection;
   roles: Role[];
   label: () => string;
+  // Offered only for the features it holds for (a contractor's own works); none: all.
+  when?: (feature: Feature) => boolean;
   // The feature as read, with the ETag to send as If-Match.
   run(feature: Feature, etag: string | undefined): void;
 }
@@ -104,7 +106,7 @@ export async function showFeature(collection: Collection, id: number | string): 
     const { body, etag, pending } = await readFeature(collection, id);
     const role = currentRole();
     const buttons = actions
-      .filter((a) => a.collection === collection && a.roles.includes(role))
+      .filter((a) => a.collection === collection && a.roles.includes(role) && (a.when?.(body) ?? true))
       .map((a) => {
         const b = el('button', { type: 'button', class: 'primary-button', 'data-action': a.id }, a.label());
         b.addEventListener('click', () => a.run(body, etag));

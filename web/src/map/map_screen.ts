@@ -152,7 +152,14 @@ function createMap(container: HTMLElement, config: MapConfig, initial: Bounds | 
   return m;
 }
 
+// While a work is being drawn (web/src/works) a click belongs to the drawing, not to a panel.
+let clickGuard: () => boolean = () => false;
+export function setMapClickGuard(f: () => boolean): void {
+  clickGuard = f;
+}
+
 function onClick(m: maplibregl.Map, e: MapMouseEvent): void {
+  if (clickGuard()) return;
   // A finger is wider than a tree's dot: look 10 px around the tap.
   const r = 10;
   const box: [maplibregl.PointLike, maplibregl.PointLike] = [
