@@ -1,0 +1,63 @@
+// The planners' screen: the queue or one work's review beside the review map (a desk's 1280 px:
+// side by side; a phone: the map above, the lists below).
+import type { MapConfig } from '../api/types';
+import type { Bounds } from '../map/map_screen';
+import { t } from '../i18n/i18n';
+import { el } from '../shell/dom';
+import type { Screen } from '../shell/shell';
+import { queueView, type QueueView } from './queue_view';
+import { ReviewMap } from './review_map';
+import { workView } from './work_view';
+
+export const reviewRoles: Screen['roles'] = ['planner', 'admin'];
+
+export function reviewScreen(config: () => MapConfig, bounds: () => Promise<Bounds | undefined>): Screen {
+  let side: HTMLElement;
+  let map: ReviewMap | null = null;
+  let queue: QueueView | null = null;
+  let scrollTop = 0;
+
+  const showQueue = () => {
+    if (!queue || !map) return;
+    map.clearWork();
+    side.replaceChildren(queue.root);
+    side.scrollTop = scrollTop;
+    queue.refresh();
+  };
+  const openWork = (id: number) => {
+    if (!map) return;
+    scrollTop = side.scrollTop;
+    const view = workView(id, map, { back: showQueue });
+    side.replaceChildren(view.root);
+    side.scrollTop = 0;
+    void view.reload().then(() => document.getElementById('review-work-title')?.focus());
+  };
+
+  return {
+    id: 'review',
+    label: 'screen.review',
+    icon: 'M9 4h6v3H9zM7 5H5v16h14V5h-2M8.5 12l2.5 2.5 5-5',
+    roles: reviewRoles,
+    mount(container) {
+      container.classList.add('review-screen');
+      side = el('div', { class: 'review-side', id: 'review-side' });
+      const holder = el('div', { class: 'review-map', id: 'review-map', role: 'region', 'aria-label': t('review.map.label') });
+      container.append(el('div', { class: 'review-layout' }, side, el('div', { class: 'review-map-wrap' }, holder)));
+      void bounds().then((b) => {
+        try {
+          map = new ReviewMap(holder, config(), b);
+        } catch (e) {
+          holder.append(el('p', { class: 'coming-soon', role: 'alert' }, t('map.webgl')));
+          console.warn(e);
+          return;
+        }
+        queue = queueView(map, openWork);
+        showQueue();
+      });
+    },
+    show() {
+      map?.resize();
+      if (queue && side.firstElementChild === queue.root) queue.refresh();
+    },
+  };
+}
