@@ -141,6 +141,7 @@ json openapi_document(const Service& service) {
   }
   describe_tree_edit_routes(paths, service);
   describe_work_routes(paths, service);
+  describe_work_review_routes(paths, service);
   describe_tile_routes(paths, service);
   describe_web_routes(paths, service);
   openapi::add_problem_headers(paths);

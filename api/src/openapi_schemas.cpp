@@ -325,6 +325,49 @@ json work_schemas() {
   };
 }
 
+// The works overview (works/work_review_routes.cpp).
+json work_overview_schemas() {
+  const auto count = [](const char* what) {
+    json s = integer(what);
+    s["minimum"] = 0;
+    return s;
+  };
+  return {
+      {"WorkOverviewEntry",
+       closed(
+           {{"id", integer()},
+            {"reference", text()},
+            {"title", text()},
+            {"contractor", text()},
+            {"kind", names({"trench", "pit", "drilling", "surface", "site_facility", "storage",
+                            "scaffolding", "crane", "traffic_management"})},
+            {"status", work_status()},
+            {"starts_at", date_time()},
+            {"ends_at", date_time()},
+            {"version", integer("The version the ETag names")},
+            {"bbox",
+             {{"type", "array"},
+              {"items", number()},
+              {"minItems", 4},
+              {"maxItems", 4},
+              {"description",
+               "The work's footprint (width or radius included) in the crs asked: "
+               "minx, miny, maxx, maxy (EPSG:4326 by URI: latitude first)"}}},
+            {"conflicts", closed({{"critical", count("Tree conflicts of this severity")},
+                                  {"high", count("Tree conflicts of this severity")},
+                                  {"medium", count("Tree conflicts of this severity")},
+                                  {"unacknowledged",
+                                   count("Tree conflicts and clashes no planner acknowledged yet")},
+                                  {"clashes", count("Clashes with other works")}})},
+            {"worst", nullable(names({"critical", "high", "medium"},
+                                     "The worst tree conflict; null without one"))}})},
+      {"WorksOverview", closed({{"works", array_of(ref("WorkOverviewEntry"))},
+                                {"numberMatched", integer("Works matching, all pages")},
+                                {"numberReturned", integer()},
+                                {"links", ref("Links")}})},
+  };
+}
+
 json tile_schemas() {
   return {
       {"Tilesets",
@@ -439,7 +482,10 @@ void add_problems(json& responses, std::initializer_list<int> statuses) {
 
 json component_schemas() {
   json out = ogc_schemas();
-  for (const auto& part : {tree_schemas(), work_schemas(), tile_schemas()}) out.update(part);
+  for (const auto& part :
+       {tree_schemas(), work_schemas(), work_overview_schemas(), tile_schemas()}) {
+    out.update(part);
+  }
   return out;
 }
 

@@ -18,6 +18,9 @@ void add_tree_edit_routes(Router& router, Service& service);  // trees/tree_rout
 void describe_tree_edit_routes(nlohmann::json& paths, const Service& service);
 void add_work_routes(Router& router, Service& service);  // works/work_routes.cpp: works, conflicts
 void describe_work_routes(nlohmann::json& paths, const Service& service);
+// works/work_review_routes.cpp: the works overview and a work's printable statement
+void add_work_review_routes(Router& router, Service& service);
+void describe_work_review_routes(nlohmann::json& paths, const Service& service);
 void add_tile_routes(Router& router, Service& service);  // tiles/tile_routes.cpp: vector tiles
 void describe_tile_routes(nlohmann::json& paths, const Service& service);
 void add_web_routes(Router& router, Service& service);  // web/web_routes.cpp: the map page

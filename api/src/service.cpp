@@ -34,6 +34,7 @@ std::shared_ptr<Router> Service::router() {
     add_feature_routes(*router, *this);
     add_tree_edit_routes(*router, *this);
     add_work_routes(*router, *this);
+    add_work_review_routes(*router, *this);
     add_tile_routes(*router, *this);
     add_me_route(*router, *this);
     add_web_routes(*router, *this);

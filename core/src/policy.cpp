@@ -32,6 +32,10 @@ constexpr std::array kTable = {
     // Conflicts name works and severities: planners' and contractors' business, not public.
     Permission{A::read_conflicts,        "read conflicts",                false, true,  false, true,  true},
     Permission{A::acknowledge_conflicts, "acknowledge conflicts",         false, false, false, true,  true},
+    // The printable statement and the overview name works' conflicts and contacts: a
+    // contractor reads its own organisation's only (require_own, require_organisation).
+    Permission{A::read_statement,        "read work statements",          false, true,  false, true,  true},
+    Permission{A::read_works_overview,   "read the works overview",       false, true,  false, true,  true},
 };
 // clang-format on
 

@@ -34,6 +34,8 @@ const std::map<Action, std::set<std::string>> kExpected = {
     {Action::read_work_history, {"contractor", "planner", "admin"}},
     {Action::read_conflicts, {"contractor", "planner", "admin"}},
     {Action::acknowledge_conflicts, {"planner", "admin"}},
+    {Action::read_statement, {"contractor", "planner", "admin"}},
+    {Action::read_works_overview, {"contractor", "planner", "admin"}},
 };
 
 }  // namespace

@@ -35,6 +35,7 @@ json work_links(const Request& req, std::int64_t id) {
   return {{{"href", self}, {"rel", "self"}, {"type", kGeoJson}},
           {{"href", self + "/conflicts"}, {"rel", "conflicts"}, {"type", "application/json"}},
           {{"href", self + "/history"}, {"rel", "history"}, {"type", "application/json"}},
+          {{"href", self + "/statement"}, {"rel", "statement"}, {"type", "text/html"}},
           {{"href", base_url(req) + "/collections/works"},
            {"rel", "collection"},
            {"type", "application/json"}}};

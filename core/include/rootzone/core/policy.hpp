@@ -41,6 +41,8 @@ enum class Action {
   read_work_history,
   read_conflicts,
   acknowledge_conflicts,
+  read_statement,
+  read_works_overview,
 };
 
 struct Permission {
