@@ -1,1 +1,2 @@
 # The review screens' browser tests (web/src/review): one CTest entry per scenario.
+rootzone_web_test(review_queue review-queue.test.mjs)

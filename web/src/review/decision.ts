@@ -28,13 +28,13 @@ function statusWord(s: string): string {
   return hasKey(key) ? t(key) : s;
 }
 
-// "… from approved the lifecycle allows: in_progress, cancelled (for role planner: none)":
-// the statuses named for the caller's role, as codes.
-export function allowedFromDetail(detail: string): { from: string; allowed: string[] } | null {
-  const m = /from (\w+) the lifecycle allows: [^(]*\(for role \w+: ([^)]*)\)/.exec(detail);
+// "… from approved the lifecycle allows: in_progress, cancelled (for role planner: none)": the
+// statuses the lifecycle allows from here, and those of them the caller's role may make, as codes.
+export function allowedFromDetail(detail: string): { from: string; lifecycle: string[]; role: string[] } | null {
+  const m = /from (\w+) the lifecycle allows: ([^(]*)\(for role \w+: ([^)]*)\)/.exec(detail);
   if (!m) return null;
-  const list = m[2]!.trim();
-  return { from: m[1]!, allowed: list === 'none' ? [] : list.split(',').map((s) => s.trim()).filter(Boolean) };
+  const list = (text: string) => (text.trim() === 'none' ? [] : text.split(',').map((s) => s.trim()).filter(Boolean));
+  return { from: m[1]!, lifecycle: list(m[2]!), role: list(m[3]!) };
 }
 
 const buttons: Array<{ decision: Decision; id: string; label: MessageKey; cls: string }> = [
@@ -101,11 +101,16 @@ export function decisionForm(hooks: DecisionHooks, draft: DecisionDraft): HTMLEl
       if (e.status === 409) {
         const parsed = allowedFromDetail(e.detail);
         if (!parsed) return fail(t('review.failed', { detail: e.detail || e.title }));
-        const list = el('ul', { id: 'review-allowed', class: 'allowed-list' }, ...parsed.allowed.map((s) => el('li', { 'data-status': s }, statusWord(s))));
+        const item = (st: string) => el('li', { 'data-status': st, 'data-yours': String(parsed.role.includes(st)) }, statusWord(st));
         return fail(
           el('p', {}, t('review.decide.illegal', { from: statusWord(parsed.from), to: statusWord(decision) })),
-          parsed.allowed.length > 0 ? el('p', {}, t('review.decide.allowed')) : el('p', {}, t('review.decide.allowedNone')),
-          ...(parsed.allowed.length > 0 ? [list] : []),
+          el('p', {}, parsed.lifecycle.length > 0 ? t('review.decide.allowed') : t('review.decide.allowedNone')),
+          el('ul', { id: 'review-allowed', class: 'allowed-list' }, ...parsed.lifecycle.map(item)),
+          el(
+            'p',
+            { id: 'review-allowed-role' },
+            parsed.role.length > 0 ? t('review.decide.yours', { list: parsed.role.map(statusWord).join(', ') }) : t('review.decide.yoursNone'),
+          ),
         );
       }
       if (e.status === 403) return fail(t('problem.forbidden'));

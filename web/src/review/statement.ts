@@ -5,6 +5,7 @@
 // the statement's inline <style> and style attributes would be refused there, so their text
 // goes in through the CSSOM (a constructed stylesheet, element.style), which the CSP does not
 // govern. Nothing of the statement runs as script: it is parsed inert by DOMParser.
+import { apiPath } from '../api/client';
 import { t } from '../i18n/i18n';
 import { api } from '../shell/session';
 
@@ -15,7 +16,7 @@ declare global {
 }
 
 export function statementPath(workId: number): string {
-  return `/collections/works/items/${encodeURIComponent(String(workId))}/statement`;
+  return apiPath('/collections/works/items/{featureId}/statement', { featureId: workId });
 }
 
 function say(win: Window, text: string): void {
