@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { keys, phone, requireWeb, screenshot, serverAndBrowser } from './fixture.mjs';
 import { call } from './field-support.mjs';
-import { berlin, moveTo, offset, pit, plannerPage, queue, refilter, reviewMapReady, severitiesOf, submit, theTree } from './review-support.mjs';
+import { assertFits, berlin, moveTo, offset, pit, plannerPage, queue, refilter, reviewMapReady, severitiesOf, submit, theTree } from './review-support.mjs';
 
 const { AxeBuilder } = requireWeb('@axe-core/playwright');
 const env = serverAndBrowser();
@@ -72,6 +72,7 @@ test('the queue orders by worst conflict then start, and each filter changes it 
   assert.equal(await page.locator('#review-queue-list .queue-row[data-reference="RQ-HIGH"] .badge-high').textContent(), '1 hoch');
   assert.equal(await page.locator('#review-queue-list .queue-row[data-reference="RQ-NONE"] .badge-none').textContent(), 'keine Baumkonflikte');
   assert.equal(await page.locator('#review-queue-status').textContent(), `${expected.length} von ${expected.length} Maßnahmen, die schwersten Konflikte zuerst`);
+  await assertFits(page);
   await axe(page, '#screen-review', 'queue 1280');
   await screenshot(page, 'review-queue');
 
@@ -111,6 +112,7 @@ test('the queue at 375 x 667: usable, axe, screenshot', async () => {
   const { page, assertClean } = await plannerPage(env.browser, env.base, { viewport: phone });
   const refs = await queue(page);
   assert.ok(refs.length > 0);
+  await assertFits(page);
   await axe(page, '#screen-review', 'queue 375');
   const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.equal(wide, 0, 'no horizontal scroll');

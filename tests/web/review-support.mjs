@@ -111,3 +111,12 @@ export async function refilter(page, change) {
 
 // Berlin local time as RFC 3339 with its offset (summer time in all dates used: +02:00).
 export const berlin = (date, time) => `${date}T${time}:00+02:00`;
+
+// The side column (queue or review) never scrolls sideways: everything fits its width.
+export async function assertFits(page) {
+  const overflow = await page.evaluate(() => {
+    const side = document.querySelector('#review-side');
+    return { side: side.scrollWidth - side.clientWidth, page: document.documentElement.scrollWidth - document.documentElement.clientWidth };
+  });
+  assert.deepEqual(overflow, { side: 0, page: 0 }, 'no sideways scrolling');
+}

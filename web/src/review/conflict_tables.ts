@@ -13,9 +13,13 @@ import type { Clash, TreeConflict } from './work_data';
 
 type Acknowledged = () => void;
 
+// Short values that must not break inside (a tree number, "84 cm", "1,2 m").
+const unbroken = new Set<MessageKey>(['review.col.tree', 'review.col.circumference', 'review.col.distance', 'review.col.share']);
+
 function cell(label: MessageKey, ...content: Array<Node | string>): HTMLTableCellElement {
   // data-label: the column's name, shown before the value where the table is laid out as cards.
-  return el('td', { 'data-label': t(label) }, ...content);
+  // One child, so that the card layout's grid puts the name and the value side by side.
+  return el('td', { 'data-label': t(label), ...(unbroken.has(label) ? { class: 'nowrap' } : {}) }, el('div', { class: 'cell-value' }, ...content));
 }
 
 function table(id: string, caption: MessageKey, columns: MessageKey[], rows: HTMLTableRowElement[]): HTMLElement {

@@ -75,6 +75,7 @@ export function decisionForm(hooks: DecisionHooks, draft: DecisionDraft): HTMLEl
     result.dataset.kind = 'error';
     result.replaceChildren(...content);
     result.hidden = false;
+    result.scrollIntoView({ block: 'nearest' });
   };
 
   const send = async (decision: Decision, button: HTMLButtonElement) => {

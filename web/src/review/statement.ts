@@ -38,10 +38,18 @@ export async function printStatement(workId: number): Promise<void> {
     say(win, t('review.print.failed', { detail: e instanceof Error ? e.message : String(e) }));
     throw e;
   }
-  const parsed = new DOMParser().parseFromString(html, 'text/html');
-  for (const s of parsed.querySelectorAll('script, iframe, object, embed, link, meta[http-equiv]')) s.remove();
-  const css = [...parsed.querySelectorAll('style')].map((s) => s.textContent ?? '').join('\n');
-  for (const s of parsed.querySelectorAll('style')) s.remove();
+  // The style elements are taken out of the text before parsing: Chromium checks a parsed
+  // document's style elements against the CSP of the page that parses it and reports each.
+  // A style element's content is raw text up to the first "</style", as the regular expression
+  // reads it.
+  const sheets: string[] = [];
+  const bare = html.replace(/<style\b[^>]*>([\s\S]*?)<\/style\s*>/gi, (_, css: string) => {
+    sheets.push(css);
+    return '';
+  });
+  const css = sheets.join('\n');
+  const parsed = new DOMParser().parseFromString(bare, 'text/html');
+  for (const s of parsed.querySelectorAll('script, style, iframe, object, embed, link, meta[http-equiv]')) s.remove();
   const inline: Array<[string, string]> = [];
   parsed.querySelectorAll<HTMLElement | SVGElement>('[style]').forEach((e, i) => {
     e.setAttribute('data-rz-style', String(i));

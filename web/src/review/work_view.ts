@@ -49,6 +49,7 @@ function mapLegend(): HTMLElement {
   return el(
     'p',
     { class: 'review-legend' },
+    el('span', {}, t('review.legend.map')),
     ...severities.map((s) => severityBadge(s)),
     el('span', { class: 'legend-ring' }, t('review.legend.rings')),
   );
