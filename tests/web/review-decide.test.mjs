@@ -194,7 +194,15 @@ test('a work under review at 375 x 667: usable, axe, screenshots', async () => {
   const work = await submit(env.base, keys().contractor, pit('RD-PHONE', 'Baugrube im Wurzelbereich', offset(tree.geometry.coordinates, 5.5), berlin('2029-05-07', '08:00'), berlin('2029-05-11', '17:00')));
   assert.deepEqual(severitiesOf(work), [[tree.id, 'high']]);
   const { page, assertClean } = await plannerPage(env.browser, env.base, { viewport: phone });
-  await openWork(page, 'RD-PHONE');
+  // Found by the search, its panel offers the review to the planner.
+  await page.locator('#search-input').fill('RD-PHONE');
+  await page.locator('#search-input').press('Enter');
+  await page.locator('#panel [data-action="review"]').click();
+  await page.waitForFunction((id) => {
+    const w = document.querySelector('#review-work');
+    return w?.dataset.workId === String(id) && w.getAttribute('aria-busy') === 'false';
+  }, work.id, { timeout: 20000 });
+  assert.equal(await page.locator('#panel').isHidden(), true);
   assert.equal(await page.locator('#review-conflicts tbody tr[data-severity="high"]').count(), 1);
   await assertFits(page);
   await axe(page, '#screen-review', 'review 375');
@@ -209,7 +217,14 @@ test('a work under review at 375 x 667: usable, axe, screenshots', async () => {
   await screenshot(page, 'review-work-table');
   await page.locator('#review-decision').scrollIntoViewIfNeeded();
   await screenshot(page, 'review-work-decision');
+  // In English the review is made anew in English words.
+  await page.getByRole('button', { name: 'EN – English' }).click();
+  await page.waitForFunction(() => document.querySelector('#review-conflicts-section-heading')?.textContent === 'Conflicts with trees (1)', null, { timeout: 20000 });
+  assert.equal(await page.locator('#review-conflicts tbody tr td').nth(3).textContent(), 'high');
+  assert.equal(await page.locator('#review-back').textContent(), '← Back to the queue');
   await page.locator('#review-back').click();
   await page.locator('#review-queue').waitFor();
+  assert.equal(await page.locator('label[for="review-status"]').textContent(), 'Status');
+  assert.equal(await page.locator('#review-draw-rectangle').textContent(), 'Draw a rectangle');
   assertClean();
 });

@@ -2,6 +2,7 @@
 export const reviewDe = {
   'screen.review': 'Prüfliste',
   'review.map.label': 'Karte der Prüfung',
+  'review.open': 'Prüfen',
   'review.queue.heading': 'Zu prüfende Maßnahmen',
   'review.queue.empty': 'Keine Maßnahme passt zu diesen Filtern.',
   'review.queue.count': '{shown} von {n} Maßnahmen, die schwersten Konflikte zuerst',
@@ -93,6 +94,7 @@ export const reviewDe = {
 export const reviewEn: Record<keyof typeof reviewDe, string> = {
   'screen.review': 'Review',
   'review.map.label': 'Review map',
+  'review.open': 'Review',
   'review.queue.heading': 'Works to review',
   'review.queue.empty': 'No work matches these filters.',
   'review.queue.count': '{shown} of {n} works, worst conflicts first',

@@ -40,20 +40,29 @@ export interface QueueView {
   refresh(): void;
 }
 
-export function queueView(map: ReviewMap, open: (id: number) => void): QueueView {
+export interface QueueState {
+  status: string;
+  from: string;
+  to: string;
+}
+
+export function queueView(map: ReviewMap, open: (id: number) => void, state: QueueState = { status: 'submitted', from: '', to: '' }): QueueView & { state(): QueueState } {
   const status = el('select', { id: 'review-status', name: 'status' });
   status.append(el('option', { value: '' }, t('review.filter.allStatuses')));
   for (const s of workStatuses) {
     const o = el('option', { value: s }, statusWord(s));
-    if (s === 'submitted') o.selected = true;
+    if (s === state.status) o.selected = true;
     status.append(o);
   }
   const from = el('input', { type: 'date', id: 'review-from', name: 'from' });
   const to = el('input', { type: 'date', id: 'review-to', name: 'to' });
+  from.value = state.from;
+  to.value = state.to;
   const rect = el('button', { type: 'button', id: 'review-draw-rectangle', class: 'secondary-button' }, t('review.area.rectangle'));
   const poly = el('button', { type: 'button', id: 'review-draw-polygon', class: 'secondary-button' }, t('review.area.polygon'));
   const clearArea = el('button', { type: 'button', id: 'review-clear-area', class: 'text-button' }, t('review.area.clear'));
-  const areaStatus = el('p', { id: 'review-area-status', class: 'field-hint', 'aria-live': 'polite' }, t('review.area.none'));
+  const drawn = map.currentArea() !== null;
+  const areaStatus = el('p', { id: 'review-area-status', class: 'field-hint', 'aria-live': 'polite', 'data-area': drawn ? 'set' : 'none' }, t(drawn ? 'review.area.set' : 'review.area.none'));
   const listStatus = el('p', { id: 'review-queue-status', class: 'list-status', role: 'status' });
   const list = el('ol', { id: 'review-queue-list', class: 'queue-list' });
   const more = el('button', { type: 'button', id: 'review-more', class: 'secondary-button' }, t('review.more'));
@@ -110,7 +119,7 @@ export function queueView(map: ReviewMap, open: (id: number) => void): QueueView
     clearArea.hidden = !a;
     refresh();
   });
-  clearArea.hidden = true;
+  clearArea.hidden = !drawn;
 
   const control = (id: string, label: string, input: HTMLElement) => el('div', { class: 'control' }, el('label', { for: id }, label), input);
   const root = el(
@@ -136,5 +145,5 @@ export function queueView(map: ReviewMap, open: (id: number) => void): QueueView
     more,
   );
   root.querySelector('form')!.addEventListener('submit', (e) => e.preventDefault());
-  return { root, refresh };
+  return { root, refresh, state: () => ({ status: status.value, from: from.value, to: to.value }) };
 }

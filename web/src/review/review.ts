@@ -2,9 +2,12 @@
 // printable statement. main.ts calls initReview once, after the shell is up.
 import { apiPath } from '../api/client';
 import type { MapConfig } from '../api/types';
+import { t } from '../i18n/i18n';
+import { registerAction } from '../map/feature_panel';
 import { treeBounds } from '../map/map_screen';
-import { registerScreen } from '../shell/shell';
-import { reviewScreen } from './review_screen';
+import { closePanel } from '../shell/panel';
+import { registerScreen, showScreen } from '../shell/shell';
+import { reviewRoles, reviewScreen } from './review_screen';
 
 let config: MapConfig = { basemap: null };
 
@@ -19,13 +22,24 @@ async function loadConfig(): Promise<void> {
 }
 
 export function initReview(): void {
-  registerScreen(
-    reviewScreen(
-      () => config,
-      async () => {
-        const [, b] = await Promise.all([loadConfig(), treeBounds()]);
-        return b;
-      },
-    ),
+  const screen = reviewScreen(
+    () => config,
+    async () => {
+      const [, b] = await Promise.all([loadConfig(), treeBounds()]);
+      return b;
+    },
   );
+  registerScreen(screen);
+  // A work clicked on the map screen: its panel offers the review to planners and admins.
+  registerAction({
+    id: 'review',
+    collection: 'works',
+    roles: reviewRoles ?? [],
+    label: () => t('review.open'),
+    run(feature) {
+      closePanel();
+      showScreen('review');
+      screen.openWork(Number(feature.id));
+    },
+  });
 }

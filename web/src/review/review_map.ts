@@ -38,7 +38,7 @@ export class ReviewMap {
   readonly map: maplibregl.Map;
   private draw: TerraDraw | null = null;
   private area: Polygon | null = null;
-  private areaListeners: AreaListener[] = [];
+  private areaListener: AreaListener | null = null;
   private ready: Promise<void>;
 
   constructor(container: HTMLElement, config: MapConfig, initial: Bounds | undefined) {
@@ -128,8 +128,9 @@ export class ReviewMap {
 
   // ---- the area drawn to filter the queue
 
+  // One listener: the queue view on screen.
   onArea(f: AreaListener): void {
-    this.areaListeners.push(f);
+    this.areaListener = f;
   }
 
   currentArea(): Polygon | null {
@@ -176,7 +177,7 @@ export class ReviewMap {
 
   private setArea(a: Polygon | null): void {
     this.area = a;
-    for (const f of this.areaListeners) f(a);
+    this.areaListener?.(a);
   }
 
   // ---- a work under review

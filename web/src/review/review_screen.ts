@@ -2,38 +2,51 @@
 // side by side; a phone: the map above, the lists below).
 import type { MapConfig } from '../api/types';
 import type { Bounds } from '../map/map_screen';
-import { t } from '../i18n/i18n';
+import { onLocaleChange, t } from '../i18n/i18n';
 import { el } from '../shell/dom';
 import type { Screen } from '../shell/shell';
-import { queueView, type QueueView } from './queue_view';
+import { queueView } from './queue_view';
 import { ReviewMap } from './review_map';
 import { workView } from './work_view';
 
 export const reviewRoles: Screen['roles'] = ['planner', 'admin'];
 
-export function reviewScreen(config: () => MapConfig, bounds: () => Promise<Bounds | undefined>): Screen {
+export interface ReviewScreen extends Screen {
+  // Opens a work's review (from the map's panel); the screen must be shown.
+  openWork(id: number): void;
+}
+
+export function reviewScreen(config: () => MapConfig, bounds: () => Promise<Bounds | undefined>): ReviewScreen {
   let side: HTMLElement;
   let map: ReviewMap | null = null;
-  let queue: QueueView | null = null;
+  let queue: ReturnType<typeof queueView> | null = null;
+  let work: ReturnType<typeof workView> | null = null;
+  let waiting: number | null = null; // a work asked for before the map was made
   let scrollTop = 0;
 
   const showQueue = () => {
     if (!queue || !map) return;
+    work = null;
     map.clearWork();
     side.replaceChildren(queue.root);
     side.scrollTop = scrollTop;
     queue.refresh();
   };
   const openWork = (id: number) => {
-    if (!map) return;
-    scrollTop = side.scrollTop;
+    if (!map) {
+      waiting = id;
+      return;
+    }
+    if (!work) scrollTop = side.scrollTop;
     const view = workView(id, map, { back: showQueue });
+    work = view;
     side.replaceChildren(view.root);
     side.scrollTop = 0;
     void view.reload().then(() => document.getElementById('review-work-title')?.focus());
   };
 
   return {
+    openWork,
     id: 'review',
     label: 'screen.review',
     icon: 'M9 4h6v3H9zM7 5H5v16h14V5h-2M8.5 12l2.5 2.5 5-5',
@@ -52,7 +65,21 @@ export function reviewScreen(config: () => MapConfig, bounds: () => Promise<Boun
           return;
         }
         queue = queueView(map, openWork);
-        showQueue();
+        if (waiting !== null) openWork(waiting);
+        else showQueue();
+        waiting = null;
+      });
+      // Words made in code follow a change of language: the view on screen is made anew.
+      onLocaleChange(() => {
+        holder.setAttribute('aria-label', t('review.map.label'));
+        if (!map || !queue) return;
+        const fresh = queueView(map, openWork, queue.state());
+        const showing = side.firstElementChild === queue.root;
+        queue = fresh;
+        if (showing) {
+          side.replaceChildren(queue.root);
+          queue.refresh();
+        } else void work?.reload();
       });
     },
     show() {

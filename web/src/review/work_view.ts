@@ -71,6 +71,7 @@ export function workView(id: number, map: ReviewMap, hooks: WorkViewHooks): { ro
   const render = (r: WorkReview, message?: { text: string; kind: 'info' | 'error' }) => {
     current = r;
     const p = r.work.properties;
+    back.textContent = t('review.back');
     root.dataset.status = String(p.status);
     root.dataset.version = String(p.version);
     const title = el('h2', { id: 'review-work-title', class: 'field-heading', tabindex: '-1' }, `${String(p.reference)} – ${String(p.title)}`);
