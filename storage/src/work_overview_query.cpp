@@ -8,11 +8,10 @@ namespace rootzone::storage {
 
 namespace {
 
-// How far a work reaches beyond its stored geometry: half a line's width, a point's radius
-// (core::work_footprint, in SQL).
-constexpr const char* kGrow = "MAX(COALESCE(w.width_m / 2.0, 0), COALESCE(w.radius_m, 0))";
-
 std::string overview_sql(std::size_t areas) {
+  // How far a work reaches beyond its stored geometry: half a line's width, a point's radius
+  // (core::work_footprint, in SQL).
+  const std::string kGrow = "MAX(COALESCE(w.width_m / 2.0, 0), COALESCE(w.radius_m, 0))";
   std::string where =
       " WHERE (:statuses = '' OR instr(:statuses, ',' || w.status || ',') > 0)"
       " AND (:contractor IS NULL OR w.contractor = :contractor)"
@@ -22,42 +21,43 @@ std::string overview_sql(std::size_t areas) {
     const auto n = std::to_string(i);
     // The bounding boxes first (cheap), then GEOS's distance from the stored geometry: within
     // the work's width or radius it meets the area.
-    where += " AND MbrMinX(w.geometry) - " + std::string(kGrow) + " <= MbrMaxX(:area" + n + ")" +
+    where += " AND MbrMinX(w.geometry) - " + kGrow + " <= MbrMaxX(:area" + n + ")" +
              " AND MbrMaxX(w.geometry) + " + kGrow + " >= MbrMinX(:area" + n + ")" +
              " AND MbrMinY(w.geometry) - " + kGrow + " <= MbrMaxY(:area" + n + ")" +
              " AND MbrMaxY(w.geometry) + " + kGrow + " >= MbrMinY(:area" + n + ")" +
              " AND ST_Distance(w.geometry, :area" + n + ") <= " + kGrow;
   }
-  return "WITH picked AS ("
-         " SELECT w.id, w.reference, w.title, w.contractor, w.kind, w.status, w.starts_at,"
-         " w.ends_at, w.version, MbrMinX(w.geometry) - " +
-         std::string(kGrow) + " AS minx, MbrMinY(w.geometry) - " + kGrow +
-         " AS miny, MbrMaxX(w.geometry) + " + kGrow + " AS maxx, MbrMaxY(w.geometry) + " + kGrow +
-         " AS maxy FROM works w" + where +
-         "), trees AS ("
+  // Only ids and start dates are sorted: the counts come from one pass over each conflict
+  // table (cheaper than an index lookup per work once the works run into thousands), and the
+  // columns and boxes are read for the page's rows alone.
+  return "WITH picked AS MATERIALIZED (SELECT w.id, w.starts_at FROM works w" + where +
+         "), trees AS MATERIALIZED ("
          " SELECT c.work_id, SUM(c.severity = 'critical') AS critical,"
          " SUM(c.severity = 'high') AS high, SUM(c.severity = 'medium') AS medium,"
          " SUM(c.acknowledged_by IS NULL) AS open"
-         " FROM tree_work_conflicts c WHERE c.work_id IN (SELECT id FROM picked)"
-         " GROUP BY c.work_id"
-         "), sides AS ("
+         " FROM tree_work_conflicts c GROUP BY c.work_id"
+         "), clashes AS MATERIALIZED ("
+         " SELECT work_id, COUNT(*) AS n, SUM(acknowledged_by IS NULL) AS open FROM ("
          " SELECT k.work_a AS work_id, k.acknowledged_by FROM work_work_conflicts k"
-         " WHERE k.work_a IN (SELECT id FROM picked)"
-         " UNION ALL SELECT k.work_b, k.acknowledged_by FROM work_work_conflicts k"
-         " WHERE k.work_b IN (SELECT id FROM picked)"
-         "), clashes AS ("
-         " SELECT work_id, COUNT(*) AS n, SUM(acknowledged_by IS NULL) AS open FROM sides"
+         " UNION ALL SELECT k.work_b, k.acknowledged_by FROM work_work_conflicts k)"
          " GROUP BY work_id"
-         ")"
-         " SELECT p.id, p.reference, p.title, p.contractor, p.kind, p.status, p.starts_at,"
-         " p.ends_at, p.version, p.minx, p.miny, p.maxx, p.maxy,"
-         " COALESCE(t.critical, 0), COALESCE(t.high, 0), COALESCE(t.medium, 0),"
-         " COALESCE(t.open, 0) + COALESCE(k.open, 0), COALESCE(k.n, 0), COUNT(*) OVER ()"
+         "), page AS ("
+         " SELECT p.id, COALESCE(t.critical, 0) AS critical, COALESCE(t.high, 0) AS high,"
+         " COALESCE(t.medium, 0) AS medium,"
+         " COALESCE(t.open, 0) + COALESCE(k.open, 0) AS unacknowledged,"
+         " COALESCE(k.n, 0) AS clashes, COUNT(*) OVER () AS matched,"
+         " ROW_NUMBER() OVER (ORDER BY CASE WHEN t.critical > 0 THEN 3 WHEN t.high > 0 THEN 2"
+         " WHEN t.medium > 0 THEN 1 ELSE 0 END DESC, p.starts_at, p.id) AS pos"
          " FROM picked p LEFT JOIN trees t ON t.work_id = p.id"
          " LEFT JOIN clashes k ON k.work_id = p.id"
-         " ORDER BY CASE WHEN t.critical > 0 THEN 3 WHEN t.high > 0 THEN 2"
-         " WHEN t.medium > 0 THEN 1 ELSE 0 END DESC, p.starts_at, p.id"
-         " LIMIT :limit OFFSET :offset";
+         " ORDER BY pos LIMIT :limit OFFSET :offset"
+         ")"
+         " SELECT w.id, w.reference, w.title, w.contractor, w.kind, w.status, w.starts_at,"
+         " w.ends_at, w.version, MbrMinX(w.geometry) - " +
+         kGrow + ", MbrMinY(w.geometry) - " + kGrow + ", MbrMaxX(w.geometry) + " + kGrow +
+         ", MbrMaxY(w.geometry) + " + kGrow +
+         ", page.critical, page.high, page.medium, page.unacknowledged, page.clashes,"
+         " page.matched FROM page JOIN works w ON w.id = page.id ORDER BY page.pos";
 }
 
 }  // namespace

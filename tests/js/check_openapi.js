@@ -193,6 +193,28 @@ function reads(who) {
       status: by(who, conflictReaders, 200) },
     { method: 'GET', path: `${WORK}/conflicts`, url: '/collections/works/items/999999/conflicts',
       status: by(who, conflictReaders, 404) },
+    { method: 'GET', path: `${WORK}/statement`, url: '/collections/works/items/1/statement',
+      status: by(who, conflictReaders, 200),
+      then: (b, res) => expect(res.headers.get('content-security-policy').startsWith("default-src 'none'") &&
+        !res.headers.get('content-security-policy').includes('script-src'), 'a statement runs no script') },
+    { method: 'GET', path: `${WORK}/statement`, url: '/collections/works/items/2/statement',
+      status: by(who, { ...conflictReaders, contractor: 403 }, 200) },
+    { method: 'GET', path: `${WORK}/statement`, url: '/collections/works/items/999999/statement',
+      status: by(who, conflictReaders, 404) },
+    { method: 'GET', path: '/collections/works/overview', url: '/collections/works/overview?limit=50',
+      status: by(who, conflictReaders, 200),
+      then: (b) => {
+        expect(b.numberReturned === b.works.length, 'numberReturned counts the works');
+        const rank = { critical: 3, high: 2, medium: 1 };
+        b.works.forEach((w, i) => i === 0 || expect((rank[b.works[i - 1].worst] ?? 0) >= (rank[w.worst] ?? 0),
+          'worst conflict first'));
+        if (who === 'contractor') {
+          expect(b.works.length > 0 && b.works.every((w) => w.contractor === kOrganisation),
+            'a contractor sees its own organisation\'s works only');
+        }
+      } },
+    { method: 'GET', path: '/collections/works/overview',
+      url: '/collections/works/overview?status=submitted,nonsense', status: by(who, conflictReaders, 400) },
     { method: 'GET', path: '/tiles', url: '/tiles', status: 200 },
     { method: 'GET', path: '/tiles/{tileset}.json', url: '/tiles/city.json', status: 200,
       then: (b) => expect(b.vector_layers.some((l) => l.id === 'conflicts') ===

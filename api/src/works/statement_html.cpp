@@ -147,18 +147,23 @@ th, td { border: 1px solid #bbb; padding: 1.2mm 1.5mm; text-align: left; vertica
 thead th { background: #eee; font-size: 8.5pt; }
 table.facts th { width: 38mm; background: #f5f5f5; font-size: 9pt; }
 table.conflicts { font-size: 8.5pt; }
-table.conflicts col.tree { width: 14mm; } table.conflicts col.species { width: 27mm; }
-table.conflicts col.u { width: 14mm; } table.conflicts col.sev { width: 15mm; }
-table.conflicts col.dist { width: 13mm; } table.conflicts col.share { width: 13mm; }
-table.conflicts col.ack { width: 30mm; }
+table.conflicts col.tree { width: 13mm; } table.conflicts col.species { width: 25mm; }
+table.conflicts col.u { width: 16mm; } table.conflicts col.sev { width: 19mm; }
+table.conflicts col.dist { width: 16mm; } table.conflicts col.share { width: 15mm; }
+table.conflicts col.ack { width: 24mm; }
+table.conflicts thead th { font-size: 7.5pt; hyphens: manual; }
+table.facts th, table.facts td { padding-top: 0.8mm; padding-bottom: 0.8mm; }
 td.num { text-align: right; white-space: nowrap; }
 .sev-critical { color: #b3261e; font-weight: bold; }
 .sev-high { color: #e8710a; font-weight: bold; }
 .sev-medium { color: #8a6d00; font-weight: bold; }
 figure { margin: 0; break-inside: avoid; page-break-inside: avoid; }
 figure svg { display: block; width: 100%; height: auto; max-height: 160mm; }
+@media print { figure svg { height: 95mm; max-height: none; } }
 figcaption { font-size: 8.5pt; color: #333; margin-top: 1.5mm; }
-.legend span { margin-right: 4mm; white-space: nowrap; }
+.legend span { margin-right: 4mm; }
+.legend .en { display: inline; margin-left: 0.3em; }
+.legend .en::before { content: "/ "; }
 .none { font-style: italic; }
 ul.rules li { margin-bottom: 1.5mm; break-inside: avoid; }
 .decision { border: 1px solid #999; padding: 2mm 3mm; break-inside: avoid; }
@@ -169,8 +174,8 @@ footer { margin-top: 8mm; font-size: 8.5pt; color: #444; border-top: 1px solid #
 std::string work_section(const core::WorkStatement& s) {
   const auto& w = s.work;
   std::string size = "–";
-  if (w.width_m) size = both("Breite ", "width ") + metres(*w.width_m);
-  if (w.radius_m) size = both("Radius ", "radius ") + metres(*w.radius_m);
+  if (w.width_m) size = metres(*w.width_m) + both("", "Breite der Linie / width of the line");
+  if (w.radius_m) size = metres(*w.radius_m) + both("", "Radius um den Punkt / radius");
   std::string out = "<section id=\"work\"><h2>1 Maßnahme<span class=\"en\">Work</span></h2>";
   out += "<table class=\"facts\"><tbody>";
   out += row("Aktenzeichen", "Reference", html_escape(w.reference));
@@ -234,12 +239,12 @@ std::string conflicts_section(const core::WorkStatement& s) {
     for (const auto& [de, en] : std::initializer_list<std::pair<const char*, const char*>>{
              {"Baum", "Tree"},
              {"Art", "Species"},
-             {"Stammumfang", "Circumference"},
+             {"Umfang", "Girth"},
              {"Schwere", "Severity"},
              {"Abstand", "Distance"},
-             {"Anteil Wurzelbereich", "Overlap share"},
+             {"Anteil", "Share"},
              {"Regel", "Rule"},
-             {"Zur Kenntnis genommen", "Acknowledged"}}) {
+             {"Kenntnis&shy;nahme", "Acknowledged"}}) {
       out += "<th scope=\"col\">" + both(de, en) + "</th>";
     }
     out += "</tr></thead><tbody>";
@@ -278,7 +283,7 @@ std::string conflicts_section(const core::WorkStatement& s) {
              {"Auftragnehmer", "Organisation"},
              {"Abstand", "Distance"},
              {"Überschneidung (Tage)", "Overlapping days"},
-             {"Zur Kenntnis genommen", "Acknowledged"}}) {
+             {"Kenntnisnahme", "Acknowledged"}}) {
       out += "<th scope=\"col\">" + both(de, en) + "</th>";
     }
     out += "</tr></thead><tbody>";
