@@ -19,6 +19,17 @@ async function axe(page, selector, name) {
   assert.deepEqual(bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), []);
 }
 
+// terra-draw's polygon: a click on each corner, then on the first again to close it.
+async function drawPolygon(page, corners) {
+  const box = await page.locator('#review-map canvas').boundingBox();
+  const px = await page.evaluate((cs) => cs.map((c) => window.__rootzoneReviewMap.project(c)), corners);
+  await page.locator('#review-draw-polygon').click();
+  for (const p of [...px, px[0]]) {
+    await page.mouse.move(box.x + p.x, box.y + p.y, { steps: 4 });
+    await page.mouse.click(box.x + p.x, box.y + p.y);
+  }
+}
+
 // Drags nothing: terra-draw's rectangle is drawn by a click on one corner and a click on the
 // opposite one (its default click-move interaction).
 async function drawRectangle(page, sw, ne) {
@@ -48,6 +59,13 @@ test('the queue orders by worst conflict then start, and each filter changes it 
   assert.deepEqual(severitiesOf(changes), []);
   for (const w of [critical, high, none, changes]) assert.deepEqual(w.conflicts.works, []);
   await moveTo(env.base, k.planner, changes.id, 'changes_requested', { comment: 'Bitte Lage prüfen' });
+  // Drafts, 200 m from the tree, for a second page when every status is asked for (they are not
+  // submitted: the queue's default leaves them out).
+  for (let i = 0; i < 8; ++i) {
+    const draft = pit(`RQ-DRAFT-${i}`, 'Entwurf', offset(at, 200, 25 * i), berlin('2029-03-05', '08:00'), berlin('2029-03-09', '17:00'));
+    draft.properties.status = 'draft';
+    await submit(env.base, k.contractor, draft);
+  }
 
   // The sample's own submitted works have no stored conflicts: they follow by start date.
   const sample = (await call(env.base, 'GET', '/collections/works/items?limit=1000', { key: k.planner })).body.features.filter(
@@ -102,9 +120,24 @@ test('the queue orders by worst conflict then start, and each filter changes it 
   // A smaller area, 10 m around the tree: only the two pits beside it.
   const small = [offset(at, -10, -10), offset(at, 10, 10)];
   assert.deepEqual(await refilter(page, () => drawRectangle(page, small[0], small[1])), ['RQ-CRIT', 'RQ-HIGH']);
+  // A triangle east of the tree (10 to 45 m east, 20 m either side) holds only the work 30 m east.
+  assert.deepEqual(await refilter(page, () => drawPolygon(page, [offset(at, -20, 10), offset(at, 0, 45), offset(at, 20, 10)])), ['RQ-NONE']);
+  await screenshot(page, 'review-queue-polygon');
   await refilter(page, () => page.locator('#review-status').selectOption('submitted'));
   assert.deepEqual(await refilter(page, () => page.locator('#review-clear-area').click()), expected);
   assert.equal(await page.locator('#review-area-status').getAttribute('data-area'), 'none');
+
+  // Paging: every status holds more works than a page (20); "more" appends the rest in the
+  // server's order.
+  const all = (await call(env.base, 'GET', '/collections/works/overview?limit=100', { key: k.planner })).body;
+  assert.ok(all.numberMatched > 20 && all.numberMatched <= 40, `${all.numberMatched} works in all`);
+  const first = await refilter(page, () => page.locator('#review-status').selectOption(''));
+  assert.deepEqual(first, all.works.slice(0, 20).map((w) => w.reference));
+  assert.equal(await page.locator('#review-queue-status').textContent(), `20 von ${all.numberMatched} Maßnahmen, die schwersten Konflikte zuerst`);
+  assert.equal(await page.locator('#review-more').isVisible(), true);
+  const both = await refilter(page, () => page.locator('#review-more').click());
+  assert.deepEqual(both, all.works.map((w) => w.reference));
+  assert.equal(await page.locator('#review-more').isVisible(), false);
   assertClean();
 });
 
