@@ -152,13 +152,17 @@ test('review a work: the rows, request changes, 409, 412, approve with condition
   assert.deepEqual([approved.to, approved.conditions, approved.user], ['approved', conditions, 'Paul Planer']);
   assert.equal(await page.locator('#review-history li').last().locator('.history-conditions').textContent(), `Auflagen: ${conditions}`);
 
-  // Acknowledge the conflict (a comment is required) and the clash.
+  // Acknowledge the conflict (a comment is required) and the clash; a comment being typed for a
+  // decision meanwhile survives the review being read again.
+  await page.locator('#review-comment').fill('Noch offen: Zufahrt');
   await page.locator(`[data-ack="ack-conflict-${conflict.id ?? work.conflicts.trees[0].id}"]`).click();
   await page.locator(`#ack-conflict-${work.conflicts.trees[0].id} button[type=submit]`).click();
   assert.equal(await page.locator(`#ack-conflict-${work.conflicts.trees[0].id}-error`).textContent(), 'Bitte begründen Sie, warum der Konflikt hingenommen wird.');
   await page.locator(`#ack-conflict-${work.conflicts.trees[0].id}-comment`).fill('Handschachtung als Auflage');
   await page.locator(`#ack-conflict-${work.conflicts.trees[0].id} button[type=submit]`).click();
   await page.locator('#review-conflicts tbody tr [data-acknowledged="true"]').waitFor();
+  assert.equal(await page.locator('#review-note').textContent(), 'Bestätigung gespeichert.');
+  assert.equal(await page.locator('#review-comment').inputValue(), 'Noch offen: Zufahrt');
   await page.locator(`[data-ack="ack-clash-${clashes[0].id}"]`).click();
   await page.locator(`#ack-clash-${clashes[0].id}-comment`).fill('Gemeinsamer Graben abgestimmt');
   await page.locator(`#ack-clash-${clashes[0].id} button[type=submit]`).click();

@@ -78,7 +78,11 @@ export function workView(id: number, map: ReviewMap, hooks: WorkViewHooks): { ro
     const statusLine = el('p', { class: 'work-status' }, t('review.status'), ' ', el('strong', { id: 'review-status-value', 'data-status': String(p.status) }, word('status', p.status)));
     const note = el('p', { id: 'review-note', class: 'decision-note', tabindex: '-1', role: message?.kind === 'error' ? 'alert' : 'status', 'data-kind': message?.kind ?? 'info' }, message?.text ?? '');
     note.hidden = !message;
-    const reload = () => void load();
+    // After an acknowledgement: read again, what is typed in the decision kept, and said.
+    const reload = () => {
+      draft = typedDraft();
+      void load({ text: t('review.ack.saved'), kind: 'info' });
+    };
     const decision = decisionForm(
       {
         workId: id,
@@ -118,6 +122,11 @@ export function workView(id: number, map: ReviewMap, hooks: WorkViewHooks): { ro
     if (message) note.focus();
   };
 
+  const typedDraft = (): DecisionDraft => ({
+    comment: root.querySelector<HTMLTextAreaElement>('#review-comment')?.value ?? draft.comment,
+    conditions: root.querySelector<HTMLTextAreaElement>('#review-conditions')?.value ?? draft.conditions,
+  });
+
   const load = async (message?: { text: string; kind: 'info' | 'error' }) => {
     root.setAttribute('aria-busy', 'true');
     try {
@@ -131,5 +140,11 @@ export function workView(id: number, map: ReviewMap, hooks: WorkViewHooks): { ro
     }
   };
 
-  return { root, reload: () => load() };
+  return {
+    root,
+    reload: () => {
+      draft = typedDraft();
+      return load();
+    },
+  };
 }
