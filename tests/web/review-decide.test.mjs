@@ -132,6 +132,7 @@ test('review a work: the rows, request changes, 409, 412, approve with condition
   assert.deepEqual(await page.locator('#review-allowed li').allTextContents(), ['Eingereicht', 'Storniert']);
   assert.equal(await page.locator('#review-allowed-role').textContent(), 'Davon ist keiner Ihrer Rolle erlaubt (der Auftragnehmer ist am Zug).');
   assert.equal(await statusOf(work.id), 'changes_requested');
+  await axe(page, '#screen-review', 'review 409 1280');
   await screenshot(page, 'review-409');
 
   // The contractor resubmits (through the API, behind the page's back): the page's ETag is old.
@@ -158,6 +159,8 @@ test('review a work: the rows, request changes, 409, 412, approve with condition
   await page.locator(`[data-ack="ack-conflict-${conflict.id ?? work.conflicts.trees[0].id}"]`).click();
   await page.locator(`#ack-conflict-${work.conflicts.trees[0].id} button[type=submit]`).click();
   assert.equal(await page.locator(`#ack-conflict-${work.conflicts.trees[0].id}-error`).textContent(), 'Bitte begründen Sie, warum der Konflikt hingenommen wird.');
+  await axe(page, '#screen-review', 'acknowledgement form 1280');
+  await screenshot(page, 'review-ack-form');
   await page.locator(`#ack-conflict-${work.conflicts.trees[0].id}-comment`).fill('Handschachtung als Auflage');
   await page.locator(`#ack-conflict-${work.conflicts.trees[0].id} button[type=submit]`).click();
   await page.locator('#review-conflicts tbody tr [data-acknowledged="true"]').waitFor();
