@@ -6,7 +6,7 @@
 // axe-core on the screen, screenshots at 1280 and 375 px, no console error, no failed request.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { keys, phone, requireWeb, screenshot, serverAndBrowser } from './fixture.mjs';
+import { desktop, keys, openPage, phone, requireWeb, screenshot, serverAndBrowser, signIn } from './fixture.mjs';
 import { call } from './field-support.mjs';
 import { assertFits, berlin, moveTo, offset, pit, plannerPage, queue, refilter, reviewMapReady, severitiesOf, submit, theTree } from './review-support.mjs';
 
@@ -151,4 +151,26 @@ test('the queue at 375 x 667: usable, axe, screenshot', async () => {
   assert.equal(wide, 0, 'no horizontal scroll');
   await screenshot(page, 'review-queue');
   assertClean();
+});
+
+test('without WebGL the queue and a review still work, without the map and its area filter', async () => {
+  const { chromium } = requireWeb('playwright-core');
+  const browser = await chromium.launch({ executablePath: process.env.ROOTZONE_CHROMIUM ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-3d-apis'] });
+  try {
+    const { page, assertClean } = await openPage(browser, env.base, { viewport: desktop });
+    await page.locator('#map .coming-soon').waitFor();
+    await signIn(page, keys().planner);
+    await page.locator('#tabbar [data-screen="review"]').click();
+    await page.locator('#review-map .coming-soon').waitFor();
+    const refs = await queue(page);
+    assert.equal(refs[0], 'RQ-CRIT');
+    assert.equal(await page.locator('.area-controls').isHidden(), true);
+    await page.locator('#review-queue-list .queue-row[data-reference="RQ-CRIT"]').click();
+    await page.waitForFunction(() => document.querySelector('#review-work')?.getAttribute('aria-busy') === 'false', null, { timeout: 20000 });
+    assert.equal(await page.locator('#review-conflicts tbody tr[data-severity="critical"]').count(), 1);
+    await screenshot(page, 'review-no-webgl');
+    assertClean();
+  } finally {
+    await browser.close();
+  }
 });

@@ -46,7 +46,7 @@ export interface QueueState {
   to: string;
 }
 
-export function queueView(map: ReviewMap, open: (id: number) => void, state: QueueState = { status: 'submitted', from: '', to: '' }): QueueView & { state(): QueueState } {
+export function queueView(map: ReviewMap | null, open: (id: number) => void, state: QueueState = { status: 'submitted', from: '', to: '' }): QueueView & { state(): QueueState } {
   const status = el('select', { id: 'review-status', name: 'status' });
   status.append(el('option', { value: '' }, t('review.filter.allStatuses')));
   for (const s of workStatuses) {
@@ -61,7 +61,7 @@ export function queueView(map: ReviewMap, open: (id: number) => void, state: Que
   const rect = el('button', { type: 'button', id: 'review-draw-rectangle', class: 'secondary-button' }, t('review.area.rectangle'));
   const poly = el('button', { type: 'button', id: 'review-draw-polygon', class: 'secondary-button' }, t('review.area.polygon'));
   const clearArea = el('button', { type: 'button', id: 'review-clear-area', class: 'text-button' }, t('review.area.clear'));
-  const drawn = map.currentArea() !== null;
+  const drawn = map?.currentArea() != null;
   const areaStatus = el('p', { id: 'review-area-status', class: 'field-hint', 'aria-live': 'polite', 'data-area': drawn ? 'set' : 'none' }, t(drawn ? 'review.area.set' : 'review.area.none'));
   const listStatus = el('p', { id: 'review-queue-status', class: 'list-status', role: 'status' });
   const list = el('ol', { id: 'review-queue-list', class: 'queue-list' });
@@ -71,7 +71,7 @@ export function queueView(map: ReviewMap, open: (id: number) => void, state: Que
   let offset = 0;
   let matched = 0;
   let running: AbortController | null = null;
-  const filter = (): QueueFilter => ({ statuses: status.value ? [status.value] : [], from: from.value, to: to.value, area: map.currentArea() });
+  const filter = (): QueueFilter => ({ statuses: status.value ? [status.value] : [], from: from.value, to: to.value, area: map?.currentArea() ?? null });
 
   const load = async (append: boolean) => {
     running?.abort();
@@ -104,16 +104,16 @@ export function queueView(map: ReviewMap, open: (id: number) => void, state: Que
   more.addEventListener('click', () => void load(true));
   rect.addEventListener('click', () => {
     areaStatus.textContent = t('review.area.drawingRectangle');
-    void map.startDrawing('rectangle');
+    void map?.startDrawing('rectangle');
   });
   poly.addEventListener('click', () => {
     areaStatus.textContent = t('review.area.drawingPolygon');
-    void map.startDrawing('polygon');
+    void map?.startDrawing('polygon');
   });
   clearArea.addEventListener('click', () => {
-    map.clearArea();
+    map?.clearArea();
   });
-  map.onArea((a) => {
+  map?.onArea((a) => {
     areaStatus.textContent = a ? t('review.area.set') : t('review.area.none');
     areaStatus.dataset.area = a ? 'set' : 'none';
     clearArea.hidden = !a;
@@ -134,7 +134,8 @@ export function queueView(map: ReviewMap, open: (id: number) => void, state: Que
       control('review-to', t('review.filter.to'), to),
       el(
         'fieldset',
-        { class: 'area-controls' },
+        // Drawing needs the map: without WebGL there is no area filter.
+        { class: 'area-controls', ...(map ? {} : { hidden: '' }) },
         el('legend', {}, t('review.area.legend')),
         el('div', { class: 'area-buttons' }, rect, poly, clearArea),
         areaStatus,

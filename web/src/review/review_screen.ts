@@ -21,19 +21,20 @@ export function reviewScreen(config: () => MapConfig, bounds: () => Promise<Boun
   let map: ReviewMap | null = null;
   let queue: ReturnType<typeof queueView> | null = null;
   let work: ReturnType<typeof workView> | null = null;
-  let waiting: number | null = null; // a work asked for before the map was made
+  let ready = false; // the map made (or found impossible: no WebGL) and the queue with it
+  let waiting: number | null = null; // a work asked for before then
   let scrollTop = 0;
 
   const showQueue = () => {
-    if (!queue || !map) return;
+    if (!queue) return;
     work = null;
-    map.clearWork();
+    map?.clearWork();
     side.replaceChildren(queue.root);
     side.scrollTop = scrollTop;
     queue.refresh();
   };
   const openWork = (id: number) => {
-    if (!map) {
+    if (!ready) {
       waiting = id;
       return;
     }
@@ -60,10 +61,11 @@ export function reviewScreen(config: () => MapConfig, bounds: () => Promise<Boun
         try {
           map = new ReviewMap(holder, config(), b);
         } catch (e) {
+          // No WebGL: the lists, the tables and the decision work without the map.
           holder.append(el('p', { class: 'coming-soon', role: 'alert' }, t('map.webgl')));
           console.warn(e);
-          return;
         }
+        ready = true;
         queue = queueView(map, openWork);
         if (waiting !== null) openWork(waiting);
         else showQueue();
@@ -72,7 +74,7 @@ export function reviewScreen(config: () => MapConfig, bounds: () => Promise<Boun
       // Words made in code follow a change of language: the view on screen is made anew.
       onLocaleChange(() => {
         holder.setAttribute('aria-label', t('review.map.label'));
-        if (!map || !queue) return;
+        if (!queue) return;
         const fresh = queueView(map, openWork, queue.state());
         const showing = side.firstElementChild === queue.root;
         queue = fresh;

@@ -59,7 +59,7 @@ export interface WorkViewHooks {
   back(): void;
 }
 
-export function workView(id: number, map: ReviewMap, hooks: WorkViewHooks): { root: HTMLElement; reload(): Promise<void> } {
+export function workView(id: number, map: ReviewMap | null, hooks: WorkViewHooks): { root: HTMLElement; reload(): Promise<void> } {
   const root = el('div', { id: 'review-work', class: 'review-work', 'data-work-id': String(id), 'aria-busy': 'true' });
   const back = el('button', { type: 'button', id: 'review-back', class: 'text-button back-button' }, t('review.back'));
   back.addEventListener('click', () => hooks.back());
@@ -118,7 +118,7 @@ export function workView(id: number, map: ReviewMap, hooks: WorkViewHooks): { ro
     );
     root.setAttribute('aria-busy', 'false');
     const points: ConflictPoint[] = r.conflicts.filter((c) => c.lonLat).map((c) => ({ treeId: c.treeId, severity: c.severity, lonLat: c.lonLat! }));
-    void map.showWork(r.work.geometry as GeoJSON.Geometry | null, points);
+    void map?.showWork(r.work.geometry as GeoJSON.Geometry | null, points);
     if (message) note.focus();
   };
 
