@@ -24,10 +24,14 @@ async function axe(page, selector, name) {
 const history = async (id) => (await call(env.base, 'GET', `/collections/works/items/${id}/history`, { key: keys().planner })).body.history;
 const statusOf = async (id) => (await call(env.base, 'GET', `/collections/works/items/${id}`, { key: keys().planner })).body.properties.status;
 
+// Reported, not asserted: from the click on the row to the review drawn (work, conflicts,
+// history, trees and clashing works read), on loopback.
 async function openWork(page, reference) {
   await queue(page);
+  const started = Date.now();
   await page.locator(`#review-queue-list .queue-row[data-reference="${reference}"]`).click();
-  await page.waitForFunction(() => document.querySelector('#review-work')?.getAttribute('aria-busy') === 'false', null, { timeout: 20000 });
+  await page.waitForFunction(() => document.querySelector('#review-work')?.getAttribute('aria-busy') === 'false', null, { timeout: 20000, polling: 10 });
+  console.log(`review of ${reference} drawn ${Date.now() - started} ms after the click`);
 }
 
 async function settled(page, status) {
