@@ -44,9 +44,10 @@ void lonlat_bounds(const json& coordinates, geo::Bounds& b, bool& any) {
   for (const auto& c : coordinates) lonlat_bounds(c, b, any);
 }
 
-// The deepest nesting of arrays and objects in the text, counted outside strings, stopping
-// once past `limit`. nlohmann's parser accepts any depth, but copying, comparing or dump()ing
-// such a value recurses once per level: 100,000 levels end the process on a worker's stack.
+}  // namespace
+
+// nlohmann's parser accepts any depth, but copying, comparing or dump()ing such a value
+// recurses once per level: 100,000 levels end the process on a worker's stack.
 std::size_t nesting_depth(std::string_view text, std::size_t limit) {
   std::size_t depth = 0;
   std::size_t deepest = 0;
@@ -70,8 +71,6 @@ std::size_t nesting_depth(std::string_view text, std::size_t limit) {
   }
   return deepest;
 }
-
-}  // namespace
 
 std::string shown_value(const json& v) {
   if (v.is_structured()) return std::string("a JSON ") + v.type_name();

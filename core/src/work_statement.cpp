@@ -99,12 +99,13 @@ WorkStatement work_statement(Application& app, const Caller& caller, std::int64_
   s.extent = sketch_extent(s);
   storage::for_each_tile_tree(store.database(), s.extent, [&](const storage::TileTree& t) {
     if (!s.extent.contains(t.location)) return;  // the index's float box is a little larger
+    if (t.status != "existing") return;          // felled and planned trees do not stand there
     if (s.trees.size() >= kMaxSketchTrees) {
       ++s.trees_left_out;
       return;
     }
     SketchTree tree{t.id, std::string(t.source_id), t.location, std::nullopt};
-    if (t.is_protected && t.status == "existing") {
+    if (t.is_protected) {
       tree.zone = geo::protection_zone(t.circumference_cm.value_or(0), t.crown_diameter_m,
                                        t.columnar, s.rules);
     }

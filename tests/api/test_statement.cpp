@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
+#include <tuple>
 
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
@@ -34,7 +35,7 @@ TEST_CASE("the statement: conflict rows, sketch, rules, decision in Berlin time,
   test::TempDir dir;
   const auto db = (dir / "statement.sqlite").string();
   std::map<std::string, std::string> key;
-  std::int64_t work = 0, undecided = 0;
+  std::int64_t work = 0, undecided = 0, resubmitted = 0;
   {
     auto store = storage::Store::create(db);
     // B-101: 150 cm, crown 8 m: R_t = max(2.5, 4 x 1.50) = 6.0 m, R_r = 8 / 2 + 1.5 = 5.5 m.
@@ -43,6 +44,12 @@ TEST_CASE("the statement: conflict rows, sketch, rules, decision in Berlin time,
     test::add_tree(store, "B-101", {448000, 5538000}, 150, 8);
     test::add_tree(store, "B-102", {448020, 5538000}, 100, 10);
     test::add_tree(store, "B-103", {448000, 5538015}, 60, 6);
+    // B-104 was felled: kept in the store, not drawn (it no longer stands there).
+    const auto felled = test::add_tree(store, "B-104", {448005, 5538010}, 90, 6);
+    auto gone = store.trees().get(felled);
+    gone.status = geo::TreeStatus::felled;
+    gone.felled_on = geo::parse_date("2026-03-02");
+    store.trees().update(gone, gone.version, "fritz");
     // A trench 1 m wide along y = +3 from x = 447995 to 448015 (flat caps): its edge is
     // 3 - 0.5 = 2.5 m from B-101 (inside R_t 6.0: critical); its end corner (448015, 5538002.5)
     // is sqrt(5^2 + 2.5^2) = 5.59 m from B-102 (inside R_r 6.5, outside R_t 4.0: high).
@@ -59,6 +66,24 @@ TEST_CASE("the statement: conflict rows, sketch, rules, decision in Berlin time,
                         "POINT(449000 5539000)", "2027-06-01T06:00:00Z", "2027-06-05T16:00:00Z");
     far.radius_m = 2.0;
     undecided = store.works().insert(far, "anna");
+    // Changes requested, then submitted again: the request stays the last decision, and the
+    // statement says a new one is pending.
+    auto again =
+        test::make_work("SW-2027-044", "Stadtwerke Mainz", geo::WorkKind::pit,
+                        "POINT(449100 5539000)", "2027-07-01T06:00:00Z", "2027-07-05T16:00:00Z");
+    again.radius_m = 2.0;
+    resubmitted = store.works().insert(again, "anna");
+    for (const auto& [to, user, at] :
+         {std::tuple{geo::WorkStatus::changes_requested, "paula", "2027-01-12T09:00:00Z"},
+          {geo::WorkStatus::submitted, "anna", "2027-01-20T09:00:00Z"}}) {
+      geo::WorkStatusChange change;
+      change.work_id = resubmitted;
+      change.to = to;
+      change.user = user;
+      change.at = *geo::parse_utc(at);
+      change.comment = to == geo::WorkStatus::changes_requested ? "Wurzelbrücke fehlt" : "";
+      store.works().set_status(change);
+    }
     test::store_conflicts(store);
     // The planner approves at 2026-10-25T00:30:00Z: the night summer time ends (01:00 UTC),
     // half an hour before, so still CEST: 02:30 MESZ.
@@ -98,6 +123,10 @@ TEST_CASE("the statement: conflict rows, sketch, rules, decision in Berlin time,
           std::string::npos);
     CHECK(html.find("1.2 m") != std::string::npos);
     CHECK(html.find("Graben<span class=\"en\">trench</span>") != std::string::npos);
+    // When it was made (Berlin time) and by which rootzone (CMake's project version).
+    CHECK(std::regex_search(html, std::regex("<footer>Erstellt am \\d\\d\\.\\d\\d\\.\\d{4} "
+                                             "\\d\\d:\\d\\d MES?Z \\(CES?T\\) mit rootzone "
+                                             "\\d+\\.\\d+\\.\\d+<span")));
   }
 
   SECTION("the conflict rows: worst first, severity, distance and share as printed") {
@@ -127,7 +156,7 @@ TEST_CASE("the statement: conflict rows, sketch, rules, decision in Berlin time,
     CHECK(count(svg, "class=\"conflict-mark critical\" data-tree=\"B-101\" stroke=\"#b3261e\"") ==
           1);
     CHECK(count(svg, "class=\"conflict-mark high\" data-tree=\"B-102\" stroke=\"#e8710a\"") == 1);
-    CHECK(count(svg, "<circle class=\"tree\"") == 3);
+    CHECK(count(svg, "<circle class=\"tree\"") == 3);  // B-101 to B-103; B-104 is felled
     // Zones of the two protected trees only.
     CHECK(count(svg, "class=\"zone-root\"") == 2);
     CHECK(count(svg, "class=\"zone-trench\"") == 2);
@@ -167,6 +196,21 @@ TEST_CASE("the statement: conflict rows, sketch, rules, decision in Berlin time,
     CHECK(other.body.find("Noch keine Entscheidung.<span class=\"en\">No decision yet.</span>") !=
           std::string::npos);
     CHECK(other.body.find("Keine Konflikte.") != std::string::npos);
+  }
+
+  SECTION("a decision followed by a new submission is shown as superseded") {
+    const auto r2 = test::get(
+        server.port(), "/collections/works/items/" + std::to_string(resubmitted) + "/statement",
+        key["planner"]);
+    REQUIRE(r2.status == 200);
+    const auto start = r2.body.find("<section id=\"decision\">");
+    const auto decision = r2.body.substr(start, r2.body.find("</section>", start) - start);
+    CHECK(decision.find("Änderungen angefordert<span class=\"en\">changes requested</span>") !=
+          std::string::npos);
+    CHECK(decision.find("Wurzelbrücke fehlt") != std::string::npos);
+    CHECK(decision.find("12.01.2027 10:00 MEZ (CET)") != std::string::npos);
+    CHECK(decision.find("Danach erneut eingereicht: eine neue Entscheidung steht aus.") !=
+          std::string::npos);
   }
 
   SECTION("who may read it") {

@@ -322,6 +322,8 @@ TEST_CASE("works overview: order, counts, filters, roles, paging and bad paramet
               .at("detail")
               .get<std::string>()
               .find(std::to_string(huge.size()) + " bytes: at most 32768") != std::string::npos);
+    bad("area=" + encode(std::string(2000, '[') + std::string(2000, ']')),
+        "JSON nested deeper than 8 levels (a MultiPolygon needs 5)");
     bad("limit=0", "must be an integer from 1 to 1000");
     bad("limit=1001", "must be an integer from 1 to 1000");
     bad("offset=-1", "must be a whole number from 0");

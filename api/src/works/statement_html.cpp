@@ -418,10 +418,11 @@ std::string statement_html(const core::WorkStatement& s, std::string_view versio
   out += conflicts_section(s);
   out += rules_section(s);
   out += decision_section(s);
+  const auto at = local_time(s.generated_at);
+  const auto by = "rootzone " + html_escape(version);
   out += "</main><footer>" +
-         both("Erstellt am " + local_time(s.generated_at),
-              "Generated at " + local_time(s.generated_at)) +
-         " · rootzone " + html_escape(version) + "</footer></body></html>\n";
+         both("Erstellt am " + at + " mit " + by, "Generated at " + at + " by " + by) +
+         "</footer></body></html>\n";
   return out;
 }
 

@@ -19,6 +19,7 @@
 #include "route.hpp"
 #include "routes.hpp"
 #include "works/statement_html.hpp"
+#include "write_request.hpp"
 
 #ifndef ROOTZONE_VERSION
 #define ROOTZONE_VERSION "unknown"
@@ -203,6 +204,10 @@ geo::Geometry drawn_area(const std::string& given, int srid) {
   if (given.size() > kMaxAreaBytes) {
     invalid("area", given,
             std::to_string(given.size()) + " bytes: at most " + std::to_string(kMaxAreaBytes));
+  }
+  // A MultiPolygon is five levels deep; deeper text would only cost stack frames.
+  if (nesting_depth(given, 8) > 8) {
+    invalid("area", given, "JSON nested deeper than 8 levels (a MultiPolygon needs 5)");
   }
   json parsed;
   try {

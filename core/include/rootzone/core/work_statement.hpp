@@ -17,7 +17,7 @@
 
 namespace rootzone::core {
 
-// A tree of the sketch's extent. Zones only for protected standing trees: only they have one.
+// A standing tree of the sketch's extent; zones for the protected ones.
 struct SketchTree {
   std::int64_t id = 0;
   std::string number;  // the city's tree number
