@@ -3,18 +3,11 @@
 // each into the build folder; no console error, no failed request.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { desktop, launchBrowser, phone, requireWeb, screenshot, startServer, serverAndBrowser } from './fixture.mjs';
+import { axe, desktop, phone, screenshot, serverAndBrowser } from './fixture.mjs';
 import { assertPhoneLayout, fieldPage, openScreen, waitForList } from './field-support.mjs';
 
-const { AxeBuilder } = requireWeb('@axe-core/playwright');
 
 const env = serverAndBrowser();
-
-async function axe(page, selector, name) {
-  const result = await new AxeBuilder({ page }).include(selector).analyze();
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), []);
-}
 
 for (const viewport of [phone, desktop]) {
   test(`field screens at ${viewport.width} px: axe, layout, screenshots`, async () => {

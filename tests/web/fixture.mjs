@@ -19,6 +19,7 @@ if (!sourceDir || !binary || !outDir) {
 // The packages are web/'s (web/package-lock.json), not a second install for the tests.
 export const requireWeb = createRequire(join(sourceDir, 'web', 'package.json'));
 const { chromium } = requireWeb('playwright-core');
+const { AxeBuilder } = requireWeb('@axe-core/playwright');
 
 export const storeDir = join(outDir, 'store');
 export const screenshotDir = join(outDir, 'screenshots');
@@ -185,4 +186,11 @@ export async function touchMapCentre(page) {
 export function viewOf(feature, zoom = 19) {
   const [lon, lat] = feature.geometry.coordinates;
   return `/map#map=${zoom}/${lat.toFixed(6)}/${lon.toFixed(6)}`;
+}
+
+// axe-core on the part of the page `selector` names: no serious or critical violation.
+export async function axe(page, selector, name) {
+  const result = await new AxeBuilder({ page }).include(selector).analyze();
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), []);
 }

@@ -8,18 +8,11 @@
 // window it opened). axe-core on the review, screenshots at 1280 and 375 px.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { keys, phone, requireWeb, screenshot, serverAndBrowser } from './fixture.mjs';
+import { axe, keys, phone, screenshot, serverAndBrowser } from './fixture.mjs';
 import { call } from './field-support.mjs';
 import { addContractor, assertFits, berlin, moveTo, offset, pit, plannerPage, queue, radii, severitiesOf, submit, theTree } from './review-support.mjs';
 
-const { AxeBuilder } = requireWeb('@axe-core/playwright');
 const env = serverAndBrowser();
-
-async function axe(page, selector, name) {
-  const result = await new AxeBuilder({ page }).include(selector).analyze();
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), []);
-}
 
 const history = async (id) => (await call(env.base, 'GET', `/collections/works/items/${id}/history`, { key: keys().planner })).body.history;
 const statusOf = async (id) => (await call(env.base, 'GET', `/collections/works/items/${id}`, { key: keys().planner })).body.properties.status;

@@ -6,18 +6,11 @@
 // axe-core on the screen, screenshots at 1280 and 375 px, no console error, no failed request.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { desktop, keys, openPage, phone, requireWeb, screenshot, serverAndBrowser, signIn } from './fixture.mjs';
+import { axe, desktop, keys, openPage, phone, requireWeb, screenshot, serverAndBrowser, signIn } from './fixture.mjs';
 import { call } from './field-support.mjs';
 import { assertFits, berlin, moveTo, offset, pit, plannerPage, queue, refilter, reviewMapReady, severitiesOf, submit, theTree } from './review-support.mjs';
 
-const { AxeBuilder } = requireWeb('@axe-core/playwright');
 const env = serverAndBrowser();
-
-async function axe(page, selector, name) {
-  const result = await new AxeBuilder({ page }).include(selector).analyze();
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), []);
-}
 
 // terra-draw's polygon: a click on each corner, then on the first again to close it.
 async function drawPolygon(page, corners) {

@@ -9,7 +9,6 @@ import { keys, openPage, outDir, requireWeb, signIn, mapReady } from './fixture.
 import { call } from './field-support.mjs';
 
 export { call };
-const { AxeBuilder } = requireWeb('@axe-core/playwright');
 
 export const contractorOrg = 'Stadtwerke Konstanz';
 
@@ -78,7 +77,10 @@ export async function openNewWork(page) {
 }
 
 // The page pixel of [lon, lat] on the map.
+// Waits for the map to stand still first: a pixel taken while it eases (the panel opening, a
+// fit to the work) is another place by the time the pointer gets there.
 export async function pixelOf(page, lngLat) {
+  await page.waitForFunction(() => !window.__rootzoneMap.isMoving());
   const box = await page.locator('#map canvas').boundingBox();
   const p = await page.evaluate((ll) => window.__rootzoneMap.project(ll), lngLat);
   return { x: box.x + p.x, y: box.y + p.y };
@@ -136,11 +138,7 @@ export async function previewRows(page, scope = '#preview-conflicts') {
     els.map((e) => ({ tree: Number(e.dataset.treeId), severity: e.dataset.severity, text: e.textContent })));
 }
 
-export async function axe(page, selector, name) {
-  const result = await new AxeBuilder({ page }).include(selector).analyze();
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), []);
-}
+export { axe } from './fixture.mjs';
 
 export async function worksOf(base, who = 'contractor') {
   const q = new URLSearchParams({ limit: '1000' });

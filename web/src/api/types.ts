@@ -34,6 +34,9 @@ export interface Collection {
 
 export type MapConfig = Schemas['MapConfig'];
 
+// One step of a work's lifecycle as the history, status and review answers give it.
+export type StatusChange = Schemas['StatusChange'];
+
 // Every collection's generated feature is one the generic Feature can hold: fails to compile
 // when the API's features change shape under the page.
 type Holds<T extends Feature> = T;

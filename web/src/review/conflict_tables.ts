@@ -7,7 +7,7 @@ import { formatNumber, locale, t } from '../i18n/i18n';
 import { el } from '../shell/dom';
 import { api } from '../shell/session';
 import { speciesText } from '../field/tree_list';
-import { berlinDate, berlinDateTime, berlinDays } from './berlin_time';
+import { berlinDate, berlinDateTime, berlinDays } from '../i18n/berlin_time';
 import { severityBadge } from './severity';
 import type { Clash, TreeConflict } from './work_data';
 

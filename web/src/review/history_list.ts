@@ -2,7 +2,7 @@
 // conditions; oldest first, as the API lists it.
 import { hasKey, t } from '../i18n/i18n';
 import { el } from '../shell/dom';
-import { berlinDateTime } from './berlin_time';
+import { berlinDateTime } from '../i18n/berlin_time';
 import type { HistoryEntry } from './work_data';
 
 const word = (s: string) => (hasKey(`status.${s}`) ? t(`status.${s}` as `status.${'draft'}`) : s);

@@ -1,7 +1,7 @@
 // The queue's one query: GET /collections/works/overview with the planner's filters. The server
 // sorts (worst conflict first, then start) and counts the conflicts; the page only asks.
 import { apiPath } from '../api/client';
-import { berlinInstant, rfc3339 } from './berlin_time';
+import { berlinInstant, rfc3339 } from '../i18n/berlin_time';
 import type { Polygon } from './review_map';
 import type { Severity } from './severity';
 

@@ -5,7 +5,7 @@ import { hasKey, t } from '../i18n/i18n';
 import { el } from '../shell/dom';
 import { api } from '../shell/session';
 import { workStatuses } from '../map/style';
-import { berlinRange } from './berlin_time';
+import { berlinRange } from '../i18n/berlin_time';
 import { overviewPath, overviewQuery, type Overview, type OverviewWork, type QueueFilter } from './queue_query';
 import type { ReviewMap } from './review_map';
 import { severities, severityBadge } from './severity';

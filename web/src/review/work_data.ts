@@ -3,7 +3,7 @@
 // and the clashing works' reference and organisation.
 import { apiPath } from '../api/client';
 import { itemPath, itemsPath } from '../api/paths';
-import type { Feature, FeatureCollection } from '../api/types';
+import type { Feature, FeatureCollection, StatusChange } from '../api/types';
 import { api } from '../shell/session';
 import { isSeverity, type Severity } from './severity';
 
@@ -35,15 +35,7 @@ export interface Clash {
   other?: Feature;
 }
 
-export interface HistoryEntry {
-  id: number;
-  from: string | null;
-  to: string;
-  at: string;
-  user: string;
-  comment: string;
-  conditions: string;
-}
+export type HistoryEntry = StatusChange;
 
 export interface WorkReview {
   work: Feature;

@@ -7,7 +7,7 @@ import { formatNumber, hasKey, t } from '../i18n/i18n';
 import { el } from '../shell/dom';
 import { bus } from '../shell/events';
 import { notify } from '../shell/notice';
-import { berlinRange } from './berlin_time';
+import { berlinRange } from '../i18n/berlin_time';
 import { clashTable, conflictTable } from './conflict_tables';
 import { decisionForm, type DecisionDraft } from './decision';
 import { historyList } from './history_list';

@@ -4,7 +4,7 @@
 // both are open.
 import { formatNumber, t } from '../i18n/i18n';
 import { el } from '../shell/dom';
-import { formatBerlin } from './berlin_time';
+import { berlinDateTime } from '../i18n/berlin_time';
 import { locale } from '../i18n/i18n';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
@@ -92,7 +92,7 @@ export function conflictList(c: Conflicts, id: string): HTMLElement {
     box.append(el('h4', {}, t('works.clashesTitle')));
     const list = el('ul', { class: 'clash-list' });
     for (const k of c.works) {
-      const when = t('works.clashWhen', { from: formatBerlin(k.overlap_start, locale()), to: formatBerlin(k.overlap_end, locale()) });
+      const when = t('works.clashWhen', { from: berlinDateTime(k.overlap_start, locale()), to: berlinDateTime(k.overlap_end, locale()) });
       list.append(
         el('li', { class: 'clash', 'data-work-id': String(k.other_work_id) },
           el('span', { class: 'conflict-detail' }, clashName(k)),

@@ -9,7 +9,7 @@ import { formatNumber, hasKey, locale, t } from '../i18n/i18n';
 import { el } from '../shell/dom';
 import { openPanel, setPanelBody } from '../shell/panel';
 import { api } from '../shell/session';
-import { formatBerlin } from './berlin_time';
+import { berlinDateTime } from '../i18n/berlin_time';
 import type { Geometry } from './draw';
 import { differences, type ComparedField, type WorkFeature, type WorkProps } from './work_body';
 import { openWorkEditor } from './work_form';
@@ -33,7 +33,7 @@ function shown(field: ComparedField, w: WorkFeature): string {
   const v = w.properties[field];
   if (v === null || v === undefined || v === '') return t('value.none');
   if (typeof v === 'number') return `${formatNumber(v)} m`;
-  if (field === 'starts_at' || field === 'ends_at') return formatBerlin(String(v), locale());
+  if (field === 'starts_at' || field === 'ends_at') return berlinDateTime(String(v), locale());
   if (field === 'kind' && hasKey(`kind.${v}`)) return t(`kind.${v}` as MessageKey);
   return String(v);
 }

@@ -7,7 +7,7 @@ import { el } from '../shell/dom';
 import { bus } from '../shell/events';
 import { api, currentRole } from '../shell/session';
 import type { Screen } from '../shell/shell';
-import { formatBerlin } from './berlin_time';
+import { berlinDateTime } from '../i18n/berlin_time';
 import { severityCounts } from './conflicts';
 import { openWorkEditor } from './work_form';
 import { showWork } from './work_page';
@@ -88,7 +88,7 @@ function rowOf(r: OverviewRow): HTMLElement {
     el('span', { class: 'work-row-main' }, el('span', { class: 'work-ref' }, r.reference), el('span', { class: 'work-title' }, r.title)),
     el('span', { class: `status-badge status-${r.status}` }, t(`status.${r.status}` as 'status.draft')),
     el('span', { class: `work-counts worst-${worst}` }, severityCounts(r.conflicts, r.conflicts.clashes)),
-    el('span', { class: 'muted work-when' }, `${formatBerlin(r.starts_at, locale())} – ${formatBerlin(r.ends_at, locale())}`),
+    el('span', { class: 'muted work-when' }, `${berlinDateTime(r.starts_at, locale())} – ${berlinDateTime(r.ends_at, locale())}`),
   );
   button.addEventListener('click', () => void showWork(r.id));
   return el('li', {}, button);

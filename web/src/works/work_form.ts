@@ -14,7 +14,7 @@ import { bus } from '../shell/events';
 import { closePanel, openPanel } from '../shell/panel';
 import { api, currentRole, currentUser } from '../shell/session';
 import { showScreen } from '../shell/shell';
-import { berlinDefault, berlinToUtc, utcToBerlinInput } from './berlin_time';
+import { berlinDefault, berlinToUtc, utcToBerlinInput } from '../i18n/berlin_time';
 import { conflictList } from './conflicts';
 import * as maplibregl from 'maplibre-gl';
 import { WorkDrawing, type Geometry, type Shape } from './draw';

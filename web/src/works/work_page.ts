@@ -12,21 +12,13 @@ import { el } from '../shell/dom';
 import { bus } from '../shell/events';
 import { openPanel, panelLoading, setPanelBody } from '../shell/panel';
 import { api } from '../shell/session';
-import { formatBerlin } from './berlin_time';
+import type { StatusChange } from '../api/types';
+import { berlinDateTime } from '../i18n/berlin_time';
 import { conflictList, type Conflicts } from './conflicts';
 import { clearConflicts, showConflicts } from './overlay';
 import type { WorkFeature } from './work_body';
 import { openWorkEditor } from './work_form';
 
-export interface StatusChange {
-  id: number;
-  from: string | null;
-  to: string;
-  at: string;
-  user: string;
-  comment: string;
-  conditions: string;
-}
 
 const editable = ['draft', 'changes_requested'];
 const cancellable = ['draft', 'submitted', 'changes_requested', 'approved'];
@@ -58,8 +50,8 @@ function attributes(w: WorkFeature): HTMLElement {
     row(t('field.kind'), hasKey(kindKey) ? t(kindKey) : p.kind, 'kind'),
     row(t('field.contractor'), p.contractor || none, 'contractor'),
     row(t('field.contact'), p.contact || none, 'contact'),
-    row(t('field.starts_at'), formatBerlin(p.starts_at, locale()), 'starts_at'),
-    row(t('field.ends_at'), formatBerlin(p.ends_at, locale()), 'ends_at'),
+    row(t('field.starts_at'), berlinDateTime(p.starts_at, locale()), 'starts_at'),
+    row(t('field.ends_at'), berlinDateTime(p.ends_at, locale()), 'ends_at'),
   ];
   if (p.width_m !== null && p.width_m !== undefined) rows.push(row(t('field.width_m'), m(p.width_m), 'width_m'));
   if (p.radius_m !== null && p.radius_m !== undefined) rows.push(row(t('field.radius_m'), m(p.radius_m), 'radius_m'));
@@ -72,7 +64,7 @@ function history(changes: StatusChange[]): HTMLElement {
   for (const c of changes) {
     const parts: Node[] = [
       el('strong', {}, statusText(c.to)),
-      el('span', { class: 'muted' }, t('works.historyBy', { user: c.user, at: formatBerlin(c.at, locale()) })),
+      el('span', { class: 'muted' }, t('works.historyBy', { user: c.user, at: berlinDateTime(c.at, locale()) })),
     ];
     if (c.comment) parts.push(el('span', { class: 'history-comment' }, t('works.historyComment', { text: c.comment })));
     if (c.conditions) parts.push(el('span', { class: 'history-conditions' }, t('works.historyConditions', { text: c.conditions })));

@@ -1,7 +1,8 @@
-// Works' time windows are entered and shown in Europe/Berlin's local time whatever the
-// browser's own zone (a contractor's laptop set to UTC, a phone abroad), and sent as UTC
-// (RFC 3339 with Z). Intl knows Berlin's rules, summer time included; Date alone knows only the
-// browser's zone.
+// Works are planned in the city's local time (Europe/Berlin) and stored as UTC: the contractors'
+// and planners' screens take and show times in Berlin time whatever the browser's own zone (a
+// laptop set to UTC, a phone abroad). Intl knows Berlin's rules, summer time included; Date
+// alone knows only the browser's zone.
+import { locale } from './i18n';
 
 const zone = 'Europe/Berlin';
 
@@ -24,10 +25,13 @@ function wallClock(ms: number): { y: number; mo: number; d: number; h: number; m
   return { y: p.year!, mo: p.month!, d: p.day!, h: p.hour!, mi: p.minute!, s: p.second! };
 }
 
+// Milliseconds Berlin is ahead of UTC at the instant `ms` (1 h in winter, 2 h in summer).
 function offsetAt(ms: number): number {
   const w = wallClock(ms);
   return Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s) - Math.floor(ms / 1000) * 1000;
 }
+
+const two = (n: number) => String(n).padStart(2, '0');
 
 // "2027-03-28T02:30" (a datetime-local value) read as Berlin time -> "2027-03-28T01:30:00Z".
 // A wall time the clocks skip (the last Sunday of March, 02:00-03:00) is read with the offset
@@ -43,8 +47,18 @@ export function berlinToUtc(local: string): string | null {
   // hour of March (CET's, the clocks' reading a moment later).
   const summer = asUtc - 7200000;
   const winter = asUtc - 3600000;
-  const second = offsetAt(summer) === 7200000 ? summer : winter;
-  return new Date(second).toISOString().replace(/\.000Z$/, 'Z');
+  const chosen = offsetAt(summer) === 7200000 ? summer : winter;
+  return rfc3339(new Date(chosen));
+}
+
+// The UTC instant of a Berlin wall-clock time on a calendar date "YYYY-MM-DD".
+export function berlinInstant(date: string, hour = 0, minute = 0, second = 0): Date {
+  return new Date(berlinToUtc(`${date}T${two(hour)}:${two(minute)}:${two(second)}`) ?? NaN);
+}
+
+// RFC 3339 in UTC without milliseconds, as the API writes its times.
+export function rfc3339(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 // "2027-03-28T01:30:00Z" -> "2027-03-28T03:30" for a datetime-local input.
@@ -52,20 +66,38 @@ export function utcToBerlinInput(utc: string): string {
   const ms = Date.parse(utc);
   if (Number.isNaN(ms)) return '';
   const w = wallClock(ms);
-  const two = (n: number) => String(n).padStart(2, '0');
   return `${w.y}-${two(w.mo)}-${two(w.d)}T${two(w.h)}:${two(w.mi)}`;
-}
-
-// A time of a work or of its history shown in Berlin's time, in the page's language.
-export function formatBerlin(utc: string, lang: string): string {
-  const ms = Date.parse(utc);
-  if (Number.isNaN(ms)) return utc;
-  return new Intl.DateTimeFormat(lang, { timeZone: zone, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(ms));
 }
 
 // Today + `days` at `hour`:00 Berlin time, for a new work's default window.
 export function berlinDefault(days: number, hour: number): string {
   const w = wallClock(Date.now() + days * 86400000);
-  const two = (n: number) => String(n).padStart(2, '0');
   return `${w.y}-${two(w.mo)}-${two(w.d)}T${two(hour)}:00`;
+}
+
+export function berlinDate(iso: string, lang: string = locale()): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(lang, { timeZone: zone, dateStyle: 'medium' }).format(d);
+}
+
+// A time of a work or of its history in Berlin's time, in the page's language.
+export function berlinDateTime(iso: string, lang: string = locale()): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(lang, { timeZone: zone, dateStyle: 'medium', timeStyle: 'short' }).format(d);
+}
+
+// "1. Apr. 2028, 08:00 – 10. Apr. 2028, 17:00" in Berlin time.
+export function berlinRange(startIso: string, endIso: string): string {
+  return `${berlinDateTime(startIso)} – ${berlinDateTime(endIso)}`;
+}
+
+// Calendar days (Berlin) from one instant to another, both days counted.
+export function berlinDays(startIso: string, endIso: string): number {
+  const day = (iso: string) => {
+    const t = new Date(iso).getTime();
+    return Math.floor((t + offsetAt(t)) / 86400000);
+  };
+  return day(endIso) - day(startIso) + 1;
 }
