@@ -194,3 +194,10 @@ export async function axe(page, selector, name) {
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   assert.deepEqual(bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), []);
 }
+
+// Two animation frames: the page has handled the pointer moves sent so far. terra-draw takes a
+// drag's or a rectangle's position from the last move it processed, and a busy machine can
+// still hold the last one when the button goes up (the vertex then lands short of the target).
+export async function nextFrames(page) {
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}

@@ -6,7 +6,7 @@
 // axe-core on the screen, screenshots at 1280 and 375 px, no console error, no failed request.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { axe, desktop, keys, openPage, phone, requireWeb, screenshot, serverAndBrowser, signIn } from './fixture.mjs';
+import { axe, desktop, keys, nextFrames, openPage, phone, requireWeb, screenshot, serverAndBrowser, signIn } from './fixture.mjs';
 import { call } from './field-support.mjs';
 import { assertFits, berlin, moveTo, offset, pit, plannerPage, queue, refilter, reviewMapReady, severitiesOf, submit, theTree } from './review-support.mjs';
 
@@ -19,6 +19,7 @@ async function drawPolygon(page, corners) {
   await page.locator('#review-draw-polygon').click();
   for (const p of [...px, px[0]]) {
     await page.mouse.move(box.x + p.x, box.y + p.y, { steps: 4 });
+    await nextFrames(page);
     await page.mouse.click(box.x + p.x, box.y + p.y);
   }
 }
@@ -33,6 +34,7 @@ async function drawRectangle(page, sw, ne) {
   await page.mouse.click(box.x + a.x, box.y + a.y);
   await page.mouse.move(box.x + (a.x + b.x) / 2, box.y + (a.y + b.y) / 2, { steps: 5 });
   await page.mouse.move(box.x + b.x, box.y + b.y, { steps: 5 });
+  await nextFrames(page);
   await page.mouse.click(box.x + b.x, box.y + b.y);
 }
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { keys, openPage, outDir, requireWeb, signIn, mapReady } from './fixture.mjs';
+import { keys, mapReady, nextFrames, openPage, outDir, signIn } from './fixture.mjs';
 import { call } from './field-support.mjs';
 
 export { call };
@@ -116,6 +116,7 @@ export async function dragVertex(page, from, to) {
   await page.mouse.down();
   await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
   await page.mouse.move(b.x, b.y, { steps: 5 });
+  await nextFrames(page);
   await page.mouse.up();
 }
 

@@ -119,6 +119,8 @@ export function initSearch(): void {
         }
       })
       .catch((err: unknown) => {
+        // A refused key: the session has signed out and said why; a second notice would hide it.
+        if (err instanceof ApiError && err.status === 401) return;
         const detail = err instanceof ApiError ? err.detail || err.title : String(err);
         notify(t('search.failed', { detail }), 'error');
       });
