@@ -42,6 +42,7 @@ test('a 503 and an expired key keep the queue and say so', async () => {
   // The bar settles on the send's outcome; on a loaded machine it may first show another state.
   await page.waitForFunction(() => /Server nicht erreichbar/.test(document.querySelector('#outbox-bar').textContent), null, { timeout: 20000 }).catch(() => {});
   assert.match(await page.locator('#outbox-bar').textContent(), /Warten auf Versand \(1\).*Server nicht erreichbar/);
+  await page.waitForFunction(() => /Server antwortet nicht/.test(document.querySelector('#notice').textContent), null, { timeout: 20000 }).catch(() => {});
   assert.match(await page.locator('#notice').textContent(), /Server antwortet nicht/);
   await page.locator(`#panel-body .feature[data-id="${id}"]`).waitFor(); // the panel, not a blank page
   await screenshot(page, 'field-unavailable');

@@ -91,9 +91,11 @@ export function watch(page, allowed = []) {
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('requestfailed', (r) => {
     // MapLibre cancels the tiles it no longer needs when the view moves on: not a failure.
-    // The works editor aborts a preview that a newer drawing superseded (web/src/works/preview.ts).
+    // The works editor aborts a preview that a newer drawing superseded (web/src/works/preview.ts),
+    // the review queue a list that a newer filter superseded (web/src/review/queue_view.ts).
     const path = new URL(r.url()).pathname;
-    if (r.failure()?.errorText === 'net::ERR_ABORTED' && (path.startsWith('/tiles/') || path === '/collections/works/preview')) return;
+    const superseded = ['/collections/works/preview', '/collections/works/overview'];
+    if (r.failure()?.errorText === 'net::ERR_ABORTED' && (path.startsWith('/tiles/') || superseded.includes(path))) return;
     problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
   });
   page.on('response', (r) => {
