@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { desktop, keys, screenshot, serverAndBrowser } from './fixture.mjs';
 import { queue, plannerPage } from './review-support.mjs';
 import {
-  call, contractorPage, dragVertex, fillWork, offset, openNewWork, previewRows, previewShown, shownCount, tapAt, trenchTree,
+  call, contractorPage, dragVertex, fillWork, offset, openNewWork, previewRows, previewShown, tapAt, trenchTree,
 } from './works-support.mjs';
 
 const env = serverAndBrowser();
@@ -22,6 +22,20 @@ async function settled(page, status) {
     const w = document.querySelector('#review-work');
     return w?.getAttribute('aria-busy') === 'false' && w.dataset.status === s;
   }, status, { timeout: 20000 });
+}
+
+// Drags the trench's end vertex and returns the conflict rows of the preview asked when the
+// vertex was let go (previews asked during the drag may answer first; web/src/works marks
+// rz-drag-end and rz-conflicts-shown, as works-draw.test.mjs reads them).
+async function dragAndPreview(page, from, to) {
+  await page.evaluate(() => performance.clearMarks());
+  await dragVertex(page, from, to);
+  await page.waitForFunction(() => {
+    const end = performance.getEntriesByName('rz-drag-end').at(-1);
+    return end && performance.getEntriesByName('rz-conflicts-shown').some((m) => m.startTime > end.startTime);
+  }, null, { timeout: 15000 });
+  await page.waitForFunction(() => document.querySelector('#work-preview-status')?.dataset.state === 'done', null, { timeout: 15000 });
+  return previewRows(page);
 }
 
 async function openReview(planner, reference) {
@@ -50,9 +64,7 @@ test('a contractor draws, previews, submits; a planner requests changes; resubmi
   await screenshot(page, 'story-1-critical');
 
   // Out of R_t, still inside R_r: high.
-  let n = await shownCount(page);
-  await dragVertex(page, endAt(1), endAt(5.25));
-  rows = await previewShown(page, n);
+  rows = await dragAndPreview(page, endAt(1), endAt(5.25));
   assert.deepEqual(rows.map((r) => [r.tree, r.severity]), [[tree.id, 'high']], `5 m: outside R_t ${rt} m, inside R_r ${rr} m`);
   const reference = 'SWK-STORY-1';
   await fillWork(page, { title: 'Hausanschluss Gas', reference, contact: 'bauleitung@swk.example', depth_m: '1,2' });
@@ -84,9 +96,7 @@ test('a contractor draws, previews, submits; a planner requests changes; resubmi
   assert.ok(history[1][1].includes(`Kommentar: ${why}`), history[1][1]);
   await page.locator('#work-edit').click();
   await page.locator('#work-editor').waitFor();
-  n = await shownCount(page);
-  await dragVertex(page, endAt(5.25), endAt(8));
-  rows = await previewShown(page, n);
+  rows = await dragAndPreview(page, endAt(5.25), endAt(8));
   assert.deepEqual(rows, [], `8 m: outside R_r ${rr} m`);
   await page.locator('#work-submit').click();
   await page.locator('#work-page[data-status="changes_requested"]').waitFor();
