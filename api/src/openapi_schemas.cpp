@@ -84,6 +84,20 @@ json acknowledgement_members(json members) {
   return members;
 }
 
+// A tree conflict's properties, stored (work_id an integer) or previewed (work_id null).
+json tree_conflict_members(json work_id) {
+  return acknowledgement_members({{"tree_id", integer()},
+                                  {"work_id", std::move(work_id)},
+                                  {"severity", severity()},
+                                  {"rule", text("The rule that fired, with figures")},
+                                  {"min_distance_m", number()},
+                                  {"overlap_m2", number()},
+                                  {"overlap_share", number()},
+                                  {"computed_at", date_time()},
+                                  {"zone", ref("ConflictZone")},
+                                  {"clear_by_m", ref("Clearance")}});
+}
+
 constexpr std::initializer_list<const char*> kAckOptional = {"acknowledged_by", "acknowledged_at",
                                                              "acknowledgement_comment"};
 
@@ -290,19 +304,9 @@ json work_schemas() {
        closed({{"type", names({"Feature"})},
                {"id", integer()},
                {"geometry", ref("PointGeometry")},
-               {"properties",
-                closed(acknowledgement_members({{"tree_id", integer()},
-                                                {"work_id", integer()},
-                                                {"severity", severity()},
-                                                {"rule", text("The rule that fired, with figures")},
-                                                {"min_distance_m", number()},
-                                                {"overlap_m2", number()},
-                                                {"overlap_share", number()},
-                                                {"computed_at", date_time()},
-                                                {"zone", ref("ConflictZone")},
-                                                {"clear_by_m", ref("Clearance")}}),
-                       {"acknowledged_by", "acknowledged_at", "acknowledgement_comment", "zone",
-                        "clear_by_m"})},
+               {"properties", closed(tree_conflict_members(integer()),
+                                     {"acknowledged_by", "acknowledged_at",
+                                      "acknowledgement_comment", "zone", "clear_by_m"})},
                {"links", ref("Links")}},
               {"links"})},
       {"ConflictZone",
@@ -321,17 +325,7 @@ json work_schemas() {
                {"id", nullable(integer("Always null: nothing is stored"))},
                {"geometry", ref("PointGeometry")},
                {"properties",
-                closed(acknowledgement_members(
-                           {{"tree_id", integer()},
-                            {"work_id", nullable(integer("Always null: nothing is stored"))},
-                            {"severity", severity()},
-                            {"rule", text("The rule that fired, with figures")},
-                            {"min_distance_m", number()},
-                            {"overlap_m2", number()},
-                            {"overlap_share", number()},
-                            {"computed_at", date_time()},
-                            {"zone", ref("ConflictZone")},
-                            {"clear_by_m", ref("Clearance")}}),
+                closed(tree_conflict_members(nullable(integer("Always null: nothing is stored"))),
                        kAckOptional)}})},
       {"PreviewClash",
        closed(acknowledgement_members(
