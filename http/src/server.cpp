@@ -441,6 +441,21 @@ Parsed parse(const Shared& shared, const Conn& conn, const wire::Head& head,
     r.body = R"({"status":"ok"})";
     r.header("Cache-Control", "no-store");
     p.answer = std::move(r);
+  } else if (req.path == "/health") {
+    // The router has no /health route: answer its other methods as the router answers a
+    // route's (OPTIONS 204, else 405), never 404 for a path the API document lists.
+    Response r =
+        req.method == Method::options
+            ? Response{}
+            : simple_problem(405, "Method Not Allowed",
+                             std::string(to_string(req.method)) +
+                                 " is not allowed on /health; allowed: GET, HEAD, OPTIONS");
+    if (req.method == Method::options) {
+      r.status = 204;
+      r.content_type.clear();
+    }
+    r.header("Allow", "GET, HEAD, OPTIONS");
+    p.answer = std::move(r);
   }
   return p;
 }

@@ -62,10 +62,12 @@ const tiles::Tileset& tileset_of(const std::string& id, const Caller& caller) {
       known += (known.empty() ? "" : ", ") + std::string(t.id);
     throw Problem{404, "Unknown tileset", "no tileset '" + id + "': " + known, "about:blank", {}};
   }
-  // Conflicts are not public: the public 401, field staff 403 (the combined tileset simply
-  // leaves the layer out for them).
+  // Conflicts are not public: the public 401, field staff 403, a contractor without an
+  // organisation 403 as for the conflicts collection (the combined tileset simply leaves the
+  // layer out for them).
   if (set->layers.size() == 1 && set->layers[0] == tiles::LayerId::conflicts) {
     core::require(caller, core::Action::read_conflicts);
+    core::require_organisation(caller, "its own organisation's works' conflicts");
   }
   return *set;
 }
