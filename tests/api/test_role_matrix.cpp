@@ -105,6 +105,22 @@ Table read_table() {
   return t;
 }
 
+// The statuses the document lists for each of its operations ("200", "401", ...).
+std::map<std::pair<std::string, std::string>, std::set<int>> documented_statuses(const json& doc) {
+  std::map<std::pair<std::string, std::string>, std::set<int>> out;
+  for (const auto& [path, item] : doc.at("paths").items()) {
+    for (const auto& [method, op] : item.items()) {
+      if (!op.is_object() || !op.contains("responses")) continue;
+      std::string m = method;
+      for (auto& ch : m) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      for (const auto& [code, response] : op.at("responses").items()) {
+        out[{m, path}].insert(std::stoi(code));
+      }
+    }
+  }
+  return out;
+}
+
 // Every operation of the document, with HEAD for every GET and OPTIONS for every path.
 std::set<std::pair<std::string, std::string>> operations_of(const json& doc) {
   std::set<std::pair<std::string, std::string>> ops;
@@ -411,7 +427,9 @@ void run_caller(const std::string& caller) {
     REQUIRE(r.exit_code == 0);
   }
 
-  const auto ops = operations_of(fetch_document(port));
+  const auto document = fetch_document(port);
+  const auto ops = operations_of(document);
+  const auto documented = documented_statuses(document);
   Requests requests{city, {}, {}};
   requests.etag = [port](const std::string& item) {
     test::HttpClient c(port);
@@ -437,17 +455,23 @@ void run_caller(const std::string& caller) {
     INFO(caller << ": " << method << " " << req.target << " " << req.body << "\n" << r.body);
     CHECK(r.status == expected);
     if (r.status == 401) CHECK(r.header("www-authenticate") == "Bearer realm=\"rootzone\"");
+    if (method != "OPTIONS") {
+      // The answer is one the document lists for the operation (HEAD: its GET's).
+      const auto& listed = documented.at({method == "HEAD" ? "GET" : method, path});
+      INFO("the document lists " << json(listed).dump());
+      CHECK(listed.count(r.status) == 1);
+    }
     if (method == "OPTIONS" && r.status == 204) {
       // Allow names exactly the path's operations of the document.
       std::set<std::string> allow;
       std::stringstream in(r.header("allow"));
       std::string m;
       while (std::getline(in, m, ',')) allow.insert(trim(m));
-      std::set<std::string> documented;
+      std::set<std::string> in_document;
       for (const auto& [om, opath] : ops) {
-        if (opath == path) documented.insert(om);
+        if (opath == path) in_document.insert(om);
       }
-      CHECK(allow == documented);
+      CHECK(allow == in_document);
     }
     if (r.status >= 400 && method != "HEAD") {
       CHECK(r.header("content-type") == "application/problem+json");

@@ -110,13 +110,13 @@ void add_web_routes(Router& router, Service& service) {
 void describe_web_routes(nlohmann::json& paths, const Service&) {
   const nlohmann::json page = {{"description", "The page"},
                                {"content", {{"text/html", {{"schema", {{"type", "string"}}}}}}}};
-  paths["/map"] = {
-      {"get",
-       {{"summary", "The map page (HTML; docs/web.md)"},
-        {"responses",
-         {{"200", page}, {"304", openapi::empty_response("Not modified (If-None-Match)")}}}}}};
-  const nlohmann::json config = {
-      {"200", openapi::response("The page's configuration", "MapConfig")}};
+  // Every route authenticates, these too: a bad key is 401 (a browser sends none to them).
+  nlohmann::json map = {{"200", page},
+                        {"304", openapi::empty_response("Not modified (If-None-Match)")}};
+  openapi::add_problems(map, {401});
+  paths["/map"] = {{"get", {{"summary", "The map page (HTML; docs/web.md)"}, {"responses", map}}}};
+  nlohmann::json config = {{"200", openapi::response("The page's configuration", "MapConfig")}};
+  openapi::add_problems(config, {401});
   paths["/map/config.json"] = {
       {"get",
        {{"summary",
