@@ -141,6 +141,10 @@ struct Req {
   std::string target;
   std::string body;
   std::vector<std::string> headers;  // "Name: value"
+  // What a write changes, read by the public: an item (its ETag) or a collection (its
+  // numberMatched); empty for reads and acknowledgements (conflicts are not public).
+  std::string watched;
+  bool stores = true;  // false: the preview, which never stores
 };
 
 // The store every case starts from (coordinates EPSG:25832, Mainz), as docs/api.md describes it.
@@ -330,71 +334,87 @@ struct Requests {
       const json f = {{"type", "Feature"},
                       {"geometry", {{"type", "Point"}, {"coordinates", {449500.0, 5538000.0}}}},
                       {"properties", {{"source_id", "T-NEW-" + n}}}};
-      return {path, f.dump(), {crs}};
+      return {path, f.dump(), {crs}, path};
     }
     if (method == "PUT" && path == "/collections/trees/items/{featureId}") {
       const auto item = trees(city.tree_put);
       const json f = {{"type", "Feature"},
                       {"geometry", {{"type", "Point"}, {"coordinates", {449000.0, 5538000.0}}}},
                       {"properties", {{"source_id", "T-PUT"}, {"height_m", 12}}}};
-      return {item, f.dump(), {crs, if_match(item)}};
+      return {item, f.dump(), {crs, if_match(item)}, item};
     }
     if (method == "PATCH" && path == "/collections/trees/items/{featureId}") {
       const auto item = trees(city.tree_patch);
-      return {item, json{{"properties", {{"height_m", 13}}}}.dump(), {if_match(item)}};
+      return {item, json{{"properties", {{"height_m", 13}}}}.dump(), {if_match(item)}, item};
     }
     if (method == "POST" && path == "/collections/trees/items/{featureId}/felling") {
       const auto item = trees(city.tree_fell);
       return {item + "/felling",
               json{{"felled_on", "2026-06-02"}, {"reason", "Wurzelfäule"}}.dump(),
-              {if_match(item)}};
+              {if_match(item)},
+              item};
     }
     if (method == "POST" && path == "/collections/trees/items/{featureId}/inspections") {
       return {trees(city.tree_inspect) + "/inspections",
               json{{"inspected_on", "2026-05-04"}, {"kind", "regular"}}.dump(),
-              {}};
+              {},
+              trees(city.tree_inspect)};
     }
     if (method == "POST" && path == "/collections/works/items") {
-      return {path, work_feature("A-NEW-" + n, 451000).dump(), {crs}};
+      return {path, work_feature("A-NEW-" + n, 451000).dump(), {crs}, path};
     }
     if (method == "POST" && path == "/collections/works/preview") {
-      return {path, work_feature("A-PREVIEW-" + n, 451000).dump(), {crs}};
+      return {path,
+              work_feature("A-PREVIEW-" + n, 451000).dump(),
+              {crs},
+              "/collections/works/items",
+              false};
     }
     if (method == "PUT" && path == "/collections/works/items/{featureId}") {
       const auto item = works(city.work_put);
       auto f = work_feature("A-PUT", 450000);
       f["properties"]["title"] = "Leitung neu";
       f["properties"]["status"] = "draft";
-      return {item, f.dump(), {crs, if_match(item)}};
+      return {item, f.dump(), {crs, if_match(item)}, item};
     }
     if (method == "PATCH" && path == "/collections/works/items/{featureId}") {
       const auto item = works(city.work_patch);
-      return {item, json{{"properties", {{"title", "Leitung neu"}}}}.dump(), {if_match(item)}};
+      return {
+          item, json{{"properties", {{"title", "Leitung neu"}}}}.dump(), {if_match(item)}, item};
     }
     if (method == "DELETE" && path == "/collections/works/items/{featureId}") {
       const auto item = works(city.work_delete);
-      return {item, "", {if_match(item)}};
+      return {item, "", {if_match(item)}, item};
     }
     if (method == "POST" && path == "/collections/works/items/{featureId}/status") {
       const auto item = works(city.work_status);
-      return {item + "/status", json{{"to", "approved"}}.dump(), {if_match(item)}};
+      return {item + "/status", json{{"to", "approved"}}.dump(), {if_match(item)}, item};
     }
     if (method == "POST" && (path == "/collections/conflicts/items/{featureId}/acknowledgement" ||
                              path == "/collections/works/items/{featureId}/clashes/{clashId}/"
                                      "acknowledgement")) {
-      return {read_target(path), json{{"comment", "Handschachtung, abgestimmt"}}.dump(), {}};
+      return {read_target(path), json{{"comment", "Handschachtung, abgestimmt"}}.dump(), {}, ""};
     }
     if (method == "DELETE" && path == "/collections/trees/items/{featureId}") {
-      return {trees(city.tree_put), "", {}};
+      return {trees(city.tree_put), "", {}, trees(city.tree_put)};
     }
     // Reads, HEAD and OPTIONS: the path with T, A's work or C; no body.
     if (method == "GET" || method == "HEAD" || method == "OPTIONS")
-      return {read_target(path), "", {}};
+      return {read_target(path), "", {}, ""};
     FAIL("test_role_matrix.cpp has no request for " << method << " " << path
                                                     << ": add one with its body");
-    return {"", "", {}};
+    return {"", "", {}, ""};
   }
 };
+
+// What the public reads of `watched`: an item's ETag, a collection's numberMatched.
+std::string state_of(int port, const std::string& watched) {
+  test::HttpClient c(port);
+  const bool item = watched.find("/items/") != std::string::npos;
+  const auto r = c.get(item ? watched : watched + "?limit=1");
+  REQUIRE(r.status == 200);
+  return item ? r.header("etag") : json::parse(r.body).at("numberMatched").dump();
+}
 
 json fetch_document(int port) {
   test::HttpClient c(port);
@@ -449,8 +469,16 @@ void run_caller(const std::string& caller) {
     const auto& [method, path] = op;
     if (ops.count(op) == 0) continue;  // reported by the coverage case
     const auto req = requests.make(method, path);
+    const auto before = req.watched.empty() ? "" : state_of(port, req.watched);
     const auto r = send(port, method, req, key);
     ++sent;
+    if (!req.watched.empty()) {
+      // A refused write changes nothing; an accepted one changes what it wrote.
+      INFO(caller << ": " << method << " " << req.target << " answered " << r.status
+                  << "; the public reads of " << req.watched << " " << before << " before");
+      const bool wrote = r.status >= 200 && r.status < 300 && req.stores;
+      CHECK((state_of(port, req.watched) != before) == wrote);
+    }
     const int expected = statuses.at(column);
     INFO(caller << ": " << method << " " << req.target << " " << req.body << "\n" << r.body);
     CHECK(r.status == expected);
@@ -503,7 +531,7 @@ TEST_CASE("role matrix: the table in docs/api.md has exactly the routes of /api,
   CHECK(ops.size() == table.rows.size());
   // /health is the HTTP layer's own answer, outside the router: its other methods are refused
   // as the router refuses a route's.
-  const auto post = send(server.port(), "POST", {"/health", "{}", {}}, "");
+  const auto post = send(server.port(), "POST", {"/health", "{}", {}, ""}, "");
   CHECK(post.status == 405);
   CHECK(post.header("allow") == "GET, HEAD, OPTIONS");
   CHECK(post.header("content-type") == "application/problem+json");
