@@ -434,7 +434,12 @@ void run_caller(const std::string& caller) {
   const auto key = make_caller(city.db, caller);
   test::ServerProcess server(city.db);
   const int port = server.port();
-  // Revoked and disabled while the server runs: no key is remembered across requests.
+  // Revoked and disabled while the server runs, after the key was used: no key is remembered
+  // across requests.
+  if (caller == "revoked" || caller == "disabled") {
+    test::HttpClient c(port);
+    REQUIRE(c.get("/me", "Authorization: Bearer " + key + "\r\n").status == 200);
+  }
   if (caller == "revoked") {
     const auto prefix = key.substr(3, 12);
     const auto r = test::run_rootzone({"users", "revoke", prefix, "--db", city.db});
