@@ -43,6 +43,11 @@ done
 RANDOM=$seed
 rm -rf "$out"
 mkdir -p "$out"
+# Private copies: a rebuild while the campaign runs must not swap a program under it.
+mkdir -p "$out/bin"
+cp "$rootzone" "$probe" "$gen_city" "$out/bin/"
+rootzone=$out/bin/$(basename "$rootzone") probe=$out/bin/$(basename "$probe")
+gen_city=$out/bin/$(basename "$gen_city")
 cd "$out"
 failures=0
 

@@ -218,7 +218,13 @@ BackupResult backup_store(const fs::path& from, const fs::path& to, const Backup
   // BEGIN, and the first read pins the snapshot: in WAL mode every later read of this
   // connection, the backup's included, sees the store as of this moment, whatever writers do.
   std::optional<ReadSnapshot> snapshot(std::in_place, source);
-  detail::require_rootzone_store(source);
+  try {
+    detail::require_rootzone_store(source);
+  } catch (const StoreBusy&) {
+    throw StoreBusy("cannot back up " + from.string() +
+                    ": the store stayed locked for the busy timeout (a bulk import holds it?); "
+                    "retry when it is done");
+  }
   {
     auto mode = source.prepare("PRAGMA journal_mode");
     result.snapshot = mode.step() && mode.text(0) == "wal";

@@ -350,3 +350,29 @@ TEST_CASE(
   REQUIRE(j.step());
   CHECK(j.text(0) == "wal");
 }
+
+TEST_CASE("rootzone backup of a store in rollback-journal mode, and of one a writer holds locked",
+          "[app][backup]") {
+  test::TempDir dir;
+  const auto city = make_city(dir, 50);
+  storage::Database holder(city.db);
+  // What a bulk import that has the store to itself does (storage::BulkJournal).
+  holder.execute("PRAGMA journal_mode = DELETE");
+  const auto out = (dir / "copy.sqlite").string();
+  const auto copied = test::run_rootzone({"backup", "--db", city.db, "--out", out});
+  CHECK(copied.exit_code == 0);
+  CHECK(copied.out.find("the store was not in WAL mode: copied under its read lock") !=
+        std::string::npos);
+  CHECK(storage::Store::open(out).trees().count() == 50);
+
+  // An import's commit holds the exclusive lock: the backup waits the busy timeout (5 s), then
+  // says why it gave up.
+  holder.execute("BEGIN EXCLUSIVE");
+  const auto locked =
+      test::run_rootzone({"backup", "--db", city.db, "--out", (dir / "late.sqlite").string()});
+  holder.execute("ROLLBACK");
+  CHECK(locked.exit_code == io);
+  CHECK(locked.err.find("the store stayed locked for the busy timeout (a bulk import holds it?)") !=
+        std::string::npos);
+  CHECK_FALSE(fs::exists(dir / "late.sqlite"));
+}
