@@ -93,8 +93,19 @@ int verify(const std::map<std::string, std::string>& o) {
               << " acknowledged writes missing or different, first: " << r.missing.front() << '\n';
     return 1;
   }
+  // A POST the kill cut off before its answer may be in the store or not, but never in part: a
+  // work is committed together with its first status-history row.
+  storage::Database d(need(o, "db"));
+  auto half = d.prepare(
+      "SELECT count(*) FROM works w WHERE NOT EXISTS (SELECT 1 FROM work_status_history h WHERE "
+      "h.work_id = w.id)");
+  half.step();
+  if (half.int64(0) != 0) {
+    std::cout << half.int64(0) << " works without a status-history row: half-applied\n";
+    return 1;
+  }
   std::cout << "all " << r.works << " acknowledged works and " << r.tree_edits
-            << " acknowledged tree edits are in the store\n";
+            << " acknowledged tree edits are in the store, no work without its history\n";
   return 0;
 }
 
