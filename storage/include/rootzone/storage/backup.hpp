@@ -21,9 +21,6 @@ struct BackupResult {
   std::int64_t pages = 0;
   std::int64_t bytes = 0;
   int steps = 0;
-  // Times SQLite began the copy again because the store changed under it (only possible when
-  // the store was not in WAL mode: a WAL store is copied from one snapshot).
-  int restarts = 0;
   // True when the store was in WAL mode and the whole copy came from the one read snapshot
   // taken when the backup began.
   bool snapshot = false;
