@@ -19,5 +19,6 @@ void add_check_command(CLI::App& root, Action& chosen);
 void add_serve_command(CLI::App& root, Action& chosen);
 void add_users_command(CLI::App& root, Action& chosen);
 void add_tiles_command(CLI::App& root, Action& chosen);
+void add_backup_command(CLI::App& root, Action& chosen);
 
 }  // namespace rootzone::app

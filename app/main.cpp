@@ -27,6 +27,9 @@ int run_reporting_errors(const rootzone::app::Action& action) {
   } catch (const rootzone::storage::StoreExists& e) {
     std::cerr << "rootzone: error: " << e.what() << '\n';
     return ec::cant_create;
+  } catch (const rootzone::storage::TargetUnwritable& e) {
+    std::cerr << "rootzone: error: " << e.what() << '\n';
+    return ec::cant_create;
   } catch (const rootzone::storage::StoreMissing& e) {
     std::cerr << "rootzone: error: " << e.what() << '\n';
     return ec::no_input;
@@ -61,6 +64,7 @@ int main(int argc, char** argv) {
   rootzone::app::add_serve_command(app, chosen);
   rootzone::app::add_users_command(app, chosen);
   rootzone::app::add_tiles_command(app, chosen);
+  rootzone::app::add_backup_command(app, chosen);
 
   // CLI11 reports an unknown first word only as "A subcommand is required": name it instead.
   const auto is_command = [&](const std::string& word) {

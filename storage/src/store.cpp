@@ -8,6 +8,7 @@
 #include "rootzone/geo/crs.hpp"
 #include "rootzone/storage/errors.hpp"
 #include "rootzone/storage/migrations.hpp"
+#include "store_check.hpp"
 
 namespace rootzone::storage {
 
@@ -56,7 +57,9 @@ int stored_srid(Database& db) {
   }
 }
 
-void require_rootzone_store(Database& db) {
+}  // namespace
+
+void detail::require_rootzone_store(Database& db) {
   const std::string where = db.path().string();
   std::int64_t found = 0;
   try {
@@ -65,6 +68,8 @@ void require_rootzone_store(Database& db) {
         " WHERE type = 'table' AND name IN ('schema_migrations', 'store_meta')");
     s.step();
     found = s.int64(0);
+  } catch (const StoreBusy&) {
+    throw;  // a store locked by an import is still a store
   } catch (const StorageError&) {
     throw StorageError(where + " is not a rootzone store: " + sqlite3_errmsg(db.handle()));
   }
@@ -75,8 +80,6 @@ void require_rootzone_store(Database& db) {
   }
 }
 
-}  // namespace
-
 Store Store::create(const std::filesystem::path& path, int srid) {
   return create(path, srid, latest_schema_version());
 }
@@ -86,6 +89,7 @@ Store Store::create(const std::filesystem::path& path, int srid, int up_to_versi
   geo::require_metric_crs(srid);
   Database db(path, Database::OpenMode::create);
   try {
+    db.execute("PRAGMA synchronous = FULL");  // as in Store::open
     // Without a transaction of its own, loading SpatiaLite's ~6000 spatial_ref_sys rows
     // takes seconds.
     auto init = db.prepare("SELECT InitSpatialMetadata(1)");
@@ -111,7 +115,7 @@ Store Store::create(const std::filesystem::path& path, int srid, int up_to_versi
 
 Store Store::open(const std::filesystem::path& path) {
   Database db(path, Database::OpenMode::existing);
-  require_rootzone_store(db);
+  detail::require_rootzone_store(db);
   const int version = applied_schema_version(db);
   const int latest = latest_schema_version();
   if (version > latest) {
@@ -122,6 +126,11 @@ Store Store::open(const std::filesystem::path& path) {
   const int srid = stored_srid(db);
   // A copy (VACUUM INTO, a backup tool) may have come back in rollback-journal mode.
   db.execute("PRAGMA journal_mode = WAL");
+  // An acknowledged write must survive a power loss: FULL syncs the WAL at every commit (NORMAL
+  // only at checkpoints, so the last commits could vanish). It is Debian's compiled-in default
+  // too, but a SQLite built with another SQLITE_DEFAULT_WAL_SYNCHRONOUS must not weaken it.
+  // Per connection, not kept in the file; set after the checks above, since it reads the file.
+  db.execute("PRAGMA synchronous = FULL");
   apply_migrations(db, srid, latest);
   return Store(std::make_unique<Parts>(std::move(db), srid, latest));
 }

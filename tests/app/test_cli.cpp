@@ -22,7 +22,7 @@ constexpr int cant_create = 73;
 TEST_CASE("rootzone --help lists every command", "[app][cli]") {
   const auto r = run_rootzone({"--help"});
   CHECK(r.exit_code == ok);
-  for (const char* cmd : {"init", "info", "import", "check", "serve", "users", "tiles"}) {
+  for (const char* cmd : {"init", "info", "import", "check", "serve", "users", "tiles", "backup"}) {
     INFO(cmd);
     CHECK(r.out.find(std::string("  ") + cmd) != std::string::npos);
   }
@@ -37,6 +37,7 @@ TEST_CASE("each command has its own --help naming its options", "[app][cli]") {
       {{"check", "--help"}, "--format"},
       {{"serve", "--help"}, "--port"},
       {{"tiles", "export", "--help"}, "--maxzoom"},
+      {{"backup", "--help"}, "--force"},
   };
   for (const auto& [args, option] : cases) {
     INFO(args.front() << " " << args.at(1));

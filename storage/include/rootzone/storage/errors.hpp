@@ -41,6 +41,12 @@ struct ConstraintViolation : StorageError {
   using StorageError::StorageError;
 };
 
+// A file storage was asked to write beside the store (a backup) cannot be made there: the
+// folder is missing or not writable, or the name is taken by a folder or a store in use.
+struct TargetUnwritable : StorageError {
+  using StorageError::StorageError;
+};
+
 // Another connection held the write lock longer than the busy timeout: retry later.
 struct StoreBusy : StorageError {
   using StorageError::StorageError;
