@@ -359,6 +359,10 @@ ImportResult import_wzdx(storage::Store& store, const ImportOptions& o) {
                           ": not a WZDx feed: no feed_info.version (nor road_event_feed_info."
                           "version) to choose the schema by");
   }
+  if (!(*info)["version"].is_string()) {
+    throw InputUnreadable("input " + file + ": WZDx: feed_info.version must be text such as " +
+                          "\"4.2\", not " + value_at(*info, "/version"));
+  }
   const auto version = text_of(*info, "version");
   const auto* schema = WzdxSchema::for_version(version);
   if (!schema) {
