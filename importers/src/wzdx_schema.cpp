@@ -11,6 +11,10 @@
 //   non-empty array or object under `format`, and its regular expressions recurse per
 //   character. Both move under an `if` that admits strings up to kMaxCheckedStringLength; a
 //   longer string gets a maxLength violation in their place.
+// - valijson 1.0 compiles its date-time regular expression anew for every value it checks
+//   (3.7 ms per road event, 234 s for a feed of 20,000). A date-time is first matched against
+//   kDateTime, compiled once per thread, which accepts exactly what valijson's check accepts;
+//   only a string it refuses goes on to valijson's own check, for its verdict and message.
 #include "wzdx_schema.hpp"
 
 #include <algorithm>
@@ -54,6 +58,14 @@ std::string url_of(const std::string& version, const std::string& file) {
          file;
 }
 
+// What valijson 1.0's "date-time" format accepts (validation_visitor.hpp: its regular
+// expression, then at most 29 days in February, 30 in April, June, September and November),
+// as one expression. Its offset sign class [\+|\-] admits '|' too; so does this one.
+constexpr const char* kDateTime =
+    "^[0-9]+-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    "|02-(?:0[1-9]|[12][0-9]))[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:(?:[0-5][0-9]|60)(?:\\.[0-9]+)?"
+    "(?:[Zz]|[-+|](?:[01][0-9]|2[0-3]):[0-5][0-9])$";
+
 // See the file comment: `format` and `pattern` only on strings of bounded length.
 void guard_regex_keywords(Json& schema);
 
@@ -92,6 +104,9 @@ void guard_regex_keywords(Json& schema) {
     }
   }
   if (checked.empty()) return;
+  if (checked.contains("format") && checked["format"] == "date-time") {
+    checked = {{"if", {{"pattern", kDateTime}}}, {"else", checked}};
+  }
   const auto limit = kMaxCheckedStringLength;
   schema["allOf"].push_back(
       {{"if", {{"type", "string"}, {"maxLength", limit}}},
@@ -194,7 +209,8 @@ std::size_t count_values(const Json& value, std::size_t limit) {
 }
 
 std::vector<SchemaViolation> validate(const valijson::Schema& schema, const Json& value) {
-  valijson::Validator validator(valijson::Validator::kStrongTypes);
+  // The validator keeps the compiled `pattern` expressions: one per thread, for every feature.
+  thread_local valijson::Validator validator(valijson::Validator::kStrongTypes);
   const valijson::adapters::NlohmannJsonAdapter target(value);
   try {
     // Most features are valid: the first pass stops at the first failure and collects nothing,
