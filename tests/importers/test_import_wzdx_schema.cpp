@@ -265,3 +265,55 @@ TEST_CASE("WZDx schema: hostile features are refused without a crash, each bound
     CHECK(p[20].reason == k42 + "1980 more violations not listed");
   }
 }
+
+TEST_CASE("WZDx schema: the checks it cannot express stay, after it", "[importers][works][wzdx]") {
+  // The schema's date-time: 30 days in April, 29 in February (valijson's check, which the
+  // importer's faster expression must agree with); the rest: WZDx business rules, date order,
+  // ids unique in the feed.
+  auto doc = example();
+  auto& f = doc["features"];
+  f[0]["properties"]["start_date"] = "2010-04-31T01:00:00Z";
+  f[1]["properties"]["end_date"] = "2010-02-30T05:00:00Z";
+  f[2]["properties"]["start_date"] = "2010-01-01T15:00:00+01:00";
+  f[3]["properties"]["end_date"] = "2009-12-31T23:00:00Z";
+  f[4]["id"] = f[2]["id"];
+  f[4]["properties"]["core_details"]["data_source_id"] = "7";
+  TempDir dir;
+  const auto r = import_doc(dir.path(), doc);
+  CHECK(r.summary.read == 5);
+  CHECK(r.summary.inserted == 0);
+  CHECK(r.summary.refused == 5);
+  const std::vector<std::tuple<std::int64_t, std::string, std::string, std::string>> expected{
+      {1, "/properties/start_date", "2010-04-31T01:00:00Z",
+       k42 + "String should be a valid date-time"},
+      {2, "/properties/end_date", "2010-02-30T05:00:00Z",
+       k42 + "String should be a valid date-time"},
+      {3, "/properties/start_date", "2010-01-01T15:00:00+01:00",
+       "WZDx: all times are UTC (\"Z\"), this one has another offset"},
+      {4, "/properties/end_date", "2009-12-31T23:00:00Z",
+       "end before start: end_date 2009-12-31T23:00:00Z is before start_date "
+       "2010-01-01T14:00:00Z"},
+      {5, "/properties/core_details/data_source_id", "7",
+       "WZDx: data_source_id not in feed_info.data_sources"},
+      {5, "/id", "6f57aded-7291-462e-9892-607b2b7d116c",
+       "duplicate id: also feature 3 of this feed; the first one is imported"},
+  };
+  REQUIRE(r.report.problems().size() == expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    const auto& p = r.report.problems()[i];
+    const auto& [record, field, value, reason] = expected[i];
+    INFO(i);
+    CHECK(p.record == record);
+    CHECK(p.field == field);
+    CHECK(p.value == value);
+    CHECK(p.reason == reason);
+  }
+  // February 29th of a leap year and fractional seconds pass the schema and are imported.
+  auto leap = example();
+  leap["features"][0]["properties"]["start_date"] = "2008-02-29T01:00:00Z";
+  leap["features"][0]["properties"]["end_date"] = "2010-01-02T01:00:00.5Z";
+  TempDir again;
+  const auto ok = import_doc(again.path(), leap);
+  CHECK(ok.summary.inserted == 5);
+  CHECK(ok.report.empty());
+}
