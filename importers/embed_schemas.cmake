@@ -1,6 +1,11 @@
 # Writes OUT, a C++ source holding each file of FILES (a ';'-list) as bytes, so the rootzone
 # binary validates WZDx feeds without reading data/ at run time (docs/importers.md). Run as
 # `cmake -DOUT=... -DFILES=... -DBASE=... -P embed_schemas.cmake`; names are relative to BASE.
+# Bytes rather than raw strings: no delimiter to choose, no -Woverlength-strings (-Wpedantic).
+cmake_minimum_required(VERSION 3.25)
+if(NOT OUT OR NOT FILES OR NOT BASE)
+  message(FATAL_ERROR "embed_schemas.cmake needs -DOUT=<file> -DFILES=<list> -DBASE=<dir>")
+endif()
 set(body "")
 set(table "")
 set(index 0)
