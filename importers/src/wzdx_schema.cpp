@@ -259,16 +259,20 @@ WzdxSchema::WzdxSchema(std::string version)
   // What the feed document requires of each of its features.
   const Json items = feed.at("properties").at("features").at("items");
   const Json& feature = docs.at(feature_url);
+  // "" for an event type without a definition of its own: all of them, as the schema says.
   const std::map<std::string, std::string> events{{"work-zone", "WorkZoneRoadEvent"},
                                                   {"detour", "DetourRoadEvent"},
-                                                  {"restriction", "RestrictionRoadEvent"}};
+                                                  {"restriction", "RestrictionRoadEvent"},
+                                                  {"", ""}};
   for (const auto& [event, definition] : events) {
-    if (!feature.at("definitions").contains(definition)) continue;
+    if (!definition.empty() && !feature.at("definitions").contains(definition)) continue;
     for (const char* geometry : {"LineString", "MultiPoint", ""}) {
       Json narrowed = feature;
-      narrowed["properties"]["properties"].erase("oneOf");
-      narrowed["properties"]["properties"]["allOf"] =
-          Json::array({{{"$ref", "#/definitions/" + definition}}});
+      if (!definition.empty()) {
+        narrowed["properties"]["properties"].erase("oneOf");
+        narrowed["properties"]["properties"]["allOf"] =
+            Json::array({{{"$ref", "#/definitions/" + definition}}});
+      }
       if (*geometry) {
         narrowed["properties"]["geometry"] = {
             {"$ref", std::string("https://geojson.org/schema/") + geometry + ".json"}};
@@ -278,7 +282,6 @@ WzdxSchema::WzdxSchema(std::string version)
       parsed_->features[{event, geometry}] = parse(items, variant);
     }
   }
-  parsed_->features[{"", ""}] = parse(items, docs);
 }
 
 WzdxSchema::~WzdxSchema() = default;
@@ -322,9 +325,9 @@ std::vector<SchemaViolation> WzdxSchema::check_feature(const Json& feature) cons
       if (t != g->end() && t->is_string()) geometry = t->get<std::string>();
     }
   }
-  auto it = parsed_->features.find({event, geometry});
-  if (it == parsed_->features.end()) it = parsed_->features.find({event, ""});
-  if (it == parsed_->features.end()) it = parsed_->features.find({"", ""});
+  if (!parsed_->features.contains({event, ""})) event.clear();
+  if (!parsed_->features.contains({event, geometry})) geometry.clear();
+  const auto it = parsed_->features.find({event, geometry});
   return validate(*it->second, feature);
 }
 
