@@ -247,6 +247,21 @@ TEST_CASE("WZDx schema: hostile features are refused without a crash, each bound
                              "violates the schema; it has more than 50000 JSON values, too many "
                              "to locate each violation");
   }
+  SECTION("features that are no road events: a number, an empty object") {
+    auto doc = example();
+    doc["features"] = {1, Json::object()};
+    const auto r = import_doc(dir.path(), doc);
+    CHECK(r.summary.read == 2);
+    CHECK(r.summary.refused == 2);
+    const auto& p = r.report.problems();
+    REQUIRE(p.size() == 2);
+    CHECK(p[0].field == "/");
+    CHECK(p[0].value == "1");
+    CHECK(p[0].reason == k42 + "Value type not permitted by 'type' constraint.");
+    CHECK(p[1].field == "/");
+    CHECK(p[1].value == "{}");
+    CHECK(p[1].reason == k42 + "Missing required property 'properties'.");
+  }
   SECTION("a feature with many violations lists 20 and counts the rest") {
     // 1,000 vertices of two strings each: 2,000 type violations (LineString.json: numbers).
     auto doc = example();
