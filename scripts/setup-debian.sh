@@ -20,6 +20,7 @@ packages=(
   curl
   # command line parsing (header-only CLI11), tests
   libcli11-dev catch2
+  libvalijson-dev  # WZDx feeds against the official JSON Schemas (importers/src/wzdx_schema.cpp)
   nginx  # tests/api/test_nginx.cpp runs deploy/nginx/rootzone.conf in front of rootzone serve
   # the map page's browser tests (tests/web): playwright-core drives Debian's chromium; the
   # page names DejaVu Sans, so screenshots look the same on every machine

@@ -1,7 +1,9 @@
 // WZDx 4.x WorkZoneFeeds (US DOT Work Zone Data Exchange): one work per `work-zone` road
-// event; detours are skipped with a reason. Checks what the schema requires of the fields
-// used here and the spec's business rules the schema can't check ("Creating a WZDx feed"):
-// every core_details.data_source_id is declared in feed_info.data_sources; all times are UTC.
+// event; detours are skipped with a reason. Each feature is checked against the official
+// schema of the feed's own version (wzdx_schema.hpp), then against what the schema can't
+// express: the spec's business rules ("Creating a WZDx feed": every core_details.data_source_id
+// is declared in feed_info.data_sources; all times are UTC), an end after the start, ids unique
+// in the feed, and a geometry inside the store CRS's area.
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -15,6 +17,7 @@
 #include "rootzone/storage/store.hpp"
 #include "values.hpp"
 #include "work_writer.hpp"
+#include "wzdx_schema.hpp"
 
 namespace rootzone::importers::detail {
 
@@ -51,6 +54,64 @@ bool utc_text(const std::string& t) {
          (t.back() == 'Z' || t.back() == 'z' || t.ends_with("+00:00") || t.ends_with("-00:00"));
 }
 
+// Hostile feeds: a feed larger than this is not read (its DOM would take about ten times as
+// much memory), and one nested deeper is refused before parsing (copies and dumps of nlohmann
+// values recurse). WZDx's own structure is at most 8 levels deep.
+constexpr std::uintmax_t kMaxFeedBytes = 256u << 20;
+constexpr int kMaxNesting = 64;
+// A feature's violations listed one by one in the report; the rest are counted.
+constexpr std::size_t kMaxViolationsListed = 20;
+
+// The deepest nesting of arrays and objects in JSON text, without parsing it; stops counting
+// past `limit`. Returns the depth and the byte where it first went past the limit.
+std::pair<int, std::size_t> nesting(std::string_view text, int limit) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) return {depth, i};
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return {0, 0};
+}
+
+// The value at a violation, short: text as is, numbers as written, containers by size.
+std::string value_at(const Json& root, const std::string& pointer) {
+  const Json* v = &root;
+  try {
+    v = &root.at(Json::json_pointer(pointer));
+  } catch (const Json::exception&) {
+    return {};
+  }
+  std::string out;
+  if (v->is_string()) {
+    out = v->get<std::string>();
+  } else if (v->is_array()) {
+    out = v->empty() ? "[]" : "array of " + std::to_string(v->size());
+  } else if (v->is_object()) {
+    out = v->empty() ? "{}" : "object of " + std::to_string(v->size()) + " members";
+  } else {
+    out = v->dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
+  if (out.size() > 120) {
+    std::size_t cut = 117;  // not inside a UTF-8 sequence
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+    out = out.substr(0, cut) + "...";
+  }
+  return out;
+}
+
 struct DataSource {
   std::string organization;
   std::string contact;
@@ -60,9 +121,11 @@ struct DataSource {
 // goes into the report.
 class WzdxReader {
  public:
-  WzdxReader(const Json& features, std::map<std::string, DataSource> sources, std::string publisher,
+  WzdxReader(const Json& features, const WzdxSchema& schema,
+             std::map<std::string, DataSource> sources, std::string publisher,
              const CrsGuard& guard, ProblemReport& report, std::string file)
       : features_(features),
+        schema_(schema),
         sources_(std::move(sources)),
         publisher_(std::move(publisher)),
         guard_(guard),
@@ -79,16 +142,16 @@ class WzdxReader {
   void map(const Json& f, MappedWork& m);
   void problem(MappedWork& m, Severity sev, std::string field, std::string value,
                std::string why) const;
-  bool require(MappedWork& m, const Json& obj, const char* key, const std::string& where) const;
+  bool check_schema(MappedWork& m, const Json& f) const;
   bool check_core_details(MappedWork& m, const Json& core) const;
-  void check_required_properties(MappedWork& m, const Json& p) const;
   void assign_source(MappedWork& m, const std::string& source_id) const;
-  geo::WorkKind kind_of(MappedWork& m, const Json& p) const;
+  static geo::WorkKind kind_of(const Json& p);
   void read_time_window(MappedWork& m, const Json& p) const;
   void check_unique(MappedWork& m, const std::string& id);
   void read_geometry(MappedWork& m, const Json& gj) const;
 
   const Json& features_;
+  const WzdxSchema& schema_;
   const std::map<std::string, DataSource> sources_;
   const std::string publisher_;
   const CrsGuard& guard_;
@@ -108,54 +171,40 @@ void WzdxReader::problem(MappedWork& m, Severity sev, std::string field, std::st
                std::move(why)});
 }
 
-bool WzdxReader::require(MappedWork& m, const Json& obj, const char* key,
-                         const std::string& where) const {
-  if (obj.is_object() && obj.contains(key) && !obj[key].is_null()) return true;
-  problem(m, Severity::refused, where + key, "",
-          "missing required field: WZDx " + where + key + " (RoadEventFeature.json)");
-  return false;
+// Every violation of the schema of the feed's version, at its JSON Pointer inside the feature.
+bool WzdxReader::check_schema(MappedWork& m, const Json& f) const {
+  const auto violations = schema_.check_feature(f);
+  const std::string why = "schema: WZDx " + schema_.version() + " (" + schema_.feed_document() +
+                          ", RoadEventFeature.json): ";
+  for (std::size_t i = 0; i < violations.size() && i < kMaxViolationsListed; ++i) {
+    const auto& v = violations[i];
+    problem(m, Severity::refused, v.pointer.empty() ? "/" : v.pointer, value_at(f, v.pointer),
+            why + v.message);
+  }
+  if (violations.size() > kMaxViolationsListed) {
+    problem(m, Severity::refused, "/", "",
+            why + std::to_string(violations.size() - kMaxViolationsListed) +
+                " more violations not listed");
+  }
+  return violations.empty();
 }
 
-// False for a detour, which is skipped rather than mapped.
+// False for a detour, which is skipped rather than mapped. The schema has checked the members'
+// presence and types, and that the event type is work-zone or detour.
 bool WzdxReader::check_core_details(MappedWork& m, const Json& core) const {
-  for (const char* key : {"event_type", "data_source_id", "direction", "road_names"}) {
-    require(m, core, key, "core_details.");
-  }
   const auto event_type = text_of(core, "event_type");
   if (event_type == "detour") {
-    problem(m, Severity::skipped, "core_details.event_type", event_type,
+    problem(m, Severity::skipped, "/properties/core_details/event_type", event_type,
             "detour: a detour route is no work site, not imported");
     m.fate = MappedWork::Fate::skipped;
     return false;
   }
-  if (!refused(m) && event_type != "work-zone") {
-    problem(m, Severity::refused, "core_details.event_type", event_type,
-            "not a work zone: WZDx event_type '" + event_type + "' (work-zone, detour)");
-  }
   const auto source_id = text_of(core, "data_source_id");
-  if (!source_id.empty() && !sources_.contains(source_id)) {
-    problem(m, Severity::refused, "core_details.data_source_id", source_id,
+  if (!sources_.contains(source_id)) {
+    problem(m, Severity::refused, "/properties/core_details/data_source_id", source_id,
             "WZDx: data_source_id not in feed_info.data_sources");
   }
   return true;
-}
-
-void WzdxReader::check_required_properties(MappedWork& m, const Json& p) const {
-  for (const char* key : {"start_date", "end_date", "vehicle_impact", "location_method"}) {
-    require(m, p, key, "properties.");
-  }
-  const std::pair<const char*, const char*> either[] = {
-      {"is_start_date_verified", "start_date_accuracy"},
-      {"is_end_date_verified", "end_date_accuracy"},
-      {"is_start_position_verified", "beginning_accuracy"},
-      {"is_end_position_verified", "ending_accuracy"}};
-  for (const auto& [a, b] : either) {
-    if (!p.contains(a) && !p.contains(b)) {
-      problem(m, Severity::refused, std::string("properties.") + a, "",
-              std::string("missing required field: WZDx properties.") + a + " or " + b +
-                  " (RoadEventFeature.json)");
-    }
-  }
 }
 
 void WzdxReader::assign_source(MappedWork& m, const std::string& source_id) const {
@@ -178,7 +227,7 @@ std::string title_of(const Json& core) {
 }
 
 // The most root-harmful of the types of work.
-geo::WorkKind WzdxReader::kind_of(MappedWork& m, const Json& p) const {
+geo::WorkKind WzdxReader::kind_of(const Json& p) {
   const auto& kinds = type_of_work_kinds();
   std::size_t best = kinds.size();
   if (p.contains("types_of_work") && p["types_of_work"].is_array()) {
@@ -187,16 +236,12 @@ geo::WorkKind WzdxReader::kind_of(MappedWork& m, const Json& p) const {
       for (std::size_t i = 0; i < kinds.size(); ++i) {
         if (kinds[i].first == name && i < best) best = i;
       }
-      if (name.empty()) {
-        problem(m, Severity::refused, "types_of_work.type_name", "",
-                "missing required field: WZDx TypeOfWork.type_name");
-      }
     }
   }
   return best < kinds.size() ? kinds[best].second : geo::WorkKind::traffic_management;
 }
 
-// RFC 3339, UTC.
+// RFC 3339 (the schema's date-time format), in UTC, the end after the start.
 void WzdxReader::read_time_window(MappedWork& m, const Json& p) const {
   std::optional<geo::Timestamp> times[2];
   const char* keys[2] = {"start_date", "end_date"};
@@ -205,10 +250,10 @@ void WzdxReader::read_time_window(MappedWork& m, const Json& p) const {
     if (t.empty()) continue;
     times[i] = parse_time(t, {"iso8601"}, "UTC", false);
     if (!times[i]) {
-      problem(m, Severity::refused, std::string("properties.") + keys[i], t,
+      problem(m, Severity::refused, std::string("/properties/") + keys[i], t,
               std::string("unparsable date: ") + keys[i] + " is not RFC 3339 date-time");
     } else if (!utc_text(t)) {
-      problem(m, Severity::refused, std::string("properties.") + keys[i], t,
+      problem(m, Severity::refused, std::string("/properties/") + keys[i], t,
               "WZDx: all times are UTC (\"Z\"), this one has another offset");
     }
   }
@@ -216,7 +261,7 @@ void WzdxReader::read_time_window(MappedWork& m, const Json& p) const {
     m.work.starts_at = *times[0];
     m.work.ends_at = *times[1];
     if (*times[1] < *times[0]) {
-      problem(m, Severity::refused, "properties.end_date", text_of(p, "end_date"),
+      problem(m, Severity::refused, "/properties/end_date", text_of(p, "end_date"),
               "end before start: end_date " + text_of(p, "end_date") + " is before start_date " +
                   text_of(p, "start_date"));
     }
@@ -227,29 +272,24 @@ void WzdxReader::check_unique(MappedWork& m, const std::string& id) {
   if (id.empty()) return;
   const auto [it, fresh] = seen_.emplace(id, m.at.record);
   if (!fresh) {
-    problem(m, Severity::refused, "id", id,
+    problem(m, Severity::refused, "/id", id,
             "duplicate id: also feature " + std::to_string(it->second) +
                 " of this feed; the first one is imported");
   }
 }
 
-// LineString or MultiPoint (RoadEventFeature.json).
+// LineString or MultiPoint (the schema has checked that).
 void WzdxReader::read_geometry(MappedWork& m, const Json& gj) const {
   const auto type = text_of(gj, "type");
-  if (type != "LineString" && type != "MultiPoint") {
-    problem(m, Severity::refused, "geometry", type,
-            "invalid geometry: WZDx road events are LineString or MultiPoint");
-    return;
-  }
   GeometryPtr g(OGR_G_CreateGeometryFromJson(gj.dump().c_str()));
   if (!g) {
-    problem(m, Severity::refused, "geometry", type, "invalid geometry: not GeoJSON");
+    problem(m, Severity::refused, "/geometry", type, "invalid geometry: not GeoJSON");
     return;
   }
   const auto sink = [&](Severity sev, std::string field, std::string value, std::string why) {
     problem(m, sev, std::move(field), std::move(value), std::move(why));
   };
-  if (prepare_geometry(g.get(), guard_, sink, "geometry")) {
+  if (prepare_geometry(g.get(), guard_, sink, "/geometry")) {
     std::vector<std::uint8_t> wkb(static_cast<std::size_t>(OGR_G_WkbSize(g.get())));
     OGR_G_ExportToIsoWkb(g.get(), wkbNDR, wkb.data());
     m.work.geometry = geo::Geometry(std::move(wkb));
@@ -258,20 +298,17 @@ void WzdxReader::read_geometry(MappedWork& m, const Json& gj) const {
 
 void WzdxReader::map(const Json& f, MappedWork& m) {
   m.at = {file_, ++record_, std::nullopt, text_of(f, "id")};
-  for (const char* key : {"id", "type", "properties", "geometry"}) require(m, f, key, "");
-  if (refused(m)) return;
+  if (!check_schema(m, f)) return;
   const auto& p = f["properties"];
   const std::string id = text_of(f, "id");
-  if (!require(m, p, "core_details", "properties.")) return;
   const auto& core = p["core_details"];
   if (!check_core_details(m, core)) return;
-  check_required_properties(m, p);
   auto& w = m.work;
   w.reference = id;
   w.status = geo::WorkStatus::approved;  // a DOT publishes works it has authorised
   assign_source(m, text_of(core, "data_source_id"));
   w.title = title_of(core);
-  w.kind = kind_of(m, p);
+  w.kind = kind_of(p);
   read_time_window(m, p);
   check_unique(m, id);
   if (refused(m)) return;
@@ -288,39 +325,68 @@ ImportResult import_wzdx(storage::Store& store, const ImportOptions& o) {
   if (o.mapping) {
     throw MappingError("WZDx feeds are read with the built-in WZDx mapping: drop --mapping");
   }
+  const auto bytes = std::filesystem::file_size(o.file, ec);
+  if (!ec && bytes > kMaxFeedBytes) {
+    throw InputUnreadable("input " + file + ": WZDx feed of " + std::to_string(bytes) +
+                          " bytes, more than the " + std::to_string(kMaxFeedBytes >> 20) +
+                          " MiB rootzone reads");
+  }
   std::ifstream in(o.file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
+  std::ostringstream read;
+  read << in.rdbuf();
+  const std::string text = std::move(read).str();
+  if (const auto [depth, at] = nesting(text, kMaxNesting); depth > kMaxNesting) {
+    throw InputUnreadable("input " + file + ": not a WZDx feed: JSON nested deeper than " +
+                          std::to_string(kMaxNesting) + " levels (at byte " + std::to_string(at) +
+                          ")");
+  }
   Json feed;
   try {
-    feed = Json::parse(text.str());
+    feed = Json::parse(text);
   } catch (const Json::parse_error& e) {
     throw InputUnreadable("input " + file + ": not a WZDx feed: " + e.what());
   }
-  if (!feed.is_object() || text_of(feed, "type") != "FeatureCollection" ||
-      !feed.contains("features") || !feed["features"].is_array()) {
-    throw InputUnreadable("input " + file +
-                          ": not a WZDx WorkZoneFeed (WorkZoneFeed.json requires type "
-                          "\"FeatureCollection\" and features)");
-  }
+  // The version chooses the schema; 4.0 names the header road_event_feed_info, 4.1 and 4.2
+  // feed_info (and still accept the old name).
   const Json* info = nullptr;
-  if (feed.contains("feed_info"))
-    info = &feed["feed_info"];
-  else if (feed.contains("road_event_feed_info"))
-    info = &feed["road_event_feed_info"];
-  if (!info || !info->is_object()) {
-    throw InputUnreadable("input " + file + ": WZDx: feed_info is required (WorkZoneFeed.json)");
-  }
-  for (const char* key : {"update_date", "version", "publisher", "data_sources"}) {
-    if (!info->contains(key)) {
-      throw InputUnreadable("input " + file + ": WZDx: feed_info." + key +
-                            " is required (FeedInfo.json)");
+  if (feed.is_object()) {
+    for (const char* key : {"feed_info", "road_event_feed_info"}) {
+      if (!info && feed.contains(key) && feed[key].is_object()) info = &feed[key];
     }
   }
+  if (!info || !info->contains("version")) {
+    throw InputUnreadable("input " + file +
+                          ": not a WZDx feed: no feed_info.version (nor road_event_feed_info."
+                          "version) to choose the schema by");
+  }
+  if (!(*info)["version"].is_string()) {
+    throw InputUnreadable("input " + file + ": WZDx: feed_info.version must be text such as " +
+                          "\"4.2\", not " + value_at(*info, "/version"));
+  }
   const auto version = text_of(*info, "version");
-  if (version.rfind("4.", 0) != 0) {
-    throw InputUnreadable("input " + file + ": WZDx version '" + version +
-                          "' is not supported (4.x is)");
+  const auto* schema = WzdxSchema::for_version(version);
+  if (!schema) {
+    throw InputUnreadable("input " + file + ": WZDx version '" + value_at(*info, "/version") +
+                          "' is not supported: rootzone validates feeds against the schemas of " +
+                          WzdxSchema::supported_versions());
+  }
+  // The header against the feed document, the features left out: each is checked on its own.
+  Json header = Json::object();
+  for (const auto& [key, value] : feed.items()) {
+    if (key != "features" || !value.is_array()) header[key] = value;
+  }
+  if (feed.contains("features") && feed["features"].is_array()) header["features"] = Json::array();
+  if (const auto violations = schema->check_header(header); !violations.empty()) {
+    std::string list;
+    for (std::size_t i = 0; i < violations.size() && i < kMaxViolationsListed; ++i) {
+      list += "\n  " + (violations[i].pointer.empty() ? "/" : violations[i].pointer) + " (" +
+              value_at(header, violations[i].pointer) + "): " + violations[i].message;
+    }
+    if (violations.size() > kMaxViolationsListed) {
+      list += "\n  and " + std::to_string(violations.size() - kMaxViolationsListed) + " more";
+    }
+    throw InputUnreadable("input " + file + ": not a valid WZDx " + version + " feed (schema " +
+                          schema->feed_document() + "):" + list);
   }
   std::map<std::string, DataSource> sources;
   for (const auto& ds : (*info)["data_sources"]) {
@@ -335,8 +401,8 @@ ImportResult import_wzdx(storage::Store& store, const ImportOptions& o) {
   const CrsGuard guard(srs.get(), store.srid());
   const auto& features = feed["features"];
   Progress progress(o, static_cast<std::int64_t>(features.size()));
-  WzdxReader reader(features, std::move(sources), text_of(*info, "publisher"), guard, result.report,
-                    file);
+  WzdxReader reader(features, *schema, std::move(sources), text_of(*info, "publisher"), guard,
+                    result.report, file);
   // The feed sets every field of a work it has.
   const auto all_mapped = [](const char*) { return true; };
   write_works(store, o, result, progress, all_mapped, std::ref(reader));

@@ -173,6 +173,9 @@ TEST_CASE("WZDx business rules: undeclared data source, missing dates, local tim
   CHECK(r.report.problems()[0].record == 1);
   CHECK(r.report.problems()[0].reason == "WZDx: data_source_id not in feed_info.data_sources");
   CHECK(r.report.problems()[1].record == 2);
+  // The schema's violation now, at its JSON Pointer (test_import_wzdx_schema.cpp).
+  CHECK(r.report.problems()[1].field == "/properties");
   CHECK(r.report.problems()[1].reason ==
-        "missing required field: WZDx properties.start_date (RoadEventFeature.json)");
+        "schema: WZDx 4.2 (WorkZoneFeed.json, RoadEventFeature.json): Missing required property "
+        "'start_date'.");
 }
