@@ -10,9 +10,10 @@
 // --interval seconds, spread evenly) and the clients go on measuring for --seconds. Each
 // measuring client sends GET --path on one keep-alive connection, waits for the answer, pauses
 // --pause-ms; a failed request (connect, read, a status other than 200) is counted and the
-// client reconnects. On stdout: the latency of both phases and what became of the slow
-// connections (answered 408, closed without an answer, still open at the end; seconds from
-// opening to the close), then one RESULT line for scripts.
+// client reconnects (as it does, without a failure, after a response with Connection: close). On
+// stdout: the latency of both phases and what became of the slow connections (answered 408, closed
+// without an answer, still open at the end; seconds from opening to the close), then one RESULT
+// line for scripts.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -137,8 +138,9 @@ bool send_all(int fd, std::string_view data) {
 }
 
 // One response on a keep-alive connection (Content-Length framing, as rootzone and nginx send
-// for these paths); its status, or 0 when the connection failed.
-int read_response(int fd, std::string& buf) {
+// for these paths); its status, or 0 when the connection failed. close: the server said it
+// closes the connection after this response (nginx does after keepalive_requests).
+int read_response(int fd, std::string& buf, bool& close) {
   std::size_t end;
   char chunk[16384];
   while ((end = buf.find("\r\n\r\n")) == std::string::npos) {
@@ -153,6 +155,7 @@ int read_response(int fd, std::string& buf) {
   for (char& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   const std::size_t cl = head.find("\r\ncontent-length:");
   if (cl != std::string::npos) length = std::strtoul(head.c_str() + cl + 17, nullptr, 10);
+  close = head.find("\r\nconnection: close") != std::string::npos;
   while (buf.size() < end + 4 + length) {
     const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
     if (n <= 0) return 0;
@@ -178,12 +181,13 @@ void measure(const Options& o, const std::atomic<int>& phase, const std::atomic<
     const int p = phase.load();
     const auto t0 = Clock::now();
     int status = 0;
+    bool close = false;
     try {
       if (fd < 0) {
         fd = connect_to(o);
         buf.clear();
       }
-      if (send_all(fd, request)) status = read_response(fd, buf);
+      if (send_all(fd, request)) status = read_response(fd, buf, close);
     } catch (const std::exception&) {
       status = 0;
     }
@@ -196,7 +200,7 @@ void measure(const Options& o, const std::atomic<int>& phase, const std::atomic<
         ++out.failed[p];
       }
     }
-    if (status != 200 && fd >= 0) {
+    if ((status != 200 || close) && fd >= 0) {
       ::close(fd);
       fd = -1;
     }

@@ -10,7 +10,8 @@
 #
 # Environment: SOAK_SECONDS (600), CONNECTIONS (256), WRK_THREADS (2), SERVE_THREADS (2),
 # MODES ("alone nginx"), ROOTZONE (build/app/rootzone), RZ_PORT (18490), NGINX_PORT (18491),
-# SVG (bench/soak/soak.svg). Exit status 1 when a run saw a 5xx other than 503 with
+# SVG (bench/soak/soak.svg), SUBMIT_EVERY (500: one request in 500 submits a work; 0: none),
+# LABEL (a suffix for the run's files in bench/out/soak; no plot then). Exit status 1 when a run saw a 5xx other than 503 with
 # Retry-After, a socket error, or a refused PATCH.
 set -euo pipefail
 
@@ -26,6 +27,9 @@ modes=${MODES:-alone nginx}
 rz_port=${RZ_PORT:-18490}
 nginx_port=${NGINX_PORT:-18491}
 svg=${SVG:-$here/soak.svg}
+label=${LABEL:-}  # appended to the names of a run's files: a control run keeps the main one's
+submit_every=${SUBMIT_EVERY:-500}
+export SUBMIT_EVERY=$submit_every
 mkdir -p "$out"
 
 need=()
@@ -58,15 +62,19 @@ trap cleanup EXIT
 # shellcheck source=bench/soak/nginx.sh
 source "$here/nginx.sh"
 
-# "seconds rss_mib open_fds" every 10 s from /proc until killed.
+# "seconds rss_mib open_fds anon_mib file_mib" every 10 s from /proc until killed: RSS, and of
+# it the heap and other anonymous memory (RssAnon) apart from pages of mapped files (RssFile:
+# the store is read through a memory map, so the store's pages the server touched count too).
 sample() { # PID FILE
   local pid=$1 file=$2 t0=$SECONDS
-  echo "# seconds rss_mib open_fds (rootzone serve, pid $pid)" >"$file"
+  echo "# seconds rss_mib open_fds anon_mib file_mib (rootzone serve, pid $pid)" >"$file"
   while kill -0 "$pid" 2>/dev/null; do
-    local rss fds
-    rss=$(awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$pid/status")
+    local mem fds rss anon mapped
+    mem=$(awk '/^(VmRSS|RssAnon|RssFile):/ {v[$1] = $2 / 1024}
+      END {printf "%.1f %.1f %.1f", v["VmRSS:"], v["RssAnon:"], v["RssFile:"]}' "/proc/$pid/status")
     fds=$(find "/proc/$pid/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
-    echo "$((SECONDS - t0)) $rss $fds" >>"$file"
+    read -r rss anon mapped <<<"$mem"
+    echo "$((SECONDS - t0)) $rss $fds $anon $mapped" >>"$file"
     sleep 10
   done
 }
@@ -76,12 +84,12 @@ col() { awk -v c="$2" '!/^#/ {print $c}' "$1"; }
 bad=0
 rows=()
 for mode in $modes; do
-  store=$out/run-$mode.sqlite
+  store=$out/run-$mode$label.sqlite
   rm -f "$store" "$store-wal" "$store-shm"
   cp "$base" "$store"
   echo "== $mode: rootzone serve on 127.0.0.1:$rz_port" >&2
   nice -n 10 "$rootzone" serve --db "$store" --host 127.0.0.1 --port "$rz_port" \
-    --threads "$serve_threads" 2>"$out/rootzone-$mode.log" &
+    --threads "$serve_threads" 2>"$out/rootzone-$mode$label.log" &
   rz_pid=$!
   for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$rz_port/health" && break; sleep 0.2; done
   url=http://127.0.0.1:$rz_port
@@ -91,19 +99,19 @@ for mode in $modes; do
   fi
   works0=$(sqlite3 "$store" 'SELECT count(*) FROM works')
   history0=$(sqlite3 "$store" 'SELECT count(*) FROM tree_history')
-  sample "$rz_pid" "$out/samples-$mode.dat" &
+  sample "$rz_pid" "$out/samples-$mode$label.dat" &
   sampler_pid=$!
   load_before=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "== $mode: wrk -t$wrk_threads -c$connections -d${seconds}s against $url" >&2
   TREES=$out/trees.txt TILES=$out/tiles.txt FIELD_KEY=$FIELD_KEY CONTRACTOR_KEY=$CONTRACTOR_KEY \
     nice -n 10 wrk -t"$wrk_threads" -c"$connections" -d"${seconds}s" --timeout 10s --latency \
-    -s "$here/soak.lua" "$url" >"$out/wrk-$mode.txt"
+    -s "$here/soak.lua" "$url" >"$out/wrk-$mode$label.txt"
   load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   sleep 11  # one more sample after the load
   kill "$sampler_pid" 2>/dev/null || true
   sampler_pid=
-  cat "$out/wrk-$mode.txt" >&2
-  result=$(grep '^RESULT ' "$out/wrk-$mode.txt")
+  cat "$out/wrk-$mode$label.txt" >&2
+  result=$(grep '^RESULT ' "$out/wrk-$mode$label.txt")
   curl -sf -o /dev/null "$url/health" || { echo "$mode: /health failed after the soak" >&2; bad=1; }
   if [[ -n $nginx_pid ]]; then
     kill "$nginx_pid"
@@ -117,48 +125,29 @@ for mode in $modes; do
   history=$(($(sqlite3 "$store" 'SELECT count(*) FROM tree_history') - history0))
   s5xx=$(field s5xx "$result")
   s503ra=$(field s503_retry_after "$result")
-  # wrk stops with requests in flight: their writes may be stored without wrk counting the
-  # answer, one per connection at most.
+  # Every PATCH rootzone answered 200 (its access log) is one tree_history row; wrk stops with
+  # requests in flight, so it saw at most that many.
   patch_ok=$(field patch_ok "$result")
+  patch_200=$(grep '"method":"PATCH"' "$out/rootzone-$mode$label.log" | grep -c '"status":200' || true)
   if ((s5xx != s503ra)) || [[ $(field errors "$result") != 0 || $(field patch_other "$result") != 0 ]] ||
-    ((history < patch_ok || history > patch_ok + connections)); then
-    echo "$mode: a 5xx without Retry-After, a socket error, a refused PATCH or lost edit: $result, history +$history" >&2
+    ((history != patch_200 || patch_ok > patch_200)); then
+    echo "$mode: a 5xx without Retry-After, a socket error, a refused PATCH or lost edit: $result, PATCH 200 by rootzone $patch_200, history +$history" >&2
     bad=1
   fi
-  f=$out/samples-$mode.dat
+  f=$out/samples-$mode$label.dat
   rss_60=$(awk '!/^#/ && $1 >= 60 {print $2; exit}' "$f")
   rss_end=$(col "$f" 2 | tail -1)
   rss_max=$(col "$f" 2 | sort -n | tail -1)
   fds_min=$(col "$f" 3 | sort -n | head -1)
   fds_max=$(col "$f" 3 | sort -n | tail -1)
   fds_end=$(col "$f" 3 | tail -1)
-  rows+=("| $mode | $(field requests "$result") | $(field rps "$result") | $(field p50_ms "$result") / $(field p99_ms "$result") / $(field max_ms "$result") ms | $(field s2xx "$result") / $(field s4xx "$result") / $s5xx ($s503ra with Retry-After) | $(field errors "$result") | $patch_ok / $(field s412 "$result") / $(field patch_other "$result") ($history) | $(field posted "$result") ($works) | $rss_60 / $rss_max / $rss_end | $fds_min / $fds_max / $fds_end | $load_before / $load_after |")
+  rows+=("| $mode | $(field requests "$result") | $(field rps "$result") | $(field p50_ms "$result") / $(field p99_ms "$result") / $(field max_ms "$result") ms | $(field s2xx "$result") / $(field s4xx "$result") / $s5xx ($s503ra with Retry-After) | $(field errors "$result") | $patch_ok / $(field s412 "$result") / $(field patch_other "$result") ($patch_200 answered 200 by rootzone, $history rows) | $(field posted "$result") ($works) | $rss_60 / $rss_max / $rss_end | $fds_min / $fds_max / $fds_end | $load_before / $load_after |")
 done
 
-# RSS and descriptors over time, one line per run.
-plots_rss=() plots_fds=()
-for mode in $modes; do
-  title=$([[ $mode == nginx ]] && echo "behind nginx" || echo "alone")
-  plots_rss+=("'$out/samples-$mode.dat' using 1:2 with linespoints title '$title'")
-  plots_fds+=("'$out/samples-$mode.dat' using 1:3 with linespoints title '$title'")
-done
-join() { local IFS=,; echo "$*"; }
-gnuplot <<EOF
-set terminal svg size 900,600 dynamic font 'sans,12'
-set output '$svg'
-set multiplot layout 2,1 title "rootzone serve under the soak: $connections connections, ${seconds} s (bench/soak/run.sh)"
-set grid
-set key top left
-set xlabel 'seconds'
-set ylabel 'RSS (MiB)'
-set yrange [0:*]
-plot $(join "${plots_rss[@]}")
-set ylabel 'open file descriptors'
-plot $(join "${plots_fds[@]}")
-unset multiplot
-EOF
-# The SVG is committed: no absolute paths of this machine in it.
-sed -i "s|$out/||g" "$svg"
+# RSS and descriptors over time, one line per run (only for the full set of modes).
+if [[ -z $label ]]; then
+  MODES=$modes CONNECTIONS=$connections SOAK_SECONDS=$seconds bash "$here/plot.sh" "$svg"
+fi
 
 cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
 cat <<EOF
@@ -167,10 +156,10 @@ cat <<EOF
 
 Machine: $(nproc) cores, $cpu; $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $(/usr/sbin/nginx -v 2>&1 | cut -d' ' -f3), $(gnuplot --version).
 Store: Konstanz sample ($(wc -l <"$out/trees.txt") existing trees) and the demo works; \`serve --threads $serve_threads\` at nice 10, wrk at nice 10.
-Load: \`wrk -t$wrk_threads -c$connections -d${seconds}s --timeout 10s -s bench/soak/soak.lua\`: of 100 requests ~48 tree pages (120 m boxes), 30 tiles ($(wc -l <"$out/tiles.txt") tiles z12-18), 10 works pages, 10 tree GET/PATCH with If-Match (field staff); 1 in 500 a work submission (contractor).
-Command: \`SOAK_SECONDS=$seconds CONNECTIONS=$connections MODES="$modes" bash bench/soak/run.sh\`
+Load: \`wrk -t$wrk_threads -c$connections -d${seconds}s --timeout 10s -s bench/soak/soak.lua\`: of 100 requests ~48 tree pages (120 m boxes), 30 tiles ($(wc -l <"$out/tiles.txt") tiles z12-18), 10 works pages, 10 tree GET/PATCH with If-Match (field staff); one request in $submit_every (0: none) a work submission (contractor).
+Command: \`SOAK_SECONDS=$seconds CONNECTIONS=$connections SUBMIT_EVERY=$submit_every MODES="$modes" bash bench/soak/run.sh\`
 
-| run | requests | requests/s | p50 / p99 / max | 2xx / 4xx / 5xx | socket errors | PATCH 200 / 412 / other (tree_history rows added) | works submitted (stored) | RSS MiB at 60 s / max / end | open fds min / max / end | load before / after |
+| run | requests | requests/s | p50 / p99 / max | 2xx / 4xx / 5xx | socket errors | PATCH 200 / 412 / other seen by wrk (server's count, tree_history rows added) | works submitted (stored) | RSS MiB at 60 s / max / end | open fds min / max / end | load before / after |
 |---|---|---|---|---|---|---|---|---|---|---|
 $(printf '%s\n' "${rows[@]}")
 EOF

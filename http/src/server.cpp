@@ -495,6 +495,17 @@ void run_handler(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Co
   send(shared, conn, peer, std::move(out), !parsed->keep_alive, std::move(token));
 }
 
+// Under conn.m, when the input ran out: what the connection waits for now. Its timeout clock
+// (sweep) starts unless the same was awaited already (another byte of the same head).
+void await_input(Conn& conn, const wire::Framing& f) {
+  Conn::Wait wait = Conn::Wait::idle;
+  if (!conn.buf.empty()) wait = f.head.head_bytes > 0 ? Conn::Wait::body : Conn::Wait::head;
+  if (wait != conn.wait) {
+    conn.wait = wait;
+    conn.wait_since = Clock::now();
+  }
+}
+
 // Called by the owner of the connection's output (conn->busy set): takes the next requests
 // from the buffer one at a time, answers rejections and the server's own answers in order,
 // hands a routed request to the worker pool (which then owns the output), and gives the
@@ -518,14 +529,7 @@ void pump(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& co
       if (conn->buf.empty() || f.state == wire::Framing::State::incomplete) {
         send_continue = f.head.head_bytes > 0 && f.head.expect_continue && !conn->continue_sent;
         if (!send_continue) {
-          // The timeout clock of what is awaited now starts unless it was awaited already.
-          const Conn::Wait wait = conn->buf.empty()       ? Conn::Wait::idle
-                                  : f.head.head_bytes > 0 ? Conn::Wait::body
-                                                          : Conn::Wait::head;
-          if (wait != conn->wait) {
-            conn->wait = wait;
-            conn->wait_since = Clock::now();
-          }
+          await_input(*conn, f);
           conn->busy = false;  // onInput takes over when more bytes arrive
           return;
         }
