@@ -11,7 +11,8 @@
 # Environment: SOAK_SECONDS (600), CONNECTIONS (256), WRK_THREADS (2), SERVE_THREADS (2),
 # MODES ("alone nginx"), ROOTZONE (build/app/rootzone), RZ_PORT (18490), NGINX_PORT (18491),
 # SVG (bench/soak/soak.svg), SUBMIT_EVERY (500: one request in 500 submits a work; 0: none),
-# LABEL (a suffix for the run's files in bench/out/soak; no plot then). Exit status 1 when a run saw a 5xx other than 503 with
+# LABEL (a suffix for the run's files in bench/out/soak; no plot then), EDITS (0: no PATCH and no
+# submission, reads only). Exit status 1 when a run saw a 5xx other than 503 with
 # Retry-After, a socket error, or a refused PATCH.
 set -euo pipefail
 
@@ -125,12 +126,13 @@ for mode in $modes; do
   history=$(($(sqlite3 "$store" 'SELECT count(*) FROM tree_history') - history0))
   s5xx=$(field s5xx "$result")
   s503ra=$(field s503_retry_after "$result")
-  # Every PATCH rootzone answered 200 (its access log) is one tree_history row; wrk stops with
-  # requests in flight, so it saw at most that many.
+  # Every PATCH rootzone answered 200 (its access log) is one tree_history row. wrk stops with up
+  # to one request per connection in flight: such a write is stored, but rootzone logs no answer
+  # for a client that has gone (http/src/server.cpp run_handler), and wrk counts none.
   patch_ok=$(field patch_ok "$result")
   patch_200=$(grep '"method":"PATCH"' "$out/rootzone-$mode$label.log" | grep -c '"status":200' || true)
   if ((s5xx != s503ra)) || [[ $(field errors "$result") != 0 || $(field patch_other "$result") != 0 ]] ||
-    ((history != patch_200 || patch_ok > patch_200)); then
+    ((patch_ok > patch_200 || history < patch_200 || history > patch_200 + connections)); then
     echo "$mode: a 5xx without Retry-After, a socket error, a refused PATCH or lost edit: $result, PATCH 200 by rootzone $patch_200, history +$history" >&2
     bad=1
   fi
@@ -157,7 +159,7 @@ cat <<EOF
 Machine: $(nproc) cores, $cpu; $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $(/usr/sbin/nginx -v 2>&1 | cut -d' ' -f3), $(gnuplot --version).
 Store: Konstanz sample ($(wc -l <"$out/trees.txt") existing trees) and the demo works; \`serve --threads $serve_threads\` at nice 10, wrk at nice 10.
 Load: \`wrk -t$wrk_threads -c$connections -d${seconds}s --timeout 10s -s bench/soak/soak.lua\`: of 100 requests ~48 tree pages (120 m boxes), 30 tiles ($(wc -l <"$out/tiles.txt") tiles z12-18), 10 works pages, 10 tree GET/PATCH with If-Match (field staff); one request in $submit_every (0: none) a work submission (contractor).
-Command: \`SOAK_SECONDS=$seconds CONNECTIONS=$connections SUBMIT_EVERY=$submit_every MODES="$modes" bash bench/soak/run.sh\`
+Command: \`SOAK_SECONDS=$seconds CONNECTIONS=$connections SUBMIT_EVERY=$submit_every EDITS=${EDITS:-1} LABEL=$label MODES="$modes" bash bench/soak/run.sh\`
 
 | run | requests | requests/s | p50 / p99 / max | 2xx / 4xx / 5xx | socket errors | PATCH 200 / 412 / other seen by wrk (server's count, tree_history rows added) | works submitted (stored) | RSS MiB at 60 s / max / end | open fds min / max / end | load before / after |
 |---|---|---|---|---|---|---|---|---|---|---|

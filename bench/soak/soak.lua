@@ -34,6 +34,9 @@ local crs = "http://www.opengis.net/def/crs/EPSG/0/" .. (os.getenv("SRID") or "2
 -- One request in SUBMIT_EVERY is a submission (0: none, for a run that tells the memory the
 -- new works take from the rest).
 local submit_every = tonumber(os.getenv("SUBMIT_EVERY") or "500")
+-- EDITS=0: no PATCH either (their tenth of the requests become tree pages): reads only.
+local edits = os.getenv("EDITS") ~= "0"
+if not edits then submit_every = 0 end
 assert(#trees >= 200 and #tiles > 0 and field_key and contractor_key,
   "TREES (200 lines at least), TILES, FIELD_KEY and CONTRACTOR_KEY are needed")
 
@@ -84,7 +87,7 @@ function request()
   k = k + 1
   if submit_every > 0 and k % submit_every == 0 then return submission() end
   local d = k % 10
-  if d == 5 then
+  if d == 5 and edits then
     if #unknown > 0 then
       tree_gets = tree_gets + 1
       return wrk.format("GET", "/collections/trees/items/" .. table.remove(unknown))
