@@ -319,17 +319,22 @@ Outgoing finish(const Shared& shared, const Request& req, Response r, bool keep_
   return out;
 }
 
+// client_gone: the handler ran (a write may be stored) but the client had closed the
+// connection, so the answer was never sent.
 void access_log(const Shared& shared, const std::string& remote, std::string_view method,
-                std::string_view path, int status, std::size_t bytes, Clock::time_point started) {
+                std::string_view path, int status, std::size_t bytes, Clock::time_point started,
+                bool client_gone = false) {
   if (!shared.options.access_log) return;
   double ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
-  log_line({{"time", wire::iso_time(std::chrono::system_clock::now())},
-            {"remote", remote},
-            {"method", method},
-            {"path", path},
-            {"status", status},
-            {"bytes", bytes},
-            {"ms", static_cast<double>(static_cast<long long>(ms * 1000.0)) / 1000.0}});
+  nlohmann::json line = {{"time", wire::iso_time(std::chrono::system_clock::now())},
+                         {"remote", remote},
+                         {"method", method},
+                         {"path", path},
+                         {"status", status},
+                         {"bytes", bytes},
+                         {"ms", static_cast<double>(static_cast<long long>(ms * 1000.0)) / 1000.0}};
+  if (client_gone) line["client_gone"] = true;
+  log_line(line);
 }
 
 void pump(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& conn,
@@ -481,17 +486,21 @@ void run_handler(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Co
                  parsed->keep_alive, parsed->http10);
   }
   std::shared_ptr<P::Tcp::Peer> peer;
+  bool gone = false;
   {
     std::lock_guard lock(conn->m);
     peer = conn->peer.lock();
-    if (conn->closed || !peer) return;  // the client went away; the token counts down
-    if (!parsed->keep_alive) {
+    gone = conn->closed || !peer;
+    if (!gone && !parsed->keep_alive) {
       conn->closing = true;
       conn->buf.clear();
     }
   }
+  // Logged either way: what the handler did (a stored write) is in the log even when the
+  // client went away before its answer.
   access_log(*shared, conn->remote, to_string(parsed->request.method), parsed->request.path,
-             out.status, out.body_bytes, parsed->started);
+             out.status, out.body_bytes, parsed->started, gone);
+  if (gone) return;  // the token counts down
   send(shared, conn, peer, std::move(out), !parsed->keep_alive, std::move(token));
 }
 
