@@ -1,5 +1,6 @@
 // rootzone serve: OGC API Features (and, as they land, the domain endpoints and tiles).
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -28,6 +29,9 @@ struct ServeOptions {
   double max_work_extent_m = 5000;
   double preview_rate = 20;
   double preview_burst = 40;
+  unsigned header_timeout = 30;  // seconds; docs/RELIABILITY.md "HTTP framing, timeouts ..."
+  unsigned body_timeout = 60;
+  unsigned idle_timeout = 75;
 };
 
 // "https://host[:port][/prefix]" without a trailing slash, so links append their paths to it.
@@ -52,6 +56,9 @@ int run_serve(const ServeOptions& o) {
   server_options.public_url = public_base(o.public_url);
   server_options.cors_origin = o.cors_origin;
   server_options.max_connections = o.max_connections;
+  server_options.header_timeout = std::chrono::seconds(o.header_timeout);
+  server_options.body_timeout = std::chrono::seconds(o.body_timeout);
+  server_options.idle_timeout = std::chrono::seconds(o.idle_timeout);
   api::Server server(server_options, service.router());
   server.install_signal_handlers();
   server.start();
@@ -97,6 +104,19 @@ void add_serve_command(CLI::App& root, Action& chosen) {
   cmd->add_option("--max-connections", o->max_connections,
                   "Open connections at most (503 and closed beyond; 0: no cap)")
       ->capture_default_str();
+  cmd->add_option("--header-timeout", o->header_timeout,
+                  "Seconds for a request's line and headers (408 and closed beyond)")
+      ->capture_default_str()
+      ->check(CLI::Range(1U, 3600U));
+  cmd->add_option("--body-timeout", o->body_timeout,
+                  "Seconds for a request's body after its headers (408 and closed beyond)")
+      ->capture_default_str()
+      ->check(CLI::Range(1U, 3600U));
+  cmd->add_option("--idle-timeout", o->idle_timeout,
+                  "Seconds a connection may wait for its next request, or a client read nothing "
+                  "of a response, before it is closed")
+      ->capture_default_str()
+      ->check(CLI::Range(1U, 3600U));
   cmd->add_option("--max-work-vertices", o->max_work_vertices,
                   "Most vertices of a work's geometry (422 beyond)")
       ->capture_default_str()

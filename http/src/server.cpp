@@ -11,8 +11,14 @@
 // - Pistache's request parser is not fed: wire::frame() already reads the request line and
 //   every header (it has to, to frame safely; Pistache's parser takes the first of two
 //   Content-Length headers), and the query must keep its order and repeated names, which
-//   Pistache's Uri::Query (an unordered_map) loses. Its parser object remains the clock of
-//   Pistache's header and keep-alive timeouts (TransportImpl::checkIdlePeers), reset here.
+//   Pistache's Uri::Query (an unordered_map) loses.
+// - Timeouts are kept here (sweep(), four times a second): Pistache 0.0.5's own
+//   (TransportImpl::checkIdlePeers) read the state of its request parser, which is not fed, so
+//   header and body timeouts were one clock, and they answered a busy connection 408 with bytes
+//   of Pistache's own in the middle of a response. Pistache keeps only the connection that never
+//   sent a byte (before onInput there is no Conn to time): its header and body timeouts are set
+//   to ServerOptions::header_timeout, and every connection that sent something is marked idle
+//   for Pistache, whose keep-alive timeout is set beyond reach.
 // - Pipelined requests are taken one at a time: one thread at a time owns a connection's output
 //   (Conn::busy), and the next request is looked at only after the previous response was
 //   written to the socket (not merely queued), so replies leave in request order and a client
@@ -34,6 +40,7 @@
 //   then Endpoint::shutdown().
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -56,6 +63,7 @@
 #include "log_line.hpp"
 #include "rootzone/http/http.hpp"
 #include "rootzone/http/wire.hpp"
+#include "tcp_progress.hpp"
 
 namespace rootzone::http {
 namespace {
@@ -122,6 +130,8 @@ static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_alw
 std::atomic<bool> g_signal_stop{false};
 std::atomic<int> g_signal_fd{-1};
 
+struct Conn;
+
 // State shared by the Pistache handler clones (one per reactor thread) and the Server.
 struct Shared {
   ServerOptions options;
@@ -135,6 +145,13 @@ struct Shared {
   std::atomic<std::size_t> connections{0};
   std::atomic<std::size_t> peak_queued{0};  // most bytes queued on one connection at once
   std::atomic<std::uint16_t> port{0};       // the bound port, set once serving started
+  std::mutex conns_m;
+  std::vector<std::weak_ptr<Conn>> conns;  // every connection that sent a byte, for sweep()
+
+  void add(const std::shared_ptr<Conn>& conn) {
+    std::lock_guard lock(conns_m);
+    conns.push_back(conn);
+  }
 
   void note_queued(std::size_t n) {
     std::size_t seen = peak_queued.load();
@@ -175,6 +192,9 @@ class InflightToken {
 };
 
 struct Conn {
+  // What the connection waits for while no thread owns its output, and since when (sweep()).
+  enum class Wait { none, idle, head, body };
+
   std::mutex m;
   std::string buf;             // bytes received and not yet taken as a request
   bool busy = false;           // a thread owns the output (pumping, or a worker handling)
@@ -184,8 +204,13 @@ struct Conn {
   std::size_t queued = 0;      // response bytes handed to Pistache and not yet written
   bool counted = false;        // in Shared::connections until its first disconnection
   std::weak_ptr<P::Tcp::Peer> peer;
-  std::thread::id reactor;  // the Pistache thread that owns the peer
   std::string remote;
+  Wait wait = Wait::none;
+  Clock::time_point wait_since;
+  // While a response is queued: the bytes the client had acknowledged at the last sweep, and
+  // when that number last grew (it stops when the client reads nothing: its window closes).
+  std::uint64_t acked = 0;
+  Clock::time_point progress_at;
 };
 
 struct Parsed {
@@ -294,17 +319,22 @@ Outgoing finish(const Shared& shared, const Request& req, Response r, bool keep_
   return out;
 }
 
+// client_gone: the handler ran (a write may be stored) but the client had closed the
+// connection, so the answer was never sent.
 void access_log(const Shared& shared, const std::string& remote, std::string_view method,
-                std::string_view path, int status, std::size_t bytes, Clock::time_point started) {
+                std::string_view path, int status, std::size_t bytes, Clock::time_point started,
+                bool client_gone = false) {
   if (!shared.options.access_log) return;
   double ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
-  log_line({{"time", wire::iso_time(std::chrono::system_clock::now())},
-            {"remote", remote},
-            {"method", method},
-            {"path", path},
-            {"status", status},
-            {"bytes", bytes},
-            {"ms", static_cast<double>(static_cast<long long>(ms * 1000.0)) / 1000.0}});
+  nlohmann::json line = {{"time", wire::iso_time(std::chrono::system_clock::now())},
+                         {"remote", remote},
+                         {"method", method},
+                         {"path", path},
+                         {"status", status},
+                         {"bytes", bytes},
+                         {"ms", static_cast<double>(static_cast<long long>(ms * 1000.0)) / 1000.0}};
+  if (client_gone) line["client_gone"] = true;
+  log_line(line);
 }
 
 void pump(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& conn,
@@ -318,9 +348,9 @@ void pump(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& co
 // The callbacks run once the bytes are written: normally on the peer's reactor thread, but on
 // this thread if the write completed before then() was attached. Either way the socket is shut
 // down only under conn->m and only while the peer is not disconnected (onDisconnection takes
-// conn->m before Pistache closes the fd, so the fd cannot belong to another client by then);
-// Pistache's idle flag is only touched on the reactor thread. close_after: shut the socket down
-// once written (the client reads the whole response, then EOF).
+// conn->m before Pistache closes the fd, so the fd cannot belong to another client by then).
+// close_after: shut the socket down once written (the client reads the whole response, then
+// EOF).
 void send(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& conn,
           const std::shared_ptr<P::Tcp::Peer>& peer, Outgoing out, bool close_after,
           std::shared_ptr<InflightToken> token) {
@@ -336,11 +366,6 @@ void send(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& co
       if (close_after || !ok) {
         ::shutdown(p->fd(), SHUT_RDWR);
         return;
-      }
-      if (std::this_thread::get_id() == conn->reactor) {
-        // Pistache's keep-alive timeout counts from here (onInput clears the flag again).
-        p->setIdle(true);
-        P::Http::Handler::getParser(p)->reset();
       }
     }
     // On a worker: this may run on the reactor thread, which must not render pages, and a
@@ -360,6 +385,7 @@ void send(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& co
     if (conn->closed) return;  // the token counts down when dropped
     conn->queued += n;
     shared->note_queued(conn->queued);
+    conn->progress_at = Clock::now();
   }
   peer->send(P::RawBuffer(std::move(out.bytes), n))
       .then(
@@ -475,18 +501,33 @@ void run_handler(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Co
                  parsed->keep_alive, parsed->http10);
   }
   std::shared_ptr<P::Tcp::Peer> peer;
+  bool gone = false;
   {
     std::lock_guard lock(conn->m);
     peer = conn->peer.lock();
-    if (conn->closed || !peer) return;  // the client went away; the token counts down
-    if (!parsed->keep_alive) {
+    gone = conn->closed || !peer;
+    if (!gone && !parsed->keep_alive) {
       conn->closing = true;
       conn->buf.clear();
     }
   }
+  // Logged either way: what the handler did (a stored write) is in the log even when the
+  // client went away before its answer.
   access_log(*shared, conn->remote, to_string(parsed->request.method), parsed->request.path,
-             out.status, out.body_bytes, parsed->started);
+             out.status, out.body_bytes, parsed->started, gone);
+  if (gone) return;  // the token counts down
   send(shared, conn, peer, std::move(out), !parsed->keep_alive, std::move(token));
+}
+
+// Under conn.m, when the input ran out: what the connection waits for now. Its timeout clock
+// (sweep) starts unless the same was awaited already (another byte of the same head).
+void await_input(Conn& conn, const wire::Framing& f) {
+  Conn::Wait wait = Conn::Wait::idle;
+  if (!conn.buf.empty()) wait = f.head.head_bytes > 0 ? Conn::Wait::body : Conn::Wait::head;
+  if (wait != conn.wait) {
+    conn.wait = wait;
+    conn.wait_since = Clock::now();
+  }
 }
 
 // Called by the owner of the connection's output (conn->busy set): takes the next requests
@@ -512,6 +553,7 @@ void pump(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& co
       if (conn->buf.empty() || f.state == wire::Framing::State::incomplete) {
         send_continue = f.head.head_bytes > 0 && f.head.expect_continue && !conn->continue_sent;
         if (!send_continue) {
+          await_input(*conn, f);
           conn->busy = false;  // onInput takes over when more bytes arrive
           return;
         }
@@ -520,7 +562,9 @@ void pump(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& co
         // Nothing after these bytes is ever parsed: the connection closes after the answer.
         conn->closing = true;
         conn->buf.clear();
+        conn->wait = Conn::Wait::none;
       } else {
+        conn->wait = Conn::Wait::none;
         const std::size_t total =
             f.head.head_bytes + static_cast<std::size_t>(f.head.content_length);
         parsed = std::make_shared<Parsed>(
@@ -567,6 +611,92 @@ void pump(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& co
   }
 }
 
+// What sweep() does to one connection whose clock ran out.
+enum class Expiry { none, request_timeout, close };
+
+// Under conn.m: whether the connection's wait has lasted too long. A response being written
+// counts as idle while its client reads nothing (acknowledges no more of it).
+Expiry expiry(const ServerOptions& o, Conn& conn, int fd, Clock::time_point now) {
+  if (conn.closed) return Expiry::none;
+  if (conn.queued > 0) {
+    const auto acked = bytes_acked(fd);
+    if (!acked) return Expiry::none;
+    if (*acked != conn.acked) {
+      conn.acked = *acked;
+      conn.progress_at = now;
+      return Expiry::none;
+    }
+    return now - conn.progress_at > o.idle_timeout ? Expiry::close : Expiry::none;
+  }
+  if (conn.busy || conn.closing) return Expiry::none;  // a handler at work, or closing anyway
+  const auto waited = now - conn.wait_since;
+  switch (conn.wait) {
+    case Conn::Wait::idle:
+      return waited > o.idle_timeout ? Expiry::close : Expiry::none;
+    case Conn::Wait::head:
+      return waited > o.header_timeout ? Expiry::request_timeout : Expiry::none;
+    case Conn::Wait::body:
+      return waited > o.body_timeout ? Expiry::request_timeout : Expiry::none;
+    case Conn::Wait::none:
+      break;
+  }
+  return Expiry::none;
+}
+
+// Enforces the header, body and idle timeouts on every connection that sent a byte (called
+// by the supervisor four times a second). A request not received in time is answered 408 and
+// the connection closed once the answer is written; an idle connection is shut down silently.
+void sweep(const std::shared_ptr<Shared>& shared) {
+  std::vector<std::shared_ptr<Conn>> live;
+  {
+    std::lock_guard lock(shared->conns_m);
+    std::vector<std::weak_ptr<Conn>> kept;
+    for (const auto& w : shared->conns) {
+      if (auto conn = w.lock()) {
+        live.push_back(std::move(conn));
+        kept.push_back(w);
+      }
+    }
+    shared->conns.swap(kept);
+  }
+  const auto now = Clock::now();
+  for (const auto& conn : live) {
+    std::shared_ptr<P::Tcp::Peer> peer;
+    Conn::Wait waited = Conn::Wait::none;
+    {
+      std::lock_guard lock(conn->m);
+      peer = conn->peer.lock();
+      if (!peer) continue;
+      const Expiry e = expiry(shared->options, *conn, peer->fd(), now);
+      if (e == Expiry::none) continue;
+      waited = conn->wait;
+      conn->closing = true;
+      conn->buf.clear();
+      if (e == Expiry::close) {
+        // Not closed yet (checked under conn->m): the fd is still this connection's.
+        ::shutdown(peer->fd(), SHUT_RDWR);
+        if (conn->queued > 0) {
+          log_line({{"level", "warning"},
+                    {"msg", "connection closed: the client read nothing of its response"},
+                    {"remote", conn->remote}});
+        }
+        continue;
+      }
+      conn->busy = true;  // this thread now owns the output: the 408 is the last answer
+    }
+    const bool head = waited == Conn::Wait::head;
+    Outgoing out = finish(*shared, Request{},
+                          simple_problem(408, "Request Timeout",
+                                         head ? "the request line and headers did not arrive "
+                                                "within the header timeout"
+                                              : "the request body did not arrive within the "
+                                                "body timeout"),
+                          false, false);
+    access_log(*shared, conn->remote, "-", "-", out.status, out.body_bytes, now);
+    send(shared, conn, peer, std::move(out), true, std::make_shared<InflightToken>(shared));
+  }
+}
+
 class HttpHandler final : public P::Http::Handler {
  public:
   HTTP_PROTOTYPE(HttpHandler)
@@ -594,9 +724,13 @@ class HttpHandler final : public P::Http::Handler {
     if (!conn) {
       conn = std::make_shared<Conn>();
       conn->peer = peer;
-      conn->reactor = std::this_thread::get_id();
       conn->remote = peer->address().host();
+      // The first request's header timeout counts from the accept (when Pistache made the
+      // parser), not from the first byte: a connection cannot wait silently, then dribble.
+      conn->wait = Conn::Wait::head;
+      conn->wait_since = P::Http::Handler::getParser(peer)->time();
       peer->putData(std::string(kConnData), conn);
+      shared_->add(conn);
       // Counted from its first bytes (Pistache's own onConnection, which makes its parser, is
       // private and cannot be extended); a silent connection ends at the header timeout.
       if (over_capacity(*conn, peer)) return;
@@ -615,11 +749,8 @@ class HttpHandler final : public P::Http::Handler {
                   {"remote", conn->remote}});
         return;
       }
-      if (!conn->busy && conn->buf.empty()) {
-        // A request starts: Pistache's header timeout counts from its first byte.
-        P::Http::Handler::getParser(peer)->reset();
-      }
-      peer->setIdle(false);
+      // From its first byte on, the connection is timed by sweep(), never by Pistache.
+      peer->setIdle(true);
       conn->buf.append(buffer, len);
       run = !conn->busy;
       conn->busy = true;  // this thread owns the connection's output until pump gives it up
@@ -700,9 +831,10 @@ struct Server::Impl {
   void supervise() {
     for (;;) {
       pollfd pfd{wake[0], POLLIN, 0};
-      int rc = ::poll(&pfd, 1, -1);
+      int rc = ::poll(&pfd, 1, 250);
       if (rc > 0) break;
       if (rc < 0 && errno != EINTR) break;
+      if (rc == 0) sweep(shared);
     }
     shared->draining = true;
     const auto deadline = Clock::now() + shared->options.drain_timeout;
@@ -750,10 +882,35 @@ Server::~Server() {
 
 std::uint16_t Server::port() const { return impl_->port; }
 
+namespace {
+
+// Every connection is a file descriptor: with the usual soft limit of 1024 (systemd's default),
+// max_connections clients and the store's files would not fit. The soft limit is raised to the
+// hard one when it is short of max_connections plus room for the store, logs and Pistache's
+// own descriptors (64).
+void raise_open_file_limit(std::size_t max_connections) {
+  rlimit rl{};
+  if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) return;
+  const rlim_t wanted = max_connections == 0 ? rl.rlim_max : max_connections + 64;
+  if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < wanted && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &rl) != 0) ::getrlimit(RLIMIT_NOFILE, &rl);
+  }
+  if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < wanted) {
+    log_line({{"level", "warning"},
+              {"msg", "open file limit below max_connections + 64"},
+              {"limit", static_cast<std::size_t>(rl.rlim_cur)},
+              {"max_connections", max_connections}});
+  }
+}
+
+}  // namespace
+
 void Server::start() {
   std::lock_guard lock(impl_->m);
   if (impl_->started) throw std::logic_error("Server::start called twice");
   const ServerOptions& o = impl_->shared->options;
+  raise_open_file_limit(o.max_connections);
   unsigned threads = o.threads != 0 ? o.threads : std::thread::hardware_concurrency();
   if (threads == 0) threads = 1;
 
@@ -765,9 +922,10 @@ void Server::start() {
                     .threads(static_cast<int>(threads))
                     .flags(P::Tcp::Options::ReuseAddr | P::Tcp::Options::NoDelay)
                     .maxRequestSize(wire::kMaxHeadBytes)
-                    .headerTimeout(std::chrono::seconds(60))
-                    .bodyTimeout(std::chrono::seconds(60))
-                    .keepaliveTimeout(std::chrono::seconds(75));
+                    // Pistache times only connections that never sent a byte (see the top).
+                    .headerTimeout(o.header_timeout)
+                    .bodyTimeout(o.header_timeout)
+                    .keepaliveTimeout(std::chrono::hours(24 * 365 * 10));
     impl_->endpoint->init(opts);
     impl_->endpoint->setHandler(P::Http::make_handler<HttpHandler>(impl_->shared));
     impl_->endpoint->serveThreaded();

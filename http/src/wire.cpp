@@ -297,9 +297,32 @@ std::optional<Framing> check_framing(const FramingFields& fields, Head& h, std::
   return std::nullopt;
 }
 
-Framing head_too_large() {
+// Over kMaxHeadBytes: 414 while the request line itself has not ended (RFC 9112 3: a target
+// longer than the server parses), 431 for the header fields.
+Framing head_too_large(std::string_view buffer) {
+  if (buffer.find("\r\n") > kMaxHeadBytes) {
+    return reject(414, "URI Too Long",
+                  "the request line exceeds " + std::to_string(kMaxHeadBytes) + " bytes");
+  }
   return reject(431, "Request Header Fields Too Large",
                 "the request line and headers exceed " + std::to_string(kMaxHeadBytes) + " bytes");
+}
+
+// RFC 9112 2.2 lets a recipient take a bare LF as a line end and wants a bare CR refused or
+// replaced. Both are refused: a proxy that reads the head differently could otherwise be made
+// to see other headers than this server (request smuggling). Only what has arrived is looked
+// at; a CR at the very end may still be followed by its LF.
+std::optional<Framing> bare_line_end(std::string_view head) {
+  for (std::size_t i = 0; i < head.size(); ++i) {
+    if (head[i] == '\n' && (i == 0 || head[i - 1] != '\r')) {
+      return reject(400, "Bad Request",
+                    "bare LF in the request head: lines must end with CRLF (RFC 9112 2.2)");
+    }
+    if (head[i] == '\r' && i + 1 < head.size() && head[i + 1] != '\n') {
+      return reject(400, "Bad Request", "bare CR in the request head (RFC 9112 2.2)");
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -307,13 +330,12 @@ Framing head_too_large() {
 Framing frame(std::string_view buffer, std::size_t max_body) {
   const std::size_t end = buffer.find("\r\n\r\n");
   if (end == std::string_view::npos) {
-    if (buffer.size() > kMaxHeadBytes) return head_too_large();
-    if (buffer.find("\n\n") != std::string_view::npos) {
-      return reject(400, "Bad Request", "header lines must end with CRLF");
-    }
+    if (buffer.size() > kMaxHeadBytes) return head_too_large(buffer);
+    if (auto rejected = bare_line_end(buffer)) return *rejected;
     return Framing{};
   }
-  if (end + 4 > kMaxHeadBytes) return head_too_large();
+  if (end + 4 > kMaxHeadBytes) return head_too_large(buffer);
+  if (auto rejected = bare_line_end(buffer.substr(0, end + 4))) return *rejected;
 
   Framing f;
   Head& h = f.head;
@@ -446,6 +468,8 @@ std::string_view reason_phrase(int status) {
       return "Precondition Failed";
     case 413:
       return "Content Too Large";
+    case 414:
+      return "URI Too Long";
     case 415:
       return "Unsupported Media Type";
     case 422:

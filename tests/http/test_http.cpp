@@ -26,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "raw_client.hpp"
 #include "rootzone/http/http.hpp"
 
 using rootzone::http::Method;
@@ -34,143 +35,9 @@ using rootzone::http::Response;
 using rootzone::http::Router;
 using rootzone::http::Server;
 using rootzone::http::ServerOptions;
+using namespace rootzone::test_http;  // NOLINT(google-build-using-namespace): the test helpers
 
 namespace {
-
-struct RawResponse {
-  int status = 0;
-  std::map<std::string, std::string> headers;  // lower-case names
-  std::string body;
-
-  std::string header(const std::string& name) const {
-    auto it = headers.find(name);
-    return it == headers.end() ? std::string() : it->second;
-  }
-  bool has(const std::string& name) const { return headers.count(name) != 0; }
-};
-
-// A blocking TCP client with a receive timeout, speaking raw bytes.
-class Client {
- public:
-  explicit Client(std::uint16_t port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd_ < 0) throw std::runtime_error("socket failed");
-    timeval tv{5, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-      ::close(fd_);
-      throw std::runtime_error("connect failed");
-    }
-  }
-  ~Client() { ::close(fd_); }
-  Client(const Client&) = delete;
-  Client& operator=(const Client&) = delete;
-
-  // False if the peer closed the connection before everything was written.
-  bool send(std::string_view data) {
-    while (!data.empty()) {
-      ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      data.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
-  }
-
-  // Reads one response. head: the response to a HEAD request (no body whatever the headers).
-  RawResponse read_response(bool head = false) {
-    std::size_t end;
-    while ((end = buf_.find("\r\n\r\n")) == std::string::npos) {
-      if (!fill()) throw std::runtime_error("connection ended before a response head: " + buf_);
-    }
-    RawResponse r;
-    std::string block = buf_.substr(0, end + 2);
-    buf_.erase(0, end + 4);
-    std::size_t eol = block.find("\r\n");
-    std::string status_line = block.substr(0, eol);
-    if (status_line.rfind("HTTP/1.1 ", 0) != 0) throw std::runtime_error("bad status line");
-    r.status = std::stoi(status_line.substr(9, 3));
-    block.erase(0, eol + 2);
-    while (!block.empty()) {
-      eol = block.find("\r\n");
-      std::string line = block.substr(0, eol);
-      block.erase(0, eol + 2);
-      std::size_t colon = line.find(':');
-      std::string name = line.substr(0, colon);
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      std::string value = line.substr(colon + 1);
-      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-      r.headers[name] = value;
-    }
-    if (r.status == 100) return r;
-    if (head || r.status == 204 || r.status == 304) return r;
-    if (!r.has("content-length")) throw std::runtime_error("response without Content-Length");
-    std::size_t length = std::stoul(r.header("content-length"));
-    while (buf_.size() < length) {
-      if (!fill()) throw std::runtime_error("connection ended inside a response body");
-    }
-    r.body = buf_.substr(0, length);
-    buf_.erase(0, length);
-    return r;
-  }
-
-  // True when the server closed the connection (EOF or reset) with no further bytes; false if
-  // bytes arrived or nothing happened within the receive timeout.
-  bool closed_by_server() {
-    if (!buf_.empty()) return false;
-    char c;
-    ssize_t n = ::recv(fd_, &c, 1, 0);
-    if (n == 0) return true;
-    if (n < 0 && errno == ECONNRESET) return true;
-    return false;
-  }
-
- private:
-  bool fill() {
-    char chunk[16384];
-    ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-    if (n <= 0) return false;
-    buf_.append(chunk, static_cast<std::size_t>(n));
-    return true;
-  }
-
-  int fd_ = -1;
-  std::string buf_;
-};
-
-std::string get(const std::string& path, const std::string& extra = "") {
-  return "GET " + path + " HTTP/1.1\r\nHost: test\r\n" + extra + "\r\n";
-}
-
-Response text(std::string body) {
-  Response r;
-  r.content_type = "text/plain";
-  r.body = std::move(body);
-  return r;
-}
-
-// A real server on an ephemeral loopback port, two threads (the CI machine has two cores).
-class TestServer {
- public:
-  explicit TestServer(std::shared_ptr<Router> router, ServerOptions options = {},
-                      bool access_log = false) {
-    options.host = "127.0.0.1";
-    options.port = 0;
-    if (options.threads == 0) options.threads = 2;
-    options.access_log = access_log;
-    server_ = std::make_unique<Server>(options, std::move(router));
-    server_->start();
-  }
-  std::uint16_t port() const { return server_->port(); }
-  Server& server() { return *server_; }
-
- private:
-  std::unique_ptr<Server> server_;
-};
 
 // Lets a test hold handlers inside a request until it releases them (never longer than 10 s).
 class Latch {
@@ -192,16 +59,6 @@ class Latch {
   std::condition_variable cv_;
   bool open_ = false;
 };
-
-// Polls until pred() or 5 s; returns pred().
-template <typename Pred>
-bool eventually(Pred pred) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (!pred() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return pred();
-}
 
 std::string gunzip(const std::string& in) {
   z_stream zs{};
@@ -712,6 +569,54 @@ TEST_CASE("access log: one JSON line per request, rejections included") {
   CHECK(by_status.at(200).at("remote") == "127.0.0.1");
   CHECK(by_status.at(404).at("path") == "/missing");
   CHECK(by_status.at(501).at("method") == "POST");
+}
+
+// The soak (bench/soak) found writes stored without a log line: a handler that finished after
+// its client had left was not logged. Now it is, marked client_gone.
+TEST_CASE("access log: a request whose client left before the answer is logged, client_gone") {
+  auto latch = std::make_shared<Latch>();
+  auto entered = std::make_shared<std::atomic<int>>(0);
+  auto done = std::make_shared<std::atomic<int>>(0);
+  auto router = std::make_shared<Router>();
+  router->add(Method::post, "/write", [latch, entered, done](Request&) {
+    ++*entered;
+    latch->wait();
+    ++*done;
+    return text("stored");
+  });
+  router->add(Method::get, "/ping", [](Request&) { return text("pong"); });
+  StderrCapture capture;
+  {
+    TestServer server(router, {}, true);
+    {
+      Client client(server.port());
+      client.send("POST /write HTTP/1.1\r\nHost: test\r\nContent-Length: 1\r\n\r\nx");
+      REQUIRE(eventually([&] { return entered->load() == 1; }));
+    }  // the client closes while the handler works
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // Pistache sees the EOF
+    latch->release();
+    REQUIRE(eventually([&] { return done->load() == 1; }));
+    Client other(server.port());
+    other.send(get("/ping"));
+    CHECK(other.read_response().body == "pong");
+  }
+  std::string log = capture.finish();
+  std::vector<nlohmann::json> lines;
+  std::size_t start = 0;
+  while (start < log.size()) {
+    std::size_t eol = log.find('\n', start);
+    REQUIRE(eol != std::string::npos);
+    lines.push_back(nlohmann::json::parse(log.substr(start, eol - start)));
+    start = eol + 1;
+  }
+  REQUIRE(lines.size() == 2);
+  const auto& write = lines[0].at("path") == "/write" ? lines[0] : lines[1];
+  const auto& ping = lines[0].at("path") == "/write" ? lines[1] : lines[0];
+  CHECK(write.at("path") == "/write");
+  CHECK(write.at("status") == 200);
+  CHECK(write.at("client_gone") == true);
+  CHECK(ping.at("path") == "/ping");
+  CHECK_FALSE(ping.contains("client_gone"));
 }
 
 // A client pipelining far ahead of a slow handler is cut off instead of buffered without bound.

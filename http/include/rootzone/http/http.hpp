@@ -104,6 +104,15 @@ struct ServerOptions {
   // at most one response queued for writing (the next request is taken only when it was
   // written) plus its unparsed input (at most twice max_body_bytes + the head limit).
   std::size_t max_connections = 1024;
+  // Timeouts (docs/RELIABILITY.md, "HTTP framing, timeouts and slowloris"). A request's line
+  // and headers must have arrived header_timeout after its first byte (for a connection's first
+  // request: after the connection was accepted), its body body_timeout after its head: else 408
+  // and close (a connection that never sent a byte is closed, after the same header_timeout).
+  // A connection waiting for its next request, or whose client has read nothing of a response
+  // for idle_timeout, is closed without an answer. A handler at work is never timed out.
+  std::chrono::milliseconds header_timeout{std::chrono::seconds(30)};
+  std::chrono::milliseconds body_timeout{std::chrono::seconds(60)};
+  std::chrono::milliseconds idle_timeout{std::chrono::seconds(75)};
 };
 
 // A running server. start() serves in background threads; wait() blocks until stop() (or

@@ -17,7 +17,8 @@ namespace rootzone::http::wire {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
-// The request line and header block of one request may not exceed this (431 otherwise).
+// The request line and header block of one request may not exceed this (414 when the request
+// line alone does, 431 otherwise).
 inline constexpr std::size_t kMaxHeadBytes = 32 * 1024;
 
 struct Head {
@@ -42,10 +43,12 @@ struct Framing {
 };
 
 // Looks at the start of a connection's buffer (leading empty lines already removed). Rejects:
-// 400 malformed request line or header, duplicate or invalid Content-Length, Content-Length
-// together with Transfer-Encoding, HTTP/1.1 without exactly one Host; 413 Content-Length over
-// max_body; 431 header block over kMaxHeadBytes; 501 a Transfer-Encoding other than identity
-// (chunked request bodies are not supported); 505 an HTTP version other than 1.0 and 1.1.
+// 400 malformed request line or header, a bare LF or bare CR anywhere in the head, obsolete line
+// folding, control characters in a field value, duplicate or invalid Content-Length,
+// Content-Length together with Transfer-Encoding, a Transfer-Encoding not ending in chunked,
+// HTTP/1.1 without exactly one Host; 413 Content-Length over max_body; 414 a request line over
+// kMaxHeadBytes; 431 a head over it; 501 chunked request bodies; 505 an HTTP version other than
+// 1.0 and 1.1 (HTTP/x.y with digits; anything else is a malformed request line, 400).
 // "incomplete" is returned while the header block has not arrived, and also when it has but the
 // body has not (head is filled then, so a 100 Continue can be sent).
 Framing frame(std::string_view buffer, std::size_t max_body);
