@@ -165,3 +165,38 @@ TEST_CASE("Tree index: a tree outside the refreshed areas is left as it was") {
   CHECK(all.size() == 100);
   CHECK(std::get<0>(all.at(g.ids[5])) == 500150);
 }
+
+TEST_CASE("Tree index: values of edited trees do not pile up, and every tree keeps its own") {
+  Grove g;
+  TreeIndex index;
+  index.load(g.store.database());
+  // After a load the pool holds each distinct value once: 100 numbers, a circumference per
+  // tree (stems 100 + n and 40), 2 species, 2 genera, 1 status, 1 crown, 1 height, 2 booleans.
+  const auto loaded = index.pool_size();
+  CHECK(loaded == 209);
+  // 3,000 edits of tree 5's height, each a height never seen: each refresh interns one value.
+  auto t = g.store.trees().get(g.ids[5]);
+  const geo::Bounds at5{t.location.x - 1, t.location.y - 1, t.location.x + 1, t.location.y + 1};
+  std::size_t most = 0;
+  for (int i = 1; i <= 3000; ++i) {
+    t.height_m = 10 + i / 1000.0;
+    t = g.store.trees().update(t, t.version, "test");
+    index.refresh(g.store.database(), {at5}, i);
+    most = std::max(most, index.pool_size());
+  }
+  // Compaction at more than 2 x loaded + 1024 values: never more than that plus one.
+  CHECK(most <= 2 * loaded + 1025);
+  // Without compaction it would hold all 3,000 heights.
+  CHECK(index.pool_size() < loaded + 1500);
+  // Every tree still reads its own values after the pool was rebuilt.
+  const auto r = index.reader();
+  std::size_t seen = 0;
+  r.for_each(kEverywhere, [&](const IndexedTree& x) {
+    const auto n = std::find(g.ids.begin(), g.ids.end(), x.id) - g.ids.begin();
+    CHECK(std::get<std::string>(r.value(x.number)) == "G-" + std::to_string(n));
+    CHECK(std::get<std::string>(r.value(x.genus)) == (n % 2 ? "Acer" : "Tilia"));
+    CHECK(r.number(x.height) == (n == 5 ? 13.0 : 12.0));
+    ++seen;
+  });
+  CHECK(seen == 100);
+}

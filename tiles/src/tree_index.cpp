@@ -82,6 +82,36 @@ void TreeIndex::clear() {
   size_ = 0;
 }
 
+// A refresh forgets trees but not their values, and every edit of a height or a crown may
+// bring a new one: a server taking edits for months would grow without end (the soak of issue
+// 15 measured 0.2 KiB per edit). Once the pool has doubled since it was last built, it is
+// built again from the trees that are indexed: the cost, one pass over the index, comes at
+// most once per as many new values as the pool held, so it is constant per edit.
+void TreeIndex::compact_pool() {
+  auto old_ids = std::move(pool_ids_);
+  auto old = std::move(pool_);
+  pool_ids_ = {};
+  pool_ = {};
+  intern(Value(std::in_place_type<bool>, false));  // kPoolFalse
+  intern(Value(std::in_place_type<bool>, true));   // kPoolTrue
+  std::vector<PoolId> renamed(old.size(), kNoValue);
+  const auto again = [&](PoolId& id) {
+    if (id == kNoValue) return;
+    auto& to = renamed[id];
+    if (to == kNoValue) to = intern(*old[id]);
+    id = to;
+  };
+  for (auto& [k, cell] : cells_) {
+    for (auto& t : cell) {
+      for (auto* id : {&t.number, &t.species, &t.genus, &t.status, &t.crown, &t.height,
+                       &t.circumference}) {
+        again(*id);
+      }
+    }
+  }
+  pool_after_compaction_ = pool_.size();
+}
+
 void TreeIndex::load(storage::Database& db) {
   std::lock_guard turn(turn_);
   std::unique_lock lock(mutex_);
@@ -89,6 +119,7 @@ void TreeIndex::load(storage::Database& db) {
   storage::ReadSnapshot snapshot(db);
   generation_ = storage::data_generation(db);
   storage::for_each_tile_tree(db, [&](const storage::TileTree& t) { add(t); });
+  pool_after_compaction_ = pool_.size();
 }
 
 void TreeIndex::refresh(storage::Database& db, const std::vector<geo::Bounds>& areas,
@@ -104,7 +135,7 @@ void TreeIndex::refresh(storage::Database& db, const std::vector<geo::Bounds>& a
       if (it->second.empty()) cells_.erase(it);
     });
   }
-  // Values of forgotten trees stay in the pool until the next load: a few strings per edit.
+  // Values of forgotten trees stay in the pool until it is compacted (compact_pool).
   storage::ReadSnapshot snapshot(db);
   for (std::size_t i = 0; i < areas.size(); ++i) {
     const auto& a = areas[i];
@@ -119,12 +150,18 @@ void TreeIndex::refresh(storage::Database& db, const std::vector<geo::Bounds>& a
                                   add(t);
                                 });
   }
+  if (pool_.size() > 2 * pool_after_compaction_ + 1024) compact_pool();
   generation_ = generation;
 }
 
 std::int64_t TreeIndex::generation() const {
   std::shared_lock lock(mutex_);
   return generation_;
+}
+
+std::size_t TreeIndex::pool_size() const {
+  std::shared_lock lock(mutex_);
+  return pool_.size();
 }
 
 std::size_t TreeIndex::size() const {

@@ -65,6 +65,8 @@ class TreeIndex {
   // The store's data generation the index is current with; -1 before the first load.
   std::int64_t generation() const;
   std::size_t size() const;
+  // Distinct values held (live and forgotten): bounded by about twice the live ones.
+  std::size_t pool_size() const;
 
   class Reader {
    public:
@@ -117,6 +119,7 @@ class TreeIndex {
   PoolId intern(Value v);
   void add(const storage::TileTree& t);
   void clear();
+  void compact_pool();
 
   double cell_;
   // Writers take `turn_` before the exclusive lock, readers pass through it before the shared
@@ -127,6 +130,7 @@ class TreeIndex {
   Cell min_cell_{0, 0}, max_cell_{-1, -1};  // of every cell ever filled since the last load
   std::unordered_map<Value, PoolId> pool_ids_;
   std::vector<const Value*> pool_;  // the keys of pool_ids_, by id (node keys stay put)
+  std::size_t pool_after_compaction_ = 0;  // pool_.size() after the last load or compaction
   std::size_t size_ = 0;
   std::int64_t generation_ = -1;
 };
