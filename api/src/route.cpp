@@ -6,6 +6,7 @@
 #include "auth/auth.hpp"
 #include "ogc/feature_json.hpp"
 #include "routes.hpp"
+#include "write_limit.hpp"
 
 namespace rootzone::api {
 
@@ -114,10 +115,20 @@ std::int64_t Call::id(std::string_view param) const {
 void add_route(Router& router, Service& service, RouteSpec spec, CallHandler handler) {
   const auto method = spec.method;
   const auto pattern = spec.pattern;
+  const bool write = !spec.own_rate_limit && (method == Method::post || method == Method::put ||
+                                              method == Method::patch || method == Method::del);
   router.add(method, pattern,
-             [&service, spec = std::move(spec), handler = std::move(handler)](Request& req) {
+             [&service, write, spec = std::move(spec), handler = std::move(handler)](Request& req) {
                try {
+                 // The address pays before the key is checked: a flood of guessed keys is
+                 // refused from its address's limit on (docs/RELIABILITY.md).
+                 auto& limits = service.write_limits();
+                 const auto address = write ? limits.address_of(req) : std::string();
+                 if (write) limits.admit_address(address);
                  Call call{req, authenticate(req, service), {}};
+                 if (write && !call.caller.is_public()) {
+                   limits.admit_key(api_key_prefix(req), address);
+                 }
                  if (spec.action) core::require(call.caller, *spec.action);
                  if (spec.params) only_params(req, *spec.params);
                  for (const auto& [param, what] : spec.ids) {
