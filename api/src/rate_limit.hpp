@@ -19,8 +19,9 @@ class TokenBuckets {
   using Clock = std::chrono::steady_clock;
   using Now = std::function<Clock::time_point()>;
 
-  // A bucket is about 150 bytes with its key and index entry: the default cap holds the
-  // table near 15 MB under a flood of distinct keys.
+  // A bucket is 128 bytes of heap with its key and index entry (160 with an IPv6 /64 key):
+  // the default cap holds a table at 13-16 MB under a flood of distinct keys
+  // (docs/RELIABILITY.md, "Rate limits on writes").
   static constexpr std::size_t kDefaultMaxKeys = 100000;
 
   // rate > 0 tokens per second, burst >= 1 tokens held at most (a new key starts full);
