@@ -60,11 +60,12 @@ bool AddressRange::contains(const IpAddress& ip) const {
 std::optional<AddressRange> parse_range(std::string_view text) {
   text = trim(text);
   const auto slash = text.find('/');
-  const auto ip = parse_ip(text.substr(0, slash));
-  // A mapped IPv6 address became IPv4: its prefix would count the IPv6 bits; refuse rather
-  // than guess (write the IPv4 range).
-  if (!ip || (!ip->v6 && text.substr(0, slash).find(':') != std::string_view::npos &&
-              slash != std::string_view::npos)) {
+  const auto address = text.substr(0, slash);
+  const auto ip = parse_ip(address);
+  if (!ip) return std::nullopt;
+  // parse_ip reads "::ffff:10.0.0.0" as IPv4: a prefix after it would count IPv6 bits. Refused
+  // rather than guessed: the IPv4 range says the same.
+  if (!ip->v6 && slash != std::string_view::npos && address.find(':') != std::string_view::npos) {
     return std::nullopt;
   }
   const int bits = ip->v6 ? 128 : 32;

@@ -52,6 +52,20 @@ std::string default_title(core::ErrorKind kind) {
   return "Error";
 }
 
+// The caller; a write first takes the tokens of its write limits (write_limit.hpp). The
+// address pays before the key is checked: a flood of guessed keys is refused from its
+// address's burst on; an invalid key gets no bucket (docs/RELIABILITY.md, "Rate limits on
+// writes").
+Caller authenticated(Request& req, Service& service, bool write) {
+  if (!write) return authenticate(req, service);
+  auto& limits = service.write_limits();
+  const auto address = limits.address_of(req);
+  limits.admit_address(address);
+  auto caller = authenticate(req, service);
+  if (!caller.is_public()) limits.admit_key(api_key_prefix(req), address);
+  return caller;
+}
+
 }  // namespace
 
 Problem to_problem(const core::Error& e) {
@@ -120,15 +134,7 @@ void add_route(Router& router, Service& service, RouteSpec spec, CallHandler han
   router.add(method, pattern,
              [&service, write, spec = std::move(spec), handler = std::move(handler)](Request& req) {
                try {
-                 // The address pays before the key is checked: a flood of guessed keys is
-                 // refused from its address's limit on (docs/RELIABILITY.md).
-                 auto& limits = service.write_limits();
-                 const auto address = write ? limits.address_of(req) : std::string();
-                 if (write) limits.admit_address(address);
-                 Call call{req, authenticate(req, service), {}};
-                 if (write && !call.caller.is_public()) {
-                   limits.admit_key(api_key_prefix(req), address);
-                 }
+                 Call call{req, authenticated(req, service, write), {}};
                  if (spec.action) core::require(call.caller, *spec.action);
                  if (spec.params) only_params(req, *spec.params);
                  for (const auto& [param, what] : spec.ids) {
