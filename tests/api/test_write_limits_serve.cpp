@@ -28,11 +28,12 @@ namespace {
 // A well-formed key the store does not know.
 const std::string kWrongKey = "rz_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
-// One tree (store id 1) and two field staff (fritz, frieda): each may add and edit trees.
+// One tree (store id 1), two field staff (fritz, frieda: each may add and edit trees) and a
+// contractor (carla, Stadtwerke Mainz: submits and previews works).
 struct City {
   test::TempDir dir;
   std::string db = (dir / "limits.sqlite").string();
-  std::string fritz, frieda;
+  std::string fritz, frieda, carla;
 
   City() {
     auto store = storage::Store::create(db);
@@ -43,14 +44,16 @@ struct City {
     t.crown_diameter_m = 10;
     t.protection = geo::evaluate_protection(t, geo::RuleSet::mainz());
     REQUIRE(store.trees().insert(t) == 1);
-    const auto key = [&](const char* name) {
+    const auto key = [&](const char* name, geo::Role role = geo::Role::field_staff) {
       geo::User u;
       u.name = name;
-      u.role = geo::Role::field_staff;
+      u.role = role;
+      if (role == geo::Role::contractor) u.organisation = "Stadtwerke Mainz";
       return core::issue_api_key(store.users(), store.users().add(u)).token;
     };
     fritz = key("fritz");
     frieda = key("frieda");
+    carla = key("carla", geo::Role::contractor);
   }
 
   std::int64_t trees() const { return storage::Store::open(db).trees().count(); }
@@ -224,6 +227,44 @@ TEST_CASE("write limits: X-Forwarded-For counts only from a --trusted-proxy",
           "writes from 127.0.0.2: at most 0.5 per second per address (2 at once); retry in 2 s");
     CHECK(city.trees() == 1 + 6);  // B-1, P-1, D-1, D-2
   }
+}
+
+// A drawing client previews on every change: previews have their own limit (--preview-rate)
+// and take no write token.
+TEST_CASE("write limits: work previews take no write token", "[api][write-limit][serve]") {
+  City city;
+  test::ServerProcess server(
+      city.db, {"--write-rate", "0.5", "--write-burst", "1", "--write-rate-per-address", "0.5",
+                "--write-burst-per-address", "1"});
+  HttpClient c(server.port());
+  const auto work = [](const std::string& reference) {
+    return json{
+        {"type", "Feature"},
+        {"geometry",
+         {{"type", "LineString"}, {"coordinates", {{447990.0, 5538020.0}, {448010.0, 5538020.0}}}}},
+        {"properties",
+         {{"reference", reference},
+          {"title", "Fernwärme"},
+          {"kind", "trench"},
+          {"width_m", 1.0},
+          {"contact", "0171 555 01 01"},
+          {"starts_at", "2027-03-01T07:00:00+01:00"},
+          {"ends_at", "2027-03-31T17:00:00+02:00"}}}}
+        .dump();
+  };
+  const auto post = [&](const std::string& path, const std::string& body) {
+    c.send("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth(city.carla) +
+           "Content-Type: application/geo+json\r\n"
+           "Content-Crs: <http://www.opengis.net/def/crs/EPSG/0/25832>\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body);
+    return c.read_response();
+  };
+  for (int i = 0; i < 5; ++i) CHECK(post("/collections/works/preview", work("W-1")).status == 200);
+  // The one write token of the key and of the address is still there.
+  CHECK(post("/collections/works/items", work("W-1")).status == 201);
+  CHECK(refused(post("/collections/works/items", work("W-2")), "2") ==
+        "writes from 127.0.0.1: at most 0.5 per second per address (1 at once); retry in 2 s");
+  CHECK(storage::Store::open(city.db).works().count() == 1);
 }
 
 TEST_CASE("write limits: a rate of 0 turns each limit off", "[api][write-limit][serve]") {
