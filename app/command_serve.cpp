@@ -10,6 +10,7 @@
 #include "rootzone/api/basemap.hpp"
 #include "rootzone/api/http.hpp"
 #include "rootzone/api/service.hpp"
+#include "rootzone/api/trusted_proxy.hpp"
 
 namespace rootzone::app {
 
@@ -32,6 +33,7 @@ struct ServeOptions {
   unsigned header_timeout = 30;  // seconds; docs/RELIABILITY.md "HTTP framing, timeouts ..."
   unsigned body_timeout = 60;
   unsigned idle_timeout = 75;
+  api::ServiceOptions limits;  // the write limits' defaults are the service's
 };
 
 // "https://host[:port][/prefix]" without a trailing slash, so links append their paths to it.
@@ -47,6 +49,11 @@ int run_serve(const ServeOptions& o) {
   service_options.max_work_extent_m = o.max_work_extent_m;
   service_options.preview_rate = o.preview_rate;
   service_options.preview_burst = o.preview_burst;
+  service_options.write_rate = o.limits.write_rate;
+  service_options.write_burst = o.limits.write_burst;
+  service_options.write_rate_per_address = o.limits.write_rate_per_address;
+  service_options.write_burst_per_address = o.limits.write_burst_per_address;
+  service_options.trusted_proxies = o.limits.trusted_proxies;
   api::Service service(std::move(service_options));
   api::ServerOptions server_options;
   server_options.host = o.host;
@@ -133,6 +140,31 @@ void add_serve_command(CLI::App& root, Action& chosen) {
                   "Work previews per API key at once before --preview-rate applies")
       ->capture_default_str()
       ->check(CLI::Range(1.0, 1e6));
+  auto& w = o->limits;
+  cmd->add_option("--write-rate", w.write_rate,
+                  "Writes (POST, PUT, PATCH, DELETE) per second per API key, on average (429 "
+                  "beyond; 0: no limit per key)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e6));
+  cmd->add_option("--write-burst", w.write_burst,
+                  "Writes per API key at once before --write-rate applies")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 1e9));
+  cmd->add_option(
+         "--write-rate-per-address", w.write_rate_per_address,
+         "Writes per second per client address, whatever the key (0: no limit per address)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e6));
+  cmd->add_option("--write-burst-per-address", w.write_burst_per_address,
+                  "Writes per client address at once before --write-rate-per-address applies")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 1e9));
+  cmd->add_option("--trusted-proxy", w.trusted_proxies,
+                  "Peer (address or CIDR range; repeat or separate with commas) whose "
+                  "X-Forwarded-For names the client of the per-address limit, e.g. 127.0.0.1 "
+                  "behind deploy/'s nginx [default: none]")
+      ->delimiter(',')
+      ->check([](const std::string& text) { return api::check_address_range(text); });
   cmd->callback([o, &chosen] { chosen = [o] { return run_serve(*o); }; });
 }
 

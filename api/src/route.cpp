@@ -6,6 +6,7 @@
 #include "auth/auth.hpp"
 #include "ogc/feature_json.hpp"
 #include "routes.hpp"
+#include "write_limit.hpp"
 
 namespace rootzone::api {
 
@@ -49,6 +50,20 @@ std::string default_title(core::ErrorKind kind) {
       return "Store busy";
   }
   return "Error";
+}
+
+// The caller; a write first takes the tokens of its write limits (write_limit.hpp). The
+// address pays before the key is checked: a flood of guessed keys is refused from its
+// address's burst on; an invalid key gets no bucket (docs/RELIABILITY.md, "Rate limits on
+// writes").
+Caller authenticated(Request& req, Service& service, bool write) {
+  if (!write) return authenticate(req, service);
+  auto& limits = service.write_limits();
+  const auto address = limits.address_of(req);
+  limits.admit_address(address);
+  auto caller = authenticate(req, service);
+  if (!caller.is_public()) limits.admit_key(api_key_prefix(req), address);
+  return caller;
 }
 
 }  // namespace
@@ -114,10 +129,12 @@ std::int64_t Call::id(std::string_view param) const {
 void add_route(Router& router, Service& service, RouteSpec spec, CallHandler handler) {
   const auto method = spec.method;
   const auto pattern = spec.pattern;
+  const bool write = !spec.own_rate_limit && (method == Method::post || method == Method::put ||
+                                              method == Method::patch || method == Method::del);
   router.add(method, pattern,
-             [&service, spec = std::move(spec), handler = std::move(handler)](Request& req) {
+             [&service, write, spec = std::move(spec), handler = std::move(handler)](Request& req) {
                try {
-                 Call call{req, authenticate(req, service), {}};
+                 Call call{req, authenticated(req, service, write), {}};
                  if (spec.action) core::require(call.caller, *spec.action);
                  if (spec.params) only_params(req, *spec.params);
                  for (const auto& [param, what] : spec.ids) {

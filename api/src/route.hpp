@@ -31,6 +31,9 @@ struct RouteSpec {
   // Path parameters that are store ids, with what they name: {"id", "work"}. Not a positive
   // decimal in canonical form ("7", not "07" or "+7"): 404 "no work '07'".
   std::vector<std::pair<std::string, std::string>> ids;
+  // POST, PUT, PATCH and DELETE take a token of the write limits (write_limit.hpp) before
+  // anything else, unless the route has a limit of its own (the work preview stores nothing).
+  bool own_rate_limit = false;
 };
 
 struct Call {

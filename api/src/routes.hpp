@@ -31,6 +31,8 @@ void describe_me_route(nlohmann::json& paths);
 bool wants_page(const Request& req);
 
 nlohmann::json openapi_document(const Service& service);  // /api
+// write_limit_openapi.cpp: 429 on every write operation while a write limit is on
+void describe_write_limits(nlohmann::json& paths, const Service& service);
 // ogc/filter_openapi.cpp: filter, filter-lang, filter-crs and sortby on a collection's items
 // ("trees", "works", "conflicts"); geometry queryables are no equality parameters.
 void describe_filter_parameters(nlohmann::json& params, std::string_view collection_id,

@@ -4,6 +4,7 @@
 
 #include "rootzone/core/application.hpp"
 #include "routes.hpp"
+#include "write_limit.hpp"
 
 namespace rootzone::api {
 
@@ -12,10 +13,12 @@ struct Service::Impl {
   std::unique_ptr<core::Application> app;
   std::once_flag routed;
   std::shared_ptr<Router> router;
+  std::unique_ptr<WriteLimits> write_limits;
 };
 
 Service::Service(ServiceOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
+  impl_->write_limits = std::make_unique<WriteLimits>(impl_->options);
   impl_->app = std::make_unique<core::Application>(impl_->options.db);
 }
 
@@ -25,6 +28,7 @@ const ServiceOptions& Service::options() const { return impl_->options; }
 int Service::srid() const { return impl_->app->srid(); }
 storage::Store& Service::store() { return impl_->app->store(); }
 core::Application& Service::app() { return *impl_->app; }
+WriteLimits& Service::write_limits() { return *impl_->write_limits; }
 
 std::shared_ptr<Router> Service::router() {
   // Built once: the routes hold what the server keeps in memory (the tiles' tree index and

@@ -25,6 +25,7 @@
 #include "rootzone/geo/protection.hpp"
 #include "rootzone/storage/store.hpp"
 #include "support/raw_http_client.hpp"
+#include "support/run.hpp"
 #include "support/temp_dir.hpp"
 
 extern char** environ;
@@ -146,11 +147,14 @@ std::string replace_line(const std::string& text, const std::string& prefix,
 // rootzone serve on a free port with its access log in a file, nginx in front of it.
 class Stack {
  public:
-  Stack() : db_(make_store(dir_)) {
+  // serve_args: more options of `rootzone serve` ("--trusted-proxy", "127.0.0.1").
+  explicit Stack(std::vector<std::string> serve_args = {})
+      : db_(make_store(dir_)), serve_args_(std::move(serve_args)) {
     start_rootzone();
     start_nginx();
   }
 
+  const std::string& db() const { return db_; }
   int port() const { return nginx_port_; }
   int rootzone_port() const { return rootzone_port_; }
   void stop_rootzone() { rootzone_->stop(); }
@@ -165,10 +169,10 @@ class Stack {
 
  private:
   void start_rootzone() {
-    rootzone_ =
-        std::make_unique<Child>(std::vector<std::string>{ROOTZONE_BINARY, "serve", "--db", db_,
-                                                         "--port", "0", "--threads", "2"},
-                                dir_ / "rootzone.log");
+    std::vector<std::string> args{ROOTZONE_BINARY, "serve", "--db",      db_,
+                                  "--port",        "0",     "--threads", "2"};
+    args.insert(args.end(), serve_args_.begin(), serve_args_.end());
+    rootzone_ = std::make_unique<Child>(args, dir_ / "rootzone.log");
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (std::chrono::steady_clock::now() < deadline) {
       const auto text = slurp(dir_ / "rootzone.log");
@@ -247,6 +251,7 @@ class Stack {
 
   test::TempDir dir_;
   std::string db_;
+  std::vector<std::string> serve_args_;
   std::unique_ptr<Child> rootzone_;
   std::unique_ptr<Child> nginx_;
   int rootzone_port_ = 0;
@@ -469,4 +474,52 @@ TEST_CASE("nginx answers 503 problem+json with Retry-After while rootzone is dow
   const auto log = stack.nginx_log(1);
   REQUIRE(log.size() == 1);
   CHECK(log[0].at("upstream_status") == "502");
+}
+
+// deploy/README.md: behind nginx every request reaches rootzone from 127.0.0.1; with
+// --trusted-proxy 127.0.0.1 the per-address write limit counts the address nginx saw, which it
+// sends as X-Forwarded-For $remote_addr (a client's own X-Forwarded-For is replaced). Clients
+// connect from 127.0.0.2 and 127.0.0.3 (Linux reaches 127.0.0.1 from any of 127/8).
+TEST_CASE("through nginx with --trusted-proxy 127.0.0.1, each client has its own write limit",
+          "[api][nginx][write-limit]") {
+  Stack stack({"--trusted-proxy", "127.0.0.1", "--write-rate-per-address", "0.5",
+               "--write-burst-per-address", "2"});
+  const auto added =
+      test::run_rootzone({"users", "add", "nx-field", "--role", "field_staff", "--db", stack.db()});
+  REQUIRE(added.exit_code == 0);
+  const auto at = added.out.find("rz_");
+  REQUIRE(at != std::string::npos);
+  const auto key = added.out.substr(at, added.out.find_first_of(" \n", at) - at);
+  const auto post = [&](HttpClient& c, const std::string& source_id, const std::string& extra) {
+    const auto body =
+        json{{"type", "Feature"},
+             {"geometry", {{"type", "Point"}, {"coordinates", {448010.0, 5538010.0}}}},
+             {"properties", {{"source_id", source_id}}}}
+            .dump();
+    c.send("POST /collections/trees/items HTTP/1.1\r\nHost: " + kPublicHost +
+           "\r\nAuthorization: Bearer " + key +
+           "\r\nContent-Type: application/geo+json\r\n"
+           "Content-Crs: <http://www.opengis.net/def/crs/EPSG/0/25832>\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n" + extra + "\r\n" + body);
+    return c.read_response();
+  };
+  HttpClient first(stack.port(), "127.0.0.2");
+  CHECK(post(first, "NX-1", "").status == 201);
+  // A client's own X-Forwarded-For does not make it someone else: nginx sends its address.
+  CHECK(post(first, "NX-2", "X-Forwarded-For: 198.51.100.7\r\n").status == 201);
+  const auto refused = post(first, "NX-3", "X-Forwarded-For: 198.51.100.8\r\n");
+  REQUIRE(refused.status == 429);
+  CHECK(refused.header("content-type") == "application/problem+json");
+  CHECK(refused.header("retry-after") == "2");  // 1 token / 0.5 per s, within the first second
+  CHECK(json::parse(refused.body).at("detail") ==
+        "writes from 127.0.0.2: at most 0.5 per second per address (2 at once); retry in 2 s");
+  // Another client behind the same nginx is not touched.
+  HttpClient second(stack.port(), "127.0.0.3");
+  CHECK(post(second, "NX-4", "").status == 201);
+  CHECK(storage::Store::open(stack.db()).trees().count() == 30 + 3);
+  const auto log = stack.nginx_log(4);
+  REQUIRE(log.size() == 4);
+  CHECK(log[2].at("remote") == "127.0.0.2");
+  CHECK(log[2].at("status") == 429);
+  CHECK(log[3].at("remote") == "127.0.0.3");
 }

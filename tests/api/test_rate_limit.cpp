@@ -51,3 +51,46 @@ TEST_CASE("token buckets: a rate or burst that cannot work is refused", "[api][r
   CHECK_THROWS_AS(TokenBuckets(0, 1), std::invalid_argument);
   CHECK_THROWS_AS(TokenBuckets(1, 0.5), std::invalid_argument);
 }
+
+TEST_CASE("token buckets: at the cap the least recently used bucket is forgotten",
+          "[api][rate-limit]") {
+  auto now = TokenBuckets::Clock::time_point{} + 1h;
+  TokenBuckets buckets(
+      1, 2, [&] { return now; }, 3);  // 3 buckets at most
+  for (const char* key : {"a", "b", "c"}) {
+    CHECK(buckets.take(key).allowed);
+    CHECK(buckets.take(key).allowed);
+    CHECK_FALSE(buckets.take(key).allowed);  // each drained
+  }
+  CHECK_FALSE(buckets.take("a").allowed);  // "a" used last now; "b" is the oldest
+  CHECK(buckets.take("d").allowed);        // a fourth key: "b" forgotten
+  CHECK(buckets.keys() == 3);
+  CHECK_FALSE(buckets.take("a").allowed);  // still drained: kept
+  CHECK_FALSE(buckets.take("c").allowed);  // kept
+  CHECK(buckets.take("b").allowed);        // forgotten: full again ("d" goes now)
+  CHECK(buckets.keys() == 3);
+  // A flood of 10,000 distinct keys never holds more than the cap.
+  for (int i = 0; i < 10000; ++i) CHECK(buckets.take("flood-" + std::to_string(i)).allowed);
+  CHECK(buckets.keys() == 3);
+}
+
+TEST_CASE("token buckets: a token given back is there again, never beyond the burst",
+          "[api][rate-limit]") {
+  auto now = TokenBuckets::Clock::time_point{} + 1h;
+  TokenBuckets buckets(0.1, 2, [&] { return now; });  // one every 10 s
+  CHECK(buckets.take("k").allowed);
+  CHECK(buckets.take("k").allowed);
+  CHECK_FALSE(buckets.take("k").allowed);
+  buckets.give_back("k");
+  CHECK(buckets.take("k").allowed);
+  CHECK_FALSE(buckets.take("k").allowed);
+  // Given back to a full bucket: still 2 at most.
+  now += 60s;
+  buckets.give_back("k");
+  buckets.give_back("k");
+  CHECK(buckets.take("k").allowed);
+  CHECK(buckets.take("k").allowed);
+  CHECK_FALSE(buckets.take("k").allowed);
+  buckets.give_back("unknown");  // no bucket: nothing made
+  CHECK(buckets.keys() == 1);
+}

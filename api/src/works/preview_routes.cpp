@@ -15,6 +15,7 @@
 #include "routes.hpp"
 #include "works/work_body.hpp"
 #include "works/work_json.hpp"
+#include "write_limit.hpp"
 #include "write_request.hpp"
 
 namespace rootzone::api {
@@ -25,18 +26,9 @@ using nlohmann::json;
 
 constexpr const char* kGeoJson = "application/geo+json";
 
-// Each API key its bucket, told apart by the key's public prefix ("rz_<12 hex>"): the route
-// authenticated the key already, so the prefix names one valid key.
-std::string key_prefix(const Request& req) {
-  const std::string header = req.header("authorization").value_or("");
-  const auto start = header.find("rz_");
-  if (start == std::string::npos) return header;
-  const auto end = header.find('_', start + 3);
-  return header.substr(start, end == std::string::npos ? std::string::npos : end - start);
-}
-
+// Per valid key: the route authenticated the key before, so its prefix names one key.
 void limit(const Request& req, TokenBuckets& buckets, const ServiceOptions& o) {
-  const auto verdict = buckets.take(key_prefix(req));
+  const auto verdict = buckets.take(api_key_prefix(req));
   if (verdict.allowed) return;
   const auto wait = std::to_string(verdict.retry_after_s);
   throw Problem{429,
@@ -118,7 +110,8 @@ void add_preview_route(Router& router, Service& service) {
              "/collections/works/preview",
              core::Action::preview_works,
              std::vector<std::string>{"crs"},
-             {}},
+             {},
+             true},
             [buckets](Service& s, Call& c) { return preview(s, c, *buckets); });
 }
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "rootzone/api/basemap.hpp"
 #include "rootzone/api/http.hpp"
@@ -19,6 +20,8 @@ class Application;
 }
 
 namespace rootzone::api {
+
+class WriteLimits;
 
 struct ServiceOptions {
   std::filesystem::path db;
@@ -34,6 +37,15 @@ struct ServiceOptions {
   // --preview-rate, --preview-burst): far above what a user drawing a work asks.
   double preview_rate = 20;
   double preview_burst = 40;
+  // Writes (POST, PUT, PATCH, DELETE) per second on average and at once, per API key and per
+  // client address (429 beyond; serve --write-rate ...; a rate of 0: no limit). Far above
+  // what a field tablet's outbox sends after a day offline (docs/RELIABILITY.md).
+  double write_rate = 20;
+  double write_burst = 1000;
+  double write_rate_per_address = 50;
+  double write_burst_per_address = 5000;
+  // Peers whose X-Forwarded-For names the client (serve --trusted-proxy: addresses or CIDR).
+  std::vector<std::string> trusted_proxies = {};
 };
 
 class Service {
@@ -50,6 +62,7 @@ class Service {
   int srid() const;
   storage::Store& store();  // this thread's connection
   core::Application& app();
+  WriteLimits& write_limits();  // every write takes its tokens here (api/src/write_limit.hpp)
 
  private:
   struct Impl;
