@@ -8,6 +8,7 @@
 #   bash bench/soak/run.sh                         # 600 s per run, 256 connections
 #   SOAK_SECONDS=60 MODES=alone bash bench/soak/run.sh
 #
+# The write limits are off: one key PATCHes far faster than a person (docs/RELIABILITY.md).
 # Environment: SOAK_SECONDS (600), CONNECTIONS (256), WRK_THREADS (2), SERVE_THREADS (2),
 # MODES ("alone nginx"), ROOTZONE (build/app/rootzone), RZ_PORT (18490), NGINX_PORT (18491),
 # SVG (bench/soak/soak.svg), SUBMIT_EVERY (500: one request in 500 submits a work; 0: none),
@@ -90,7 +91,8 @@ for mode in $modes; do
   cp "$base" "$store"
   echo "== $mode: rootzone serve on 127.0.0.1:$rz_port" >&2
   nice -n 10 "$rootzone" serve --db "$store" --host 127.0.0.1 --port "$rz_port" \
-    --threads "$serve_threads" 2>"$out/rootzone-$mode$label.log" &
+    --threads "$serve_threads" --write-rate 0 --write-rate-per-address 0 \
+    2>"$out/rootzone-$mode$label.log" &
   rz_pid=$!
   for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$rz_port/health" && break; sleep 0.2; done
   url=http://127.0.0.1:$rz_port

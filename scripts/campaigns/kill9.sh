@@ -60,9 +60,11 @@ fail() {
   failures=$((failures + 1))
 }
 
-# serve DB LOG: starts `rootzone serve` on a free port; sets server_pid and port.
+# serve DB LOG: starts `rootzone serve` on a free port; sets server_pid and port. Without write
+# limits: the load client writes as fast as the server acknowledges.
 serve() {
-  "$rootzone" serve --db "$1" --port 0 --threads 2 >/dev/null 2>"$2" &
+  "$rootzone" serve --db "$1" --port 0 --threads 2 --write-rate 0 --write-rate-per-address 0 \
+    >/dev/null 2>"$2" &
   server_pid=$!
   port=
   for _ in $(seq 200); do
