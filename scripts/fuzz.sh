@@ -74,7 +74,7 @@ known() {
 run_target() {
   local name=$1 seconds=$2
   known "$name"
-  local bin=$build/tests/fuzz/fuzz_$name
+  local bin=${ROOTZONE_FUZZ_BIN_DIR:-$build/tests/fuzz}/fuzz_$name
   [[ -x $bin ]] || build_targets
   local corpus=tests/fuzz/corpus/$name crashes=tests/fuzz/crashes/$name
   local work=$build/corpus-work/$name
@@ -91,8 +91,10 @@ run_target() {
     >"$out" 2>&1 || status=$?
   local execs
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out" | tail -1)
-  # Only inputs that add coverage to the kept corpus are added to it.
-  nice -n 19 "$bin" -merge=1 -max_len="$(max_len "$name")" -timeout=10 -rss_limit_mb=2048 \
+  # Only inputs that add code edges to the kept corpus are added to it (hit counts and
+  # comparison operands left out: they would keep hundreds of near-copies).
+  nice -n 19 "$bin" -merge=1 -use_counters=0 -use_cmp=0 -max_len="$(max_len "$name")" \
+    -timeout=10 -rss_limit_mb=2048 \
     "$corpus" "$work" >"$build/merge-$name.log" 2>&1 || true
   local after
   after=$(find "$crashes" -type f | wc -l)
