@@ -294,7 +294,7 @@ ImportResult import_wzdx(storage::Store& store, const ImportOptions& o) {
   Json feed;
   try {
     feed = Json::parse(text.str());
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {  // parse_error, or out_of_range for "1e400"
     throw InputUnreadable("input " + file + ": not a WZDx feed: " + e.what());
   }
   if (!feed.is_object() || text_of(feed, "type") != "FeatureCollection" ||

@@ -10,6 +10,9 @@
 #include <string_view>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
+// Set-up that is not an input's work (a store made once): libFuzzer calls it before its
+// per-input timeout starts, the replay before the first input. Optional.
+extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv);
 
 namespace rootzone::fuzz {
 

@@ -13,7 +13,11 @@
 
 #include "fuzz_check.hpp"
 
+// Weak: a target without set-up does not define it.
+extern "C" __attribute__((weak)) int LLVMFuzzerInitialize(int* argc, char*** argv);
+
 int main(int argc, char** argv) {
+  if (LLVMFuzzerInitialize != nullptr) LLVMFuzzerInitialize(&argc, &argv);
   std::size_t replayed = 0;
   for (int i = 1; i < argc; ++i) {
     const std::filesystem::path dir(argv[i]);

@@ -41,11 +41,22 @@ struct Served {
   }
 };
 
+Served& served() {
+  static Served s;
+  return s;
+}
+
 }  // namespace
+
+// The store and the service are made before any input: that takes seconds, no input's doing.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  (void)served();
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
-  static Served served;
+  auto& s = served();
   const auto target = rootzone::http::wire::parse_target(
       "/tiles/" + std::string(rootzone::fuzz::as_text(data + 1, size - 1)));
   if (!target) return 0;  // the server answers 400 before any route
@@ -55,8 +66,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   req.query = target->query;
   req.headers["host"] = "127.0.0.1:9999";
   req.headers["accept-encoding"] = "gzip";
-  if ((data[0] & 1U) != 0) req.headers["authorization"] = "Bearer " + served.planner_key;
-  const auto res = served.router->dispatch(req);
+  if ((data[0] & 1U) != 0) req.headers["authorization"] = "Bearer " + s.planner_key;
+  const auto res = s.router->dispatch(req);
   if (res.status >= 500) {
     std::fprintf(stderr, "%d for %s: %s\n", res.status, req.path.c_str(), res.body.c_str());
   }
