@@ -201,3 +201,17 @@ TEST_CASE("a number beyond a double in a cql2-json filter is a 400", "[api][cql2
         "filter: not JSON: [json.exception.out_of_range.406] number overflow parsing '1e400'");
   CHECK(trees(service, {{"filter", "height_m > 30"}}).status == 200);
 }
+
+// Found by tests/fuzz/cql2: a position of one number with filter-crs EPSG:4326 (whose axes are
+// swapped) recursed until the stack overflowed and ended the server.
+TEST_CASE("a position of one number with filter-crs EPSG:4326 is a 400", "[api][cql2]") {
+  test::Street street;
+  api::Service service({.db = street.db});
+  const auto r =
+      trees(service, {{"filter", R"({"op":"s_intersects","args":[{"property":"geometry"},)"
+                                 R"({"type":"Point","coordinates":[49.99]}]})"},
+                      {"filter-lang", "cql2-json"},
+                      {"filter-crs", "http://www.opengis.net/def/crs/EPSG/0/4326"}});
+  CHECK(r.status == 400);
+  CHECK(trees(service, {{"filter", "height_m > 30"}}).status == 200);
+}
