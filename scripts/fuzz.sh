@@ -94,7 +94,7 @@ run_target() {
   # Only inputs that add code edges to the kept corpus are added to it (hit counts and
   # comparison operands left out: they would keep hundreds of near-copies).
   nice -n 19 "$bin" -merge=1 -use_counters=0 -use_cmp=0 -max_len="$(max_len "$name")" \
-    -timeout=10 -rss_limit_mb=2048 \
+    -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$build/merge-$name-" \
     "$corpus" "$work" >"$build/merge-$name.log" 2>&1 || true
   local after
   after=$(find "$crashes" -type f | wc -l)
