@@ -100,8 +100,9 @@ json json_body(const Request& req) {
   json body;
   try {
     body = json::parse(req.body);
-  } catch (const json::parse_error& e) {
-    // nlohmann's message names the byte position and what it expected: nothing internal.
+  } catch (const json::exception& e) {
+    // nlohmann's message names the byte position and what it expected, or the number that
+    // overflows a double (out_of_range 406, "1e400", not a parse_error): nothing internal.
     throw bad_body(std::string("malformed JSON: ") + e.what());
   }
   if (!body.is_object()) throw bad_body("the body must be a JSON object");

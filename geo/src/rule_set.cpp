@@ -130,7 +130,7 @@ RuleSet RuleSet::from_json(std::string_view text) {
   Json j;
   try {
     j = Json::parse(text);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {  // parse_error, or out_of_range for "1e400"
     bad(std::string("not valid JSON: ") + e.what());
   }
   if (!j.is_object()) {

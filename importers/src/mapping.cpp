@@ -256,7 +256,7 @@ Mapping Mapping::from_json(std::string_view text, const std::filesystem::path& o
   Json j;
   try {
     j = Json::parse(text);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {  // parse_error, or out_of_range for "1e400"
     fail(origin, "JSON", e.what());
   }
   only_members(j, {"name", "kind", "description", "source", "geometry", "id", "fields", "limits"},

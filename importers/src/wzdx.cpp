@@ -343,7 +343,7 @@ ImportResult import_wzdx(storage::Store& store, const ImportOptions& o) {
   Json feed;
   try {
     feed = Json::parse(text);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {  // parse_error, or out_of_range for "1e400"
     throw InputUnreadable("input " + file + ": not a WZDx feed: " + e.what());
   }
   // The version chooses the schema; 4.0 names the header road_event_feed_info, 4.1 and 4.2

@@ -191,3 +191,27 @@ TEST_CASE("sortby and its cursor refuse what they cannot order by", "[api][cql2]
       trees(service, {{"sortby", "height_m"}, {"cursor", "W1tbW1tbW1tbXV1dXV1dXV1d"}});
   CHECK(garbage.status == 400);
 }
+
+// Found by tests/fuzz/cql2: nlohmann throws out_of_range (not parse_error) for a number beyond
+// a double, which escaped as a 500.
+TEST_CASE("a number beyond a double in a cql2-json filter is a 400", "[api][cql2]") {
+  test::Street street;
+  api::Service service({.db = street.db});
+  CHECK(detail_of(service, R"({"op":">","args":[{"property":"height_m"},1e400]})", "cql2-json") ==
+        "filter: not JSON: [json.exception.out_of_range.406] number overflow parsing '1e400'");
+  CHECK(trees(service, {{"filter", "height_m > 30"}}).status == 200);
+}
+
+// Found by tests/fuzz/cql2: a position of one number with filter-crs EPSG:4326 (whose axes are
+// swapped) recursed until the stack overflowed and ended the server.
+TEST_CASE("a position of one number with filter-crs EPSG:4326 is a 400", "[api][cql2]") {
+  test::Street street;
+  api::Service service({.db = street.db});
+  const auto r =
+      trees(service, {{"filter", R"({"op":"s_intersects","args":[{"property":"geometry"},)"
+                                 R"({"type":"Point","coordinates":[49.99]}]})"},
+                      {"filter-lang", "cql2-json"},
+                      {"filter-crs", "http://www.opengis.net/def/crs/EPSG/0/4326"}});
+  CHECK(r.status == 400);
+  CHECK(trees(service, {{"filter", "height_m > 30"}}).status == 200);
+}

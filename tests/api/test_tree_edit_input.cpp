@@ -58,6 +58,11 @@ TEST_CASE("bad POST bodies are 4xx problems and change nothing", "[api][trees][i
   const std::vector<BadCase> cases = {
       {"malformed JSON", R"({"type": "Feature", "geometry": )", 400, "malformed JSON"},
       {"not an object", "[1, 2]", 400, "must be a JSON object"},
+      // Found by tests/fuzz/tree_bodies: nlohmann's out_of_range (not a parse_error) was a 500.
+      {"a number beyond a double",
+       R"({"type": "Feature", "geometry": {"type": "Point", "coordinates": [4E8300, 5538003]},)"
+       R"( "properties": {"source_id": "MZ-9"}})",
+       400, "malformed JSON: [json.exception.out_of_range.406] number overflow parsing '4E8300'"},
       {"a FeatureCollection",
        json({{"type", "FeatureCollection"}, {"features", json::array()}}).dump(), 400,
        "must be a GeoJSON Feature"},

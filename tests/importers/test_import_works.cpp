@@ -2,6 +2,8 @@
 #include <catch2/catch.hpp>
 
 #include "import_fixture.hpp"
+#include "rootzone/importers/errors.hpp"
+#include "rootzone/importers/mapping.hpp"
 #include "rootzone/storage/work_repository.hpp"
 #include "support/run.hpp"
 #include "support/temp_dir.hpp"
@@ -178,4 +180,21 @@ TEST_CASE("WZDx business rules: undeclared data source, missing dates, local tim
   CHECK(r.report.problems()[1].reason ==
         "schema: WZDx 4.2 (WorkZoneFeed.json, RoadEventFeature.json): Missing required property "
         "'start_date'.");
+}
+
+// Found by the fuzz targets: nlohmann throws out_of_range (not parse_error) for a number beyond
+// a double, which escaped the importers' own errors (a stack trace instead of exit 65).
+TEST_CASE("a number beyond a double: a WZDx feed is unreadable, a mapping is refused",
+          "[importers][works][wzdx]") {
+  TempDir dir;
+  auto store = storage::Store::create(dir / "a.sqlite");
+  const auto feed = dir / "feed.geojson";
+  std::ofstream(feed) << R"({"type": "FeatureCollection", "features": [1e400]})";
+  CHECK_THROWS_AS(import_wzdx(store, feed), importers::InputUnreadable);
+  CHECK_THROWS_WITH(import_wzdx(store, feed),
+                    Catch::Matchers::Contains("number overflow parsing '1e400'"));
+  const auto mapping = R"({"name": "x", "limits": 1e400})";
+  CHECK_THROWS_AS(importers::Mapping::from_json(mapping), importers::MappingError);
+  CHECK_THROWS_WITH(importers::Mapping::from_json(mapping),
+                    Catch::Matchers::Contains("number overflow parsing '1e400'"));
 }

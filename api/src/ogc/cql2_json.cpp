@@ -316,7 +316,7 @@ storage::filter::Node parse_cql2_json(std::string_view text, const FilterCrs& cr
   json j;
   try {
     j = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for "1e400"
     cql2::fail(std::string("not JSON: ") + e.what());
   }
   return JsonParser(crs).expression(j, "", 0);

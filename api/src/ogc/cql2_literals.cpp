@@ -15,7 +15,10 @@ using nlohmann::json;
 
 // EPSG:4326 by URI is latitude first: every position swapped, as feature_json does outward.
 void swap_axes(json& coordinates) {
-  if (coordinates.is_array() && coordinates.size() >= 2 && coordinates[0].is_number()) {
+  // Not an array (a position of one number, [8.2]): nlohmann iterates a number as a range of
+  // itself, so going on would recurse until the stack overflows (found by tests/fuzz/cql2).
+  if (!coordinates.is_array()) return;
+  if (coordinates.size() >= 2 && coordinates[0].is_number()) {
     std::swap(coordinates[0], coordinates[1]);
     return;
   }

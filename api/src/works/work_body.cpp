@@ -306,4 +306,29 @@ void apply_work_body(geo::Work& work, const json& body, const Request& req, int 
   check_extent(work, limits);
 }
 
+core::StatusRequest status_request(const nlohmann::json& body) {
+  const auto bad = [](const std::string& d) {
+    return Problem{400, "Invalid request body", d, "about:blank", {}};
+  };
+  core::StatusRequest r;
+  for (const auto& [name, value] : body.items()) {
+    if (name != "to" && name != "comment" && name != "conditions") {
+      throw bad(name + ": not a member of a status change (to, comment, conditions)");
+    }
+    if (!value.is_string()) throw bad(name + ": must be a string");
+  }
+  if (!body.contains("to")) throw unprocessable("to: missing (the status to move the work to)");
+  const auto to = body["to"].get<std::string>();
+  const auto s = geo::work_status_from_string(to);
+  if (!s) {
+    throw unprocessable("to '" + to +
+                        "' is not a status: draft, submitted, approved, refused, "
+                        "changes_requested, in_progress, completed, cancelled");
+  }
+  r.to = *s;
+  if (body.contains("comment")) r.comment = body["comment"].get<std::string>();
+  if (body.contains("conditions")) r.conditions = body["conditions"].get<std::string>();
+  return r;
+}
+
 }  // namespace rootzone::api

@@ -12,6 +12,7 @@
 
 #include "rootzone/api/http.hpp"
 #include "rootzone/api/service.hpp"
+#include "rootzone/core/work_cases.hpp"
 #include "rootzone/geo/work.hpp"
 
 namespace rootzone::api {
@@ -44,6 +45,10 @@ void apply_work_body(geo::Work& work, const nlohmann::json& body, const Request&
 // properties.contractor, when the body names one (an admin submits for an organisation);
 // 400 when it is not a string.
 std::optional<std::string> named_contractor(const nlohmann::json& body);
+
+// The body of POST .../status: {to, comment, conditions}, all strings; 400 for another
+// member or type, 422 for a missing or unknown status.
+core::StatusRequest status_request(const nlohmann::json& body);
 
 // A 422 naming every problem, for a body that was read but is not acceptable.
 Problem unprocessable(const std::string& detail);

@@ -94,31 +94,6 @@ Response edit(Service& service, Call& call, WorkBodyMode mode) {
 
 // ---- status transitions (and DELETE, which is the cancellation)
 
-core::StatusRequest status_request(const json& body) {
-  const auto bad = [](const std::string& d) {
-    return Problem{400, "Invalid request body", d, "about:blank", {}};
-  };
-  core::StatusRequest r;
-  for (const auto& [name, value] : body.items()) {
-    if (name != "to" && name != "comment" && name != "conditions") {
-      throw bad(name + ": not a member of a status change (to, comment, conditions)");
-    }
-    if (!value.is_string()) throw bad(name + ": must be a string");
-  }
-  if (!body.contains("to")) throw unprocessable("to: missing (the status to move the work to)");
-  const auto to = body["to"].get<std::string>();
-  const auto s = geo::work_status_from_string(to);
-  if (!s) {
-    throw unprocessable("to '" + to +
-                        "' is not a status: draft, submitted, approved, refused, "
-                        "changes_requested, in_progress, completed, cancelled");
-  }
-  r.to = *s;
-  if (body.contains("comment")) r.comment = body["comment"].get<std::string>();
-  if (body.contains("conditions")) r.conditions = body["conditions"].get<std::string>();
-  return r;
-}
-
 Response change_status(Service& service, Call& call) {
   const auto crs = parse_crs_param(call.req, service.srid());
   const auto id = call.id();
