@@ -103,8 +103,8 @@ void TreeIndex::compact_pool() {
   };
   for (auto& [k, cell] : cells_) {
     for (auto& t : cell) {
-      for (auto* id : {&t.number, &t.species, &t.genus, &t.status, &t.crown, &t.height,
-                       &t.circumference}) {
+      for (auto* id :
+           {&t.number, &t.species, &t.genus, &t.status, &t.crown, &t.height, &t.circumference}) {
         again(*id);
       }
     }

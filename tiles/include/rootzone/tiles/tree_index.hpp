@@ -129,7 +129,7 @@ class TreeIndex {
   std::unordered_map<std::uint64_t, std::vector<IndexedTree>> cells_;
   Cell min_cell_{0, 0}, max_cell_{-1, -1};  // of every cell ever filled since the last load
   std::unordered_map<Value, PoolId> pool_ids_;
-  std::vector<const Value*> pool_;  // the keys of pool_ids_, by id (node keys stay put)
+  std::vector<const Value*> pool_;         // the keys of pool_ids_, by id (node keys stay put)
   std::size_t pool_after_compaction_ = 0;  // pool_.size() after the last load or compaction
   std::size_t size_ = 0;
   std::int64_t generation_ = -1;
