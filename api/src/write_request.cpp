@@ -9,6 +9,7 @@
 #include "rootzone/geo/crs.hpp"
 #include "rootzone/geo/errors.hpp"
 #include "rootzone/geo/geojson.hpp"
+#include "rootzone/support/json_nesting.hpp"
 
 namespace rootzone::api {
 
@@ -46,32 +47,6 @@ void lonlat_bounds(const json& coordinates, geo::Bounds& b, bool& any) {
 
 }  // namespace
 
-// nlohmann's parser accepts any depth, but copying, comparing or dump()ing such a value
-// recurses once per level: 100,000 levels end the process on a worker's stack.
-std::size_t nesting_depth(std::string_view text, std::size_t limit) {
-  std::size_t depth = 0;
-  std::size_t deepest = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;  // the escaped character cannot end the string
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      deepest = std::max(deepest, ++depth);
-      if (deepest > limit) return deepest;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return deepest;
-}
-
 std::string shown_value(const json& v) {
   if (v.is_structured()) return std::string("a JSON ") + v.type_name();
   std::string text = v.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -93,7 +68,7 @@ json json_body(const Request& req) {
         "about:blank",
         {}};
   }
-  if (nesting_depth(req.body, kMaxJsonDepth) > kMaxJsonDepth) {
+  if (support::json_nesting(req.body, kMaxJsonDepth).depth > kMaxJsonDepth) {
     throw bad_body("JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
                    " levels of arrays and objects (the limit)");
   }

@@ -18,10 +18,6 @@ namespace rootzone::api {
 // stack frame wherever the value is copied, compared or printed.
 inline constexpr std::size_t kMaxJsonDepth = 64;
 
-// The deepest nesting of arrays and objects in JSON text (outside strings), counting stops once
-// past `limit`: what is checked before parsing.
-std::size_t nesting_depth(std::string_view text, std::size_t limit);
-
 // What a client sent, for an error's detail: a scalar as its JSON text (cut at 40
 // characters), a structured value by its type only; nothing is ever dump()ed whole.
 std::string shown_value(const nlohmann::json& v);

@@ -15,6 +15,7 @@
 #include "rootzone/importers/errors.hpp"
 #include "rootzone/storage/database.hpp"
 #include "rootzone/storage/store.hpp"
+#include "rootzone/support/json_nesting.hpp"
 #include "values.hpp"
 #include "work_writer.hpp"
 #include "wzdx_schema.hpp"
@@ -58,33 +59,9 @@ bool utc_text(const std::string& t) {
 // much memory), and one nested deeper is refused before parsing (copies and dumps of nlohmann
 // values recurse). WZDx's own structure is at most 8 levels deep.
 constexpr std::uintmax_t kMaxFeedBytes = 256u << 20;
-constexpr int kMaxNesting = 64;
+constexpr std::size_t kMaxNesting = 64;
 // A feature's violations listed one by one in the report; the rest are counted.
 constexpr std::size_t kMaxViolationsListed = 20;
-
-// The deepest nesting of arrays and objects in JSON text, without parsing it; stops counting
-// past `limit`. Returns the depth and the byte where it first went past the limit.
-std::pair<int, std::size_t> nesting(std::string_view text, int limit) {
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > limit) return {depth, i};
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return {0, 0};
-}
 
 // The value at a violation, short: text as is, numbers as written, containers by size.
 std::string value_at(const Json& root, const std::string& pointer) {
@@ -335,7 +312,7 @@ ImportResult import_wzdx(storage::Store& store, const ImportOptions& o) {
   std::ostringstream read;
   read << in.rdbuf();
   const std::string text = std::move(read).str();
-  if (const auto [depth, at] = nesting(text, kMaxNesting); depth > kMaxNesting) {
+  if (const auto [depth, at] = support::json_nesting(text, kMaxNesting); depth > kMaxNesting) {
     throw InputUnreadable("input " + file + ": not a WZDx feed: JSON nested deeper than " +
                           std::to_string(kMaxNesting) + " levels (at byte " + std::to_string(at) +
                           ")");

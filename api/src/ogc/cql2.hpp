@@ -26,10 +26,6 @@ struct FilterCrs {
 storage::filter::Node parse_cql2_text(std::string_view text, const FilterCrs& crs);
 storage::filter::Node parse_cql2_json(std::string_view text, const FilterCrs& crs);
 
-// The deepest nesting of arrays and objects in JSON text (strings skipped), counted before a
-// parser that could be made to recurse sees it.
-int json_nesting(std::string_view text);
-
 namespace cql2 {
 
 inline constexpr const char* kFilterReq =

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ogc/cql2.hpp"
+#include "rootzone/support/json_nesting.hpp"
 
 namespace rootzone::api {
 
@@ -16,7 +17,7 @@ using storage::filter::Node;
 using storage::filter::Op;
 
 // A level of the filter is an object and its args array; geometries add four levels more.
-constexpr int kMaxJsonNesting = 2 * storage::filter::kMaxDepth + 8;
+constexpr std::size_t kMaxJsonNesting = 2 * storage::filter::kMaxDepth + 8;
 
 struct Named {
   const char* name;
@@ -69,29 +70,6 @@ std::optional<Op> op_named(const std::string& name) {
 }
 
 }  // namespace
-
-int json_nesting(std::string_view text) {
-  int depth = 0;
-  int deepest = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      deepest = std::max(deepest, ++depth);
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return deepest;
-}
 
 namespace {
 
@@ -310,7 +288,7 @@ storage::filter::Node parse_cql2_json(std::string_view text, const FilterCrs& cr
   if (text.size() > kMaxFilterBytes) {
     cql2::fail("longer than " + std::to_string(kMaxFilterBytes) + " bytes");
   }
-  if (json_nesting(text) > kMaxJsonNesting) {
+  if (support::json_nesting(text, kMaxJsonNesting).depth > kMaxJsonNesting) {
     cql2::fail("JSON nested deeper than " + std::to_string(kMaxJsonNesting) + " levels");
   }
   json j;

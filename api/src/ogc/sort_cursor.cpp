@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ogc/cql2.hpp"
+#include "rootzone/support/json_nesting.hpp"
 
 namespace rootzone::api {
 
@@ -98,7 +99,7 @@ std::optional<std::pair<std::vector<storage::SortValue>, std::int64_t>> decode_c
     std::string_view token, std::size_t keys) {
   if (token.size() > kMaxTokenBytes) return std::nullopt;
   const auto text = from_base64url(token);
-  if (!text || json_nesting(*text) > 1) return std::nullopt;
+  if (!text || support::json_nesting(*text, 1).depth > 1) return std::nullopt;
   const auto a = json::parse(*text, nullptr, false);
   if (!a.is_array() || a.size() != keys + 1 || !a.back().is_number_integer()) return std::nullopt;
   const auto id = a.back().get<std::int64_t>();

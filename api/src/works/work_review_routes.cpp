@@ -16,6 +16,7 @@
 #include "rootzone/geo/geojson.hpp"
 #include "rootzone/geo/number_text.hpp"
 #include "rootzone/geo/work_outline.hpp"
+#include "rootzone/support/json_nesting.hpp"
 #include "route.hpp"
 #include "routes.hpp"
 #include "works/statement_html.hpp"
@@ -206,7 +207,7 @@ geo::Geometry drawn_area(const std::string& given, int srid) {
             std::to_string(given.size()) + " bytes: at most " + std::to_string(kMaxAreaBytes));
   }
   // A MultiPolygon is five levels deep; deeper text would only cost stack frames.
-  if (nesting_depth(given, 8) > 8) {
+  if (support::json_nesting(given, 8).depth > 8) {
     invalid("area", given, "JSON nested deeper than 8 levels (a MultiPolygon needs 5)");
   }
   json parsed;
