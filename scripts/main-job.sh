@@ -118,6 +118,9 @@ echo "== the vector tile around that tree (z15), as map clients fetch it"
 curl -s -o /dev/null -w "  /tiles/city/15/17220/11434.mvt: %{http_code}, %{size_download} bytes\n" \
   -H "Authorization: Bearer $PLANNER_KEY" "$base/tiles/city/15/17220/11434.mvt"
 
+echo "== a backup while the server runs (docs/RELIABILITY.md \"Backups\": how to restore)"
+"$rootzone" backup --db "$db" --out var/rootzone-backup.sqlite --force
+
 echo "== serving $db: OGC API Features at $base/ (QGIS, GDAL: OAPIF:$base), tiles at $base/tiles/city.json"
 echo "   the map page: $base/map  (sign in with an API key: field staff $FIELD_KEY,"
 echo "   planner $PLANNER_KEY, contractor $CONTRACTOR_KEY)"
