@@ -75,3 +75,34 @@ test('a 503 and an expired key keep the queue and say so', async () => {
   assert.equal((await tree(env.base, id)).body.properties.height_m, 23);
   assertClean();
 });
+
+// The server's write limit (serve --write-rate, docs/RELIABILITY.md): a 429 is not a refusal.
+// The write stays queued and goes out by itself, never before the answer's Retry-After.
+test('a 429 keeps the write and sends it by itself after Retry-After', async () => {
+  const { page, assertClean } = await fieldPage(env.browser, env.base, {
+    allowed: ['429 /collections/trees/items/'],
+  });
+  await openScreen(page, 'near');
+  const [id] = await waitForList(page, 'near');
+  const version = (await tree(env.base, id)).body.properties.version;
+  const path = `**/collections/trees/items/${id}`;
+  const patches = [];
+  await page.route(path, (route) => {
+    if (route.request().method() !== 'PATCH') return route.continue();
+    patches.push(Date.now());
+    return patches.length === 1
+      ? route.fulfill({ status: 429, headers: { 'Retry-After': '3' }, contentType: 'application/problem+json', body: JSON.stringify({ title: 'Too Many Requests', status: 429, detail: 'writes: at most 20 per second per API key' }) })
+      : route.continue();
+  });
+  await openEdit(page, id);
+  await save(page, '24');
+  await page.locator('#outbox-bar .outbox-count').waitFor();
+  await page.waitForFunction(() => document.querySelector('#outbox-bar').hidden, null, { timeout: 40000 });
+  assert.equal(patches.length, 2, 'sent once more, without the user');
+  assert.ok(patches[1] - patches[0] >= 3000, `the retry waited for Retry-After (${patches[1] - patches[0]} ms)`);
+  const after = (await tree(env.base, id)).body.properties;
+  assert.equal(after.height_m, 24);
+  assert.equal(after.version, version + 1);
+  await page.unroute(path);
+  assertClean();
+});

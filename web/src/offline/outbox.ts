@@ -6,7 +6,8 @@
 // ones are moved onto the version it made (that change was ours, not a concurrent one).
 //   412: the entry waits as a conflict, the queue stops behind it (order) until the user merged;
 //   401: the key expired; the queue stops and keeps everything for the next sign-in;
-//   network gone, 502/503/504: kept, retried with back-off;
+//   network gone, 502/503/504, 429 (the server's write limit): kept, retried with back-off,
+//   never sooner than the answer's Retry-After;
 //   another 4xx: refused; kept with the server's reason until the user fixes or drops it.
 import { ApiError, apiPath, type ApiResult } from '../api/client';
 import type { Feature, Properties } from '../api/types';
@@ -181,8 +182,8 @@ export class Outbox {
   }
 
   private async failed(e: Entry, err: unknown): Promise<boolean> {
-    if (!(err instanceof ApiError) || err.status === 0 || err.status === 502 || err.status === 503 || err.status === 504) {
-      this.scheduleRetry();
+    if (!(err instanceof ApiError) || [0, 429, 502, 503, 504].includes(err.status)) {
+      this.scheduleRetry(err instanceof ApiError ? err.retryAfter : undefined);
       this.settleWaiting({ kind: 'queued', why: navigator.onLine ? 'unavailable' : 'offline' });
       return false;
     }
@@ -208,8 +209,8 @@ export class Outbox {
     return true;
   }
 
-  private scheduleRetry(): void {
-    const delay = Math.min(retryMax, retryBase * 2 ** this.attempt);
+  private scheduleRetry(retryAfterS?: number): void {
+    const delay = Math.max(Math.min(retryMax, retryBase * 2 ** this.attempt), (retryAfterS ?? 0) * 1000);
     this.attempt += 1;
     window.clearTimeout(this.timer);
     this.timer = window.setTimeout(() => void this.flush(), delay);
