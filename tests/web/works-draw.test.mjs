@@ -34,6 +34,8 @@ test('drawing a trench beside a protected tree: critical, none, high, medium, th
   await tapAt(page, endAt(1)); // the last point again ends the line
   let rows = await previewShown(page, 0);
   assert.deepEqual(rows.map((r) => [r.tree, r.severity]), [[tree.id, 'critical']], `0.75 m from the stem, R_t ${rt} m`);
+  // Named by the number on its tag, as on the map's panel, not by the store's id.
+  assert.ok(rows[0].text.includes(`Baum ${tree.properties.source_id}:`), rows[0].text);
   // How far to move, as the server computed it (clear_by_m), in the page's words.
   const answer = await page.evaluate(() => window.__rootzoneLastPreview);
   const c = answer.conflicts.trees[0].properties;

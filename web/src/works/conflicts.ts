@@ -42,6 +42,10 @@ export interface Conflicts {
   works: Clash[];
 }
 
+// A tree's number (its number in the city's cadastre, what people on site read off its tag)
+// from its id, where the page knows it; the id otherwise.
+export type TreeNumbers = (treeId: number) => string | undefined;
+
 const order: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 
 export function worst(c: Conflicts): Severity | 'none' {
@@ -64,7 +68,7 @@ function moves(c: TreeConflict): string[] {
   return out;
 }
 
-export function conflictList(c: Conflicts, id: string): HTMLElement {
+export function conflictList(c: Conflicts, id: string, numbers?: TreeNumbers): HTMLElement {
   const box = el('section', { class: 'work-conflicts', id, 'aria-labelledby': `${id}-title` });
   const w = worst(c);
   box.dataset.worst = w;
@@ -79,7 +83,7 @@ export function conflictList(c: Conflicts, id: string): HTMLElement {
     for (const f of trees) {
       const p = f.properties;
       const badge = el('span', { class: `severity severity-${p.severity}` }, t(`works.severity.${p.severity}`));
-      const detail = el('span', { class: 'conflict-detail' }, t('works.treeDistance', { tree: String(p.tree_id), d: metres(p.min_distance_m) }));
+      const detail = el('span', { class: 'conflict-detail' }, t('works.treeDistance', { tree: numbers?.(p.tree_id) ?? String(p.tree_id), d: metres(p.min_distance_m) }));
       const parts: Node[] = [badge, detail];
       if (p.overlap_share > 0) parts.push(el('span', { class: 'conflict-share' }, t('works.overlap', { share: formatNumber(p.overlap_share * 100, 0) })));
       for (const m of moves(f)) parts.push(el('span', { class: 'conflict-move' }, m));

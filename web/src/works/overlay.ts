@@ -102,3 +102,13 @@ export function showWorkExtent(map: maplibregl.Map, centre: number[] | null, rad
   const features = centre && radius && radius > 0 ? [circle(centre[0]!, centre[1]!, radius, 'trench')] : [];
   (map.getSource(extent) as maplibregl.GeoJSONSource).setData({ type: 'FeatureCollection', features });
 }
+
+// Tree numbers from the trees the map has loaded (the tiles' `tree_number`, feature id = tree
+// id): a work is drawn and looked at zoomed in on its place, where its trees' tiles are.
+export function treeNumbersOnMap(map: maplibregl.Map): (treeId: number) => string | undefined {
+  return (treeId) => {
+    const found = map.querySourceFeatures('city', { sourceLayer: 'trees', filter: ['==', ['id'], treeId] });
+    const n = found[0]?.properties?.tree_number;
+    return typeof n === 'string' && n !== '' ? n : undefined;
+  };
+}

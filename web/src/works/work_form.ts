@@ -19,7 +19,7 @@ import { conflictList } from './conflicts';
 import * as maplibregl from 'maplibre-gl';
 import { WorkDrawing, type Geometry, type Shape } from './draw';
 import { openEditConflict } from './edit_conflict';
-import { clearConflicts, showConflicts, showWorkExtent } from './overlay';
+import { clearConflicts, showConflicts, showWorkExtent, treeNumbersOnMap } from './overlay';
 import { Previewer, type PreviewState } from './preview';
 import { workProblems, type WorkProblem } from './problems';
 import { defaultKind, forShape, kinds, shapeOf, workBody, type WorkFeature, type WorkProps } from './work_body';
@@ -164,7 +164,7 @@ export function openWorkEditor(start: EditorStart): void {
       // An edited work's stored version is not a clash of its own.
       const own = editing?.base.id;
       const conflicts = { ...s.answer.conflicts, works: s.answer.conflicts.works.filter((k) => k.other_work_id !== own) };
-      listBox.replaceChildren(conflictList(conflicts, 'preview-conflicts'));
+      listBox.replaceChildren(conflictList(conflicts, 'preview-conflicts', treeNumbersOnMap(map)));
       void showConflicts(map, s.answer.conflicts.trees).then(() => {
         if (generation === newest) performance.mark('rz-conflicts-shown');
         status.dataset.shown = String(generation);

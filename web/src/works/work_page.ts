@@ -15,7 +15,7 @@ import { api } from '../shell/session';
 import type { StatusChange } from '../api/types';
 import { berlinDateTime } from '../i18n/berlin_time';
 import { conflictList, type Conflicts } from './conflicts';
-import { clearConflicts, showConflicts } from './overlay';
+import { clearConflicts, showConflicts, treeNumbersOnMap } from './overlay';
 import type { WorkFeature } from './work_body';
 import { openWorkEditor } from './work_form';
 
@@ -90,6 +90,7 @@ export async function showWork(id: number, options: ShowOptions = {}): Promise<v
     ]);
     const work = item.body;
     const etag = item.etag ?? options.etag ?? '';
+    const map = theMap();
     const s = work.properties.status;
     const content = el('div', { class: 'work-page', id: 'work-page', 'data-work-id': String(work.id), 'data-status': s });
     if (options.just) content.append(el('p', { class: 'work-saved', id: 'work-saved', role: 'status' }, t(justSaid(options.just))));
@@ -97,7 +98,7 @@ export async function showWork(id: number, options: ShowOptions = {}): Promise<v
     content.append(
       el('p', { class: 'work-status' }, `${t('field.status')}: `, el('span', { class: `status-badge status-${s}`, id: 'work-status', 'data-status': s }, statusText(s))),
       attributes(work),
-      conflictList(conflicts, 'work-conflicts'),
+      conflictList(conflicts, 'work-conflicts', map ? treeNumbersOnMap(map) : undefined),
       history(changes),
     );
     const buttons: HTMLElement[] = [];
@@ -112,7 +113,6 @@ export async function showWork(id: number, options: ShowOptions = {}): Promise<v
     if (s === 'changes_requested') button('work-resubmit', 'works.resubmit', 'primary-button', () => void move(work, etag, 'submitted', 'resubmitted'));
     if (cancellable.includes(s)) button('work-cancel', 'works.cancel', 'text-button danger-text', () => void cancelWork(work, etag));
     content.append(el('div', { class: 'feature-actions' }, ...buttons));
-    const map = theMap();
     openPanel(t('panel.work', { reference: work.properties.reference }), content, () => {
       if (map) clearConflicts(map);
     });
