@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cctype>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -225,6 +227,43 @@ TEST_CASE("work geometry limits: vertices and extent 422 naming the limit, on PO
   r = patch(wide["geometry"]);
   CHECK(r.status == 422);
   CHECK(detail(r).find("at most 5000 m") != std::string::npos);
+}
+
+// Found by tests/fuzz/work_bodies: GEOS 3.11's GeoJSON reader read a position's two numbers
+// without checking it had them, so one contractor's POST (or an anonymous CQL2 filter) with an
+// empty position ended the server.
+TEST_CASE("positions with fewer than two numbers are refused, not read by GEOS: server lives") {
+  City city;
+  test::ServerProcess server(city.db);
+  for (const auto* coordinates :
+       {"[[]]", "[[448500, 5538500], []]", "[[448500]]", "[[448500, \"x\"]]"}) {
+    INFO(coordinates);
+    auto work = line_work({{448500, 5538500}, {448510, 5538500}});
+    work["geometry"]["coordinates"] = json::parse(std::string(coordinates));
+    const auto r = exchange(server.port(), request("POST", "/collections/works/items",
+                                                   city.contractor, work.dump(), kCrs));
+    CHECK(r.status / 100 == 4);
+    CHECK(r.header("content-type") == "application/problem+json");
+  }
+  // The public's CQL2 filter takes the same reader.
+  const std::string filter =
+      R"({"op":"s_intersects","args":[{"property":"geometry"},{"type":"LineString","coordinates":[[]]}]})";
+  std::string encoded;
+  for (const char c : filter) {
+    const auto ch = static_cast<unsigned char>(c);
+    char hex[4];
+    std::snprintf(hex, sizeof hex, "%%%02X", ch);
+    encoded += std::isalnum(ch) ? std::string(1, c) : std::string(hex);
+  }
+  const auto r = exchange(
+      server.port(),
+      request("GET", "/collections/trees/items?filter-lang=cql2-json&filter=" + encoded, "", ""));
+  CHECK(r.status == 400);
+  CHECK(exchange(server.port(), request("GET", "/health", "", "")).status == 200);
+  CHECK(exchange(server.port(),
+                 request("POST", "/collections/works/items", city.contractor,
+                         line_work({{448500, 5538500}, {448510, 5538500}}).dump(), kCrs))
+            .status == 201);
 }
 
 TEST_CASE("work geometry limits are set by serve --max-work-vertices and --max-work-extent-m") {

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "rootzone/geo/errors.hpp"
+#include "rootzone/geo/geojson.hpp"
 #include "rootzone/geo/geometry.hpp"
 
 using namespace rootzone::geo;
@@ -106,4 +107,26 @@ TEST_CASE("a point with a non-finite coordinate is refused", "[geometry]") {
   REQUIRE_THROWS_WITH(Geometry::from_point({nan, 1}),
                       "geometry: point (nan 1) has a coordinate that is not finite");
   REQUIRE_THROWS_AS(Geometry::from_point({1, HUGE_VAL}), GeometryError);
+}
+
+// GEOS 3.11's GeoJSON reader reads a position's first two numbers unchecked: an empty one was a
+// null pointer read (tests/fuzz/crashes/work_bodies). from_geojson checks positions first.
+TEST_CASE("from_geojson refuses positions without two numbers before GEOS reads them",
+          "[geometry]") {
+  for (
+      const char* text :
+      {R"({"type":"LineString","coordinates":[[]]})",
+       R"({"type":"LineString","coordinates":[[1,2],[3]]})", R"({"type":"Point","coordinates":[]})",
+       R"({"type":"Polygon","coordinates":[[[0,0],[1,0],[]]]})",
+       R"({"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,"a"]]]]})",
+       R"({"type":"MultiPoint","coordinates":[[]]})",
+       R"({"type":"LineString","coordinates":[1,2]})",
+       R"({"type":"GeometryCollection","geometries":[{"type":"LineString","coordinates":[[]]}]})",
+       R"({"type":"GeometryCollection","geometries":[{"type":"GeometryCollection","geometries":[]}]})"}) {
+    INFO(text);
+    CHECK_THROWS_AS(from_geojson(text), GeometryError);
+  }
+  CHECK(from_geojson(R"({"type":"LineString","coordinates":[[1,2],[3,4]]})").to_wkt() ==
+        "LINESTRING (1 2, 3 4)");
+  CHECK(from_geojson(R"({"type":"Point","coordinates":[1,2]})").to_wkt() == "POINT (1 2)");
 }
