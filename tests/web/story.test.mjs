@@ -38,6 +38,17 @@ async function dragAndPreview(page, from, to) {
   return previewRows(page);
 }
 
+// On a busy machine terra-draw can end a drag short of the pointer (works-bad-input.test.mjs):
+// the vertex then lies before `to`, and the drag is done again from where it lies.
+async function dragOnto(page, from, to, expected) {
+  let rows = await dragAndPreview(page, from, to);
+  for (let again = 0; again < 2 && JSON.stringify(rows.map((r) => [r.tree, r.severity])) !== JSON.stringify(expected); again++) {
+    const at = await page.evaluate(() => window.__rootzoneLastPreview?.geometry?.coordinates?.at(-1));
+    rows = await dragAndPreview(page, at, to);
+  }
+  return rows;
+}
+
 async function openReview(planner, reference) {
   await planner.locator('#review-status').selectOption('submitted');
   const refs = await queue(planner);
@@ -64,7 +75,7 @@ test('a contractor draws, previews, submits; a planner requests changes; resubmi
   await screenshot(page, 'story-1-critical');
 
   // Out of R_t, still inside R_r: high.
-  rows = await dragAndPreview(page, endAt(1), endAt(5.25));
+  rows = await dragOnto(page, endAt(1), endAt(5.25), [[tree.id, 'high']]);
   assert.deepEqual(rows.map((r) => [r.tree, r.severity]), [[tree.id, 'high']], `5 m: outside R_t ${rt} m, inside R_r ${rr} m`);
   const reference = 'SWK-STORY-1';
   await fillWork(page, { title: 'Hausanschluss Gas', reference, contact: 'bauleitung@swk.example', depth_m: '1,2' });
@@ -96,7 +107,7 @@ test('a contractor draws, previews, submits; a planner requests changes; resubmi
   assert.ok(history[1][1].includes(`Kommentar: ${why}`), history[1][1]);
   await page.locator('#work-edit').click();
   await page.locator('#work-editor').waitFor();
-  rows = await dragAndPreview(page, endAt(5.25), endAt(8));
+  rows = await dragOnto(page, endAt(5.25), endAt(8), []);
   assert.deepEqual(rows, [], `8 m: outside R_r ${rr} m`);
   await page.locator('#work-submit').click();
   await page.locator('#work-page[data-status="changes_requested"]').waitFor();
