@@ -8,6 +8,7 @@
 #include <cmath>
 #include <string>
 
+#include "body_target.hpp"
 #include "fuzz_check.hpp"
 #include "rootzone/core/errors.hpp"
 #include "rootzone/geo/errors.hpp"
@@ -109,26 +110,7 @@ void run(unsigned selector, const api::Request& req) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  if (size == 0) return 0;
-  static const char* const kTypes[] = {"application/json", "application/geo+json",
-                                       "application/merge-patch+json", "text/plain"};
   static const char* const kCrs[] = {"", "<http://www.opengis.net/def/crs/EPSG/0/25832>",
                                      "<http://www.opengis.net/def/crs/EPSG/0/4326>", "<urn:x>"};
-  const unsigned selector = data[0];
-  api::Request req;
-  req.method = api::Method::post;
-  req.headers["content-type"] = kTypes[(selector >> 3U) % 4U];
-  if (const auto* crs = kCrs[(selector >> 5U) % 4U]; *crs != '\0') req.headers["content-crs"] = crs;
-  req.body = std::string(rootzone::fuzz::as_text(data + 1, size - 1));
-  try {
-    run(selector, req);
-  } catch (const api::Problem& p) {
-    require(p.status >= 400 && p.status <= 499, "a body answered with a non-4xx problem");
-  } catch (const rootzone::core::Error& e) {
-    const auto p = api::to_problem(e);
-    require(p.status >= 400 && p.status <= 499, "a body answered with a non-4xx error");
-  } catch (const std::exception& e) {
-    rootzone::fuzz::unexpected(e);
-  }
-  return 0;
+  return rootzone::fuzz::body_input(data, size, kCrs, run);
 }
