@@ -82,7 +82,8 @@ export class ReviewMap {
       source: 'city',
       'source-layer': 'protection_zones',
       filter: ['all', none, ['==', ['get', 'zone'], 'root_zone']],
-      paint: { 'line-color': '#000000', 'line-width': 2.5 },
+      // As the contractor's editor draws them (works/overlay.ts): R_t solid, R_r dashed.
+      paint: { 'line-color': '#000000', 'line-width': 2.5, 'line-dasharray': [3, 2] },
     });
     m.addLayer({
       id: 'review-zones-trench',
@@ -90,7 +91,7 @@ export class ReviewMap {
       source: 'city',
       'source-layer': 'protection_zones',
       filter: ['all', none, ['==', ['get', 'zone'], 'trench']],
-      paint: { 'line-color': '#000000', 'line-width': 2, 'line-dasharray': [2, 1.5] },
+      paint: { 'line-color': '#000000', 'line-width': 2 },
     });
     m.addLayer({
       id: 'review-work-fill',
