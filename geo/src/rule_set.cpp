@@ -109,6 +109,8 @@ std::optional<RuleSet> RuleSet::builtin(std::string_view name) {
   return std::nullopt;
 }
 
+std::vector<std::string_view> RuleSet::builtin_names() { return {"mainz", "berlin"}; }
+
 std::string RuleSet::to_json() const {
   Json j;
   j["name"] = name;

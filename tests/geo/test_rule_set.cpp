@@ -56,6 +56,17 @@ TEST_CASE("Berlin profile follows BaumSchVO section 2", "[rule_set]") {
   CHECK_FALSE(RuleSet::builtin("Mainz").has_value());
 }
 
+TEST_CASE("every listed builtin rule set is found by its name", "[rule_set]") {
+  const auto names = RuleSet::builtin_names();
+  REQUIRE(names.size() >= 2);
+  CHECK(names.front() == "mainz");  // the default comes first
+  for (const auto name : names) {
+    const auto r = RuleSet::builtin(name);
+    REQUIRE(r.has_value());
+    CHECK(r->name == name);
+  }
+}
+
 TEST_CASE("rule set JSON round trip", "[rule_set]") {
   for (const RuleSet& r : {RuleSet::mainz(), RuleSet::berlin()}) {
     INFO(r.name);

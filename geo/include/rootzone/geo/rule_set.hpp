@@ -35,6 +35,8 @@ struct RuleSet {
   static RuleSet mainz();
   static RuleSet berlin();
   static std::optional<RuleSet> builtin(std::string_view name);
+  // The names builtin() knows, in the order `rootzone rules list` shows them.
+  static std::vector<std::string_view> builtin_names();
 
   // JSON text, the form the store and mapping files keep. from_json throws GeoError
   // naming the offending member; missing members take Mainz's defaults.
