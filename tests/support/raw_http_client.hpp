@@ -11,8 +11,10 @@
 
 #include <cctype>
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -33,21 +35,37 @@ struct HttpResponse {
 
 class HttpClient {
  public:
-  // from: the local address to connect from (Linux reaches 127.0.0.1 from any of 127/8), so
-  // one test can be several clients to a server's per-address limit; none: the kernel's choice.
-  explicit HttpClient(int port, const char* from = nullptr) {
+  struct Options {
+    // Of every receive and send, so a server that never answers fails the test.
+    std::chrono::seconds timeout{10};
+    // SO_RCVBUF before connecting (0: the kernel's autotuning), to make a client that reads
+    // slowly fill up quickly.
+    int receive_buffer = 0;
+    // The local address to connect from (Linux reaches 127.0.0.1 from any of 127/8), so one
+    // test can be several clients to a server's per-address limit; none: the kernel's choice.
+    const char* from = nullptr;
+  };
+
+  explicit HttpClient(int port, const char* from = nullptr)
+      : HttpClient(port, Options{.from = from}) {}
+
+  HttpClient(int port, const Options& options) {
     fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd_ < 0) throw std::runtime_error("socket failed");
-    timeval tv{10, 0};
+    timeval tv{static_cast<time_t>(options.timeout.count()), 0};
     ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    if (from != nullptr) {
+    if (options.receive_buffer > 0) {
+      ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &options.receive_buffer,
+                   sizeof options.receive_buffer);
+    }
+    if (options.from != nullptr) {
       sockaddr_in local{};
       local.sin_family = AF_INET;
-      if (::inet_pton(AF_INET, from, &local.sin_addr) != 1 ||
+      if (::inet_pton(AF_INET, options.from, &local.sin_addr) != 1 ||
           ::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
         ::close(fd_);
-        throw std::runtime_error(std::string("cannot bind to ") + from);
+        throw std::runtime_error(std::string("cannot bind to ") + options.from);
       }
     }
     sockaddr_in addr{};
@@ -62,6 +80,8 @@ class HttpClient {
   ~HttpClient() { ::close(fd_); }
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
+
+  int fd() const { return fd_; }
 
   // The local port of this connection: which connection a server's log line belongs to.
   int local_port() const {
@@ -143,6 +163,25 @@ class HttpClient {
     const ssize_t n = ::recv(fd_, &c, 1, 0);
     if (n == 0) return true;
     return n < 0 && (errno == ECONNRESET || errno == EPIPE);
+  }
+
+  // Everything the server sends until it closes the connection (EOF or reset); nullopt when
+  // the receive timeout passes first.
+  std::optional<std::string> read_until_closed() {
+    for (;;) {
+      char chunk[16384];
+      const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+      if (n > 0) {
+        buf_.append(chunk, static_cast<std::size_t>(n));
+        continue;
+      }
+      if (n == 0 || errno == ECONNRESET) {
+        std::string out;
+        out.swap(buf_);
+        return out;
+      }
+      if (errno != EINTR) return std::nullopt;
+    }
   }
 
  private:
