@@ -434,10 +434,11 @@ TEST_CASE("CORS: preflight answered 204, every response carries the allowed orig
   }
 }
 
-// Requests whose length two parties could read differently are refused before any body byte
-// is looked at, and the connection closes.
-TEST_CASE("ambiguous framing: duplicate Content-Length 400, chunked 501, both 400, closed") {
-  auto hits = std::make_shared<std::atomic<int>>(0);
+namespace {
+
+// POST /upload and GET /smuggled, each counting in hits: a smuggled request shows as a second
+// hit, or as "routed" in the answers.
+std::shared_ptr<Router> smuggling_router(std::shared_ptr<std::atomic<int>> hits) {
   auto router = std::make_shared<Router>();
   router->add(Method::post, "/upload", [hits](Request&) {
     ++*hits;
@@ -447,7 +448,16 @@ TEST_CASE("ambiguous framing: duplicate Content-Length 400, chunked 501, both 40
     ++*hits;
     return text("routed");
   });
-  TestServer server(router);
+  return router;
+}
+
+}  // namespace
+
+// Requests whose length two parties could read differently are refused before any body byte
+// is looked at, and the connection closes.
+TEST_CASE("ambiguous framing: duplicate Content-Length 400, chunked 501, both 400, closed") {
+  auto hits = std::make_shared<std::atomic<int>>(0);
+  TestServer server(smuggling_router(hits));
   const std::string smuggle = get("/smuggled");
   const std::string n = std::to_string(smuggle.size());
 
@@ -661,16 +671,7 @@ TEST_CASE("handler headers with CR or LF are dropped, never split into new heade
 // body with the connection kept, so the bytes behind it were parsed as the next request.
 TEST_CASE("Transfer-Encoding identity, empty or not ending in chunked: 400 and closed") {
   auto hits = std::make_shared<std::atomic<int>>(0);
-  auto router = std::make_shared<Router>();
-  router->add(Method::post, "/upload", [hits](Request&) {
-    ++*hits;
-    return text("stored");
-  });
-  router->add(Method::get, "/smuggled", [hits](Request&) {
-    ++*hits;
-    return text("routed");
-  });
-  TestServer server(router);
+  TestServer server(smuggling_router(hits));
   for (const std::string te : {"identity", "", "gzip", "chunked, identity", "IDENTITY"}) {
     Client client(server.port());
     client.send("POST /upload HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: " + te + "\r\n\r\n" +
