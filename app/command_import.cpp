@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -88,6 +89,22 @@ void print_summary(const std::string& what, const ImportOptions& o,
   char secs[64];
   std::snprintf(secs, sizeof secs, "  %-10s %9.2f\n", "seconds", s.seconds);
   out << secs;
+  // What concerns the whole file is said once, here, in the report's words; a circumference
+  // mapped but empty has its rows in the report, and its total here.
+  for (const auto& p : r.report.problems()) {
+    if (p.record == 0) out << "  " << p.reason << '\n';
+  }
+  if (s.circumference_mapped && s.protection_not_derived > 0) {
+    out << "  no stem circumference: protection could not be derived for "
+        << s.protection_not_derived
+        << " trees, the source gives none for them (listed in the report as missing value); "
+           "they are stored as not protected unless protected by hand\n";
+  }
+  if (s.implausible_stems > 0) {
+    out << "  implausibly small: " << s.implausible_stems
+        << " trees have a stem circumference too small for their height or age (flagged in "
+           "the report, imported as given)\n";
+  }
   if (!r.report.empty()) {
     out << "problems by kind:\n";
     for (const auto& [kind, n] : r.report.by_kind()) {
@@ -95,11 +112,19 @@ void print_summary(const std::string& what, const ImportOptions& o,
       std::snprintf(buf, sizeof buf, "  %7zu  ", n);
       out << buf << kind << '\n';
     }
-    const std::size_t shown = std::min<std::size_t>(r.report.problems().size(), 5);
-    out << "first " << shown << " of " << r.report.problems().size() << " problems"
-        << (o.report.empty() ? " (write them all with --report FILE.csv|FILE.json)" : "") << ":\n";
-    for (std::size_t i = 0; i < shown; ++i) {
-      const auto& p = r.report.problems()[i];
+    // Records only: the whole file's problems (record 0, at the head) are said above.
+    const auto& all = r.report.problems();
+    const auto first = static_cast<std::size_t>(
+        std::find_if(all.begin(), all.end(), [](const auto& p) { return p.record != 0; }) -
+        all.begin());
+    const std::size_t shown = std::min<std::size_t>(all.size() - first, 5);
+    if (shown > 0) {
+      out << "first " << shown << " of " << all.size() - first << " problems"
+          << (o.report.empty() ? " (write them all with --report FILE.csv|FILE.json)" : "")
+          << ":\n";
+    }
+    for (std::size_t i = first; i < first + shown; ++i) {
+      const auto& p = all[i];
       out << "  " << importers::to_string(p.severity) << " record " << p.record;
       if (p.line) out << " (line " << *p.line << ")";
       if (!p.id.empty()) out << " id " << p.id;

@@ -16,6 +16,7 @@
 #include "rootzone/storage/errors.hpp"
 #include "rootzone/storage/store.hpp"
 #include "rootzone/storage/tree_repository.hpp"
+#include "stem_plausibility.hpp"
 
 namespace rootzone::importers {
 
@@ -74,7 +75,8 @@ struct TreeFields {
 
 // One record of the source mapped onto a tree, problems into the mapper's report.
 void map_tree(geo::Tree& t, RecordMapper& mapper, const TreeFields& f, detail::OgrSource& source,
-              detail::SeenIds& seen, const detail::CrsGuard& guard, const Mapping& mapping) {
+              detail::SeenIds& seen, const detail::CrsGuard& guard, const Mapping& mapping,
+              detail::StemPlausibility& plausibility) {
   mapper.begin(source.record(), source.line(), [&](int i) { return source.text(i); });
   if (const auto id = seen.take(mapper, mapping, source.record())) t.source_id = *id;
   if (mapper.refused()) return;
@@ -109,6 +111,9 @@ void map_tree(geo::Tree& t, RecordMapper& mapper, const TreeFields& f, detail::O
                    "missing value: stem_circumferences_cm not recorded, protection cannot "
                    "be derived from the ordinance");
   }
+  if (!mapper.refused() && f.stems.index >= 0) {
+    plausibility.check(t, mapper, mapping.fields.at("stem_circumferences_cm").from);
+  }
 }
 
 // A record read and mapped, on its way from the reading thread to the writing one.
@@ -122,9 +127,9 @@ struct MappedTree {
 // The reader's part of one record: mapped, and with its protection when not refused.
 MappedTree read_tree(RecordMapper& mapper, const TreeFields& f, detail::OgrSource& source,
                      detail::SeenIds& seen, const detail::CrsGuard& guard, const Mapping& mapping,
-                     const geo::RuleSet& rules) {
+                     const geo::RuleSet& rules, detail::StemPlausibility& plausibility) {
   MappedTree m;
-  map_tree(m.tree, mapper, f, source, seen, guard, mapping);
+  map_tree(m.tree, mapper, f, source, seen, guard, mapping, plausibility);
   m.record = mapper.ref().record;
   m.line = mapper.ref().line;
   m.refused = mapper.refused();
@@ -138,10 +143,19 @@ MappedTree read_tree(RecordMapper& mapper, const TreeFields& f, detail::OgrSourc
 void write_tree(const geo::Tree& t, const std::optional<geo::Tree>& existing,
                 storage::TreeBulkWriter& writer, const RecordMapper& mapper,
                 const geo::RuleSet& rules, ImportSummary& s) {
+  // The stored tree counts: a circumference that field staff measured stays when the source
+  // has none, and a protection set by hand needs no ordinance.
+  const auto count_underived = [&s](const geo::Tree& stored) {
+    if (stored.stem_circumferences_cm.empty() &&
+        stored.protection.source != geo::ProtectionSource::manual) {
+      ++s.protection_not_derived;
+    }
+  };
   if (!existing) {
     writer.insert(t);
     ++s.inserted;
     if (t.protection.is_protected) ++s.protected_trees;
+    count_underived(t);
     return;
   }
   auto merged = *existing;
@@ -154,6 +168,7 @@ void write_tree(const geo::Tree& t, const std::optional<geo::Tree>& existing,
     ++s.unchanged;
   }
   if (merged.protection.is_protected) ++s.protected_trees;
+  count_underived(merged);
 }
 
 // The writing thread's side of the import: what it needs to write a tree, and what the store
@@ -194,6 +209,30 @@ constexpr std::size_t kBatch = 512;
 constexpr std::size_t kDepth = 8;
 using Batch = std::vector<MappedTree>;
 
+// What concerns the whole file rather than a record, at its head (record 0): once, however many
+// trees it concerns. --strict does not stop for them: they say what the mapping or the source's
+// unit lacks, and are known only when every record has been read.
+void add_file_notes(ImportResult& result, const detail::StemPlausibility& plausibility,
+                    const Mapping& mapping, const std::string& file) {
+  const auto& s = result.summary;
+  ProblemReport notes;
+  if (!s.circumference_mapped && s.protection_not_derived > 0) {
+    notes.add({Severity::flagged, file, 0, std::nullopt, "", "stem_circumferences_cm", "",
+               "no stem circumference: protection could not be derived for " +
+                   std::to_string(s.protection_not_derived) +
+                   " trees, the source has none (the mapping maps no stem circumference); they "
+                   "are stored as not protected unless protected by hand"});
+  }
+  if (s.circumference_mapped) {
+    if (auto slip = plausibility.unit_slip(file, mapping.fields.at("stem_circumferences_cm"))) {
+      notes.add(std::move(*slip));
+    }
+  }
+  if (notes.empty()) return;
+  notes.merge_by_record(result.report);
+  result.report = std::move(notes);
+}
+
 }  // namespace
 
 ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
@@ -225,6 +264,8 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
   // thread's), a reader reads the source through GDAL and maps and validates each record. On
   // two cores the import then takes about as long as the slower half instead of both.
   detail::SeenIds seen;
+  detail::StemPlausibility plausibility(detail::current_year());
+  s.circumference_mapped = fields.stems.index >= 0;
   // Ends after tx. --strict and --dry-run promise a store byte for byte as it was when they
   // write nothing, and switching the journal rewrites the file header (its change counter):
   // they keep the WAL.
@@ -258,7 +299,7 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
         ++s.read;
         progress.tick(s.read);
         const auto problems_before = result.report.problems().size();
-        auto m = read_tree(mapper, fields, source, seen, guard, mapping, rules);
+        auto m = read_tree(mapper, fields, source, seen, guard, mapping, rules, plausibility);
         if (m.refused) ++refused_by_mapping;
         batch.push_back(std::move(m));
         if (o.strict && result.report.problems().size() > problems_before) {
@@ -300,6 +341,8 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
   s.aborted = s.aborted || reader_aborted;
   s.refused = refused_by_mapping + writing.refused;
   result.report.merge_by_record(writing.store_problems);
+  s.implausible_stems = plausibility.flagged();
+  if (!s.aborted) add_file_notes(result, plausibility, mapping, file);
   writer.finish();
   detail::conclude(result, store.database(), tx, o);
   s.seconds = detail::seconds_since(start);

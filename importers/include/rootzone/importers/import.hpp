@@ -43,8 +43,14 @@ struct ImportSummary {
   std::int64_t corrected = 0;        // problems of severity corrected
   std::int64_t flagged = 0;          // problems of severity flagged
   std::int64_t protected_trees = 0;  // trees imports: inserted or updated trees now protected
-  bool aborted = false;              // --strict stopped at a problem: nothing was written
-  bool committed = false;            // the transaction was committed (false for dry runs)
+  // Trees imports: trees of this file stored without a stem circumference, so the ordinance
+  // could not judge them (not protected unless protected by hand), and whether the mapping maps
+  // a circumference at all (docs/rules.md, "When protection cannot be derived").
+  std::int64_t protection_not_derived = 0;
+  bool circumference_mapped = false;
+  std::int64_t implausible_stems = 0;  // trees flagged for a stem too small for height or age
+  bool aborted = false;                // --strict stopped at a problem: nothing was written
+  bool committed = false;              // the transaction was committed (false for dry runs)
   double seconds = 0;
 };
 
