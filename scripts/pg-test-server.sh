@@ -5,8 +5,8 @@
 #   scripts/pg-test-server.sh start DIR   initdb + start; writes DIR/url (a libpq URI)
 #   scripts/pg-test-server.sh stop DIR    stops the server and removes its files
 #
-# The cluster lives in a fresh folder under ${TMPDIR:-/tmp} (the socket path must stay under
-# 107 bytes, and a build folder may be too deep or not reachable by the server's user),
+# The cluster lives in a fresh folder under ${ROOTZONE_PG_TMP:-/tmp} (the socket path must stay
+# under 107 bytes, and a build folder may be too deep or not reachable by the server's user),
 # listens on no TCP port, only on a Unix socket in that folder, and trusts local connections:
 # nothing outside this machine's users can reach it, and the folder is mode 0700.
 # postgres refuses to run as root, so as root (CI) the server runs as the system user
@@ -72,7 +72,8 @@ start() {
   fi
 
   local data
-  data=$(mktemp -d "${TMPDIR:-/tmp}/rootzone-pg.XXXXXX")
+  data=$(mktemp -d "${ROOTZONE_PG_TMP:-/tmp}/rootzone-pg.XXXXXX") ||
+    fail "cannot make a folder in ${ROOTZONE_PG_TMP:-/tmp}"
   echo "$data" >"$dir/data"
   # From here on, a failure stops whatever started and removes the folder.
   trap 'status=$?; if ((status != 0)); then
@@ -80,6 +81,8 @@ start() {
           stop_cluster "$data"; rm -f -- "$dir/data" "$dir/url"; fi' EXIT
   if [[ $(id -u) -eq 0 ]]; then chown "$test_user:" "$data"; fi
   chmod 0700 "$data"
+  as_server_user test -w "$data" ||
+    fail "$data is not writable by $(as_server_user id -un): set ROOTZONE_PG_TMP to a folder it can reach"
 
   as_server_user "$pg_bin/initdb" -D "$data/cluster" -U "$role" --auth=trust -E UTF8 \
     --locale=C.UTF-8 --no-sync >"$data/initdb.log" 2>&1 ||
