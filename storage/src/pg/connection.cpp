@@ -126,25 +126,43 @@ Connection::~Connection() {
   if (conn_ != nullptr) PQfinish(conn_);
 }
 Connection::Connection(Connection&& other) noexcept
-    : conn_(std::exchange(other.conn_, nullptr)), location_(std::move(other.location_)) {}
+    : conn_(std::exchange(other.conn_, nullptr)),
+      location_(std::move(other.location_)),
+      prepared_(std::move(other.prepared_)) {}
 Connection& Connection::operator=(Connection&& other) noexcept {
   if (this != &other) {
     if (conn_ != nullptr) PQfinish(conn_);
     conn_ = std::exchange(other.conn_, nullptr);
     location_ = std::move(other.location_);
+    prepared_ = std::move(other.prepared_);
   }
   return *this;
 }
 
 Result Connection::exec(std::string_view sql, std::initializer_list<Parameter> parameters) {
+  const std::string statement(sql);
+  // Parsed and planned once per connection under a name of its own, as Database::prepare
+  // keeps SQLite's statements; the values travel apart from the SQL (Bind), never parsed.
+  auto name = prepared_.find(statement);
+  if (name == prepared_.end()) {
+    const std::string new_name = "rz" + std::to_string(prepared_.size() + 1);
+    std::unique_ptr<PGresult, ResultFree> prepared(
+        PQprepare(conn_, new_name.c_str(), statement.c_str(), 0, nullptr));
+    if (prepared == nullptr) {
+      throw StorageError(location_ + ": \"" + excerpt(sql) +
+                         "\": " + one_line(PQerrorMessage(conn_)));
+    }
+    if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) {
+      throw_for(prepared.get(), location_ + ": \"" + excerpt(sql) + "\"");
+    }
+    name = prepared_.emplace(statement, new_name).first;
+  }
   std::vector<const char*> values;
   values.reserve(parameters.size());
   for (const auto& p : parameters) values.push_back(p ? p->c_str() : nullptr);
-  const std::string statement(sql);
-  // Unnamed prepared statement (Parse/Bind/Execute): the values never pass the SQL parser.
-  std::unique_ptr<PGresult, ResultFree> result(
-      PQexecParams(conn_, statement.c_str(), static_cast<int>(values.size()), nullptr,
-                   values.data(), nullptr, nullptr, 0));
+  std::unique_ptr<PGresult, ResultFree> result(PQexecPrepared(conn_, name->second.c_str(),
+                                                              static_cast<int>(values.size()),
+                                                              values.data(), nullptr, nullptr, 0));
   if (result == nullptr) {
     throw StorageError(location_ + ": \"" + excerpt(sql) +
                        "\": " + one_line(PQerrorMessage(conn_)));

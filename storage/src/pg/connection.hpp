@@ -1,8 +1,8 @@
 #pragma once
 // libpq behind small owning types (docs/style.md 5): a connection, a result, a transaction.
-// Values travel only as parameters ($1, $2 ... in text format, sent apart from the SQL by
-// PQexecParams, so no value is ever spliced into a statement). Nothing of libpq leaks beyond
-// storage/src/pg/.
+// Statements are prepared once per connection (PQprepare) and run with their values as
+// parameters ($1, $2 ... in text format, sent apart from the SQL by PQexecPrepared), so no
+// value is ever spliced into a statement. Nothing of libpq leaks beyond storage/src/pg/.
 #include <libpq-fe.h>
 
 #include <cstdint>
@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace rootzone::storage::pg {
 
@@ -49,9 +50,10 @@ class Connection {
   // The location as it may be printed: any password replaced by ***.
   const std::string& location() const { return location_; }
 
-  // Runs one statement. Errors become exceptions by SQLSTATE: class 23 (integrity) is
-  // ConstraintViolation, serialisation failure, deadlock and lock timeout are StoreBusy,
-  // the rest StorageError; each names the location, the statement and the server's words.
+  // Runs one statement, prepared on its first use on this connection. Errors become exceptions by
+  // SQLSTATE: class 23 (integrity) is ConstraintViolation, serialisation failure, deadlock and lock
+  // timeout are StoreBusy, the rest StorageError; each names the location, the statement and the
+  // server's words.
   Result exec(std::string_view sql, std::initializer_list<Parameter> parameters = {});
   // Runs a script of several statements without parameters: only for SQL this program
   // carries (the embedded migrations), never for anything built from input.
@@ -60,6 +62,7 @@ class Connection {
  private:
   PGconn* conn_ = nullptr;
   std::string location_;
+  std::unordered_map<std::string, std::string> prepared_;  // SQL -> its statement's name
 };
 
 // BEGIN ... COMMIT; rolls back in the destructor unless commit() ran.
