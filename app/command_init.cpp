@@ -7,6 +7,8 @@
 #include "command.hpp"
 #include "exit_codes.hpp"
 #include "rootzone/geo/crs.hpp"
+#include "rootzone/storage/location.hpp"
+#include "rootzone/storage/pg_store.hpp"
 #include "rootzone/storage/store.hpp"
 
 namespace rootzone::app {
@@ -18,11 +20,20 @@ struct InitOptions {
   int srid = 25832;
 };
 
+void report(const std::string& where, int srid, int schema_version) {
+  const auto crs = geo::describe_crs(srid);
+  std::cout << "created store " << where << ": EPSG:" << crs.epsg << " (" << crs.name
+            << "), schema version " << schema_version << '\n';
+}
+
 int run_init(const InitOptions& o) {
+  if (storage::is_postgis_location(o.db)) {
+    const auto store = storage::PgStore::create(o.db, o.srid);
+    report(store.location(), store.srid(), store.schema_version());
+    return exit_code::ok;
+  }
   const auto store = storage::Store::create(o.db, o.srid);
-  const auto crs = geo::describe_crs(store.srid());
-  std::cout << "created store " << o.db << ": EPSG:" << crs.epsg << " (" << crs.name
-            << "), schema version " << store.schema_version() << '\n';
+  report(o.db, store.srid(), store.schema_version());
   return exit_code::ok;
 }
 
@@ -30,8 +41,12 @@ int run_init(const InitOptions& o) {
 
 void add_init_command(CLI::App& root, Action& chosen) {
   auto opts = std::make_shared<InitOptions>();
-  auto* cmd = root.add_subcommand("init", "Create a new, empty store (SpatiaLite file)");
-  cmd->add_option("--db", opts->db, "Path of the store to create; must not exist")->required();
+  auto* cmd = root.add_subcommand(
+      "init", "Create a new, empty store (SpatiaLite file, or a PostgreSQL/PostGIS database)");
+  cmd->add_option("--db", opts->db,
+                  "Path of the store to create (must not exist), or postgresql://... of an "
+                  "existing database that holds no store yet")
+      ->required();
   cmd->add_option("--srid", opts->srid,
                   "EPSG code of the store's CRS: projected, in metres (25832 = ETRS89 / UTM 32N, "
                   "25833 for Berlin and Leipzig)")

@@ -5,6 +5,7 @@
 
 #include "command.hpp"
 #include "exit_codes.hpp"
+#include "postgis_gate.hpp"
 #include "rootzone/geo/errors.hpp"
 #include "rootzone/importers/errors.hpp"
 #include "rootzone/storage/errors.hpp"
@@ -33,6 +34,12 @@ int run_reporting_errors(const rootzone::app::Action& action) {
   } catch (const rootzone::storage::StoreMissing& e) {
     std::cerr << "rootzone: error: " << e.what() << '\n';
     return ec::no_input;
+  } catch (const rootzone::storage::NotOnPostgis& e) {
+    std::cerr << "rootzone: error: " << e.what() << '\n';
+    return ec::unavailable;
+  } catch (const rootzone::storage::InvalidLocation& e) {
+    std::cerr << "rootzone: error: " << e.what() << '\n';
+    return ec::usage;
   } catch (const rootzone::storage::NotFound& e) {
     std::cerr << "rootzone: error: " << e.what() << '\n';
     return ec::data;
@@ -91,5 +98,8 @@ int main(int argc, char** argv) {
     app.exit(e);
     return rootzone::app::exit_code::usage;
   }
-  return run_reporting_errors(chosen);
+  return run_reporting_errors([&] {
+    rootzone::app::refuse_commands_not_on_postgis(app);
+    return chosen();
+  });
 }

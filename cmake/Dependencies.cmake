@@ -8,6 +8,8 @@ find_package(GDAL 3.6 REQUIRED CONFIG)             # GDAL::GDAL (importers)
 find_package(CLI11 REQUIRED CONFIG)
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 pkg_check_modules(SPATIALITE REQUIRED IMPORTED_TARGET spatialite)
+# The PostGIS store (storage/src/pg/, issue 16) talks to PostgreSQL through libpq.
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(PISTACHE REQUIRED IMPORTED_TARGET libpistache)
 find_package(ZLIB REQUIRED)                        # ZLIB::ZLIB (api gzip)

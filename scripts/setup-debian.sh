@@ -27,6 +27,9 @@ packages=(
   chromium fonts-dejavu-core
   # the work statement's print test reads Chromium's PDF back with pdftotext
   poppler-utils
+  # the PostGIS store (issue 16): libpq to build against; the server and PostGIS for the
+  # throw-away PostgreSQL of the tests (scripts/pg-test-server.sh)
+  libpq-dev postgresql-15 postgresql-15-postgis-3
 )
 
 if [[ $(id -u) -eq 0 ]]; then sudo=(); else sudo=(sudo); fi

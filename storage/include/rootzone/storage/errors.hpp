@@ -52,4 +52,15 @@ struct StoreBusy : StorageError {
   using StorageError::StorageError;
 };
 
+// A --db that names no store: a postgresql:// URI libpq cannot parse (issue 16).
+struct InvalidLocation : StorageError {
+  using StorageError::StorageError;
+};
+
+// A command that has not moved to PostgreSQL/PostGIS yet was given a postgresql:// store
+// (docs/postgis.md, "What runs on PostGIS today").
+struct NotOnPostgis : StorageError {
+  using StorageError::StorageError;
+};
+
 }  // namespace rootzone::storage

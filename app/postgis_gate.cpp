@@ -1,0 +1,30 @@
+#include "postgis_gate.hpp"
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "rootzone/storage/errors.hpp"
+#include "rootzone/storage/location.hpp"
+
+namespace rootzone::app {
+
+void refuse_commands_not_on_postgis(const CLI::App& root) {
+  // The chosen command and its chosen subcommands ("users add", "tiles export").
+  std::string command;
+  const CLI::App* chosen = &root;
+  for (;;) {
+    const auto subs = chosen->get_subcommands();
+    if (subs.empty()) break;
+    chosen = subs.front();
+    command += (command.empty() ? "" : " ") + chosen->get_name();
+  }
+  const CLI::Option* db = chosen->get_option_no_throw("--db");
+  if (db == nullptr || db->count() == 0) return;
+  const auto location = db->as<std::string>();
+  if (!storage::is_postgis_location(location)) return;
+  if (command == "init" || command == "info") return;
+  throw storage::NotOnPostgis(command + " is not available on PostGIS yet (issue 16: init and " +
+                              "info are); give --db a SpatiaLite file for it");
+}
+
+}  // namespace rootzone::app

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# A throw-away PostgreSQL 15 with PostGIS for the tests (docs/postgis.md, "The throw-away
+# PostgreSQL of the tests").
+#
+#   scripts/pg-test-server.sh start DIR   initdb + start; writes DIR/url (a libpq URI)
+#   scripts/pg-test-server.sh stop DIR    stops the server and removes its files
+#
+# The cluster lives in a fresh folder under ${ROOTZONE_PG_TMP:-/tmp} (the socket path must stay
+# under 107 bytes, and a build folder may be too deep or not reachable by the server's user),
+# listens on no TCP port, only on a Unix socket in that folder, and trusts local connections:
+# nothing outside this machine's users can reach it, and the folder is mode 0700.
+# postgres refuses to run as root, so as root (CI) the server runs as the system user
+# rootzone-test, created when missing; otherwise as the calling user.
+set -euo pipefail
+
+usage() {
+  echo "usage: $0 start|stop DIR" >&2
+  exit 64
+}
+[[ $# -eq 2 ]] || usage
+action=$1
+dir=$2
+pg_bin=${ROOTZONE_PG_BIN:-/usr/lib/postgresql/15/bin}
+test_user=rootzone-test
+role=rootzone  # the cluster's superuser, the role the tests connect as
+
+fail() {
+  echo "pg-test-server: $*" >&2
+  exit 1
+}
+
+# Runs a PostgreSQL program as the server's user, from / (initdb and pg_ctl stop when they
+# cannot read the current folder, which a build folder of root's may be).
+as_server_user() {
+  if [[ $(id -u) -eq 0 ]]; then
+    (cd / && runuser -u "$test_user" -- "$@")
+  else
+    "$@"
+  fi
+}
+
+stop_cluster() {
+  local data=$1
+  if [[ -f $data/cluster/postmaster.pid ]]; then
+    as_server_user "$pg_bin/pg_ctl" stop -D "$data/cluster" -m fast -w -t 30 >/dev/null 2>&1 ||
+      as_server_user "$pg_bin/pg_ctl" stop -D "$data/cluster" -m immediate -w -t 10 >/dev/null 2>&1 ||
+      true
+  fi
+  rm -rf -- "$data"
+}
+
+stop() {
+  if [[ -f $dir/data ]]; then
+    local data
+    data=$(<"$dir/data")
+    # Only ever remove a folder this script made.
+    [[ $data == */rootzone-pg.* ]] && stop_cluster "$data"
+  fi
+  rm -f -- "$dir/data" "$dir/url"
+}
+
+start() {
+  [[ -x $pg_bin/initdb && -x $pg_bin/pg_ctl ]] ||
+    fail "no PostgreSQL 15 in $pg_bin: install postgresql-15 (scripts/setup-debian.sh)"
+  [[ -f /usr/share/postgresql/15/extension/postgis.control ]] ||
+    fail "no PostGIS for PostgreSQL 15: install postgresql-15-postgis-3 (scripts/setup-debian.sh)"
+  mkdir -p -- "$dir"
+  stop  # a server left over by a run that was killed
+  if [[ $(id -u) -eq 0 ]] && ! id -u "$test_user" >/dev/null 2>&1; then
+    useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
+      "$test_user" || fail "cannot create the system user $test_user"
+  fi
+
+  local data
+  data=$(mktemp -d "${ROOTZONE_PG_TMP:-/tmp}/rootzone-pg.XXXXXX") ||
+    fail "cannot make a folder in ${ROOTZONE_PG_TMP:-/tmp}"
+  echo "$data" >"$dir/data"
+  # From here on, a failure stops whatever started and removes the folder.
+  trap 'status=$?; if ((status != 0)); then
+          [[ -f $data/server.log ]] && tail -n 20 "$data/server.log" >&2
+          stop_cluster "$data"; rm -f -- "$dir/data" "$dir/url"; fi' EXIT
+  if [[ $(id -u) -eq 0 ]]; then chown "$test_user:" "$data"; fi
+  chmod 0700 "$data"
+  as_server_user test -w "$data" ||
+    fail "$data is not writable by $(as_server_user id -un): set ROOTZONE_PG_TMP to a folder it can reach"
+
+  as_server_user "$pg_bin/initdb" -D "$data/cluster" -U "$role" --auth=trust -E UTF8 \
+    --locale=C.UTF-8 --no-sync >"$data/initdb.log" 2>&1 ||
+    fail "initdb failed: $(tail -n 5 "$data/initdb.log")"
+  # Throw-away data: no durability, so the tests do not wait for fsync.
+  as_server_user "$pg_bin/pg_ctl" start -D "$data/cluster" -w -t 30 -l "$data/server.log" \
+    -o "-c listen_addresses='' -c unix_socket_directories='$data' -c port=5432 \
+        -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
+        -c max_connections=100" >/dev/null ||
+    fail "the server did not start in 30 s; the end of its log:"
+  # PostGIS must load in this server, or every test would fail on its own.
+  as_server_user "$pg_bin/psql" -X -q -h "$data" -U "$role" -d postgres -v ON_ERROR_STOP=1 \
+    -c "CREATE EXTENSION postgis; DROP EXTENSION postgis;" >/dev/null 2>"$data/psql.err" ||
+    fail "PostGIS does not load: $(cat "$data/psql.err")"
+  echo "postgresql:///postgres?host=$data&user=$role" >"$dir/url"
+  trap - EXIT
+  echo "pg-test-server: PostgreSQL 15 with PostGIS on $data (socket)"
+}
+
+case $action in
+  start) start ;;
+  stop) stop ;;
+  *) usage ;;
+esac

@@ -1,0 +1,117 @@
+// PgStore against the throw-away PostgreSQL: the schema init writes, its versions, its guards.
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "postgis/pg_fixture.hpp"
+#include "rootzone/geo/errors.hpp"
+#include "rootzone/storage/errors.hpp"
+#include "rootzone/storage/location.hpp"
+#include "rootzone/storage/migrations.hpp"
+#include "rootzone/storage/pg_store.hpp"
+
+using rootzone::storage::PgStore;
+using rootzone::test::PgTestDatabase;
+
+TEST_CASE("PostGIS migrations count the same schema versions as SpatiaLite's", "[postgis]") {
+  const auto sqlite = rootzone::storage::embedded_migrations();
+  const auto pg = rootzone::storage::embedded_postgis_migrations();
+  REQUIRE(pg.size() == sqlite.size());
+  for (std::size_t i = 0; i < pg.size(); ++i) {
+    CHECK(pg[i].version == sqlite[i].version);
+    CHECK(pg[i].name == sqlite[i].name);
+  }
+}
+
+TEST_CASE("PgStore create writes the schema with GiST indexes and the Mainz rule set",
+          "[postgis]") {
+  PgTestDatabase db;
+  auto store = PgStore::create(db.url(), 25833);
+  CHECK(store.srid() == 25833);
+  CHECK(store.schema_version() == rootzone::storage::latest_schema_version());
+  CHECK(store.active_rule_set().name == rootzone::geo::RuleSet::mainz().name);
+  CHECK(store.tree_count() == 0);
+  CHECK(store.work_count() == 0);
+
+  CHECK(db.query("SELECT extname FROM pg_extension WHERE extname = 'postgis'") == "postgis");
+  CHECK(db.query("SELECT string_agg(version::text, ',' ORDER BY version)"
+                 " FROM schema_migrations") == "1,2,3,4,5");
+  CHECK(db.query("SELECT value FROM store_meta WHERE key = 'srid'") == "25833");
+  // The geometry columns are typed in the store's CRS, and indexed by GiST.
+  CHECK(db.query("SELECT type || ' ' || srid FROM geometry_columns"
+                 " WHERE f_table_name = 'trees' AND f_geometry_column = 'location'") ==
+        "POINT 25833");
+  CHECK(db.query("SELECT type || ' ' || srid FROM geometry_columns"
+                 " WHERE f_table_name = 'works' AND f_geometry_column = 'geometry'") ==
+        "GEOMETRY 25833");
+  CHECK(db.query("SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes"
+                 " WHERE indexdef LIKE '%USING gist%'") == "trees_location,works_geometry");
+  // The 13 tables of storage/sql, plus schema_migrations; PostGIS's spatial_ref_sys aside.
+  CHECK(db.query("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+                 " AND tablename <> 'spatial_ref_sys'") == "14");
+}
+
+TEST_CASE("PgStore keeps history append-only and refuses a point in another CRS", "[postgis]") {
+  PgTestDatabase db;
+  PgStore::create(db.url());
+  db.query(
+      "INSERT INTO trees (source_id, status, is_protected, protection_source, version,"
+      " updated_at, location) VALUES ('B-1', 'existing', true, 'ordinance', 1,"
+      " '2026-12-06T22:00:00Z', ST_SetSRID(ST_MakePoint(447000, 5540000), 25832))");
+  db.query(
+      "INSERT INTO tree_history (tree_id, at, user_name, field, old_value, new_value)"
+      " SELECT id, '2026-12-06T22:00:00Z', 'import', 'status', NULL, 'existing' FROM trees");
+  CHECK_THROWS_WITH(db.query("UPDATE tree_history SET new_value = 'felled'"),
+                    Catch::Contains("tree_history is append-only"));
+  CHECK_THROWS_WITH(db.query("DELETE FROM tree_history"),
+                    Catch::Contains("tree_history is append-only"));
+  CHECK_THROWS_WITH(
+      db.query("INSERT INTO trees (source_id, status, is_protected, protection_source, version,"
+               " updated_at, location) VALUES ('B-2', 'existing', true, 'ordinance', 1,"
+               " '2026-12-06T22:00:00Z', ST_SetSRID(ST_MakePoint(8.27, 50.0), 4326))"),
+      Catch::Contains("SRID"));
+  CHECK_THROWS_WITH(db.query("DELETE FROM rule_sets"),
+                    Catch::Contains("the active rule set cannot be deleted"));
+  CHECK(PgStore::open(db.url()).tree_count() == 1);
+}
+
+TEST_CASE("PgStore create refuses a store twice and a geographic CRS, leaving nothing",
+          "[postgis]") {
+  PgTestDatabase db;
+  CHECK_THROWS_AS(PgStore::create(db.url(), 4326), rootzone::geo::CrsError);
+  // Refused before connecting: not even the extension was made.
+  CHECK(db.query("SELECT count(*) FROM pg_extension WHERE extname = 'postgis'") == "0");
+
+  PgStore::create(db.url());
+  CHECK_THROWS_WITH(PgStore::create(db.url()),
+                    Catch::Contains("already holds a rootzone store (schema version 5)"));
+  CHECK(db.query("SELECT count(*) FROM rule_sets") == "1");
+}
+
+TEST_CASE("PgStore open refuses a database without a store and a newer schema", "[postgis]") {
+  PgTestDatabase db;
+  CHECK_THROWS_WITH(PgStore::open(db.url()), Catch::Contains("is not a rootzone store"));
+  PgStore::create(db.url());
+  db.query("INSERT INTO schema_migrations VALUES (99, 'from_the_future', '2030-01-01T00:00:00Z')");
+  CHECK_THROWS_AS(PgStore::open(db.url()), rootzone::storage::SchemaError);
+  CHECK_THROWS_WITH(PgStore::open(db.url()),
+                    Catch::Contains("schema version 99 is newer than this rootzone supports"));
+}
+
+TEST_CASE("PostGIS locations are told from files and print without their password", "[postgis]") {
+  using rootzone::storage::is_postgis_location;
+  using rootzone::storage::printable_location;
+  CHECK(is_postgis_location("postgresql://u@h/db"));
+  CHECK(is_postgis_location("postgres:///db?host=/run/pg"));
+  CHECK_FALSE(is_postgis_location("city.sqlite"));
+  CHECK_FALSE(is_postgis_location("host=h dbname=db"));  // a file name, for rootzone
+  CHECK_FALSE(is_postgis_location("postgresql:city.sqlite"));
+
+  CHECK(printable_location("postgresql://u:secret@h:5432/db") == "postgresql://u:***@h:5432/db");
+  CHECK(printable_location("postgresql://u@h/db?password=secret&sslmode=require") ==
+        "postgresql://u@h/db?password=***&sslmode=require");
+  CHECK(printable_location("postgresql://h/db?sslmode=require&password=x") ==
+        "postgresql://h/db?sslmode=require&password=***");
+  CHECK(printable_location("postgresql://u@h/db") == "postgresql://u@h/db");
+  CHECK(printable_location("postgres://h:5/db:x@y") == "postgres://h:5/db:x@y");
+  CHECK(printable_location("a:b@c.sqlite") == "a:b@c.sqlite");
+}
