@@ -24,11 +24,17 @@
 //   written to the socket (not merely queued), so replies leave in request order and a client
 //   that pipelines and never reads holds one response in memory, not one per request
 //   (Pistache's write queue has no bound; issue 15 saw 3 GB for 4,000 pipelined pages).
+// - Responses never go through Pistache's write queue (Peer::send), which is keyed by fd number
+//   alone: an entry queued before a disconnection went to a new connection given the same
+//   number. send() writes to the socket itself, under Conn::m and only while the connection is
+//   not closed (onDisconnection sets `closed` under Conn::m before Pistache closes the fd); what
+//   the socket cannot take at once waits in the Conn and is finished by the SocketWriter's
+//   thread (epoll, registered under the connection's own id, never reused).
 // - Connections beyond ServerOptions::max_connections get a 503 and are closed at once.
 // - Keep-alive: HTTP/1.1 stays open unless the client sends Connection: close; HTTP/1.0 only
 //   with Connection: keep-alive.
-// - Responses are serialized here (wire::serialize) and written with Peer::send, which is what
-//   ResponseWriter does inside; so every header of a Response is sent as given (no addRaw()
+// - Responses are serialized here (wire::serialize) and written by send(), never through
+//   Pistache's ResponseWriter; so every header of a Response is sent as given (no addRaw()
 //   headers lost), HEAD gets the GET body's Content-Length, Connection is ours. Pistache's
 //   Rest::Router is not used at all (no route map to race on); rootzone's Router dispatches and
 //   wraps every handler (exceptions -> problem+json without their text).
@@ -52,8 +58,10 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
+#include <unordered_map>
 
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
@@ -63,6 +71,7 @@
 #include "log_line.hpp"
 #include "rootzone/http/http.hpp"
 #include "rootzone/http/wire.hpp"
+#include "socket_writer.hpp"
 #include "tcp_progress.hpp"
 
 namespace rootzone::http {
@@ -137,6 +146,7 @@ struct Shared {
   ServerOptions options;
   std::shared_ptr<const Router> router;
   WorkerPool* pool = nullptr;
+  SocketWriter* writer = nullptr;
   std::atomic<bool> draining{false};
   std::atomic<bool> signals{false};  // install_signal_handlers() was called
   std::mutex m;
@@ -147,10 +157,20 @@ struct Shared {
   std::atomic<std::uint16_t> port{0};       // the bound port, set once serving started
   std::mutex conns_m;
   std::vector<std::weak_ptr<Conn>> conns;  // every connection that sent a byte, for sweep()
+  // The connections registered with the SocketWriter, by their id (never reused).
+  std::mutex writing_m;
+  std::unordered_map<std::uint64_t, std::weak_ptr<Conn>> writing;
+  std::atomic<std::uint64_t> next_id{1};
 
   void add(const std::shared_ptr<Conn>& conn) {
     std::lock_guard lock(conns_m);
     conns.push_back(conn);
+  }
+
+  std::shared_ptr<Conn> writing_conn(std::uint64_t id) {
+    std::lock_guard lock(writing_m);
+    auto it = writing.find(id);
+    return it == writing.end() ? nullptr : it->second.lock();
   }
 
   void note_queued(std::size_t n) {
@@ -172,8 +192,8 @@ struct Shared {
 };
 
 // One request in flight, from the moment it was framed until its response was written (or
-// dropped together with its connection: Pistache discards the write queue of a closed peer
-// without settling the promise, so the token also counts down when it is destroyed).
+// dropped together with its connection: onDisconnection drops the unwritten rest with its
+// token, so the token also counts down when it is destroyed).
 class InflightToken {
  public:
   explicit InflightToken(std::shared_ptr<Shared> shared) : shared_(std::move(shared)) {
@@ -201,10 +221,22 @@ struct Conn {
   bool closing = false;        // the last response closes the connection: input is ignored
   bool closed = false;         // the peer went away
   bool continue_sent = false;  // 100 Continue already sent for the request being received
-  std::size_t queued = 0;      // response bytes handed to Pistache and not yet written
+  std::size_t queued = 0;      // response bytes not yet taken by the socket
   bool counted = false;        // in Shared::connections until its first disconnection
-  std::weak_ptr<P::Tcp::Peer> peer;
+  int fd = -1;                 // the peer's socket: this connection's only while !closed
+  std::uint64_t id = 0;        // the connection's name in the SocketWriter (never reused)
+  bool registered = false;     // fd is in the SocketWriter's epoll set
   std::string remote;
+  // Output the socket has not taken yet: out[out_off..]. At most one response (the owner of the
+  // output sends the next only after this one completed), perhaps behind a 100 Continue.
+  std::string out;
+  std::size_t out_off = 0;
+  // Set while a response (not only an interim 100) is in `out`: what its completion does.
+  struct Completion {
+    bool close_after = false;
+    std::shared_ptr<InflightToken> token;
+  };
+  std::optional<Completion> done;
   Wait wait = Wait::none;
   Clock::time_point wait_since;
   // While a response is queued: the bytes the client had acknowledged at the last sweep, and
@@ -337,66 +369,120 @@ void access_log(const Shared& shared, const std::string& remote, std::string_vie
   log_line(line);
 }
 
-void pump(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& conn,
-          const std::shared_ptr<P::Tcp::Peer>& peer);
+void pump(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& conn);
 
-// Queues the response on the connection. Only the thread that owns the connection's output
-// (Conn::busy) calls this, and never with conn->m held, so responses leave in request order.
-// The ownership stays taken until the bytes are written; then a worker goes on with the next
-// request (pump), unless the connection closes. A client that does not read therefore stops
-// the server from taking its next request: one response per connection is held, at most.
-// The callbacks run once the bytes are written: normally on the peer's reactor thread, but on
-// this thread if the write completed before then() was attached. Either way the socket is shut
-// down only under conn->m and only while the peer is not disconnected (onDisconnection takes
-// conn->m before Pistache closes the fd, so the fd cannot belong to another client by then).
-// close_after: shut the socket down once written (the client reads the whole response, then
-// EOF).
-void send(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& conn,
-          const std::shared_ptr<P::Tcp::Peer>& peer, Outgoing out, bool close_after,
-          std::shared_ptr<InflightToken> token) {
-  std::weak_ptr<P::Tcp::Peer> weak = peer;
-  const std::size_t n = out.bytes.size();
-  auto written = [shared, conn, weak, close_after, n](bool ok) {
-    auto p = weak.lock();
-    if (!p) return;
-    {
-      std::lock_guard lock(conn->m);
-      conn->queued -= std::min(conn->queued, n);
-      if (conn->closed) return;
-      if (close_after || !ok) {
-        ::shutdown(p->fd(), SHUT_RDWR);
-        return;
-      }
+enum class Flushed { all, blocked, failed };
+
+// Under conn.m while !conn.closed, so conn.fd is this connection's socket (onDisconnection sets
+// `closed` under conn.m before Pistache closes the fd): writes what the socket takes now.
+Flushed flush(Conn& conn) {
+  while (conn.out_off < conn.out.size()) {
+    const ssize_t n = ::send(conn.fd, conn.out.data() + conn.out_off,
+                             conn.out.size() - conn.out_off, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n > 0) {
+      conn.out_off += static_cast<std::size_t>(n);
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      return Flushed::blocked;
+    } else {
+      return Flushed::failed;  // EPIPE, ECONNRESET: the client is gone
     }
-    // On a worker: this may run on the reactor thread, which must not render pages, and a
-    // write that completed at once must not recurse into the next request's send.
-    shared->pool->post([shared, conn, p] { pump(shared, conn, p); });
-  };
-  {
-    // Enqueued under conn->m after checking `closed`: onDisconnection takes conn->m before
-    // Pistache closes the fd, so the fd this write names is still this connection's when the
-    // write enters Pistache's queue. That queue is keyed by fd number alone (0.0.5's
-    // Transport::handleWriteQueue only asks whether some peer has the fd), so one window is
-    // left inside Pistache: an entry queued before the disconnection, the fd closed and given
-    // to a new connection on the same reactor, which is registered before the queue drains.
-    // Holding one answer per connection at most (above) keeps that to a single response;
-    // closing it needs writes keyed by peer in Pistache (docs/RELIABILITY.md, defect 7).
-    std::lock_guard lock(conn->m);
-    if (conn->closed) return;  // the token counts down when dropped
-    conn->queued += n;
-    shared->note_queued(conn->queued);
-    conn->progress_at = Clock::now();
   }
-  peer->send(P::RawBuffer(std::move(out.bytes), n))
-      .then(
-          [written, token](ssize_t) {
-            written(true);
-            token->release();
-          },
-          [written, token](std::exception_ptr) {
-            written(false);
-            token->release();
-          });
+  return Flushed::all;
+}
+
+// Under conn.m: forgets the output (a large buffer is given back) and returns what its
+// completion was to do.
+std::optional<Conn::Completion> clear_output(Conn& conn) {
+  constexpr std::size_t kKeptCapacity = 64 * 1024;
+  if (conn.out.capacity() > kKeptCapacity) {
+    std::string().swap(conn.out);
+  } else {
+    conn.out.clear();
+  }
+  conn.out_off = 0;
+  conn.queued = 0;
+  std::optional<Conn::Completion> done = std::move(conn.done);
+  conn.done.reset();
+  return done;
+}
+
+// Under conn->m while !conn->closed: writes what the socket takes. When everything went, a
+// response's completion runs: the connection closes (close_after) or a worker goes on with the
+// next request (pump; never on this thread, which may be a reactor or the writer, and a write
+// that completed at once must not recurse into the next request's send). When the socket is
+// full the rest waits for the SocketWriter. A failed write closes the connection.
+void write_out(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& conn) {
+  Flushed f = flush(*conn);
+  if (f == Flushed::blocked) {
+    conn->queued = conn->out.size() - conn->out_off;
+    if (!conn->registered) {  // known by its id before the writer can wake for it
+      std::lock_guard lock(shared->writing_m);
+      shared->writing[conn->id] = conn;
+    }
+    if (shared->writer->arm(conn->fd, conn->id, conn->registered)) return;
+    f = Flushed::failed;
+  }
+  std::optional<Conn::Completion> done = clear_output(*conn);
+  if (f == Flushed::failed || (done && done->close_after)) {
+    ::shutdown(conn->fd, SHUT_RDWR);  // the client reads what it was sent, then EOF
+  } else if (done) {
+    shared->pool->post([shared, conn] { pump(shared, conn); });
+  }
+  if (done && done->token) done->token->release();
+}
+
+// Under conn.m: adds bytes behind the output not yet written (a 100 Continue at most).
+void append_output(Conn& conn, std::string bytes) {
+  if (conn.out_off == conn.out.size()) {
+    conn.out = std::move(bytes);
+    conn.out_off = 0;
+  } else {
+    conn.out.erase(0, conn.out_off);
+    conn.out_off = 0;
+    conn.out += bytes;
+  }
+}
+
+// Writes the response on the connection. Only the thread that owns the connection's output
+// (Conn::busy) calls this, and never with conn->m held, so responses leave in request order.
+// The ownership stays taken until the bytes are written to the socket; then a worker goes on
+// with the next request (pump), unless the connection closes. A client that does not read
+// therefore stops the server from taking its next request: one response per connection is
+// held, at most. Written under conn->m and only while the connection is open, so the bytes
+// can only reach this connection's client. close_after: shut the socket down once written
+// (the client reads the whole response, then EOF).
+void send(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& conn, Outgoing out,
+          bool close_after, std::shared_ptr<InflightToken> token) {
+  std::lock_guard lock(conn->m);
+  if (conn->closed) return;  // the token counts down when dropped
+  append_output(*conn, std::move(out.bytes));
+  conn->done = Conn::Completion{close_after, std::move(token)};
+  conn->queued = conn->out.size() - conn->out_off;
+  shared->note_queued(conn->queued);
+  conn->progress_at = Clock::now();
+  write_out(shared, conn);
+}
+
+// An interim response (100 Continue): written as send() writes, with nothing to complete.
+void send_interim(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& conn,
+                  std::string bytes) {
+  std::lock_guard lock(conn->m);
+  if (conn->closed) return;
+  append_output(*conn, std::move(bytes));
+  conn->queued = conn->out.size() - conn->out_off;
+  conn->progress_at = Clock::now();
+  write_out(shared, conn);
+}
+
+// On the SocketWriter's thread: the socket of connection `id` can take more (or failed).
+void resume_output(const std::shared_ptr<Shared>& shared, std::uint64_t id) {
+  auto conn = shared->writing_conn(id);
+  if (!conn) return;  // gone: its registration was removed with it
+  std::lock_guard lock(conn->m);
+  if (conn->closed || conn->out_off == conn->out.size()) return;  // a late wake-up
+  write_out(shared, conn);
 }
 
 std::optional<Method> to_method(std::string_view m) {
@@ -500,12 +586,10 @@ void run_handler(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Co
                  simple_problem(500, "Internal Server Error", "the response could not be built"),
                  parsed->keep_alive, parsed->http10);
   }
-  std::shared_ptr<P::Tcp::Peer> peer;
   bool gone = false;
   {
     std::lock_guard lock(conn->m);
-    peer = conn->peer.lock();
-    gone = conn->closed || !peer;
+    gone = conn->closed;
     if (!gone && !parsed->keep_alive) {
       conn->closing = true;
       conn->buf.clear();
@@ -516,7 +600,7 @@ void run_handler(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Co
   access_log(*shared, conn->remote, to_string(parsed->request.method), parsed->request.path,
              out.status, out.body_bytes, parsed->started, gone);
   if (gone) return;  // the token counts down
-  send(shared, conn, peer, std::move(out), !parsed->keep_alive, std::move(token));
+  send(shared, conn, std::move(out), !parsed->keep_alive, std::move(token));
 }
 
 // Under conn.m, when the input ran out: what the connection waits for now. Its timeout clock
@@ -534,8 +618,7 @@ void await_input(Conn& conn, const wire::Framing& f) {
 // from the buffer one at a time, answers rejections and the server's own answers in order,
 // hands a routed request to the worker pool (which then owns the output), and gives the
 // ownership up under the same lock that found the buffer empty or incomplete.
-void pump(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& conn,
-          const std::shared_ptr<P::Tcp::Peer>& peer) {
+void pump(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& conn) {
   for (;;) {
     wire::Framing f;
     std::shared_ptr<Parsed> parsed;
@@ -579,9 +662,7 @@ void pump(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& co
     }
 
     if (send_continue) {
-      std::string cont = "HTTP/1.1 100 Continue\r\n\r\n";
-      const std::size_t n = cont.size();
-      peer->send(P::RawBuffer(std::move(cont), n));
+      send_interim(shared, conn, "HTTP/1.1 100 Continue\r\n\r\n");
       continue;
     }
     auto token = std::make_shared<InflightToken>(shared);
@@ -592,7 +673,7 @@ void pump(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& co
       auto target = wire::parse_target(f.head.target);
       access_log(*shared, conn->remote, f.head.method.empty() ? "-" : f.head.method,
                  target ? target->path : "-", out.status, out.body_bytes, Clock::now());
-      send(shared, conn, peer, std::move(out), true, std::move(token));
+      send(shared, conn, std::move(out), true, std::move(token));
       return;
     }
     if (parsed->answer) {
@@ -601,7 +682,7 @@ void pump(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& co
           finish(*shared, parsed->request, std::move(*parsed->answer), keep, parsed->http10);
       access_log(*shared, conn->remote, f.head.method, parsed->request.path, out.status,
                  out.body_bytes, parsed->started);
-      send(shared, conn, peer, std::move(out), !keep, std::move(token));
+      send(shared, conn, std::move(out), !keep, std::move(token));
       return;  // the next request is taken once this answer was written
     }
     shared->pool->post([shared, conn, parsed, token]() mutable {
@@ -661,20 +742,17 @@ void sweep(const std::shared_ptr<Shared>& shared) {
   }
   const auto now = Clock::now();
   for (const auto& conn : live) {
-    std::shared_ptr<P::Tcp::Peer> peer;
     Conn::Wait waited = Conn::Wait::none;
     {
       std::lock_guard lock(conn->m);
-      peer = conn->peer.lock();
-      if (!peer) continue;
-      const Expiry e = expiry(shared->options, *conn, peer->fd(), now);
+      const Expiry e = expiry(shared->options, *conn, conn->fd, now);
       if (e == Expiry::none) continue;
       waited = conn->wait;
       conn->closing = true;
       conn->buf.clear();
       if (e == Expiry::close) {
         // Not closed yet (checked under conn->m): the fd is still this connection's.
-        ::shutdown(peer->fd(), SHUT_RDWR);
+        ::shutdown(conn->fd, SHUT_RDWR);
         if (conn->queued > 0) {
           log_line({{"level", "warning"},
                     {"msg", "connection closed: the client read nothing of its response"},
@@ -693,7 +771,7 @@ void sweep(const std::shared_ptr<Shared>& shared) {
                                                 "body timeout"),
                           false, false);
     access_log(*shared, conn->remote, "-", "-", out.status, out.body_bytes, now);
-    send(shared, conn, peer, std::move(out), true, std::make_shared<InflightToken>(shared));
+    send(shared, conn, std::move(out), true, std::make_shared<InflightToken>(shared));
   }
 }
 
@@ -707,13 +785,26 @@ class HttpHandler final : public P::Http::Handler {
   void onRequest(const P::Http::Request& /*request*/, P::Http::ResponseWriter /*writer*/) override {
   }
 
+  // Pistache calls this before it closes the fd (Transport::handlePeerDisconnection, then
+  // removePeer), so once `closed` is set under conn->m no thread writes to that number again.
+  // Pistache also closes, without calling this, a peer its own timeouts expire; those are only
+  // peers that never sent a byte (no Conn, nothing ever written): every connection with a Conn
+  // is marked idle for Pistache, whose keep-alive timeout is set beyond reach (start()).
   void onDisconnection(const std::shared_ptr<P::Tcp::Peer>& peer) override {
     if (auto conn = std::static_pointer_cast<Conn>(peer->tryGetData(std::string(kConnData)))) {
-      std::lock_guard lock(conn->m);
-      if (conn->counted) --shared_->connections;  // once, however often Pistache calls this
-      conn->counted = false;
-      conn->closed = true;
-      conn->buf.clear();
+      std::optional<Conn::Completion> dropped;  // its token counts down when destroyed
+      {
+        std::lock_guard lock(conn->m);
+        if (conn->counted) --shared_->connections;  // once, however often Pistache calls this
+        conn->counted = false;
+        conn->closed = true;
+        conn->buf.clear();
+        // Out of the writer's set before the number can be given to a new connection.
+        shared_->writer->remove(conn->fd, conn->registered);
+        dropped = clear_output(*conn);
+      }
+      std::lock_guard lock(shared_->writing_m);
+      shared_->writing.erase(conn->id);
     }
   }
 
@@ -723,13 +814,16 @@ class HttpHandler final : public P::Http::Handler {
     auto conn = std::static_pointer_cast<Conn>(peer->tryGetData(std::string(kConnData)));
     if (!conn) {
       conn = std::make_shared<Conn>();
-      conn->peer = peer;
+      conn->fd = peer->fd();
+      conn->id = shared_->next_id++;
       conn->remote = peer->address().host();
       // The first request's header timeout counts from the accept (when Pistache made the
       // parser), not from the first byte: a connection cannot wait silently, then dribble.
       conn->wait = Conn::Wait::head;
       conn->wait_since = P::Http::Handler::getParser(peer)->time();
       peer->putData(std::string(kConnData), conn);
+      // Never timed by Pistache from here on (it would close the fd without onDisconnection).
+      peer->setIdle(true);
       shared_->add(conn);
       // Counted from its first bytes (Pistache's own onConnection, which makes its parser, is
       // private and cannot be extended); a silent connection ends at the header timeout.
@@ -755,7 +849,7 @@ class HttpHandler final : public P::Http::Handler {
       run = !conn->busy;
       conn->busy = true;  // this thread owns the connection's output until pump gives it up
     }
-    if (run) pump(shared_, conn, peer);
+    if (run) pump(shared_, conn);
   }
 
   // Connections beyond max_connections: a 503 written directly (a fresh socket's send buffer
@@ -818,6 +912,8 @@ void on_stop_signal(int /*sig*/) {
 struct Server::Impl {
   std::shared_ptr<Shared> shared = std::make_shared<Shared>();
   std::unique_ptr<WorkerPool> pool;
+  // Declared before the endpoint, so it outlives Pistache's threads (onDisconnection uses it).
+  std::unique_ptr<SocketWriter> writer;
   std::unique_ptr<P::Http::Endpoint> endpoint;
   std::thread supervisor;
   int wake[2] = {-1, -1};
@@ -849,6 +945,7 @@ struct Server::Impl {
     }
     endpoint->shutdown();
     pool->stop();
+    writer->stop();  // what is still unwritten after the drain is dropped with its connection
     {
       std::lock_guard lock(m);
       finished = true;
@@ -916,6 +1013,10 @@ void Server::start() {
 
   impl_->pool = std::make_unique<WorkerPool>(threads);
   impl_->shared->pool = impl_->pool.get();
+  impl_->writer = std::make_unique<SocketWriter>(
+      [shared = impl_->shared](std::uint64_t id) { resume_output(shared, id); });
+  impl_->shared->writer = impl_->writer.get();
+  impl_->writer->start();
   try {
     impl_->endpoint = std::make_unique<P::Http::Endpoint>(P::Address(o.host, P::Port(o.port)));
     auto opts = P::Http::Endpoint::options()
@@ -932,6 +1033,7 @@ void Server::start() {
   } catch (const std::exception& e) {
     impl_->pool->stop();
     impl_->endpoint.reset();
+    impl_->writer->stop();
     throw std::runtime_error("cannot serve on " + o.host + ":" + std::to_string(o.port) + ": " +
                              e.what());
   }
