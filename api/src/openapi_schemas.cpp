@@ -545,12 +545,13 @@ void add_problems(json& responses, std::initializer_list<int> statuses) {
 // rules/rule_routes.cpp: the rule sets, and the active one as its file (docs/rules.md); the
 // bounds are geo::RuleSet::from_json's.
 json rule_schemas() {
+  // "Above 0" stays in the description: the response validator reads exclusiveMinimum as a
+  // number (JSON Schema draft 6), OpenAPI 3.0 as a boolean.
   const auto bounded = [](json s, double minimum, bool exclusive, double maximum,
-                          const char* description) {
+                          const std::string& description) {
     s["minimum"] = minimum;
-    if (exclusive) s["exclusiveMinimum"] = true;
     s["maximum"] = maximum;
-    s["description"] = description;
+    s["description"] = (exclusive ? "Above 0. " : "") + description;
     return s;
   };
   json name = text("Lower-case letter, then lower-case letters, digits, '-' or '_'");
