@@ -144,6 +144,7 @@ json openapi_document(const Service& service) {
   describe_work_review_routes(paths, service);
   describe_tile_routes(paths, service);
   describe_web_routes(paths, service);
+  describe_rule_routes(paths);
   describe_write_limits(paths, service);
   openapi::add_problem_headers(paths);
   return {{"openapi", "3.0.3"},

@@ -542,10 +542,57 @@ void add_problems(json& responses, std::initializer_list<int> statuses) {
   }
 }
 
+// rules/rule_routes.cpp: the rule sets, and the active one as its file (docs/rules.md); the
+// bounds are geo::RuleSet::from_json's.
+json rule_schemas() {
+  // "Above 0" stays in the description: the response validator reads exclusiveMinimum as a
+  // number (JSON Schema draft 6), OpenAPI 3.0 as a boolean.
+  const auto bounded = [](json s, double minimum, bool exclusive, double maximum,
+                          const std::string& description) {
+    s["minimum"] = minimum;
+    s["maximum"] = maximum;
+    s["description"] = (exclusive ? "Above 0. " : "") + description;
+    return s;
+  };
+  json name = text("Lower-case letter, then lower-case letters, digits, '-' or '_'");
+  name["pattern"] = "^[a-z][a-z0-9_-]{0,63}$";
+  const json citation = text("The ordinance's citation: title, date, paragraph");
+  return {
+      {"RuleSets",
+       closed(
+           {{"active", text("The name of the active rule set")},
+            {"rule_sets",
+             array_of(closed({{"name", name},
+                              {"ordinance", citation},
+                              {"active", boolean()},
+                              {"shipped", boolean("One of rootzone's own (docs/rules.md)")},
+                              {"stored", boolean("Kept in this store (then its copy counts)")}}))},
+            {"links", ref("Links")}})},
+      {"RuleSet",
+       closed({{"name", name},
+               {"ordinance", citation},
+               {"measuring_height_m",
+                bounded(number(), 0, true, 3, "Where the ordinance measures the stem, m")},
+               {"threshold_cm", bounded(number(), 0, true, 500, "Single stem: protected from")},
+               {"multi_stem_sum", boolean("Multi-stem: the stems' sum against threshold_cm")},
+               {"multi_stem_min_cm",
+                bounded(number(), 0, false, 500, "Multi-stem: the largest stem at least")},
+               {"species_exempt", array_of(text("Botanical name or its first words"))},
+               {"species_exempt_except", array_of(text("Wins over species_exempt"))},
+               {"zone_rule", names({"din18920", "bs5837", "as4970"})},
+               {"share_threshold",
+                bounded(number(), 0, true, 1, "Share of the root-zone disc that is high")},
+               {"coordination_distance_m",
+                bounded(number(), 0, false, 1000, "Works closer than this clash, m")},
+               {"grace_days",
+                bounded(integer(), 0, false, 3650, "Days after the earlier work ends")}})},
+  };
+}
+
 json component_schemas() {
   json out = ogc_schemas();
   for (const auto& part :
-       {tree_schemas(), work_schemas(), work_overview_schemas(), tile_schemas()}) {
+       {tree_schemas(), work_schemas(), work_overview_schemas(), tile_schemas(), rule_schemas()}) {
     out.update(part);
   }
   return out;

@@ -27,6 +27,8 @@ void add_web_routes(Router& router, Service& service);  // web/web_routes.cpp: t
 void describe_web_routes(nlohmann::json& paths, const Service& service);  // and /me's
 void add_me_route(Router& router, Service& service);  // auth/me.cpp: who the key belongs to
 void describe_me_route(nlohmann::json& paths);
+void add_rule_routes(Router& router, Service& service);  // rules/rule_routes.cpp: read only
+void describe_rule_routes(nlohmann::json& paths);
 // A browser asking for HTML (Accept: text/html): the landing page sends it to /map.
 bool wants_page(const Request& req);
 

@@ -41,6 +41,7 @@ std::shared_ptr<Router> Service::router() {
     add_work_review_routes(*router, *this);
     add_tile_routes(*router, *this);
     add_me_route(*router, *this);
+    add_rule_routes(*router, *this);
     add_web_routes(*router, *this);
     impl_->router = std::move(router);
   });

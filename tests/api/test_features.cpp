@@ -76,7 +76,9 @@ TEST_CASE("landing page, conformance and the OpenAPI document", "[api][features]
   const auto landing = body(get(service, "/"));
   std::set<std::string> rels;
   for (const auto& l : landing.at("links")) rels.insert(l.at("rel").get<std::string>());
-  CHECK(rels == std::set<std::string>{"self", "service-desc", "conformance", "data"});
+  // describedby: /rules, the ordinance deriving the trees' protection (issue 17).
+  CHECK(rels ==
+        std::set<std::string>{"self", "service-desc", "conformance", "data", "describedby"});
 
   const auto conf = body(get(service, "/conformance")).at("conformsTo");
   CHECK(std::find(conf.begin(), conf.end(),

@@ -56,9 +56,33 @@ TEST_CASE("Berlin profile follows BaumSchVO section 2", "[rule_set]") {
   CHECK_FALSE(RuleSet::builtin("Mainz").has_value());
 }
 
+TEST_CASE("München profile follows BaumschutzV of 8 December 2025, section 1", "[rule_set]") {
+  // stadt.muenchen.de/rathaus/stadtrecht/vorschrift/901/version2/0.html, §1 (1): 60 cm at
+  // 100 cm; (2): multi-stem by the sum at 100 cm, one stem at least 40 cm; no species exempt.
+  const RuleSet m = RuleSet::muenchen();
+  CHECK(m.name == "muenchen");
+  CHECK(m.ordinance ==
+        "Baumschutzverordnung der Landeshauptstadt München (BaumschutzV) vom 8. Dezember 2025 "
+        "(MüABl. 2025 S. 828) §1 Abs. 1-3");
+  CHECK(m.measuring_height_m == 1.0);
+  CHECK(m.threshold_cm == 60);
+  CHECK(m.multi_stem_sum);
+  CHECK(m.multi_stem_min_cm == 40);
+  CHECK(m.species_exempt.empty());
+  CHECK(m.species_exempt_except.empty());
+  // Zones and coordination are not the ordinance's: Mainz's defaults.
+  CHECK(m.zone_rule == ZoneRule::din18920);
+  CHECK(m.share_threshold == 0.20);
+  CHECK(m.coordination_distance_m == 20.0);
+  CHECK(m.grace_days == 30);
+  CHECK(RuleSet::builtin("muenchen") == m);
+  CHECK_FALSE(RuleSet::builtin("münchen").has_value());
+  CHECK_FALSE(RuleSet::builtin("munich").has_value());
+}
+
 TEST_CASE("every listed builtin rule set is found by its name", "[rule_set]") {
   const auto names = RuleSet::builtin_names();
-  REQUIRE(names.size() >= 2);
+  REQUIRE(names == std::vector<std::string_view>{"mainz", "berlin", "muenchen"});
   CHECK(names.front() == "mainz");  // the default comes first
   for (const auto name : names) {
     const auto r = RuleSet::builtin(name);
@@ -68,7 +92,7 @@ TEST_CASE("every listed builtin rule set is found by its name", "[rule_set]") {
 }
 
 TEST_CASE("rule set JSON round trip", "[rule_set]") {
-  for (const RuleSet& r : {RuleSet::mainz(), RuleSet::berlin()}) {
+  for (const RuleSet& r : {RuleSet::mainz(), RuleSet::berlin(), RuleSet::muenchen()}) {
     INFO(r.name);
     CHECK(RuleSet::from_json(r.to_json()) == r);
   }
@@ -103,27 +127,60 @@ TEST_CASE("rule set JSON has the documented members", "[rule_set]") {
   CHECK(RuleSet::mainz().to_json() == expected);
 }
 
-TEST_CASE("missing members take Mainz's values", "[rule_set]") {
-  CHECK(RuleSet::from_json("{}") == RuleSet::mainz());
-  const RuleSet r = RuleSet::from_json(R"({"threshold_cm": 100, "zone_rule": "bs5837"})");
+TEST_CASE("missing members take Mainz's values, but for the name and the citation", "[rule_set]") {
+  const char* mainz_citation =
+      R"({"name": "mainz", "ordinance": "Rechtsverordnung zum Schutz des Baumbestandes )"
+      R"(innerhalb der Stadt Mainz (2003) §3"})";
+  CHECK(RuleSet::from_json(mainz_citation) == RuleSet::mainz());
+  const RuleSet r = RuleSet::from_json(
+      R"({"name": "konstanz", "ordinance": "Baumschutzsatzung Konstanz §2", "threshold_cm": 100,)"
+      R"( "zone_rule": "bs5837"})");
   RuleSet expected = RuleSet::mainz();
+  expected.name = "konstanz";
+  expected.ordinance = "Baumschutzsatzung Konstanz §2";
   expected.threshold_cm = 100;
   expected.zone_rule = ZoneRule::bs5837;
   CHECK(r == expected);
+  // An empty citation is allowed when a city has no ordinance to cite; it must be said.
+  CHECK(RuleSet::from_json(R"({"name": "ohne", "ordinance": ""})").ordinance.empty());
+}
+
+TEST_CASE("the bounds of each member are accepted", "[rule_set]") {
+  const RuleSet r = RuleSet::from_json(R"({
+    "name": "a", "ordinance": "x", "measuring_height_m": 3, "threshold_cm": 500,
+    "multi_stem_min_cm": 0, "share_threshold": 1, "coordination_distance_m": 1000,
+    "grace_days": 3650})");
+  CHECK(r.name == "a");
+  CHECK(r.measuring_height_m == 3);
+  CHECK(r.threshold_cm == 500);
+  CHECK(r.multi_stem_min_cm == 0);
+  CHECK(r.share_threshold == 1);
+  CHECK(r.coordination_distance_m == 1000);
+  CHECK(r.grace_days == 3650);
+  const RuleSet low = RuleSet::from_json(
+      R"({"name": "z9_-", "ordinance": "x", "coordination_distance_m": 0, "grace_days": 0,)"
+      R"( "threshold_cm": 0.5, "multi_stem_min_cm": 0.5})");
+  CHECK(low.name == "z9_-");
+  CHECK(low.coordination_distance_m == 0);
+  CHECK(low.grace_days == 0);
+  CHECK(low.multi_stem_min_cm == low.threshold_cm);
+  const std::string longest(64, 'n');
+  CHECK(RuleSet::from_json(R"({"name": ")" + longest + R"(", "ordinance": ""})").name == longest);
 }
 
 TEST_CASE("rule set JSON errors name the offending member", "[rule_set]") {
   struct Case {
-    const char* json;
-    const char* message;
+    std::string json;  // members after a valid name and ordinance
+    std::string message;
+  };
+  const auto spaced = [](const char* member, const std::string& name) {
+    return std::string("rule set: ") + member + " \"" + name +
+           "\" has a space at an end, two in a row or a tab or line break: it would match no tree";
   };
   for (const Case& c : {
            Case{R"({"threshold_cm": 0})", "rule set: threshold_cm must be a positive number"},
            Case{R"({"threshold_cm": -80})", "rule set: threshold_cm must be a positive number"},
            Case{R"({"threshold_cm": "80"})", "rule set: threshold_cm must be a positive number"},
-           Case{R"({"name": ""})", "rule set: name must be a non-empty string"},
-           Case{R"({"name": 7})", "rule set: name must be a non-empty string"},
-           Case{R"({"ordinance": null})", "rule set: ordinance must be a string"},
            Case{R"({"measuring_height_m": 130})",
                 "rule set: measuring_height_m must be a number of metres above 0 and at most 3"},
            Case{R"({"multi_stem_sum": "yes"})", "rule set: multi_stem_sum must be true or false"},
@@ -150,12 +207,93 @@ TEST_CASE("rule set JSON errors name the offending member", "[rule_set]") {
            Case{R"({"grace_days": 18446744073709551615})",
                 "rule set: grace_days must be a whole number of days from 0 to 3650"},
            Case{R"({"treshold_cm": 80})", "rule set: unknown member \"treshold_cm\""},
+           Case{R"({"threshold_cm": 501})",
+                "rule set: threshold_cm must be at most 500 cm (a larger value is a unit "
+                "mistake)"},
+           Case{R"({"threshold_cm": 800, "multi_stem_min_cm": 300})",
+                "rule set: threshold_cm must be at most 500 cm (a larger value is a unit "
+                "mistake)"},
+           Case{R"({"coordination_distance_m": 2000})",
+                "rule set: coordination_distance_m must be at most 1000 m (a larger value is a "
+                "unit mistake)"},
+           Case{R"({"measuring_height_m": 0})",
+                "rule set: measuring_height_m must be a number of metres above 0 and at most 3"},
+           Case{R"({"measuring_height_m": -1.3})",
+                "rule set: measuring_height_m must be a number of metres above 0 and at most 3"},
+           Case{R"({"share_threshold": -0.2})",
+                "rule set: share_threshold must be a fraction above 0 and at most 1 (0.20 = 20 %)"},
+           Case{R"({"share_threshold": 1.01})",
+                "rule set: share_threshold must be a fraction above 0 and at most 1 (0.20 = 20 %)"},
+           Case{R"({"grace_days": 3651})",
+                "rule set: grace_days must be a whole number of days from 0 to 3650"},
+           Case{R"({"grace_days": "30"})",
+                "rule set: grace_days must be a whole number of days from 0 to 3650"},
+           Case{R"({"zone_rule": null})",
+                "rule set: zone_rule must be one of \"din18920\", \"bs5837\", \"as4970\""},
+           Case{R"({"species_exempt": ["Pinus "]})", spaced("species_exempt[0]", "Pinus ")},
+           Case{R"({"species_exempt": ["Abies", " Pinus"]})",
+                spaced("species_exempt[1]", " Pinus")},
+           Case{R"({"species_exempt_except": ["Pinus  sylvestris"]})",
+                spaced("species_exempt_except[0]", "Pinus  sylvestris")},
+           Case{R"({"species_exempt": ["Pinus\tnigra"]})",
+                spaced("species_exempt[0]", "Pinus\tnigra")},
+           Case{R"({"species_exempt": [7]})",
+                "rule set: species_exempt[0] must be a non-empty string"},
+           Case{R"({"threshold_cm": 60, "threshold_cm": 80})",
+                "rule set: member \"threshold_cm\" appears twice"},
+       }) {
+    const std::string json = R"({"name": "stadt", "ordinance": "Satzung §1", )" + c.json.substr(1);
+    INFO(json);
+    REQUIRE_THROWS_AS(RuleSet::from_json(json), GeoError);
+    REQUIRE_THROWS_WITH(RuleSet::from_json(json), c.message);
+  }
+}
+
+TEST_CASE("rule set JSON errors of the name, the citation and the whole text", "[rule_set]") {
+  const auto bad_name = [](const std::string& name) {
+    return "rule set: name \"" + name +
+           "\" must be a simple identifier: a lower-case letter, then lower-case letters, "
+           "digits, '-' or '_', at most 64 in all";
+  };
+  struct Case {
+    std::string json;
+    std::string message;
+  };
+  for (const Case& c : {
+           Case{R"({"ordinance": "x"})",
+                "rule set: name is missing (the rule set's name, e.g. \"leipzig\")"},
+           Case{"{}", "rule set: name is missing (the rule set's name, e.g. \"leipzig\")"},
+           Case{R"({"name": "leipzig", "threshold_cm": 30})",
+                "rule set: ordinance is missing (the citation of the ordinance, its date and "
+                "paragraph)"},
+           Case{R"({"name": "", "ordinance": "x"})", "rule set: name must be a non-empty string"},
+           Case{R"({"name": 7, "ordinance": "x"})", "rule set: name must be a non-empty string"},
+           Case{R"({"name": "Berlin", "ordinance": "x"})", bad_name("Berlin")},
+           Case{R"({"name": "münchen", "ordinance": "x"})", bad_name("münchen")},
+           Case{R"({"name": "bad name", "ordinance": "x"})", bad_name("bad name")},
+           Case{R"({"name": "../etc", "ordinance": "x"})", bad_name("../etc")},
+           Case{R"({"name": "9lives", "ordinance": "x"})", bad_name("9lives")},
+           Case{R"({"name": "-x", "ordinance": "x"})", bad_name("-x")},
+           Case{R"({"name": ")" + std::string(65, 'n') + R"(", "ordinance": "x"})",
+                bad_name(std::string(65, 'n'))},
+           Case{R"({"name": "a", "ordinance": null})", "rule set: ordinance must be a string"},
+           Case{R"({"name": "a", "name": "b", "ordinance": "x"})",
+                "rule set: member \"name\" appears twice"},
            Case{R"([1, 2])", "rule set: expected a JSON object"},
+           Case{R"("mainz")", "rule set: expected a JSON object"},
        }) {
     INFO(c.json);
     REQUIRE_THROWS_AS(RuleSet::from_json(c.json), GeoError);
     REQUIRE_THROWS_WITH(RuleSet::from_json(c.json), c.message);
   }
+}
+
+TEST_CASE("members of nested objects may repeat names of the top level", "[rule_set]") {
+  // The duplicate check is per object: an unknown nested object is refused as unknown, not
+  // as a repeated "name".
+  REQUIRE_THROWS_WITH(
+      RuleSet::from_json(R"({"name": "a", "ordinance": "x", "extra": {"name": "b"}})"),
+      "rule set: unknown member \"extra\"");
 }
 
 TEST_CASE("rule set text that is not JSON", "[rule_set]") {

@@ -215,6 +215,22 @@ function reads(who) {
       } },
     { method: 'GET', path: '/collections/works/overview',
       url: '/collections/works/overview?status=submitted,nonsense', status: by(who, conflictReaders, 400) },
+    // The rule sets are public: the sample store has Mainz's active, the shipped ones listed.
+    { method: 'GET', path: '/rules', url: '/rules', status: 200,
+      then: (b, res, ctx) => {
+        expect(b.active === 'mainz', 'the sample store uses the Mainz rule set');
+        expect(b.rule_sets.map((r) => r.name).join() === 'mainz,berlin,muenchen',
+          'the shipped rule sets, the default first');
+        expect(b.rule_sets.filter((r) => r.active).map((r) => r.name).join() === 'mainz',
+          'exactly one active');
+        ctx.rulesEtag = res.headers.get('etag');
+      } },
+    { method: 'GET', path: '/rules', url: '/rules',
+      headers: (c) => ({ 'if-none-match': c.rulesEtag }), status: 304 },
+    { method: 'GET', path: '/rules', url: '/rules?name=berlin', status: 400 },
+    { method: 'GET', path: '/rules/active', url: '/rules/active', status: 200,
+      then: (b) => expect(b.name === 'mainz' && b.threshold_cm === 80 &&
+        b.ordinance.startsWith('Rechtsverordnung zum Schutz des Baumbestandes'), 'Mainz §3') },
     { method: 'GET', path: '/tiles', url: '/tiles', status: 200 },
     { method: 'GET', path: '/tiles/{tileset}.json', url: '/tiles/city.json', status: 200,
       then: (b) => expect(b.vector_layers.some((l) => l.id === 'conflicts') ===

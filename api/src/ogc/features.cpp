@@ -126,7 +126,9 @@ Response landing(Service& service, Request& req) {
          link(base + "/api", "service-desc", "application/vnd.oai.openapi+json;version=3.0",
               "The API definition"),
          link(base + "/conformance", "conformance", "application/json", "Conformance classes"),
-         link(base + "/collections", "data", "application/json", "Collections")}}});
+         link(base + "/collections", "data", "application/json", "Collections"),
+         link(base + "/rules", "describedby", "application/json",
+              "The ordinance that derives the trees' protection (rule sets)")}}});
 }
 
 Response conformance(Service&, Request&) {

@@ -1,6 +1,7 @@
 #pragma once
 // A city's configuration: which trees its ordinance protects, how zones are drawn and how
-// works are coordinated (docs/domain.md). Mainz is the default; Berlin is the second profile.
+// works are coordinated (docs/domain.md). Mainz is the default; Berlin and München are shipped
+// too. docs/rules.md: the file format, and what each shipped set follows and could not confirm.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,8 @@ std::optional<ZoneRule> zone_rule_from_string(std::string_view s);
 struct RuleSet {
   std::string name = "mainz";
   std::string ordinance;  // citation shown in protection reasons
+  // Where the ordinance measures the stem. Printed in every protection reason; the recorded
+  // circumference is compared as it is, never converted to another height (docs/rules.md).
   double measuring_height_m = 1.0;
   double threshold_cm = 80;
   // Multi-stem trees: Mainz sums the stems and needs one stem >= 30 cm;
@@ -34,12 +37,14 @@ struct RuleSet {
 
   static RuleSet mainz();
   static RuleSet berlin();
+  static RuleSet muenchen();  // BaumschutzV of 8 December 2025
   static std::optional<RuleSet> builtin(std::string_view name);
   // The names builtin() knows, in the order `rootzone rules list` shows them.
   static std::vector<std::string_view> builtin_names();
 
-  // JSON text, the form the store and mapping files keep. from_json throws GeoError
-  // naming the offending member; missing members take Mainz's defaults.
+  // JSON text, the form the store and rule set files keep (docs/rules.md "The rule set file").
+  // from_json throws GeoError naming the offending member: an unknown or repeated member, an
+  // impossible value, a missing name or ordinance; other missing members take Mainz's values.
   std::string to_json() const;
   static RuleSet from_json(std::string_view text);
 
