@@ -7,10 +7,11 @@
 
 namespace rootzone::app {
 
-// What `serve` lets tcmalloc's thread caches hold in total. tcmalloc's own default, 32 MiB, is
-// made for many busy threads; the server's workers render answers that its reactor threads
-// free, and those frees fill the reactors' caches slowly up to that bound: the soak's heap grew
-// by 12 MiB in five minutes and was still growing, with the application's own bytes flat.
+// What `serve` lets tcmalloc's thread caches hold in total. Under tcmalloc's own default, 32 MiB,
+// the soak's heap grew with the tree edits (8.7 MiB in four minutes, still growing) while the
+// application's own bytes stayed flat: the growth was freed memory kept in tcmalloc's thread
+// and transfer caches. With 8 MiB the thread caches held 6-7 MiB and the heap levelled off at the
+// same throughput (docs/RELIABILITY.md "Soak").
 inline constexpr std::size_t kServeThreadCacheBytes = std::size_t{8} << 20;
 
 // Bounds the total of tcmalloc's thread caches to `bytes`, unless the environment names its own
