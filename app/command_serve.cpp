@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "allocator.hpp"
 #include "command.hpp"
 #include "exit_codes.hpp"
 #include "rootzone/api/basemap.hpp"
@@ -43,6 +44,7 @@ std::string public_base(std::string url) {
 }
 
 int run_serve(const ServeOptions& o) {
+  bound_thread_caches(kServeThreadCacheBytes);  // the soak's growth (docs/RELIABILITY.md)
   api::ServiceOptions service_options{.db = o.db};
   if (!o.basemap.empty()) service_options.basemap = api::parse_basemap(o.basemap).basemap;
   service_options.max_work_vertices = o.max_work_vertices;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The soak's plot from the samples of bench/soak/run.sh (bench/out/soak/samples-MODE.dat):
-# RSS and open descriptors of `rootzone serve` over time, one line per run, as SVG.
+# RSS, its heap part (RssAnon) and open descriptors of `rootzone serve` over time, per run, as SVG.
 #   bash bench/soak/plot.sh [SVG=bench/soak/soak.svg]     (MODES, CONNECTIONS, SOAK_SECONDS)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -11,7 +11,8 @@ title="rootzone serve under the soak: ${CONNECTIONS:-256} connections, ${SOAK_SE
 rss=() fds=()
 for mode in $modes; do
   name=$([[ $mode == nginx ]] && echo "behind nginx" || echo "alone")
-  rss+=("'samples-$mode.dat' using 1:2 with linespoints pointtype 7 pointsize 0.5 title '$name'")
+  rss+=("'samples-$mode.dat' using 1:2 with linespoints pointtype 7 pointsize 0.5 title '$name: RSS'")
+  rss+=("'samples-$mode.dat' using 1:4 with linespoints pointtype 6 pointsize 0.5 title '$name: heap (RssAnon)'")
   fds+=("'samples-$mode.dat' using 1:3 with linespoints pointtype 7 pointsize 0.5 title '$name'")
 done
 join() { local IFS=,; echo "$*"; }
@@ -23,7 +24,7 @@ set multiplot layout 2,1 title "$title"
 set grid
 set key bottom right
 set xlabel 'seconds since the server started (sampled every 10 s from /proc)'
-set ylabel 'RSS (MiB)'
+set ylabel 'MiB'
 set yrange [0:*]
 plot $(join "${rss[@]}")
 set ylabel 'open file descriptors'

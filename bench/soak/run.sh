@@ -13,7 +13,9 @@
 # MODES ("alone nginx"), ROOTZONE (build/app/rootzone), RZ_PORT (18490), NGINX_PORT (18491),
 # SVG (bench/soak/soak.svg), SUBMIT_EVERY (500: one request in 500 submits a work; 0: none),
 # LABEL (a suffix for the run's files in bench/out/soak; no plot then), EDITS (0: no PATCH and no
-# submission, reads only). Exit status 1 when a run saw a 5xx other than 503 with
+# submission, reads only), ALLOC_STATS (1: tcmalloc's own accounting every 10 s into
+# bench/out/soak/alloc-MODE[LABEL].dat, through bench/soak/alloc_stats.c preloaded; needs cc and a
+# tcmalloc build). Exit status 1 when a run saw a 5xx other than 503 with
 # Retry-After, a socket error, or a refused PATCH.
 set -euo pipefail
 
@@ -31,6 +33,7 @@ nginx_port=${NGINX_PORT:-18491}
 svg=${SVG:-$here/soak.svg}
 label=${LABEL:-}  # appended to the names of a run's files: a control run keeps the main one's
 submit_every=${SUBMIT_EVERY:-500}
+alloc_stats=${ALLOC_STATS:-0}
 export SUBMIT_EVERY=$submit_every
 mkdir -p "$out"
 
@@ -43,6 +46,9 @@ fi
 [[ -x $rootzone ]] || { echo "no $rootzone: build first (scripts/build.sh)" >&2; exit 1; }
 
 ROOTZONE=$rootzone bash "$here/store.sh"
+if [[ $alloc_stats == 1 ]]; then
+  cc -O2 -shared -fPIC -o "$out/alloc_stats.so" "$here/alloc_stats.c" -ldl -lpthread
+fi
 base=$out/base.sqlite
 # shellcheck disable=SC1091
 source "$out/keys.env"
@@ -90,7 +96,11 @@ for mode in $modes; do
   rm -f "$store" "$store-wal" "$store-shm"
   cp "$base" "$store"
   echo "== $mode: rootzone serve on 127.0.0.1:$rz_port" >&2
-  nice -n 10 "$rootzone" serve --db "$store" --host 127.0.0.1 --port "$rz_port" \
+  preload=()
+  if [[ $alloc_stats == 1 ]]; then
+    preload=(env "LD_PRELOAD=$out/alloc_stats.so" "ALLOC_STATS_FILE=$out/alloc-$mode$label.dat")
+  fi
+  nice -n 10 "${preload[@]}" "$rootzone" serve --db "$store" --host 127.0.0.1 --port "$rz_port" \
     --threads "$serve_threads" --write-rate 0 --write-rate-per-address 0 \
     2>"$out/rootzone-$mode$label.log" &
   rz_pid=$!
@@ -139,12 +149,14 @@ for mode in $modes; do
   fi
   f=$out/samples-$mode$label.dat
   rss_60=$(awk '!/^#/ && $1 >= 60 {print $2; exit}' "$f")
+  heap_60=$(awk '!/^#/ && $1 >= 60 {print $4; exit}' "$f")
+  heap_end=$(col "$f" 4 | tail -1)
   rss_end=$(col "$f" 2 | tail -1)
   rss_max=$(col "$f" 2 | sort -n | tail -1)
   fds_min=$(col "$f" 3 | sort -n | head -1)
   fds_max=$(col "$f" 3 | sort -n | tail -1)
   fds_end=$(col "$f" 3 | tail -1)
-  rows+=("| $mode | $(field requests "$result") | $(field rps "$result") | $(field p50_ms "$result") / $(field p99_ms "$result") / $(field max_ms "$result") ms | $(field s2xx "$result") / $(field s4xx "$result") / $s5xx ($s503ra with Retry-After) | $(field errors "$result") | $patch_ok / $(field s412 "$result") / $(field patch_other "$result") ($patch_200 answered 200 by rootzone, $history rows) | $(field posted "$result") ($works) | $rss_60 / $rss_max / $rss_end | $fds_min / $fds_max / $fds_end | $load_before / $load_after |")
+  rows+=("| $mode | $(field requests "$result") | $(field rps "$result") | $(field p50_ms "$result") / $(field p99_ms "$result") / $(field max_ms "$result") ms | $(field s2xx "$result") / $(field s4xx "$result") / $s5xx ($s503ra with Retry-After) | $(field errors "$result") | $patch_ok / $(field s412 "$result") / $(field patch_other "$result") ($patch_200 answered 200 by rootzone, $history rows) | $(field posted "$result") ($works) | $rss_60 / $rss_max / $rss_end | $heap_60 / $heap_end | $fds_min / $fds_max / $fds_end | $load_before / $load_after |")
 done
 
 # RSS and descriptors over time, one line per run (only for the full set of modes).
@@ -160,10 +172,10 @@ cat <<EOF
 Machine: $(nproc) cores, $cpu; $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $(/usr/sbin/nginx -v 2>&1 | cut -d' ' -f3), $(gnuplot --version).
 Store: Konstanz sample ($(wc -l <"$out/trees.txt") existing trees) and the demo works; \`serve --threads $serve_threads\` at nice 10, wrk at nice 10.
 Load: \`wrk -t$wrk_threads -c$connections -d${seconds}s --timeout 10s -s bench/soak/soak.lua\`: of 100 requests ~48 tree pages (120 m boxes), 30 tiles ($(wc -l <"$out/tiles.txt") tiles z12-18), 10 works pages, 10 tree GET/PATCH with If-Match (field staff); one request in $submit_every (0: none) a work submission (contractor).
-Command: \`SOAK_SECONDS=$seconds CONNECTIONS=$connections SUBMIT_EVERY=$submit_every EDITS=${EDITS:-1} LABEL=$label MODES="$modes" bash bench/soak/run.sh\`
+Command: \`SOAK_SECONDS=$seconds CONNECTIONS=$connections SUBMIT_EVERY=$submit_every EDITS=${EDITS:-1} ALLOC_STATS=$alloc_stats LABEL=$label MODES="$modes" bash bench/soak/run.sh\`
 
-| run | requests | requests/s | p50 / p99 / max | 2xx / 4xx / 5xx | socket errors | PATCH 200 / 412 / other seen by wrk (server's count, tree_history rows added) | works submitted (stored) | RSS MiB at 60 s / max / end | open fds min / max / end | load before / after |
-|---|---|---|---|---|---|---|---|---|---|---|
+| run | requests | requests/s | p50 / p99 / max | 2xx / 4xx / 5xx | socket errors | PATCH 200 / 412 / other seen by wrk (server's count, tree_history rows added) | works submitted (stored) | RSS MiB at 60 s / max / end | heap (RssAnon) MiB at 60 s / end | open fds min / max / end | load before / after |
+|---|---|---|---|---|---|---|---|---|---|---|---|
 $(printf '%s\n' "${rows[@]}")
 EOF
 exit "$bad"
