@@ -8,6 +8,7 @@
 #include "exit_codes.hpp"
 #include "rootzone/geo/crs.hpp"
 #include "rootzone/storage/store.hpp"
+#include "rule_set_files.hpp"
 
 namespace rootzone::app {
 
@@ -16,13 +17,23 @@ namespace {
 struct InitOptions {
   std::string db;
   int srid = 25832;
+  std::string rules = "mainz";
 };
 
 int run_init(const InitOptions& o) {
-  const auto store = storage::Store::create(o.db, o.srid);
+  // Judged before the store exists: a refused rule set file leaves no store behind.
+  const auto rules = rule_set_from_argument(o.rules);
+  auto store = storage::Store::create(o.db, o.srid);
+  if (rules != store.rule_sets().active()) {
+    storage::Transaction tx(store.database());
+    store.rule_sets().save(rules);
+    store.rule_sets().set_active(rules.name);
+    tx.commit();
+  }
   const auto crs = geo::describe_crs(store.srid());
   std::cout << "created store " << o.db << ": EPSG:" << crs.epsg << " (" << crs.name
-            << "), schema version " << store.schema_version() << '\n';
+            << "), schema version " << store.schema_version() << ", rule set " << rules.name << " ("
+            << rules.ordinance << ")\n";
   return exit_code::ok;
 }
 
@@ -35,6 +46,10 @@ void add_init_command(CLI::App& root, Action& chosen) {
   cmd->add_option("--srid", opts->srid,
                   "EPSG code of the store's CRS: projected, in metres (25832 = ETRS89 / UTM 32N, "
                   "25833 for Berlin and Leipzig)")
+      ->capture_default_str();
+  cmd->add_option("--rules", opts->rules,
+                  "The ordinance deciding which trees are protected: a built-in rule set (" +
+                      builtin_rule_set_names() + ") or a JSON file (docs/rules.md)")
       ->capture_default_str();
   cmd->callback([opts, &chosen] { chosen = [opts] { return run_init(*opts); }; });
 }
