@@ -106,10 +106,13 @@ int run_use(const RulesOptions& o) {
   } else {
     std::cout << "dry run: nothing was written\n";
   }
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::steady_clock::now() - started)
-                      .count();
-  std::cerr << "time: " << ms << " ms\n";
+  const auto ms = [](std::chrono::steady_clock::duration d) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+  };
+  std::cerr << "time: " << ms(std::chrono::steady_clock::now() - started) << " ms (judge "
+            << ms(r.time.judge) << " ms, write trees " << ms(r.time.write) << " ms, check "
+            << ms(r.time.check) << " ms, store zones and conflicts " << ms(r.time.persist)
+            << " ms)\n";
   return exit_code::ok;
 }
 

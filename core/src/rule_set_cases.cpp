@@ -118,6 +118,8 @@ RuleSetSwitch use_rule_set(storage::Store& store, const geo::RuleSet& to, const 
   if (!store.rule_sets().get(to.name)) store.rule_sets().save(to);
   store.rule_sets().set_active(to.name);
 
+  using clock = std::chrono::steady_clock;
+  const auto started = clock::now();
   std::vector<storage::ProtectionChange> changes;
   const auto trees = storage::trees_for_protection(db);
   out.trees = trees.size();
@@ -135,11 +137,15 @@ RuleSetSwitch use_rule_set(storage::Store& store, const geo::RuleSet& to, const 
     }
     changes.push_back({t.id, t.protection, std::move(after)});
   }
+  const auto judged = clock::now();
   storage::write_protection_changes(db, changes, {user, at, out.from, to});
+  const auto written = clock::now();
 
   auto check = compute_full_check(store, threads);
+  const auto checked = clock::now();
   store_full_check(store, check);
   storage::bump_data_generation(db);
+  out.time = {judged - started, written - judged, checked - written, clock::now() - checked};
 
   const auto conflicts_after = keys_of(check.result.tree_work);
   for (const auto& [tree, work, severity] : only_in(conflicts_after, conflicts_before)) {

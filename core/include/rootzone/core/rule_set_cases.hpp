@@ -2,7 +2,7 @@
 // Choosing and changing a store's rule set (docs/rules.md "Choosing and changing the rule set"):
 // the rule sets a store can use, and the switch that recomputes every tree's protection, the
 // zones and the conflicts in one transaction.
-#include <array>
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -56,7 +56,11 @@ struct RuleSetSwitch {
   SeverityCounts conflicts_appeared, conflicts_disappeared, conflicts_now;
   std::size_t clashes_appeared = 0, clashes_disappeared = 0, clashes_now = 0;
   bool written = false;  // false for a dry run
-  friend bool operator==(const RuleSetSwitch&, const RuleSetSwitch&) = default;
+  // Where the time went: judging the trees, writing their protection and history, the full
+  // check (load, index, compute), storing zones and conflicts.
+  struct Timings {
+    std::chrono::steady_clock::duration judge{}, write{}, check{}, persist{};
+  } time;
 };
 
 // Makes `to` the active rule set (stored first when it is not): every standing tree's
