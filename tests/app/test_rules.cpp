@@ -378,6 +378,12 @@ TEST_CASE("a server running meanwhile answers the new protection and draws no st
     auto store = storage::Store::open(db);
     id = store.trees().find_by_source_id(spruce.id).value().id;
   }
+  // The history is staff's to read: a planner's key, printed once by `users add`.
+  const auto added = run_rootzone({"users", "add", "planner", "--role", "planner", "--db", db});
+  REQUIRE(added.exit_code == 0);
+  const auto key_at = added.out.find("rz_");
+  REQUIRE(key_at != std::string::npos);
+  const auto key = added.out.substr(key_at, added.out.find('\n', key_at) - key_at);
   test::ServerProcess server(db);
   test::HttpClient http(server.port());
   const auto protected_now = [&] {
@@ -389,8 +395,20 @@ TEST_CASE("a server running meanwhile answers the new protection and draws no st
   const auto zoned_before = zoned_tree_ids(http, spruce);
   CHECK(zoned_before.count(static_cast<std::uint64_t>(id)) == 1);
 
-  REQUIRE(run_rootzone({"rules", "use", "berlin", "--db", db}).exit_code == 0);
+  REQUIRE(run_rootzone({"rules", "use", "berlin", "--db", db, "--user", "Amt 67"}).exit_code == 0);
   CHECK_FALSE(protected_now());
+  // The API's history names the switch: who, the change and the ordinance that made it.
+  const auto history = http.get("/collections/trees/items/" + std::to_string(id) + "/history",
+                                "Authorization: Bearer " + key + "\r\n");
+  REQUIRE(history.status == 200);
+  const auto last = nlohmann::json::parse(history.body).at("changes").back();
+  CHECK(last.at("user") == "Amt 67");
+  CHECK(last.at("field") == "is_protected");
+  CHECK(last.at("old_value") == "true");
+  CHECK(last.at("new_value") == "false");
+  CHECK(last.at("rule_set") == "berlin");
+  CHECK(last.at("rule_set_citation") ==
+        "Verordnung zum Schutze des Baumbestandes in Berlin (BaumSchVO) §2");
   // No disc is left of any tree Berlin does not protect.
   std::set<std::uint64_t> unprotected;
   {
@@ -453,6 +471,13 @@ TEST_CASE("a malformed rule set file is refused naming the member, the store unc
   const auto missing = run_rootzone({"rules", "add", (dir / "nowhere.json").string(), "--db", db});
   CHECK(missing.exit_code == kNoInput);
   CHECK_THAT(missing.err, Catch::Contains("nowhere.json does not exist"));
+
+  const auto neither =
+      run_rootzone({"init", "--db", (dir / "h.sqlite").string(), "--rules", "hamburg"});
+  CHECK(neither.exit_code == kNoInput);
+  CHECK_THAT(neither.err, Catch::Contains("rule set 'hamburg' is neither built in (mainz, berlin"));
+  const auto show = run_rootzone({"rules", "show", "hamburg", "--db", db});
+  CHECK(show.exit_code == kData);
 
   const auto unknown = run_rootzone({"rules", "use", "hamburg", "--db", db});
   CHECK(unknown.exit_code == kData);
