@@ -20,5 +20,6 @@ void add_serve_command(CLI::App& root, Action& chosen);
 void add_users_command(CLI::App& root, Action& chosen);
 void add_tiles_command(CLI::App& root, Action& chosen);
 void add_backup_command(CLI::App& root, Action& chosen);
+void add_rules_command(CLI::App& root, Action& chosen);
 
 }  // namespace rootzone::app

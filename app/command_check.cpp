@@ -11,6 +11,7 @@
 #include "conflict_output.hpp"
 #include "exit_codes.hpp"
 #include "rootzone/core/engine_loading.hpp"
+#include "rootzone/core/full_check.hpp"
 #include "rootzone/geo/conflict_engine.hpp"
 #include "rootzone/storage/conflict_inputs.hpp"
 #include "rootzone/storage/data_generation.hpp"
@@ -43,50 +44,52 @@ std::int64_t resolve_work(storage::Store& store, const std::string& key) {
 
 int run_check(const CheckOptions& o) {
   using clock = std::chrono::steady_clock;
-  const auto started = clock::now();
   auto store = storage::Store::open(o.db);
-  const auto inputs = core::read_engine_inputs(store);
-  const auto& rules = inputs.rules;
-  const auto& zoned = inputs.zoned;
-  const auto& trees = zoned.trees;
-  const auto& works = inputs.works;
   // An id, not std::optional: GCC 12 -Wmaybe-uninitialized misreads optional<int64> here.
   const bool single = !o.work.empty();
   const std::int64_t only = single ? resolve_work(store, o.work) : 0;
-  const auto loaded = clock::now();
 
-  std::vector<geo::GeometryNote> notes;
-  const auto engine = core::make_engine(inputs, o.threads, notes);
-  for (const auto& note : notes) {
+  core::FullCheck run;
+  if (single) {
+    const auto started = clock::now();
+    run.inputs = core::read_engine_inputs(store);
+    const auto loaded = clock::now();
+    const auto engine = core::make_engine(run.inputs, o.threads, run.notes);
+    const auto indexed = clock::now();
+    run.result.tree_work = engine.tree_conflicts_of_work(only);
+    run.result.work_work = engine.work_conflicts_of_work(only);
+    run.tree_count = engine.tree_count();
+    run.work_count = 1;
+    run.load = loaded - started;
+    run.index = indexed - loaded;
+    run.check = clock::now() - indexed;
+  } else {
+    run = core::compute_full_check(store, o.threads);
+  }
+  for (const auto& note : run.notes) {
     std::cerr << (note.refused ? "refused: " : "repaired: ") << note.message << '\n';
   }
-  const auto indexed = clock::now();
+  const auto& rules = run.inputs.rules;
+  const auto& zoned = run.inputs.zoned;
+  const auto& works = run.inputs.works;
+  auto& result = run.result;
 
-  geo::ConflictSet result;
-  if (single) {
-    result.tree_work = engine.tree_conflicts_of_work(only);
-    result.work_work = engine.work_conflicts_of_work(only);
-  } else {
-    result = engine.check_all(o.threads);
-  }
-  const auto computed = clock::now();
-
+  const auto persisting = clock::now();
   std::size_t zones_written = 0;
   {
     storage::Transaction tx(store.database());
-    zones_written = storage::save_tree_zones(store.database(), rules, zoned.marker, trees);
-    auto& conflicts = store.conflicts();
     if (single) {
+      zones_written = storage::save_tree_zones(store.database(), rules, zoned.marker, zoned.trees);
+      auto& conflicts = store.conflicts();
       result.tree_work = conflicts.replace_tree_work_conflicts_for_work(only, result.tree_work);
       result.work_work = conflicts.replace_work_work_conflicts_for_work(only, result.work_work);
     } else {
-      result.tree_work = conflicts.replace_all_tree_work_conflicts(result.tree_work);
-      result.work_work = conflicts.replace_all_work_work_conflicts(result.work_work);
+      zones_written = core::store_full_check(store, run);
     }
     storage::bump_data_generation(store.database());
     tx.commit();
   }
-  const auto persisted = clock::now();
+  const auto persist = clock::now() - persisting;
 
   std::vector<std::int64_t> tree_ids;
   tree_ids.reserve(result.tree_work.size());
@@ -98,21 +101,19 @@ int run_check(const CheckOptions& o) {
     print_tree_conflicts(std::cout, o.format, result.tree_work, labels, store.srid());
   }
 
-  const auto ms = [](auto a, auto b) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count();
+  const auto ms = [](clock::duration d) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
   };
   std::map<geo::Severity, std::size_t> by_severity;
   for (const auto& c : result.tree_work) ++by_severity[c.severity];
-  std::cerr << "checked " << (single ? 1 : engine.work_count()) << " open works against "
-            << engine.tree_count() << " protected trees (rule set " << rules.name
-            << "): " << result.tree_work.size() << " tree conflicts (critical "
-            << by_severity[geo::Severity::critical] << ", high " << by_severity[geo::Severity::high]
-            << ", medium " << by_severity[geo::Severity::medium] << "), " << result.work_work.size()
-            << " work clashes; " << zones_written << " zones updated"
-            << (zoned.from_cache ? " (zones loaded as stored)" : "") << '\n'
-            << "time: load " << ms(started, loaded) << " ms, index " << ms(loaded, indexed)
-            << " ms, check " << ms(indexed, computed) << " ms, persist " << ms(computed, persisted)
-            << " ms\n";
+  std::cerr << "checked " << run.work_count << " open works against " << run.tree_count
+            << " protected trees (rule set " << rules.name << "): " << result.tree_work.size()
+            << " tree conflicts (critical " << by_severity[geo::Severity::critical] << ", high "
+            << by_severity[geo::Severity::high] << ", medium " << by_severity[geo::Severity::medium]
+            << "), " << result.work_work.size() << " work clashes; " << zones_written
+            << " zones updated" << (zoned.from_cache ? " (zones loaded as stored)" : "") << '\n'
+            << "time: load " << ms(run.load) << " ms, index " << ms(run.index) << " ms, check "
+            << ms(run.check) << " ms, persist " << ms(persist) << " ms\n";
   return exit_code::ok;
 }
 

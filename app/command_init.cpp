@@ -7,9 +7,11 @@
 #include "command.hpp"
 #include "exit_codes.hpp"
 #include "rootzone/geo/crs.hpp"
+#include "rootzone/storage/errors.hpp"
 #include "rootzone/storage/location.hpp"
 #include "rootzone/storage/pg_store.hpp"
 #include "rootzone/storage/store.hpp"
+#include "rule_set_files.hpp"
 
 namespace rootzone::app {
 
@@ -18,22 +20,37 @@ namespace {
 struct InitOptions {
   std::string db;
   int srid = 25832;
+  std::string rules = "mainz";
 };
 
-void report(const std::string& where, int srid, int schema_version) {
+void report(const std::string& where, int srid, int schema_version, const geo::RuleSet& rules) {
   const auto crs = geo::describe_crs(srid);
   std::cout << "created store " << where << ": EPSG:" << crs.epsg << " (" << crs.name
-            << "), schema version " << schema_version << '\n';
+            << "), schema version " << schema_version << ", rule set " << rules.name << " ("
+            << rules.ordinance << ")\n";
 }
 
 int run_init(const InitOptions& o) {
+  // Judged before the store exists: a refused rule set file leaves no store behind.
+  const auto rules = rule_set_from_argument(o.rules);
   if (storage::is_postgis_location(o.db)) {
+    if (rules != geo::RuleSet::mainz()) {
+      throw storage::NotOnPostgis(
+          "init --rules is not available on PostGIS yet (issue 16): it "
+          "starts with mainz; give --db a SpatiaLite file for another");
+    }
     const auto store = storage::PgStore::create(o.db, o.srid);
-    report(store.location(), store.srid(), store.schema_version());
+    report(store.location(), store.srid(), store.schema_version(), rules);
     return exit_code::ok;
   }
-  const auto store = storage::Store::create(o.db, o.srid);
-  report(o.db, store.srid(), store.schema_version());
+  auto store = storage::Store::create(o.db, o.srid);
+  if (rules != store.rule_sets().active()) {
+    storage::Transaction tx(store.database());
+    store.rule_sets().save(rules);
+    store.rule_sets().set_active(rules.name);
+    tx.commit();
+  }
+  report(o.db, store.srid(), store.schema_version(), rules);
   return exit_code::ok;
 }
 
@@ -50,6 +67,10 @@ void add_init_command(CLI::App& root, Action& chosen) {
   cmd->add_option("--srid", opts->srid,
                   "EPSG code of the store's CRS: projected, in metres (25832 = ETRS89 / UTM 32N, "
                   "25833 for Berlin and Leipzig)")
+      ->capture_default_str();
+  cmd->add_option("--rules", opts->rules,
+                  "The ordinance deciding which trees are protected: a built-in rule set (" +
+                      builtin_rule_set_names() + ") or a JSON file (docs/rules.md)")
       ->capture_default_str();
   cmd->callback([opts, &chosen] { chosen = [opts] { return run_init(*opts); }; });
 }

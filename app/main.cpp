@@ -6,6 +6,7 @@
 #include "command.hpp"
 #include "exit_codes.hpp"
 #include "postgis_gate.hpp"
+#include "rootzone/core/errors.hpp"
 #include "rootzone/geo/errors.hpp"
 #include "rootzone/importers/errors.hpp"
 #include "rootzone/storage/errors.hpp"
@@ -46,6 +47,9 @@ int run_reporting_errors(const rootzone::app::Action& action) {
   } catch (const rootzone::storage::StorageError& e) {
     std::cerr << "rootzone: error: " << e.what() << '\n';
     return ec::io;
+  } catch (const rootzone::core::Error& e) {
+    std::cerr << "rootzone: error: " << e.what() << '\n';
+    return e.kind() == rootzone::core::ErrorKind::busy ? ec::io : ec::data;
   } catch (const rootzone::geo::GeoError& e) {
     std::cerr << "rootzone: error: " << e.what() << '\n';
     return ec::data;
@@ -72,6 +76,7 @@ int main(int argc, char** argv) {
   rootzone::app::add_users_command(app, chosen);
   rootzone::app::add_tiles_command(app, chosen);
   rootzone::app::add_backup_command(app, chosen);
+  rootzone::app::add_rules_command(app, chosen);
 
   // CLI11 reports an unknown first word only as "A subcommand is required": name it instead.
   const auto is_command = [&](const std::string& word) {

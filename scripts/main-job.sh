@@ -31,6 +31,10 @@ echo "== conflicts between open works and protected trees"
 echo "== works that clash in place and time"
 "$rootzone" check --db "$db" --clashes
 "$rootzone" info --db "$db"
+echo "== the ordinance in force (rule set) and its citation"
+"$rootzone" rules list --db "$db"
+echo "== what Berlin's ordinance would change here: a dry run, nothing is written"
+"$rootzone" rules use berlin --dry-run --db "$db"
 
 # Demo users, once per store: their keys are printed once by `rootzone users add`, so the job
 # keeps them in a file only its owner can read. A keys file left from a store that was deleted

@@ -250,7 +250,11 @@ json tree_schemas() {
                                             {"field", text("A property, 'created' or "
                                                            "'felling_reason'")},
                                             {"old_value", nullable(text())},
-                                            {"new_value", nullable(text())}}))},
+                                            {"new_value", nullable(text())},
+                                            {"rule_set", text("The rule set whose switch made "
+                                                              "this change (rootzone rules use)")},
+                                            {"rule_set_citation", text()}},
+                                           {"rule_set", "rule_set_citation"}))},
                {"links", ref("Links")}})},
   };
 }

@@ -83,7 +83,9 @@ StoredTree add_tree(Application& app, const Caller& caller, geo::Tree tree, geo:
                                       .user = caller.name(),
                                       .field = "created",
                                       .old_value = std::nullopt,
-                                      .new_value = tree.source_id});
+                                      .new_value = tree.source_id,
+                                      .rule_set = std::nullopt,
+                                      .rule_set_citation = std::nullopt});
     StoredTree out{s.store.trees().get(id), true, {}};
     out.conflicts = recompute_conflicts(s, out.tree);
     s.changed.areas.push_back(point_bounds(out.tree.location).grown(zone_reach(out.tree, rules)));
@@ -170,7 +172,9 @@ StoredTree fell_tree(Application& app, const Caller& caller, std::int64_t id, st
                                       .user = caller.name(),
                                       .field = "felling_reason",
                                       .old_value = std::nullopt,
-                                      .new_value = felling.reason});
+                                      .new_value = felling.reason,
+                                      .rule_set = std::nullopt,
+                                      .rule_set_citation = std::nullopt});
     return out;
   });
 }

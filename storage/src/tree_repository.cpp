@@ -322,8 +322,8 @@ geo::Tree TreeRepository::update(const geo::Tree& tree, std::int64_t expected_ve
 
 std::vector<geo::TreeChange> TreeRepository::history(std::int64_t tree_id) {
   auto s = db_.prepare(
-      "SELECT id, tree_id, at, user_name, field, old_value, new_value FROM tree_history"
-      " WHERE tree_id = ? ORDER BY id");
+      "SELECT id, tree_id, at, user_name, field, old_value, new_value, rule_set,"
+      " rule_set_citation FROM tree_history WHERE tree_id = ? ORDER BY id");
   s.bind(1, tree_id);
   std::vector<geo::TreeChange> changes;
   while (s.step()) {
@@ -333,7 +333,9 @@ std::vector<geo::TreeChange> TreeRepository::history(std::int64_t tree_id) {
                        .user = s.text(3),
                        .field = s.text(4),
                        .old_value = s.optional_text(5),
-                       .new_value = s.optional_text(6)});
+                       .new_value = s.optional_text(6),
+                       .rule_set = s.optional_text(7),
+                       .rule_set_citation = s.optional_text(8)});
   }
   return changes;
 }

@@ -22,7 +22,8 @@ constexpr int cant_create = 73;
 TEST_CASE("rootzone --help lists every command", "[app][cli]") {
   const auto r = run_rootzone({"--help"});
   CHECK(r.exit_code == ok);
-  for (const char* cmd : {"init", "info", "import", "check", "serve", "users", "tiles", "backup"}) {
+  for (const char* cmd :
+       {"init", "info", "import", "check", "serve", "users", "tiles", "backup", "rules"}) {
     INFO(cmd);
     CHECK(r.out.find(std::string("  ") + cmd) != std::string::npos);
   }
@@ -38,6 +39,9 @@ TEST_CASE("each command has its own --help naming its options", "[app][cli]") {
       {{"serve", "--help"}, "--port"},
       {{"tiles", "export", "--help"}, "--maxzoom"},
       {{"backup", "--help"}, "--force"},
+      {{"init", "--help"}, "--rules"},
+      {{"rules", "--help"}, "Built-in rule sets: mainz"},
+      {{"rules", "use", "--help"}, "--dry-run"},
   };
   for (const auto& [args, option] : cases) {
     INFO(args.front() << " " << args.at(1));

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "postgis/pg_fixture.hpp"
+#include "rootzone/geo/rule_set.hpp"
 #include "rootzone/storage/migrations.hpp"
 #include "support/run.hpp"
 #include "support/temp_dir.hpp"
@@ -39,7 +40,8 @@ TEST_CASE("init and info on PostGIS print what they print for a file", "[postgis
   REQUIRE(on_pg.exit_code == 0);
   CHECK(on_pg.err.empty());
   CHECK(on_pg.out == "created store " + db.url() + ": EPSG:25833 (ETRS89 / UTM zone 33N), " +
-                         "schema version " + version + "\n");
+                         "schema version " + version + ", rule set mainz (" +
+                         rootzone::geo::RuleSet::mainz().ordinance + ")\n");
   CHECK(on_pg.out == replaced(on_file.out, file, db.url()));
 
   const auto info_file = run_rootzone({"info", "--db", file});

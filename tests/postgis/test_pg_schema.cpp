@@ -86,10 +86,11 @@ TEST_CASE("the PostGIS schema holds the SpatiaLite schema's tables and columns",
   const auto pg = pg_schema(db);
   std::set<std::string> tables;
   for (const auto& [table, columns] : pg) tables.insert(table);
-  CHECK(tables == std::set<std::string>{"api_keys", "inspections", "rule_sets", "schema_migrations",
-                                        "store_meta", "tree_history", "tree_stems",
-                                        "tree_work_conflicts", "tree_zones", "trees", "users",
-                                        "work_status_history", "work_work_conflicts", "works"});
+  CHECK(tables == std::set<std::string>{"api_keys", "inspections", "rule_set_changes", "rule_sets",
+                                        "schema_migrations", "store_meta", "tree_history",
+                                        "tree_stems", "tree_work_conflicts", "tree_zones", "trees",
+                                        "users", "work_status_history", "work_work_conflicts",
+                                        "works"});
   // 0001's 22 columns of trees, its location, and 0004's stems_cm.
   CHECK(pg.at("trees").size() == 24);
   const auto sqlite = sqlite_schema(file, tables);

@@ -47,7 +47,7 @@ TEST_CASE("create makes a SpatiaLite store with every table, spatial indexes and
   StoreFixture f;
   auto& db = f.store.database();
   CHECK(f.store.srid() == 25832);
-  CHECK(f.store.schema_version() == 5);
+  CHECK(f.store.schema_version() == 6);
   CHECK(f.store.path() == f.dir / "city.sqlite");
 
   for (const char* table :
@@ -69,7 +69,8 @@ TEST_CASE("create makes a SpatiaLite store with every table, spatial indexes and
   CHECK(one(db, "SELECT value FROM store_meta WHERE key = 'srid'") == "25832");
   CHECK(strings(db, "SELECT version || ' ' || name FROM schema_migrations ORDER BY version") ==
         std::vector<std::string>{"1 initial", "2 lookup_indexes", "3 zone_cache",
-                                 "4 stems_on_tree_row", "5 check_without_in_lists"});
+                                 "4 stems_on_tree_row", "5 check_without_in_lists",
+                                 "6 rule_set_changes"});
 
   CHECK(f.store.rule_sets().active() == geo::RuleSet::mainz());
 }
@@ -146,18 +147,19 @@ TEST_CASE("open applies the migrations an older store lacks", "[storage][store][
     CHECK_FALSE(has_object(old.database(), "works_status"));
   }
   auto store = Store::open(path);
-  CHECK(store.schema_version() == 5);
-  CHECK(storage::applied_schema_version(store.database()) == 5);
+  CHECK(store.schema_version() == 6);
+  CHECK(storage::applied_schema_version(store.database()) == 6);
   CHECK(has_object(store.database(), "works_status"));
   CHECK(has_object(store.database(), "tree_work_conflicts_work"));
   CHECK(strings(store.database(),
                 "SELECT version || ' ' || name FROM schema_migrations ORDER BY version") ==
         std::vector<std::string>{"1 initial", "2 lookup_indexes", "3 zone_cache",
-                                 "4 stems_on_tree_row", "5 check_without_in_lists"});
+                                 "4 stems_on_tree_row", "5 check_without_in_lists",
+                                 "6 rule_set_changes"});
   // 0003 added columns to a table 0001 made: the old store has them now.
   CHECK(one(store.database(),
             "SELECT count(*) FROM pragma_table_info('tree_zones') WHERE name = 'x'") == "1");
-  CHECK(storage::latest_schema_version() == 5);
+  CHECK(storage::latest_schema_version() == 6);
 }
 
 TEST_CASE("migration 4 copies every tree's stems, in stem order, onto its row",
@@ -210,7 +212,7 @@ TEST_CASE("migration 5 keeps the enumeration CHECKs, now without an ephemeral in
   }
   auto store = Store::open(path);
   auto& db = store.database();
-  CHECK(store.schema_version() == 5);
+  CHECK(store.schema_version() == 6);
   CHECK(one(db, "PRAGMA integrity_check") == "ok");
   CHECK(ephemeral(db) == "0");
   CHECK(one(db, "SELECT count(*) FROM trees") == "1");
@@ -250,13 +252,13 @@ TEST_CASE("open refuses a store whose schema is newer than this build", "[storag
   REQUIRE_THROWS_AS(Store::open(path), storage::SchemaError);
   REQUIRE_THROWS_WITH(Store::open(path),
                       path.string() +
-                          ": store schema version 7 is newer than this rootzone supports (5): "
+                          ": store schema version 7 is newer than this rootzone supports (6): "
                           "upgrade rootzone");
 }
 
 TEST_CASE("migrations are embedded in order with the srid placeholder", "[storage][migrations]") {
   const auto all = storage::embedded_migrations();
-  REQUIRE(all.size() == 5);
+  REQUIRE(all.size() == 6);
   CHECK(all[0].version == 1);
   CHECK(all[0].name == "initial");
   CHECK(all[0].sql.find("AddGeometryColumn('trees', 'location', {{srid}}, 'POINT', 'XY', 1)") !=

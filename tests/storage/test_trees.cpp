@@ -100,7 +100,9 @@ TEST_CASE("an update writes one history row per changed field and bumps the vers
                   .user = "kontrolle.mueller",
                   .field = field,
                   .old_value = std::move(before),
-                  .new_value = std::move(after)};
+                  .new_value = std::move(after),
+                  .rule_set = std::nullopt,
+                  .rule_set_citation = std::nullopt};
   };
   CHECK(trees.history(id) ==
         std::vector<Change>{

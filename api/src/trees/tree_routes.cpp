@@ -231,6 +231,10 @@ Response history(Service& service, Call& call) {
                        {"field", c.field},
                        {"old_value", text(c.old_value)},
                        {"new_value", text(c.new_value)}});
+    if (c.rule_set) {
+      changes.back()["rule_set"] = *c.rule_set;
+      changes.back()["rule_set_citation"] = c.rule_set_citation.value_or("");
+    }
   }
   const auto& req = call.req;
   return json_response(

@@ -65,6 +65,10 @@ struct TreeChange {
   std::string field;
   std::optional<std::string> old_value;
   std::optional<std::string> new_value;
+  // For a change a switch of the active rule set made (`rootzone rules use`): the rule set and
+  // its citation as they read then.
+  std::optional<std::string> rule_set;
+  std::optional<std::string> rule_set_citation;
   friend bool operator==(const TreeChange&, const TreeChange&) = default;
 };
 
