@@ -194,11 +194,12 @@ std::string RuleSet::to_json() const {
   return j.dump(2);
 }
 
-RuleSet RuleSet::from_json(std::string_view text) {
-  Json j;
-  // nlohmann keeps one of two equal members and drops the other without a word: a file that
-  // says threshold_cm twice would be read with one of them, unseen. Each object's member
-  // names are collected while parsing and the second one refused.
+namespace {
+
+// nlohmann keeps one of two equal members and drops the other without a word: a file that says
+// threshold_cm twice would be read with one of them, unseen. Each object's member names are
+// collected while parsing and the second one refused.
+Json parse_refusing_duplicates(std::string_view text) {
   std::vector<std::set<std::string>> open_objects;
   std::string duplicate;
   const Json::parser_callback_t members = [&](int, Json::parse_event_t event, Json& parsed) {
@@ -212,6 +213,7 @@ RuleSet RuleSet::from_json(std::string_view text) {
     }
     return true;
   };
+  Json j;
   try {
     j = Json::parse(text, members);
   } catch (const Json::exception& e) {  // parse_error, or out_of_range for "1e400"
@@ -220,6 +222,32 @@ RuleSet RuleSet::from_json(std::string_view text) {
   if (!duplicate.empty()) {
     bad("member \"" + duplicate + "\" appears twice");
   }
+  return j;
+}
+
+std::string name_member(const Json& v) {
+  auto name = string_member(v, "name", false);
+  if (!simple_identifier(name)) {
+    bad("name \"" + name +
+        "\" must be a simple identifier: a lower-case letter, then lower-case letters, digits, "
+        "'-' or '_', at most 64 in all");
+  }
+  return name;
+}
+
+ZoneRule zone_rule_member(const Json& v) {
+  const auto rule =
+      v.is_string() ? zone_rule_from_string(v.get_ref<const std::string&>()) : std::nullopt;
+  if (!rule) {
+    bad(R"(zone_rule must be one of "din18920", "bs5837", "as4970")");
+  }
+  return *rule;
+}
+
+}  // namespace
+
+RuleSet RuleSet::from_json(std::string_view text) {
+  const Json j = parse_refusing_duplicates(text);
   if (!j.is_object()) {
     bad("expected a JSON object");
   }
@@ -236,12 +264,7 @@ RuleSet RuleSet::from_json(std::string_view text) {
   RuleSet r = mainz();
   for (const auto& [key, v] : j.items()) {
     if (key == "name") {
-      r.name = string_member(v, "name", false);
-      if (!simple_identifier(r.name)) {
-        bad("name \"" + r.name +
-            "\" must be a simple identifier: a lower-case letter, then lower-case letters, digits, "
-            "'-' or '_', at most 64 in all");
-      }
+      r.name = name_member(v);
     } else if (key == "ordinance") {
       r.ordinance = string_member(v, "ordinance", true);
     } else if (key == "measuring_height_m") {
@@ -266,12 +289,7 @@ RuleSet RuleSet::from_json(std::string_view text) {
     } else if (key == "species_exempt_except") {
       r.species_exempt_except = species_list(v, "species_exempt_except");
     } else if (key == "zone_rule") {
-      const auto rule =
-          v.is_string() ? zone_rule_from_string(v.get_ref<const std::string&>()) : std::nullopt;
-      if (!rule) {
-        bad(R"(zone_rule must be one of "din18920", "bs5837", "as4970")");
-      }
-      r.zone_rule = *rule;
+      r.zone_rule = zone_rule_member(v);
     } else if (key == "share_threshold") {
       if (!v.is_number() || !(v.get<double>() > 0) || v.get<double>() > 1) {
         bad("share_threshold must be a fraction above 0 and at most 1 (0.20 = 20 %)");
