@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "migration_text.hpp"
 #include "rootzone/storage/database.hpp"
 #include "rootzone/storage/errors.hpp"
 #include "sqlite_error.hpp"
@@ -12,28 +13,7 @@ namespace rootzone::storage {
 
 namespace {
 
-constexpr std::string_view srid_placeholder = "{{srid}}";
-
-std::string label(const Migration& m) {
-  std::string number = std::to_string(m.version);
-  return std::string(4 - std::min<std::size_t>(4, number.size()), '0') + number + "_" +
-         std::string(m.name);
-}
-
-// The SRID is chosen per store, but AddGeometryColumn needs it literally.
-std::string substitute(const Migration& m, int srid) {
-  std::string sql(m.sql);
-  const std::string value = std::to_string(srid);
-  for (auto at = sql.find(srid_placeholder); at != std::string::npos;
-       at = sql.find(srid_placeholder, at + value.size())) {
-    sql.replace(at, srid_placeholder.size(), value);
-  }
-  if (const auto at = sql.find("{{"); at != std::string::npos) {
-    throw SchemaError("migration " + label(m) + ": unknown placeholder " +
-                      sql.substr(at, sql.find("}}", at) - at + 2) + " (only {{srid}} exists)");
-  }
-  return sql;
-}
+std::string label(const Migration& m) { return detail::migration_label(m); }
 
 // Runs the script statement by statement. SpatiaLite's management functions
 // (AddGeometryColumn, CreateSpatialIndex ...) report failure by returning 0, not as an
@@ -71,6 +51,31 @@ void run_script(Database& db, const Migration& m, const std::string& sql) {
 
 }  // namespace
 
+namespace detail {
+
+std::string migration_label(const Migration& m) {
+  std::string number = std::to_string(m.version);
+  return std::string(4 - std::min<std::size_t>(4, number.size()), '0') + number + "_" +
+         std::string(m.name);
+}
+
+std::string with_srid(const Migration& m, int srid, const std::string& what) {
+  constexpr std::string_view placeholder = "{{srid}}";
+  std::string sql(m.sql);
+  const std::string value = std::to_string(srid);
+  for (auto at = sql.find(placeholder); at != std::string::npos;
+       at = sql.find(placeholder, at + value.size())) {
+    sql.replace(at, placeholder.size(), value);
+  }
+  if (const auto at = sql.find("{{"); at != std::string::npos) {
+    throw SchemaError(what + ": unknown placeholder " +
+                      sql.substr(at, sql.find("}}", at) - at + 2) + " (only {{srid}} exists)");
+  }
+  return sql;
+}
+
+}  // namespace detail
+
 int latest_schema_version() {
   const auto all = embedded_migrations();
   return all.empty() ? 0 : all.back().version;
@@ -96,7 +101,7 @@ void apply_migrations(Database& db, int srid, int up_to) {
   for (const auto& m : embedded_migrations()) {
     if (m.version <= applied || m.version > up_to) continue;
     Transaction tx(db);
-    run_script(db, m, substitute(m, srid));
+    run_script(db, m, detail::with_srid(m, srid, "migration " + label(m)));
     // Other connections re-read the schema when its version moves; a migration that edits
     // sqlite_schema itself (0005) does not move it. One more is harmless after any other.
     std::int64_t schema_version = 0;

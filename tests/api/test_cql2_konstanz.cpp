@@ -14,6 +14,7 @@
 
 #include "cql2_fixture.hpp"
 #include "rootzone/geo/crs.hpp"
+#include "support/csv_fields.hpp"
 #include "support/konstanz_store.hpp"
 #include "support/raw_http_client.hpp"
 #include "support/run.hpp"
@@ -35,32 +36,6 @@ struct Row {
   std::string species;  // Name_lat
 };
 
-// RFC 4180 fields (quotes doubled inside quoted fields); the file has no line breaks in fields.
-std::vector<std::string> fields(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        out.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        out.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.emplace_back();
-    } else if (c != '\r') {
-      out.back() += c;
-    }
-  }
-  return out;
-}
-
 const std::vector<Row>& csv_rows() {
   static const std::vector<Row> rows = [] {
     std::ifstream in(kSource + "/data/trees/konstanz_baumkataster_2020.csv");
@@ -68,7 +43,7 @@ const std::vector<Row>& csv_rows() {
     std::getline(in, line);  // header: X,Y,OBJECTID,baumId,baumNr,baumart,hoeheM,...,Name_lat,...
     std::vector<Row> out;
     while (std::getline(in, line)) {
-      const auto f = fields(line);
+      const auto f = test::csv_fields(line);
       Row r;
       r.lon = std::stod(f.at(0));
       r.lat = std::stod(f.at(1));

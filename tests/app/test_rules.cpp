@@ -18,6 +18,7 @@
 #include "../tiles/mvt_decode.hpp"
 #include "rootzone/storage/protection_changes.hpp"
 #include "rootzone/storage/store.hpp"
+#include "support/csv_fields.hpp"
 #include "support/konstanz_store.hpp"
 #include "support/raw_http_client.hpp"
 #include "support/run.hpp"
@@ -40,32 +41,6 @@ struct CsvTree {
   std::string species;          // Name_lat
 };
 
-// RFC 4180 fields; the file has no line breaks inside fields.
-std::vector<std::string> fields(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        out.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        out.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.emplace_back();
-    } else if (c != '\r') {
-      out.back() += c;
-    }
-  }
-  return out;
-}
-
 const std::vector<CsvTree>& csv_trees() {
   static const std::vector<CsvTree> rows = [] {
     std::ifstream in(kSource + "/data/trees/konstanz_baumkataster_2020.csv");
@@ -74,7 +49,7 @@ const std::vector<CsvTree>& csv_trees() {
                              // stammumfangCM,location,Name_dt,Name_lat,Name_Sym
     std::vector<CsvTree> out;
     while (std::getline(in, line)) {
-      const auto f = fields(line);
+      const auto f = test::csv_fields(line);
       CsvTree t;
       t.lon = std::stod(f.at(0));
       t.lat = std::stod(f.at(1));

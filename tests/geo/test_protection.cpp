@@ -1,19 +1,13 @@
 // Protected status under the Mainz and Berlin ordinances, with the reasons that are stored.
 #include <catch2/catch.hpp>
 
+#include "protection_tree.hpp"
 #include "rootzone/geo/protection.hpp"
 #include "rootzone/geo/zones.hpp"
 
 using namespace rootzone::geo;
 
-namespace {
-Tree tree(std::vector<double> stems, std::string species = "Tilia cordata") {
-  Tree t;
-  t.stem_circumferences_cm = std::move(stems);
-  t.species_botanical = std::move(species);
-  return t;
-}
-}  // namespace
+using rootzone::test::tree;
 
 TEST_CASE("Mainz: a single stem of at least 80 cm at 1.0 m", "[geo][protection]") {
   const auto mainz = RuleSet::mainz();

@@ -7,18 +7,14 @@
 #include <string>
 #include <vector>
 
+#include "protection_tree.hpp"
 #include "rootzone/geo/protection.hpp"
 
 using namespace rootzone::geo;
 
-namespace {
+using rootzone::test::tree;
 
-Tree tree(std::vector<double> stems, std::string species = "Tilia cordata") {
-  Tree t;
-  t.stem_circumferences_cm = std::move(stems);
-  t.species_botanical = std::move(species);
-  return t;
-}
+namespace {
 
 struct Case {
   const char* where;  // the ordinance's paragraph the numbers come from

@@ -3,6 +3,7 @@
 #include <string>
 #include <string_view>
 
+#include "migration_text.hpp"
 #include "pg/connection.hpp"
 #include "rootzone/geo/crs.hpp"
 #include "rootzone/storage/errors.hpp"
@@ -17,34 +18,12 @@ struct PgStore::Parts {
 
 namespace {
 
-constexpr std::string_view srid_placeholder = "{{srid}}";
-
 int latest_version() {
   const auto all = embedded_postgis_migrations();
   return all.empty() ? 0 : all.back().version;
 }
 
-std::string label(const Migration& m) {
-  std::string number = std::to_string(m.version);
-  return "PostGIS migration " + std::string(4 - std::min<std::size_t>(4, number.size()), '0') +
-         number + "_" + std::string(m.name);
-}
-
-// As storage/src/migrations.cpp: the SRID is per store, but a typed geometry column needs it
-// literally. It is an int this program checked, never text from input.
-std::string substitute(const Migration& m, int srid) {
-  std::string sql(m.sql);
-  const std::string value = std::to_string(srid);
-  for (auto at = sql.find(srid_placeholder); at != std::string::npos;
-       at = sql.find(srid_placeholder, at + value.size())) {
-    sql.replace(at, srid_placeholder.size(), value);
-  }
-  if (const auto at = sql.find("{{"); at != std::string::npos) {
-    throw SchemaError(label(m) + ": unknown placeholder " +
-                      sql.substr(at, sql.find("}}", at) - at + 2) + " (only {{srid}} exists)");
-  }
-  return sql;
-}
+std::string label(const Migration& m) { return "PostGIS migration " + detail::migration_label(m); }
 
 // Both tables of a rootzone store, in the schema the connection writes to (search_path).
 int rootzone_tables(pg::Connection& c) {
@@ -69,7 +48,7 @@ void apply(pg::Connection& c, int srid, int from) {
       " applied_at text NOT NULL)");
   for (const auto& m : embedded_postgis_migrations()) {
     if (m.version <= from) continue;
-    c.execute_script(substitute(m, srid), label(m));
+    c.execute_script(detail::with_srid(m, srid, label(m)), label(m));
     c.exec(
         "INSERT INTO schema_migrations (version, name, applied_at)"
         " VALUES ($1, $2, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))",
