@@ -17,6 +17,13 @@ test('a point work drawn on a phone, saved as a draft, then submitted', async ()
   const { page, assertClean } = await contractorPage(env.browser, env.base, { viewport: phone, centre: at });
   await page.locator('#tabbar [data-screen="works"]').click();
   await page.locator('#my-works-status[data-state="done"]').waitFor();
+  const listed = await page.locator('#my-works-list > li').count();
+  assert.ok(listed > 0, 'the demo store holds works of Stadtwerke Konstanz');
+  assert.equal(
+    await page.locator('#my-works-status').textContent(),
+    listed === 1 ? '1 Maßnahme' : `${listed} Maßnahmen, die neuesten zuerst`,
+    'the count names as many works as the list shows, in the singular for one',
+  );
   await axe(page, '#screen-works', 'my works 375');
   await assertPhoneLayout(page, '#screen-works');
   await screenshot(page, 'works-my-works');

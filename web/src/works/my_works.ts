@@ -43,7 +43,12 @@ export function myWorksScreen(): Screen {
       const rows = await myWorks(c.signal);
       if (c.signal.aborted) return;
       list.replaceChildren(...rows.map(rowOf));
-      status.textContent = rows.length === 0 ? t('works.none') : t('works.count', { n: rows.length });
+      status.textContent =
+        rows.length === 0
+          ? t('works.none')
+          : rows.length === 1
+            ? t('works.count_one')
+            : t('works.count', { n: rows.length });
       status.dataset.state = 'done';
     } catch (e) {
       if (c.signal.aborted) return;
