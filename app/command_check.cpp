@@ -77,16 +77,16 @@ int run_check(const CheckOptions& o) {
   const auto persisting = clock::now();
   std::size_t zones_written = 0;
   {
-    storage::Transaction tx(store.database());
+    storage::StoreTransaction tx(store);
     if (single) {
-      zones_written = storage::save_tree_zones(store.database(), rules, zoned.marker, zoned.trees);
+      zones_written = storage::save_tree_zones(store, rules, zoned.marker, zoned.trees);
       auto& conflicts = store.conflicts();
       result.tree_work = conflicts.replace_tree_work_conflicts_for_work(only, result.tree_work);
       result.work_work = conflicts.replace_work_work_conflicts_for_work(only, result.work_work);
     } else {
       zones_written = core::store_full_check(store, run);
     }
-    storage::bump_data_generation(store.database());
+    storage::bump_data_generation(store);
     tx.commit();
   }
   const auto persist = clock::now() - persisting;
@@ -94,7 +94,7 @@ int run_check(const CheckOptions& o) {
   std::vector<std::int64_t> tree_ids;
   tree_ids.reserve(result.tree_work.size());
   for (const auto& c : result.tree_work) tree_ids.push_back(c.tree_id);
-  const ConflictLabels labels(storage::tree_labels(store.database(), tree_ids), works);
+  const ConflictLabels labels(storage::tree_labels(store, tree_ids), works);
   if (o.clashes) {
     print_work_clashes(std::cout, o.format, result.work_work, labels);
   } else {

@@ -9,7 +9,6 @@
 #include "exit_codes.hpp"
 #include "rootzone/geo/crs.hpp"
 #include "rootzone/storage/location.hpp"
-#include "rootzone/storage/pg_store.hpp"
 #include "rootzone/storage/store.hpp"
 
 namespace rootzone::app {
@@ -39,14 +38,8 @@ void print(const Summary& s) {
 }
 
 int run_info(const std::string& db) {
-  if (storage::is_postgis_location(db)) {
-    auto store = storage::PgStore::open(db);
-    print({store.location(), store.srid(), store.schema_version(), store.active_rule_set().name,
-           store.tree_count(), store.work_count()});
-    return exit_code::ok;
-  }
   auto store = storage::Store::open(db);
-  print({db, store.srid(), store.schema_version(), store.rule_sets().active().name,
+  print({store.location(), store.srid(), store.schema_version(), store.rule_sets().active().name,
          store.trees().count(), store.works().count()});
   return exit_code::ok;
 }

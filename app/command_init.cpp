@@ -9,7 +9,6 @@
 #include "rootzone/geo/crs.hpp"
 #include "rootzone/storage/errors.hpp"
 #include "rootzone/storage/location.hpp"
-#include "rootzone/storage/pg_store.hpp"
 #include "rootzone/storage/store.hpp"
 #include "rule_set_files.hpp"
 
@@ -33,24 +32,14 @@ void report(const std::string& where, int srid, int schema_version, const geo::R
 int run_init(const InitOptions& o) {
   // Judged before the store exists: a refused rule set file leaves no store behind.
   const auto rules = rule_set_from_argument(o.rules);
-  if (storage::is_postgis_location(o.db)) {
-    if (rules != geo::RuleSet::mainz()) {
-      throw storage::NotOnPostgis(
-          "init --rules is not available on PostGIS yet (issue 16): it "
-          "starts with mainz; give --db a SpatiaLite file for another");
-    }
-    const auto store = storage::PgStore::create(o.db, o.srid);
-    report(store.location(), store.srid(), store.schema_version(), rules);
-    return exit_code::ok;
-  }
   auto store = storage::Store::create(o.db, o.srid);
   if (rules != store.rule_sets().active()) {
-    storage::Transaction tx(store.database());
+    storage::StoreTransaction tx(store);
     store.rule_sets().save(rules);
     store.rule_sets().set_active(rules.name);
     tx.commit();
   }
-  report(o.db, store.srid(), store.schema_version(), rules);
+  report(store.location(), store.srid(), store.schema_version(), rules);
   return exit_code::ok;
 }
 

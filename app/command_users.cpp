@@ -46,7 +46,7 @@ int run_add(const UsersOptions& o) {
               << o.name << " makes it another key)\n";
     return exit_code::cant_create;
   }
-  storage::Transaction tx(store.database());
+  storage::StoreTransaction tx(store);
   geo::User user;
   user.name = o.name;
   user.role = *role;

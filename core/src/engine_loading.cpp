@@ -6,11 +6,10 @@
 namespace rootzone::core {
 
 EngineInputs read_engine_inputs(storage::Store& store) {
-  auto& db = store.database();
   EngineInputs in;
-  in.generation = storage::data_generation(db);
+  in.generation = storage::data_generation(store);
   in.rules = store.rule_sets().active();
-  in.zoned = storage::load_zoned_trees(db, in.rules);
+  in.zoned = storage::load_zoned_trees(store, in.rules);
   in.works = store.works().open();
   return in;
 }

@@ -25,7 +25,7 @@ FullCheck compute_full_check(storage::Store& store, unsigned threads) {
 std::size_t store_full_check(storage::Store& store, FullCheck& check) {
   const auto& zoned = check.inputs.zoned;
   const auto written =
-      storage::save_tree_zones(store.database(), check.inputs.rules, zoned.marker, zoned.trees);
+      storage::save_tree_zones(store, check.inputs.rules, zoned.marker, zoned.trees);
   auto& conflicts = store.conflicts();
   check.result.tree_work = conflicts.replace_all_tree_work_conflicts(check.result.tree_work);
   check.result.work_work = conflicts.replace_all_work_work_conflicts(check.result.work_work);

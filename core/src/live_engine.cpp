@@ -19,14 +19,14 @@ Error LiveEngine::busy(const storage::StoreBusy& e) {
 }
 
 bool LiveEngine::make_current(storage::Store& store) {
-  const auto stored = storage::data_generation(store.database());
+  const auto stored = storage::data_generation(store);
   const bool external = engine_ && stored != generation_;
   if (!engine_ || engine_suspect_ || external) load(store);
   return external;
 }
 
 void LiveEngine::catch_up(storage::Store& store) {
-  if (storage::data_generation(store.database()) == generation_) return;
+  if (storage::data_generation(store) == generation_) return;
   load(store);
   external_pending_ = true;
 }

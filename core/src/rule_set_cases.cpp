@@ -106,8 +106,7 @@ void add_rule_set(storage::Store& store, const geo::RuleSet& rules) {
 
 RuleSetSwitch use_rule_set(storage::Store& store, const geo::RuleSet& to, const std::string& user,
                            geo::Timestamp at, bool dry_run, unsigned threads) {
-  auto& db = store.database();
-  storage::Transaction tx(db);
+  storage::StoreTransaction tx(store);
   RuleSetSwitch out;
   out.from = store.rule_sets().active().name;
   out.to = to;
@@ -121,7 +120,7 @@ RuleSetSwitch use_rule_set(storage::Store& store, const geo::RuleSet& to, const 
   using clock = std::chrono::steady_clock;
   const auto started = clock::now();
   std::vector<storage::ProtectionChange> changes;
-  const auto trees = storage::trees_for_protection(db);
+  const auto trees = storage::trees_for_protection(store);
   out.trees = trees.size();
   for (const auto& t : trees) {
     if (t.protection.source == geo::ProtectionSource::manual) {
@@ -138,13 +137,13 @@ RuleSetSwitch use_rule_set(storage::Store& store, const geo::RuleSet& to, const 
     changes.push_back({t.id, t.protection, std::move(after)});
   }
   const auto judged = clock::now();
-  storage::write_protection_changes(db, changes, {user, at, out.from, to});
+  storage::write_protection_changes(store, changes, {user, at, out.from, to});
   const auto written = clock::now();
 
   auto check = compute_full_check(store, threads);
   const auto checked = clock::now();
   store_full_check(store, check);
-  storage::bump_data_generation(db);
+  storage::bump_data_generation(store);
   out.time = {judged - started, written - judged, checked - written, clock::now() - checked};
 
   const auto conflicts_after = keys_of(check.result.tree_work);

@@ -11,7 +11,7 @@ storage::WorkOverviewPage works_overview(Application& app, const Caller& caller,
   filter.contractor.reset();
   if (caller.has_role(geo::Role::contractor)) filter.contractor = caller.user->organisation;
   auto& store = app.store();
-  return storage::work_overview(store.database(), store.srid(), filter);
+  return storage::work_overview(store, filter);
 }
 
 }  // namespace rootzone::core

@@ -43,7 +43,7 @@ geo::Bounds sketch_extent(const WorkStatement& s) {
 WorkStatement work_statement(Application& app, const Caller& caller, std::int64_t id) {
   require(caller, Action::read_statement);
   auto& store = app.store();
-  storage::ReadSnapshot snapshot(store.database());
+  storage::StoreSnapshot snapshot(store);
   WorkStatement s;
   s.work = find_work(store, id);
   require_own(caller, s.work, "read the statement of");
@@ -97,7 +97,7 @@ WorkStatement work_statement(Application& app, const Caller& caller, std::int64_
   }
 
   s.extent = sketch_extent(s);
-  storage::for_each_tile_tree(store.database(), s.extent, [&](const storage::TileTree& t) {
+  storage::for_each_tile_tree(store, s.extent, [&](const storage::TileTree& t) {
     if (!s.extent.contains(t.location)) return;  // the index's float box is a little larger
     if (t.status != "existing") return;          // felled and planned trees do not stand there
     if (s.trees.size() >= kMaxSketchTrees) {

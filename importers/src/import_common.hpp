@@ -15,7 +15,7 @@
 #include "record_mapper.hpp"
 #include "rootzone/importers/import.hpp"
 #include "rootzone/storage/data_generation.hpp"
-#include "rootzone/storage/database.hpp"
+#include "rootzone/storage/store.hpp"
 
 namespace rootzone::importers::detail {
 
@@ -80,13 +80,13 @@ class Progress {
 // The end every import shares: the report's counts into the summary, then commit unless
 // --strict aborted or it is a dry run (the transaction's destructor rolls back otherwise).
 template <class Transaction>
-void conclude(ImportResult& result, storage::Database& db, Transaction& tx,
+void conclude(ImportResult& result, storage::Store& store, Transaction& tx,
               const ImportOptions& o) {
   auto& s = result.summary;
   s.corrected = static_cast<std::int64_t>(result.report.count(Severity::corrected));
   s.flagged = static_cast<std::int64_t>(result.report.count(Severity::flagged));
   if (!s.aborted && !o.dry_run) {
-    storage::bump_data_generation(db);
+    storage::bump_data_generation(store);
     tx.commit();
     s.committed = true;
   }

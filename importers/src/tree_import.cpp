@@ -269,12 +269,13 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
   // Ends after tx. --strict and --dry-run promise a store byte for byte as it was when they
   // write nothing, and switching the journal rewrites the file header (its change counter):
   // they keep the WAL.
-  std::optional<storage::BulkJournal> journal;
-  if (!o.strict && !o.dry_run) journal.emplace(store.database());
-  storage::Transaction tx(store.database());
+  std::unique_ptr<storage::BulkLoadMode> journal;
+  if (!o.strict && !o.dry_run) journal = store.backend().bulk_load_mode();
+  storage::StoreTransaction tx(store);
   // Declared after tx: its destructor (re-creating SpatiaLite's triggers) runs before tx's
   // rollback when the import ends without commit.
-  storage::TreeBulkWriter writer(store.database(), store.srid(), user);
+  const auto bulk = store.backend().tree_bulk_writer(user, geo::now_utc());
+  auto& writer = *bulk;
   detail::BoundedQueue<Batch> batches(kDepth);
   // Written batches go back to the reader, which empties them itself: its strings are then
   // freed by the thread that allocated them, not across threads (glibc's malloc locks the
@@ -344,7 +345,7 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
   s.implausible_stems = plausibility.flagged();
   if (!s.aborted) add_file_notes(result, plausibility, mapping, file);
   writer.finish();
-  detail::conclude(result, store.database(), tx, o);
+  detail::conclude(result, store, tx, o);
   s.seconds = detail::seconds_since(start);
   return result;
 }

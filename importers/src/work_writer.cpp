@@ -65,7 +65,7 @@ void write_works(storage::Store& store, const ImportOptions& o, ImportResult& re
   auto& s = result.summary;
   const auto& problems = result.report.problems();
   const auto user = default_user(o);
-  storage::Transaction tx(store.database());
+  storage::StoreTransaction tx(store);
   for (;;) {
     const auto problems_before = problems.size();
     MappedWork m;
@@ -91,7 +91,7 @@ void write_works(storage::Store& store, const ImportOptions& o, ImportResult& re
     }
   }
   progress.finish(s.read);
-  conclude(result, store.database(), tx, o);
+  conclude(result, store, tx, o);
 }
 
 }  // namespace rootzone::importers::detail

@@ -1,4 +1,5 @@
 #include "rootzone/storage/conflict_repository.hpp"
+#include "sqlite_repositories.hpp"
 
 #include <algorithm>
 #include <map>
@@ -282,77 +283,77 @@ void acknowledge(Database& db, const char* table, const char* what, std::int64_t
 
 }  // namespace
 
-ConflictRepository::ConflictRepository(Database& db) : db_(db) {}
+SqliteConflictRepository::SqliteConflictRepository(Database& db) : db_(db) {}
 
-std::vector<geo::TreeWorkConflict> ConflictRepository::replace_tree_work_conflicts_for_work(
+std::vector<geo::TreeWorkConflict> SqliteConflictRepository::replace_tree_work_conflicts_for_work(
     std::int64_t work_id, const std::vector<geo::TreeWorkConflict>& conflicts) {
   return replace_tree_work(db_, of_work(work_id), conflicts);
 }
 
-std::vector<geo::TreeWorkConflict> ConflictRepository::replace_tree_work_conflicts_for_tree(
+std::vector<geo::TreeWorkConflict> SqliteConflictRepository::replace_tree_work_conflicts_for_tree(
     std::int64_t tree_id, const std::vector<geo::TreeWorkConflict>& conflicts) {
   return replace_tree_work(db_, of_tree(tree_id), conflicts);
 }
 
-std::vector<geo::TreeWorkConflict> ConflictRepository::replace_all_tree_work_conflicts(
+std::vector<geo::TreeWorkConflict> SqliteConflictRepository::replace_all_tree_work_conflicts(
     const std::vector<geo::TreeWorkConflict>& conflicts) {
   return replace_tree_work(db_, all_rows(), conflicts);
 }
 
-geo::TreeWorkConflict ConflictRepository::tree_work_conflict(std::int64_t id) {
+geo::TreeWorkConflict SqliteConflictRepository::tree_work_conflict(std::int64_t id) {
   auto s = db_.prepare(std::string(select_tree_work) + "WHERE id = ?");
   s.bind(1, id);
   if (!s.step()) throw NotFound("tree-work conflict " + std::to_string(id) + " not found");
   return read_tree_work(s);
 }
 
-std::vector<geo::TreeWorkConflict> ConflictRepository::tree_work_conflicts_for_work(
+std::vector<geo::TreeWorkConflict> SqliteConflictRepository::tree_work_conflicts_for_work(
     std::int64_t work_id) {
   return list_tree_work(db_, of_work(work_id));
 }
 
-std::vector<geo::TreeWorkConflict> ConflictRepository::tree_work_conflicts_for_tree(
+std::vector<geo::TreeWorkConflict> SqliteConflictRepository::tree_work_conflicts_for_tree(
     std::int64_t tree_id) {
   return list_tree_work(db_, of_tree(tree_id));
 }
 
-std::vector<geo::TreeWorkConflict> ConflictRepository::all_tree_work_conflicts() {
+std::vector<geo::TreeWorkConflict> SqliteConflictRepository::all_tree_work_conflicts() {
   return list_tree_work(db_, all_rows());
 }
 
-geo::TreeWorkConflict ConflictRepository::acknowledge_tree_work_conflict(
+geo::TreeWorkConflict SqliteConflictRepository::acknowledge_tree_work_conflict(
     std::int64_t id, const geo::Acknowledgement& ack) {
   acknowledge(db_, "tree_work_conflicts", "tree-work conflict", id, ack);
   return tree_work_conflict(id);
 }
 
-std::vector<geo::WorkWorkConflict> ConflictRepository::replace_work_work_conflicts_for_work(
+std::vector<geo::WorkWorkConflict> SqliteConflictRepository::replace_work_work_conflicts_for_work(
     std::int64_t work_id, const std::vector<geo::WorkWorkConflict>& conflicts) {
   return replace_work_work(db_, either_work(work_id), conflicts);
 }
 
-std::vector<geo::WorkWorkConflict> ConflictRepository::replace_all_work_work_conflicts(
+std::vector<geo::WorkWorkConflict> SqliteConflictRepository::replace_all_work_work_conflicts(
     const std::vector<geo::WorkWorkConflict>& conflicts) {
   return replace_work_work(db_, all_rows(), conflicts);
 }
 
-geo::WorkWorkConflict ConflictRepository::work_work_conflict(std::int64_t id) {
+geo::WorkWorkConflict SqliteConflictRepository::work_work_conflict(std::int64_t id) {
   auto s = db_.prepare(std::string(select_work_work) + "WHERE id = ?");
   s.bind(1, id);
   if (!s.step()) throw NotFound("work-work conflict " + std::to_string(id) + " not found");
   return read_work_work(s);
 }
 
-std::vector<geo::WorkWorkConflict> ConflictRepository::work_work_conflicts_for_work(
+std::vector<geo::WorkWorkConflict> SqliteConflictRepository::work_work_conflicts_for_work(
     std::int64_t work_id) {
   return list_work_work(db_, either_work(work_id));
 }
 
-std::vector<geo::WorkWorkConflict> ConflictRepository::all_work_work_conflicts() {
+std::vector<geo::WorkWorkConflict> SqliteConflictRepository::all_work_work_conflicts() {
   return list_work_work(db_, all_rows());
 }
 
-geo::WorkWorkConflict ConflictRepository::acknowledge_work_work_conflict(
+geo::WorkWorkConflict SqliteConflictRepository::acknowledge_work_work_conflict(
     std::int64_t id, const geo::Acknowledgement& ack) {
   acknowledge(db_, "work_work_conflicts", "work-work conflict", id, ack);
   return work_work_conflict(id);

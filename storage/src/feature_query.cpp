@@ -6,7 +6,8 @@
 
 #include "filter_sql.hpp"
 #include "rootzone/storage/database.hpp"
-#include "rootzone/storage/store.hpp"
+#include "rootzone/storage/store_backend.hpp"
+#include "sqlite_queries.hpp"
 #include "stored_values.hpp"
 #include "tree_rows.hpp"
 
@@ -337,7 +338,7 @@ Page<geo::Tree> trees_in_bbox(Database& db, const geo::Bounds& b, std::int64_t a
 // statement is `read_page`'s SELECT ... FROM <from> followed by `tail` (WHERE ... ORDER BY
 // ... LIMIT), with its parameters bound by `bind`.
 template <class T, class ReadPage>
-Page<T> page(Store& store, Collection c, const char* from, const char* id_column,
+Page<T> page(StoreBackend& store, Collection c, const char* from, const char* id_column,
              const FeatureQuery& q, ReadPage read_page) {
   // Callers other than the API get the same refusal for a key that is no column.
   check_sort(c, q.sort);
@@ -346,10 +347,11 @@ Page<T> page(Store& store, Collection c, const char* from, const char* id_column
   const std::size_t where_params = params.values.size();
   // The count and the page from one snapshot: numberMatched agrees with the page even while
   // someone writes, and the read lock is taken once.
-  ReadSnapshot snapshot(store.database());
+  auto& db = *store.sqlite();
+  ReadSnapshot snapshot(db);
   Page<T> result;
   {
-    auto count = store.database().prepare(std::string("SELECT count(*) FROM ") + from + where);
+    auto count = db.prepare(std::string("SELECT count(*) FROM ") + from + where);
     bind_common(count, q, params, where_params);
     count.step();
     result.matched = count.int64(0);
@@ -366,7 +368,7 @@ Page<T> page(Store& store, Collection c, const char* from, const char* id_column
   result.more = result.items.size() > static_cast<std::size_t>(q.limit);
   if (result.more) result.items.pop_back();
   if (!q.sort.empty() && !result.items.empty()) {
-    result.last_sort = sort_values(store.database(), c, from, id_column, q, result.items.back().id);
+    result.last_sort = sort_values(db, c, from, id_column, q, result.items.back().id);
   }
   return result;
 }
@@ -424,8 +426,8 @@ void check_sort(Collection c, const std::vector<SortKey>& keys) {
   }
 }
 
-Page<geo::Tree> query_trees(Store& store, const FeatureQuery& q) {
-  auto& db = store.database();
+Page<geo::Tree> sqlite::query_trees(StoreBackend& store, const FeatureQuery& q) {
+  auto& db = *store.sqlite();
   if (q.bbox && q.equals.empty() && !q.filter && q.sort.empty())
     return trees_in_bbox(db, *q.bbox, q.after_id, q.limit);
   // The page's rows in full (stems included) from the statement that selects them: not one
@@ -438,17 +440,18 @@ Page<geo::Tree> query_trees(Store& store, const FeatureQuery& q) {
                          });
 }
 
-Page<geo::Work> query_works(Store& store, const FeatureQuery& q) {
+Page<geo::Work> sqlite::query_works(StoreBackend& store, const FeatureQuery& q) {
   return page<geo::Work>(store, Collection::works, "works t", "t.id", q,
-                         by_ids<geo::Work>(store.database(), "SELECT t.id FROM works t",
+                         by_ids<geo::Work>(*store.sqlite(), "SELECT t.id FROM works t",
                                            [&](std::int64_t id) { return store.works().get(id); }));
 }
 
-Page<geo::TreeWorkConflict> query_tree_work_conflicts(Store& store, const FeatureQuery& q) {
+Page<geo::TreeWorkConflict> sqlite::query_tree_work_conflicts(StoreBackend& store,
+                                                              const FeatureQuery& q) {
   return page<geo::TreeWorkConflict>(
       store, Collection::tree_work_conflicts, "tree_work_conflicts c", "c.id", q,
       by_ids<geo::TreeWorkConflict>(
-          store.database(), "SELECT c.id FROM tree_work_conflicts c",
+          *store.sqlite(), "SELECT c.id FROM tree_work_conflicts c",
           [&](std::int64_t id) { return store.conflicts().tree_work_conflict(id); }));
 }
 

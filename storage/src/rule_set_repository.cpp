@@ -1,13 +1,14 @@
 #include "rootzone/storage/rule_set_repository.hpp"
+#include "sqlite_repositories.hpp"
 
 #include "rootzone/storage/database.hpp"
 #include "rootzone/storage/errors.hpp"
 
 namespace rootzone::storage {
 
-RuleSetRepository::RuleSetRepository(Database& db) : db_(db) {}
+SqliteRuleSetRepository::SqliteRuleSetRepository(Database& db) : db_(db) {}
 
-void RuleSetRepository::save(const geo::RuleSet& rules) {
+void SqliteRuleSetRepository::save(const geo::RuleSet& rules) {
   db_.prepare(
          "INSERT INTO rule_sets (name, json) VALUES (?, ?)"
          " ON CONFLICT (name) DO UPDATE SET json = excluded.json")
@@ -16,27 +17,27 @@ void RuleSetRepository::save(const geo::RuleSet& rules) {
       .run();
 }
 
-std::optional<geo::RuleSet> RuleSetRepository::get(std::string_view name) {
+std::optional<geo::RuleSet> SqliteRuleSetRepository::get(std::string_view name) {
   auto s = db_.prepare("SELECT json FROM rule_sets WHERE name = ?");
   s.bind(1, name);
   if (!s.step()) return std::nullopt;
   return geo::RuleSet::from_json(s.text(0));
 }
 
-std::vector<std::string> RuleSetRepository::names() {
+std::vector<std::string> SqliteRuleSetRepository::names() {
   auto s = db_.prepare("SELECT name FROM rule_sets ORDER BY name");
   std::vector<std::string> result;
   while (s.step()) result.push_back(s.text(0));
   return result;
 }
 
-geo::RuleSet RuleSetRepository::active() {
+geo::RuleSet SqliteRuleSetRepository::active() {
   auto s = db_.prepare("SELECT json FROM rule_sets WHERE active = 1");
   if (!s.step()) throw NotFound("no rule set is active");
   return geo::RuleSet::from_json(s.text(0));
 }
 
-void RuleSetRepository::set_active(std::string_view name) {
+void SqliteRuleSetRepository::set_active(std::string_view name) {
   Transaction tx(db_);
   // Two statements: SQLite checks the one-active index row by row, so one UPDATE setting
   // both rows could see two active ones midway.

@@ -1,4 +1,5 @@
 #include "rootzone/storage/tree_repository.hpp"
+#include "sqlite_repositories.hpp"
 
 #include <algorithm>
 #include <array>
@@ -233,9 +234,9 @@ constexpr const char* insert_history_sql =
 
 }  // namespace
 
-TreeRepository::TreeRepository(Database& db, int srid) : db_(db), srid_(srid) {}
+SqliteTreeRepository::SqliteTreeRepository(Database& db, int srid) : db_(db), srid_(srid) {}
 
-std::int64_t TreeRepository::insert(const geo::Tree& tree) {
+std::int64_t SqliteTreeRepository::insert(const geo::Tree& tree) {
   Transaction tx(db_);
   std::int64_t id = 0;
   try {
@@ -253,33 +254,33 @@ std::int64_t TreeRepository::insert(const geo::Tree& tree) {
   return id;
 }
 
-std::optional<geo::Tree> TreeRepository::find(std::int64_t id) {
+std::optional<geo::Tree> SqliteTreeRepository::find(std::int64_t id) {
   return find_where(db_, "WHERE id = ?", id);
 }
 
-geo::Tree TreeRepository::get(std::int64_t id) {
+geo::Tree SqliteTreeRepository::get(std::int64_t id) {
   auto tree = find(id);
   if (!tree) throw NotFound("tree " + std::to_string(id) + " not found");
   return std::move(*tree);
 }
 
-std::optional<geo::Tree> TreeRepository::find_by_source_id(std::string_view source_id) {
+std::optional<geo::Tree> SqliteTreeRepository::find_by_source_id(std::string_view source_id) {
   return find_where(db_, "WHERE source_id = ?", source_id);
 }
 
-std::vector<geo::Tree> TreeRepository::all() {
+std::vector<geo::Tree> SqliteTreeRepository::all() {
   auto rows = db_.prepare(std::string(select_tree) + "ORDER BY id");
   return read_trees(rows);
 }
 
-std::int64_t TreeRepository::count() {
+std::int64_t SqliteTreeRepository::count() {
   auto s = db_.prepare("SELECT count(*) FROM trees");
   s.step();
   return s.int64(0);
 }
 
-geo::Tree TreeRepository::update(const geo::Tree& tree, std::int64_t expected_version,
-                                 std::string_view user, geo::Timestamp at) {
+geo::Tree SqliteTreeRepository::update(const geo::Tree& tree, std::int64_t expected_version,
+                                       std::string_view user, geo::Timestamp at) {
   Transaction tx(db_);
   const auto stored = get(tree.id);
   if (stored.version != expected_version) {
@@ -320,7 +321,7 @@ geo::Tree TreeRepository::update(const geo::Tree& tree, std::int64_t expected_ve
   return get(tree.id);
 }
 
-std::vector<geo::TreeChange> TreeRepository::history(std::int64_t tree_id) {
+std::vector<geo::TreeChange> SqliteTreeRepository::history(std::int64_t tree_id) {
   auto s = db_.prepare(
       "SELECT id, tree_id, at, user_name, field, old_value, new_value, rule_set,"
       " rule_set_citation FROM tree_history WHERE tree_id = ? ORDER BY id");
@@ -340,7 +341,7 @@ std::vector<geo::TreeChange> TreeRepository::history(std::int64_t tree_id) {
   return changes;
 }
 
-void TreeRepository::add_history_note(const geo::TreeChange& note) {
+void SqliteTreeRepository::add_history_note(const geo::TreeChange& note) {
   db_.prepare(insert_history_sql)
       .bind(1, note.tree_id)
       .bind(2, geo::format_utc(detail::now_if_zero(note.at)))
@@ -351,7 +352,7 @@ void TreeRepository::add_history_note(const geo::TreeChange& note) {
       .run();
 }
 
-std::int64_t TreeRepository::add_inspection(const geo::Inspection& i) {
+std::int64_t SqliteTreeRepository::add_inspection(const geo::Inspection& i) {
   try {
     db_.prepare(
            "INSERT INTO inspections (tree_id, inspected_on, kind, inspector, findings,"
@@ -374,7 +375,7 @@ std::int64_t TreeRepository::add_inspection(const geo::Inspection& i) {
   return db_.last_insert_rowid();
 }
 
-std::vector<geo::Inspection> TreeRepository::inspections(std::int64_t tree_id) {
+std::vector<geo::Inspection> SqliteTreeRepository::inspections(std::int64_t tree_id) {
   auto s = db_.prepare(
       "SELECT id, tree_id, inspected_on, kind, inspector, findings, measures,"
       " measures_deadline, next_inspection, recorded_at, recorded_by FROM inspections"
@@ -560,7 +561,7 @@ void pack_rtree(Database& db, const std::string& index, std::vector<Cell> level)
 
 }  // namespace
 
-struct TreeBulkWriter::Impl {
+struct SqliteTreeBulkWriter::Impl {
   Impl(Database& d, int s, std::string u, geo::Timestamp t)
       : db(d),
         srid(s),
@@ -600,7 +601,8 @@ struct TreeBulkWriter::Impl {
   bool finished = false;
 };
 
-TreeBulkWriter::TreeBulkWriter(Database& db, int srid, std::string user, geo::Timestamp at)
+SqliteTreeBulkWriter::SqliteTreeBulkWriter(Database& db, int srid, std::string user,
+                                           geo::Timestamp at)
     : impl_(std::make_unique<Impl>(db, srid, std::move(user), at)) {
   if (!db.in_transaction()) {
     throw StorageError(
@@ -610,7 +612,7 @@ TreeBulkWriter::TreeBulkWriter(Database& db, int srid, std::string user, geo::Ti
   any.step();
   impl_->started_empty = any.int64(0) == 0;
   // Replace the triggers only when all of them and the index are exactly where SpatiaLite
-  // puts them; otherwise every row goes through the triggers as in TreeRepository::insert.
+  // puts them; otherwise every row goes through the triggers as in SqliteTreeRepository::insert.
   std::vector<std::string> sql;
   auto trigger = db.prepare(
       "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'trees' AND name = ?");
@@ -635,7 +637,7 @@ TreeBulkWriter::TreeBulkWriter(Database& db, int srid, std::string user, geo::Ti
                                    "\" (pkid, xmin, xmax, ymin, ymax) VALUES (?, ?, ?, ?, ?)");
 }
 
-TreeBulkWriter::~TreeBulkWriter() {
+SqliteTreeBulkWriter::~SqliteTreeBulkWriter() {
   try {
     finish();
   } catch (const StorageError&) {
@@ -643,7 +645,7 @@ TreeBulkWriter::~TreeBulkWriter() {
   }
 }
 
-void TreeBulkWriter::finish() {
+void SqliteTreeBulkWriter::finish() {
   auto& m = *impl_;
   if (m.finished) return;
   m.finished = true;
@@ -661,9 +663,9 @@ void TreeBulkWriter::finish() {
   m.trigger_sql.clear();
 }
 
-bool TreeBulkWriter::started_empty() const { return impl_->started_empty; }
+bool SqliteTreeBulkWriter::started_empty() const { return impl_->started_empty; }
 
-std::optional<geo::Tree> TreeBulkWriter::find_by_source_id(std::string_view source_id) {
+std::optional<geo::Tree> SqliteTreeBulkWriter::find_by_source_id(std::string_view source_id) {
   auto& m = *impl_;
   m.find.bind(1, source_id);
   if (!m.find.step()) {
@@ -675,7 +677,7 @@ std::optional<geo::Tree> TreeBulkWriter::find_by_source_id(std::string_view sour
   return tree;
 }
 
-std::int64_t TreeBulkWriter::insert(const geo::Tree& tree) {
+std::int64_t SqliteTreeBulkWriter::insert(const geo::Tree& tree) {
   auto& m = *impl_;
   if (m.finished) throw StorageError("TreeBulkWriter::insert after finish()");
   std::int64_t id = 0;
@@ -716,7 +718,7 @@ std::int64_t TreeBulkWriter::insert(const geo::Tree& tree) {
   return id;
 }
 
-bool TreeBulkWriter::update(const geo::Tree& tree, const geo::Tree& stored) {
+bool SqliteTreeBulkWriter::update(const geo::Tree& tree, const geo::Tree& stored) {
   auto& m = *impl_;
   if (m.finished) throw StorageError("TreeBulkWriter::update after finish()");
   const auto changes = changed_fields(stored, tree);

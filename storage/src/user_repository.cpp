@@ -1,4 +1,5 @@
 #include "rootzone/storage/user_repository.hpp"
+#include "sqlite_repositories.hpp"
 
 #include <string>
 
@@ -36,9 +37,9 @@ geo::ApiKey read_key(const Statement& s) {
 
 }  // namespace
 
-UserRepository::UserRepository(Database& db) : db_(db) {}
+SqliteUserRepository::SqliteUserRepository(Database& db) : db_(db) {}
 
-std::int64_t UserRepository::add(const geo::User& user) {
+std::int64_t SqliteUserRepository::add(const geo::User& user) {
   try {
     db_.prepare(
            "INSERT INTO users (name, role, organisation, created_at, disabled)"
@@ -55,33 +56,33 @@ std::int64_t UserRepository::add(const geo::User& user) {
   return db_.last_insert_rowid();
 }
 
-geo::User UserRepository::get(std::int64_t id) {
+geo::User SqliteUserRepository::get(std::int64_t id) {
   auto s = db_.prepare(std::string(select_user) + "WHERE id = ?");
   s.bind(1, id);
   if (!s.step()) throw NotFound("user " + std::to_string(id) + " not found");
   return read_user(s);
 }
 
-std::optional<geo::User> UserRepository::find_by_name(std::string_view name) {
+std::optional<geo::User> SqliteUserRepository::find_by_name(std::string_view name) {
   auto s = db_.prepare(std::string(select_user) + "WHERE name = ?");
   s.bind(1, name);
   if (!s.step()) return std::nullopt;
   return read_user(s);
 }
 
-std::vector<geo::User> UserRepository::all() {
+std::vector<geo::User> SqliteUserRepository::all() {
   auto s = db_.prepare(std::string(select_user) + "ORDER BY id");
   std::vector<geo::User> users;
   while (s.step()) users.push_back(read_user(s));
   return users;
 }
 
-void UserRepository::set_disabled(std::int64_t id, bool disabled) {
+void SqliteUserRepository::set_disabled(std::int64_t id, bool disabled) {
   db_.prepare("UPDATE users SET disabled = ? WHERE id = ?").bind(1, disabled).bind(2, id).run();
   if (db_.changes() == 0) throw NotFound("user " + std::to_string(id) + " not found");
 }
 
-std::int64_t UserRepository::add_api_key(const geo::ApiKey& key) {
+std::int64_t SqliteUserRepository::add_api_key(const geo::ApiKey& key) {
   try {
     db_.prepare(
            "INSERT INTO api_keys (user_id, prefix, hash, created_at, revoked_at)"
@@ -99,14 +100,14 @@ std::int64_t UserRepository::add_api_key(const geo::ApiKey& key) {
   return db_.last_insert_rowid();
 }
 
-std::optional<geo::ApiKey> UserRepository::find_api_key(std::string_view prefix) {
+std::optional<geo::ApiKey> SqliteUserRepository::find_api_key(std::string_view prefix) {
   auto s = db_.prepare(std::string(select_key) + "WHERE prefix = ?");
   s.bind(1, prefix);
   if (!s.step()) return std::nullopt;
   return read_key(s);
 }
 
-std::vector<geo::ApiKey> UserRepository::api_keys(std::int64_t user_id) {
+std::vector<geo::ApiKey> SqliteUserRepository::api_keys(std::int64_t user_id) {
   auto s = db_.prepare(std::string(select_key) + "WHERE user_id = ? ORDER BY id");
   s.bind(1, user_id);
   std::vector<geo::ApiKey> keys;
@@ -114,7 +115,7 @@ std::vector<geo::ApiKey> UserRepository::api_keys(std::int64_t user_id) {
   return keys;
 }
 
-void UserRepository::revoke_api_key(std::int64_t key_id, geo::Timestamp at) {
+void SqliteUserRepository::revoke_api_key(std::int64_t key_id, geo::Timestamp at) {
   db_.prepare("UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?")
       .bind(1, geo::format_utc(at))
       .bind(2, key_id)

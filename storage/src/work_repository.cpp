@@ -1,4 +1,5 @@
 #include "rootzone/storage/work_repository.hpp"
+#include "sqlite_repositories.hpp"
 
 #include <string>
 #include <utility>
@@ -90,9 +91,9 @@ VersionConflict version_conflict(std::int64_t id, std::int64_t expected, std::in
 
 }  // namespace
 
-WorkRepository::WorkRepository(Database& db, int srid) : db_(db), srid_(srid) {}
+SqliteWorkRepository::SqliteWorkRepository(Database& db, int srid) : db_(db), srid_(srid) {}
 
-std::int64_t WorkRepository::insert(const geo::Work& work, std::string_view user) {
+std::int64_t SqliteWorkRepository::insert(const geo::Work& work, std::string_view user) {
   Transaction tx(db_);
   const auto at = detail::now_if_zero(work.updated_at);
   std::int64_t id = 0;
@@ -120,28 +121,28 @@ std::int64_t WorkRepository::insert(const geo::Work& work, std::string_view user
   return id;
 }
 
-std::optional<geo::Work> WorkRepository::find(std::int64_t id) {
+std::optional<geo::Work> SqliteWorkRepository::find(std::int64_t id) {
   return find_where(db_, "WHERE id = ?", id);
 }
 
-geo::Work WorkRepository::get(std::int64_t id) {
+geo::Work SqliteWorkRepository::get(std::int64_t id) {
   auto work = find(id);
   if (!work) throw NotFound("work " + std::to_string(id) + " not found");
   return std::move(*work);
 }
 
-std::optional<geo::Work> WorkRepository::find_by_reference(std::string_view reference) {
+std::optional<geo::Work> SqliteWorkRepository::find_by_reference(std::string_view reference) {
   return find_where(db_, "WHERE reference = ?", reference);
 }
 
-std::vector<geo::Work> WorkRepository::all() {
+std::vector<geo::Work> SqliteWorkRepository::all() {
   auto s = db_.prepare(std::string(select_work) + "ORDER BY id");
   std::vector<geo::Work> works;
   while (s.step()) works.push_back(read_work(s));
   return works;
 }
 
-std::vector<geo::Work> WorkRepository::open() {
+std::vector<geo::Work> SqliteWorkRepository::open() {
   // geo::is_open decides; the SQL only narrows the rows read.
   auto s = db_.prepare(std::string(select_work) +
                        "WHERE status NOT IN ('completed', 'cancelled', 'refused') ORDER BY id");
@@ -153,14 +154,14 @@ std::vector<geo::Work> WorkRepository::open() {
   return works;
 }
 
-std::int64_t WorkRepository::count() {
+std::int64_t SqliteWorkRepository::count() {
   auto s = db_.prepare("SELECT count(*) FROM works");
   s.step();
   return s.int64(0);
 }
 
-geo::Work WorkRepository::update(const geo::Work& work, std::int64_t expected_version,
-                                 geo::Timestamp at) {
+geo::Work SqliteWorkRepository::update(const geo::Work& work, std::int64_t expected_version,
+                                       geo::Timestamp at) {
   Transaction tx(db_);
   const auto stored = get(work.id);
   if (stored.version != expected_version) {
@@ -184,8 +185,8 @@ geo::Work WorkRepository::update(const geo::Work& work, std::int64_t expected_ve
   return get(work.id);
 }
 
-geo::WorkStatusChange WorkRepository::set_status(geo::WorkStatusChange change,
-                                                 std::optional<std::int64_t> expected_version) {
+geo::WorkStatusChange SqliteWorkRepository::set_status(
+    geo::WorkStatusChange change, std::optional<std::int64_t> expected_version) {
   Transaction tx(db_);
   const auto stored = get(change.work_id);
   if (expected_version && stored.version != *expected_version) {
@@ -204,7 +205,7 @@ geo::WorkStatusChange WorkRepository::set_status(geo::WorkStatusChange change,
   return change;
 }
 
-std::vector<geo::WorkStatusChange> WorkRepository::status_history(std::int64_t work_id) {
+std::vector<geo::WorkStatusChange> SqliteWorkRepository::status_history(std::int64_t work_id) {
   auto s = db_.prepare(
       "SELECT id, work_id, from_status, to_status, at, user_name, comment, conditions"
       " FROM work_status_history WHERE work_id = ? ORDER BY id");

@@ -7,7 +7,6 @@
 #include <string>
 
 #include "postgis/pg_fixture.hpp"
-#include "rootzone/storage/pg_store.hpp"
 #include "rootzone/storage/store.hpp"
 #include "support/temp_dir.hpp"
 
@@ -79,7 +78,7 @@ Schema sqlite_schema(rootzone::storage::Store& store, const std::set<std::string
 
 TEST_CASE("the PostGIS schema holds the SpatiaLite schema's tables and columns", "[postgis]") {
   rootzone::test::PgTestDatabase db;
-  rootzone::storage::PgStore::create(db.url());
+  rootzone::storage::Store::create(db.url());
   rootzone::test::TempDir dir;
   auto file = rootzone::storage::Store::create(dir / "city.sqlite");
 

@@ -1,15 +1,17 @@
-// PgStore against the throw-away PostgreSQL: the schema init writes, its versions, its guards.
+// A PostGIS Store (PgBackend) against the throw-away PostgreSQL: the schema init writes, its
+// versions, its guards.
 #include <catch2/catch.hpp>
 #include <string>
+#include <vector>
 
 #include "postgis/pg_fixture.hpp"
 #include "rootzone/geo/errors.hpp"
 #include "rootzone/storage/errors.hpp"
 #include "rootzone/storage/location.hpp"
 #include "rootzone/storage/migrations.hpp"
-#include "rootzone/storage/pg_store.hpp"
+#include "rootzone/storage/store.hpp"
 
-using rootzone::storage::PgStore;
+using rootzone::storage::Store;
 using rootzone::test::PgTestDatabase;
 
 TEST_CASE("PostGIS migrations count the same schema versions as SpatiaLite's", "[postgis]") {
@@ -22,15 +24,17 @@ TEST_CASE("PostGIS migrations count the same schema versions as SpatiaLite's", "
   }
 }
 
-TEST_CASE("PgStore create writes the schema with GiST indexes and the Mainz rule set",
+TEST_CASE("a PostGIS store: create writes the schema with GiST indexes and the Mainz rule set",
           "[postgis]") {
   PgTestDatabase db;
-  auto store = PgStore::create(db.url(), 25833);
+  auto store = Store::create(db.url(), 25833);
   CHECK(store.srid() == 25833);
   CHECK(store.schema_version() == rootzone::storage::latest_schema_version());
-  CHECK(store.active_rule_set().name == rootzone::geo::RuleSet::mainz().name);
-  CHECK(store.tree_count() == 0);
-  CHECK(store.work_count() == 0);
+  CHECK(store.postgis());
+  CHECK(store.rule_sets().active().name == rootzone::geo::RuleSet::mainz().name);
+  CHECK(store.rule_sets().names() == std::vector<std::string>{"mainz"});
+  CHECK(store.trees().count() == 0);
+  CHECK(store.works().count() == 0);
 
   CHECK(db.query("SELECT extname FROM pg_extension WHERE extname = 'postgis'") == "postgis");
   CHECK(db.query("SELECT string_agg(version::text, ',' ORDER BY version)"
@@ -50,9 +54,10 @@ TEST_CASE("PgStore create writes the schema with GiST indexes and the Mainz rule
                  " AND tablename <> 'spatial_ref_sys'") == "15");
 }
 
-TEST_CASE("PgStore keeps history append-only and refuses a point in another CRS", "[postgis]") {
+TEST_CASE("a PostGIS store: keeps history append-only and refuses a point in another CRS",
+          "[postgis]") {
   PgTestDatabase db;
-  PgStore::create(db.url());
+  Store::create(db.url());
   db.query(
       "INSERT INTO trees (source_id, status, is_protected, protection_source, version,"
       " updated_at, location) VALUES ('B-1', 'existing', true, 'ordinance', 1,"
@@ -71,29 +76,30 @@ TEST_CASE("PgStore keeps history append-only and refuses a point in another CRS"
       Catch::Contains("SRID"));
   CHECK_THROWS_WITH(db.query("DELETE FROM rule_sets"),
                     Catch::Contains("the active rule set cannot be deleted"));
-  CHECK(PgStore::open(db.url()).tree_count() == 1);
+  CHECK(Store::open(db.url()).trees().count() == 1);
 }
 
-TEST_CASE("PgStore create refuses a store twice and a geographic CRS, leaving nothing",
+TEST_CASE("a PostGIS store: create refuses a store twice and a geographic CRS, leaving nothing",
           "[postgis]") {
   PgTestDatabase db;
-  CHECK_THROWS_AS(PgStore::create(db.url(), 4326), rootzone::geo::CrsError);
+  CHECK_THROWS_AS(Store::create(db.url(), 4326), rootzone::geo::CrsError);
   // Refused before connecting: not even the extension was made.
   CHECK(db.query("SELECT count(*) FROM pg_extension WHERE extname = 'postgis'") == "0");
 
-  PgStore::create(db.url());
-  CHECK_THROWS_WITH(PgStore::create(db.url()),
+  Store::create(db.url());
+  CHECK_THROWS_WITH(Store::create(db.url()),
                     Catch::Contains("already holds a rootzone store (schema version 6)"));
   CHECK(db.query("SELECT count(*) FROM rule_sets") == "1");
 }
 
-TEST_CASE("PgStore open refuses a database without a store and a newer schema", "[postgis]") {
+TEST_CASE("a PostGIS store: open refuses a database without a store and a newer schema",
+          "[postgis]") {
   PgTestDatabase db;
-  CHECK_THROWS_WITH(PgStore::open(db.url()), Catch::Contains("is not a rootzone store"));
-  PgStore::create(db.url());
+  CHECK_THROWS_WITH(Store::open(db.url()), Catch::Contains("is not a rootzone store"));
+  Store::create(db.url());
   db.query("INSERT INTO schema_migrations VALUES (99, 'from_the_future', '2030-01-01T00:00:00Z')");
-  CHECK_THROWS_AS(PgStore::open(db.url()), rootzone::storage::SchemaError);
-  CHECK_THROWS_WITH(PgStore::open(db.url()),
+  CHECK_THROWS_AS(Store::open(db.url()), rootzone::storage::SchemaError);
+  CHECK_THROWS_WITH(Store::open(db.url()),
                     Catch::Contains("schema version 99 is newer than this rootzone supports"));
 }
 
@@ -114,4 +120,27 @@ TEST_CASE("PostGIS locations are told from files and print without their passwor
   CHECK(printable_location("postgresql://u@h/db") == "postgresql://u@h/db");
   CHECK(printable_location("postgres://h:5/db:x@y") == "postgres://h:5/db:x@y");
   CHECK(printable_location("a:b@c.sqlite") == "a:b@c.sqlite");
+}
+
+TEST_CASE("a PostGIS store's rule sets: saved, listed in byte order, one active", "[postgis]") {
+  PgTestDatabase db;
+  auto store = Store::create(db.url());
+  auto& rules = store.rule_sets();
+  auto berlin = rootzone::geo::RuleSet::builtin("berlin");
+  REQUIRE(berlin);
+  rules.save(*berlin);
+  auto upper = *berlin;
+  upper.name = "Zwickau";  // upper case sorts before lower case in byte order, as on SQLite
+  upper.ordinance = "test";
+  db.query("INSERT INTO rule_sets (name, json) VALUES ('Zwickau', '" + upper.to_json() + "')");
+  CHECK(rules.names() == std::vector<std::string>{"Zwickau", "berlin", "mainz"});
+  rules.set_active("berlin");
+  CHECK(rules.active().name == "berlin");
+  CHECK(db.query("SELECT count(*) FROM rule_sets WHERE active") == "1");
+  CHECK_THROWS_AS(rules.set_active("hamburg"), rootzone::storage::NotFound);
+  CHECK_THROWS_WITH(rules.set_active("hamburg"), "rule set 'hamburg' not found");
+  // The refused switch left the active one as it was.
+  CHECK(rules.active().name == "berlin");
+  CHECK(rules.get("mainz")->name == "mainz");
+  CHECK_FALSE(rules.get("hamburg"));
 }

@@ -48,7 +48,8 @@ TEST_CASE("create makes a SpatiaLite store with every table, spatial indexes and
   auto& db = f.store.database();
   CHECK(f.store.srid() == 25832);
   CHECK(f.store.schema_version() == 6);
-  CHECK(f.store.path() == f.dir / "city.sqlite");
+  CHECK(f.store.location() == (f.dir / "city.sqlite").string());
+  CHECK_FALSE(f.store.postgis());
 
   for (const char* table :
        {"store_meta", "schema_migrations", "trees", "tree_stems", "tree_history", "inspections",

@@ -78,7 +78,7 @@ TEST_CASE(
   CHECK(zone_ids.size() == 2 * protected_standing);
   tiles::TileRenderer renderer(25832);
   tiles::TreeIndex trees;
-  trees.load(store.database());
+  trees.load(store);
   const auto bytes =
       renderer.render(store, trees, *tiles::find_tileset("city"), tile, tiles::View::everything());
   std::ofstream(dir / "tile.mvt", std::ios::binary) << bytes;

@@ -90,7 +90,7 @@ struct City {
 std::string render(City& city, TileId t, const View& v, const std::string& set = "city") {
   TileRenderer r(25832);
   TreeIndex trees;
-  trees.load(city.store.database());
+  trees.load(city.store);
   return r.render(city.store, trees, *find_tileset(set), t, v);
 }
 

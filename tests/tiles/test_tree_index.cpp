@@ -60,7 +60,7 @@ TEST_CASE("Tree index: load holds every tree with its attributes, found by close
   Grove g;
   TreeIndex index;
   CHECK(index.generation() == -1);
-  index.load(g.store.database());
+  index.load(g.store);
   CHECK(index.size() == 100);
   CHECK(index.generation() == storage::data_generation(g.store.database()));
   CHECK(held(index, kEverywhere).size() == 100);
@@ -105,7 +105,7 @@ TEST_CASE("Tree index: load holds every tree with its attributes, found by close
 TEST_CASE("Tree index: refresh of the changed areas follows inserts, moves, edits and deletions") {
   Grove g;
   TreeIndex index;
-  index.load(g.store.database());
+  index.load(g.store);
   auto& db = g.store.database();
 
   // Tree 55 moves 400 m east, tree 7 loses its crown and becomes protected, tree 90 is deleted
@@ -126,7 +126,7 @@ TEST_CASE("Tree index: refresh of the changed areas follows inserts, moves, edit
   CHECK(held(index, kEverywhere).count(g.ids[90]) == 1);
   // Overlapping areas (tree 0's and the new tree's place is in two of them) add each tree once.
   const auto at = [](geo::Point p) { return geo::Bounds{p.x - 1, p.y - 1, p.x + 1, p.y + 1}; };
-  index.refresh(db,
+  index.refresh(g.store,
                 {at(from),
                  at(moved.location),
                  at(edited.location),
@@ -155,12 +155,12 @@ TEST_CASE("Tree index: refresh of the changed areas follows inserts, moves, edit
 TEST_CASE("Tree index: a tree outside the refreshed areas is left as it was") {
   Grove g;
   TreeIndex index;
-  index.load(g.store.database());
+  index.load(g.store);
   auto t = g.store.trees().get(g.ids[5]);
   t.location = {t.location.x + 5, t.location.y};
   g.store.trees().update(t, t.version, "test");
   // The owner named the wrong place: the index cannot know, and must not lose the tree.
-  index.refresh(g.store.database(), {{0, 0, 10, 10}}, 7);
+  index.refresh(g.store, {{0, 0, 10, 10}}, 7);
   const auto all = held(index, kEverywhere);
   CHECK(all.size() == 100);
   CHECK(std::get<0>(all.at(g.ids[5])) == 500150);
@@ -169,7 +169,7 @@ TEST_CASE("Tree index: a tree outside the refreshed areas is left as it was") {
 TEST_CASE("Tree index: values of edited trees do not pile up, and every tree keeps its own") {
   Grove g;
   TreeIndex index;
-  index.load(g.store.database());
+  index.load(g.store);
   // After a load the pool holds each distinct value once: 100 numbers, a circumference per
   // tree (stems 100 + n and 40), 2 species, 2 genera, 1 status, 1 crown, 1 height, 2 booleans.
   const auto loaded = index.pool_size();
@@ -181,7 +181,7 @@ TEST_CASE("Tree index: values of edited trees do not pile up, and every tree kee
   for (int i = 1; i <= 3000; ++i) {
     t.height_m = 10 + i / 1000.0;
     t = g.store.trees().update(t, t.version, "test");
-    index.refresh(g.store.database(), {at5}, i);
+    index.refresh(g.store, {at5}, i);
     most = std::max(most, index.pool_size());
   }
   // Compaction once the pool holds more than 2 x (what it held after it was last built) + 1024

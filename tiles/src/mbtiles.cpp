@@ -17,7 +17,7 @@ namespace {
 
 // The data's extent in EPSG:3857 (its outline transformed), none for an empty store.
 std::optional<geo::Bounds> data_extent_3857(storage::Store& store) {
-  const auto b = storage::data_extent(store.database());
+  const auto b = storage::data_extent(store);
   if (!b) return std::nullopt;
   const geo::Transformer to_merc(store.srid(), 3857);
   auto m = geo::Bounds::none();
@@ -53,7 +53,7 @@ ExportResult export_mbtiles(storage::Store& store, const Tileset& set,
   ExportResult result;
   TileRenderer renderer(store.srid());
   TreeIndex trees;
-  trees.load(store.database());
+  trees.load(store);
   storage::Transaction tx(db);
   auto insert = db.prepare(
       "INSERT INTO tiles (zoom_level, tile_column, tile_row, tile_data) VALUES (?, ?, ?, ?)");

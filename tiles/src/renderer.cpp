@@ -204,7 +204,7 @@ struct TileRenderer::Impl {
   }
 
   void works(storage::Store& store, LayerBuilder& layer, const View& view) {
-    auto rows = storage::tile_works(store.database(), area);
+    auto rows = storage::tile_works(store, area);
     if (rows.empty()) return;
     std::vector<geo::PlanarShape> shapes;
     auto data = geo::Bounds::none();
@@ -314,7 +314,7 @@ struct TileRenderer::Impl {
   }
 
   void conflicts(storage::Store& store, LayerBuilder& layer, const View& view) {
-    auto rows = storage::tile_conflicts(store.database(), area);
+    auto rows = storage::tile_conflicts(store, area);
     auto data = geo::Bounds::none();
     for (const auto& c : rows) data.expand(c.location);
     if (data.empty()) return;

@@ -66,13 +66,13 @@ bool etag_matches(std::string_view if_none_match, std::string_view etag) {
 TileService::TileService(storage::Store& store, int store_srid, std::size_t cache_bytes,
                          BetweenWrites between_writes)
     : srid_(store_srid), between_writes_(std::move(between_writes)), cache_(cache_bytes) {
-  trees_.load(store.database());
+  trees_.load(store);
 }
 
 TileService::~TileService() = default;
 
-void TileService::reload(storage::Database& db) {
-  trees_.load(db);
+void TileService::reload(storage::Store& store) {
+  trees_.load(store);
   cache_.clear();
 }
 
@@ -80,17 +80,17 @@ void TileService::reload(storage::Database& db) {
 // reloaded before this request renders. A generation that moved because of our own write,
 // committed but not yet published, is no reason: waiting for it to publish brings the index
 // up to date.
-void TileService::catch_up(storage::Database& db) {
-  if (storage::data_generation(db) == trees_.generation()) return;
+void TileService::catch_up(storage::Store& store) {
+  if (storage::data_generation(store) == trees_.generation()) return;
   between_writes_([&] {
-    if (storage::data_generation(db) == trees_.generation()) return;
-    reload(db);
+    if (storage::data_generation(store) == trees_.generation()) return;
+    reload(store);
   });
 }
 
 CachedTile TileService::tile(storage::Store& store, const TileKey& key, const Tileset& set,
                              const View& view) {
-  catch_up(store.database());
+  catch_up(store);
   const auto text = key.to_string();
   if (auto cached = cache_.find(text)) return *cached;
   const auto epoch = cache_.epoch();
@@ -109,24 +109,24 @@ void TileService::remember_gzip(const TileKey& key, const std::string& etag,
   cache_.add_gzip(key.to_string(), etag, std::move(gzipped));
 }
 
-void TileService::changed(storage::Database& db, const std::vector<geo::Bounds>& areas,
+void TileService::changed(storage::Store& store, const std::vector<geo::Bounds>& areas,
                           bool everything, std::int64_t generation) {
   // "Everything" after another process's write that a tile request has caught up with
   // already (the index is at the generation before this write) needs only this write's areas.
   if (everything && trees_.generation() != generation - 1) {
-    reload(db);
+    reload(store);
   } else {
-    trees_.refresh(db, areas, generation);
+    trees_.refresh(store, areas, generation);
     cache_.invalidate(areas);
   }
 }
 
 std::optional<geo::Bounds> TileService::bounds_lonlat(storage::Store& store) {
-  const auto generation = storage::data_generation(store.database());
+  const auto generation = storage::data_generation(store);
   std::lock_guard lock(bounds_mutex_);
   if (generation == bounds_generation_) return bounds_;
   std::optional<geo::Bounds> ll;
-  if (const auto e = storage::data_extent(store.database())) {
+  if (const auto e = storage::data_extent(store)) {
     ll = lonlat_bounds(*e, srid_);
   }
   bounds_generation_ = generation;

@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "rootzone/storage/data_generation.hpp"
-#include "rootzone/storage/database.hpp"
+#include "rootzone/storage/store.hpp"
 #include "rootzone/storage/tile_query.hpp"
 
 namespace rootzone::tiles {
@@ -112,17 +112,17 @@ void TreeIndex::compact_pool() {
   pool_after_compaction_ = pool_.size();
 }
 
-void TreeIndex::load(storage::Database& db) {
+void TreeIndex::load(storage::Store& store) {
   std::lock_guard turn(turn_);
   std::unique_lock lock(mutex_);
   clear();
-  storage::ReadSnapshot snapshot(db);
-  generation_ = storage::data_generation(db);
-  storage::for_each_tile_tree(db, [&](const storage::TileTree& t) { add(t); });
+  storage::StoreSnapshot snapshot(store);
+  generation_ = storage::data_generation(store);
+  storage::for_each_tile_tree(store, [&](const storage::TileTree& t) { add(t); });
   pool_after_compaction_ = pool_.size();
 }
 
-void TreeIndex::refresh(storage::Database& db, const std::vector<geo::Bounds>& areas,
+void TreeIndex::refresh(storage::Store& store, const std::vector<geo::Bounds>& areas,
                         std::int64_t generation) {
   std::lock_guard turn(turn_);
   std::unique_lock lock(mutex_);
@@ -136,10 +136,10 @@ void TreeIndex::refresh(storage::Database& db, const std::vector<geo::Bounds>& a
     });
   }
   // Values of forgotten trees stay in the pool until it is compacted (compact_pool).
-  storage::ReadSnapshot snapshot(db);
+  storage::StoreSnapshot snapshot(store);
   for (std::size_t i = 0; i < areas.size(); ++i) {
     const auto& a = areas[i];
-    storage::for_each_tile_tree(db, {a.minx, a.miny, a.maxx, a.maxy},
+    storage::for_each_tile_tree(store, {a.minx, a.miny, a.maxx, a.maxy},
                                 [&](const storage::TileTree& t) {
                                   if (!a.contains(t.location)) return;
                                   // A tree in two overlapping areas was forgotten once and is added

@@ -77,7 +77,7 @@ json collection_json(Service& service, const CollectionInfo& c, const std::strin
                 link(self + "/items", "items", kGeoJson, c.title + std::string(" as GeoJSON")),
                 link(self + "/queryables", "http://www.opengis.net/def/rel/ogc/1.0/queryables",
                      "application/schema+json", "Queryables")}}};
-  if (const auto box = storage::extent(store.database(), c.collection)) {
+  if (const auto box = storage::extent(store, c.collection)) {
     // Corners and edges into CRS84: the envelope of the transformed outline.
     const auto* t = thread_transformer(service.srid(), 4326);
     double w = 180, s = 90, e = -180, n = -90;
@@ -97,7 +97,7 @@ json collection_json(Service& service, const CollectionInfo& c, const std::strin
     out["extent"]["spatial"] = {{"bbox", {{w, s, e, n}}}, {"crs", kCrs84}};
   }
   if (c.collection == Collection::works) {
-    if (const auto time = storage::works_time_extent(store.database())) {
+    if (const auto time = storage::works_time_extent(store)) {
       out["extent"]["temporal"] = {
           // Explicit arrays: a braced pair of strings would become a JSON object.
           {"interval", json::array({json::array(

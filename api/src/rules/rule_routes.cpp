@@ -50,7 +50,7 @@ Response rule_sets(Service& service, Call& call) {
   geo::RuleSet active;
   std::vector<geo::RuleSet> listed;
   {
-    storage::ReadSnapshot snapshot(store.database());  // names and active from one state
+    storage::StoreSnapshot snapshot(store);  // names and active from one state
     auto& repo = store.rule_sets();
     stored = repo.names();
     active = repo.active();

@@ -180,7 +180,7 @@ void add_tile_routes(Router& router, Service& service) {
       service.store(), service.srid(), cache_bytes(),
       [&app](const std::function<void()>& f) { app.live().between_writes(f); });
   app.on_change([tiles, &app](const core::DataChange& change) {
-    tiles->changed(app.store().database(), change.areas, change.everything, change.generation);
+    tiles->changed(app.store(), change.areas, change.everything, change.generation);
   });
   // Who sees which layer is decided per tileset (tileset_of) and per caller (view_of).
   const auto add = [&](const char* pattern, CallHandler f) {

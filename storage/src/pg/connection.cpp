@@ -94,6 +94,33 @@ std::int64_t Result::int64(int row, int column) const {
   return n;
 }
 
+double Result::real(int row, int column) const {
+  const char* value = PQgetvalue(result_, row, column);
+  const char* end = value + PQgetlength(result_, row, column);
+  double d = 0;
+  const auto [at, error] = std::from_chars(value, end, d);
+  if (error != std::errc() || at != end) {
+    throw StorageError("PostgreSQL returned '" + std::string(value, end) +
+                       "' where a number was expected");
+  }
+  return d;
+}
+
+std::vector<std::uint8_t> Result::bytes(int row, int column) const {
+  const char* value = PQgetvalue(result_, row, column);
+  std::size_t length = 0;
+  // PQunescapeBytea reads bytea's text output (hex, \x...), whatever bytea_output says.
+  std::unique_ptr<unsigned char, decltype(&PQfreemem)> raw(
+      PQunescapeBytea(reinterpret_cast<const unsigned char*>(value), &length), &PQfreemem);
+  if (raw == nullptr) throw StorageError("PostgreSQL returned a bytea libpq cannot decode");
+  return {raw.get(), raw.get() + length};
+}
+
+std::int64_t Result::affected() const {
+  const char* n = PQcmdTuples(result_);
+  return *n == '\0' ? 0 : std::stoll(n);
+}
+
 Connection::Connection(const std::string& location) : location_(printable_location(location)) {
   char* parse_error = nullptr;
   PQconninfoOption* parsed = PQconninfoParse(location.c_str(), &parse_error);
@@ -127,12 +154,14 @@ Connection::~Connection() {
 }
 Connection::Connection(Connection&& other) noexcept
     : conn_(std::exchange(other.conn_, nullptr)),
+      depth_(std::exchange(other.depth_, 0)),
       location_(std::move(other.location_)),
       prepared_(std::move(other.prepared_)) {}
 Connection& Connection::operator=(Connection&& other) noexcept {
   if (this != &other) {
     if (conn_ != nullptr) PQfinish(conn_);
     conn_ = std::exchange(other.conn_, nullptr);
+    depth_ = std::exchange(other.depth_, 0);
     location_ = std::move(other.location_);
     prepared_ = std::move(other.prepared_);
   }
@@ -140,6 +169,10 @@ Connection& Connection::operator=(Connection&& other) noexcept {
 }
 
 Result Connection::exec(std::string_view sql, std::initializer_list<Parameter> parameters) {
+  return exec(sql, std::vector<Parameter>(parameters));
+}
+
+Result Connection::exec(std::string_view sql, const std::vector<Parameter>& parameters) {
   const std::string statement(sql);
   // Parsed and planned once per connection under a name of its own, as Database::prepare
   // keeps SQLite's statements; the values travel apart from the SQL (Bind), never parsed.
@@ -158,11 +191,17 @@ Result Connection::exec(std::string_view sql, std::initializer_list<Parameter> p
     name = prepared_.emplace(statement, new_name).first;
   }
   std::vector<const char*> values;
+  std::vector<int> lengths;
+  std::vector<int> formats;
   values.reserve(parameters.size());
-  for (const auto& p : parameters) values.push_back(p ? p->c_str() : nullptr);
-  std::unique_ptr<PGresult, ResultFree> result(PQexecPrepared(conn_, name->second.c_str(),
-                                                              static_cast<int>(values.size()),
-                                                              values.data(), nullptr, nullptr, 0));
+  for (const auto& p : parameters) {
+    values.push_back(p.value ? p.value->c_str() : nullptr);
+    lengths.push_back(p.value ? static_cast<int>(p.value->size()) : 0);
+    formats.push_back(p.is_binary ? 1 : 0);
+  }
+  std::unique_ptr<PGresult, ResultFree> result(
+      PQexecPrepared(conn_, name->second.c_str(), static_cast<int>(values.size()), values.data(),
+                     lengths.data(), formats.data(), 0));
   if (result == nullptr) {
     throw StorageError(location_ + ": \"" + excerpt(sql) +
                        "\": " + one_line(PQerrorMessage(conn_)));
@@ -190,21 +229,34 @@ void Connection::execute_script(std::string_view sql, std::string_view label) {
 }
 
 Transaction::Transaction(Connection& connection) : connection_(connection) {
-  connection_.exec("BEGIN");
+  if (connection_.depth_ == 0) {
+    connection_.exec("BEGIN");
+  } else {
+    savepoint_ = "rz_sp" + std::to_string(connection_.depth_);
+    connection_.exec("SAVEPOINT " + savepoint_);
+  }
+  ++connection_.depth_;
 }
 
 Transaction::~Transaction() {
   if (done_) return;
+  --connection_.depth_;
   try {
-    connection_.exec("ROLLBACK");
+    if (savepoint_.empty()) {
+      connection_.exec("ROLLBACK");
+    } else {
+      connection_.exec("ROLLBACK TO SAVEPOINT " + savepoint_);
+      connection_.exec("RELEASE SAVEPOINT " + savepoint_);
+    }
   } catch (...) {
     // The connection is gone; the server rolled back already.
   }
 }
 
 void Transaction::commit() {
-  connection_.exec("COMMIT");
+  connection_.exec(savepoint_.empty() ? "COMMIT" : "RELEASE SAVEPOINT " + savepoint_);
   done_ = true;
+  --connection_.depth_;
 }
 
 }  // namespace rootzone::storage::pg

@@ -8,13 +8,31 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace rootzone::storage::pg {
 
-using Parameter = std::optional<std::string>;  // nullopt is SQL NULL
+// A statement's value: text (PostgreSQL parses it as the parameter's type), binary (bytea,
+// EWKB for ST_GeomFromEWKB: no hex round trip), or NULL.
+struct Parameter {
+  Parameter(std::nullopt_t) {}  // NOLINT(google-explicit-constructor): reads as SQL NULL
+  Parameter(std::string text) : value(std::move(text)) {}    // NOLINT(google-explicit-constructor)
+  Parameter(const char* text) : value(std::string(text)) {}  // NOLINT(google-explicit-constructor)
+  Parameter(std::optional<std::string> text)                 // NOLINT(google-explicit-constructor)
+      : value(std::move(text)) {}
+  static Parameter binary(std::span<const std::uint8_t> bytes) {
+    Parameter p(std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    p.is_binary = true;
+    return p;
+  }
+  std::optional<std::string> value;  // nullopt is SQL NULL
+  bool is_binary = false;
+};
 
 class Result {
  public:
@@ -30,6 +48,11 @@ class Result {
   std::string text(int row, int column) const;
   // Integer columns arrive as text; anything else in them is a damaged store (StorageError).
   std::int64_t int64(int row, int column) const;
+  double real(int row, int column) const;
+  // A bytea column (text format: \x and hex digits), e.g. ST_AsBinary's WKB.
+  std::vector<std::uint8_t> bytes(int row, int column) const;
+  // The number of rows an INSERT/UPDATE/DELETE touched.
+  std::int64_t affected() const;
 
  private:
   PGresult* result_ = nullptr;
@@ -55,17 +78,27 @@ class Connection {
   // timeout are StoreBusy, the rest StorageError; each names the location, the statement and the
   // server's words.
   Result exec(std::string_view sql, std::initializer_list<Parameter> parameters = {});
+  Result exec(std::string_view sql, const std::vector<Parameter>& parameters);
   // Runs a script of several statements without parameters: only for SQL this program
   // carries (the embedded migrations), never for anything built from input.
   void execute_script(std::string_view sql, std::string_view label);
 
+  // libpq's connection, for what the wrappers here do not cover (COPY, LISTEN): only inside
+  // storage/src/pg/.
+  PGconn* raw() const { return conn_; }
+  // Open Transactions on this connection: the outermost is BEGIN, the others SAVEPOINTs.
+  int transaction_depth() const { return depth_; }
+
  private:
+  friend class Transaction;
   PGconn* conn_ = nullptr;
+  int depth_ = 0;
   std::string location_;
   std::unordered_map<std::string, std::string> prepared_;  // SQL -> its statement's name
 };
 
-// BEGIN ... COMMIT; rolls back in the destructor unless commit() ran.
+// BEGIN ... COMMIT; rolls back in the destructor unless commit() ran. Inside another one it is a
+// SAVEPOINT: its failure undoes only its own part, as storage::Transaction on SQLite.
 class Transaction {
  public:
   explicit Transaction(Connection& connection);
@@ -76,6 +109,7 @@ class Transaction {
 
  private:
   Connection& connection_;
+  std::string savepoint_;  // empty for the outermost
   bool done_ = false;
 };
 

@@ -97,9 +97,9 @@ class LiveEngine {
   auto write(F&& change) {
     std::lock_guard lock(writer_);
     auto& store = app_.store();
-    std::optional<storage::Transaction> tx;
+    std::optional<storage::StoreTransaction> tx;
     try {
-      tx.emplace(store.database());
+      tx.emplace(store);
     } catch (const storage::StoreBusy& e) {
       throw busy(e);
     }
@@ -108,7 +108,7 @@ class LiveEngine {
     Session session(store, changed, *this);
     try {
       auto result = std::forward<F>(change)(session);
-      changed.generation = storage::bump_data_generation(store.database());
+      changed.generation = storage::bump_data_generation(store);
       tx->commit();
       generation_ = changed.generation;
       engine_suspect_ = false;

@@ -14,6 +14,7 @@
 namespace rootzone::storage {
 
 class Database;
+class Store;
 
 struct ZoneLoad {
   std::vector<geo::ZonedTree> trees;  // protected, existing; zones drawn under the rules; by id
@@ -42,6 +43,13 @@ struct TreeLabel {
 };
 // The city's numbers and locations of the given trees (for printing conflicts), by id.
 std::unordered_map<std::int64_t, TreeLabel> tree_labels(Database& db,
+                                                        const std::vector<std::int64_t>& ids);
+
+// The same on any store (store_backend.hpp); the Database& forms are the SpatiaLite ones.
+ZoneLoad load_zoned_trees(Store& store, const geo::RuleSet& rules);
+std::size_t save_tree_zones(Store& store, const geo::RuleSet& rules, const std::string& marker,
+                            const std::vector<geo::ZonedTree>& zones);
+std::unordered_map<std::int64_t, TreeLabel> tree_labels(Store& store,
                                                         const std::vector<std::int64_t>& ids);
 
 }  // namespace rootzone::storage

@@ -14,43 +14,38 @@
 
 namespace rootzone::storage {
 
-class Database;
-
 class ConflictRepository {
  public:
-  explicit ConflictRepository(Database& db);
+  virtual ~ConflictRepository() = default;
 
   // Each returns the stored conflicts of its scope, ordered by id.
-  std::vector<geo::TreeWorkConflict> replace_tree_work_conflicts_for_work(
-      std::int64_t work_id, const std::vector<geo::TreeWorkConflict>& conflicts);
-  std::vector<geo::TreeWorkConflict> replace_tree_work_conflicts_for_tree(
-      std::int64_t tree_id, const std::vector<geo::TreeWorkConflict>& conflicts);
-  std::vector<geo::TreeWorkConflict> replace_all_tree_work_conflicts(
-      const std::vector<geo::TreeWorkConflict>& conflicts);
+  virtual std::vector<geo::TreeWorkConflict> replace_tree_work_conflicts_for_work(
+      std::int64_t work_id, const std::vector<geo::TreeWorkConflict>& conflicts) = 0;
+  virtual std::vector<geo::TreeWorkConflict> replace_tree_work_conflicts_for_tree(
+      std::int64_t tree_id, const std::vector<geo::TreeWorkConflict>& conflicts) = 0;
+  virtual std::vector<geo::TreeWorkConflict> replace_all_tree_work_conflicts(
+      const std::vector<geo::TreeWorkConflict>& conflicts) = 0;
 
-  geo::TreeWorkConflict tree_work_conflict(std::int64_t id);  // NotFound
-  std::vector<geo::TreeWorkConflict> tree_work_conflicts_for_work(std::int64_t work_id);
-  std::vector<geo::TreeWorkConflict> tree_work_conflicts_for_tree(std::int64_t tree_id);
-  std::vector<geo::TreeWorkConflict> all_tree_work_conflicts();
+  virtual geo::TreeWorkConflict tree_work_conflict(std::int64_t id) = 0;  // NotFound
+  virtual std::vector<geo::TreeWorkConflict> tree_work_conflicts_for_work(std::int64_t work_id) = 0;
+  virtual std::vector<geo::TreeWorkConflict> tree_work_conflicts_for_tree(std::int64_t tree_id) = 0;
+  virtual std::vector<geo::TreeWorkConflict> all_tree_work_conflicts() = 0;
   // Records (or replaces) the acknowledgement; a zero ack.at means now. NotFound.
-  geo::TreeWorkConflict acknowledge_tree_work_conflict(std::int64_t id,
-                                                       const geo::Acknowledgement& ack);
+  virtual geo::TreeWorkConflict acknowledge_tree_work_conflict(std::int64_t id,
+                                                               const geo::Acknowledgement& ack) = 0;
 
   // Work-work pairs are stored with work_a < work_b; reversed pairs are swapped.
-  std::vector<geo::WorkWorkConflict> replace_work_work_conflicts_for_work(
-      std::int64_t work_id, const std::vector<geo::WorkWorkConflict>& conflicts);
-  std::vector<geo::WorkWorkConflict> replace_all_work_work_conflicts(
-      const std::vector<geo::WorkWorkConflict>& conflicts);
+  virtual std::vector<geo::WorkWorkConflict> replace_work_work_conflicts_for_work(
+      std::int64_t work_id, const std::vector<geo::WorkWorkConflict>& conflicts) = 0;
+  virtual std::vector<geo::WorkWorkConflict> replace_all_work_work_conflicts(
+      const std::vector<geo::WorkWorkConflict>& conflicts) = 0;
 
-  geo::WorkWorkConflict work_work_conflict(std::int64_t id);  // NotFound
+  virtual geo::WorkWorkConflict work_work_conflict(std::int64_t id) = 0;  // NotFound
   // Conflicts where the work is either side.
-  std::vector<geo::WorkWorkConflict> work_work_conflicts_for_work(std::int64_t work_id);
-  std::vector<geo::WorkWorkConflict> all_work_work_conflicts();
-  geo::WorkWorkConflict acknowledge_work_work_conflict(std::int64_t id,
-                                                       const geo::Acknowledgement& ack);
-
- private:
-  Database& db_;
+  virtual std::vector<geo::WorkWorkConflict> work_work_conflicts_for_work(std::int64_t work_id) = 0;
+  virtual std::vector<geo::WorkWorkConflict> all_work_work_conflicts() = 0;
+  virtual geo::WorkWorkConflict acknowledge_work_work_conflict(std::int64_t id,
+                                                               const geo::Acknowledgement& ack) = 0;
 };
 
 }  // namespace rootzone::storage

@@ -9,10 +9,15 @@
 namespace rootzone::storage {
 
 class Database;
+class Store;
 
 std::int64_t data_generation(Database& db);  // 0 for a store nobody wrote to yet
 // Adds one and returns the new value; belongs inside the writer's transaction, so a rollback
 // takes it back with the change.
 std::int64_t bump_data_generation(Database& db);
+
+// The same on any store (store_backend.hpp); the Database& forms are the SpatiaLite ones.
+std::int64_t data_generation(Store& store);
+std::int64_t bump_data_generation(Store& store);
 
 }  // namespace rootzone::storage

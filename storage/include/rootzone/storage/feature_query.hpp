@@ -93,4 +93,9 @@ std::optional<geo::Bounds> extent(Database& db, Collection c);
 std::optional<geo::Bounds> data_extent(Database& db);
 std::optional<std::pair<geo::Timestamp, geo::Timestamp>> works_time_extent(Database& db);
 
+// The same on any store (store_backend.hpp); the Database& forms are the SpatiaLite ones.
+std::optional<geo::Bounds> extent(Store& store, Collection c);
+std::optional<geo::Bounds> data_extent(Store& store);
+std::optional<std::pair<geo::Timestamp, geo::Timestamp>> works_time_extent(Store& store);
+
 }  // namespace rootzone::storage

@@ -16,6 +16,9 @@ struct Migration {
 
 // All migrations this build knows, ascending by version.
 std::span<const Migration> embedded_migrations();
+// The PostGIS migrations (sql/postgis/), as many as embedded_migrations(): a schema version
+// means the same on both stores.
+std::span<const Migration> embedded_postgis_migrations();
 // The schema version a store has once every embedded migration is applied.
 int latest_schema_version();
 

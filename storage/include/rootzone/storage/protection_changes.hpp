@@ -13,6 +13,7 @@
 namespace rootzone::storage {
 
 class Database;
+class Store;
 
 // Trees that are not felled (a felled tree keeps the protection it had when it fell), with id,
 // source_id, species_botanical, stems, status and protection filled; ordered by id.
@@ -36,6 +37,11 @@ struct RuleSetSwitchStamp {
 // the flag appends one tree_history row (field is_protected, old and new value, the rule set's
 // name and citation). Appends one rule_set_changes row for the switch itself.
 void write_protection_changes(Database& db, const std::vector<ProtectionChange>& changes,
+                              const RuleSetSwitchStamp& stamp);
+
+// The same on any store (store_backend.hpp); the Database& forms are the SpatiaLite ones.
+std::vector<geo::Tree> trees_for_protection(Store& store);
+void write_protection_changes(Store& store, const std::vector<ProtectionChange>& changes,
                               const RuleSetSwitchStamp& stamp);
 
 // The rule set and its citation a history row was written under, for each row of a tree that a

@@ -9,24 +9,19 @@
 
 namespace rootzone::storage {
 
-class Database;
-
 class RuleSetRepository {
  public:
-  explicit RuleSetRepository(Database& db);
+  virtual ~RuleSetRepository() = default;
 
   // Inserts or replaces the rule set of that name; whether it is active does not change.
-  void save(const geo::RuleSet& rules);
-  std::optional<geo::RuleSet> get(std::string_view name);
-  std::vector<std::string> names();
+  virtual void save(const geo::RuleSet& rules) = 0;
+  virtual std::optional<geo::RuleSet> get(std::string_view name) = 0;
+  virtual std::vector<std::string> names() = 0;
 
   // NotFound when no rule set is active (a store made by Store::create always has one).
-  geo::RuleSet active();
+  virtual geo::RuleSet active() = 0;
   // NotFound: "rule set 'hamburg' not found".
-  void set_active(std::string_view name);
-
- private:
-  Database& db_;
+  virtual void set_active(std::string_view name) = 0;
 };
 
 }  // namespace rootzone::storage

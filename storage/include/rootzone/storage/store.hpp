@@ -1,12 +1,17 @@
 #pragma once
-// The store: one SpatiaLite file in WAL mode, in one metric CRS chosen at creation, reached
-// only through its repositories (docs/architecture.md: a PostGIS backend must stay possible).
+// The store: one SpatiaLite file in WAL mode, or a PostgreSQL/PostGIS database, in one metric
+// CRS chosen at creation, reached only through its repositories and the queries that take a
+// Store& (docs/postgis.md: "one storage seam, two stores"). Which store a location names:
+// is_postgis_location (location.hpp).
 #include <filesystem>
 #include <memory>
+
+#include <string>
 
 #include "rootzone/storage/conflict_repository.hpp"
 #include "rootzone/storage/database.hpp"
 #include "rootzone/storage/rule_set_repository.hpp"
+#include "rootzone/storage/store_backend.hpp"
 #include "rootzone/storage/tree_repository.hpp"
 #include "rootzone/storage/user_repository.hpp"
 #include "rootzone/storage/work_repository.hpp"
@@ -17,15 +22,18 @@ class Store {
  public:
   // Creates a new store: refuses an existing path (StoreExists) and a CRS geo cannot measure
   // metres in (geo::CrsError from geo::require_metric_crs), then initialises SpatiaLite's
-  // metadata, applies every embedded migration and activates the Mainz rule set.
-  static Store create(const std::filesystem::path& path, int srid = 25832);
-  // For migration tests: stops after schema version `up_to_version`.
+  // metadata, applies every embedded migration and activates the Mainz rule set. A PostGIS
+  // location: as PgBackend::create (the database must exist; StoreExists when it holds a store).
+  static Store create(const std::filesystem::path& location, int srid = 25832);
+  // For migration tests (SpatiaLite): stops after schema version `up_to_version`.
   static Store create(const std::filesystem::path& path, int srid, int up_to_version);
 
-  // Opens an existing store (StoreMissing when there is none; StorageError when the file is
-  // not a rootzone store) and applies the migrations it lacks. SchemaError when the store's
-  // schema is newer than this build's.
-  static Store open(const std::filesystem::path& path);
+  // Opens an existing store (StoreMissing when there is none; StorageError when the file or
+  // database is not a rootzone store) and applies the migrations it lacks. SchemaError when
+  // the store's schema is newer than this build's.
+  static Store open(const std::filesystem::path& location);
+  // A store over a backend made elsewhere (tests of a backend).
+  explicit Store(std::unique_ptr<StoreBackend> backend);
 
   ~Store();
   Store(Store&&) noexcept;
@@ -35,9 +43,14 @@ class Store {
 
   int srid() const;
   int schema_version() const;
-  const std::filesystem::path& path() const;
+  // Where the store is, as given (a PostGIS password as ***).
+  const std::string& location() const;
+  bool postgis() const;
 
+  // The SQLite connection of a SpatiaLite store (tests and SQLite-only tools: MBTiles, backup);
+  // StorageError on PostGIS.
   Database& database();
+  StoreBackend& backend();
   TreeRepository& trees();
   WorkRepository& works();
   ConflictRepository& conflicts();
@@ -45,10 +58,27 @@ class Store {
   RuleSetRepository& rule_sets();
 
  private:
-  struct Parts;
-  explicit Store(std::unique_ptr<Parts> parts);
-  // Repositories keep a reference to the Database, so both live at a stable address.
-  std::unique_ptr<Parts> parts_;
+  std::unique_ptr<StoreBackend> backend_;
+};
+
+// A write transaction on the store: rolled back by its destructor unless committed; one begun
+// inside another is a savepoint (a failed part undone, the rest kept).
+class StoreTransaction {
+ public:
+  explicit StoreTransaction(Store& store) : tx_(store.backend().begin()) {}
+  void commit() { tx_->commit(); }
+
+ private:
+  std::unique_ptr<BackendTransaction> tx_;
+};
+
+// Reads while it lives see one committed state (a page and its count, a tile's layers).
+class StoreSnapshot {
+ public:
+  explicit StoreSnapshot(Store& store) : snapshot_(store.backend().read_snapshot()) {}
+
+ private:
+  std::unique_ptr<BackendSnapshot> snapshot_;
 };
 
 }  // namespace rootzone::storage

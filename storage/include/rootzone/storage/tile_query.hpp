@@ -16,6 +16,7 @@
 namespace rootzone::storage {
 
 class Database;
+class Store;
 
 // A tree as the tile layers draw it (the trees layer, and the protection zones of the protected
 // standing ones).
@@ -66,5 +67,12 @@ struct TileConflict {
   std::string contractor;  // the work's: a contractor sees only its own
 };
 std::vector<TileConflict> tile_conflicts(Database& db, const geo::Bounds& box);
+
+// The same on any store (store_backend.hpp); the Database& forms are the SpatiaLite ones.
+void for_each_tile_tree(Store& store, const geo::Bounds& box,
+                        const std::function<void(const TileTree&)>& f);
+void for_each_tile_tree(Store& store, const std::function<void(const TileTree&)>& f);
+std::vector<TileWork> tile_works(Store& store, const geo::Bounds& box);
+std::vector<TileConflict> tile_conflicts(Store& store, const geo::Bounds& box);
 
 }  // namespace rootzone::storage

@@ -10,30 +10,25 @@
 
 namespace rootzone::storage {
 
-class Database;
-
 class UserRepository {
  public:
-  explicit UserRepository(Database& db);
+  virtual ~UserRepository() = default;
 
   // Returns the new id; a zero created_at means now. ConstraintViolation for a taken name.
-  std::int64_t add(const geo::User& user);
-  geo::User get(std::int64_t id);  // NotFound: "user 3 not found"
-  std::optional<geo::User> find_by_name(std::string_view name);
-  std::vector<geo::User> all();
-  void set_disabled(std::int64_t id, bool disabled);
+  virtual std::int64_t add(const geo::User& user) = 0;
+  virtual geo::User get(std::int64_t id) = 0;  // NotFound: "user 3 not found"
+  virtual std::optional<geo::User> find_by_name(std::string_view name) = 0;
+  virtual std::vector<geo::User> all() = 0;
+  virtual void set_disabled(std::int64_t id, bool disabled) = 0;
 
   // Returns the new id; a zero created_at means now. ConstraintViolation for a taken prefix
   // or an unknown user.
-  std::int64_t add_api_key(const geo::ApiKey& key);
+  virtual std::int64_t add_api_key(const geo::ApiKey& key) = 0;
   // Revoked keys are found too: the caller tells "revoked" from "unknown".
-  std::optional<geo::ApiKey> find_api_key(std::string_view prefix);
-  std::vector<geo::ApiKey> api_keys(std::int64_t user_id);
+  virtual std::optional<geo::ApiKey> find_api_key(std::string_view prefix) = 0;
+  virtual std::vector<geo::ApiKey> api_keys(std::int64_t user_id) = 0;
   // Revoking twice keeps the first time. NotFound: "API key 5 not found".
-  void revoke_api_key(std::int64_t key_id, geo::Timestamp at = geo::now_utc());
-
- private:
-  Database& db_;
+  virtual void revoke_api_key(std::int64_t key_id, geo::Timestamp at = geo::now_utc()) = 0;
 };
 
 }  // namespace rootzone::storage

@@ -14,6 +14,7 @@
 namespace rootzone::storage {
 
 class Database;
+class Store;
 
 struct WorkOverviewFilter {
   std::vector<geo::WorkStatus> statuses;  // empty: every status
@@ -53,5 +54,7 @@ struct WorkOverviewPage {
 
 // Worst conflict first (critical, high, medium, none), then by start, then by id.
 WorkOverviewPage work_overview(Database& db, int srid, const WorkOverviewFilter& filter);
+// The same on any store (store_backend.hpp).
+WorkOverviewPage work_overview(Store& store, const WorkOverviewFilter& filter);
 
 }  // namespace rootzone::storage

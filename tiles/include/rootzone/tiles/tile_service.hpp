@@ -21,7 +21,6 @@
 
 namespace rootzone::storage {
 class Store;
-class Database;
 }  // namespace rootzone::storage
 
 namespace rootzone::tiles {
@@ -62,15 +61,15 @@ class TileService {
   // A committed write: the areas it changed (store CRS), or everything after another
   // process's write, at the store's `generation` after it. The index first, then the cache, so
   // a render that starts after the cache dropped its tiles finds the index changed already.
-  void changed(storage::Database& db, const std::vector<geo::Bounds>& areas, bool everything,
+  void changed(storage::Store& store, const std::vector<geo::Bounds>& areas, bool everything,
                std::int64_t generation);
 
   // The data's extent in lon/lat (TileJSON bounds), computed once per data generation.
   std::optional<geo::Bounds> bounds_lonlat(storage::Store& store);
 
  private:
-  void catch_up(storage::Database& db);
-  void reload(storage::Database& db);
+  void catch_up(storage::Store& store);
+  void reload(storage::Store& store);
 
   int srid_;
   BetweenWrites between_writes_;

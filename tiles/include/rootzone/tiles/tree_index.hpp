@@ -20,7 +20,7 @@
 #include "rootzone/tiles/mvt.hpp"
 
 namespace rootzone::storage {
-class Database;
+class Store;
 struct TileTree;
 }  // namespace rootzone::storage
 
@@ -57,10 +57,10 @@ class TreeIndex {
 
   // Replaces everything with the store's trees, read in one snapshot together with the
   // store's data generation, which becomes generation().
-  void load(storage::Database& db);
+  void load(storage::Store& store);
   // Forgets the trees inside `areas` (closed rectangles, store CRS) and reads the store's trees
   // there again; the index is then current with `generation`.
-  void refresh(storage::Database& db, const std::vector<geo::Bounds>& areas,
+  void refresh(storage::Store& store, const std::vector<geo::Bounds>& areas,
                std::int64_t generation);
   // The store's data generation the index is current with; -1 before the first load.
   std::int64_t generation() const;
