@@ -12,6 +12,7 @@
 #include "command.hpp"
 #include "exit_codes.hpp"
 #include "rootzone/storage/backup.hpp"
+#include "rootzone/storage/location.hpp"
 
 namespace rootzone::app {
 
@@ -39,6 +40,14 @@ int run_backup(const BackupCommandOptions& o) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   char line[256];
+  if (r.postgis) {
+    std::snprintf(line, sizeof line, "pg_dump custom format, %.1f MiB in %.2f s (%d entries)",
+                  static_cast<double>(r.bytes) / (1024.0 * 1024.0), seconds, r.dump_entries);
+    std::cout << "backup " << storage::printable_location(o.db) << " -> " << o.out << ": " << line
+              << "; pg_restore --list ok; one snapshot of the database as it was when the backup "
+                 "began (restore: createdb, then pg_restore --dbname)\n";
+    return exit_code::ok;
+  }
   std::snprintf(line, sizeof line, "%lld pages, %.1f MiB in %.2f s (%d steps)",
                 static_cast<long long>(r.pages), static_cast<double>(r.bytes) / (1024.0 * 1024.0),
                 seconds, r.steps);

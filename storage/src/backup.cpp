@@ -15,8 +15,12 @@
 #include <utility>
 #include <vector>
 
+#include "pg/connection.hpp"
+#include "pg/pg_dump.hpp"
+#include "pg/pg_queries.hpp"
 #include "rootzone/storage/database.hpp"
 #include "rootzone/storage/errors.hpp"
+#include "rootzone/storage/location.hpp"
 #include "store_check.hpp"
 
 namespace rootzone::storage {
@@ -212,7 +216,34 @@ constexpr int max_busy_steps = 6;
 
 }  // namespace
 
+namespace {
+
+BackupResult backup_postgis(const std::string& from, const fs::path& to,
+                            const BackupOptions& options) {
+  {
+    pg::Connection c(from);
+    pg::require_rootzone_store(c);
+  }
+  check_target(from, to, options.overwrite);
+  TempFile temp(to);
+  pg::dump(from, temp.path());
+  BackupResult result;
+  result.postgis = true;
+  result.snapshot = true;  // pg_dump reads one snapshot
+  result.dump_entries = pg::check_dump(temp.path());
+  sync_path(temp.path(), O_RDONLY, "the backup file");
+  move_into_place(temp.path(), to, options.overwrite);
+  temp.keep();
+  sync_path(folder_of(to), O_RDONLY | O_DIRECTORY, "the folder");
+  std::error_code ec;
+  result.bytes = static_cast<std::int64_t>(fs::file_size(to, ec));
+  return result;
+}
+
+}  // namespace
+
 BackupResult backup_store(const fs::path& from, const fs::path& to, const BackupOptions& options) {
+  if (is_postgis_location(from.string())) return backup_postgis(from.string(), to, options);
   BackupResult result;
   Database source(from);
   // BEGIN, and the first read pins the snapshot: in WAL mode every later read of this

@@ -4,6 +4,7 @@
 #include <span>
 #include <stdexcept>
 
+#include "feature_sql.hpp"
 #include "filter_sql.hpp"
 #include "rootzone/storage/database.hpp"
 #include "rootzone/storage/store_backend.hpp"
@@ -134,11 +135,51 @@ detail::ColumnLookup filter_columns(Collection c) {
   };
 }
 
-// Builds "WHERE ..." with ?-parameters: bbox (4), time (0-2), then `params` from ?7 on: the
-// equality filters, the CQL2 filter, the contractor's view.
-std::string where_clause(Collection c, const FeatureQuery& q, int srid, detail::SqlParams& params) {
-  std::string sql = " WHERE 1";
+// PostgreSQL's bbox and time tests, every value through `params` (numbered from $1): the GiST
+// index through &&, then the exact test as on SQLite.
+std::string postgres_bounds(Collection c, const FeatureQuery& q, int srid,
+                            detail::SqlParams& params) {
+  std::string sql;
   if (q.bbox) {
+    const auto minx = params.add(q.bbox->minx);
+    const auto miny = params.add(q.bbox->miny);
+    const auto maxx = params.add(q.bbox->maxx);
+    const auto maxy = params.add(q.bbox->maxy);
+    const std::string box = "ST_MakeEnvelope(" + minx + ", " + miny + ", " + maxx + ", " + maxy +
+                            ", " + std::to_string(srid) + ")";
+    const std::string point_inside = " BETWEEN " + minx + " AND " + maxx + " AND ";
+    switch (c) {
+      case Collection::trees:
+        sql += " AND t.location && " + box + " AND ST_X(t.location)" + point_inside +
+               "ST_Y(t.location) BETWEEN " + miny + " AND " + maxy;
+        break;
+      case Collection::works:
+        sql += " AND ST_Intersects(t.geometry, " + box + ")";
+        break;
+      case Collection::tree_work_conflicts:
+        sql += " AND c.tree_id IN (SELECT tb.id FROM trees tb WHERE tb.location && " + box +
+               " AND ST_X(tb.location)" + point_inside + "ST_Y(tb.location) BETWEEN " + miny +
+               " AND " + maxy + ")";
+        break;
+    }
+  }
+  if (c == Collection::works) {
+    if (q.from) sql += " AND t.ends_at >= " + params.add(geo::format_utc(*q.from));
+    if (q.to) sql += " AND t.starts_at <= " + params.add(geo::format_utc(*q.to));
+  }
+  return sql;
+}
+
+}  // namespace
+
+// Builds "WHERE ..." with ?-parameters: bbox (4), time (0-2), then `params` from ?7 on: the
+// equality filters, the CQL2 filter, the contractor's view. For PostgreSQL (params.postgres)
+// every value is in `params`, from $1.
+std::string detail::where_clause(Collection c, const FeatureQuery& q, int srid,
+                                 detail::SqlParams& params) {
+  std::string sql = params.postgres ? " WHERE true" + postgres_bounds(c, q, srid, params)
+                                    : std::string(" WHERE 1");
+  if (q.bbox && !params.postgres) {
     switch (c) {
       case Collection::trees:
         // The R*Tree finds candidates by float bounds; the exact test follows. A point's MBR
@@ -156,13 +197,17 @@ std::string where_clause(Collection c, const FeatureQuery& q, int srid, detail::
             " AND ST_Intersects(t.geometry, BuildMbr(?1, ?2, ?3, ?4))";
         break;
       case Collection::tree_work_conflicts:
+        // The exact test too, as for trees: the index's float bounds reach up to 0.5 m past a
+        // point.
         sql +=
-            " AND c.tree_id IN (SELECT pkid FROM idx_trees_location WHERE xmin <= ?3"
-            " AND xmax >= ?1 AND ymin <= ?4 AND ymax >= ?2)";
+            " AND c.tree_id IN (SELECT tb.id FROM trees tb WHERE tb.id IN (SELECT pkid FROM"
+            " idx_trees_location WHERE xmin <= ?3 AND xmax >= ?1 AND ymin <= ?4 AND ymax >= ?2)"
+            " AND MbrMinX(tb.location) BETWEEN ?1 AND ?3 AND MbrMinY(tb.location) BETWEEN ?2 AND"
+            " ?4)";
         break;
     }
   }
-  if (c == Collection::works) {
+  if (c == Collection::works && !params.postgres) {
     if (q.from) sql += " AND t.ends_at >= ?5";
     if (q.to) sql += " AND t.starts_at <= ?6";
   }
@@ -177,10 +222,12 @@ std::string where_clause(Collection c, const FeatureQuery& q, int srid, detail::
         sql += std::string(" AND ") + col->sql + " = " + param;
         break;
       case QueryableType::number:
-        sql += std::string(" AND ") + col->sql + " = CAST(" + param + " AS REAL)";
+        sql += std::string(" AND ") + col->sql + " = CAST(" + param +
+               (params.postgres ? " AS float8)" : " AS REAL)");
         break;
       case QueryableType::integer:
-        sql += std::string(" AND ") + col->sql + " = CAST(" + param + " AS INTEGER)";
+        sql += std::string(" AND ") + col->sql + " = CAST(" + param +
+               (params.postgres ? " AS bigint)" : " AS INTEGER)");
         break;
       case QueryableType::boolean:
         sql += std::string(" AND ") + col->sql + " = (" + param + " = 'true')";
@@ -195,6 +242,8 @@ std::string where_clause(Collection c, const FeatureQuery& q, int srid, detail::
   }
   return sql;
 }
+
+namespace {
 
 void bind_common(Statement& s, const FeatureQuery& q, const detail::SqlParams& params,
                  std::size_t count) {
@@ -212,10 +261,12 @@ detail::Bound bound(const SortValue& v) {
   return std::visit([](const auto& x) -> detail::Bound { return x; }, v);
 }
 
+}  // namespace
+
 // Keyset paging in sort order: the rows after (after_sort..., after_id), where NULL sorts
-// before every value (SQLite's order: first ascending, last descending).
-std::string sorted_keyset(Collection c, const FeatureQuery& q, const char* id_column,
-                          detail::SqlParams& params) {
+// before every value (SQLite's order: first ascending, last descending; PostgreSQL is told so).
+std::string detail::sorted_keyset(Collection c, const FeatureQuery& q, const char* id_column,
+                                  detail::SqlParams& params) {
   if (q.after_sort.size() != q.sort.size()) {
     throw filter::FilterError("the cursor does not belong to this sortby");
   }
@@ -231,7 +282,7 @@ std::string sorted_keyset(Collection c, const FeatureQuery& q, const char* id_co
       if (!q.sort[i].descending) {
         after = null ? key + " IS NOT NULL" : key + " > " + params.add(bound(q.after_sort[i]));
       } else {
-        after = null ? "0"
+        after = null ? (params.postgres ? "false" : "0")
                      : "(" + key + " < " + params.add(bound(q.after_sort[i])) + " OR " + key +
                            " IS NULL)";
       }
@@ -247,13 +298,30 @@ std::string sorted_keyset(Collection c, const FeatureQuery& q, const char* id_co
   return " AND (" + any + ")";
 }
 
-std::string order_by(Collection c, const FeatureQuery& q, const char* id_column) {
+std::string detail::order_by(Collection c, const FeatureQuery& q, const char* id_column,
+                             bool postgres) {
   std::string sql = " ORDER BY ";
   for (const auto& key : q.sort) {
-    sql += std::string(find_column(c, key.name)->sql) + (key.descending ? " DESC, " : ", ");
+    const auto* col = find_column(c, key.name);
+    sql += col->sql;
+    if (postgres) {
+      // SQLite's order: text by bytes, NULL first ascending and last descending.
+      if (col->queryable.type == QueryableType::string) sql += " COLLATE \"C\"";
+      sql += key.descending ? " DESC NULLS LAST, " : " NULLS FIRST, ";
+    } else {
+      sql += key.descending ? " DESC, " : ", ";
+    }
   }
   return sql + id_column;
 }
+
+const char* detail::sort_column(Collection c, const std::string& name, QueryableType& type) {
+  const auto* col = find_column(c, name);
+  type = col->queryable.type;
+  return col->sql;
+}
+
+namespace {
 
 // The sort key values of the page's last feature: the next page's cursor.
 std::vector<SortValue> sort_values(Database& db, Collection c, const char* from,
@@ -343,7 +411,7 @@ Page<T> page(StoreBackend& store, Collection c, const char* from, const char* id
   // Callers other than the API get the same refusal for a key that is no column.
   check_sort(c, q.sort);
   detail::SqlParams params{7, {}};
-  const std::string where = where_clause(c, q, store.srid(), params);
+  const std::string where = detail::where_clause(c, q, store.srid(), params);
   const std::size_t where_params = params.values.size();
   // The count and the page from one snapshot: numberMatched agrees with the page even while
   // someone writes, and the read lock is taken once.
@@ -360,9 +428,10 @@ Page<T> page(StoreBackend& store, Collection c, const char* from, const char* id
   if (q.sort.empty()) {
     tail += " AND " + std::string(id_column) + " > " + params.add(q.after_id);
   } else if (!q.after_sort.empty()) {
-    tail += sorted_keyset(c, q, id_column, params);
+    tail += detail::sorted_keyset(c, q, id_column, params);
   }
-  tail += order_by(c, q, id_column) + " LIMIT " + params.add(std::int64_t{q.limit} + 1);
+  tail +=
+      detail::order_by(c, q, id_column, false) + " LIMIT " + params.add(std::int64_t{q.limit} + 1);
   const auto bind = [&](Statement& s) { bind_common(s, q, params, params.values.size()); };
   result.items = read_page(tail, bind);
   result.more = result.items.size() > static_cast<std::size_t>(q.limit);

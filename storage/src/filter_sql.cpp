@@ -140,6 +140,7 @@ class Compiler {
         if (n.args.size() != 1) throw FilterError("NOT takes one condition");
         return "(NOT " + condition(n.args[0], depth + 1) + ")";
       case Op::boolean:
+        if (params_.postgres) return n.boolean ? "true" : "false";
         return n.boolean ? "1" : "0";
       case Op::like:
         return like(n, depth);
@@ -186,13 +187,15 @@ class Compiler {
       case Op::number:
         return {params_.add(n.number), ValueType::number, &n};
       case Op::boolean:
+        if (params_.postgres) return {n.boolean ? "true" : "false", ValueType::boolean, &n};
         return {params_.add(std::int64_t{n.boolean ? 1 : 0}), ValueType::boolean, &n};
       case Op::date:
         return {params_.add(n.text), ValueType::date, &n};
       case Op::timestamp:
         return {params_.add(n.text), ValueType::timestamp, &n};
       case Op::geometry:
-        return {"GeomFromWKB(" + params_.add(n.geometry.wkb()) + ", " + std::to_string(srid_) + ")",
+        return {std::string(params_.postgres ? "ST_GeomFromWKB(" : "GeomFromWKB(") +
+                    params_.add(n.geometry.wkb()) + ", " + std::to_string(srid_) + ")",
                 ValueType::geometry, &n};
       default:
         throw FilterError("a condition where a value is expected");
@@ -224,6 +227,8 @@ class Compiler {
       throw FilterError(std::string("LIKE needs a string, not a ") + type_name(a.type));
     }
     if (n.args[1].op != Op::string) throw FilterError("the pattern of LIKE must be a string");
+    // PostgreSQL's LIKE is CQL2's: case-sensitive, % and _, backslash escapes.
+    if (params_.postgres) return "(" + a.sql + " LIKE " + params_.add(n.args[1].text) + ")";
     return "(" + a.sql + " GLOB " + params_.add(glob_pattern(n.args[1].text)) + ")";
   }
 
@@ -260,6 +265,8 @@ class Compiler {
   // For a geometry property against a literal, where the predicate implies that their bounds
   // overlap (every one but S_DISJOINT), the R*Tree gives the candidates.
   std::string index_candidates(const Scalar& a, const Scalar& b, double grow) {
+    // PostGIS's ST_ functions test the GiST index themselves.
+    if (params_.postgres) return "";
     const Scalar* prop = a.node->op == Op::property ? &a : &b;
     const Scalar* literal = prop == &a ? &b : &a;
     if (prop->node->op != Op::property || literal->node->op != Op::geometry) return "";
@@ -293,10 +300,13 @@ class Compiler {
     }
     if (n.op == Op::s_dwithin) {
       const auto d = params_.add(n.number);
+      if (params_.postgres) return "ST_DWithin(" + a.sql + ", " + b.sql + ", " + d + ")";
       return "(" + index_candidates(a, b, n.number) + "ST_Distance(" + a.sql + ", " + b.sql +
              ") <= " + d + ")";
     }
     const std::string prefilter = n.op == Op::s_disjoint ? "" : index_candidates(a, b, 0);
+    if (params_.postgres)
+      return std::string(spatial_function(n.op)) + "(" + a.sql + ", " + b.sql + ")";
     return "(" + prefilter + spatial_function(n.op) + "(" + a.sql + ", " + b.sql + ") = 1)";
   }
 
@@ -406,7 +416,20 @@ class Compiler {
 
 std::string SqlParams::add(Bound v) {
   values.push_back(std::move(v));
-  return "?" + std::to_string(first + static_cast<int>(values.size()) - 1);
+  const auto n = std::to_string(first + static_cast<int>(values.size()) - 1);
+  if (!postgres) return "?" + n;
+  // Typed, since PostgreSQL cannot always tell a parameter's type from its place ($1 > $2).
+  // Text compares in byte order, as in SQLite.
+  return std::visit(
+      [&](const auto& x) -> std::string {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, std::int64_t>) return "$" + n + "::bigint";
+        if constexpr (std::is_same_v<T, double>) return "$" + n + "::float8";
+        if constexpr (std::is_same_v<T, std::string>) return "($" + n + "::text COLLATE \"C\")";
+        if constexpr (std::is_same_v<T, std::vector<std::uint8_t>>) return "$" + n + "::bytea";
+        return "$" + n;
+      },
+      values.back());
 }
 
 std::string filter_sql(const filter::Node& root, const ColumnLookup& columns, int srid,

@@ -30,11 +30,14 @@ struct FilterColumn {
 
 using ColumnLookup = std::function<std::optional<FilterColumn>(const std::string& name)>;
 
-// The parameters of one statement, numbered from `first`.
+// The parameters of one statement, numbered from `first`, and the SQL they are written for:
+// SQLite's ("?N", 0/1 for booleans, GeomFromWKB and the R*Tree tables) or PostgreSQL's ("$N"
+// with the value's type, true/false, ST_GeomFromWKB, GiST through the ST_ functions themselves).
 struct SqlParams {
   int first = 1;
   std::vector<Bound> values;
-  std::string add(Bound v);  // "?N"
+  bool postgres = false;
+  std::string add(Bound v);  // "?N", or "$N::type" for PostgreSQL
 };
 
 // Throws filter::FilterError naming an unknown property or operands of the wrong type.

@@ -39,6 +39,24 @@ inline geo::Point point_of(std::span<const std::uint8_t> b, std::int64_t tree_id
   return p;
 }
 
+// As SQLite's rtree.c rtreeValueDown/rtreeValueUp: the float bound an R*Tree stores for a
+// double, below or above it. PostGIS keeps exact doubles; where its answer must equal the
+// SpatiaLite store's (a collection's extent), it rounds the same way.
+inline float value_down(double d) {
+  auto f = static_cast<float>(d);
+  if (static_cast<double>(f) > d) {
+    f = static_cast<float>(d * (d < 0 ? 1.0 + 1.0 / 8388608.0 : 1.0 - 1.0 / 8388608.0));
+  }
+  return f;
+}
+inline float value_up(double d) {
+  auto f = static_cast<float>(d);
+  if (static_cast<double>(f) < d) {
+    f = static_cast<float>(d * (d < 0 ? 1.0 - 1.0 / 8388608.0 : 1.0 + 1.0 / 8388608.0));
+  }
+  return f;
+}
+
 // Ids as one JSON array, for "id IN (SELECT value FROM json_each(?))": one cached statement
 // for any number of ids.
 inline std::string json_ids(std::span<const std::int64_t> ids) {

@@ -66,7 +66,9 @@ std::vector<TileWork> tile_works(Database& db, const geo::Bounds& box) {
       "SELECT w.id, w.reference, w.title, w.contractor, w.contact, w.kind, w.status,"
       " w.starts_at, w.ends_at, w.width_m, w.radius_m, AsBinary(w.geometry)"
       " FROM idx_works_geometry r JOIN works w ON w.id = r.pkid"
-      " WHERE r.xmin <= ?3 AND r.xmax >= ?1 AND r.ymin <= ?4 AND r.ymax >= ?2");
+      " WHERE r.xmin <= ?3 AND r.xmax >= ?1 AND r.ymin <= ?4 AND r.ymax >= ?2"
+      // By id: a tile's bytes must not depend on the index's order (nor on the store's).
+      " ORDER BY w.id");
   bind_box(s, box);
   std::vector<TileWork> out;
   while (s.step()) {
@@ -94,7 +96,7 @@ std::vector<TileConflict> tile_conflicts(Database& db, const geo::Bounds& box) {
       " c.overlap_share, c.acknowledged_by IS NOT NULL, w.contractor"
       " FROM idx_trees_location r JOIN trees t ON t.id = r.pkid"
       " JOIN tree_work_conflicts c ON c.tree_id = t.id JOIN works w ON w.id = c.work_id"
-      " WHERE r.xmin <= ?3 AND r.xmax >= ?1 AND r.ymin <= ?4 AND r.ymax >= ?2");
+      " WHERE r.xmin <= ?3 AND r.xmax >= ?1 AND r.ymin <= ?4 AND r.ymax >= ?2 ORDER BY c.id");
   bind_box(q, box);
   std::vector<TileConflict> out;
   while (q.step()) {

@@ -428,21 +428,8 @@ struct Cell {
   geo::Bounds box;
 };
 
-// As rtree.c's rtreeValueDown/rtreeValueUp: a float box that holds the double.
-float value_down(double d) {
-  auto f = static_cast<float>(d);
-  if (static_cast<double>(f) > d) {
-    f = static_cast<float>(d * (d < 0 ? 1.0 + 1.0 / 8388608.0 : 1.0 - 1.0 / 8388608.0));
-  }
-  return f;
-}
-float value_up(double d) {
-  auto f = static_cast<float>(d);
-  if (static_cast<double>(f) < d) {
-    f = static_cast<float>(d * (d < 0 ? 1.0 - 1.0 / 8388608.0 : 1.0 + 1.0 / 8388608.0));
-  }
-  return f;
-}
+using detail::value_down;
+using detail::value_up;
 
 void put_be(std::vector<std::uint8_t>& blob, std::size_t at, std::uint64_t v, int bytes) {
   for (int i = bytes - 1; i >= 0; --i) {

@@ -74,29 +74,12 @@ class PgTransaction final : public BackendTransaction {
   pg::Transaction tx_;
 };
 
-// A page and its count from one state: REPEATABLE READ keeps the transaction's first snapshot.
-// Inside a write transaction the reads see that transaction (as on SQLite), so nothing is begun.
 class PgSnapshot final : public BackendSnapshot {
  public:
-  explicit PgSnapshot(pg::Connection& c) : c_(c) {
-    if (c_.transaction_depth() > 0) return;
-    c_.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    owned_ = true;
-  }
-  ~PgSnapshot() override {
-    if (!owned_) return;
-    try {
-      c_.exec("COMMIT");
-    } catch (...) {
-      // The connection is gone: the server ended the transaction.
-    }
-  }
-  PgSnapshot(const PgSnapshot&) = delete;
-  PgSnapshot& operator=(const PgSnapshot&) = delete;
+  explicit PgSnapshot(pg::Connection& c) : snapshot_(c) {}
 
  private:
-  pg::Connection& c_;
-  bool owned_ = false;
+  pg::Snapshot snapshot_;
 };
 
 }  // namespace
@@ -132,11 +115,7 @@ std::unique_ptr<PgBackend> PgBackend::create(const std::string& location, int sr
 
 std::unique_ptr<PgBackend> PgBackend::open(const std::string& location) {
   pg::Connection c(location);
-  if (rootzone_tables(c) != 2) {
-    throw StorageError(c.location() +
-                       " is not a rootzone store: it has no schema_migrations and store_meta "
-                       "tables (create one with `rootzone init`)");
-  }
+  pg::require_rootzone_store(c);
   pg::Transaction tx(c);
   c.exec("SELECT pg_advisory_xact_lock(hashtext('rootzone init'))");
   const int version = applied_version(c);
@@ -246,6 +225,29 @@ WorkOverviewPage PgBackend::work_overview(const WorkOverviewFilter& filter) {
 }  // namespace rootzone::storage
 
 namespace rootzone::storage::pg {
+
+Snapshot::Snapshot(Connection& c) : c_(c) {
+  if (c_.transaction_depth() > 0) return;
+  c_.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  owned_ = true;
+}
+
+Snapshot::~Snapshot() {
+  if (!owned_) return;
+  try {
+    c_.exec("COMMIT");
+  } catch (...) {
+    // The connection is gone: the server ended the transaction.
+  }
+}
+
+void require_rootzone_store(Connection& c) {
+  if (rootzone_tables(c) != 2) {
+    throw StorageError(c.location() +
+                       " is not a rootzone store: it has no schema_migrations and store_meta "
+                       "tables (create one with `rootzone init`)");
+  }
+}
 
 void not_yet(const std::string& what) {
   throw NotOnPostgis(what + " is not available on PostGIS yet (issue 16)");

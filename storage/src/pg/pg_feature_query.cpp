@@ -1,34 +1,164 @@
 #include <string>
+#include <type_traits>
+#include <variant>
 
+#include "feature_sql.hpp"
 #include "pg/connection.hpp"
 #include "pg/pg_queries.hpp"
+#include "rootzone/geo/number_text.hpp"
+#include "stored_values.hpp"
 
 namespace rootzone::storage::pg {
 
-Page<geo::Tree> query_trees(Connection& /*c*/, int /*srid*/, TreeRepository& /*trees*/,
-                            const FeatureQuery& /*q*/) {
-  not_yet("query_trees");
+namespace {
+
+std::vector<Parameter> parameters(const detail::SqlParams& params, std::size_t count) {
+  std::vector<Parameter> out;
+  out.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    out.push_back(std::visit(
+        [](const auto& v) -> Parameter {
+          using T = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<T, std::monostate>) {
+            return std::nullopt;
+          } else if constexpr (std::is_same_v<T, std::int64_t>) {
+            return std::to_string(v);
+          } else if constexpr (std::is_same_v<T, double>) {
+            return geo::number_text(v, detail::stored_number);
+          } else if constexpr (std::is_same_v<T, std::string>) {
+            return v;
+          } else {
+            return Parameter::binary(v);
+          }
+        },
+        params.values[i]));
+  }
+  return out;
 }
 
-Page<geo::Work> query_works(Connection& /*c*/, int /*srid*/, WorkRepository& /*works*/,
-                            const FeatureQuery& /*q*/) {
-  not_yet("query_works");
+// The sort key values of the page's last feature, as SQLite reads them (booleans as 0/1).
+std::vector<SortValue> sort_values(Connection& c, Collection collection, const char* from,
+                                   const char* id_column, const FeatureQuery& q, std::int64_t id) {
+  std::string sql = "SELECT ";
+  std::vector<QueryableType> types(q.sort.size());
+  for (std::size_t i = 0; i < q.sort.size(); ++i) {
+    sql += (i > 0 ? ", " : "") +
+           std::string(detail::sort_column(collection, q.sort[i].name, types[i]));
+  }
+  const auto r =
+      c.exec(sql + " FROM " + from + " WHERE " + id_column + " = $1::bigint", {std::to_string(id)});
+  std::vector<SortValue> out;
+  if (r.rows() == 0) return out;
+  for (std::size_t i = 0; i < q.sort.size(); ++i) {
+    const int col = static_cast<int>(i);
+    if (r.is_null(0, col)) {
+      out.emplace_back(std::monostate{});
+      continue;
+    }
+    switch (types[i]) {
+      case QueryableType::number:
+        out.emplace_back(r.real(0, col));
+        break;
+      case QueryableType::integer:
+        out.emplace_back(r.int64(0, col));
+        break;
+      case QueryableType::boolean:
+        out.emplace_back(std::int64_t{r.text(0, col) == "t" ? 1 : 0});
+        break;
+      case QueryableType::string:
+        out.emplace_back(r.text(0, col));
+        break;
+    }
+  }
+  return out;
 }
 
-Page<geo::TreeWorkConflict> query_tree_work_conflicts(Connection& /*c*/, int /*srid*/,
-                                                      ConflictRepository& /*conflicts*/,
-                                                      const FeatureQuery& /*q*/) {
-  not_yet("query_tree_work_conflicts");
+// One page (limit + 1 ids read to know whether more follow) and the matched count, from one
+// snapshot; each feature then read through its repository, so a page holds exactly what a
+// single read of the feature gives.
+template <class T, class Get>
+Page<T> page(Connection& c, int srid, Collection collection, const char* from,
+             const char* id_column, const FeatureQuery& q, Get get) {
+  check_sort(collection, q.sort);
+  detail::SqlParams params{1, {}, true};
+  const std::string where = detail::where_clause(collection, q, srid, params);
+  const std::size_t where_params = params.values.size();
+  Snapshot snapshot(c);
+  Page<T> result;
+  result.matched =
+      c.exec(std::string("SELECT count(*) FROM ") + from + where, parameters(params, where_params))
+          .int64(0, 0);
+  std::string tail = where;
+  if (q.sort.empty()) {
+    tail += " AND " + std::string(id_column) + " > " + params.add(q.after_id);
+  } else if (!q.after_sort.empty()) {
+    tail += detail::sorted_keyset(collection, q, id_column, params);
+  }
+  tail += detail::order_by(collection, q, id_column, true) + " LIMIT " +
+          params.add(std::int64_t{q.limit} + 1);
+  const auto ids = c.exec(std::string("SELECT ") + id_column + " FROM " + from + tail,
+                          parameters(params, params.values.size()));
+  for (int i = 0; i < ids.rows(); ++i) result.items.push_back(get(ids.int64(i, 0)));
+  result.more = result.items.size() > static_cast<std::size_t>(q.limit);
+  if (result.more) result.items.pop_back();
+  if (!q.sort.empty() && !result.items.empty()) {
+    result.last_sort = sort_values(c, collection, from, id_column, q, result.items.back().id);
+  }
+  return result;
 }
 
-std::optional<geo::Bounds> extent(Connection& /*c*/, Collection /*collection*/) {
-  not_yet("extent");
+}  // namespace
+
+Page<geo::Tree> query_trees(Connection& c, int srid, TreeRepository& trees, const FeatureQuery& q) {
+  return page<geo::Tree>(c, srid, Collection::trees, "trees t", "t.id", q,
+                         [&](std::int64_t id) { return trees.get(id); });
 }
 
-std::optional<geo::Bounds> data_extent(Connection& /*c*/) { not_yet("data_extent"); }
+Page<geo::Work> query_works(Connection& c, int srid, WorkRepository& works, const FeatureQuery& q) {
+  return page<geo::Work>(c, srid, Collection::works, "works t", "t.id", q,
+                         [&](std::int64_t id) { return works.get(id); });
+}
 
-std::optional<std::pair<geo::Timestamp, geo::Timestamp>> works_time_extent(Connection& /*c*/) {
-  not_yet("works_time_extent");
+Page<geo::TreeWorkConflict> query_tree_work_conflicts(Connection& c, int srid,
+                                                      ConflictRepository& conflicts,
+                                                      const FeatureQuery& q) {
+  return page<geo::TreeWorkConflict>(
+      c, srid, Collection::tree_work_conflicts, "tree_work_conflicts c", "c.id", q,
+      [&](std::int64_t id) { return conflicts.tree_work_conflict(id); });
+}
+
+std::optional<geo::Bounds> extent(Connection& c, Collection collection) {
+  const char* sql = collection == Collection::works
+                        ? "SELECT min(ST_XMin(geometry)), min(ST_YMin(geometry)),"
+                          " max(ST_XMax(geometry)), max(ST_YMax(geometry)) FROM works"
+                        : "SELECT min(ST_X(location)), min(ST_Y(location)),"
+                          " max(ST_X(location)), max(ST_Y(location)) FROM trees";
+  const auto r = c.exec(sql);
+  if (r.rows() == 0 || r.is_null(0, 0)) return std::nullopt;
+  // Rounded outward to floats as SpatiaLite's R*Tree holds them, where the SpatiaLite store
+  // reads its extent: the collections' metadata is then the same from either store.
+  const auto down = [](double d) { return static_cast<double>(detail::value_down(d)); };
+  const auto up = [](double d) { return static_cast<double>(detail::value_up(d)); };
+  return geo::Bounds{down(r.real(0, 0)), down(r.real(0, 1)), up(r.real(0, 2)), up(r.real(0, 3))};
+}
+
+std::optional<geo::Bounds> data_extent(Connection& c) {
+  const auto trees = extent(c, Collection::trees);
+  const auto works = extent(c, Collection::works);
+  if (!trees || !works) return trees ? trees : works;
+  auto both = *trees;
+  both.expand(*works);
+  return both;
+}
+
+std::optional<std::pair<geo::Timestamp, geo::Timestamp>> works_time_extent(Connection& c) {
+  const auto r =
+      c.exec("SELECT min(starts_at COLLATE \"C\"), max(ends_at COLLATE \"C\") FROM works");
+  if (r.rows() == 0 || r.is_null(0, 0)) return std::nullopt;
+  const auto a = geo::parse_utc(r.text(0, 0));
+  const auto b = geo::parse_utc(r.text(0, 1));
+  if (!a || !b) return std::nullopt;
+  return std::pair(*a, *b);
 }
 
 }  // namespace rootzone::storage::pg

@@ -20,6 +20,25 @@ class Connection;
 // still to be written (app/postgis_gate.cpp keeps every command that needs them away).
 [[noreturn]] void not_yet(const std::string& what);
 
+// Reads while it lives see one committed state: REPEATABLE READ keeps the transaction's first
+// snapshot. Inside a write transaction the reads see that transaction (as on SQLite), so
+// nothing is begun.
+class Snapshot {
+ public:
+  explicit Snapshot(Connection& c);
+  ~Snapshot();
+  Snapshot(const Snapshot&) = delete;
+  Snapshot& operator=(const Snapshot&) = delete;
+
+ private:
+  Connection& c_;
+  bool owned_ = false;
+};
+
+// StorageError "<location> is not a rootzone store: ..." unless the database has the tables
+// every rootzone schema has (schema_migrations, store_meta). Reads only.
+void require_rootzone_store(Connection& c);
+
 // pg_tree_bulk_writer.cpp
 std::unique_ptr<TreeBulkWriter> make_tree_bulk_writer(Connection& c, int srid, std::string user,
                                                       geo::Timestamp at);

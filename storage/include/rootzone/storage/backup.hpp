@@ -24,6 +24,10 @@ struct BackupResult {
   // True when the store was in WAL mode and the whole copy came from the one read snapshot
   // taken when the backup began.
   bool snapshot = false;
+  // A PostGIS store: pg_dump's custom format (pages and steps stay 0), and the number of
+  // entries pg_restore --list read back from it.
+  bool postgis = false;
+  int dump_entries = 0;
 };
 
 // Copies the store at `from` into the file `to`: holds every transaction committed before the
@@ -36,6 +40,10 @@ struct BackupResult {
 // StoreExists (`to` exists and !overwrite), TargetUnwritable (folder missing or not writable,
 // `to` a folder, the store itself, or a store with a -wal or -journal file beside it).
 // Nothing is left at `to` or in its folder when it throws.
+// A PostGIS store (`from` a postgresql:// location): pg_dump --format=custom of one snapshot of
+// the database into the temporary file, read back with pg_restore --list, then synced and
+// renamed as above; restored with createdb and pg_restore (docs/postgis.md, "Backups on
+// PostGIS"). The same refusals for the target; StorageError with pg_dump's words when it fails.
 BackupResult backup_store(const std::filesystem::path& from, const std::filesystem::path& to,
                           const BackupOptions& options = {});
 
