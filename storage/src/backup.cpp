@@ -208,6 +208,17 @@ void move_into_place(const fs::path& temp, const fs::path& to, bool overwrite) {
   throw TargetUnwritable("cannot write backup " + to.string() + ": " + errno_text(error));
 }
 
+// The finished copy, synced, renamed to its name and its folder synced: once this returns, the
+// backup survives a power loss. Returns its size.
+std::int64_t publish(TempFile& temp, const fs::path& to, bool overwrite) {
+  sync_path(temp.path(), O_RDONLY, "the backup file");
+  move_into_place(temp.path(), to, overwrite);
+  temp.keep();
+  sync_path(folder_of(to), O_RDONLY | O_DIRECTORY, "the folder");
+  std::error_code ec;
+  return static_cast<std::int64_t>(fs::file_size(to, ec));
+}
+
 // In rollback-journal mode each step is a read lock of its own and a writer's commit between
 // two steps makes SQLite start the copy again; beyond this many passes over the store, give up.
 constexpr int max_passes = 20;
@@ -231,12 +242,7 @@ BackupResult backup_postgis(const std::string& from, const fs::path& to,
   result.postgis = true;
   result.snapshot = true;  // pg_dump reads one snapshot
   result.dump_entries = pg::check_dump(temp.path());
-  sync_path(temp.path(), O_RDONLY, "the backup file");
-  move_into_place(temp.path(), to, options.overwrite);
-  temp.keep();
-  sync_path(folder_of(to), O_RDONLY | O_DIRECTORY, "the folder");
-  std::error_code ec;
-  result.bytes = static_cast<std::int64_t>(fs::file_size(to, ec));
+  result.bytes = publish(temp, to, options.overwrite);
   return result;
 }
 
@@ -319,12 +325,7 @@ BackupResult backup_store(const fs::path& from, const fs::path& to, const Backup
         " fails PRAGMA integrity_check, so the store itself is damaged: " + found.substr(2));
   }
   dest.close();
-  sync_path(temp.path(), O_RDONLY, "the backup file");
-  move_into_place(temp.path(), to, options.overwrite);
-  temp.keep();
-  sync_path(folder_of(to), O_RDONLY | O_DIRECTORY, "the folder");
-  std::error_code ec;
-  result.bytes = static_cast<std::int64_t>(fs::file_size(to, ec));
+  result.bytes = publish(temp, to, options.overwrite);
   return result;
 }
 
