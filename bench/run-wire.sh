@@ -60,10 +60,11 @@ prefix='/collections/trees/items?limit=100&bbox='
 n=0; differ=0
 while read -r box; do
   n=$((n + 1))
-  curl -sf -o "$out/static/items/$n.json" "http://127.0.0.1:$port_mem$prefix$box"
-  curl -sf -o "$out/sql-$n.json" "http://127.0.0.1:$port_sql$prefix$box"
+  # One Host for both, as wrk sends it: the pages' links carry it.
+  curl -sf -H "Host: 127.0.0.1" -o "$out/static/items/$n.json" "http://127.0.0.1:$port_mem$prefix$box"
+  curl -sf -H "Host: 127.0.0.1" -o "$out/sql-$n.json" "http://127.0.0.1:$port_sql$prefix$box"
   strip() { sed -E 's/"timeStamp":"[^"]*"//' "$1"; }
-  if [[ $(strip "$out/static/items/$n.json") != $(strip "$out/sql-$n.json") ]]; then
+  if [[ "$(strip "$out/static/items/$n.json")" != "$(strip "$out/sql-$n.json")" ]]; then
     differ=$((differ + 1))
   fi
   echo "$prefix$box" >> "$out/items-rootzone.txt"

@@ -56,8 +56,9 @@ constexpr std::array<bool, kProperties> kPooled = {
     false, true, true, true, true, true, false, false, false, false, false,
     true,  true, true, true, true, true, true,  true,  true,  false, true,
 };
-// Slots: longitude and latitude text in CRS84, then the properties.
-constexpr std::size_t kSlots = 2 + kProperties;
+// Slots: "longitude,latitude" in CRS84, then the properties. A pooled value is held with the
+// property's name in front (one copy per tree instead of two).
+constexpr std::size_t kSlots = 1 + kProperties;
 
 // A slot's tag byte: an inline length below kLong; kLong: inline, a 2-byte length follows;
 // kRef: pooled, a 3-byte pool id follows.
@@ -181,22 +182,21 @@ struct TreePages::Data {
     const auto coordinates = f.substr(at, coordinates_end - at);
     const auto comma = coordinates.find(',');
     if (comma == std::string_view::npos) return false;
-    slots[0] = coordinates.substr(0, comma);
-    slots[1] = coordinates.substr(comma + 1);
+    slots[0] = coordinates;
     at = coordinates_end;
     for (std::size_t i = 0; i < kProperties; ++i) {
       const auto start = at + kMarkers[i].size();
       const auto end = i + 1 < kProperties ? f.find(kMarkers[i + 1], start) : f.size() - 2;
       if (end == std::string_view::npos || end < start) return false;
-      slots[2 + i] = f.substr(start, end - start);
+      slots[1 + i] = f.substr(start, end - start);
       at = end;
     }
     std::string record;
     for (std::size_t s = 0; s < kSlots; ++s) {
       const auto v = slots[s];
-      const bool pooled = (s >= 2 && kPooled[s - 2]) || v.size() > 0xffff;
+      const bool pooled = (s >= 1 && kPooled[s - 1]) || v.size() > 0xffff;
       if (pooled) {
-        const auto ref = pool.intern(v);
+        const auto ref = pool.intern(std::string(s >= 1 ? kMarkers[s - 1] : "").append(v));
         if (!ref) return false;
         record += static_cast<char>(kRef);
         for (int b = 0; b < 3; ++b) record += static_cast<char>((*ref >> (8 * b)) & 0xffU);
@@ -237,31 +237,36 @@ struct TreePages::Data {
 
   // The feature in `crs`: CRS84 or EPSG:4326 from the held text, the store's CRS from the point.
   void write(std::string& out, const Entry& e, const OutputCrs& crs, int srid) const {
-    char idbuf[24];
-    out += kPrefix;
-    out += id_text(e.id, idbuf);
-    out += kGeometry;
+    // {"type":"Feature","id":N,"geometry":{"type":"Point","coordinates":[ in one append.
+    char head[kPrefix.size() + 24 + kGeometry.size()];
+    kPrefix.copy(head, kPrefix.size());
+    char* p = std::to_chars(head + kPrefix.size(), head + kPrefix.size() + 24, e.id).ptr;
+    p += kGeometry.copy(p, kGeometry.size());
+    out.append(head, static_cast<std::size_t>(p - head));
     const bool store_crs = crs.epsg == srid;
-    char xb[32], yb[32];
-    std::string_view first, second;
-    if (store_crs) {
-      first = number_text(e.location.x, xb);
-      second = number_text(e.location.y, yb);
-    }
-    for_each_slot(e.record.get(), pool, [&](std::size_t slot, std::string_view v, const auto*) {
+    for_each_slot(e.record.get(), pool, [&](std::size_t slot, std::string_view v, const auto* ref) {
       if (slot == 0) {
-        if (!store_crs) first = v;
-        return;
-      }
-      if (slot == 1) {
-        if (!store_crs) second = v;
+        if (!store_crs && !crs.lat_lon) {
+          out += v;
+          return;
+        }
+        char xb[32], yb[32];
+        std::string_view first, second;
+        if (store_crs) {
+          first = number_text(e.location.x, xb);
+          second = number_text(e.location.y, yb);
+        } else {
+          const auto comma = v.find(',');
+          first = v.substr(0, comma);
+          second = v.substr(comma + 1);
+        }
         if (crs.lat_lon) std::swap(first, second);
         out += first;
         out += ',';
         out += second;
         return;
       }
-      out += kMarkers[slot - 2];
+      if (ref == nullptr) out += kMarkers[slot - 1];
       out += v;
     });
     out += kSuffix;
