@@ -1,5 +1,6 @@
 #include "ogc/tree_pages.hpp"
 
+#include <dlfcn.h>
 #include <malloc.h>
 
 #include <algorithm>
@@ -344,8 +345,17 @@ void TreePages::load(storage::Store& store) {
     data_.swap(fresh);
   }
   fresh.reset();
-  // The pages read while loading are freed in pieces between the records: give them back.
-  malloc_trim(0);
+  // The trees read while loading were freed between the records that stay: give the pages back
+  // to the system (tcmalloc in `rootzone serve`, looked up as app/allocator.cpp does; glibc's
+  // malloc in tests).
+  using Release = void (*)();
+  static const auto release =
+      reinterpret_cast<Release>(::dlsym(RTLD_DEFAULT, "MallocExtension_ReleaseFreeMemory"));
+  if (release != nullptr) {
+    release();
+  } else {
+    malloc_trim(0);
+  }
 }
 
 void TreePages::catch_up(storage::Store& store) {
