@@ -30,18 +30,22 @@ log() { echo "$*" >&2; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 cp "$CITY" "$out/city.sqlite"
-serve() {  # port [env...]
+serve() {  # port [env...]; sets served_pid (not in a subshell: the pid must reach cleanup)
   local port=$1; shift
+  if curl -sf -o /dev/null "http://127.0.0.1:$port/health"; then
+    log "port $port is taken by another server"; exit 1
+  fi
   env "$@" "$ROOTZONE" serve --db "$out/city.sqlite" --port "$port" --threads "$THREADS" \
     > "$out/serve-$port.out" 2> "$out/serve-$port.err" &
-  pids+=($!)
-  local started=$SECONDS
+  served_pid=$!
+  pids+=("$served_pid")
+  local started; started=$(date +%s)
   for _ in $(seq 1 600); do
     if curl -sf -o /dev/null "http://127.0.0.1:$port/health"; then
-      log "rootzone on $port up after $((SECONDS - started)) s"
-      echo $!
+      log "rootzone on $port up after $(($(date +%s) - started)) s"
       return
     fi
+    kill -0 "$served_pid" 2>/dev/null || { log "rootzone serve on $port exited"; exit 1; }
     sleep 0.5
   done
   log "rootzone serve on $port did not start"; exit 1
@@ -49,9 +53,9 @@ serve() {  # port [env...]
 rss_anon() { awk '/^RssAnon/ { print $2 " " $3 }' "/proc/$1/status"; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
-pid_mem=$(serve $port_mem)
+serve $port_mem; pid_mem=$served_pid
 rss_start=$(rss_anon "$pid_mem")
-pid_sql=$(serve $port_sql ROOTZONE_ITEMS_FROM_SQL=1)
+serve $port_sql ROOTZONE_ITEMS_FROM_SQL=1; pid_sql=$served_pid
 
 # The pages and tiles, fetched once from the memory server, become nginx's files; the same
 # pages from the SQL server must be the same bytes but for the time stamp.
