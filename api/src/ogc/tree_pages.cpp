@@ -465,19 +465,4 @@ std::int64_t TreePages::generation() const {
   return data_ ? data_->generation : -1;
 }
 
-std::optional<std::string> TreePages::feature(std::int64_t id) const {
-  std::shared_lock lock(mutex_);
-  if (!data_) return std::nullopt;
-  for (const auto& [k, cell] : data_->cells) {
-    for (const auto& e : cell) {
-      if (e.id == id) {
-        std::string out;
-        data_->write(out, e, OutputCrs{std::string(kCrs84), 4326, false}, srid_);
-        return out;
-      }
-    }
-  }
-  return std::nullopt;
-}
-
 }  // namespace rootzone::api

@@ -67,9 +67,6 @@ class TreePages {
   std::size_t pool_size() const;
   std::int64_t generation() const;
 
-  // One tree's feature as held (tests: the same bytes as write_tree_feature in CRS84).
-  std::optional<std::string> feature(std::int64_t id) const;
-
   struct Data;  // cells of encoded trees and their pool (tree_pages.cpp)
 
  private:
