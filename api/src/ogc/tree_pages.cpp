@@ -341,6 +341,7 @@ void TreePages::load(storage::Store& store) {
   }
   fresh->pool_after_compaction = fresh->pool.size();
   {
+    std::lock_guard turn(turn_);  // before readers that come after it
     std::unique_lock lock(mutex_);
     data_.swap(fresh);
   }
@@ -378,6 +379,7 @@ std::optional<TreePages::Written> TreePages::page(storage::Store& store,
   if (crs.epsg != srid_ && crs.epsg != 4326) return std::nullopt;
   const auto current = storage::data_generation(store.database());
   {
+    { std::lock_guard turn(turn_); }  // behind a waiting writer
     std::shared_lock lock(mutex_);
     if (data_ && !data_->broken && data_->generation == current) {
       thread_local std::vector<const Entry*> inside;
@@ -425,6 +427,7 @@ void TreePages::changed(storage::Store& store, const std::vector<geo::Bounds>& a
       now.push_back(t);
     });
   }
+  std::lock_guard turn(turn_);  // before readers that come after it
   std::unique_lock lock(mutex_);
   if (!data_ || data_->broken) return;
   // After a write of another process (or one we missed) the areas are not all that changed:

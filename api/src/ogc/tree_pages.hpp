@@ -76,6 +76,9 @@ class TreePages {
   int srid_;
   bool enabled_;
   BetweenWrites between_writes_;
+  // Writers take `turn_` before the exclusive lock, pages pass through it before the shared
+  // one: a stream of pages cannot starve an edit (as tiles::TreeIndex).
+  std::mutex turn_;
   mutable std::shared_mutex mutex_;
   std::unique_ptr<Data> data_;
   std::mutex reloading_;
