@@ -140,8 +140,9 @@ Response Router::dispatch(Request& req) const {
     Response r = best->handler(req);
     if (head_via_get) {
       // The server sends this length as Content-Length of the HEAD response (RFC 9110 9.3.2).
-      r.header("Content-Length", std::to_string(r.body.size()));
+      r.header("Content-Length", std::to_string(r.body_view().size()));
       r.body.clear();
+      r.shared_body.reset();
     }
     return r;
   } catch (const Problem& p) {

@@ -48,6 +48,7 @@
 #include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -231,6 +232,10 @@ struct Conn {
   // output sends the next only after this one completed), perhaps behind a 100 Continue.
   std::string out;
   std::size_t out_off = 0;
+  // Then the response's body, sent from where it lies (a cached tile shared by every response
+  // that carries it, or a large page moved here): body[body_off..] after out.
+  std::shared_ptr<const std::string> body;
+  std::size_t body_off = 0;
   // Set while a response (not only an interim 100) is in `out`: what its completion does.
   struct Completion {
     bool close_after = false;
@@ -254,7 +259,8 @@ struct Parsed {
 };
 
 struct Outgoing {
-  std::string bytes;
+  std::string bytes;                        // status line, headers and perhaps a small body
+  std::shared_ptr<const std::string> body;  // the body, when not in `bytes`
   int status = 0;
   std::size_t body_bytes = 0;
 };
@@ -301,10 +307,11 @@ bool server_owned(std::string_view name) {
 void add_content_length(wire::HeaderList& h, const Response& r, bool head, bool gzipped,
                         const HandlerNotes& notes) {
   // HEAD: the length a GET would have had; unknown when that GET would have been gzipped.
+  const auto size = r.body_view().size();
   if (!head) {
-    h.emplace_back("Content-Length", std::to_string(r.body.size()));
+    h.emplace_back("Content-Length", std::to_string(size));
   } else if (!gzipped) {
-    h.emplace_back("Content-Length", std::to_string(notes.head_length.value_or(r.body.size())));
+    h.emplace_back("Content-Length", std::to_string(notes.head_length.value_or(size)));
   }
 }
 
@@ -318,7 +325,7 @@ Outgoing finish(const Shared& shared, const Request& req, Response r, bool keep_
   if (!no_body && !r.content_type.empty()) h.emplace_back("Content-Type", r.content_type);
 
   auto notes = notes_of(r, head);
-  const std::size_t length = notes.head_length.value_or(r.body.size());
+  const std::size_t length = notes.head_length.value_or(r.body_view().size());
   const bool worth_gzip =
       !no_body && !notes.encoded && length >= kGzipMinBytes && wire::compressible(r.content_type);
   bool gzipped = false;
@@ -326,7 +333,10 @@ Outgoing finish(const Shared& shared, const Request& req, Response r, bool keep_
     notes.vary += notes.vary.empty() ? "Accept-Encoding" : ", Accept-Encoding";
     auto ae = req.header("accept-encoding");
     gzipped = ae && wire::accepts_gzip(*ae);
-    if (gzipped && !head) r.body = wire::gzip(r.body);
+    if (gzipped && !head) {
+      r.body = wire::gzip(r.body_view());
+      r.shared_body.reset();
+    }
   }
   if (gzipped) h.emplace_back("Content-Encoding", "gzip");
   if (!notes.vary.empty()) h.emplace_back("Vary", notes.vary);
@@ -346,8 +356,17 @@ Outgoing finish(const Shared& shared, const Request& req, Response r, bool keep_
   const bool send_body = !head && !no_body;
   Outgoing out;
   out.status = r.status;
-  out.body_bytes = send_body ? r.body.size() : 0;
-  out.bytes = wire::serialize(r.status, h, r.body, send_body);
+  const auto body = r.body_view();
+  out.body_bytes = send_body ? body.size() : 0;
+  // A small body goes in one copy behind the headers; a shared one is never copied, and a
+  // large one of this response's own is moved beside them: one sendmsg writes both.
+  constexpr std::size_t kCopiedBody = 16 * 1024;
+  const bool beside = send_body && (r.shared_body || body.size() > kCopiedBody);
+  out.bytes = wire::serialize(r.status, h, body, send_body && !beside);
+  if (beside) {
+    out.body = r.shared_body ? std::move(r.shared_body)
+                             : std::make_shared<const std::string>(std::move(r.body));
+  }
   return out;
 }
 
@@ -375,12 +394,31 @@ enum class Flushed { all, blocked, failed };
 
 // Under conn.m while !conn.closed, so conn.fd is this connection's socket (onDisconnection sets
 // `closed` under conn.m before Pistache closes the fd): writes what the socket takes now.
+std::size_t pending(const Conn& conn) {
+  return conn.out.size() - conn.out_off + (conn.body ? conn.body->size() - conn.body_off : 0);
+}
+
 Flushed flush(Conn& conn) {
-  while (conn.out_off < conn.out.size()) {
-    const ssize_t n = ::send(conn.fd, conn.out.data() + conn.out_off,
-                             conn.out.size() - conn.out_off, MSG_DONTWAIT | MSG_NOSIGNAL);
+  while (pending(conn) > 0) {
+    iovec iov[2];
+    int parts = 0;
+    if (conn.out_off < conn.out.size()) {
+      iov[parts++] = {conn.out.data() + conn.out_off, conn.out.size() - conn.out_off};
+    }
+    if (conn.body && conn.body_off < conn.body->size()) {
+      // sendmsg only reads the buffer: the cast does not make the shared bytes writable.
+      iov[parts++] = {const_cast<char*>(conn.body->data()) + conn.body_off,
+                      conn.body->size() - conn.body_off};
+    }
+    msghdr msg{};
+    msg.msg_iov = iov;
+    msg.msg_iovlen = static_cast<decltype(msg.msg_iovlen)>(parts);
+    const ssize_t n = ::sendmsg(conn.fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
     if (n > 0) {
-      conn.out_off += static_cast<std::size_t>(n);
+      auto sent = static_cast<std::size_t>(n);
+      const auto from_out = std::min(sent, conn.out.size() - conn.out_off);
+      conn.out_off += from_out;
+      conn.body_off += sent - from_out;
     } else if (n < 0 && errno == EINTR) {
       continue;
     } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -402,6 +440,8 @@ std::optional<Conn::Completion> clear_output(Conn& conn) {
     conn.out.clear();
   }
   conn.out_off = 0;
+  conn.body.reset();
+  conn.body_off = 0;
   conn.queued = 0;
   std::optional<Conn::Completion> done = std::move(conn.done);
   conn.done.reset();
@@ -416,7 +456,7 @@ std::optional<Conn::Completion> clear_output(Conn& conn) {
 void write_out(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& conn) {
   Flushed f = flush(*conn);
   if (f == Flushed::blocked) {
-    conn->queued = conn->out.size() - conn->out_off;
+    conn->queued = pending(*conn);
     if (!conn->registered) {  // known by its id before the writer can wake for it
       std::lock_guard lock(shared->writing_m);
       shared->writing[conn->id] = conn;
@@ -435,6 +475,12 @@ void write_out(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn
 
 // Under conn.m: adds bytes behind the output not yet written (a 100 Continue at most).
 void append_output(Conn& conn, std::string bytes) {
+  if (conn.body && conn.body_off < conn.body->size()) {
+    // Not expected (one response at a time, an interim one before it), but order is kept.
+    conn.out.append(*conn.body, conn.body_off);
+    conn.body.reset();
+    conn.body_off = 0;
+  }
   if (conn.out_off == conn.out.size()) {
     conn.out = std::move(bytes);
     conn.out_off = 0;
@@ -458,8 +504,10 @@ void send(const std::shared_ptr<Shared>& shared, const std::shared_ptr<Conn>& co
   std::lock_guard lock(conn->m);
   if (conn->closed) return;  // the token counts down when dropped
   append_output(*conn, std::move(out.bytes));
+  conn->body = std::move(out.body);
+  conn->body_off = 0;
   conn->done = Conn::Completion{close_after, std::move(token)};
-  conn->queued = conn->out.size() - conn->out_off;
+  conn->queued = pending(*conn);
   shared->note_queued(conn->queued);
   conn->progress_at = Clock::now();
   write_out(shared, conn);
@@ -471,7 +519,7 @@ void send_interim(const std::shared_ptr<Shared>& shared, const std::shared_ptr<C
   std::lock_guard lock(conn->m);
   if (conn->closed) return;
   append_output(*conn, std::move(bytes));
-  conn->queued = conn->out.size() - conn->out_off;
+  conn->queued = pending(*conn);
   conn->progress_at = Clock::now();
   write_out(shared, conn);
 }
@@ -481,7 +529,7 @@ void resume_output(const std::shared_ptr<Shared>& shared, std::uint64_t id) {
   auto conn = shared->writing_conn(id);
   if (!conn) return;  // gone: its registration was removed with it
   std::lock_guard lock(conn->m);
-  if (conn->closed || conn->out_off == conn->out.size()) return;  // a late wake-up
+  if (conn->closed || pending(*conn) == 0) return;  // a late wake-up
   write_out(shared, conn);
 }
 

@@ -81,7 +81,10 @@ api::Response get(api::Service& s, const std::string& path,
   req.path = path;
   req.headers = std::move(headers);
   req.headers["host"] = "127.0.0.1:9999";
-  return s.router()->dispatch(req);
+  auto r = s.router()->dispatch(req);
+  // A cached tile comes as a shared buffer (sent without a copy); the checks read its bytes.
+  if (r.shared_body) r.body = *r.shared_body;
+  return r;
 }
 
 std::string header(const api::Response& r, const std::string& name) {
@@ -163,6 +166,23 @@ TEST_CASE("Tiles API: gzip when accepted, the same tile bytes inflated") {
   CHECK(header(gz, "Content-Encoding") == "gzip");
   CHECK(gunzip(gz.body) == plain.body);
   CHECK(header(gz, "ETag") == header(plain, "ETag"));
+}
+
+TEST_CASE("Tiles API: a cached tile is answered with the cache's own buffer, not a copy") {
+  City city;
+  api::Service service({city.db});
+  const auto first = get(service, path_of(city.tile16()));
+  const auto second = get(service, path_of(city.tile16()));
+  REQUIRE(first.status == 200);
+  REQUIRE(first.shared_body != nullptr);
+  // The same bytes at the same address: the response points at the cached tile.
+  CHECK(second.shared_body.get() == first.shared_body.get());
+  CHECK(second.body == first.body);
+  const auto gz1 = get(service, path_of(city.tile16()), {{"accept-encoding", "gzip"}});
+  const auto gz2 = get(service, path_of(city.tile16()), {{"accept-encoding", "gzip"}});
+  REQUIRE(gz1.shared_body != nullptr);
+  CHECK(gz2.shared_body.get() == gz1.shared_body.get());
+  CHECK(gunzip(gz2.body) == first.body);
 }
 
 TEST_CASE("Tiles API: an invalid z, x or y is 400 problem+json naming the valid range") {

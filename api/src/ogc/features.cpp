@@ -2,13 +2,18 @@
 // with CQL2: docs/filtering.md).
 #include <cctype>
 #include <charconv>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "auth/auth.hpp"
 #include "crs_uris.hpp"
 #include "ogc/feature_json.hpp"
 #include "ogc/items_query.hpp"
 #include "ogc/sort_cursor.hpp"
+#include "ogc/tree_pages.hpp"
+#include "rootzone/core/application.hpp"
+#include "rootzone/core/live_engine.hpp"
 #include "rootzone/storage/errors.hpp"
 #include "rootzone/storage/feature_query.hpp"
 #include "rootzone/storage/store.hpp"
@@ -217,7 +222,7 @@ void require_reader(const Caller& caller, Collection collection) {
   }
 }
 
-Response items(Service& service, Call& call) {
+Response items(Service& service, TreePages& memory, Call& call) {
   auto& req = call.req;
   const auto& caller = call.caller;
   const auto& c = collection_of(req);
@@ -249,6 +254,13 @@ Response items(Service& service, Call& call) {
   };
   switch (c.collection) {
     case Collection::trees:
+      if (const auto held = memory.page(store, r.query, r.crs, body)) {
+        count = held->count;
+        matched = held->matched;
+        more = held->more;
+        last_id = held->last_id;
+        break;
+      }
       take(storage::query_trees(store, r.query),
            [&](const geo::Tree& t) { write_tree_feature(out, t, r.crs, srid); });
       break;
@@ -435,7 +447,18 @@ void add_feature_routes(Router& router, Service& service) {
   plain("/collections", collections);
   plain("/collections/:collection", one_collection);
   plain("/collections/:collection/queryables", queryables);
-  add({Method::get, "/collections/:collection/items", std::nullopt, std::nullopt, {}}, items);
+  // Tree pages from memory, kept current by every write (ogc/tree_pages.hpp);
+  // ROOTZONE_ITEMS_FROM_SQL=1 turns them off for tests and benchmarks that compare.
+  auto& app = service.app();
+  const char* sql_only = std::getenv("ROOTZONE_ITEMS_FROM_SQL");
+  auto memory = std::make_shared<TreePages>(
+      service.store(), service.srid(), sql_only == nullptr || std::string_view(sql_only) != "1",
+      [&app](const std::function<void()>& f) { app.live().between_writes(f); });
+  app.on_change([memory, &app](const core::DataChange& change) {
+    memory->changed(app.store(), change.areas, change.everything, change.generation);
+  });
+  add({Method::get, "/collections/:collection/items", std::nullopt, std::nullopt, {}},
+      [memory](Service& s, Call& c) { return items(s, *memory, c); });
   add({Method::get,
        "/collections/:collection/items/:id",
        std::nullopt,

@@ -136,11 +136,12 @@ Response tile(Service& service, tiles::TileService& tiles, Call& call) {
       gz = std::make_shared<const std::string>(http::wire::gzip(*cached.body));
       tiles.remember_gzip(key, cached.etag, gz);
     }
-    res.body = *gz;
+    res.shared_body = std::move(gz);
     res.header("Content-Encoding", "gzip");
     res.header("Vary", "Accept-Encoding");
   } else {
-    res.body = *cached.body;
+    // The cached bytes themselves go to the socket: no copy per request (issue 18).
+    res.shared_body = cached.body;
   }
   return res;
 }

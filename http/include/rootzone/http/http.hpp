@@ -45,8 +45,13 @@ struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
+  // A body many responses share (a cached tile): sent from where it lies, never copied per
+  // request (issue 18). When set, `body` is empty and this is the body.
+  std::shared_ptr<const std::string> shared_body;
   // Extra headers (ETag, Location, Content-Crs, Cache-Control, Vary ...), sent as given.
   std::vector<std::pair<std::string, std::string>> headers;
+
+  std::string_view body_view() const { return shared_body ? std::string_view(*shared_body) : body; }
 
   Response& header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));
