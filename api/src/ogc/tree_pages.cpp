@@ -328,8 +328,8 @@ TreePages::~TreePages() = default;
 void TreePages::load(storage::Store& store) {
   auto fresh = std::make_unique<Data>();
   {
-    storage::ReadSnapshot snapshot(store.database());
-    fresh->generation = storage::data_generation(store.database());
+    storage::StoreSnapshot snapshot(store);
+    fresh->generation = storage::data_generation(store);
     read_trees(store, std::nullopt, [&](const geo::Tree& t) {
       if (!fresh->broken && !fresh->add(t, srid_)) fresh->broken = true;
     });
@@ -365,7 +365,7 @@ void TreePages::catch_up(storage::Store& store) {
   bool stale = false;
   // A generation moved by our own write that has committed but not published is no reason:
   // its change() brings the memory up to date.
-  between_writes_([&] { stale = storage::data_generation(store.database()) != generation(); });
+  between_writes_([&] { stale = storage::data_generation(store) != generation(); });
   if (stale) load(store);
 }
 
@@ -377,7 +377,7 @@ std::optional<TreePages::Written> TreePages::page(storage::Store& store,
     return std::nullopt;
   }
   if (crs.epsg != srid_ && crs.epsg != 4326) return std::nullopt;
-  const auto current = storage::data_generation(store.database());
+  const auto current = storage::data_generation(store);
   {
     { std::lock_guard turn(turn_); }  // behind a waiting writer
     std::shared_lock lock(mutex_);
