@@ -64,7 +64,7 @@ int run_check(const CheckOptions& o) {
     run.index = indexed - loaded;
     run.check = clock::now() - indexed;
   } else {
-    run = core::compute_full_check(store, o.threads);
+    run = core::run_full_check(store, o.threads);
   }
   for (const auto& note : run.notes) {
     std::cerr << (note.refused ? "refused: " : "repaired: ") << note.message << '\n';
@@ -74,22 +74,19 @@ int run_check(const CheckOptions& o) {
   const auto& works = run.inputs.works;
   auto& result = run.result;
 
-  const auto persisting = clock::now();
-  std::size_t zones_written = 0;
-  {
+  std::size_t zones_written = run.zones_written;
+  auto persist = run.persist;
+  if (single) {
+    const auto persisting = clock::now();
     storage::StoreTransaction tx(store);
-    if (single) {
-      zones_written = storage::save_tree_zones(store, rules, zoned.marker, zoned.trees);
-      auto& conflicts = store.conflicts();
-      result.tree_work = conflicts.replace_tree_work_conflicts_for_work(only, result.tree_work);
-      result.work_work = conflicts.replace_work_work_conflicts_for_work(only, result.work_work);
-    } else {
-      zones_written = core::store_full_check(store, run);
-    }
+    zones_written = storage::save_tree_zones(store, rules, zoned.marker, zoned.trees);
+    auto& conflicts = store.conflicts();
+    result.tree_work = conflicts.replace_tree_work_conflicts_for_work(only, result.tree_work);
+    result.work_work = conflicts.replace_work_work_conflicts_for_work(only, result.work_work);
     storage::bump_data_generation(store);
     tx.commit();
+    persist = clock::now() - persisting;
   }
-  const auto persist = clock::now() - persisting;
 
   std::vector<std::int64_t> tree_ids;
   tree_ids.reserve(result.tree_work.size());

@@ -1,11 +1,18 @@
 #include "rootzone/storage/conflict_inputs.hpp"
 
+#include <algorithm>
 #include <bit>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
+#include <thread>
 
 #include "rootzone/geo/zones.hpp"
+#include "rootzone/storage/data_generation.hpp"
 #include "rootzone/storage/errors.hpp"
 
 #include "rootzone/storage/database.hpp"
@@ -76,43 +83,210 @@ std::optional<std::vector<geo::ZonedTree>> cached_zones(Database& db, const std:
   return out;
 }
 
+constexpr std::size_t zone_rows_per_insert = 128;
+
+// INSERT of `rows` zones: ?1 the rule set's name and ?2 the time for all, then 7 per row.
+std::string zone_insert_sql(std::size_t rows) {
+  std::string sql =
+      "INSERT INTO tree_zones (tree_id, rule_set, root_zone_rule, root_radius_m,"
+      " trench_radius_m, computed_at, x, y, basis_value_m) VALUES ";
+  const auto param = [&](std::size_t n) {
+    sql += '?';
+    sql += std::to_string(n);
+  };
+  for (std::size_t i = 0, p = 3; i < rows; ++i, p += 7) {
+    sql += i == 0 ? "(" : ",(";
+    param(p);
+    sql += ",?1,";
+    for (std::size_t k = 1; k <= 6; ++k) {
+      param(p + k);
+      sql += k == 3 ? ",?2," : k < 6 ? "," : ")";
+    }
+  }
+  return sql;
+}
+
+// The marker of the store as this connection sees it now; `trees` gets the number of trees.
+std::string current_marker(Database& db, const geo::RuleSet& rules, std::size_t* trees = nullptr) {
+  auto state = db.prepare("SELECT count(*), coalesce(sum(version), 0) FROM trees");
+  state.step();
+  if (trees != nullptr) *trees = static_cast<std::size_t>(state.int64(0));
+  return marker_of(rules, state.int64(0), state.int64(1));
+}
+
+// Calls take(zone) for every protected existing tree, zones drawn under `rules`, by id.
+template <class Take>
+void scan_zoned_trees(Database& db, const geo::RuleSet& rules, Take take) {
+  // Only the protected existing trees' rows come back, each with its stems from the row's own
+  // column (migration 0004), as the repository reads a tree: scanning tree_stems too and
+  // returning every tree for the marker took 0.7 of the 2.5 s CPU of a first check of 1M trees
+  // (bench/RESULTS.md).
+  auto trees = db.prepare(
+      "SELECT id, location, crown_diameter_m, columnar, species_botanical, stems_cm FROM trees"
+      " WHERE is_protected = 1 AND status = 'existing' ORDER BY id");
+  while (trees.step()) {
+    const auto id = trees.int64(0);
+    // Summed in stem order from 0, as tree_stems' rows were: the same double.
+    double total = 0;
+    detail::for_each_stem(trees.text_view(5), id, [&](double c) { total += c; });
+    const auto columnar_by_hand = trees.optional_int32(3);
+    const bool columnar =
+        columnar_by_hand ? *columnar_by_hand == 1 : geo::is_columnar_name(trees.text_view(4));
+    take(geo::ZonedTree{id, point_of(trees.blob_view(1), id),
+                        geo::protection_zone(total, trees.optional_real(2), columnar, rules)});
+  }
+}
+
+// Appends `zones` to tree_zones. Half a million rows, so a statement writes many: one
+// statement per row cost as much as the rows themselves. The texts every row shares are bound
+// once (?1, ?2) without a copy, and the rule codes are string literals.
+void insert_zones(Database& db, std::string_view rule_set, std::string_view computed_at,
+                  std::span<const geo::ZonedTree> zones) {
+  const auto write = [&](std::span<const geo::ZonedTree> rows) {
+    auto insert = db.prepare(zone_insert_sql(rows.size()));
+    insert.bind_static(1, rule_set).bind_static(2, computed_at);
+    int p = 3;
+    for (const auto& z : rows) {
+      insert.bind(p, z.id)
+          .bind_static(p + 1, geo::to_string(z.zone.basis))
+          .bind(p + 2, z.zone.root_radius_m)
+          .bind(p + 3, z.zone.trench_radius_m)
+          .bind(p + 4, z.location.x)
+          .bind(p + 5, z.location.y)
+          .bind(p + 6, z.zone.basis_value_m);
+      p += 7;
+    }
+    insert.run();
+  };
+  std::size_t done = 0;
+  for (; done + zone_rows_per_insert <= zones.size(); done += zone_rows_per_insert) {
+    write(zones.subspan(done, zone_rows_per_insert));
+  }
+  if (done < zones.size()) write(zones.subspan(done));
+}
+
+void store_marker(Database& db, const std::string& marker) {
+  db.prepare("INSERT OR REPLACE INTO store_meta (key, value) VALUES ('zones_marker', ?)")
+      .bind(1, marker)
+      .run();
+}
+
+// Zones in id order, from the connection reading the trees to the one writing them. The
+// chunks are shared: the reader keeps them to return, the writer only reads them.
+using ZoneChunk = std::shared_ptr<const std::vector<geo::ZonedTree>>;
+class ZoneHandover {
+ public:
+  void push(ZoneChunk chunk) {
+    {
+      const std::lock_guard lock(mutex_);
+      chunks_.push_back(std::move(chunk));
+    }
+    changed_.notify_one();
+  }
+  // Every zone was handed over (true), or the reading failed and nothing may be stored.
+  void end(bool complete) {
+    {
+      const std::lock_guard lock(mutex_);
+      ended_ = true;
+      abandoned_ = !complete;
+    }
+    changed_.notify_one();
+  }
+  // The next chunk; none once the handover ended and every chunk was taken, or was abandoned.
+  ZoneChunk next() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return ended_ || !chunks_.empty(); });
+    if (abandoned_ || chunks_.empty()) return nullptr;
+    auto chunk = std::move(chunks_.front());
+    chunks_.pop_front();
+    return chunk;
+  }
+  // After next() returned none: whether every zone came.
+  bool complete() {
+    const std::lock_guard lock(mutex_);
+    return !abandoned_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<ZoneChunk> chunks_;
+  bool ended_ = false;
+  bool abandoned_ = false;
+};
+
+// Zones per handover: a multiple of zone_rows_per_insert, so only the last chunk needs a
+// shorter statement.
+constexpr std::size_t zones_per_chunk = 32 * zone_rows_per_insert;
+
+// The second connection's part of load_and_save_zoned_trees, on its own thread. `locked` is
+// set once it holds the write lock, then `marker` to the state it sees (or either to the
+// reason it failed).
+std::size_t write_handed_zones(const std::filesystem::path& path, const geo::RuleSet& rules,
+                               ZoneHandover& in, std::promise<void>& locked,
+                               std::promise<std::string>& marker) {
+  std::optional<Database> db;
+  std::optional<Transaction> tx;
+  try {
+    db.emplace(path);
+    db->execute("PRAGMA synchronous = FULL");  // as Store::open: a commit survives a power loss
+    // Every tree_id written here was read from `trees` by the other connection after this one
+    // took the write lock, so no tree can have gone before the commit: the foreign key holds
+    // by construction, and its lookup in trees per row (a quarter of the write) is skipped on
+    // this private connection. Outside a transaction, where SQLite lets it change.
+    db->execute("PRAGMA foreign_keys = OFF");
+    tx.emplace(*db);  // BEGIN IMMEDIATE: waits (busy timeout) while another writer works
+  } catch (...) {
+    locked.set_exception(std::current_exception());
+    marker.set_exception(std::current_exception());
+    throw;
+  }
+  locked.set_value();
+  // The state the reader sees too (nothing can commit while this holds the lock), counted here
+  // while it reads the trees.
+  std::string state;
+  try {
+    state = current_marker(*db, rules);
+  } catch (...) {
+    marker.set_exception(std::current_exception());
+    throw;
+  }
+  marker.set_value(state);
+  db->execute("DELETE FROM tree_zones");
+  const auto now = geo::format_utc(geo::now_utc());
+  std::size_t written = 0;
+  while (const auto chunk = in.next()) {
+    insert_zones(*db, rules.name, now, *chunk);
+    written += chunk->size();
+  }
+  if (!in.complete()) return 0;  // the reading failed: the transaction rolls back
+  store_marker(*db, state);
+  bump_data_generation(*db);
+  tx->commit();
+  return written;
+}
+
+std::future<std::size_t> ready(std::size_t n) {
+  std::promise<std::size_t> p;
+  p.set_value(n);
+  return p.get_future();
+}
+
 }  // namespace
 
 ZoneLoad load_zoned_trees(Database& db, const geo::RuleSet& rules) {
-  {
-    auto state = db.prepare("SELECT count(*), coalesce(sum(version), 0) FROM trees");
-    state.step();
-    const auto marker = marker_of(rules, state.int64(0), state.int64(1));
-    if (auto cached = cached_zones(db, marker)) return {std::move(*cached), marker, true};
-  }
-  // Every tree is read once, for the marker. Stems come in primary-key order and are
-  // summed while merging: a join or GROUP BY would cost a B-tree probe or a sorter per row.
-  auto trees = db.prepare(
-      "SELECT id, version, CASE WHEN is_protected = 1 AND status = 'existing' THEN 1 ELSE 0 END,"
-      " location, crown_diameter_m, columnar, species_botanical FROM trees ORDER BY id");
-  auto stems = db.prepare("SELECT tree_id, circumference_cm FROM tree_stems ORDER BY tree_id");
-  bool stems_left = stems.step();
+  // The marker and the trees read below come from one snapshot of the store.
+  ReadSnapshot snapshot(db);
   ZoneLoad out;
-  std::int64_t count = 0;
-  std::int64_t versions = 0;
-  while (trees.step()) {
-    const auto id = trees.int64(0);
-    ++count;
-    versions += trees.int64(1);
-    if (trees.int64(2) == 0) continue;
-    while (stems_left && stems.int64(0) < id) stems_left = stems.step();
-    double total = 0;
-    while (stems_left && stems.int64(0) == id) {
-      total += stems.real(1);
-      stems_left = stems.step();
-    }
-    const auto columnar_by_hand = trees.optional_int32(5);
-    const bool columnar =
-        columnar_by_hand ? *columnar_by_hand == 1 : geo::is_columnar_name(trees.text_view(6));
-    out.trees.push_back({id, point_of(trees.blob_view(3), id),
-                         geo::protection_zone(total, trees.optional_real(4), columnar, rules)});
+  std::size_t tree_count = 0;
+  out.marker = current_marker(db, rules, &tree_count);
+  if (auto cached = cached_zones(db, out.marker)) {
+    out.trees = std::move(*cached);
+    out.from_cache = true;
+    return out;
   }
-  out.marker = marker_of(rules, count, versions);
+  out.trees.reserve(tree_count);
+  scan_zoned_trees(db, rules, [&](geo::ZonedTree&& z) { out.trees.push_back(z); });
   return out;
 }
 
@@ -124,38 +298,96 @@ std::size_t save_tree_zones(Database& db, const geo::RuleSet& rules, const std::
     if (current.step() && current.text_view(0) == marker) return 0;
   }
   db.execute("DELETE FROM tree_zones");
-  const auto now = geo::format_utc(geo::now_utc());
-  auto insert = db.prepare(
-      "INSERT INTO tree_zones (tree_id, rule_set, root_zone_rule, root_radius_m,"
-      " trench_radius_m, computed_at, x, y, basis_value_m) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  for (const auto& z : zones) {
-    insert.bind(1, z.id)
-        .bind(2, rules.name)
-        .bind(3, geo::to_string(z.zone.basis))
-        .bind(4, z.zone.root_radius_m)
-        .bind(5, z.zone.trench_radius_m)
-        .bind(6, now)
-        .bind(7, z.location.x)
-        .bind(8, z.location.y)
-        .bind(9, z.zone.basis_value_m);
-    insert.run();
-    insert.reset();
-  }
-  db.prepare("INSERT OR REPLACE INTO store_meta (key, value) VALUES ('zones_marker', ?)")
-      .bind(1, marker)
-      .run();
+  insert_zones(db, rules.name, geo::format_utc(geo::now_utc()), zones);
+  store_marker(db, marker);
   tx.commit();
   return zones.size();
 }
 
+ZoneLoadAndSave load_and_save_zoned_trees(Database& db, const geo::RuleSet& rules) {
+  ZoneLoadAndSave out;
+  if (db.in_transaction()) {
+    out.load = load_zoned_trees(db, rules);
+    out.written = ready(save_tree_zones(db, rules, out.load.marker, out.load.trees));
+    return out;
+  }
+  {
+    // Zones stored once may still be current; the first check after an import has none.
+    auto stored = db.prepare("SELECT 1 FROM store_meta WHERE key = 'zones_marker'");
+    if (stored.step()) {
+      stored.reset();
+      ReadSnapshot snapshot(db);
+      const auto marker = current_marker(db, rules);
+      if (auto cached = cached_zones(db, marker)) {
+        out.load = {std::move(*cached), marker, true};
+        out.written = ready(0);
+        return out;
+      }
+    }
+  }
+  auto handover = std::make_shared<ZoneHandover>();
+  std::promise<void> locked;
+  std::promise<std::string> marker;
+  auto lock_taken = locked.get_future();
+  auto state = marker.get_future();
+  out.written =
+      std::async(std::launch::async, [path = db.path(), rules, handover, locked = std::move(locked),
+                                      marker = std::move(marker)]() mutable {
+        return write_handed_zones(path, rules, *handover, locked, marker);
+      });
+  // Until every zone was handed over, leaving this function (a throw) abandons the write.
+  struct Abandon {
+    ZoneHandover& handover;
+    bool armed = true;
+    ~Abandon() {
+      if (armed) handover.end(false);
+    }
+  } abandon{*handover};
+  lock_taken.get();  // the writer's failure to open or lock the store, rethrown here
+  std::vector<ZoneChunk> chunks;
+  {
+    // After the lock: the trees read are the store's when the write commits.
+    ReadSnapshot snapshot(db);
+    auto chunk = std::make_shared<std::vector<geo::ZonedTree>>();
+    chunk->reserve(zones_per_chunk);
+    const auto hand_over = [&] {
+      chunks.push_back(chunk);
+      handover->push(std::move(chunk));
+      chunk = std::make_shared<std::vector<geo::ZonedTree>>();
+      chunk->reserve(zones_per_chunk);
+    };
+    scan_zoned_trees(db, rules, [&](geo::ZonedTree&& z) {
+      chunk->push_back(z);
+      if (chunk->size() == zones_per_chunk) hand_over();
+    });
+    if (!chunk->empty()) hand_over();
+  }
+  // The read snapshot has ended, so the commit's checkpoint can copy every page it wrote.
+  out.load.marker = state.get();
+  handover->end(true);
+  abandon.armed = false;
+  std::size_t total = 0;
+  for (const auto& c : chunks) total += c->size();
+  out.load.trees.reserve(total);
+  for (const auto& c : chunks) out.load.trees.insert(out.load.trees.end(), c->begin(), c->end());
+  return out;
+}
+
 std::unordered_map<std::int64_t, TreeLabel> tree_labels(Database& db,
                                                         const std::vector<std::int64_t>& ids) {
-  auto s = db.prepare("SELECT source_id, ST_X(location), ST_Y(location) FROM trees WHERE id = ?");
+  // Each tree once and in id order (the conflicts come by work), so the searches walk the
+  // trees' pages forward; the location decoded here, as ST_X/ST_Y would parse the blob twice.
+  std::vector<std::int64_t> wanted(ids);
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  // One read transaction: per statement, WAL's read lock cost more than the search itself.
+  ReadSnapshot snapshot(db);
+  auto s = db.prepare("SELECT source_id, location FROM trees WHERE id = ?");
   std::unordered_map<std::int64_t, TreeLabel> out;
-  for (const auto id : ids) {
-    if (out.count(id)) continue;
+  out.reserve(wanted.size());
+  for (const auto id : wanted) {
     s.bind(1, id);
-    if (s.step()) out[id] = {s.text(0), {s.real(1), s.real(2)}};
+    if (s.step()) out.emplace(id, TreeLabel{s.text(0), point_of(s.blob_view(1), id)});
     s.reset();
   }
   return out;

@@ -155,6 +155,8 @@ std::unique_ptr<BackendTransaction> SqliteBackend::begin() {
   return std::make_unique<SqliteTransaction>(db_);
 }
 
+bool SqliteBackend::in_transaction() const { return db_.in_transaction(); }
+
 std::unique_ptr<BackendSnapshot> SqliteBackend::read_snapshot() {
   return std::make_unique<SqliteSnapshot>(db_);
 }
@@ -173,6 +175,9 @@ std::int64_t SqliteBackend::bump_data_generation() { return storage::bump_data_g
 
 ZoneLoad SqliteBackend::load_zoned_trees(const geo::RuleSet& rules) {
   return storage::load_zoned_trees(db_, rules);
+}
+ZoneLoadAndSave SqliteBackend::load_and_save_zoned_trees(const geo::RuleSet& rules) {
+  return storage::load_and_save_zoned_trees(db_, rules);
 }
 
 std::size_t SqliteBackend::save_tree_zones(const geo::RuleSet& rules, const std::string& marker,

@@ -32,6 +32,7 @@ class SqliteBackend final : public StoreBackend {
   RuleSetRepository& rule_sets() override { return rule_sets_; }
 
   std::unique_ptr<BackendTransaction> begin() override;
+  bool in_transaction() const override;
   std::unique_ptr<BackendSnapshot> read_snapshot() override;
   std::unique_ptr<BulkLoadMode> bulk_load_mode() override;
   std::unique_ptr<TreeBulkWriter> tree_bulk_writer(std::string user, geo::Timestamp at) override;
@@ -40,6 +41,7 @@ class SqliteBackend final : public StoreBackend {
   std::int64_t bump_data_generation() override;
 
   ZoneLoad load_zoned_trees(const geo::RuleSet& rules) override;
+  ZoneLoadAndSave load_and_save_zoned_trees(const geo::RuleSet& rules) override;
   std::size_t save_tree_zones(const geo::RuleSet& rules, const std::string& marker,
                               const std::vector<geo::ZonedTree>& zones) override;
   std::unordered_map<std::int64_t, TreeLabel> tree_labels(

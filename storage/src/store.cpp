@@ -63,6 +63,9 @@ std::int64_t bump_data_generation(Store& store) { return store.backend().bump_da
 ZoneLoad load_zoned_trees(Store& store, const geo::RuleSet& rules) {
   return store.backend().load_zoned_trees(rules);
 }
+ZoneLoadAndSave load_and_save_zoned_trees(Store& store, const geo::RuleSet& rules) {
+  return store.backend().load_and_save_zoned_trees(rules);
+}
 std::size_t save_tree_zones(Store& store, const geo::RuleSet& rules, const std::string& marker,
                             const std::vector<geo::ZonedTree>& zones) {
   return store.backend().save_tree_zones(rules, marker, zones);

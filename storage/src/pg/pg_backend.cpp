@@ -1,5 +1,6 @@
 #include "pg/pg_backend.hpp"
 
+#include <future>
 #include <string>
 #include <string_view>
 
@@ -145,6 +146,8 @@ std::unique_ptr<BackendTransaction> PgBackend::begin() {
   return std::make_unique<PgTransaction>(connection_);
 }
 
+bool PgBackend::in_transaction() const { return connection_.transaction_depth() > 0; }
+
 std::unique_ptr<BackendSnapshot> PgBackend::read_snapshot() {
   return std::make_unique<PgSnapshot>(connection_);
 }
@@ -174,6 +177,25 @@ std::int64_t PgBackend::bump_data_generation() {
 
 ZoneLoad PgBackend::load_zoned_trees(const geo::RuleSet& rules) {
   return pg::load_zoned_trees(connection_, rules);
+}
+
+// One connection, one after the other: the zones are written in their own transaction with a
+// generation bump as on SpatiaLite (in the caller's, when it has one open).
+ZoneLoadAndSave PgBackend::load_and_save_zoned_trees(const geo::RuleSet& rules) {
+  ZoneLoadAndSave out;
+  out.load = load_zoned_trees(rules);
+  std::promise<std::size_t> written;
+  try {
+    pg::Transaction tx(connection_);
+    const auto rows = save_tree_zones(rules, out.load.marker, out.load.trees);
+    if (rows > 0) bump_data_generation();
+    tx.commit();
+    written.set_value(rows);
+  } catch (...) {
+    written.set_exception(std::current_exception());
+  }
+  out.written = written.get_future();
+  return out;
 }
 std::size_t PgBackend::save_tree_zones(const geo::RuleSet& rules, const std::string& marker,
                                        const std::vector<geo::ZonedTree>& zones) {

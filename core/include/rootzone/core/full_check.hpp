@@ -22,6 +22,10 @@ struct FullCheck {
   std::size_t work_count = 0;            // open works the engine held
   geo::ConflictSet result;
   std::chrono::steady_clock::duration load{}, index{}, check{};
+  // Set by run_full_check only, which also stores: the zone rows it wrote and the time spent
+  // storing after the check (waiting for the zone write, then the conflicts).
+  std::size_t zones_written = 0;
+  std::chrono::steady_clock::duration persist{};
 };
 
 // Reads the store (inside the caller's transaction when one is open, so it sees that
@@ -32,5 +36,13 @@ FullCheck compute_full_check(storage::Store& store, unsigned threads);
 // (acknowledgements kept while the pair still conflicts); `check.result` then holds the stored
 // rows with their ids. Runs in the caller's transaction; returns the zone rows written.
 std::size_t store_full_check(storage::Store& store, FullCheck& check);
+
+// compute_full_check and store_full_check for `rootzone check`, outside any transaction, using
+// both cores where a first check splits: while this thread reads the trees, another
+// connection writes their zones (storage::load_and_save_zoned_trees), and that write goes on
+// while the engine is built and checks. The conflicts are stored afterwards in one
+// transaction, which also bumps the data generation. Inside a transaction it is
+// compute_full_check and store_full_check in that transaction, one after the other.
+FullCheck run_full_check(storage::Store& store, unsigned threads);
 
 }  // namespace rootzone::core

@@ -3,6 +3,7 @@
 // gets only the columns its rules read, never whole Trees with their history, and the zones
 // it drew are stored for SQL clients only when the trees or the rules changed.
 #include <cstdint>
+#include <future>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -37,6 +38,23 @@ std::vector<geo::Tree> load_engine_trees(Database& db);
 std::size_t save_tree_zones(Database& db, const geo::RuleSet& rules, const std::string& marker,
                             const std::vector<geo::ZonedTree>& zones);
 
+// What `rootzone check` of everything reads and stores of the zones, at once.
+struct ZoneLoadAndSave {
+  ZoneLoad load;
+  // The rows the zone write stored once it committed (0 when the stored zones were current);
+  // get() rethrows its error. The write goes on after the call returns; waiting for it here
+  // (get() or the destructor) is the caller's job.
+  std::future<std::size_t> written;
+};
+// load_zoned_trees, then save_tree_zones, but when called outside a transaction and the stored
+// zones are not current, a second connection writes them on its own thread while this one
+// reads the trees, in its own transaction (with a data generation bump), which commits once
+// every zone was handed over; a failure while reading rolls it back. The second connection
+// takes the store's write lock before the trees are read, so they are the trees in the store
+// when it commits. Inside a transaction (whose writes another connection would not see) both
+// run here, in that transaction.
+ZoneLoadAndSave load_and_save_zoned_trees(Database& db, const geo::RuleSet& rules);
+
 struct TreeLabel {
   std::string source_id;
   geo::Point location;
@@ -47,6 +65,7 @@ std::unordered_map<std::int64_t, TreeLabel> tree_labels(Database& db,
 
 // The same on any store (store_backend.hpp); the Database& forms are the SpatiaLite ones.
 ZoneLoad load_zoned_trees(Store& store, const geo::RuleSet& rules);
+ZoneLoadAndSave load_and_save_zoned_trees(Store& store, const geo::RuleSet& rules);
 std::size_t save_tree_zones(Store& store, const geo::RuleSet& rules, const std::string& marker,
                             const std::vector<geo::ZonedTree>& zones);
 std::unordered_map<std::int64_t, TreeLabel> tree_labels(Store& store,

@@ -74,6 +74,7 @@ class StoreBackend {
   virtual RuleSetRepository& rule_sets() = 0;
 
   virtual std::unique_ptr<BackendTransaction> begin() = 0;
+  virtual bool in_transaction() const = 0;
   virtual std::unique_ptr<BackendSnapshot> read_snapshot() = 0;
   // nullptr when the store has no faster mode for a bulk load.
   virtual std::unique_ptr<BulkLoadMode> bulk_load_mode() = 0;
@@ -86,6 +87,7 @@ class StoreBackend {
 
   // conflict_inputs.hpp
   virtual ZoneLoad load_zoned_trees(const geo::RuleSet& rules) = 0;
+  virtual ZoneLoadAndSave load_and_save_zoned_trees(const geo::RuleSet& rules) = 0;
   virtual std::size_t save_tree_zones(const geo::RuleSet& rules, const std::string& marker,
                                       const std::vector<geo::ZonedTree>& zones) = 0;
   virtual std::unordered_map<std::int64_t, TreeLabel> tree_labels(
