@@ -41,6 +41,20 @@ constexpr std::int16_t tree_fields = 24;
 constexpr const char* copy_stems_sql =
     "COPY tree_stems (tree_id, stem_no, circumference_cm) FROM STDIN (FORMAT binary)";
 
+// What defer_checks drops and finish makes again: storage/sql/postgis 0001 and 0003's
+// definitions.
+constexpr const char* drop_sql[] = {
+    "ALTER TABLE tree_stems DROP CONSTRAINT tree_stems_tree_id_fkey",
+    "DROP INDEX trees_location",
+    "DROP INDEX trees_version",
+};
+constexpr const char* restore_sql[] = {
+    "CREATE INDEX trees_location ON trees USING gist (location)",
+    "CREATE INDEX trees_version ON trees (version)",
+    "ALTER TABLE tree_stems ADD CONSTRAINT tree_stems_tree_id_fkey FOREIGN KEY (tree_id)"
+    " REFERENCES trees (id) ON DELETE CASCADE",
+};
+
 // Stems wait in memory up to this size before the trees' COPY is ended to send them.
 constexpr std::size_t stems_limit = std::size_t{32} << 20;
 // Ids reserved per query: the first block is small (an import of a few trees wastes nothing),
@@ -93,6 +107,7 @@ class PgTreeBulkWriter final : public TreeBulkWriter {
                   "ewkb_point writes the host's doubles as little-endian EWKB");
     started_empty_ = c_.exec("SELECT NOT EXISTS (SELECT 1 FROM trees)").text(0, 0) == "t";
     sequence_ = c_.exec("SELECT pg_get_serial_sequence('trees', 'id')").text(0, 0);
+    if (started_empty_) defer_checks();
   }
   ~PgTreeBulkWriter() override {
     try {
@@ -220,6 +235,12 @@ class PgTreeBulkWriter final : public TreeBulkWriter {
     if (finished_) return;
     finished_ = true;
     flush();
+    if (deferred_) {
+      // Each built once over all rows: a sort instead of a million index insertions, one
+      // anti-join instead of a million foreign-key lookups.
+      for (const char* sql : restore_sql) c_.exec(sql);
+      deferred_ = false;
+    }
     give_back_ids();
   }
 
@@ -270,6 +291,25 @@ class PgTreeBulkWriter final : public TreeBulkWriter {
     stems.write(stems_, 0);
     stems_.clear();
     stems.finish();
+  }
+
+  // Into an empty store (the first import of a city) the spatial and version indexes of trees
+  // and the foreign key of tree_stems are dropped here and made again by finish(), as
+  // PostgreSQL's manual advises for populating a database: checking the key row by row costs
+  // more than the COPY of the stems itself. All inside the caller's transaction, so a rollback
+  // (or a killed import) restores them with everything else; but the ALTER TABLE locks trees
+  // until the commit, so readers of the (empty) store wait for the import instead of seeing
+  // it empty. A role that does not own the tables keeps them as they are (a savepoint ends
+  // the attempt).
+  void defer_checks() {
+    Transaction savepoint(c_);
+    try {
+      for (const char* sql : drop_sql) c_.exec(sql);
+    } catch (const StorageError&) {
+      return;
+    }
+    savepoint.commit();
+    deferred_ = true;
   }
 
   // Sets trees' sequence so that the next nextval returns `next`, when its last value is still
@@ -339,6 +379,7 @@ class PgTreeBulkWriter final : public TreeBulkWriter {
   std::string at_text_;
   bool started_empty_ = false;
   bool finished_ = false;
+  bool deferred_ = false;  // defer_checks dropped what finish makes again
   std::string sequence_;
   std::vector<std::int64_t> reserved_;
   std::size_t next_ = 0;
