@@ -74,31 +74,6 @@ std::string ewkb_point(geo::Point p, int srid) {
   return out;
 }
 
-// The CHECKs of trees and tree_stems (storage/sql/postgis/0001_initial.sql), in C++: a row that
-// breaks one must not reach the COPY. The message names the constraint as PostgreSQL would.
-std::optional<std::string> broken_check(const geo::Tree& t) {
-  const auto positive = [](const std::optional<double>& v) { return !v || *v > 0; };
-  if (t.source_id.empty()) return "trees_source_id_check: source_id <> ''";
-  if (!positive(t.crown_diameter_m)) return "trees_crown_diameter_m_check: crown_diameter_m > 0";
-  if (!positive(t.height_m)) return "trees_height_m_check: height_m > 0";
-  if (t.planting_year && (*t.planting_year < 1000 || *t.planting_year > 3000)) {
-    return "trees_planting_year_check: planting_year BETWEEN 1000 AND 3000";
-  }
-  if (t.vitality && (*t.vitality < 0 || *t.vitality > 3)) {
-    return "trees_vitality_check: vitality BETWEEN 0 AND 3";
-  }
-  if (t.felled_on && t.status != geo::TreeStatus::felled) {
-    return "trees_felled_on_check: felled_on IS NULL OR status = 'felled'";
-  }
-  for (const double c : t.stem_circumferences_cm) {
-    if (!(c > 0)) return "tree_stems_circumference_cm_check: circumference_cm > 0";
-  }
-  if (!std::isfinite(t.location.x) || !std::isfinite(t.location.y)) {
-    return "trees_location: a finite point";
-  }
-  return std::nullopt;
-}
-
 class PgTreeBulkWriter final : public TreeBulkWriter {
  public:
   PgTreeBulkWriter(Connection& c, int srid, std::string user, geo::Timestamp at)
@@ -123,6 +98,8 @@ class PgTreeBulkWriter final : public TreeBulkWriter {
 
   void prefetch(const std::vector<std::string_view>& source_ids) override {
     if (finished_ || started_empty_ || source_ids.empty()) return;
+    // The importer is done with the last batch: only this one's trees are kept.
+    known_.clear();
     std::vector<std::optional<std::string>> ids;
     ids.reserve(source_ids.size());
     for (const auto id : source_ids) {

@@ -29,6 +29,18 @@ PgTreeRepository::PgTreeRepository(pg::Connection& c, int srid) : c_(c), srid_(s
 
 std::int64_t PgTreeRepository::insert(const geo::Tree& tree) {
   // A savepoint, as on SQLite: a refused tree leaves the caller's transaction usable.
+  // Refused before the INSERT where possible: a refused INSERT has taken an id from the
+  // sequence, and the next tree's id would differ from SpatiaLite's.
+  if (const auto broken = pg::broken_check(tree)) {
+    throw ConstraintViolation("tree " + tree.source_id + ": the row breaks check constraint " +
+                              *broken);
+  }
+  if (c_.exec("SELECT 1 FROM trees WHERE source_id = $1", {tree.source_id}).rows() > 0) {
+    throw ConstraintViolation("tree " + tree.source_id +
+                              ": duplicate key value violates unique constraint "
+                              "\"trees_source_id_key\" (Key (source_id)=(" +
+                              tree.source_id + ") already exists.)");
+  }
   pg::Transaction tx(c_);
   std::int64_t id = 0;
   try {

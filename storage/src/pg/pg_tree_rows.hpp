@@ -22,6 +22,12 @@ std::vector<Parameter> tree_parameters(const geo::Tree& t, const std::string& up
                                        std::int64_t version);
 extern const char* const insert_tree_sql;  // RETURNING id
 
+// The CHECKs of trees and tree_stems (storage/sql/postgis/0001_initial.sql) in C++: the
+// constraint a tree breaks ("trees_vitality_check: vitality BETWEEN 0 AND 3"), or nullopt.
+// Checked before a row is sent: a refused INSERT still takes an id from the sequence (ids would
+// then differ from SpatiaLite's), and a refused row in a COPY takes the whole COPY.
+std::optional<std::string> broken_check(const geo::Tree& t);
+
 // Writes `tree` over `stored` (tree.id == stored.id; `changes` = changed_fields(stored, tree),
 // not empty): the row when the store still has stored.version (VersionConflict otherwise), the
 // stems when they changed, one history row per change. The caller holds the savepoint.
