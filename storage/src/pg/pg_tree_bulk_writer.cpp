@@ -289,13 +289,14 @@ class PgTreeBulkWriter final : public TreeBulkWriter {
     deferred_ = true;
   }
 
-  // Sets trees' sequence so that the next nextval returns `next`, when its last value is still
-  // `expected` (no one else took an id since). Only under a lock that keeps every other writer
-  // of trees out (their nextval runs inside their INSERT), taken without waiting: when another
-  // writer is busy the ids stay unused, as after any rolled-back insert. Inside a transaction
-  // (a savepoint is made) or outside one.
-  static bool set_sequence(Connection& c, const std::string& sequence, std::int64_t next,
-                           std::int64_t expected) {
+  // Sets trees' sequence to `value` (setval's is_called: the next nextval returns value + 1, or
+  // value itself when not called), when its last value is still `expected` (no one else took
+  // an id since; 0: the sequence was never used). Only under a lock that keeps every other
+  // writer of trees out (their nextval runs inside their INSERT), taken without waiting: when
+  // another writer is busy the ids stay unused, as after any rolled-back insert. Inside a
+  // transaction (a savepoint is made) or outside one.
+  static bool set_sequence(Connection& c, const std::string& sequence, std::int64_t value,
+                           bool called, std::int64_t expected) {
     Transaction tx(c);
     try {
       c.exec("SET LOCAL lock_timeout = '100ms'");
@@ -303,12 +304,12 @@ class PgTreeBulkWriter final : public TreeBulkWriter {
     } catch (const StoreBusy&) {
       return false;  // the rollback of tx ends the attempt
     }
-    // setval(seq, n, false): the next nextval returns n.
-    const bool set = c.exec(
-                          "SELECT setval($1::regclass, $2, false) WHERE "
-                          "pg_sequence_last_value($1::regclass) = $3",
-                          {sequence, std::to_string(next), std::to_string(expected)})
-                         .rows() == 1;
+    const bool set =
+        c.exec(
+             "SELECT setval($1::regclass, $2, $3)"
+             " WHERE coalesce(pg_sequence_last_value($1::regclass), 0) = $4",
+             {sequence, std::to_string(value), called ? "true" : "false", std::to_string(expected)})
+            .rows() == 1;
     c.exec("SET LOCAL lock_timeout = DEFAULT");
     tx.commit();
     return set;
@@ -322,9 +323,10 @@ class PgTreeBulkWriter final : public TreeBulkWriter {
     if (reserved_.back() - reserved_.front() + 1 != static_cast<std::int64_t>(reserved_.size())) {
       return;
     }
-    if (set_sequence(c_, sequence_, reserved_[next_], reserved_.back())) {
-      sequence_state_->last = reserved_[next_] - 1;
-    }
+    const auto last_used = reserved_[next_] - 1;  // 0 when the block started the sequence
+    const bool set = last_used > 0 ? set_sequence(c_, sequence_, last_used, true, reserved_.back())
+                                   : set_sequence(c_, sequence_, 1, false, reserved_.back());
+    if (set) sequence_state_->last = last_used;
     reserved_.clear();
     next_ = 0;
   }
@@ -345,8 +347,12 @@ class PgTreeBulkWriter final : public TreeBulkWriter {
     const auto r = c_.exec("SELECT pg_sequence_last_value($1::regclass)", {sequence_});
     if (!r.is_null(0, 0)) sequence_state_->before = r.int64(0, 0);
     c_.after_rollback([state = sequence_state_](Connection& c) {
-      if (state->last == 0) return;
-      set_sequence(c, state->sequence, state->before ? *state->before + 1 : 1, state->last);
+      if (state->last == state->before.value_or(0)) return;
+      if (state->before) {
+        set_sequence(c, state->sequence, *state->before, true, state->last);
+      } else {
+        set_sequence(c, state->sequence, 1, false, state->last);
+      }
     });
   }
 
