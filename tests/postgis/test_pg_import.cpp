@@ -195,6 +195,17 @@ TEST_CASE("PostGIS import of the Konstanz cadastre: the report and every tree as
       "SELECT count(*) || ' ' || sum(stem_no) || ' ' || CAST(round(sum(circumference_cm) * 100)"
       " AS INTEGER) FROM tree_stems";
   CHECK(db.query(stems) == sqlite_value(file, stems));
+  // The first import into the empty store built trees' indexes and tree_stems' keys at its end
+  // (pg_tree_bulk_writer.cpp): all there again, under their migration's names.
+  CHECK(db.query("SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes"
+                 " WHERE tablename IN ('trees', 'tree_stems')") ==
+        "tree_stems_pkey,trees_location,trees_pkey,trees_source_id_key,trees_version");
+  CHECK(db.query("SELECT string_agg(conname || ' ' || contype::text, ',' ORDER BY conname)"
+                 " FROM pg_constraint WHERE conrelid = 'tree_stems'::regclass") ==
+        "tree_stems_circumference_cm_check c,tree_stems_pkey p,tree_stems_stem_no_check c,"
+        "tree_stems_tree_id_fkey f");
+  CHECK(db.query("SELECT confdeltype::text FROM pg_constraint WHERE conname = "
+                 "'tree_stems_tree_id_fkey'") == "c");
   // Ids 1..15,936 on both, and the next tree gets the next id on both.
   geo::Tree t;
   t.source_id = "NEW-1";

@@ -42,15 +42,19 @@ constexpr const char* copy_stems_sql =
     "COPY tree_stems (tree_id, stem_no, circumference_cm) FROM STDIN (FORMAT binary)";
 
 // What defer_checks drops and finish makes again: storage/sql/postgis 0001 and 0003's
-// definitions.
+// definitions. trees' primary key stays: four other tables' keys refer to it.
 constexpr const char* drop_sql[] = {
     "ALTER TABLE tree_stems DROP CONSTRAINT tree_stems_tree_id_fkey",
+    "ALTER TABLE tree_stems DROP CONSTRAINT tree_stems_pkey",
+    "ALTER TABLE trees DROP CONSTRAINT trees_source_id_key",
     "DROP INDEX trees_location",
     "DROP INDEX trees_version",
 };
 constexpr const char* restore_sql[] = {
+    "ALTER TABLE trees ADD CONSTRAINT trees_source_id_key UNIQUE (source_id)",
     "CREATE INDEX trees_location ON trees USING gist (location)",
     "CREATE INDEX trees_version ON trees (version)",
+    "ALTER TABLE tree_stems ADD CONSTRAINT tree_stems_pkey PRIMARY KEY (tree_id, stem_no)",
     "ALTER TABLE tree_stems ADD CONSTRAINT tree_stems_tree_id_fkey FOREIGN KEY (tree_id)"
     " REFERENCES trees (id) ON DELETE CASCADE",
 };
@@ -175,6 +179,8 @@ class PgTreeBulkWriter final : public TreeBulkWriter {
         .int4(1)
         .text(detail::stems_column(tree.stem_circumferences_cm));
     trees_->write(row_);
+    // Into an empty store the stems are written from the rows' stems_cm by finish().
+    if (deferred_) return id;
     std::int32_t stem_no = 1;
     CopyRow stems(stems_);
     for (const double c : tree.stem_circumferences_cm) {
@@ -213,10 +219,24 @@ class PgTreeBulkWriter final : public TreeBulkWriter {
     finished_ = true;
     flush();
     if (deferred_) {
+      // The stems of every tree from its row: the same texts SpatiaLite's rows hold, parsed by
+      // the server (shortest round-trip text reads back as the same double).
+      c_.exec(
+          "INSERT INTO tree_stems (tree_id, stem_no, circumference_cm)"
+          " SELECT id, n, c::float8 FROM trees,"
+          " unnest(string_to_array(stems_cm, ',')) WITH ORDINALITY AS s (c, n)"
+          " WHERE stems_cm <> ''");
       // Each built once over all rows: a sort instead of a million index insertions, one
       // anti-join instead of a million foreign-key lookups.
       for (const char* sql : restore_sql) c_.exec(sql);
       deferred_ = false;
+      if (local_next_ && *local_next_ - 1 > sequence_state_->last) {
+        // Nobody else inserted into trees (locked): the sequence goes on after the last id.
+        c_.exec("SELECT setval($1::regclass, $2, true)",
+                {sequence_, std::to_string(*local_next_ - 1)});
+        sequence_state_->last = *local_next_ - 1;
+      }
+      return;
     }
     give_back_ids();
   }
@@ -243,6 +263,17 @@ class PgTreeBulkWriter final : public TreeBulkWriter {
   }
 
   std::int64_t next_id() {
+    if (deferred_) {
+      // trees is locked (defer_checks): no other INSERT can take an id, so one nextval gives
+      // the first id, the writer counts from there, and finish() moves the sequence past the
+      // last. No query, so the COPY streams on.
+      if (!local_next_) {
+        remember_sequence();
+        local_next_ = c_.exec("SELECT nextval($1::regclass)", {sequence_}).int64(0, 0);
+        sequence_state_->last = *local_next_;
+      }
+      return (*local_next_)++;
+    }
     if (next_ == reserved_.size()) {
       // A query ends the COPY under way; the blocks grow so that this happens rarely.
       flush();
@@ -270,19 +301,25 @@ class PgTreeBulkWriter final : public TreeBulkWriter {
     stems.finish();
   }
 
-  // Into an empty store (the first import of a city) the spatial and version indexes of trees
-  // and the foreign key of tree_stems are dropped here and made again by finish(), as
-  // PostgreSQL's manual advises for populating a database: checking the key row by row costs
-  // more than the COPY of the stems itself. All inside the caller's transaction, so a rollback
-  // (or a killed import) restores them with everything else; but the ALTER TABLE locks trees
-  // until the commit, so readers of the (empty) store wait for the import instead of seeing
-  // it empty. A role that does not own the tables keeps them as they are (a savepoint ends
-  // the attempt).
+  // Into an empty store (the first import of a city) the spatial, version and source-id
+  // indexes of trees and the keys of tree_stems are dropped here and made again by finish(), as
+  // PostgreSQL's manual advises for populating a database: each is then built once, sorted,
+  // instead of a million insertions into it (the foreign key checked row by row cost more than
+  // the stems themselves). Duplicate source ids are the writer's own to refuse meanwhile
+  // (is_new). All inside the caller's transaction, so a rollback (or a killed import) restores
+  // them with everything else; but the ALTER TABLE locks trees until the commit, so readers of
+  // the (empty) store wait for the import instead of seeing it empty. A role that does not own
+  // the tables keeps them as they are (a savepoint ends the attempt), and so does a store that
+  // another writer filled before the lock was taken.
   void defer_checks() {
     Transaction savepoint(c_);
     try {
       for (const char* sql : drop_sql) c_.exec(sql);
     } catch (const StorageError&) {
+      return;
+    }
+    if (c_.exec("SELECT NOT EXISTS (SELECT 1 FROM trees)").text(0, 0) != "t") {
+      started_empty_ = false;
       return;
     }
     savepoint.commit();
@@ -366,6 +403,7 @@ class PgTreeBulkWriter final : public TreeBulkWriter {
   std::string sequence_;
   std::vector<std::int64_t> reserved_;
   std::size_t next_ = 0;
+  std::optional<std::int64_t> local_next_;  // the next id, while trees is locked
   std::int64_t block_ = 512;
   std::shared_ptr<SequenceState> sequence_state_;
   std::optional<CopyIn> trees_;
