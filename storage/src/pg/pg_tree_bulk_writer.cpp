@@ -9,7 +9,9 @@
 //   writer's tree with the same source_id, committed meanwhile) fails the import as a whole;
 // - lookups of stored trees come from prefetch(): one query per batch of source ids;
 // - the COPY of trees stays open while trees arrive (the server inserts while the reader reads),
-//   the stems wait in memory and follow in their own COPY; any query first ends both.
+//   the stems wait in memory and follow in their own COPY; any query first ends both;
+// - into an empty store (defer_checks) one COPY carries every tree, ids are counted under
+//   the table's lock, and the stems and indexes are made once at the end.
 #include <algorithm>
 #include <bit>
 #include <cmath>
