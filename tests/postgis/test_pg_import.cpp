@@ -145,6 +145,7 @@ std::filesystem::path translated(const std::filesystem::path& from, const std::f
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
+  GDALAllRegister();
   auto* options = GDALVectorTranslateOptionsNew(argv.data(), nullptr);
   GDALDatasetH in = GDALOpenEx(from.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr);
   REQUIRE(in != nullptr);

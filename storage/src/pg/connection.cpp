@@ -148,11 +148,12 @@ Connection::Connection(const std::string& location) : location_(printable_locati
   // notices (CREATE ... IF NOT EXISTS) are not for the user's terminal.
   PQsetNoticeProcessor(
       conn_, [](void*, const char*) {}, nullptr);
-  exec("SET client_encoding = 'UTF8'");
-  // Doubles as their shortest text that reads back as the same value (any value above 0 means
-  // that since PostgreSQL 12), whatever the server's configuration says: coordinates and
-  // measures read back exactly as written.
-  exec("SET extra_float_digits = 3");
+  // And doubles as their shortest text that reads back as the same value (any
+  // extra_float_digits above 0 means that since PostgreSQL 12), whatever the server's
+  // configuration says: coordinates and measures read back exactly as written.
+  exec(
+      "SELECT set_config('client_encoding', 'UTF8', false),"
+      " set_config('extra_float_digits', '3', false)");
 }
 
 Connection::~Connection() {
