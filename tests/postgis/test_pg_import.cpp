@@ -140,8 +140,9 @@ std::vector<geo::TreeChange> all_history(Store& store) {
 
 // GDAL's own translation of a sample into another format (ogr2ogr as a library).
 std::filesystem::path translated(const std::filesystem::path& from, const std::filesystem::path& to,
-                                 const char* format) {
+                                 const char* format, std::vector<std::string> more = {}) {
   std::vector<std::string> args{"-f", format};
+  args.insert(args.end(), more.begin(), more.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -262,6 +263,24 @@ TEST_CASE("PostGIS import of the Konstanz cadastre: the report and every tree as
   }
 }
 
+TEST_CASE("PostGIS import of the Konstanz cadastre as a GeoPackage: as on SpatiaLite",
+          "[postgis][import]") {
+  PgTestDatabase db;
+  TempDir dir;
+  auto file = Store::create(dir / "city.sqlite");
+  auto pg = Store::create(db.url());
+  const auto from = geo::now_utc();
+  // GDAL's copy of the CSV: the same columns, as text, in a GeoPackage table.
+  const Source gpkg{
+      translated(sample("trees/konstanz_baumkataster_2020.csv"), dir / "konstanz.gpkg", "GPKG"),
+      "konstanz-baumkataster-2020"};
+  const auto on_file = import(file, true, gpkg);
+  const auto on_pg = import(pg, true, gpkg);
+  CHECK(on_pg.summary.inserted == 15936);
+  check_same_result(on_pg, on_file);
+  check_same_trees(pg, file, from);
+}
+
 TEST_CASE("PostGIS import of works files and feeds: the report and every work as on SpatiaLite",
           "[postgis][import]") {
   const auto from = geo::now_utc();
@@ -275,6 +294,10 @@ TEST_CASE("PostGIS import of works files and feeds: the report and every work as
       {25832,
        {{demo, "rootzone-works-geojson"},
         {translated(demo, dir / "demo.gpkg", "GPKG"), "rootzone-works-geojson"},
+        // A Shapefile holds one geometry type: the two trenches (LineStrings), times as text.
+        {translated(demo, dir / "demo.shp", "ESRI Shapefile",
+                    {"-where", "kind = 'trench'", "-mapFieldType", "DateTime=String"}),
+         "rootzone-works-geojson"},
         {sample("works/feeds/ogc_rlp_baustelle.json"), "rlp-baustellen-ogc"},
         {sample("works/feeds/ogc_hamburg_baustellen.json"), "hamburg-baustellen-ogc"},
         {sample("works/feeds/berlin_baustellen_live_pull.json"), "berlin-viz-baustellen"}}},
