@@ -327,7 +327,15 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
                       .refused = 0};
   std::int64_t written = 0;  // batches
   // Once the reader has closed the queue: every batch, then its exception if it failed.
+  std::vector<std::string_view> source_ids;
   while (auto batch = batches.pop()) {
+    if (!writing.all_new) {
+      source_ids.clear();
+      for (const auto& m : *batch) {
+        if (!m.refused) source_ids.push_back(m.tree.source_id);
+      }
+      writer.prefetch(source_ids);
+    }
     for (auto& m : *batch) {
       if (m.refused || s.aborted) continue;
       if (!writing.write(m) && o.strict) {

@@ -1,8 +1,10 @@
 #include "pg/connection.hpp"
 
+#include <bit>
 #include <charconv>
 #include <cstring>
 #include <memory>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -146,7 +148,12 @@ Connection::Connection(const std::string& location) : location_(printable_locati
   // notices (CREATE ... IF NOT EXISTS) are not for the user's terminal.
   PQsetNoticeProcessor(
       conn_, [](void*, const char*) {}, nullptr);
-  exec("SET client_encoding = 'UTF8'");
+  // And doubles as their shortest text that reads back as the same value (any
+  // extra_float_digits above 0 means that since PostgreSQL 12), whatever the server's
+  // configuration says: coordinates and measures read back exactly as written.
+  exec(
+      "SELECT set_config('client_encoding', 'UTF8', false),"
+      " set_config('extra_float_digits', '3', false)");
 }
 
 Connection::~Connection() {
@@ -156,7 +163,9 @@ Connection::Connection(Connection&& other) noexcept
     : conn_(std::exchange(other.conn_, nullptr)),
       depth_(std::exchange(other.depth_, 0)),
       location_(std::move(other.location_)),
-      prepared_(std::move(other.prepared_)) {}
+      prepared_(std::move(other.prepared_)),
+      last_sqlstate_(std::move(other.last_sqlstate_)),
+      after_rollback_(std::move(other.after_rollback_)) {}
 Connection& Connection::operator=(Connection&& other) noexcept {
   if (this != &other) {
     if (conn_ != nullptr) PQfinish(conn_);
@@ -164,6 +173,8 @@ Connection& Connection::operator=(Connection&& other) noexcept {
     depth_ = std::exchange(other.depth_, 0);
     location_ = std::move(other.location_);
     prepared_ = std::move(other.prepared_);
+    last_sqlstate_ = std::move(other.last_sqlstate_);
+    after_rollback_ = std::move(other.after_rollback_);
   }
   return *this;
 }
@@ -185,9 +196,7 @@ Result Connection::exec(std::string_view sql, const std::vector<Parameter>& para
       throw StorageError(location_ + ": \"" + excerpt(sql) +
                          "\": " + one_line(PQerrorMessage(conn_)));
     }
-    if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) {
-      throw_for(prepared.get(), location_ + ": \"" + excerpt(sql) + "\"");
-    }
+    if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) fail(prepared.get(), sql);
     name = prepared_.emplace(statement, new_name).first;
   }
   std::vector<const char*> values;
@@ -207,10 +216,14 @@ Result Connection::exec(std::string_view sql, const std::vector<Parameter>& para
                        "\": " + one_line(PQerrorMessage(conn_)));
   }
   const auto status = PQresultStatus(result.get());
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-    throw_for(result.get(), location_ + ": \"" + excerpt(sql) + "\"");
-  }
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(result.get(), sql);
   return Result(result.release());
+}
+
+void Connection::fail(const PGresult* result, std::string_view sql) {
+  const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  last_sqlstate_ = state == nullptr ? "" : state;
+  throw_for(result, location_ + ": \"" + excerpt(sql) + "\"");
 }
 
 void Connection::execute_script(std::string_view sql, std::string_view label) {
@@ -226,6 +239,117 @@ void Connection::execute_script(std::string_view sql, std::string_view label) {
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     throw SchemaError(location_ + ": " + std::string(label) + ": " + server_message(result.get()));
   }
+}
+
+CopyIn::CopyIn(Connection& connection, std::string_view sql) : connection_(connection), sql_(sql) {
+  std::unique_ptr<PGresult, ResultFree> result(PQexec(connection_.conn_, sql_.c_str()));
+  if (result == nullptr) {
+    throw StorageError(connection_.location_ + ": \"" + excerpt(sql_) +
+                       "\": " + one_line(PQerrorMessage(connection_.conn_)));
+  }
+  if (PQresultStatus(result.get()) != PGRES_COPY_IN) connection_.fail(result.get(), sql_);
+  CopyRow::header(buffer_);
+}
+
+CopyIn::~CopyIn() {
+  if (done_) return;
+  // Cancels the COPY: the server ends it with an error, which ends the statement.
+  if (PQputCopyEnd(connection_.conn_, "cancelled by rootzone") == 1) {
+    while (PGresult* r = PQgetResult(connection_.conn_)) PQclear(r);
+  }
+}
+
+void CopyIn::send() {
+  if (buffer_.empty()) return;
+  if (PQputCopyData(connection_.conn_, buffer_.data(), static_cast<int>(buffer_.size())) != 1) {
+    throw StorageError(connection_.location_ + ": \"" + excerpt(sql_) +
+                       "\": " + one_line(PQerrorMessage(connection_.conn_)));
+  }
+  buffer_.clear();
+}
+
+void CopyIn::write(std::string_view rows, std::size_t flush_at) {
+  buffer_.append(rows);
+  if (buffer_.size() >= flush_at) send();
+}
+
+std::int64_t CopyIn::finish() {
+  CopyRow::trailer(buffer_);
+  send();
+  done_ = true;
+  if (PQputCopyEnd(connection_.conn_, nullptr) != 1) {
+    throw StorageError(connection_.location_ + ": \"" + excerpt(sql_) +
+                       "\": " + one_line(PQerrorMessage(connection_.conn_)));
+  }
+  std::unique_ptr<PGresult, ResultFree> result(PQgetResult(connection_.conn_));
+  // Whatever follows (nothing, for one COPY) is read, so the connection is ready again.
+  while (PGresult* more = PQgetResult(connection_.conn_)) PQclear(more);
+  if (result == nullptr) {
+    throw StorageError(connection_.location_ + ": \"" + excerpt(sql_) +
+                       "\": " + one_line(PQerrorMessage(connection_.conn_)));
+  }
+  if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) connection_.fail(result.get(), sql_);
+  const char* n = PQcmdTuples(result.get());
+  return *n == '\0' ? 0 : std::stoll(n);
+}
+
+namespace {
+
+template <class T>
+void put_big_endian(std::string& out, T v) {
+  using U = std::make_unsigned_t<T>;
+  auto u = static_cast<U>(v);
+  char bytes[sizeof(T)];
+  for (int i = static_cast<int>(sizeof(T)) - 1; i >= 0; --i) {
+    bytes[i] = static_cast<char>(u & 0xFF);
+    u = static_cast<U>(u >> 8);
+  }
+  out.append(bytes, sizeof(T));
+}
+
+}  // namespace
+
+void CopyRow::header(std::string& out) {
+  out.append("PGCOPY\n\377\r\n\0", 11);
+  put_big_endian<std::int32_t>(out, 0);  // flags: no OIDs
+  put_big_endian<std::int32_t>(out, 0);  // no header extension
+}
+
+void CopyRow::trailer(std::string& out) { put_big_endian<std::int16_t>(out, -1); }
+
+CopyRow& CopyRow::begin(std::int16_t fields) {
+  put_big_endian(out_, fields);
+  return *this;
+}
+CopyRow& CopyRow::null() {
+  put_big_endian<std::int32_t>(out_, -1);
+  return *this;
+}
+CopyRow& CopyRow::text(std::string_view s) { return bytes(s); }
+CopyRow& CopyRow::bytes(std::string_view raw) {
+  put_big_endian(out_, static_cast<std::int32_t>(raw.size()));
+  out_.append(raw);
+  return *this;
+}
+CopyRow& CopyRow::int4(std::int32_t v) {
+  put_big_endian<std::int32_t>(out_, 4);
+  put_big_endian(out_, v);
+  return *this;
+}
+CopyRow& CopyRow::int8(std::int64_t v) {
+  put_big_endian<std::int32_t>(out_, 8);
+  put_big_endian(out_, v);
+  return *this;
+}
+CopyRow& CopyRow::float8(double v) {
+  put_big_endian<std::int32_t>(out_, 8);
+  put_big_endian(out_, std::bit_cast<std::int64_t>(v));
+  return *this;
+}
+CopyRow& CopyRow::boolean(bool v) {
+  put_big_endian<std::int32_t>(out_, 1);
+  out_ += static_cast<char>(v ? 1 : 0);
+  return *this;
 }
 
 Transaction::Transaction(Connection& connection) : connection_(connection) {
@@ -244,6 +368,15 @@ Transaction::~Transaction() {
   try {
     if (savepoint_.empty()) {
       connection_.exec("ROLLBACK");
+      auto undo = std::move(connection_.after_rollback_);
+      connection_.after_rollback_.clear();
+      for (auto& f : undo) {
+        try {
+          f(connection_);
+        } catch (const StorageError&) {
+          // What it undoes is cosmetic (ids left unused): the rollback itself succeeded.
+        }
+      }
     } else {
       connection_.exec("ROLLBACK TO SAVEPOINT " + savepoint_);
       connection_.exec("RELEASE SAVEPOINT " + savepoint_);
@@ -253,8 +386,13 @@ Transaction::~Transaction() {
   }
 }
 
+void Connection::after_rollback(std::function<void(Connection&)> undo) {
+  if (depth_ > 0) after_rollback_.push_back(std::move(undo));
+}
+
 void Transaction::commit() {
   connection_.exec(savepoint_.empty() ? "COMMIT" : "RELEASE SAVEPOINT " + savepoint_);
+  if (savepoint_.empty()) connection_.after_rollback_.clear();
   done_ = true;
   --connection_.depth_;
 }

@@ -6,6 +6,7 @@
 #include <libpq-fe.h>
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <optional>
 #include <span>
@@ -88,13 +89,78 @@ class Connection {
   PGconn* raw() const { return conn_; }
   // Open Transactions on this connection: the outermost is BEGIN, the others SAVEPOINTs.
   int transaction_depth() const { return depth_; }
+  // The SQLSTATE of the last statement that failed on this connection ("" before any): for the
+  // few callers that tell errors outside class 23 apart (PostGIS refusing a geometry).
+  const std::string& last_sqlstate() const { return last_sqlstate_; }
+  // Runs `undo` after the outermost open Transaction rolls back (not when it commits), outside
+  // any transaction; its errors are swallowed. For what a rollback does not undo: a sequence's
+  // values (the bulk writer's reserved ids).
+  void after_rollback(std::function<void(Connection&)> undo);
 
  private:
   friend class Transaction;
+  friend class CopyIn;
+  [[noreturn]] void fail(const PGresult* result, std::string_view sql);
   PGconn* conn_ = nullptr;
+
   int depth_ = 0;
   std::string location_;
   std::unordered_map<std::string, std::string> prepared_;  // SQL -> its statement's name
+  std::string last_sqlstate_;
+  std::vector<std::function<void(Connection&)>> after_rollback_;
+};
+
+// COPY table (columns) FROM STDIN (FORMAT binary): rows streamed to the server as they are
+// made, parsed there without SQL per row. Build each row with CopyRow and hand it to write();
+// finish() ends the stream and reports the server's verdict (errors by SQLSTATE, as exec). The
+// destructor of an unfinished COPY cancels it; the statement then fails, and with it the
+// transaction around it, as any failed statement does.
+class CopyIn {
+ public:
+  // `sql` is COPY ... FROM STDIN (FORMAT binary), from this program (never built from input).
+  CopyIn(Connection& connection, std::string_view sql);
+  ~CopyIn();
+  CopyIn(const CopyIn&) = delete;
+  CopyIn& operator=(const CopyIn&) = delete;
+
+  // Sends the buffered rows when they reach `flush_at` bytes.
+  void write(std::string_view rows, std::size_t flush_at = 1 << 18);
+  // Ends the stream and returns the number of rows the server stored.
+  std::int64_t finish();
+
+ private:
+  void send();
+  Connection& connection_;
+  std::string sql_;
+  std::string buffer_;
+  bool done_ = false;
+};
+
+// One row of a binary COPY: fields in the table's column order, in PostgreSQL's binary
+// send format (network byte order).
+class CopyRow {
+ public:
+  explicit CopyRow(std::string& out) : out_(out) {}
+  // Starts a row of `fields` fields.
+  CopyRow& begin(std::int16_t fields);
+  CopyRow& null();
+  CopyRow& text(std::string_view s);  // text, also for a column of another type's text form
+  CopyRow& int4(std::int32_t v);
+  CopyRow& int8(std::int64_t v);
+  CopyRow& float8(double v);
+  CopyRow& boolean(bool v);
+  CopyRow& bytes(std::string_view raw);  // bytea, or geometry as EWKB
+  template <class T>
+  CopyRow& optional(const std::optional<T>& v, CopyRow& (CopyRow::*put)(T)) {
+    return v ? (this->*put)(*v) : null();
+  }
+
+  // The stream's header and trailer, around all rows.
+  static void header(std::string& out);
+  static void trailer(std::string& out);
+
+ private:
+  std::string& out_;
 };
 
 // BEGIN ... COMMIT; rolls back in the destructor unless commit() ran. Inside another one it is a

@@ -62,6 +62,9 @@ class TreeBulkWriter {
   virtual bool started_empty() const = 0;
   // The stored tree with its stems, or nullopt.
   virtual std::optional<geo::Tree> find_by_source_id(std::string_view source_id) = 0;
+  // The source ids find_by_source_id is asked for next: a store that answers a lookup by a
+  // round trip (PostGIS) looks them up in one query. Nothing by default.
+  virtual void prefetch(const std::vector<std::string_view>& source_ids) { (void)source_ids; }
   // As TreeRepository::insert: version 1, a zero updated_at means the writer's time. On
   // ConstraintViolation nothing of the tree is left in the store.
   virtual std::int64_t insert(const geo::Tree& tree) = 0;
