@@ -22,7 +22,8 @@ void refuse_commands_not_on_postgis(const CLI::App& root) {
   if (db == nullptr || db->count() == 0) return;
   const auto location = db->as<std::string>();
   if (!storage::is_postgis_location(location)) return;
-  if (command == "init" || command == "info") return;
+  if (command == "init" || command == "info" || command == "check" || command.starts_with("rules "))
+    return;
   throw storage::NotOnPostgis(command + " is not available on PostGIS yet (issue 16: init and " +
                               "info are); give --db a SpatiaLite file for it");
 }

@@ -1,23 +1,148 @@
+// What the conflict engine reads and writes in bulk, on PostGIS: the same answers as
+// storage/src/conflict_inputs.cpp (the marker, the zones, their order, every double exact),
+// through binary COPY instead of a million row steps (pg_copy.hpp).
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "pg/connection.hpp"
+#include "pg/pg_copy.hpp"
 #include "pg/pg_queries.hpp"
+#include "rootzone/geo/zones.hpp"
+#include "rootzone/storage/errors.hpp"
 
 namespace rootzone::storage::pg {
 
-ZoneLoad load_zoned_trees(Connection& /*c*/, const geo::RuleSet& /*rules*/) {
-  not_yet("load_zoned_trees");
+namespace {
+
+std::string marker_of(const geo::RuleSet& rules, std::int64_t count, std::int64_t versions) {
+  return rules.to_json() + "|" + std::to_string(count) + "|" + std::to_string(versions);
 }
 
-std::size_t save_tree_zones(Connection& /*c*/, int /*srid*/, const geo::RuleSet& /*rules*/,
-                            const std::string& /*marker*/,
-                            const std::vector<geo::ZonedTree>& /*zones*/) {
-  not_yet("save_tree_zones");
+std::optional<std::string> stored_marker(Connection& c) {
+  const auto r = c.exec("SELECT value FROM store_meta WHERE key = 'zones_marker'");
+  if (r.rows() == 0) return std::nullopt;
+  return r.text(0, 0);
 }
 
-std::unordered_map<std::int64_t, TreeLabel> tree_labels(Connection& /*c*/,
-                                                        const std::vector<std::int64_t>& /*ids*/) {
-  not_yet("tree_labels");
+// The stored zones when they derive from exactly this state, else nothing.
+std::optional<std::vector<geo::ZonedTree>> cached_zones(Connection& c, const std::string& marker) {
+  if (stored_marker(c) != marker) return std::nullopt;
+  std::vector<geo::ZonedTree> out;
+  bool complete = true;
+  copy::read(c,
+             "COPY (SELECT tree_id, x, y, root_zone_rule, basis_value_m, root_radius_m,"
+             " trench_radius_m FROM tree_zones ORDER BY tree_id) TO STDOUT (FORMAT binary)",
+             7, [&](const copy::Row& row) {
+               if (!complete) return;
+               const auto basis = geo::root_zone_basis_from_string(row.text(3));
+               if (row.is_null(1) || row.is_null(2) || row.is_null(4) || !basis) {
+                 complete = false;  // an older zone row
+                 return;
+               }
+               out.push_back({row.int8(0),
+                              {row.float8(1), row.float8(2)},
+                              {row.float8(6), row.float8(5), *basis, row.float8(4)}});
+             });
+  if (!complete) return std::nullopt;
+  return out;
+}
+
+}  // namespace
+
+ZoneLoad load_zoned_trees(Connection& c, const geo::RuleSet& rules) {
+  {
+    const auto state = c.exec("SELECT count(*), coalesce(sum(version), 0) FROM trees");
+    const auto marker = marker_of(rules, state.int64(0, 0), state.int64(0, 1));
+    if (auto cached = cached_zones(c, marker)) return {std::move(*cached), marker, true};
+  }
+  // The stems first (one COPY at a time on a connection), in the order SQLite sums them: by
+  // tree, then stem number. Then every tree once, for the marker, merged with them by id.
+  std::vector<std::pair<std::int64_t, double>> stems;
+  copy::read(c,
+             "COPY (SELECT tree_id, circumference_cm FROM tree_stems ORDER BY tree_id, stem_no)"
+             " TO STDOUT (FORMAT binary)",
+             2, [&](const copy::Row& row) { stems.emplace_back(row.int8(0), row.float8(1)); });
+  ZoneLoad out;
+  std::int64_t count = 0;
+  std::int64_t versions = 0;
+  std::size_t s = 0;
+  copy::read(
+      c,
+      "COPY (SELECT id, version::bigint, is_protected AND status = 'existing',"
+      " ST_X(location), ST_Y(location), crown_diameter_m, columnar, species_botanical"
+      " FROM trees ORDER BY id) TO STDOUT (FORMAT binary)",
+      8, [&](const copy::Row& row) {
+        const auto id = row.int8(0);
+        ++count;
+        versions += row.int8(1);
+        if (!row.boolean(2)) return;
+        while (s < stems.size() && stems[s].first < id) ++s;
+        double total = 0;
+        while (s < stems.size() && stems[s].first == id) total += stems[s++].second;
+        const auto columnar_by_hand = row.optional_boolean(6);
+        const bool columnar =
+            columnar_by_hand ? *columnar_by_hand : geo::is_columnar_name(row.text(7));
+        out.trees.push_back({id,
+                             {row.float8(3), row.float8(4)},
+                             geo::protection_zone(total, row.optional_float8(5), columnar, rules)});
+      });
+  out.marker = marker_of(rules, count, versions);
+  return out;
+}
+
+std::size_t save_tree_zones(Connection& c, int /*srid*/, const geo::RuleSet& rules,
+                            const std::string& marker, const std::vector<geo::ZonedTree>& zones) {
+  Transaction tx(c);
+  if (stored_marker(c) == marker) return 0;
+  // DELETE, not TRUNCATE: a reader's older snapshot (another node loading the zones) keeps
+  // seeing the rows its marker belongs to.
+  c.exec("DELETE FROM tree_zones");
+  const auto now = geo::format_utc(geo::now_utc());
+  copy::Writer w(c,
+                 "COPY tree_zones (tree_id, rule_set, root_zone_rule, root_radius_m,"
+                 " trench_radius_m, computed_at, x, y, basis_value_m) FROM STDIN (FORMAT binary)");
+  w.start();
+  for (const auto& z : zones) {
+    w.begin_row(9);
+    w.int8(z.id);
+    w.text(rules.name);
+    w.text(geo::to_string(z.zone.basis));
+    w.float8(z.zone.root_radius_m);
+    w.float8(z.zone.trench_radius_m);
+    w.text(now);
+    w.float8(z.location.x);
+    w.float8(z.location.y);
+    w.float8(z.zone.basis_value_m);
+  }
+  w.end();
+  c.exec(
+      "INSERT INTO store_meta (key, value) VALUES ('zones_marker', $1)"
+      " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      {marker});
+  tx.commit();
+  return zones.size();
+}
+
+std::unordered_map<std::int64_t, TreeLabel> tree_labels(Connection& c,
+                                                        const std::vector<std::int64_t>& ids) {
+  std::unordered_map<std::int64_t, TreeLabel> out;
+  if (ids.empty()) return out;
+  // One statement for any number of ids: the ids as one bigint[] parameter.
+  std::string array = "{";
+  for (const auto id : ids) {
+    if (array.size() > 1) array += ',';
+    array += std::to_string(id);
+  }
+  array += '}';
+  const auto r = c.exec(
+      "SELECT id, source_id, ST_X(location), ST_Y(location) FROM trees WHERE id = "
+      "ANY($1::bigint[])",
+      {array});
+  for (int i = 0; i < r.rows(); ++i) {
+    out[r.int64(i, 0)] = {r.text(i, 1), {r.real(i, 2), r.real(i, 3)}};
+  }
+  return out;
 }
 
 }  // namespace rootzone::storage::pg
