@@ -153,7 +153,6 @@ TEST_CASE("commands not yet on PostGIS refuse a PostGIS store with one message",
   const std::vector<std::pair<std::string, std::vector<std::string>>> commands = {
       {"import trees", {"import", "trees", (dir / "t.csv").string(), "--db", db.url()}},
       {"import works", {"import", "works", (dir / "w.geojson").string(), "--db", db.url()}},
-      {"check", {"check", "--db", db.url()}},
       {"serve", {"serve", "--db", db.url(), "--port", "0"}},
       {"users add", {"users", "add", "anna", "--role", "planner", "--db", db.url()}},
       {"users list", {"users", "list", "--db", db.url()}},
