@@ -34,7 +34,8 @@ fi
 
 server=$out/pg-server
 bash "$root/scripts/pg-test-server.sh" start "$server" >&2
-trap 'bash "$root/scripts/pg-test-server.sh" stop "$server" >&2 || true' EXIT
+# KEEP_SERVER=1 leaves the server running afterwards (for EXPLAIN and the server's log).
+[[ ${KEEP_SERVER:-0} == 1 ]] || trap 'bash "$root/scripts/pg-test-server.sh" stop "$server" >&2 || true' EXIT
 admin=$(cat "$server/url")
 url=${admin/\/postgres\?//rz_bench?}
 psql -X -q "$admin" -c "DROP DATABASE IF EXISTS rz_bench" -c "CREATE DATABASE rz_bench"
@@ -44,7 +45,7 @@ srid=$(sqlite3 "$city" "SELECT value FROM store_meta WHERE key = 'srid'")
 echo "== copying the city into PostGIS" >&2
 # NULL as \N; reals with 17 significant digits (exact); geometries as hex WKB.
 real() { echo "CASE WHEN $1 IS NULL THEN NULL ELSE printf('%!.17g', $1) END"; }
-export_csv() { sqlite3 -batch -csv -cmd '.load mod_spatialite' -cmd '.nullvalue \N' "$city" "$1"; }
+export_csv() { sqlite3 -batch -csv -cmd '.load mod_spatialite' -cmd '.nullvalue \\N' "$city" "$1"; }
 t0=$(date +%s.%N)
 export_csv "SELECT id, source_id, site, district, species_botanical, species_german, genus,
   $(real crown_diameter_m), $(real height_m), planting_year, vitality, development_phase,
@@ -97,6 +98,10 @@ join() {
   echo "join $(wall_s "$out/pg-join.err") $(cpu_s "$out/pg-join.err") $(cut -d' ' -f1 /proc/loadavg)"
 }
 
+if [[ -n ${LOG_STATEMENTS:-} ]]; then # the server logs every statement slower than this (ms)
+  psql -X -q "$url" -c "ALTER SYSTEM SET log_min_duration_statement = ${LOG_STATEMENTS}" \
+    -c "SELECT pg_reload_conf()" >/dev/null
+fi
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 results=$out/pg-rounds.txt
 : >"$results"
