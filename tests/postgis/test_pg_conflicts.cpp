@@ -309,12 +309,34 @@ TEST_CASE("PostGIS draws, stores and reloads the zones SpatiaLite does", "[postg
   CHECK(again.marker == b.marker);
   check_same_zones(again.trees, b.trees);
 
-  // A changed tree (its version) and the zones are drawn again.
-  storage::pg::Connection c(s.db.url());
-  c.exec("UPDATE trees SET version = version + 1 WHERE id = 1");
+  // Changed trees, the same in both stores: the first zoned tree loses its protection, the
+  // second gets a larger crown. The zones are drawn and stored again (rows updated in place,
+  // one deleted) and equal SpatiaLite's.
+  const auto first = std::to_string(b.trees[0].id);
+  const auto second = std::to_string(b.trees[1].id);
+  s.sqlite.database().execute(
+      "UPDATE trees SET is_protected = 0, version = version + 1 WHERE id = " + first);
+  s.sqlite.database().execute(
+      "UPDATE trees SET crown_diameter_m = 14, version = version + 1 WHERE id = " + second);
+  {
+    storage::pg::Connection c(s.db.url());
+    c.exec("UPDATE trees SET is_protected = false, version = version + 1 WHERE id = $1", {first});
+    c.exec("UPDATE trees SET crown_diameter_m = 14, version = version + 1 WHERE id = $1", {second});
+  }
+  const auto changed_a = storage::load_zoned_trees(s.sqlite, rules);
   const auto changed = storage::load_zoned_trees(s.pg, rules);
   CHECK_FALSE(changed.from_cache);
   CHECK(changed.marker != b.marker);
+  CHECK(changed.marker == changed_a.marker);
+  CHECK(changed.trees.size() == b.trees.size() - 1);
+  check_same_zones(changed_a.trees, changed.trees);
+  CHECK(storage::save_tree_zones(s.pg, rules, changed.marker, changed.trees) ==
+        storage::save_tree_zones(s.sqlite, rules, changed_a.marker, changed_a.trees));
+  const auto rewritten = pg_rows(s.db.url(), zones, "ittrrrrr");
+  CHECK(rewritten.size() == b.trees.size() - 1);
+  CHECK(rewritten != rows);
+  CHECK(rewritten == sqlite_rows(s.sqlite, zones, "ittrrrrr"));
+  CHECK(storage::load_zoned_trees(s.pg, rules).from_cache);
 
   // Labels of the trees a check prints.
   const auto la = storage::tree_labels(s.sqlite, {1, 2, 2, 987654});

@@ -129,27 +129,53 @@ std::size_t save_tree_zones(Connection& c, int /*srid*/, const geo::RuleSet& rul
                             const std::string& marker, const std::vector<geo::ZonedTree>& zones) {
   Transaction tx(c);
   if (stored_marker(c) == marker) return 0;
-  // DELETE, not TRUNCATE: a reader's older snapshot (another node loading the zones) keeps
-  // seeing the rows its marker belongs to.
-  c.exec("DELETE FROM tree_zones");
   const auto now = geo::format_utc(geo::now_utc());
-  copy::Writer w(c,
-                 "COPY tree_zones (tree_id, rule_set, root_zone_rule, root_radius_m,"
-                 " trench_radius_m, computed_at, x, y, basis_value_m) FROM STDIN (FORMAT binary)");
-  w.start();
-  for (const auto& z : zones) {
-    w.begin_row(9);
-    w.int8(z.id);
-    w.text(rules.name);
-    w.text(geo::to_string(z.zone.basis));
-    w.float8(z.zone.root_radius_m);
-    w.float8(z.zone.trench_radius_m);
-    w.text(now);
-    w.float8(z.location.x);
-    w.float8(z.location.y);
-    w.float8(z.zone.basis_value_m);
+  const auto write = [&](const char* table) {
+    copy::Writer w(c, std::string("COPY ") + table +
+                          " (tree_id, rule_set, root_zone_rule, root_radius_m, trench_radius_m,"
+                          " computed_at, x, y, basis_value_m) FROM STDIN (FORMAT binary)");
+    w.start();
+    for (const auto& z : zones) {
+      w.begin_row(9);
+      w.int8(z.id);
+      w.text(rules.name);
+      w.text(geo::to_string(z.zone.basis));
+      w.float8(z.zone.root_radius_m);
+      w.float8(z.zone.trench_radius_m);
+      w.text(now);
+      w.float8(z.location.x);
+      w.float8(z.location.y);
+      w.float8(z.zone.basis_value_m);
+    }
+    w.end();
+  };
+  if (c.exec("SELECT EXISTS (SELECT 1 FROM tree_zones)").text(0, 0) == "f") {
+    // The first check after an import: straight in.
+    write("tree_zones");
+  } else {
+    // Rows of trees that keep a zone are updated in place, not deleted and inserted again:
+    // the foreign key to trees is checked (a row lock on the tree, per row) only for an insert
+    // and most of the cost of a rewrite was that. Through a temporary table (this session's
+    // own, emptied at commit), so the rows still arrive by one binary COPY. An older snapshot
+    // of another node keeps seeing the rows its marker belongs to (no TRUNCATE).
+    c.exec(
+        "CREATE TEMP TABLE IF NOT EXISTS rootzone_zones_in (LIKE tree_zones)"
+        " ON COMMIT DELETE ROWS");
+    c.exec("DELETE FROM rootzone_zones_in");
+    write("rootzone_zones_in");
+    c.exec("ANALYZE rootzone_zones_in");
+    c.exec(
+        "DELETE FROM tree_zones z WHERE NOT EXISTS"
+        " (SELECT 1 FROM rootzone_zones_in i WHERE i.tree_id = z.tree_id)");
+    c.exec(
+        "UPDATE tree_zones z SET rule_set = i.rule_set, root_zone_rule = i.root_zone_rule,"
+        " root_radius_m = i.root_radius_m, trench_radius_m = i.trench_radius_m,"
+        " computed_at = i.computed_at, x = i.x, y = i.y, basis_value_m = i.basis_value_m"
+        " FROM rootzone_zones_in i WHERE z.tree_id = i.tree_id");
+    c.exec(
+        "INSERT INTO tree_zones SELECT i.* FROM rootzone_zones_in i WHERE NOT EXISTS"
+        " (SELECT 1 FROM tree_zones z WHERE z.tree_id = i.tree_id)");
   }
-  w.end();
   c.exec(
       "INSERT INTO store_meta (key, value) VALUES ('zones_marker', $1)"
       " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
