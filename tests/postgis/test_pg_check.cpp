@@ -163,7 +163,7 @@ TEST_CASE("check prints on PostGIS what it prints for a file, in every format",
   CHECK(c.db.query("SELECT count(*) FROM tree_zones") == std::to_string(zones.int64(0)));
 }
 
-TEST_CASE("rules use on PostGIS prints the figures of a file; a dry run leaves it unchanged",
+TEST_CASE("rules use on PostGIS prints the figures of a file and a dry run leaves it unchanged",
           "[postgis][rules][cli]") {
   TwoCities c;
   REQUIRE(run_rootzone({"check", "--db", c.file}).exit_code == 0);
