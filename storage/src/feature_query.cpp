@@ -261,6 +261,17 @@ detail::Bound bound(const SortValue& v) {
   return std::visit([](const auto& x) -> detail::Bound { return x; }, v);
 }
 
+// A cursor's key value as a parameter. Booleans travel as 0/1 (the cursor's form, and SQLite's);
+// PostgreSQL compares them as booleans.
+std::string keyset_value(Collection c, const std::string& name, const SortValue& v,
+                         detail::SqlParams& params) {
+  const auto p = params.add(bound(v));
+  if (params.postgres && find_column(c, name)->queryable.type == QueryableType::boolean) {
+    return "(" + p + " <> 0)";
+  }
+  return p;
+}
+
 }  // namespace
 
 // Keyset paging in sort order: the rows after (after_sort..., after_id), where NULL sorts
@@ -279,20 +290,21 @@ std::string detail::sorted_keyset(Collection c, const FeatureQuery& q, const cha
     } else {
       const std::string key = find_column(c, q.sort[i].name)->sql;
       const bool null = std::holds_alternative<std::monostate>(q.after_sort[i]);
+      const auto value = [&] { return keyset_value(c, q.sort[i].name, q.after_sort[i], params); };
       if (!q.sort[i].descending) {
-        after = null ? key + " IS NOT NULL" : key + " > " + params.add(bound(q.after_sort[i]));
+        after = null ? key + " IS NOT NULL" : key + " > " + value();
       } else {
         after = null ? (params.postgres ? "false" : "0")
-                     : "(" + key + " < " + params.add(bound(q.after_sort[i])) + " OR " + key +
-                           " IS NULL)";
+                     : "(" + key + " < " + value() + " OR " + key + " IS NULL)";
       }
     }
     any += (any.empty() ? "(" : " OR (") + equal_so_far + after + ")";
     if (i < q.sort.size()) {
       const std::string key = find_column(c, q.sort[i].name)->sql;
-      equal_so_far += std::holds_alternative<std::monostate>(q.after_sort[i])
-                          ? key + " IS NULL AND "
-                          : key + " = " + params.add(bound(q.after_sort[i])) + " AND ";
+      equal_so_far +=
+          std::holds_alternative<std::monostate>(q.after_sort[i])
+              ? key + " IS NULL AND "
+              : key + " = " + keyset_value(c, q.sort[i].name, q.after_sort[i], params) + " AND ";
     }
   }
   return " AND (" + any + ")";

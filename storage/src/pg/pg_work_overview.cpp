@@ -11,9 +11,10 @@ namespace rootzone::storage::pg {
 namespace {
 
 // As work_overview_query.cpp on SpatiaLite, in PostgreSQL's words: $1 statuses (",a,b,"),
-// $2 contractor, $3/$4 from/to, $5 limit, $6 offset, $7 the store's SRID, $8... the areas as
-// WKB. Text compares and sorts in byte order (COLLATE "C"), as SQLite does.
-std::string overview_sql(std::size_t areas) {
+// $2 contractor, $3/$4 from/to, $5 limit, $6 offset, $7... the areas as WKB in the store's
+// SRID (written into the SQL: the store's number, never a client's). Text compares and sorts in
+// byte order (COLLATE "C"), as SQLite does.
+std::string overview_sql(std::size_t areas, int srid) {
   const std::string kGrow = "GREATEST(COALESCE(w.width_m / 2.0, 0), COALESCE(w.radius_m, 0))";
   std::string where =
       " WHERE ($1::text = '' OR position(',' || w.status || ',' IN $1::text) > 0)"
@@ -21,7 +22,8 @@ std::string overview_sql(std::size_t areas) {
       " AND ($3::text IS NULL OR w.ends_at >= $3::text COLLATE \"C\")"
       " AND ($4::text IS NULL OR w.starts_at <= $4::text COLLATE \"C\")";
   for (std::size_t i = 0; i < areas; ++i) {
-    const auto area = "ST_GeomFromWKB($" + std::to_string(8 + i) + "::bytea, $7::integer)";
+    const auto area =
+        "ST_GeomFromWKB($" + std::to_string(7 + i) + "::bytea, " + std::to_string(srid) + ")";
     // The boxes first (the planner may use the GiST index), then the exact distance.
     where += " AND ST_Expand(w.geometry, " + kGrow + ") && " + area +
              " AND ST_Distance(w.geometry, " + area + ") <= " + kGrow;
@@ -82,13 +84,12 @@ WorkOverviewPage work_overview(Connection& c, int srid, const WorkOverviewFilter
                            f.from ? std::optional(geo::format_utc(*f.from)) : std::nullopt,
                            f.to ? std::optional(geo::format_utc(*f.to)) : std::nullopt,
                            std::to_string(f.limit),
-                           std::to_string(f.offset),
-                           std::to_string(srid)};
+                           std::to_string(f.offset)};
   std::vector<std::vector<std::uint8_t>> wkbs;
   wkbs.reserve(f.areas.size());
   for (const auto& area : f.areas) wkbs.push_back(area.wkb());
   for (const auto& wkb : wkbs) p.push_back(Parameter::binary(wkb));
-  const auto r = c.exec(overview_sql(f.areas.size()), p);
+  const auto r = c.exec(overview_sql(f.areas.size(), srid), p);
   WorkOverviewPage page;
   for (int i = 0; i < r.rows(); ++i) {
     WorkOverviewRow row;
