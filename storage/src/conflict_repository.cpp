@@ -1,4 +1,5 @@
 #include "rootzone/storage/conflict_repository.hpp"
+#include "conflict_findings.hpp"
 #include "sqlite_repositories.hpp"
 
 #include <algorithm>
@@ -78,14 +79,7 @@ bool in_scope(const Scope& scope, const geo::TreeWorkConflict& c) {
   return true;
 }
 
-// The same finding as stored: a recompute that finds it again writes nothing (a city-wide
-// check finds most conflicts unchanged; rewriting them all was most of its persist time).
-// computed_at therefore says when the finding took its current form.
-bool same_finding(const geo::TreeWorkConflict& stored, const geo::TreeWorkConflict& found) {
-  return stored.severity == found.severity && stored.rule == found.rule &&
-         stored.min_distance_m == found.min_distance_m && stored.overlap_m2 == found.overlap_m2 &&
-         stored.overlap_share == found.overlap_share;
-}
+using detail::same_finding;
 
 // A larger page cache for this connection while it lives. A city-wide replace writes its rows
 // in (work, tree) order, scattered over the (tree, work) index: in SQLite's default 2 MB cache

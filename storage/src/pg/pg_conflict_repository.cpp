@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "conflict_findings.hpp"
 #include "pg/connection.hpp"
 #include "pg/pg_arrays.hpp"
 #include "pg/pg_queries.hpp"
@@ -127,11 +128,7 @@ bool in_scope(const Scope& scope, const geo::TreeWorkConflict& c) {
   return true;
 }
 
-bool same_finding(const geo::TreeWorkConflict& stored, const geo::TreeWorkConflict& found) {
-  return stored.severity == found.severity && stored.rule == found.rule &&
-         stored.min_distance_m == found.min_distance_m && stored.overlap_m2 == found.overlap_m2 &&
-         stored.overlap_share == found.overlap_share;
-}
+using detail::same_finding;
 
 // One row to insert (with its id) or update (drop_ack: its severity got worse at some point
 // of this replace, so the acknowledgement goes).
