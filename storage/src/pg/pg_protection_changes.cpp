@@ -77,7 +77,8 @@ void write_protection_changes(Connection& c, const std::vector<ProtectionChange>
     c.exec(
         "INSERT INTO tree_history (tree_id, at, user_name, field, old_value, new_value, rule_set,"
         " rule_set_citation)"
-        " SELECT u.id, $4::text, $5::text, 'is_protected', u.old_value, u.new_value, $6::text, $7::text"
+        " SELECT u.id, $4::text, $5::text, 'is_protected', u.old_value, u.new_value, $6::text, "
+        "$7::text"
         " FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY"
         " AS u(id, old_value, new_value, n) ORDER BY u.n",
         {history_ids.str(), old_values.str(), new_values.str(), at, stamp.user, stamp.to.name,
