@@ -5,7 +5,7 @@
 #include "feature_sql.hpp"
 #include "pg/connection.hpp"
 #include "pg/pg_queries.hpp"
-#include "rootzone/geo/number_text.hpp"
+#include "pg/pg_values.hpp"
 #include "stored_values.hpp"
 
 namespace rootzone::storage::pg {
@@ -24,7 +24,7 @@ std::vector<Parameter> parameters(const detail::SqlParams& params, std::size_t c
           } else if constexpr (std::is_same_v<T, std::int64_t>) {
             return std::to_string(v);
           } else if constexpr (std::is_same_v<T, double>) {
-            return geo::number_text(v, detail::stored_number);
+            return number_text(v);
           } else if constexpr (std::is_same_v<T, std::string>) {
             return v;
           } else {
@@ -63,7 +63,7 @@ std::vector<SortValue> sort_values(Connection& c, Collection collection, const c
         out.emplace_back(r.int64(0, col));
         break;
       case QueryableType::boolean:
-        out.emplace_back(std::int64_t{r.text(0, col) == "t" ? 1 : 0});
+        out.emplace_back(std::int64_t{boolean(r, 0, col) ? 1 : 0});
         break;
       case QueryableType::string:
         out.emplace_back(r.text(0, col));

@@ -2,8 +2,8 @@
 
 #include "pg/connection.hpp"
 #include "pg/pg_queries.hpp"
+#include "pg/pg_values.hpp"
 #include "rootzone/geo/zones.hpp"
-#include "stored_values.hpp"
 
 namespace rootzone::storage::pg {
 
@@ -14,15 +14,8 @@ namespace {
 constexpr const char* kBox = "ST_MakeEnvelope($1, $2, $3, $4, $5)";
 
 std::vector<Parameter> box_parameters(const geo::Bounds& b, int srid) {
-  return {geo::number_text(b.minx, detail::stored_number),
-          geo::number_text(b.miny, detail::stored_number),
-          geo::number_text(b.maxx, detail::stored_number),
-          geo::number_text(b.maxy, detail::stored_number), std::to_string(srid)};
-}
-
-std::optional<double> optional_real(const Result& r, int row, int column) {
-  if (r.is_null(row, column)) return std::nullopt;
-  return r.real(row, column);
+  return {number_text(b.minx), number_text(b.miny), number_text(b.maxx), number_text(b.maxy),
+          std::to_string(srid)};
 }
 
 constexpr const char* kTileTreeColumns =
@@ -46,11 +39,10 @@ void read_tile_trees(const Result& r, const std::function<void(const TileTree&)>
     t.status = status;
     t.crown_diameter_m = optional_real(r, i, 7);
     t.height_m = optional_real(r, i, 8);
-    t.is_protected = r.text(i, 9) == "t";
+    t.is_protected = boolean(r, i, 9);
     const auto stems = r.text(i, 10);
     t.circumference_cm = detail::stem_sum_from_column(stems, t.id);
-    t.columnar =
-        r.is_null(i, 11) ? geo::is_columnar_name(t.species_botanical) : r.text(i, 11) == "t";
+    t.columnar = r.is_null(i, 11) ? geo::is_columnar_name(t.species_botanical) : boolean(r, i, 11);
     f(t);
   }
 }
@@ -130,7 +122,7 @@ std::vector<TileConflict> tile_conflicts(Connection& c, int srid, const geo::Bou
     k.rule = r.text(i, 6);
     k.min_distance_m = r.real(i, 7);
     k.overlap_share = r.real(i, 8);
-    k.acknowledged = r.text(i, 9) == "t";
+    k.acknowledged = boolean(r, i, 9);
     k.contractor = r.text(i, 10);
     out.push_back(std::move(k));
   }

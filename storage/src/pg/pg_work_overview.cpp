@@ -2,9 +2,8 @@
 
 #include "pg/connection.hpp"
 #include "pg/pg_queries.hpp"
-#include "rootzone/geo/number_text.hpp"
+#include "pg/pg_values.hpp"
 #include "rootzone/storage/errors.hpp"
-#include "stored_values.hpp"
 
 namespace rootzone::storage::pg {
 
@@ -59,19 +58,6 @@ std::string overview_sql(std::size_t areas, int srid) {
          " page.matched FROM page JOIN works w ON w.id = page.id ORDER BY page.pos";
 }
 
-template <class T, class Parse>
-T enum_text(const std::string& text, const char* column, Parse parse) {
-  const auto value = parse(text);
-  if (!value) detail::throw_bad_value(column, text);
-  return *value;
-}
-
-geo::Timestamp time_text(const std::string& text, const char* column) {
-  const auto t = geo::parse_utc(text);
-  if (!t) detail::throw_bad_value(column, text);
-  return *t;
-}
-
 }  // namespace
 
 WorkOverviewPage work_overview(Connection& c, int srid, const WorkOverviewFilter& f) {
@@ -97,11 +83,10 @@ WorkOverviewPage work_overview(Connection& c, int srid, const WorkOverviewFilter
     row.reference = r.text(i, 1);
     row.title = r.text(i, 2);
     row.contractor = r.text(i, 3);
-    row.kind = enum_text<geo::WorkKind>(r.text(i, 4), "works.kind", geo::work_kind_from_string);
-    row.status =
-        enum_text<geo::WorkStatus>(r.text(i, 5), "works.status", geo::work_status_from_string);
-    row.starts_at = time_text(r.text(i, 6), "works.starts_at");
-    row.ends_at = time_text(r.text(i, 7), "works.ends_at");
+    row.kind = enum_value(r, i, 4, "works.kind", geo::work_kind_from_string);
+    row.status = enum_value(r, i, 5, "works.status", geo::work_status_from_string);
+    row.starts_at = timestamp_value(r, i, 6, "works.starts_at");
+    row.ends_at = timestamp_value(r, i, 7, "works.ends_at");
     row.version = r.int64(i, 8);
     row.footprint = {r.real(i, 9), r.real(i, 10), r.real(i, 11), r.real(i, 12)};
     row.critical = static_cast<int>(r.int64(i, 13));
