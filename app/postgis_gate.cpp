@@ -23,7 +23,7 @@ void refuse_commands_not_on_postgis(const CLI::App& root) {
   const auto location = db->as<std::string>();
   if (!storage::is_postgis_location(location)) return;
   // What runs on PostGIS so far (docs/postgis.md, "What runs on PostGIS today").
-  for (const char* allowed : {"init", "info", "backup", "import", "users", "check", "rules"}) {
+  for (const char* allowed : {"init", "info", "backup", "import", "users", "check", "rules", "serve"}) {
     if (command == allowed || command.starts_with(std::string(allowed) + " ")) return;
   }
   throw storage::NotOnPostgis(command +

@@ -151,7 +151,6 @@ TEST_CASE("commands not yet on PostGIS refuse a PostGIS store with one message",
   TempDir dir;
   const auto out = (dir / "x").string();
   const std::vector<std::pair<std::string, std::vector<std::string>>> commands = {
-      {"serve", {"serve", "--db", db.url(), "--port", "0"}},
       {"tiles export", {"tiles", "export", "--db", db.url(), "--out", out + ".mbtiles"}},
   };
   for (const auto& [name, args] : commands) {
