@@ -93,9 +93,14 @@ start() {
         -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
         -c max_connections=100" >/dev/null ||
     fail "the server did not start in 30 s; the end of its log:"
-  # PostGIS must load in this server, or every test would fail on its own.
+  # PostGIS must load in this server, or every test would fail on its own. The database that
+  # proves it is the template of the tests' stores (tests/support/test_store.hpp): a copy is
+  # ready at once, where CREATE EXTENSION in every fresh database would cost 0.3 s each.
   as_server_user "$pg_bin/psql" -X -q -h "$data" -U "$role" -d postgres -v ON_ERROR_STOP=1 \
-    -c "CREATE EXTENSION postgis; DROP EXTENSION postgis;" >/dev/null 2>"$data/psql.err" ||
+    -c "CREATE DATABASE rz_template_postgis" >/dev/null 2>"$data/psql.err" ||
+    fail "cannot create the template database: $(cat "$data/psql.err")"
+  as_server_user "$pg_bin/psql" -X -q -h "$data" -U "$role" -d rz_template_postgis \
+    -v ON_ERROR_STOP=1 -c "CREATE EXTENSION postgis" >/dev/null 2>"$data/psql.err" ||
     fail "PostGIS does not load: $(cat "$data/psql.err")"
   echo "postgresql:///postgres?host=$data&user=$role" >"$dir/url"
   trap - EXIT

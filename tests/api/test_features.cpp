@@ -10,6 +10,7 @@
 #include "rootzone/geo/protection.hpp"
 #include "rootzone/storage/store.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 
 using namespace rootzone;
 using nlohmann::json;
@@ -20,7 +21,8 @@ namespace {
 // (448000, 5538000 in EPSG:25832); every second one protected (stems 120 / 60 cm).
 struct City {
   test::TempDir dir;
-  std::string db = (dir / "city.sqlite").string();
+  test::TestStore location{dir, "city.sqlite"};
+  std::string db = location.location();
 
   City() {
     auto store = storage::Store::create(db);

@@ -58,7 +58,7 @@ std::string pg_server_url() {
   return url;
 }
 
-PgTestDatabase::PgTestDatabase() {
+PgTestDatabase::PgTestDatabase(Start start) {
   static std::atomic<int> counter{0};
   // Names this code makes from digits only: CREATE DATABASE takes no parameters.
   name_ = "rz_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
@@ -70,7 +70,8 @@ PgTestDatabase::PgTestDatabase() {
   url_ = server.substr(0, path) + "/" + name_ + server.substr(path + 9);
   auto c = connect(server);
   exec(c.get(), "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
-  exec(c.get(), "CREATE DATABASE " + name_);
+  exec(c.get(), "CREATE DATABASE " + name_ +
+                    (start == Start::postgis ? " TEMPLATE rz_template_postgis" : ""));
 }
 
 PgTestDatabase::~PgTestDatabase() {

@@ -12,7 +12,12 @@ std::string pg_server_url();
 
 class PgTestDatabase {
  public:
-  PgTestDatabase();   // CREATE DATABASE rz_<pid>_<n>, empty: no extension, no tables
+  enum class Start {
+    empty,    // no extension, no tables: for the tests of `init` itself
+    postgis,  // the PostGIS extension already made (a copy of the server's template database)
+  };
+  // CREATE DATABASE rz_<pid>_<n>.
+  explicit PgTestDatabase(Start start = Start::empty);
   ~PgTestDatabase();  // DROP DATABASE ... WITH (FORCE)
   PgTestDatabase(const PgTestDatabase&) = delete;
   PgTestDatabase& operator=(const PgTestDatabase&) = delete;
