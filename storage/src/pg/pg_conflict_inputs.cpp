@@ -131,23 +131,26 @@ std::size_t save_tree_zones(Connection& c, int /*srid*/, const geo::RuleSet& rul
   if (stored_marker(c) == marker) return 0;
   const auto now = geo::format_utc(geo::now_utc());
   const auto write = [&](const char* table) {
-    copy::Writer w(c, std::string("COPY ") + table +
-                          " (tree_id, rule_set, root_zone_rule, root_radius_m, trench_radius_m,"
-                          " computed_at, x, y, basis_value_m) FROM STDIN (FORMAT binary)");
-    w.start();
+    CopyIn in(c, std::string("COPY ") + table +
+                     " (tree_id, rule_set, root_zone_rule, root_radius_m, trench_radius_m,"
+                     " computed_at, x, y, basis_value_m) FROM STDIN (FORMAT binary)");
+    std::string row;
     for (const auto& z : zones) {
-      w.begin_row(9);
-      w.int8(z.id);
-      w.text(rules.name);
-      w.text(geo::to_string(z.zone.basis));
-      w.float8(z.zone.root_radius_m);
-      w.float8(z.zone.trench_radius_m);
-      w.text(now);
-      w.float8(z.location.x);
-      w.float8(z.location.y);
-      w.float8(z.zone.basis_value_m);
+      row.clear();
+      CopyRow(row)
+          .begin(9)
+          .int8(z.id)
+          .text(rules.name)
+          .text(geo::to_string(z.zone.basis))
+          .float8(z.zone.root_radius_m)
+          .float8(z.zone.trench_radius_m)
+          .text(now)
+          .float8(z.location.x)
+          .float8(z.location.y)
+          .float8(z.zone.basis_value_m);
+      in.write(row);
     }
-    w.end();
+    in.finish();
   };
   if (c.exec("SELECT EXISTS (SELECT 1 FROM tree_zones)").text(0, 0) == "f") {
     // The first check after an import: straight in.

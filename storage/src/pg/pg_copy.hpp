@@ -1,9 +1,10 @@
 #pragma once
-// COPY in PostgreSQL's binary format, for the bulk reads and writes of a check (a million trees
-// read, half a million zones written): one statement streamed, no per-row round trip, no text
-// conversion of numbers (float8 travels as its 8 IEEE bytes, so every double comes back exactly
-// as it went in). Only for SQL this program carries: COPY takes no $n parameters, and the
-// statements here have no values in them; the values travel in the data.
+// COPY ... TO STDOUT in PostgreSQL's binary format, for the bulk reads of a check (a million
+// trees read): one statement streamed, no per-row round trip, no text conversion of numbers
+// (float8 travels as its 8 IEEE bytes, so every double comes back exactly as it went in). The
+// writing direction is CopyIn and CopyRow in connection.hpp. Only for SQL this program carries:
+// COPY takes no $n parameters, and the statements here have no values in them; the values travel in
+// the data.
 #include <libpq-fe.h>
 
 #include <bit>
@@ -221,86 +222,5 @@ inline void read(Connection& c, const std::string& sql, int columns,
   detail::finish(c, sql);
   if (error) std::rethrow_exception(error);
 }
-
-// Builds the data of a COPY ... FROM STDIN (FORMAT binary) and sends it in pieces of about a
-// megabyte: start(), per row begin_row(n) and one field call per column, then end().
-class Writer {
- public:
-  Writer(Connection& c, std::string sql) : c_(c), sql_(std::move(sql)) {}
-  Writer(const Writer&) = delete;
-  Writer& operator=(const Writer&) = delete;
-  ~Writer() {
-    if (started_ && !ended_) {
-      // Abandoned (an exception): the server fails the COPY, the transaction rolls back.
-      PQputCopyEnd(c_.raw(), "abandoned");
-      while (PGresult* r = PQgetResult(c_.raw())) PQclear(r);
-    }
-  }
-
-  void start() {
-    PGresult* r = PQexec(c_.raw(), sql_.c_str());
-    if (PQresultStatus(r) != PGRES_COPY_IN) {
-      try {
-        detail::fail(c_, r, sql_);
-      } catch (...) {
-        PQclear(r);
-        throw;
-      }
-    }
-    PQclear(r);
-    started_ = true;
-    buffer_.append(detail::signature, 11);
-    put_big<std::uint32_t>(0);  // flags
-    put_big<std::uint32_t>(0);  // header extension
-  }
-
-  void begin_row(std::int16_t fields) {
-    if (buffer_.size() >= (1u << 20)) flush();
-    put_big(static_cast<std::uint16_t>(fields));
-  }
-  void int8(std::int64_t v) {
-    put_big<std::uint32_t>(8);
-    put_big(static_cast<std::uint64_t>(v));
-  }
-  void float8(double v) {
-    put_big<std::uint32_t>(8);
-    put_big(std::bit_cast<std::uint64_t>(v));
-  }
-  void text(std::string_view s) {
-    put_big(static_cast<std::uint32_t>(s.size()));
-    buffer_.append(s);
-  }
-  void null() { put_big(static_cast<std::uint32_t>(0xFFFFFFFFu)); }
-
-  void end() {
-    put_big<std::uint16_t>(0xFFFF);
-    flush();
-    ended_ = true;
-    if (PQputCopyEnd(c_.raw(), nullptr) != 1) detail::fail(c_, nullptr, sql_);
-    detail::finish(c_, sql_);
-  }
-
- private:
-  template <class U>
-  void put_big(U v) {
-    v = detail::big_endian(v);
-    char b[sizeof v];
-    std::memcpy(b, &v, sizeof v);
-    buffer_.append(b, sizeof v);
-  }
-  void flush() {
-    if (buffer_.empty()) return;
-    if (PQputCopyData(c_.raw(), buffer_.data(), static_cast<int>(buffer_.size())) != 1) {
-      detail::fail(c_, nullptr, sql_);
-    }
-    buffer_.clear();
-  }
-
-  Connection& c_;
-  std::string sql_;
-  std::string buffer_;
-  bool started_ = false;
-  bool ended_ = false;
-};
 
 }  // namespace rootzone::storage::pg::copy
