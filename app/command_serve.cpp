@@ -19,6 +19,7 @@ namespace {
 
 struct ServeOptions {
   std::string db;
+  std::string db_read;
   std::string host = "127.0.0.1";
   int port = 8080;
   unsigned threads = 0;
@@ -45,7 +46,7 @@ std::string public_base(std::string url) {
 
 int run_serve(const ServeOptions& o) {
   bound_thread_caches(kServeThreadCacheBytes);  // the soak's growth (docs/RELIABILITY.md)
-  api::ServiceOptions service_options{.db = o.db};
+  api::ServiceOptions service_options{.db = o.db, .db_read = o.db_read};
   if (!o.basemap.empty()) service_options.basemap = api::parse_basemap(o.basemap).basemap;
   service_options.max_work_vertices = o.max_work_vertices;
   service_options.max_work_extent_m = o.max_work_extent_m;
@@ -84,6 +85,9 @@ void add_serve_command(CLI::App& root, Action& chosen) {
   auto o = std::make_shared<ServeOptions>();
   auto* cmd = root.add_subcommand("serve", "Serve OGC API Features over the store");
   cmd->add_option("--db", o->db, "Store to serve")->required();
+  cmd->add_option("--db-read", o->db_read,
+                  "Hot standby of a PostGIS --db for the page, tile and overview reads, each "
+                  "once it has replayed every acknowledged write (docs/postgis.md)");
   cmd->add_option("--host", o->host, "Address to listen on")->capture_default_str();
   cmd->add_option("--port", o->port, "TCP port (0: any free port)")
       ->capture_default_str()

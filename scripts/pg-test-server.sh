@@ -3,6 +3,9 @@
 # PostgreSQL of the tests").
 #
 #   scripts/pg-test-server.sh start DIR   initdb + start; writes DIR/url (a libpq URI)
+#   scripts/pg-test-server.sh standby DIR PRIMARY_DIR
+#                                         a hot standby of the server started in PRIMARY_DIR
+#                                         (pg_basebackup, streaming replication); writes DIR/url
 #   scripts/pg-test-server.sh stop DIR    stops the server and removes its files
 #
 # The cluster lives in a fresh folder under ${ROOTZONE_PG_TMP:-/tmp} (the socket path must stay
@@ -17,9 +20,10 @@ usage() {
   echo "usage: $0 start|stop DIR" >&2
   exit 64
 }
-[[ $# -eq 2 ]] || usage
+[[ $# -eq 2 || ($# -eq 3 && $1 == standby) ]] || usage
 action=$1
 dir=$2
+primary_dir=${3:-}
 pg_bin=${ROOTZONE_PG_BIN:-/usr/lib/postgresql/15/bin}
 test_user=rootzone-test
 role=rootzone  # the cluster's superuser, the role the tests connect as
@@ -107,8 +111,39 @@ start() {
   echo "pg-test-server: PostgreSQL 15 with PostGIS on $data (socket)"
 }
 
+# A hot standby of the primary in PRIMARY_DIR: a base backup over the primary's socket (initdb
+# lets local replication connections in), recovery settings written by -R, then started on its
+# own socket. Reads only; it replays the primary's WAL as it streams.
+standby() {
+  [[ -f $primary_dir/data ]] || fail "no server started in $primary_dir"
+  local primary_data
+  primary_data=$(<"$primary_dir/data")
+  mkdir -p -- "$dir"
+  stop
+  local data
+  data=$(mktemp -d "${ROOTZONE_PG_TMP:-/tmp}/rootzone-pg.XXXXXX") ||
+    fail "cannot make a folder in ${ROOTZONE_PG_TMP:-/tmp}"
+  echo "$data" >"$dir/data"
+  trap 'status=$?; if ((status != 0)); then
+          [[ -f $data/server.log ]] && tail -n 20 "$data/server.log" >&2
+          stop_cluster "$data"; rm -f -- "$dir/data" "$dir/url"; fi' EXIT
+  if [[ $(id -u) -eq 0 ]]; then chown "$test_user:" "$data"; fi
+  chmod 0700 "$data"
+  as_server_user "$pg_bin/pg_basebackup" -h "$primary_data" -U "$role" -D "$data/cluster" -R \
+    -X stream --checkpoint=fast --no-sync >"$data/basebackup.log" 2>&1 ||
+    fail "pg_basebackup failed: $(tail -n 5 "$data/basebackup.log")"
+  as_server_user "$pg_bin/pg_ctl" start -D "$data/cluster" -w -t 30 -l "$data/server.log" \
+    -o "-c listen_addresses='' -c unix_socket_directories='$data' -c port=5432 \
+        -c fsync=off -c full_page_writes=off -c max_connections=100 -c hot_standby=on" \
+    >/dev/null || fail "the standby did not start in 30 s; the end of its log:"
+  echo "postgresql:///postgres?host=$data&user=$role" >"$dir/url"
+  trap - EXIT
+  echo "pg-test-server: hot standby of $primary_data on $data (socket)"
+}
+
 case $action in
   start) start ;;
+  standby) standby ;;
   stop) stop ;;
   *) usage ;;
 esac

@@ -19,7 +19,7 @@ struct Service::Impl {
 Service::Service(ServiceOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
   impl_->write_limits = std::make_unique<WriteLimits>(impl_->options);
-  impl_->app = std::make_unique<core::Application>(impl_->options.db);
+  impl_->app = std::make_unique<core::Application>(impl_->options.db, impl_->options.db_read);
 }
 
 Service::~Service() = default;

@@ -9,13 +9,18 @@ namespace rootzone::core {
 
 struct Application::Impl {
   std::filesystem::path db;
+  std::string db_read;
   int srid = 0;
   std::unique_ptr<LiveEngine> live;
   std::vector<std::function<void(const DataChange&)>> listeners;
 };
 
-Application::Application(std::filesystem::path db) : impl_(std::make_unique<Impl>()) {
+Application::Application(std::filesystem::path db) : Application(std::move(db), "") {}
+
+Application::Application(std::filesystem::path db, std::string db_read)
+    : impl_(std::make_unique<Impl>()) {
   impl_->db = std::move(db);
+  impl_->db_read = std::move(db_read);
   impl_->srid = store().srid();
   impl_->live = std::make_unique<LiveEngine>(*this);
 }
@@ -29,7 +34,9 @@ storage::Store& Application::store() {
   // Keyed by file: a test may run two applications over two stores on one thread.
   thread_local std::map<std::filesystem::path, std::unique_ptr<storage::Store>> stores;
   auto& slot = stores[impl_->db];
-  if (!slot) slot = std::make_unique<storage::Store>(storage::Store::open(impl_->db));
+  if (!slot) {
+    slot = std::make_unique<storage::Store>(storage::Store::open(impl_->db, impl_->db_read));
+  }
   return *slot;
 }
 

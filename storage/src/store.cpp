@@ -30,6 +30,19 @@ Store Store::open(const std::filesystem::path& location) {
   return Store(SqliteBackend::open(location));
 }
 
+Store Store::open(const std::filesystem::path& location, const std::string& read_location) {
+  if (read_location.empty()) return open(location);
+  if (!is_postgis_location(location.string())) {
+    throw StorageError("a read replica needs a PostGIS store: " +
+                       printable_location(location.string()) + " is a SpatiaLite file");
+  }
+  if (!is_postgis_location(read_location)) {
+    throw StorageError("a read replica is a PostgreSQL standby (postgresql://...), not " +
+                       printable_location(read_location));
+  }
+  return Store(PgBackend::open(location.string(), read_location));
+}
+
 Store::Store(std::unique_ptr<StoreBackend> backend) : backend_(std::move(backend)) {}
 Store::~Store() = default;
 Store::Store(Store&&) noexcept = default;

@@ -151,9 +151,15 @@ Connection::Connection(const std::string& location) : location_(printable_locati
   // And doubles as their shortest text that reads back as the same value (any
   // extra_float_digits above 0 means that since PostgreSQL 12), whatever the server's
   // configuration says: coordinates and measures read back exactly as written.
+  // A write is acknowledged only once it is durable: with synchronous_commit off (a server
+  // tuned for bulk loads) an acknowledged write could be lost in a crash, and a read replica
+  // could not tell when it has replayed it (pg_read_replica.hpp). Stricter settings (a
+  // synchronous standby's remote_apply) stay as the server has them.
   exec(
       "SELECT set_config('client_encoding', 'UTF8', false),"
-      " set_config('extra_float_digits', '3', false)");
+      " set_config('extra_float_digits', '3', false),"
+      " CASE WHEN current_setting('synchronous_commit') = 'off'"
+      " THEN set_config('synchronous_commit', 'on', false) END");
 }
 
 Connection::~Connection() {

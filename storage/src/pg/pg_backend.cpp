@@ -77,10 +77,14 @@ class PgTransaction final : public BackendTransaction {
 
 class PgSnapshot final : public BackendSnapshot {
  public:
-  explicit PgSnapshot(pg::Connection& c) : snapshot_(c) {}
+  PgSnapshot(pg::Connection& c, int& open) : snapshot_(c), open_(open) { ++open_; }
+  ~PgSnapshot() override { --open_; }
+  PgSnapshot(const PgSnapshot&) = delete;
+  PgSnapshot& operator=(const PgSnapshot&) = delete;
 
  private:
   pg::Snapshot snapshot_;
+  int& open_;
 };
 
 }  // namespace
@@ -132,6 +136,15 @@ std::unique_ptr<PgBackend> PgBackend::open(const std::string& location) {
   return std::make_unique<PgBackend>(std::move(c), srid, latest);
 }
 
+std::unique_ptr<PgBackend> PgBackend::open(const std::string& location,
+                                           const std::string& read_location) {
+  auto backend = open(location);
+  backend->replica_ = std::make_unique<PgReadReplica>(read_location, backend->srid_);
+  return backend;
+}
+
+PgBackend::~PgBackend() = default;
+
 PgBackend::PgBackend(pg::Connection connection, int srid, int schema_version)
     : connection_(std::move(connection)),
       srid_(srid),
@@ -142,6 +155,14 @@ PgBackend::PgBackend(pg::Connection connection, int srid, int schema_version)
       users_(connection_),
       rule_sets_(connection_) {}
 
+PgBackend::ReadSide PgBackend::read_side() {
+  if (replica_ && connection_.transaction_depth() == 0 && snapshots_ == 0 &&
+      replica_->caught_up_with(connection_)) {
+    return {replica_->connection(), replica_->trees(), replica_->works(), replica_->conflicts()};
+  }
+  return {connection_, trees_, works_, conflicts_};
+}
+
 std::unique_ptr<BackendTransaction> PgBackend::begin() {
   return std::make_unique<PgTransaction>(connection_);
 }
@@ -149,7 +170,7 @@ std::unique_ptr<BackendTransaction> PgBackend::begin() {
 bool PgBackend::in_transaction() const { return connection_.transaction_depth() > 0; }
 
 std::unique_ptr<BackendSnapshot> PgBackend::read_snapshot() {
-  return std::make_unique<PgSnapshot>(connection_);
+  return std::make_unique<PgSnapshot>(connection_, snapshots_);
 }
 
 std::unique_ptr<TreeBulkWriter> PgBackend::tree_bulk_writer(std::string user, geo::Timestamp at) {
@@ -215,33 +236,40 @@ void PgBackend::write_protection_changes(const std::vector<ProtectionChange>& ch
 }
 
 Page<geo::Tree> PgBackend::query_trees(const FeatureQuery& q) {
-  return pg::query_trees(connection_, srid_, trees_, q);
+  const auto r = read_side();
+  return pg::query_trees(r.connection, srid_, r.trees, q);
 }
 Page<geo::Work> PgBackend::query_works(const FeatureQuery& q) {
-  return pg::query_works(connection_, srid_, works_, q);
+  const auto r = read_side();
+  return pg::query_works(r.connection, srid_, r.works, q);
 }
 Page<geo::TreeWorkConflict> PgBackend::query_tree_work_conflicts(const FeatureQuery& q) {
-  return pg::query_tree_work_conflicts(connection_, srid_, conflicts_, q);
+  const auto r = read_side();
+  return pg::query_tree_work_conflicts(r.connection, srid_, r.conflicts, q);
 }
-std::optional<geo::Bounds> PgBackend::extent(Collection c) { return pg::extent(connection_, c); }
-std::optional<geo::Bounds> PgBackend::data_extent() { return pg::data_extent(connection_); }
+std::optional<geo::Bounds> PgBackend::extent(Collection c) {
+  return pg::extent(read_side().connection, c);
+}
+std::optional<geo::Bounds> PgBackend::data_extent() {
+  return pg::data_extent(read_side().connection);
+}
 std::optional<std::pair<geo::Timestamp, geo::Timestamp>> PgBackend::works_time_extent() {
-  return pg::works_time_extent(connection_);
+  return pg::works_time_extent(read_side().connection);
 }
 
 void PgBackend::for_each_tile_tree(const geo::Bounds* box,
                                    const std::function<void(const TileTree&)>& f) {
-  pg::for_each_tile_tree(connection_, srid_, box, f);
+  pg::for_each_tile_tree(read_side().connection, srid_, box, f);
 }
 std::vector<TileWork> PgBackend::tile_works(const geo::Bounds& box) {
-  return pg::tile_works(connection_, srid_, box);
+  return pg::tile_works(read_side().connection, srid_, box);
 }
 std::vector<TileConflict> PgBackend::tile_conflicts(const geo::Bounds& box) {
-  return pg::tile_conflicts(connection_, srid_, box);
+  return pg::tile_conflicts(read_side().connection, srid_, box);
 }
 
 WorkOverviewPage PgBackend::work_overview(const WorkOverviewFilter& filter) {
-  return pg::work_overview(connection_, srid_, filter);
+  return pg::work_overview(read_side().connection, srid_, filter);
 }
 
 }  // namespace rootzone::storage

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "pg/connection.hpp"
+#include "pg/pg_read_replica.hpp"
 #include "pg/pg_repositories.hpp"
 #include "rootzone/storage/store_backend.hpp"
 
@@ -22,8 +23,13 @@ class PgBackend final : public StoreBackend {
   // Opens an existing store (StorageError when the database holds none) and applies the
   // migrations it lacks; SchemaError when its schema is newer than this build's.
   static std::unique_ptr<PgBackend> open(const std::string& location);
+  // The same, with the feature, tile and overview reads going to the hot standby at
+  // `read_location` whenever it has caught up (pg_read_replica.hpp).
+  static std::unique_ptr<PgBackend> open(const std::string& location,
+                                         const std::string& read_location);
 
   PgBackend(pg::Connection connection, int srid, int schema_version);
+  ~PgBackend() override;
 
   pg::Connection& connection() { return connection_; }
 
@@ -72,6 +78,17 @@ class PgBackend final : public StoreBackend {
   WorkOverviewPage work_overview(const WorkOverviewFilter& filter) override;
 
  private:
+  // Where a routed read runs: the standby when there is one, no transaction or snapshot is
+  // open on the primary (its reads must see its own state) and the standby has caught up;
+  // the primary otherwise.
+  struct ReadSide {
+    pg::Connection& connection;
+    PgTreeRepository& trees;
+    PgWorkRepository& works;
+    PgConflictRepository& conflicts;
+  };
+  ReadSide read_side();
+
   // The repositories keep a reference to connection_: a backend never moves.
   pg::Connection connection_;
   int srid_;
@@ -81,6 +98,8 @@ class PgBackend final : public StoreBackend {
   PgConflictRepository conflicts_;
   PgUserRepository users_;
   PgRuleSetRepository rule_sets_;
+  std::unique_ptr<PgReadReplica> replica_;
+  int snapshots_ = 0;  // read snapshots open on the primary
 };
 
 }  // namespace rootzone::storage

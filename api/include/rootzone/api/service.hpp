@@ -25,6 +25,7 @@ class WriteLimits;
 
 struct ServiceOptions {
   std::filesystem::path db;
+  std::string db_read = {};  // serve --db-read: a hot standby of a PostGIS store ("" for none)
   std::string title = "rootzone";
   int default_limit = 10;
   int max_limit = 10000;

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "rootzone/geo/geometry.hpp"
@@ -34,6 +35,9 @@ class Application {
   // Opens the store once (applying pending migrations, failing early on a bad one) and loads
   // the conflict engine, so the first write is answered as fast as the rest.
   explicit Application(std::filesystem::path db);
+  // The same over a PostGIS store whose page, tile and overview reads go to a hot standby
+  // (storage::Store::open with a read location; "" for none).
+  Application(std::filesystem::path db, std::string db_read);
   ~Application();
   Application(const Application&) = delete;
   Application& operator=(const Application&) = delete;

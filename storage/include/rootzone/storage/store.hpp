@@ -32,6 +32,11 @@ class Store {
   // database is not a rootzone store) and applies the migrations it lacks. SchemaError when
   // the store's schema is newer than this build's.
   static Store open(const std::filesystem::path& location);
+  // A PostGIS store whose feature, tile and overview reads go to a hot standby of its database
+  // (`serve --db-read`; docs/postgis.md "Read replicas"): every other read and every write go
+  // to `location`. StorageError when `read_location` is not a standby holding the same store,
+  // or when `location` is a SpatiaLite file.
+  static Store open(const std::filesystem::path& location, const std::string& read_location);
   // A store over a backend made elsewhere (tests of a backend).
   explicit Store(std::unique_ptr<StoreBackend> backend);
 

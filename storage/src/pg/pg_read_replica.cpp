@@ -1,0 +1,56 @@
+#include "pg/pg_read_replica.hpp"
+
+#include <algorithm>
+#include <thread>
+
+#include "pg/pg_queries.hpp"
+#include "rootzone/storage/errors.hpp"
+
+namespace rootzone::storage {
+
+namespace {
+
+pg::Connection standby(const std::string& location, int srid) {
+  pg::Connection c(location);
+  if (c.exec("SELECT pg_is_in_recovery()").text(0, 0) != "t") {
+    throw StorageError(c.location() +
+                       " is not a standby (pg_is_in_recovery() is false): --db-read takes a hot "
+                       "standby of the store's database");
+  }
+  pg::require_rootzone_store(c);
+  const auto r = c.exec("SELECT value FROM store_meta WHERE key = 'srid'");
+  if (r.rows() == 0 || r.text(0, 0) != std::to_string(srid)) {
+    throw StorageError(c.location() + " holds another store than the primary (EPSG:" +
+                       (r.rows() == 0 ? std::string("none") : r.text(0, 0)) +
+                       ", primary EPSG:" + std::to_string(srid) + ")");
+  }
+  return c;
+}
+
+}  // namespace
+
+PgReadReplica::PgReadReplica(const std::string& location, int srid)
+    : connection_(standby(location, srid)),
+      trees_(connection_, srid),
+      works_(connection_, srid),
+      conflicts_(connection_) {}
+
+bool PgReadReplica::caught_up_with(pg::Connection& primary) {
+  // Flushed, not inserted: an acknowledged commit is flushed (rootzone's connections commit
+  // synchronously, pg::Connection), and the insert position may sit past a page header the
+  // standby never reports as replayed.
+  const auto target = primary.exec("SELECT pg_current_wal_flush_lsn()::text").text(0, 0);
+  const auto deadline = std::chrono::steady_clock::now() + max_wait;
+  auto pause = std::chrono::microseconds(100);
+  for (;;) {
+    // NULL once the standby was promoted: then it is a primary of its own, not ours to trust.
+    const auto r = connection_.exec(
+        "SELECT coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn, false)", {target});
+    if (r.text(0, 0) == "t") return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(pause);
+    pause = std::min<std::chrono::microseconds>(pause * 2, std::chrono::milliseconds(5));
+  }
+}
+
+}  // namespace rootzone::storage
