@@ -5,6 +5,7 @@
 #include "pg/pg_repositories.hpp"
 #include "pg/pg_values.hpp"
 #include "rootzone/storage/errors.hpp"
+#include "flat_wkb.hpp"
 #include "stored_values.hpp"
 
 namespace rootzone::storage {
@@ -107,6 +108,7 @@ void writing_geometry(pg::Connection& c, F run) {
 PgWorkRepository::PgWorkRepository(pg::Connection& c, int srid) : c_(c), srid_(srid) {}
 
 std::int64_t PgWorkRepository::insert(const geo::Work& work, std::string_view user) {
+  detail::require_flat_wkb(work.geometry, "work " + work.reference);
   // What the table's CHECKs and UNIQUE would refuse, refused before the INSERT: a refused
   // INSERT has taken an id from the sequence, and later works' ids would differ from
   // SpatiaLite's.
@@ -186,6 +188,7 @@ std::int64_t PgWorkRepository::count() { return c_.exec("SELECT count(*) FROM wo
 
 geo::Work PgWorkRepository::update(const geo::Work& work, std::int64_t expected_version,
                                    geo::Timestamp at) {
+  detail::require_flat_wkb(work.geometry, "work " + std::to_string(work.id));
   pg::Transaction tx(c_);
   const auto stored = find_where(c_, "WHERE id = $1 FOR UPDATE", std::to_string(work.id));
   if (!stored) throw NotFound("work " + std::to_string(work.id) + " not found");
