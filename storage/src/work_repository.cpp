@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "flat_wkb.hpp"
 #include "rootzone/storage/database.hpp"
 #include "rootzone/storage/errors.hpp"
 #include "stored_values.hpp"
@@ -94,6 +95,7 @@ VersionConflict version_conflict(std::int64_t id, std::int64_t expected, std::in
 SqliteWorkRepository::SqliteWorkRepository(Database& db, int srid) : db_(db), srid_(srid) {}
 
 std::int64_t SqliteWorkRepository::insert(const geo::Work& work, std::string_view user) {
+  detail::require_flat_wkb(work.geometry, "work " + work.reference);
   Transaction tx(db_);
   const auto at = detail::now_if_zero(work.updated_at);
   std::int64_t id = 0;
@@ -162,6 +164,7 @@ std::int64_t SqliteWorkRepository::count() {
 
 geo::Work SqliteWorkRepository::update(const geo::Work& work, std::int64_t expected_version,
                                        geo::Timestamp at) {
+  detail::require_flat_wkb(work.geometry, "work " + std::to_string(work.id));
   Transaction tx(db_);
   const auto stored = get(work.id);
   if (stored.version != expected_version) {

@@ -1,6 +1,9 @@
 // `rootzone backup` and storage::backup_store against a real `rootzone serve` taking writes:
 // the copy holds every write acknowledged before the backup began, passes integrity_check,
 // writers go on during the copy, and a server started on the restored copy serves exactly it.
+// Every case is [sqlite-only]: SQLite's online backup API, integrity_check, journal modes and
+// synchronous FULL; `rootzone backup` on PostGIS (pg_dump) is tested in
+// tests/postgis/test_pg_backup.cpp.
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -133,7 +136,7 @@ class Load {
 }  // namespace
 
 TEST_CASE("backup_store under a write load: every write acknowledged before it is in the copy",
-          "[app][backup][server]") {
+          "[app][backup][server][sqlite-only]") {
   test::TempDir dir;
   const auto city = make_city(dir, 20000);
   test::ServerProcess server(city.db);
@@ -185,7 +188,7 @@ TEST_CASE("backup_store under a write load: every write acknowledged before it i
 }
 
 TEST_CASE("rootzone backup while serving, then a restore of the copy serves exactly it",
-          "[app][backup][server]") {
+          "[app][backup][server][sqlite-only]") {
   test::TempDir dir;
   const auto city = make_city(dir, 2000);
   const auto log = dir / "acks.log";
@@ -259,7 +262,7 @@ TEST_CASE("rootzone backup while serving, then a restore of the copy serves exac
 }
 
 TEST_CASE("rootzone backup refuses bad input with a clear message and leaves nothing behind",
-          "[app][backup]") {
+          "[app][backup][sqlite-only]") {
   test::TempDir dir;
   const auto city = make_city(dir, 10);
   const auto out = (dir / "out.sqlite").string();
@@ -338,7 +341,7 @@ TEST_CASE("rootzone backup refuses bad input with a clear message and leaves not
 TEST_CASE(
     "the store syncs every commit (synchronous FULL), so an acknowledged write survives a power "
     "loss",
-    "[app][backup][storage]") {
+    "[app][backup][storage][sqlite-only]") {
   test::TempDir dir;
   const auto city = make_city(dir, 1);
   auto store = storage::Store::open(city.db);
@@ -352,7 +355,7 @@ TEST_CASE(
 }
 
 TEST_CASE("rootzone backup of a store in rollback-journal mode, and of one a writer holds locked",
-          "[app][backup]") {
+          "[app][backup][sqlite-only]") {
   test::TempDir dir;
   const auto city = make_city(dir, 50);
   storage::Database holder(city.db);

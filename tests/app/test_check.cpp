@@ -7,7 +7,9 @@
 #include "rootzone/storage/store.hpp"
 #include "support/conflict_case.hpp"
 #include "support/run.hpp"
+#include "support/store_sql.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 
 using rootzone::test::run_rootzone;
 using namespace rootzone;
@@ -19,8 +21,8 @@ constexpr geo::Point kMainz{448000, 5538000};
 
 // A new store in `dir` holding a case's trees and works; returns its path. Store ids are
 // looked up by the city's numbers and references.
-std::string store_with_case(const test::TempDir& dir, const std::string& name) {
-  const auto db = (dir / "city.sqlite").string();
+std::string store_with_case(const test::TestStore& location, const std::string& name) {
+  const auto db = location.location();
   auto store = storage::Store::create(db);
   const auto c = test::load_conflict_case(name, kMainz);
   for (const auto& t : c.trees) store.trees().insert(t);
@@ -32,7 +34,8 @@ std::string store_with_case(const test::TempDir& dir, const std::string& name) {
 
 TEST_CASE("check prints the hand-computed conflicts as CSV and persists them", "[app][check]") {
   test::TempDir dir;
-  const auto db = store_with_case(dir, "trench_distance_boundary");
+  const test::TestStore location(dir, "city.sqlite");
+  const auto db = store_with_case(location, "trench_distance_boundary");
   const auto r = run_rootzone({"check", "--db", db, "--format", "csv"});
   REQUIRE(r.exit_code == 0);
   // tests/cases/conflicts/trench_distance_boundary.json: R_t 4.48 m, R_r 4.5 m; the overlaps
@@ -49,17 +52,17 @@ TEST_CASE("check prints the hand-computed conflicts as CSV and persists them", "
   auto store = storage::Store::open(db);
   CHECK(store.conflicts().all_tree_work_conflicts().size() == 2);
   // Zones of all three protected trees, for SQL clients and the oracle.
-  auto zones = store.database().prepare(
-      "SELECT count(*), min(trench_radius_m), max(root_radius_m) FROM tree_zones");
-  REQUIRE(zones.step());
-  CHECK(zones.int64(0) == 3);
-  CHECK(zones.real(1) == Approx(4.48));
-  CHECK(zones.real(2) == Approx(4.5));
+  CHECK(test::sql_one(store, "SELECT count(*) FROM tree_zones") == "3");
+  CHECK(std::stod(test::sql_one(store, "SELECT min(trench_radius_m) FROM tree_zones")) ==
+        Approx(4.48));
+  CHECK(std::stod(test::sql_one(store, "SELECT max(root_radius_m) FROM tree_zones")) ==
+        Approx(4.5));
 }
 
 TEST_CASE("an acknowledgement survives a re-check while the conflict holds", "[app][check]") {
   test::TempDir dir;
-  const auto db = store_with_case(dir, "work_touching_two_trees");
+  const test::TestStore location(dir, "city.sqlite");
+  const auto db = store_with_case(location, "work_touching_two_trees");
   REQUIRE(run_rootzone({"check", "--db", db}).exit_code == 0);
   {
     auto store = storage::Store::open(db);
@@ -97,7 +100,8 @@ TEST_CASE("an acknowledgement survives a re-check while the conflict holds", "[a
 
 TEST_CASE("check --work answers for one work, clashes and GeoJSON in lon/lat", "[app][check]") {
   test::TempDir dir;
-  const auto db = store_with_case(dir, "work_work_coordination");
+  const test::TestStore location(dir, "city.sqlite");
+  const auto db = store_with_case(location, "work_work_coordination");
   const auto clashes = run_rootzone({"check", "--db", db, "--clashes", "--format", "csv"});
   REQUIRE(clashes.exit_code == 0);
   CHECK(clashes.out ==
@@ -117,7 +121,8 @@ TEST_CASE("check --work answers for one work, clashes and GeoJSON in lon/lat", "
 
 TEST_CASE("check --format geojson gives tree points in lon/lat", "[app][check]") {
   test::TempDir dir;
-  const auto db = store_with_case(dir, "point_with_radius");
+  const test::TestStore location(dir, "city.sqlite");
+  const auto db = store_with_case(location, "point_with_radius");
   const auto r = run_rootzone({"check", "--db", db, "--format", "geojson"});
   REQUIRE(r.exit_code == 0);
   const auto fc = nlohmann::json::parse(r.out);
@@ -134,7 +139,8 @@ TEST_CASE("check --format geojson gives tree points in lon/lat", "[app][check]")
 TEST_CASE("a second check loads the stored zones, a changed tree makes it draw them again",
           "[app][check]") {
   test::TempDir dir;
-  const auto db = store_with_case(dir, "multi_stem_sum");
+  const test::TestStore location(dir, "city.sqlite");
+  const auto db = store_with_case(location, "multi_stem_sum");
   const auto first = run_rootzone({"check", "--db", db, "--format", "csv"});
   REQUIRE(first.exit_code == 0);
   // Only tree 1 (45 + 40 cm) is protected in multi_stem_sum.json: one zone.

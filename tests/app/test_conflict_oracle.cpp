@@ -76,8 +76,10 @@ using Triple = std::tuple<std::int64_t, std::int64_t, std::string>;
 
 }  // namespace
 
+// [sqlite-only]: the oracle is SpatiaLite SQL (SpatialIndex, BufferOptions); check on PostGIS
+// stores the conflicts SpatiaLite stores, tested in tests/postgis/test_pg_conflicts.cpp.
 TEST_CASE("engine equals a plain SpatiaLite query on Konstanz plus generated works",
-          "[app][check][oracle]") {
+          "[app][check][oracle][sqlite-only]") {
   test::TempDir dir;
   const auto db = (dir / "konstanz.sqlite").string();
   REQUIRE(run_rootzone({"init", "--db", db}).exit_code == 0);

@@ -1,6 +1,7 @@
 // `rootzone rules` end to end on the Konstanz sample (data/trees/konstanz_baumkataster_2020.csv,
 // 15,936 trees, imported as a newcomer would) with the demo works: the real binary, a real
-// SpatiaLite file, and a real `rootzone serve` following the switch. The expected protection
+// store (a SpatiaLite file; a PostGIS database as pg.), and a real `rootzone serve` following
+// the switch. The expected protection
 // comes from the CSV, judged in this file by each ordinance's text (the oracle below), never by
 // geo::evaluate_protection.
 #include <catch2/catch.hpp>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "../tiles/mvt_decode.hpp"
+#include "rootzone/storage/location.hpp"
 #include "rootzone/storage/protection_changes.hpp"
 #include "rootzone/storage/store.hpp"
 #include "support/csv_fields.hpp"
@@ -23,7 +25,9 @@
 #include "support/raw_http_client.hpp"
 #include "support/run.hpp"
 #include "support/server_process.hpp"
+#include "support/store_sql.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 
 using namespace rootzone;
 using test::run_rootzone;
@@ -104,10 +108,48 @@ std::string file_bytes(const std::filesystem::path& p) {
   return s.str();
 }
 
-// The store's files as they are on disk: the main file and, where one is left, its WAL.
+// The store's files as they are on disk: the main file and, where one is left, its WAL. A
+// PostGIS database has no file: there, every table a switch of the rule set or an added rule set
+// writes, by count and by a sum that any changed row moves, and the meta rows (generation,
+// zones marker).
 std::string store_bytes(const std::string& db) {
+  if (storage::is_postgis_location(db)) {
+    auto store = storage::Store::open(db);
+    std::string state = test::sql_one(
+        store,
+        "SELECT (SELECT count(*) || ' ' || sum(version) || ' ' || sum(is_protected::int) FROM "
+        "trees)"
+        " || '|' || (SELECT count(*) FROM tree_history) || '|' || (SELECT count(*) FROM rule_sets)"
+        " || '|' || (SELECT string_agg(name || ':' || active::text || ':' || md5(json),"
+        " ',' ORDER BY name) FROM rule_sets) || '|' || (SELECT count(*) FROM rule_set_changes)"
+        " || '|' || (SELECT count(*) || ' ' || coalesce(sum(id), 0) FROM tree_work_conflicts)"
+        " || '|' || (SELECT count(*) FROM tree_zones)");
+    for (const auto& row :
+         test::sql_rows(store, "SELECT key, value FROM store_meta ORDER BY key", 2))
+      state += "|" + row[0] + "=" + row[1];
+    return state;
+  }
   const std::filesystem::path wal = db + "-wal";
   return file_bytes(db) + "|wal|" + (std::filesystem::exists(wal) ? file_bytes(wal) : "");
+}
+
+// rule_set_history's rows (storage::Database only) in SQL both stores speak.
+std::vector<storage::RuleSetHistoryRow> history_rows(const std::string& db) {
+  auto store = storage::Store::open(db);
+  std::vector<storage::RuleSetHistoryRow> out;
+  for (const auto& r : test::sql_rows(store,
+                                      "SELECT tree_id, user_name, old_value, new_value, rule_set,"
+                                      " rule_set_citation FROM tree_history"
+                                      " WHERE rule_set IS NOT NULL ORDER BY id",
+                                      6)) {
+    out.push_back({.tree_id = std::stoll(r[0]),
+                   .user = r[1],
+                   .old_value = r[2],
+                   .new_value = r[3],
+                   .rule_set = r[4],
+                   .citation = r[5]});
+  }
+  return out;
 }
 
 // The number after "<label>: " in the command's output.
@@ -125,9 +167,8 @@ std::string without_last_line(const std::string& out) {
 
 std::map<std::string, bool> stored_protection(const std::string& db) {
   auto store = storage::Store::open(db);
-  auto s = store.database().prepare("SELECT source_id, is_protected FROM trees");
   std::map<std::string, bool> out;
-  while (s.step()) out[s.text(0)] = s.int64(1) != 0;
+  for (const auto& t : store.trees().all()) out[t.source_id] = t.protection.is_protected;
   return out;
 }
 
@@ -142,8 +183,8 @@ std::set<ConflictRow> stored_conflicts(const std::string& db) {
   return out;
 }
 
-std::string konstanz_with_works(const test::TempDir& dir) {
-  const auto db = test::konstanz_store(dir);
+std::string konstanz_with_works(const test::TestStore& location) {
+  const auto db = test::konstanz_store(location);
   REQUIRE(run_rootzone({"import", "works", kSource + "/data/works/demo/konstanz_demo_works.geojson",
                         "--db", db, "--mapping", kSource + "/mappings/rootzone-works-geojson.json"})
               .exit_code == 0);
@@ -195,7 +236,8 @@ TEST_CASE(
     "per changed tree, manual protection kept, conflicts as a full check",
     "[app][rules][konstanz]") {
   test::TempDir dir;
-  const auto db = konstanz_with_works(dir);
+  const test::TestStore location(dir, "konstanz.sqlite");
+  const auto db = konstanz_with_works(location);
   REQUIRE(csv_trees().size() == 15936);  // data/README.md
 
   // A Norway spruce of 80 cm or more made a natural monument by hand: Berlin's ordinance
@@ -283,7 +325,7 @@ TEST_CASE(
     CHECK(kept.protection.reason == "Naturdenkmal (test)");
 
     // Exactly one history row per tree that changed, naming who, the change and the ordinance.
-    const auto rows = storage::rule_set_history(store.database());
+    const auto rows = history_rows(db);
     REQUIRE(rows.size() == 765);
     std::set<std::string> changed;
     for (const auto& r : rows) {
@@ -327,7 +369,7 @@ TEST_CASE(
         figure(real.out, "tree conflicts appeared"));
   {
     auto store = storage::Store::open(db);
-    const auto rows = storage::rule_set_history(store.database());
+    const auto rows = history_rows(db);
     REQUIRE(rows.size() == 2 * 765);
     std::set<std::string> changed;
     for (std::size_t i = 765; i < rows.size(); ++i) {
@@ -346,7 +388,8 @@ TEST_CASE(
 TEST_CASE("a server running meanwhile answers the new protection and draws no stale zones",
           "[app][rules][konstanz][server]") {
   test::TempDir dir;
-  const auto db = konstanz_with_works(dir);
+  const test::TestStore location(dir, "konstanz.sqlite");
+  const auto db = konstanz_with_works(location);
   const auto& spruce = mainz_only_tree();
   std::int64_t id = 0;
   {
@@ -388,8 +431,9 @@ TEST_CASE("a server running meanwhile answers the new protection and draws no st
   std::set<std::uint64_t> unprotected;
   {
     auto store = storage::Store::open(db);
-    auto s = store.database().prepare("SELECT id FROM trees WHERE is_protected = 0");
-    while (s.step()) unprotected.insert(static_cast<std::uint64_t>(s.int64(0)));
+    for (const auto& t : store.trees().all()) {
+      if (!t.protection.is_protected) unprotected.insert(static_cast<std::uint64_t>(t.id));
+    }
   }
   const auto zoned_after = zoned_tree_ids(http, spruce);
   CHECK_FALSE(zoned_after.empty());
@@ -408,9 +452,13 @@ TEST_CASE("a server running meanwhile answers the new protection and draws no st
 TEST_CASE("a malformed rule set file is refused naming the member, the store unchanged",
           "[app][rules]") {
   test::TempDir dir;
-  const auto db = (dir / "city.sqlite").string();
+  const test::TestStore location(dir, "city.sqlite");
+  const auto db = location.location();
   REQUIRE(run_rootzone({"init", "--db", db}).exit_code == 0);
   const auto bytes = store_bytes(db);
+  // Stores init is refused on (files that must not appear, or empty databases that stay so).
+  const test::TestStore fresh_location(dir, "fresh.sqlite");
+  const test::TestStore hamburg_location(dir, "h.sqlite");
 
   const auto write = [&](const std::string& name, const std::string& text) {
     const auto path = (dir / name).string();
@@ -437,11 +485,14 @@ TEST_CASE("a malformed rule set file is refused naming the member, the store unc
     CHECK(store_bytes(db) == bytes);
 
     // init judges the file before it makes the store: nothing is left behind.
-    const auto fresh = (dir / "fresh.sqlite").string();
+    const auto fresh = fresh_location.location();
     const auto init = run_rootzone({"init", "--db", fresh, "--rules", file});
     CHECK(init.exit_code == kData);
     CHECK_THAT(init.err, Catch::Contains(message));
-    CHECK_FALSE(std::filesystem::exists(fresh));
+    // No file; no store in the database (info: 74 there, docs/postgis.md).
+    if (!fresh_location.postgis()) CHECK_FALSE(std::filesystem::exists(fresh));
+    CHECK(run_rootzone({"info", "--db", fresh}).exit_code ==
+          (fresh_location.postgis() ? 74 : kNoInput));
   }
 
   const auto missing = run_rootzone({"rules", "add", (dir / "nowhere.json").string(), "--db", db});
@@ -449,7 +500,7 @@ TEST_CASE("a malformed rule set file is refused naming the member, the store unc
   CHECK_THAT(missing.err, Catch::Contains("nowhere.json does not exist"));
 
   const auto neither =
-      run_rootzone({"init", "--db", (dir / "h.sqlite").string(), "--rules", "hamburg"});
+      run_rootzone({"init", "--db", hamburg_location.location(), "--rules", "hamburg"});
   CHECK(neither.exit_code == kNoInput);
   CHECK_THAT(neither.err, Catch::Contains("rule set 'hamburg' is neither built in (mainz, berlin"));
   const auto show = run_rootzone({"rules", "show", "hamburg", "--db", db});
@@ -471,7 +522,8 @@ TEST_CASE("a malformed rule set file is refused naming the member, the store unc
 TEST_CASE("a rule set added from a file is listed, shown and put in force; init takes one",
           "[app][rules][konstanz]") {
   test::TempDir dir;
-  const auto db = test::konstanz_store(dir);
+  const test::TestStore location(dir, "konstanz.sqlite");
+  const auto db = test::konstanz_store(location);
   // A city that protects from 100 cm: the trees of 80 to 99.x cm lose protection.
   const auto file = (dir / "konstanz.json").string();
   std::ofstream(file) << R"({"name": "konstanz-100", "ordinance": "Test ordinance §1",)"
@@ -518,7 +570,8 @@ TEST_CASE("a rule set added from a file is listed, shown and put in force; init 
   CHECK(again.exit_code == kData);
   CHECK_THAT(again.err, Catch::Contains("rule set 'konstanz-100' is active"));
 
-  const auto berlin_store = (dir / "berlin.sqlite").string();
+  const test::TestStore berlin_location(dir, "berlin.sqlite");
+  const auto berlin_store = berlin_location.location();
   const auto init =
       run_rootzone({"init", "--db", berlin_store, "--srid", "25833", "--rules", "berlin"});
   REQUIRE(init.exit_code == 0);

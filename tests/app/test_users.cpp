@@ -9,6 +9,7 @@
 #include "rootzone/storage/store.hpp"
 #include "support/run.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 
 using rootzone::core::check_api_key;
 using rootzone::core::KeyCheck;
@@ -25,8 +26,9 @@ std::string key_in(const std::string& out) {
   return m.str();
 }
 
-std::string new_store(const TempDir& dir) {
-  const auto db = (dir.path() / "users.sqlite").string();
+// `rootzone init` on the test's store (a file, or a fresh PostGIS database in the pg. run).
+std::string new_store(const rootzone::test::TestStore& location) {
+  const auto db = location.location();
   REQUIRE(run_rootzone({"init", "--db", db}).exit_code == 0);
   return db;
 }
@@ -35,7 +37,8 @@ std::string new_store(const TempDir& dir) {
 
 TEST_CASE("users add prints a key that identifies the user with its role", "[app][users]") {
   TempDir dir;
-  const auto db = new_store(dir);
+  const rootzone::test::TestStore location(dir, "users.sqlite");
+  const auto db = new_store(location);
   const auto r = run_rootzone({"users", "add", "tiefbau-mueller", "--role", "contractor",
                                "--organisation", "Müller Tiefbau GmbH", "--db", db});
   REQUIRE(r.exit_code == 0);
@@ -60,7 +63,8 @@ TEST_CASE("users add prints a key that identifies the user with its role", "[app
 TEST_CASE("users add refuses a bad role, a contractor without organisation and a taken name",
           "[app][users]") {
   TempDir dir;
-  const auto db = new_store(dir);
+  const rootzone::test::TestStore location(dir, "users.sqlite");
+  const auto db = new_store(location);
   const auto bad_role = run_rootzone({"users", "add", "x", "--role", "gardener", "--db", db});
   CHECK(bad_role.exit_code == 64);
   CHECK(bad_role.err.find("--role gardener: one of contractor, field_staff, planner, admin") !=
@@ -80,7 +84,8 @@ TEST_CASE("users add refuses a bad role, a contractor without organisation and a
 
 TEST_CASE("revoked keys, disabled users and tampered keys are refused", "[app][users]") {
   TempDir dir;
-  const auto db = new_store(dir);
+  const rootzone::test::TestStore location(dir, "users.sqlite");
+  const auto db = new_store(location);
   const auto first =
       key_in(run_rootzone({"users", "add", "ben", "--role", "field_staff", "--db", db}).out);
   const auto second = key_in(run_rootzone({"users", "key", "ben", "--db", db}).out);

@@ -34,9 +34,7 @@ geo::Work pit(std::string reference, std::string contractor, double x = 448112) 
   return w;
 }
 
-std::int64_t generation(core::Application& app) {
-  return storage::data_generation(app.store().database());
-}
+std::int64_t generation(core::Application& app) { return storage::data_generation(app.store()); }
 
 }  // namespace
 
@@ -107,9 +105,9 @@ TEST_CASE(
   const auto planner = test::as(Role::planner);
   {
     auto store = storage::Store::open(city.db);
-    storage::Transaction tx(store.database());
+    storage::StoreTransaction tx(store);
     store.works().insert(pit("IMPORT-1", "Netze AG", 448125), "import");
-    storage::bump_data_generation(store.database());
+    storage::bump_data_generation(store);
     tx.commit();
   }
   CHECK(core::preview_work(app, planner, pit("P-1", "")).conflicts.works.empty());

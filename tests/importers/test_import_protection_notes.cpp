@@ -10,6 +10,7 @@
 #include "rootzone/storage/tree_repository.hpp"
 #include "support/run.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 
 using namespace rootzone;
 using importers::Severity;
@@ -50,7 +51,8 @@ const std::string kLeipzigNote =
 TEST_CASE("a source without stem circumferences is said once, in the summary and the report",
           "[importers][trees][protection]") {
   TempDir dir;
-  auto store = storage::Store::create(dir / "l.sqlite", 25833);
+  const test::TestStore store_location(dir, "l.sqlite");
+  auto store = storage::Store::create(store_location.location(), 25833);
   const auto r = test::import_trees(store, data("leipzig_like_strassenbaeume.csv"),
                                     data_mapping("leipzig_like"));
   const auto& s = r.summary;
@@ -92,7 +94,8 @@ TEST_CASE("a source without stem circumferences is said once, in the summary and
 TEST_CASE("rootzone import prints the missing circumference once and writes it to the report",
           "[importers][trees][protection]") {
   TempDir dir;
-  const auto db = (dir / "l.sqlite").string();
+  const test::TestStore db_location(dir, "l.sqlite");
+  const auto db = db_location.location();
   REQUIRE(test::run_rootzone({"init", "--db", db, "--srid", "25833"}).exit_code == 0);
   const auto report = dir / "p.csv";
   const auto r = test::run_rootzone(
@@ -111,7 +114,8 @@ TEST_CASE("rootzone import prints the missing circumference once and writes it t
 TEST_CASE("a circumference mapped but empty: one summary line over the rows of the report",
           "[importers][trees][protection]") {
   TempDir dir;
-  const auto db = (dir / "e.sqlite").string();
+  const test::TestStore db_location(dir, "e.sqlite");
+  const auto db = db_location.location();
   REQUIRE(test::run_rootzone({"init", "--db", db, "--srid", "25833"}).exit_code == 0);
   const auto r =
       test::run_rootzone({"import", "trees", data("stems_partly_empty.csv").string(), "--db", db,
@@ -123,7 +127,8 @@ TEST_CASE("a circumference mapped but empty: one summary line over the rows of t
                    "source gives none for them (listed in the report as missing value); they "
                    "are stored as not protected unless protected by hand\n") != std::string::npos);
 
-  auto store = storage::Store::create(dir / "lib.sqlite", 25833);
+  const test::TestStore store_location(dir, "lib.sqlite");
+  auto store = storage::Store::create(store_location.location(), 25833);
   const auto lib =
       test::import_trees(store, data("stems_partly_empty.csv"), data_mapping("stems_partly_empty"));
   CHECK(lib.summary.circumference_mapped);
@@ -141,7 +146,8 @@ TEST_CASE("a circumference mapped but empty: one summary line over the rows of t
 TEST_CASE("stems too small for the tree's height or age: flagged per tree, every tree imported",
           "[importers][trees][protection]") {
   TempDir dir;
-  auto store = storage::Store::create(dir / "m.sqlite");
+  const test::TestStore store_location(dir, "m.sqlite");
+  auto store = storage::Store::create(store_location.location());
   const auto r = test::import_trees(store, data("stems_implausible.geojson"),
                                     data_mapping("stems_implausible"));
   CHECK(r.summary.read == 10);
@@ -181,7 +187,8 @@ TEST_CASE("circumferences in metres: the unit converts them, without it one note
           "[importers][trees][protection]") {
   TempDir dir;
   // Read as cm, all 12 trees (12-23 m high) have stems of 0.48-2.1 cm: 12 rows and the hint.
-  auto store = storage::Store::create(dir / "a.sqlite");
+  const test::TestStore store_location(dir, "a.sqlite");
+  auto store = storage::Store::create(store_location.location());
   const auto wrong =
       test::import_trees(store, data("stems_in_metres.csv"), data_mapping("stems_in_metres"));
   CHECK(wrong.summary.inserted == 12);
@@ -199,7 +206,8 @@ TEST_CASE("circumferences in metres: the unit converts them, without it one note
   // With "unit": "m" the mapping converts (0.85 m -> 85 cm) and nothing is flagged.
   auto mapping = data_mapping("stems_in_metres");
   mapping.fields.at("stem_circumferences_cm").unit = "m";
-  auto store2 = storage::Store::create(dir / "b.sqlite");
+  const test::TestStore store2_location(dir, "b.sqlite");
+  auto store2 = storage::Store::create(store2_location.location());
   const auto right = test::import_trees(store2, data("stems_in_metres.csv"), mapping);
   CHECK(right.summary.inserted == 12);
   CHECK(right.summary.implausible_stems == 0);
@@ -213,7 +221,8 @@ TEST_CASE("Konstanz: no stem is implausible, 39 trees without one are counted on
   // 8 cm; the 10 stems under 5 cm (2 and 4 cm) belong to trees 1-3 m high. 37 rows have no
   // stammumfangCM and 2 have 0 (not measured): 39.
   TempDir dir;
-  auto store = storage::Store::create(dir / "kn.sqlite");
+  const test::TestStore store_location(dir, "kn.sqlite");
+  auto store = storage::Store::create(store_location.location());
   const auto r = test::import_trees(store, test::konstanz_csv(), test::konstanz_mapping());
   CHECK(r.summary.implausible_stems == 0);
   CHECK(starting(r.report, "implausibly small").empty());

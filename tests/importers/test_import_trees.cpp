@@ -9,6 +9,7 @@
 #include "rootzone/storage/tree_repository.hpp"
 #include "support/run.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 
 using namespace rootzone;
 using importers::Severity;
@@ -29,7 +30,8 @@ std::size_t problems_with(const importers::ProblemReport& r, Severity s, const s
 TEST_CASE("Konstanz: 15936 trees imported, 8962 protected under Mainz, 43 crowns unknown",
           "[importers][trees]") {
   TempDir dir;
-  auto store = storage::Store::create(dir / "kn.sqlite");
+  const test::TestStore store_location(dir, "kn.sqlite");
+  auto store = storage::Store::create(store_location.location());
   const auto r = test::import_trees(store, test::konstanz_csv(), test::konstanz_mapping());
   const auto& s = r.summary;
   CHECK(s.read == 15936);
@@ -87,7 +89,8 @@ TEST_CASE("Konstanz under the Berlin rule set: 8196 protected", "[importers][tre
   // Berlin: one stem of 80 cm at 1.30 m, conifers (but Scots pine) and fruit trees exempt;
   // counted from the file with the rule set's own species lists.
   TempDir dir;
-  auto store = storage::Store::create(dir / "kn.sqlite");
+  const test::TestStore store_location(dir, "kn.sqlite");
+  auto store = storage::Store::create(store_location.location());
   store.rule_sets().save(geo::RuleSet::berlin());
   store.rule_sets().set_active("berlin");
   const auto r = test::import_trees(store, test::konstanz_csv(), test::konstanz_mapping());
@@ -97,7 +100,8 @@ TEST_CASE("Konstanz under the Berlin rule set: 8196 protected", "[importers][tre
 
 TEST_CASE("re-importing the same file changes nothing and says so", "[importers][trees]") {
   TempDir dir;
-  auto store = storage::Store::create(dir / "kn.sqlite");
+  const test::TestStore store_location(dir, "kn.sqlite");
+  auto store = storage::Store::create(store_location.location());
   test::import_trees(store, test::konstanz_csv(), test::konstanz_mapping());
   const auto again = test::import_trees(store, test::konstanz_csv(), test::konstanz_mapping());
   CHECK(again.summary.unchanged == 15936);
@@ -110,7 +114,7 @@ TEST_CASE("re-importing the same file changes nothing and says so", "[importers]
   CHECK(store.trees().history(tree->id).empty());
 
   const auto r = test::run_rootzone({"import", "trees", test::konstanz_csv().string(), "--db",
-                                     (dir / "kn.sqlite").string(), "--mapping",
+                                     store_location.location(), "--mapping",
                                      test::mapping_file("konstanz-baumkataster-2020").string()});
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("nothing changed") != std::string::npos);
@@ -119,7 +123,8 @@ TEST_CASE("re-importing the same file changes nothing and says so", "[importers]
 TEST_CASE("a changed row updates the tree, recomputes protection and writes history",
           "[importers][trees]") {
   TempDir dir;
-  auto store = storage::Store::create(dir / "kn.sqlite");
+  const test::TestStore store_location(dir, "kn.sqlite");
+  auto store = storage::Store::create(store_location.location());
   test::import_trees(store, test::konstanz_csv(), test::konstanz_mapping());
   // baumId 4, the walnut of line 2: stem 169 cm -> 70 cm (no longer protected).
   auto text = test::read_file(test::konstanz_csv());
@@ -149,7 +154,8 @@ TEST_CASE("a changed row updates the tree, recomputes protection and writes hist
 
 TEST_CASE("dry run reports what would change and writes nothing", "[importers][trees]") {
   TempDir dir;
-  auto store = storage::Store::create(dir / "kn.sqlite");
+  const test::TestStore store_location(dir, "kn.sqlite");
+  auto store = storage::Store::create(store_location.location());
   const auto r =
       test::import_trees(store, test::konstanz_csv(), test::konstanz_mapping(), false, true);
   CHECK(r.summary.inserted == 15936);
@@ -174,7 +180,8 @@ TEST_CASE("a Latin-1 file: refused as bad encoding unless the mapping names it",
   }
   test::write_file(dir / "latin1.csv", latin1);
 
-  auto store = storage::Store::create(dir / "a.sqlite");
+  const test::TestStore store_location(dir, "a.sqlite");
+  auto store = storage::Store::create(store_location.location());
   const auto wrong = test::import_trees(store, dir / "latin1.csv", test::konstanz_mapping());
   CHECK(wrong.summary.refused == 6899);  // the rows with an umlaut or ß in a mapped column
   CHECK(wrong.summary.inserted == 15936 - 6899);
@@ -182,7 +189,8 @@ TEST_CASE("a Latin-1 file: refused as bad encoding unless the mapping names it",
 
   auto mapping = test::konstanz_mapping();
   mapping.encoding = "ISO-8859-1";
-  auto store2 = storage::Store::create(dir / "b.sqlite");
+  const test::TestStore store2_location(dir, "b.sqlite");
+  auto store2 = storage::Store::create(store2_location.location());
   const auto right = test::import_trees(store2, dir / "latin1.csv", mapping);
   CHECK(right.summary.inserted == 15936);
   CHECK(right.summary.refused == 0);
@@ -212,7 +220,8 @@ TEST_CASE("a semicolon CSV with decimal commas and Gauss-Krueger coordinates",
       "crown_diameter_m": "Krone",
       "last_inspection": {"from": "Kontrolle", "format": "%d.%m.%Y"}
     }})");
-  auto store = storage::Store::create(dir / "a.sqlite");
+  const test::TestStore store_location(dir, "a.sqlite");
+  auto store = storage::Store::create(store_location.location());
   const auto r =
       test::import_trees(store, dir / "baeume.csv", importers::Mapping::load(dir / "mapping.json"));
   CHECK(r.summary.inserted == 2);
@@ -282,10 +291,14 @@ void check_spatial_index(storage::Store& store) {
 
 }  // namespace
 
+// [sqlite-only]: SpatiaLite's R*Tree and its triggers, which the bulk path packs and restores;
+// the PostGIS import's dropped and re-made indexes are checked by the unique index at its end
+// and by tests/postgis/test_pg_import.cpp.
 TEST_CASE("an import into an empty store packs the spatial index and keeps SpatiaLite's triggers",
-          "[importers][trees]") {
+          "[importers][trees][sqlite-only]") {
   TempDir dir;
-  auto store = storage::Store::create(dir / "kn.sqlite");
+  const test::TestStore store_location(dir, "kn.sqlite");
+  auto store = storage::Store::create(store_location.location());
   // Aborted and dry-run imports leave the triggers and an empty index.
   auto broken = test::read_file(test::konstanz_csv());
   broken += "999999,not-a-number,47.66,,,,,,,,\n";

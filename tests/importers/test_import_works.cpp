@@ -7,6 +7,7 @@
 #include "rootzone/storage/work_repository.hpp"
 #include "support/run.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 
 using namespace rootzone;
 using test::TempDir;
@@ -32,7 +33,8 @@ importers::ImportResult import_wzdx(storage::Store& store, const std::filesystem
 
 TEST_CASE("Rhineland-Palatinate feed: 5 works, re-import changes nothing", "[importers][works]") {
   TempDir dir;
-  auto store = storage::Store::create(dir / "a.sqlite");
+  const test::TestStore store_location(dir, "a.sqlite");
+  auto store = storage::Store::create(store_location.location());
   const auto r = import_feed(store, "ogc_rlp_baustelle.json", "rlp-baustellen-ogc");
   CHECK(r.summary.read == 5);
   CHECK(r.summary.inserted == 5);
@@ -56,7 +58,8 @@ TEST_CASE("Rhineland-Palatinate feed: 5 works, re-import changes nothing", "[imp
 
 TEST_CASE("Hamburg feed: 3 works, German dates in local time", "[importers][works]") {
   TempDir dir;
-  auto store = storage::Store::create(dir / "a.sqlite");
+  const test::TestStore store_location(dir, "a.sqlite");
+  auto store = storage::Store::create(store_location.location());
   const auto r = import_feed(store, "ogc_hamburg_baustellen.json", "hamburg-baustellen-ogc");
   CHECK(r.summary.inserted == 3);
   CHECK(r.report.empty());
@@ -71,7 +74,8 @@ TEST_CASE("Hamburg feed: 3 works, German dates in local time", "[importers][work
 TEST_CASE("Berlin feed: a 25833 store takes 3 of 5, a 25832 store refuses all as outside",
           "[importers][works]") {
   TempDir dir;
-  auto utm33 = storage::Store::create(dir / "b.sqlite", 25833);
+  const test::TestStore utm33_location(dir, "b.sqlite");
+  auto utm33 = storage::Store::create(utm33_location.location(), 25833);
   const auto r = import_feed(utm33, "berlin_baustellen_live_pull.json", "berlin-viz-baustellen");
   CHECK(r.summary.read == 5);
   CHECK(r.summary.inserted == 3);
@@ -85,7 +89,8 @@ TEST_CASE("Berlin feed: a 25833 store takes 3 of 5, a 25832 store refuses all as
   CHECK(geo::format_utc(w->starts_at) == "2026-07-24T05:00:00Z");  // 24.07.2026 07:00 CEST
   CHECK(w->geometry.type_name() == "GeometryCollection");
 
-  auto utm32 = storage::Store::create(dir / "a.sqlite");
+  const test::TestStore utm32_location(dir, "a.sqlite");
+  auto utm32 = storage::Store::create(utm32_location.location());
   const auto refused =
       import_feed(utm32, "berlin_baustellen_live_pull.json", "berlin-viz-baustellen");
   CHECK(refused.summary.refused == 5);
@@ -100,7 +105,8 @@ TEST_CASE("Berlin feed: a 25833 store takes 3 of 5, a 25832 store refuses all as
 TEST_CASE("WZDx examples: a 26915 store takes every work zone and skips the detours",
           "[importers][works][wzdx]") {
   TempDir dir;
-  auto iowa = storage::Store::create(dir / "iowa.sqlite", 26915);
+  const test::TestStore iowa_location(dir, "iowa.sqlite");
+  auto iowa = storage::Store::create(iowa_location.location(), 26915);
   const std::vector<std::tuple<std::string, int, int, int, int>> expected{
       // file, read, inserted, updated, skipped
       {"scenario1_simple_linestring_example", 5, 5, 0, 0},
@@ -136,7 +142,8 @@ TEST_CASE("WZDx examples: a 26915 store takes every work zone and skips the deto
 TEST_CASE("WZDx examples: a 25832 store refuses Iowa as outside its area",
           "[importers][works][wzdx]") {
   TempDir dir;
-  const auto db = (dir / "mainz.sqlite").string();
+  const test::TestStore db_location(dir, "mainz.sqlite");
+  const auto db = db_location.location();
   REQUIRE(test::run_rootzone({"init", "--db", db}).exit_code == 0);
   const auto r = test::run_rootzone(
       {"import", "works",
@@ -167,7 +174,8 @@ TEST_CASE("WZDx business rules: undeclared data source, missing dates, local tim
   text.replace(start, 12, "\"start_datum\"");
   test::write_file(dir / "broken.geojson", text);
 
-  auto iowa = storage::Store::create(dir / "iowa.sqlite", 26915);
+  const test::TestStore iowa_location(dir, "iowa.sqlite");
+  auto iowa = storage::Store::create(iowa_location.location(), 26915);
   const auto r = import_wzdx(iowa, dir / "broken.geojson");
   CHECK(r.summary.read == 2);
   CHECK(r.summary.refused == 2);
@@ -187,7 +195,8 @@ TEST_CASE("WZDx business rules: undeclared data source, missing dates, local tim
 TEST_CASE("a number beyond a double: a WZDx feed is unreadable, a mapping is refused",
           "[importers][works][wzdx]") {
   TempDir dir;
-  auto store = storage::Store::create(dir / "a.sqlite");
+  const test::TestStore store_location(dir, "a.sqlite");
+  auto store = storage::Store::create(store_location.location());
   const auto feed = dir / "feed.geojson";
   std::ofstream(feed) << R"({"type": "FeatureCollection", "features": [1e400]})";
   CHECK_THROWS_AS(import_wzdx(store, feed), importers::InputUnreadable);

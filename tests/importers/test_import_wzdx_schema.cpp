@@ -10,6 +10,7 @@
 #include "rootzone/importers/errors.hpp"
 #include "rootzone/storage/work_repository.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 
 using namespace rootzone;
 using Json = nlohmann::json;
@@ -48,9 +49,10 @@ Json as_4_0(Json doc) {
 }
 
 // Into a new store for Iowa (UTM 15N) in `dir`, one per call.
-importers::ImportResult import_doc(const std::filesystem::path& dir, const std::string& text) {
+importers::ImportResult import_doc(const TempDir& dir, const std::string& text) {
   static int stores = 0;
-  auto store = storage::Store::create(dir / ("iowa" + std::to_string(++stores) + ".sqlite"), 26915);
+  const test::TestStore location(dir, "iowa" + std::to_string(++stores) + ".sqlite");
+  auto store = storage::Store::create(location.location(), 26915);
   test::write_file(dir / "feed.geojson", text);
   importers::ImportOptions o;
   o.file = dir / "feed.geojson";
@@ -58,11 +60,11 @@ importers::ImportResult import_doc(const std::filesystem::path& dir, const std::
   return importers::import_works(store, o);
 }
 
-importers::ImportResult import_doc(const std::filesystem::path& dir, const Json& doc) {
+importers::ImportResult import_doc(const TempDir& dir, const Json& doc) {
   return import_doc(dir, doc.dump());
 }
 
-std::string unreadable(const std::filesystem::path& dir, const std::string& text) {
+std::string unreadable(const TempDir& dir, const std::string& text) {
   try {
     import_doc(dir, text);
   } catch (const importers::InputUnreadable& e) {
@@ -82,7 +84,7 @@ TEST_CASE("WZDx schema: a valid 4.0, 4.1 and 4.2 document imports all five work 
   for (const auto& doc : {as_4_0(example()), as_4_1(example()), example()}) {
     TempDir dir;
     INFO(doc.dump().substr(0, 80));
-    const auto r = import_doc(dir.path(), doc);
+    const auto r = import_doc(dir, doc);
     CHECK(r.summary.read == 5);
     CHECK(r.summary.inserted == 5);
     CHECK(r.summary.refused == 0);
@@ -97,7 +99,7 @@ TEST_CASE("WZDx schema: a 4.1 work zone whose road_names is [] is refused at its
   auto doc = as_4_1(example());
   doc["features"][0]["properties"]["core_details"]["road_names"] = Json::array();
   TempDir dir;
-  const auto r = import_doc(dir.path(), doc);
+  const auto r = import_doc(dir, doc);
   CHECK(r.summary.read == 5);
   CHECK(r.summary.inserted == 4);
   CHECK(r.summary.refused == 1);
@@ -122,7 +124,7 @@ TEST_CASE("WZDx schema: missing member, wrong enum, wrong type, bad date, each a
   f[2]["properties"]["beginning_milepost"] = "3.1";             // "type": "number"
   f[3]["properties"]["start_date"] = "2010-13-01T14:00:00Z";    // "format": "date-time"
   TempDir dir;
-  const auto r = import_doc(dir.path(), doc);
+  const auto r = import_doc(dir, doc);
   CHECK(r.summary.read == 5);
   CHECK(r.summary.inserted == 1);  // the fifth, untouched
   CHECK(r.summary.refused == 4);
@@ -153,7 +155,7 @@ TEST_CASE("WZDx schema: the feed's own members are checked, their violations lis
   auto doc = as_4_1(example());
   doc["feed_info"].erase("data_sources");
   doc["bbox"] = {1, 2};
-  CHECK(unreadable(dir.path(), doc.dump()) ==
+  CHECK(unreadable(dir, doc.dump()) ==
         "input " + file_of(dir.path()) +
             ": not a valid WZDx 4.1 feed (schema WorkZoneFeed.json):"
             "\n  /bbox (array of 2): Array should contain no fewer than 4 elements."
@@ -163,7 +165,7 @@ TEST_CASE("WZDx schema: the feed's own members are checked, their violations lis
   auto old = as_4_0(example());
   old["feed_info"] = old["road_event_feed_info"];
   old.erase("road_event_feed_info");
-  CHECK(unreadable(dir.path(), old.dump()) ==
+  CHECK(unreadable(dir, old.dump()) ==
         "input " + file_of(dir.path()) +
             ": not a valid WZDx 4.0 feed (schema WZDxFeed.json):"
             "\n  / (object of 3 members): Missing required property 'road_event_feed_info'.");
@@ -173,20 +175,20 @@ TEST_CASE("WZDx schema: a version without a schema is a clear error", "[importer
   TempDir dir;
   auto doc = example();
   doc["feed_info"]["version"] = "4.3";
-  CHECK(unreadable(dir.path(), doc.dump()) ==
+  CHECK(unreadable(dir, doc.dump()) ==
         "input " + file_of(dir.path()) +
             ": WZDx version '4.3' is not supported: rootzone validates feeds against the "
             "schemas of 4.0, 4.1, 4.2");
   doc["feed_info"]["version"] = 4.2;
-  CHECK(unreadable(dir.path(), doc.dump()) ==
+  CHECK(unreadable(dir, doc.dump()) ==
         "input " + file_of(dir.path()) +
             ": WZDx: feed_info.version must be text such as \"4.2\", not 4.2");
   doc["feed_info"].erase("version");
-  CHECK(unreadable(dir.path(), doc.dump()) ==
+  CHECK(unreadable(dir, doc.dump()) ==
         "input " + file_of(dir.path()) +
             ": not a WZDx feed: no feed_info.version (nor road_event_feed_info.version) to "
             "choose the schema by");
-  CHECK(unreadable(dir.path(), "[1, 2]") ==
+  CHECK(unreadable(dir, "[1, 2]") ==
         "input " + file_of(dir.path()) +
             ": not a WZDx feed: no feed_info.version (nor road_event_feed_info.version) to "
             "choose the schema by");
@@ -203,18 +205,17 @@ TEST_CASE("WZDx schema: hostile features are refused without a crash, each bound
     text.replace(at, 8, std::string(100'000, '[') + std::string(100'000, ']'));
     // The feed, its features, the feature and its properties are four levels: the 61st '['
     // (at byte `at` + 60) opens the 65th.
-    CHECK(unreadable(dir.path(), text) ==
-          "input " + file_of(dir.path()) +
-              ": not a WZDx feed: JSON nested deeper than 64 levels (at "
-              "byte " +
-              std::to_string(at + 60) + ")");
+    CHECK(unreadable(dir, text) == "input " + file_of(dir.path()) +
+                                       ": not a WZDx feed: JSON nested deeper than 64 levels (at "
+                                       "byte " +
+                                       std::to_string(at + 60) + ")");
   }
   SECTION("nesting below the limit in a member the schema does not describe imports") {
     auto doc = example();
     Json deep = 1;
     for (int i = 0; i < 50; ++i) deep = Json::array({deep});
     doc["features"][0]["properties"]["x"] = deep;
-    const auto r = import_doc(dir.path(), doc);
+    const auto r = import_doc(dir, doc);
     CHECK(r.summary.inserted == 5);
     CHECK(r.report.empty());
   }
@@ -227,7 +228,7 @@ TEST_CASE("WZDx schema: hostile features are refused without a crash, each bound
     f[1]["properties"]["start_date"] = {1, 2};
     f[2]["geometry"]["coordinates"] = Json::array();
     for (int i = 0; i < 100'000; ++i) f[2]["geometry"]["coordinates"].push_back({"x", "y"});
-    const auto r = import_doc(dir.path(), doc);
+    const auto r = import_doc(dir, doc);
     CHECK(r.summary.read == 5);
     CHECK(r.summary.inserted == 2);
     CHECK(r.summary.refused == 3);
@@ -250,7 +251,7 @@ TEST_CASE("WZDx schema: hostile features are refused without a crash, each bound
   SECTION("features that are no road events: a number, an empty object") {
     auto doc = example();
     doc["features"] = {1, Json::object()};
-    const auto r = import_doc(dir.path(), doc);
+    const auto r = import_doc(dir, doc);
     CHECK(r.summary.read == 2);
     CHECK(r.summary.refused == 2);
     const auto& p = r.report.problems();
@@ -268,7 +269,7 @@ TEST_CASE("WZDx schema: hostile features are refused without a crash, each bound
     auto& coordinates = doc["features"][4]["geometry"]["coordinates"];
     coordinates = Json::array();
     for (int i = 0; i < 1000; ++i) coordinates.push_back({"x", "y"});
-    const auto r = import_doc(dir.path(), doc);
+    const auto r = import_doc(dir, doc);
     CHECK(r.summary.inserted == 4);
     CHECK(r.summary.refused == 1);
     const auto& p = r.report.problems();
@@ -294,7 +295,7 @@ TEST_CASE("WZDx schema: the checks it cannot express stay, after it", "[importer
   f[4]["id"] = f[2]["id"];
   f[4]["properties"]["core_details"]["data_source_id"] = "7";
   TempDir dir;
-  const auto r = import_doc(dir.path(), doc);
+  const auto r = import_doc(dir, doc);
   CHECK(r.summary.read == 5);
   CHECK(r.summary.inserted == 0);
   CHECK(r.summary.refused == 5);
@@ -328,7 +329,7 @@ TEST_CASE("WZDx schema: the checks it cannot express stay, after it", "[importer
   leap["features"][0]["properties"]["start_date"] = "2008-02-29T01:00:00Z";
   leap["features"][0]["properties"]["end_date"] = "2010-01-02T01:00:00.5Z";
   TempDir again;
-  const auto ok = import_doc(again.path(), leap);
+  const auto ok = import_doc(again, leap);
   CHECK(ok.summary.inserted == 5);
   CHECK(ok.report.empty());
 }

@@ -382,9 +382,8 @@ TEST_CASE("PostGIS works: inserted, updated and moved through their statuses as 
                                                "VersionConflict"});
 }
 
-// WorkRepository's promise: 2D WKB only. PostGIS's typed column keeps it; SpatiaLite 5 takes a
-// Z coordinate without complaint (its geometry triggers check the type and SRID only), so
-// this is not compared with it.
+// WorkRepository's promise: 2D WKB only, refused before the write on both stores
+// (storage/src/flat_wkb.hpp; tests/storage/test_works.cpp holds the words on both).
 TEST_CASE("PostGIS works: a geometry with Z is refused as a constraint",
           "[postgis][repositories]") {
   PgTestDatabase db;

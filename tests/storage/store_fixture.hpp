@@ -8,7 +8,9 @@
 #include "rootzone/geo/tree.hpp"
 #include "rootzone/geo/work.hpp"
 #include "rootzone/storage/store.hpp"
+#include "support/store_sql.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 
 namespace rootzone::test {
 
@@ -22,9 +24,15 @@ inline geo::Date date(int y, unsigned m, unsigned d) {
   return year{y} / month{m} / day{d};
 }
 
+// On SpatiaLite a file in the temp directory, on PostGIS a fresh database (support/test_store.hpp).
 struct StoreFixture {
   TempDir dir;
-  storage::Store store = storage::Store::create(dir / "city.sqlite");
+  TestStore location{dir, "city.sqlite"};
+  storage::Store store = storage::Store::create(location.location());
+
+  bool postgis() const { return location.postgis(); }
+  std::string one(const std::string& sql) { return sql_one(store, sql); }
+  void exec(const std::string& sql) { sql_exec(store, sql); }
 };
 
 // A street tree of Mainz (EPSG:25832), multi-stem, every optional field set.

@@ -20,7 +20,7 @@ TEST_CASE("a transaction left without commit leaves nothing behind", "[storage][
   StoreFixture f;
   auto& trees = f.store.trees();
   const auto insert_then_fail = [&] {
-    Transaction tx(f.store.database());
+    storage::StoreTransaction tx(f.store);
     trees.insert(sample_tree("MZ-1"));
     trees.insert(sample_tree("MZ-2"));
     REQUIRE(trees.count() == 2);
@@ -28,10 +28,10 @@ TEST_CASE("a transaction left without commit leaves nothing behind", "[storage][
   };
   REQUIRE_THROWS_WITH(insert_then_fail(), "import aborted");
   CHECK(trees.count() == 0);
-  CHECK_FALSE(f.store.database().in_transaction());
+  if (!f.postgis()) CHECK_FALSE(f.store.database().in_transaction());
 
   {
-    Transaction tx(f.store.database());
+    storage::StoreTransaction tx(f.store);
     trees.insert(sample_tree("MZ-1"));
     tx.commit();
   }
@@ -46,8 +46,9 @@ std::string journal_mode(Database& db) {
 }
 }  // namespace
 
+// [sqlite-only]: SQLite's journal modes (BulkJournal); a PostGIS import has no journal to switch.
 TEST_CASE("a bulk write into a store nobody else has open uses a rollback journal, then WAL again",
-          "[storage][database]") {
+          "[storage][database][sqlite-only]") {
   StoreFixture f;
   auto& db = f.store.database();
   REQUIRE(journal_mode(db) == "wal");
@@ -67,8 +68,10 @@ TEST_CASE("a bulk write into a store nobody else has open uses a rollback journa
   CHECK_THROWS_AS(storage::BulkJournal(db), storage::StorageError);
 }
 
+// [sqlite-only]: the WAL and SQLite's busy timeout; on PostGIS readers beside an import are
+// tested in tests/postgis/test_pg_import.cpp.
 TEST_CASE("a bulk write beside another connection keeps the WAL and does not wait",
-          "[storage][database]") {
+          "[storage][database][sqlite-only]") {
   StoreFixture f;
   // A reader, as a server holds one: once it has read, it keeps the store open in WAL mode.
   Database reader(f.dir / "city.sqlite");
@@ -98,23 +101,25 @@ TEST_CASE("a bulk write beside another connection keeps the WAL and does not wai
 
 TEST_CASE("a transaction inside another is a savepoint", "[storage][database]") {
   StoreFixture f;
-  auto& db = f.store.database();
-  Transaction outer(db);
-  f.store.trees().insert(sample_tree("MZ-1"));
   {
-    Transaction inner(db);
-    f.store.trees().insert(sample_tree("MZ-2"));
-    // no commit: only the inner insert is undone
+    storage::StoreTransaction outer(f.store);
+    f.store.trees().insert(sample_tree("MZ-1"));
+    {
+      storage::StoreTransaction inner(f.store);
+      f.store.trees().insert(sample_tree("MZ-2"));
+      // no commit: only the inner insert is undone
+    }
+    CHECK(f.store.trees().count() == 1);
+    outer.commit();
   }
-  CHECK(db.in_transaction());
-  outer.commit();
-  CHECK_FALSE(db.in_transaction());
   CHECK(f.store.trees().count() == 1);
   CHECK(f.store.trees().find_by_source_id("MZ-1").has_value());
   CHECK_FALSE(f.store.trees().find_by_source_id("MZ-2").has_value());
 }
 
-TEST_CASE("statements bind by index and name and read NULL as nullopt", "[storage][database]") {
+// [sqlite-only]: storage::Statement, the SQLite wrapper (pg::Connection: tests/postgis).
+TEST_CASE("statements bind by index and name and read NULL as nullopt",
+          "[storage][database][sqlite-only]") {
   StoreFixture f;
   auto s = f.store.database().prepare("SELECT :count, :share, :name, :missing, ?5");
   s.bind(":count", std::int64_t{42})
@@ -134,7 +139,9 @@ TEST_CASE("statements bind by index and name and read NULL as nullopt", "[storag
                     "no parameter :nothing in \"SELECT :count, :share, :name, :missing, ?5\"");
 }
 
-TEST_CASE("statement errors cite the SQL and SQLite's message", "[storage][database]") {
+// [sqlite-only]: storage::Database's messages (pg::Connection's: tests/postgis).
+TEST_CASE("statement errors cite the SQL and SQLite's message",
+          "[storage][database][sqlite-only]") {
   StoreFixture f;
   auto& db = f.store.database();
   CHECK_THROWS_WITH(db.prepare("SELECT crown FROM trees"),
@@ -149,7 +156,6 @@ TEST_CASE("statement errors cite the SQL and SQLite's message", "[storage][datab
 
 TEST_CASE("tree history, inspections and status history are append-only", "[storage][schema]") {
   StoreFixture f;
-  auto& db = f.store.database();
   auto tree = f.store.trees().get(f.store.trees().insert(sample_tree()));
   auto changed = tree;
   changed.vitality = 2;
@@ -167,21 +173,49 @@ TEST_CASE("tree history, inspections and status history are append-only", "[stor
                                   .recorded_by = "kontrolle.mueller"});
   f.store.works().insert(rootzone::test::sample_work(), "netze.bau");
 
-  CHECK_THROWS_WITH(db.prepare("UPDATE tree_history SET new_value = '3'").run(),
-                    "\"UPDATE tree_history SET new_value = '3'\" failed: tree_history is "
-                    "append-only");
-  CHECK_THROWS_AS(db.prepare("DELETE FROM tree_history").run(), storage::ConstraintViolation);
-  CHECK_THROWS_WITH(db.prepare("UPDATE inspections SET findings = ''").run(),
-                    "\"UPDATE inspections SET findings = ''\" failed: inspections are "
-                    "append-only");
-  CHECK_THROWS_WITH(db.prepare("DELETE FROM inspections").run(),
-                    "\"DELETE FROM inspections\" failed: inspections are append-only");
-  CHECK_THROWS_WITH(db.prepare("DELETE FROM work_status_history").run(),
-                    "\"DELETE FROM work_status_history\" failed: work_status_history is "
-                    "append-only");
-  CHECK_THROWS_WITH(db.prepare("UPDATE work_status_history SET comment = 'x'").run(),
-                    "\"UPDATE work_status_history SET comment = 'x'\" failed: "
-                    "work_status_history is append-only");
+  // SQLite's RAISE(ABORT) triggers and PostGIS's rootzone_append_only() say the same words;
+  // SQLite's message begins with the statement, PostgreSQL's with the location and the SQL.
+  const auto refused = [&](const std::string& sql, const std::string& words) {
+    INFO(sql);
+    CHECK_THROWS_AS(f.exec(sql), storage::ConstraintViolation);
+    if (f.postgis()) {
+      CHECK_THROWS_WITH(f.exec(sql), Catch::Contains(words));
+    } else {
+      CHECK_THROWS_WITH(f.exec(sql), "\"" + sql + "\" failed: " + words);
+    }
+  };
+  refused("UPDATE tree_history SET new_value = '3'", "tree_history is append-only");
+  refused("DELETE FROM tree_history", "tree_history is append-only");
+  refused("UPDATE inspections SET findings = ''", "inspections are append-only");
+  refused("DELETE FROM inspections", "inspections are append-only");
+  refused("DELETE FROM work_status_history", "work_status_history is append-only");
+  refused("UPDATE work_status_history SET comment = 'x'", "work_status_history is append-only");
   CHECK(f.store.trees().history(tree.id).size() == 1);
   CHECK(f.store.trees().inspections(tree.id).size() == 1);
+}
+
+// What the WAL gives SQLite readers and MVCC gives PostgreSQL's: a reader beside an open write
+// transaction neither waits nor sees its rows, and sees them once it commits.
+TEST_CASE("a reader beside an open write sees the last committed state at once",
+          "[storage][database]") {
+  StoreFixture f;
+  f.store.trees().insert(sample_tree("MZ-1"));
+  auto reader = storage::Store::open(f.location.location());
+  REQUIRE(reader.trees().count() == 1);
+  {
+    storage::StoreTransaction tx(f.store);
+    f.store.trees().insert(sample_tree("MZ-2"));
+    auto moved = f.store.trees().get(1);
+    moved.location.x += 10;
+    f.store.trees().update(moved, 1, "test");
+    const auto start = std::chrono::steady_clock::now();
+    CHECK(reader.trees().count() == 1);
+    CHECK(reader.trees().get(1).location == sample_tree().location);
+    CHECK_FALSE(reader.trees().find_by_source_id("MZ-2"));
+    // Not after a lock timeout: at once (SQLite's busy timeout is 5 s).
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+    tx.commit();
+  }
+  CHECK(reader.trees().count() == 2);
+  CHECK(reader.trees().get(1).version == 2);
 }

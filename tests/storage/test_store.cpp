@@ -1,5 +1,8 @@
 // Creating and opening stores: SpatiaLite metadata, spatial indexes, WAL, the CRS, and
 // migrations up to (and refusing beyond) this build's schema.
+// Every case is [sqlite-only]: they test the SpatiaLite file itself (its metadata tables, WAL,
+// the migration of old files); tests/postgis/test_pg_store.cpp holds the PostGIS store to the same
+// promises (schema versions, CRS, create twice, open without a store or with a newer schema).
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <string>
@@ -43,7 +46,7 @@ bool has_object(Database& db, const std::string& name) {
 }  // namespace
 
 TEST_CASE("create makes a SpatiaLite store with every table, spatial indexes and WAL",
-          "[storage][store]") {
+          "[storage][store][sqlite-only]") {
   StoreFixture f;
   auto& db = f.store.database();
   CHECK(f.store.srid() == 25832);
@@ -76,7 +79,8 @@ TEST_CASE("create makes a SpatiaLite store with every table, spatial indexes and
   CHECK(f.store.rule_sets().active() == geo::RuleSet::mainz());
 }
 
-TEST_CASE("create records the CRS it was given, and open reads it back", "[storage][store]") {
+TEST_CASE("create records the CRS it was given, and open reads it back",
+          "[storage][store][sqlite-only]") {
   TempDir dir;
   const auto path = dir / "berlin.sqlite";
   { const auto store = Store::create(path, 25833); }
@@ -86,7 +90,7 @@ TEST_CASE("create records the CRS it was given, and open reads it back", "[stora
 }
 
 TEST_CASE("create refuses a geographic CRS with geo's reason and leaves no file",
-          "[storage][store]") {
+          "[storage][store][sqlite-only]") {
   TempDir dir;
   const auto path = dir / "lonlat.sqlite";
   std::string reason;
@@ -101,7 +105,8 @@ TEST_CASE("create refuses a geographic CRS with geo's reason and leaves no file"
   CHECK_FALSE(std::filesystem::exists(path));
 }
 
-TEST_CASE("create refuses an existing file and leaves it untouched", "[storage][store]") {
+TEST_CASE("create refuses an existing file and leaves it untouched",
+          "[storage][store][sqlite-only]") {
   TempDir dir;
   const auto path = dir / "notes.sqlite";
   std::ofstream(path) << "not mine";
@@ -115,7 +120,7 @@ TEST_CASE("create refuses an existing file and leaves it untouched", "[storage][
 }
 
 TEST_CASE("open refuses a missing file and files that are not rootzone stores",
-          "[storage][store]") {
+          "[storage][store][sqlite-only]") {
   TempDir dir;
   const auto missing = dir / "nowhere.sqlite";
   REQUIRE_THROWS_AS(Store::open(missing), storage::StoreMissing);
@@ -139,7 +144,8 @@ TEST_CASE("open refuses a missing file and files that are not rootzone stores",
                           "tables (create one with `rootzone init`)");
 }
 
-TEST_CASE("open applies the migrations an older store lacks", "[storage][store][migrations]") {
+TEST_CASE("open applies the migrations an older store lacks",
+          "[storage][store][migrations][sqlite-only]") {
   TempDir dir;
   const auto path = dir / "old.sqlite";
   {
@@ -164,7 +170,7 @@ TEST_CASE("open applies the migrations an older store lacks", "[storage][store][
 }
 
 TEST_CASE("migration 4 copies every tree's stems, in stem order, onto its row",
-          "[storage][store][migrations]") {
+          "[storage][store][migrations][sqlite-only]") {
   TempDir dir;
   const auto path = dir / "old.sqlite";
   {
@@ -193,7 +199,7 @@ TEST_CASE("migration 4 copies every tree's stems, in stem order, onto its row",
 }
 
 TEST_CASE("migration 5 keeps the enumeration CHECKs, now without an ephemeral index per row",
-          "[storage][store][migrations]") {
+          "[storage][store][migrations][sqlite-only]") {
   TempDir dir;
   const auto path = dir / "old.sqlite";
   const std::string insert_tree =
@@ -241,7 +247,8 @@ TEST_CASE("migration 5 keeps the enumeration CHECKs, now without an ephemeral in
   CHECK(ephemeral(other) == "0");
 }
 
-TEST_CASE("open refuses a store whose schema is newer than this build", "[storage][store]") {
+TEST_CASE("open refuses a store whose schema is newer than this build",
+          "[storage][store][sqlite-only]") {
   TempDir dir;
   const auto path = dir / "future.sqlite";
   {
@@ -257,7 +264,8 @@ TEST_CASE("open refuses a store whose schema is newer than this build", "[storag
                           "upgrade rootzone");
 }
 
-TEST_CASE("migrations are embedded in order with the srid placeholder", "[storage][migrations]") {
+TEST_CASE("migrations are embedded in order with the srid placeholder",
+          "[storage][migrations][sqlite-only]") {
   const auto all = storage::embedded_migrations();
   REQUIRE(all.size() == 6);
   CHECK(all[0].version == 1);

@@ -81,9 +81,8 @@ TEST_CASE("rule sets are saved as JSON and exactly one is active", "[storage][ru
   rules.save(changed);
   CHECK(rules.active() == changed);  // saving keeps it active
 
-  CHECK_THROWS_WITH(f.store.database().prepare("DELETE FROM rule_sets WHERE active = 1").run(),
-                    Catch::EndsWith("the active rule set cannot be deleted: activate another "
+  CHECK_THROWS_WITH(f.exec("DELETE FROM rule_sets WHERE active"),
+                    Catch::Contains("the active rule set cannot be deleted: activate another "
                                     "first"));
-  CHECK_THROWS_AS(f.store.database().prepare("UPDATE rule_sets SET active = 1").run(),
-                  storage::ConstraintViolation);
+  CHECK_THROWS_AS(f.exec("UPDATE rule_sets SET active = TRUE"), storage::ConstraintViolation);
 }

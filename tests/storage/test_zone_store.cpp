@@ -1,5 +1,8 @@
 // The zones `rootzone check` stores: written by a second connection while the trees are read
 // (load_and_save_zoned_trees) they must be the rows save_tree_zones writes, to the last bit.
+// Every case is [sqlite-only]: they test the SQLite forms (storage::Database&, a second SQLite
+// connection writing beside the reader); the PostGIS zone cache is held to these rows in
+// tests/postgis/test_pg_conflicts.cpp ("PostGIS draws, stores and reloads the zones ...").
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <numbers>
@@ -83,7 +86,8 @@ void insert_case(storage::Store& store) {
 
 }  // namespace
 
-TEST_CASE("zones written while the trees are read are the hand-computed ones", "[storage][zones]") {
+TEST_CASE("zones written while the trees are read are the hand-computed ones",
+          "[storage][zones][sqlite-only]") {
   StoreFixture f;
   insert_case(f.store);
   auto& db = f.store.database();
@@ -145,7 +149,7 @@ TEST_CASE("zones written while the trees are read are the hand-computed ones", "
 }
 
 TEST_CASE("zones written in many statements and handovers equal the old path's",
-          "[storage][zones]") {
+          "[storage][zones][sqlite-only]") {
   // 4,229 protected trees: one handover of 4,096 zones (32 statements of 128 rows) and one
   // of 133 (a statement of 128 rows and one of 5); every third tree unprotected between them.
   StoreFixture fresh;
@@ -172,7 +176,7 @@ TEST_CASE("zones written in many statements and handovers equal the old path's",
 }
 
 TEST_CASE("a zone write whose reading fails stores nothing and leaves the store writable",
-          "[storage][zones]") {
+          "[storage][zones][sqlite-only]") {
   StoreFixture f;
   insert_case(f.store);
   auto& db = f.store.database();
@@ -195,7 +199,7 @@ TEST_CASE("a zone write whose reading fails stores nothing and leaves the store 
   CHECK(stored_zones(db).size() == 6);
 }
 
-TEST_CASE("inside a transaction the zones are written in it", "[storage][zones]") {
+TEST_CASE("inside a transaction the zones are written in it", "[storage][zones][sqlite-only]") {
   StoreFixture f;
   insert_case(f.store);
   auto& db = f.store.database();

@@ -7,12 +7,25 @@
 
 #include "support/run.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 
 namespace rootzone::test {
 
 inline std::string konstanz_store(const TempDir& dir) {
   const std::string source = ROOTZONE_SOURCE_DIR;
   const auto db = (dir / "konstanz.sqlite").string();
+  REQUIRE(run_rootzone({"init", "--db", db}).exit_code == 0);
+  REQUIRE(
+      run_rootzone({"import", "trees", source + "/data/trees/konstanz_baumkataster_2020.csv",
+                    "--db", db, "--mapping", source + "/mappings/konstanz-baumkataster-2020.json"})
+          .exit_code == 0);
+  return db;
+}
+
+// The same into the test's store (support/test_store.hpp): a file, or a PostGIS database.
+inline std::string konstanz_store(const TestStore& store) {
+  const std::string source = ROOTZONE_SOURCE_DIR;
+  const auto& db = store.location();
   REQUIRE(run_rootzone({"init", "--db", db}).exit_code == 0);
   REQUIRE(
       run_rootzone({"import", "trees", source + "/data/trees/konstanz_baumkataster_2020.csv",

@@ -1,5 +1,5 @@
 // `rootzone tiles export`: the real binary writes an MBTiles file that SQLite and GDAL's
-// MBTiles driver read back.
+// MBTiles driver read back, from either store (the MBTiles file is SQLite whatever the store).
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -7,12 +7,14 @@
 #include "rootzone/storage/store.hpp"
 #include "support/run.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 
 using namespace rootzone;
 
 TEST_CASE("tiles export: an MBTiles file with metadata, TMS rows and gzipped tiles GDAL reads") {
   test::TempDir dir;
-  const auto db = (dir / "city.sqlite").string();
+  const test::TestStore location(dir, "city.sqlite");
+  const auto db = location.location();
   {
     auto store = storage::Store::create(db);
     // 30 trees along a 580 m street in Mainz (EPSG:25832).

@@ -14,6 +14,7 @@
 #include "rootzone/tiles/tree_index.hpp"
 #include "support/run.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 
 using namespace rootzone;
 namespace fs = std::filesystem;
@@ -41,7 +42,8 @@ TEST_CASE(
     "JS decoder: @mapbox/vector-tile reads a city tile with the counts, ids and places expected") {
   require_node_modules();
   test::TempDir dir;
-  auto store = storage::Store::create(dir / "city.sqlite");
+  const test::TestStore location(dir, "city.sqlite");
+  auto store = storage::Store::create(location.location());
   const tiles::TileId tile{16, 34273, 22228};  // Mainz
   const geo::Transformer to_merc(25832, 3857);
   const tiles::TileFrame frame{tiles::tile_bounds(tile), 4096};

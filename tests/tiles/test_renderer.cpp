@@ -1,5 +1,6 @@
-// The renderer over a real SpatiaLite store (EPSG:25832, Mainz): every layer decoded by the
-// test decoder and by GDAL's MVT driver, counts against the store, coordinates against PROJ.
+// The renderer over a real store (SpatiaLite; PostGIS as pg.) (EPSG:25832, Mainz): every layer
+// decoded by the test decoder and by GDAL's MVT driver, counts against the store, coordinates
+// against PROJ.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <fstream>
@@ -14,6 +15,7 @@
 #include "rootzone/tiles/tree_index.hpp"
 #include "support/run.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 
 using namespace rootzone;
 using namespace rootzone::tiles;
@@ -30,7 +32,8 @@ geo::Timestamp t0() { return geo::parse_utc("2026-04-06T06:00:00Z").value(); }
 // 126 cm), every fifth felled; the first has no stems.
 struct City {
   test::TempDir dir;
-  storage::Store store = storage::Store::create(dir / "city.sqlite");
+  test::TestStore location{dir, "city.sqlite"};
+  storage::Store store = storage::Store::create(location.location());
   geo::Transformer to_merc{25832, 3857};
   std::vector<geo::Tree> trees;
   geo::Point center;  // store CRS

@@ -1,12 +1,15 @@
-// The tiles' in-memory tree index over a real SpatiaLite store: what load() and refresh() hold
-// must be exactly what the store holds, tree by tree, after inserts, moves and deletions.
+// The tiles' in-memory tree index over a real store (SpatiaLite; PostGIS as pg.): what load() and
+// refresh() hold must be exactly what the store holds, tree by tree, after inserts, moves and
+// deletions.
 #include <catch2/catch.hpp>
 #include <map>
 
 #include "rootzone/storage/data_generation.hpp"
 #include "rootzone/storage/store.hpp"
 #include "rootzone/tiles/tree_index.hpp"
+#include "support/store_sql.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 
 using namespace rootzone;
 using namespace rootzone::tiles;
@@ -17,7 +20,8 @@ namespace {
 // a cell holds 3 or 4 trees per row. Tree n: even n Tilia, odd n Acer; every fourth protected.
 struct Grove {
   test::TempDir dir;
-  storage::Store store = storage::Store::create(dir / "grove.sqlite");
+  test::TestStore location{dir, "grove.sqlite"};
+  storage::Store store = storage::Store::create(location.location());
   std::vector<std::int64_t> ids;
 
   Grove() {
@@ -62,7 +66,7 @@ TEST_CASE("Tree index: load holds every tree with its attributes, found by close
   CHECK(index.generation() == -1);
   index.load(g.store);
   CHECK(index.size() == 100);
-  CHECK(index.generation() == storage::data_generation(g.store.database()));
+  CHECK(index.generation() == storage::data_generation(g.store));
   CHECK(held(index, kEverywhere).size() == 100);
   // Columns 1..3 and rows 2..4 (30 m apart): the box's edges run through trees, which count.
   const auto box = held(index, {500030, 5500060, 500090, 5500120});
@@ -106,7 +110,6 @@ TEST_CASE("Tree index: refresh of the changed areas follows inserts, moves, edit
   Grove g;
   TreeIndex index;
   index.load(g.store);
-  auto& db = g.store.database();
 
   // Tree 55 moves 400 m east, tree 7 loses its crown and becomes protected, tree 90 is deleted
   // (not the last: SQLite would give its id to the next insert), a new tree stands where tree 0
@@ -119,7 +122,7 @@ TEST_CASE("Tree index: refresh of the changed areas follows inserts, moves, edit
   edited.crown_diameter_m.reset();
   edited.protection = {true, geo::ProtectionSource::manual, "by the council"};
   g.store.trees().update(edited, edited.version, "test");
-  db.execute("DELETE FROM trees WHERE id = " + std::to_string(g.ids[90]));
+  test::sql_exec(g.store, "DELETE FROM trees WHERE id = " + std::to_string(g.ids[90]));
   const auto added = g.store.trees().insert(Grove::tree(100, 500000, 5500000));
 
   // Before the refresh the index still holds what it loaded.

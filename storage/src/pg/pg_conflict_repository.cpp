@@ -208,6 +208,17 @@ void write_tree_work(pg::Connection& c, const std::vector<const TreeWorkWrite*>&
     // below: find the row
   }
   for (const auto* w : writes) {
+    // The table's CHECKs in SQLite's words, so a refused finding reads the same on both stores.
+    const auto& r = w->row;
+    const char* broken = !(r.min_distance_m >= 0) ? "min_distance_m >= 0"
+                         : !(r.overlap_m2 >= 0)   ? "overlap_m2 >= 0"
+                         : !(r.overlap_share >= 0 && r.overlap_share <= 1)
+                             ? "overlap_share BETWEEN 0 AND 1"
+                             : nullptr;
+    if (broken != nullptr) {
+      throw ConstraintViolation("conflict of tree " + std::to_string(r.tree_id) + " and work " +
+                                std::to_string(r.work_id) + ": CHECK constraint failed: " + broken);
+    }
     try {
       write_tree_work_batch(c, {w});
     } catch (const ConstraintViolation& e) {
@@ -374,6 +385,14 @@ void write_work_work(pg::Connection& c, const std::vector<const WorkWorkWrite*>&
     // below: find the row
   }
   for (const auto* w : writes) {
+    const char* broken = !(w->distance_m >= 0)               ? "distance_m >= 0"
+                         : w->overlap_end < w->overlap_start ? "overlap_end >= overlap_start"
+                                                             : nullptr;
+    if (broken != nullptr) {
+      throw ConstraintViolation("conflict of works " + std::to_string(w->pair.first) + " and " +
+                                std::to_string(w->pair.second) +
+                                ": CHECK constraint failed: " + broken);
+    }
     try {
       write_work_work_batch(c, {w});
     } catch (const ConstraintViolation& e) {

@@ -139,14 +139,11 @@ class PgTreeBulkWriter final : public TreeBulkWriter {
   std::int64_t insert(const geo::Tree& tree) override {
     if (finished_) throw StorageError("TreeBulkWriter::insert after finish()");
     if (const auto broken = broken_check(tree)) {
-      throw ConstraintViolation("tree " + tree.source_id + ": the row breaks check constraint " +
-                                *broken);
+      throw ConstraintViolation("tree " + tree.source_id + ": " + *broken);
     }
     if (!is_new(tree.source_id)) {
       throw ConstraintViolation("tree " + tree.source_id +
-                                ": duplicate key value violates unique constraint "
-                                "\"trees_source_id_key\" (Key (source_id)=(" +
-                                tree.source_id + ") already exists.)");
+                                ": UNIQUE constraint failed: trees.source_id");
     }
     const auto id = next_id();
     if (!trees_) trees_.emplace(c_, copy_trees_sql);

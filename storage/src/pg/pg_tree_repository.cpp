@@ -32,14 +32,11 @@ std::int64_t PgTreeRepository::insert(const geo::Tree& tree) {
   // Refused before the INSERT where possible: a refused INSERT has taken an id from the
   // sequence, and the next tree's id would differ from SpatiaLite's.
   if (const auto broken = pg::broken_check(tree)) {
-    throw ConstraintViolation("tree " + tree.source_id + ": the row breaks check constraint " +
-                              *broken);
+    throw ConstraintViolation("tree " + tree.source_id + ": " + *broken);
   }
   if (c_.exec("SELECT 1 FROM trees WHERE source_id = $1", {tree.source_id}).rows() > 0) {
     throw ConstraintViolation("tree " + tree.source_id +
-                              ": duplicate key value violates unique constraint "
-                              "\"trees_source_id_key\" (Key (source_id)=(" +
-                              tree.source_id + ") already exists.)");
+                              ": UNIQUE constraint failed: trees.source_id");
   }
   pg::Transaction tx(c_);
   std::int64_t id = 0;
@@ -137,6 +134,12 @@ void PgTreeRepository::add_history_note(const geo::TreeChange& note) {
 }
 
 std::int64_t PgTreeRepository::add_inspection(const geo::Inspection& i) {
+  // The foreign key tested before the INSERT, in SQLite's words: a refused INSERT would take an
+  // id from the sequence, and the next inspection's id would differ from SpatiaLite's.
+  if (c_.exec("SELECT 1 FROM trees WHERE id = $1", {std::to_string(i.tree_id)}).rows() == 0) {
+    throw ConstraintViolation("inspection of tree " + std::to_string(i.tree_id) +
+                              ": FOREIGN KEY constraint failed");
+  }
   pg::Transaction tx(c_);
   std::int64_t id = 0;
   try {

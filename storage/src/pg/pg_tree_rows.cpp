@@ -84,23 +84,24 @@ const char* const insert_tree_sql =
     " ST_SetSRID(ST_MakePoint($21::float8, $22::float8), $23::int), $24, $25) RETURNING id";
 
 // The CHECKs of trees and tree_stems (storage/sql/postgis/0001_initial.sql), in C++: a row that
-// breaks one must not reach the COPY. The message names the constraint as PostgreSQL would.
+// breaks one must not reach the COPY. The message is SQLite's for the same CHECK, so a refused
+// tree reads the same on both stores (the import's report, the API's problem).
 std::optional<std::string> broken_check(const geo::Tree& t) {
   const auto positive = [](const std::optional<double>& v) { return !v || *v > 0; };
-  if (t.source_id.empty()) return "trees_source_id_check: source_id <> ''";
-  if (!positive(t.crown_diameter_m)) return "trees_crown_diameter_m_check: crown_diameter_m > 0";
-  if (!positive(t.height_m)) return "trees_height_m_check: height_m > 0";
+  if (t.source_id.empty()) return "CHECK constraint failed: source_id <> ''";
+  if (!positive(t.crown_diameter_m)) return "CHECK constraint failed: crown_diameter_m > 0";
+  if (!positive(t.height_m)) return "CHECK constraint failed: height_m > 0";
   if (t.planting_year && (*t.planting_year < 1000 || *t.planting_year > 3000)) {
-    return "trees_planting_year_check: planting_year BETWEEN 1000 AND 3000";
+    return "CHECK constraint failed: planting_year BETWEEN 1000 AND 3000";
   }
   if (t.vitality && (*t.vitality < 0 || *t.vitality > 3)) {
-    return "trees_vitality_check: vitality BETWEEN 0 AND 3";
+    return "CHECK constraint failed: vitality BETWEEN 0 AND 3";
   }
   if (t.felled_on && t.status != geo::TreeStatus::felled) {
-    return "trees_felled_on_check: felled_on IS NULL OR status = 'felled'";
+    return "CHECK constraint failed: felled_on IS NULL OR status = 'felled'";
   }
   for (const double c : t.stem_circumferences_cm) {
-    if (!(c > 0)) return "tree_stems_circumference_cm_check: circumference_cm > 0";
+    if (!(c > 0)) return "CHECK constraint failed: circumference_cm > 0";
   }
   if (!std::isfinite(t.location.x) || !std::isfinite(t.location.y)) {
     return "trees_location: a finite point";

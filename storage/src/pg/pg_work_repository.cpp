@@ -1,6 +1,7 @@
 #include <string>
 #include <utility>
 
+#include "flat_wkb.hpp"
 #include "pg/connection.hpp"
 #include "pg/pg_repositories.hpp"
 #include "pg/pg_values.hpp"
@@ -107,25 +108,23 @@ void writing_geometry(pg::Connection& c, F run) {
 PgWorkRepository::PgWorkRepository(pg::Connection& c, int srid) : c_(c), srid_(srid) {}
 
 std::int64_t PgWorkRepository::insert(const geo::Work& work, std::string_view user) {
+  detail::require_flat_wkb(work.geometry, "work " + work.reference);
   // What the table's CHECKs and UNIQUE would refuse, refused before the INSERT: a refused
   // INSERT has taken an id from the sequence, and later works' ids would differ from
   // SpatiaLite's.
   const auto positive = [](const std::optional<double>& v) { return !v || *v > 0; };
   std::optional<std::string> broken;
-  if (work.reference.empty()) broken = "works_reference_check: reference <> ''";
-  if (!positive(work.width_m)) broken = "works_width_m_check: width_m > 0";
-  if (!positive(work.radius_m)) broken = "works_radius_m_check: radius_m > 0";
-  if (!positive(work.depth_m)) broken = "works_depth_m_check: depth_m > 0";
-  if (work.ends_at < work.starts_at) broken = "works_check: ends_at >= starts_at";
+  if (work.reference.empty()) broken = "reference <> ''";
+  if (!positive(work.width_m)) broken = "width_m > 0";
+  if (!positive(work.radius_m)) broken = "radius_m > 0";
+  if (!positive(work.depth_m)) broken = "depth_m > 0";
+  if (work.ends_at < work.starts_at) broken = "ends_at >= starts_at";
   if (broken) {
-    throw ConstraintViolation("work " + work.reference + ": the row breaks check constraint " +
-                              *broken);
+    throw ConstraintViolation("work " + work.reference + ": CHECK constraint failed: " + *broken);
   }
   if (c_.exec("SELECT 1 FROM works WHERE reference = $1", {work.reference}).rows() > 0) {
     throw ConstraintViolation("work " + work.reference +
-                              ": duplicate key value violates unique constraint "
-                              "\"works_reference_key\" (Key (reference)=(" +
-                              work.reference + ") already exists.)");
+                              ": UNIQUE constraint failed: works.reference");
   }
   pg::Transaction tx(c_);
   const auto at = detail::now_if_zero(work.updated_at);
@@ -186,6 +185,7 @@ std::int64_t PgWorkRepository::count() { return c_.exec("SELECT count(*) FROM wo
 
 geo::Work PgWorkRepository::update(const geo::Work& work, std::int64_t expected_version,
                                    geo::Timestamp at) {
+  detail::require_flat_wkb(work.geometry, "work " + std::to_string(work.id));
   pg::Transaction tx(c_);
   const auto stored = find_where(c_, "WHERE id = $1 FOR UPDATE", std::to_string(work.id));
   if (!stored) throw NotFound("work " + std::to_string(work.id) + " not found");
