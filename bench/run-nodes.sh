@@ -193,7 +193,7 @@ bench() {  # store work
 
 echo "## Per-request costs of a node, PostGIS against SpatiaLite (issue 16)"
 echo
-echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(psql -X -At "$admin" -c 'SHOW server_version'), PostGIS $(psql -X -At "$pg" -c 'SELECT postgis_lib_version()') on the same cores (fsync off); rootzone serve --threads $THREADS, tile cache off; ${SEC}s per run."
+echo "Machine: $(nproc) cores, $(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 | sed "s/^ //"); PostgreSQL $(psql -X -At "$admin" -c 'SHOW server_version'), PostGIS $(psql -X -At "$pg" -c 'SELECT postgis_lib_version()') on the same cores (fsync off); rootzone serve --threads $THREADS, tile cache off; ${SEC}s per run."
 echo "City: $CITY ($(sqlite3 "$lite" 'SELECT count(*) FROM trees') trees, $(sqlite3 "$lite" 'SELECT count(*) FROM works') works, $(sqlite3 "$lite" 'SELECT count(*) FROM tree_work_conflicts') tree conflicts after check)."
 echo "Items: $n pages, $differ of them differ between the stores (time stamp aside). Tiles: $(wc -l < "$out/tiles.txt") z16 city tiles, planner's view, $tiles_differ differ between the stores."
 echo
