@@ -4,6 +4,8 @@
 // tiles), never an older one; two edits of one tree through the two nodes give one 200 and one
 // 412. Real nginx, real nodes, the real PostgreSQL of the fixture "postgis".
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <functional>
 #include <latch>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -259,4 +261,63 @@ TEST_CASE(
       CHECK(clashes_in(r) == static_cast<std::size_t>(2 + i));
     }
   }
+}
+
+// deploy/nginx/rootzone-nodes.conf's retry rules, node A stopped: a GET that met the dead node
+// goes on to node B; a POST that could not reach A goes on to B (it was never sent); a DELETE is
+// never passed on (nginx would resend it even after sending; rootzone refuses a tree's DELETE
+// anyway, which does not matter here: the one that met A is the answer looked at). After each
+// failure nginx leaves A out for fail_timeout (5 s), so each case tries until A is met again.
+TEST_CASE(
+    "two nodes behind nginx: with one node down, a GET and an unsent POST go to the other "
+    "node, a DELETE does not",
+    "[postgis][deploy][nodes][retry]") {
+  test::DeployCity city;
+  test::TwoNodes nodes(city.db.url());
+  const auto node_a = "127.0.0.1:" + std::to_string(nodes.node_port(0));
+  const auto node_b = "127.0.0.1:" + std::to_string(nodes.node_port(1));
+  nodes.node(0).stop();  // SIGTERM: A is gone, its port refuses connections
+  HttpClient c(nodes.nginx_port());
+  std::size_t seen = 0;
+  // Sends `send()` until nginx's log line for it names node A first (within 10 s: nginx counts
+  // fail_timeout in whole seconds); returns that line.
+  const auto until_a_is_tried = [&](const std::function<test::HttpResponse()>& send,
+                                    test::HttpResponse& answer) {
+    for (int i = 0; i < 40; ++i) {
+      answer = send();
+      const auto log = nodes.nginx_log(seen + 1);
+      seen = log.size();
+      const std::string upstream = log.back().at("upstream_addr");
+      if (upstream.rfind(node_a, 0) == 0) return log.back();
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+    FAIL("nginx never tried node A");
+    return json();
+  };
+  test::HttpResponse r;
+  const auto get =
+      until_a_is_tried([&] { return exchange(c, "GET", "/collections/trees/items/3", ""); }, r);
+  CHECK(get.at("upstream_addr") == node_a + ", " + node_b);
+  CHECK(r.status == 200);
+  CHECK(json::parse(r.body).at("id") == 3);
+
+  int n = 0;
+  const auto post = until_a_is_tried(
+      [&] {
+        const int k = n++;
+        return exchange(c, "POST", "/collections/works/items", city.keys.at("contractor"),
+                        test::work_near_tree("RT-" + std::to_string(k), 20, k).dump(),
+                        test::kContentCrs);
+      },
+      r);
+  CHECK(post.at("upstream_addr") == node_a + ", " + node_b);
+  CHECK(r.status == 201);
+
+  const auto del = until_a_is_tried(
+      [&] { return exchange(c, "DELETE", "/collections/trees/items/1", city.keys.at("admin")); },
+      r);
+  CHECK(del.at("upstream_addr") == node_a);  // not passed on to B
+  CHECK(r.status == 503);
+  CHECK(r.header("content-type") == "application/problem+json");
+  CHECK(r.header("retry-after") == "5");
 }
