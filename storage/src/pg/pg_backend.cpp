@@ -183,6 +183,20 @@ std::unique_ptr<TreeBulkWriter> PgBackend::tree_bulk_writer(std::string user, ge
 // A row, not a sequence: nextval does not roll back, so a failed write would move the
 // generation; the row's lock also orders writers as SQLite's single writer does.
 std::int64_t PgBackend::data_generation() {
+  if (connection_.transaction_depth() > 0) {
+    // Inside a write: the row locked until the commit, and read at its newest committed value
+    // (ON CONFLICT DO UPDATE waits for another writer and then sees its row, where a plain
+    // SELECT reads the statement's snapshot). So the writers of several nodes take turns from
+    // the writer's first look at the generation, as SQLite's BEGIN IMMEDIATE makes them, and a
+    // node that sees another node's write reloads before it computes. Read plainly, two nodes'
+    // submissions at once each computed without the other's work (no clash stored) and the
+    // later one took the other's bump as its own, so its engine stayed without that work.
+    return connection_
+        .exec(
+            "INSERT INTO store_meta (key, value) VALUES ('generation', '0')"
+            " ON CONFLICT (key) DO UPDATE SET value = store_meta.value RETURNING value::bigint")
+        .int64(0, 0);
+  }
   const auto r = connection_.exec("SELECT value::bigint FROM store_meta WHERE key = 'generation'");
   return r.rows() == 0 ? 0 : r.int64(0, 0);
 }
