@@ -18,15 +18,29 @@
 //  - another process's write once this process catches up with it: at its next write, or at
 //    the next tile request (the tile index and the engine catch up together, see
 //    between_writes), so the engine is never staler than the tile index.
+//
+// On PostGIS another node's write is announced (core/change_notice.hpp) and followed here
+// (change_follower.hpp): its trees and works are re-read and changed in the engine, and its
+// change is published to the listeners as a write of ours is, in generation order and as the
+// only writer. While the follower listens, a reader or writer that finds the store ahead waits
+// (kFollowWait at most) for it instead of reloading everything (docs/postgis.md, "Several
+// nodes: change notifications").
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <utility>
+#include <vector>
 
 #include "rootzone/core/application.hpp"
+#include "rootzone/core/change_notice.hpp"
 #include "rootzone/core/errors.hpp"
 #include "rootzone/geo/conflict_engine.hpp"
+#include "rootzone/storage/change_feed.hpp"
 #include "rootzone/storage/data_generation.hpp"
 #include "rootzone/storage/errors.hpp"
 #include "rootzone/storage/store.hpp"
@@ -76,6 +90,7 @@ class LiveEngine {
   // that it is never staler than the tile index that calls this.
   template <class F>
   auto between_writes(F&& f) {
+    await_follower(app_.store());
     std::lock_guard lock(writer_);
     catch_up(app_.store());
     return std::forward<F>(f)();
@@ -98,19 +113,22 @@ class LiveEngine {
     std::lock_guard lock(writer_);
     auto& store = app_.store();
     std::optional<storage::StoreTransaction> tx;
+    std::int64_t stored = 0;
     try {
       tx.emplace(store);
+      stored = storage::lock_data_generation(store);
     } catch (const storage::StoreBusy& e) {
       throw busy(e);
     }
     DataChange changed;
-    changed.everything = make_current(store) || std::exchange(external_pending_, false);
+    changed.everything = make_current(store, stored) || std::exchange(external_pending_, false);
     Session session(store, changed, *this);
     try {
       auto result = std::forward<F>(change)(session);
-      changed.generation = storage::bump_data_generation(store);
+      changed.generation = storage::bump_and_announce(
+          store, [&changed](std::int64_t g) { return change_notice(changed, g); });
       tx->commit();
-      generation_ = changed.generation;
+      set_generation(changed.generation);
       engine_suspect_ = false;
       app_.publish(changed);
       return result;
@@ -122,11 +140,37 @@ class LiveEngine {
     }
   }
 
+  // How long a request waits for the follower before it reloads everything itself.
+  static constexpr std::chrono::milliseconds kFollowWait{2000};
+
+  // --- Another node's writes (change_follower.cpp) ---
+  // The follower listens (true: from now on every write is announced to it) or its connection
+  // broke (false: waiting for it would be in vain, so readers reload as before).
+  void set_following(bool listening);
+  bool following() const { return following_.load(); }
+  // Announced changes (change_notice.hpp), in commit order: queued, then applied as the only
+  // writer, each published to the listeners.
+  void follow(std::vector<DataChange> notices);
+  // After the follower (re)connected: what was announced while it did not listen is lost, so
+  // the engine reloads when the store moved past what was applied.
+  void resync();
+  // The store's data generation the engine and the listeners are current with.
+  std::int64_t generation() const { return generation_.load(); }
+
  private:
   static Error busy(const storage::StoreBusy& e);
-  // Loads the engine when it is missing, suspect or behind the store; true when another
-  // process's write was the reason.
-  bool make_current(storage::Store& store);
+  // Loads the engine when it is missing, suspect or behind the store's generation `stored`
+  // (after applying the announced changes that bring it there); true when a write it was not
+  // told of was the reason.
+  bool make_current(storage::Store& store, std::int64_t stored);
+  // While the follower listens: applies the queued announcements, waiting for more (until
+  // kFollowWait) while the engine is behind `target`. Called as the writer.
+  void apply_followed(storage::Store& store, std::int64_t target);
+  void apply_notice(storage::Store& store, DataChange& notice);
+  // Before a reader takes the writer's turn: lets the follower reach the store's generation
+  // first (kFollowWait at most), so that catch_up finds nothing to reload.
+  void await_follower(storage::Store& store);
+  void set_generation(std::int64_t generation);
   // Between writes: reloads the engine when another process wrote; the next write then tells
   // the listeners that everything changed.
   void catch_up(storage::Store& store);
@@ -143,9 +187,16 @@ class LiveEngine {
   mutable std::mutex gate_;
   mutable std::shared_mutex engine_mutex_;
   std::optional<geo::ConflictEngine> engine_;
-  std::int64_t generation_ = -1;
+  std::atomic<std::int64_t> generation_{-1};
   bool engine_suspect_ = false;
   bool external_pending_ = false;
+
+  std::atomic<bool> following_{false};
+  std::mutex notices_mutex_;
+  std::condition_variable notices_arrived_;
+  std::deque<DataChange> notices_;
+  std::mutex applied_mutex_;
+  std::condition_variable applied_;  // generation_ moved, or following_ ended
 };
 
 }  // namespace rootzone::core
