@@ -14,6 +14,8 @@ namespace rootzone::core {
 namespace {
 
 constexpr std::chrono::milliseconds kPoll{200};  // how soon a stop is noticed
+// With announcements queued behind a write in progress: how soon to try applying them again.
+constexpr std::chrono::milliseconds kRetry{2};
 constexpr std::chrono::milliseconds kFirstPause{100};
 constexpr std::chrono::milliseconds kLongestPause{5000};
 
@@ -66,6 +68,7 @@ bool ChangeFollower::connect() {
 void ChangeFollower::run() {
   auto backoff = kFirstPause;
   bool connected = false;
+  bool idle = true;  // nothing queued
   while (!stop_) {
     if (!connected) {
       connected = connect();
@@ -75,14 +78,15 @@ void ChangeFollower::run() {
         continue;
       }
       backoff = kFirstPause;
+      idle = true;  // resync applied what was queued
     }
     try {
-      const auto payloads = feed_->wait(kPoll);
-      if (payloads.empty()) continue;
+      const auto payloads = feed_->wait(idle ? kPoll : kRetry);
+      if (payloads.empty() && idle) continue;
       std::vector<DataChange> notices;
       notices.reserve(payloads.size());
       for (const auto& p : payloads) notices.push_back(read_change_notice(p));
-      live_.follow(std::move(notices));
+      idle = live_.follow(std::move(notices));
     } catch (const std::exception& e) {
       // The feed broke, or the store could not be read to apply a change: listen anew and
       // catch up, which reloads what was missed.

@@ -115,14 +115,20 @@ void LiveEngine::set_following(bool listening) {
   applied_.notify_all();
 }
 
-void LiveEngine::follow(std::vector<DataChange> notices) {
-  {
-    std::lock_guard lock(notices_mutex_);
-    for (auto& n : notices) notices_.push_back(std::move(n));
+bool LiveEngine::follow(std::vector<DataChange> notices) {
+  if (!notices.empty()) {
+    {
+      std::lock_guard lock(notices_mutex_);
+      for (auto& n : notices) notices_.push_back(std::move(n));
+    }
+    notices_arrived_.notify_all();  // a writer waiting for them applies them itself
   }
-  notices_arrived_.notify_all();  // a writer waiting for them applies them itself
-  std::lock_guard lock(writer_);
-  apply_followed(app_.store(), 0);
+  {
+    std::unique_lock lock(writer_, std::try_to_lock);
+    if (lock.owns_lock()) apply_followed(app_.store(), 0);
+  }
+  std::lock_guard lock(notices_mutex_);
+  return notices_.empty();
 }
 
 void LiveEngine::resync() {

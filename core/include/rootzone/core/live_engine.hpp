@@ -149,8 +149,11 @@ class LiveEngine {
   void set_following(bool listening);
   bool following() const { return following_.load(); }
   // Announced changes (change_notice.hpp), in commit order: queued, then applied as the only
-  // writer, each published to the listeners.
-  void follow(std::vector<DataChange> notices);
+  // writer, each published to the listeners, when no write is in progress; else the write
+  // applies them itself. True when nothing is left queued; the follower calls again (with no
+  // new notices) soon when false, and goes on reading its socket meanwhile, since a write in
+  // progress may be waiting for the next announcement.
+  bool follow(std::vector<DataChange> notices);
   // After the follower (re)connected: what was announced while it did not listen is lost, so
   // the engine reloads when the store moved past what was applied.
   void resync();
