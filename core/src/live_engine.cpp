@@ -209,7 +209,7 @@ void LiveEngine::apply_notice(storage::Store& store, DataChange& notice) {
   trace("notice", notice.generation);
 }
 
-void LiveEngine::await_follower(storage::Store& store) {
+void LiveEngine::await_follower(storage::Store& store) const {
   if (!following_) return;
   const auto stored = storage::data_generation(store);
   std::unique_lock lock(applied_mutex_);

@@ -272,6 +272,14 @@ TEST_CASE("two nodes: a write through A is in B's items, conflicts and tiles at 
   REQUIRE(posted.status == 201);
   const auto work = json::parse(posted.body).at("id").get<std::int64_t>();
   {
+    // First, a preview through B of a second trench on the same spot (B's conflict engine) clashes
+    // with A's: W-1 lies 80 m west, beyond the 20 m of a clash.
+    const auto preview =
+        call(b.port(), "POST", "/collections/works/preview", city.keys.at("contractor"),
+             trench_near_mz2("SW-2027-002"), std::string("Content-Crs: ") + kStoreCrs + "\r\n");
+    REQUIRE(preview.status == 200);
+    CHECK(json::parse(preview.body).at("conflicts").at("works").size() == 1);
+    CHECK(json::parse(preview.body).at("conflicts").at("trees").size() == 1);
     const auto on_b = call(b.port(), "GET", work_path(work) + "/conflicts", planner);
     REQUIRE(on_b.status == 200);
     CHECK(on_b.body == call(a.port(), "GET", work_path(work) + "/conflicts", planner).body);

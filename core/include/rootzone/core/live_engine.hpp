@@ -15,6 +15,8 @@
 //  - a write's engine change from the moment it is made, a few milliseconds before its commit;
 //  - when that write then fails, the engine is reloaded from the store before the writer
 //    returns (until then readers see the change that was rolled back);
+//  - on PostGIS, another node's write acknowledged before the read began: the read waits for
+//    the follower to apply it (kFollowWait at most);
 //  - another process's write once this process catches up with it: at its next write, or at
 //    the next tile request (the tile index and the engine catch up together, see
 //    between_writes), so the engine is never staler than the tile index.
@@ -100,6 +102,7 @@ class LiveEngine {
   // them. The engine must not escape `read`.
   template <class F>
   auto read(F&& read) const {
+    await_follower(app_.store());     // another node's write acknowledged before this read
     { std::lock_guard gate(gate_); }  // a writer waiting to change the engine goes first
     std::shared_lock lock(engine_mutex_);
     return std::forward<F>(read)(static_cast<const geo::ConflictEngine&>(*engine_));
@@ -172,7 +175,7 @@ class LiveEngine {
   void apply_notice(storage::Store& store, DataChange& notice);
   // Before a reader takes the writer's turn: lets the follower reach the store's generation
   // first (kFollowWait at most), so that catch_up finds nothing to reload.
-  void await_follower(storage::Store& store);
+  void await_follower(storage::Store& store) const;
   void set_generation(std::int64_t generation);
   // Between writes: reloads the engine when another process wrote; the next write then tells
   // the listeners that everything changed.
@@ -198,8 +201,8 @@ class LiveEngine {
   std::mutex notices_mutex_;
   std::condition_variable notices_arrived_;
   std::deque<DataChange> notices_;
-  std::mutex applied_mutex_;
-  std::condition_variable applied_;  // generation_ moved, or following_ ended
+  mutable std::mutex applied_mutex_;
+  mutable std::condition_variable applied_;  // generation_ moved, or following_ ended
 };
 
 }  // namespace rootzone::core
