@@ -48,7 +48,9 @@ Application::Application(std::filesystem::path db) : impl_(std::make_unique<Impl
   impl_->follower = std::make_unique<ChangeFollower>(*impl_->live, location, std::move(feed));
 }
 
-Application::~Application() = default;
+// The follower first, while everything it may touch (the store, the engine, the listeners) is
+// whole.
+Application::~Application() { impl_->follower.reset(); }
 
 const std::filesystem::path& Application::db() const { return impl_->db; }
 int Application::srid() const { return impl_->srid; }
