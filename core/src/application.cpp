@@ -1,8 +1,14 @@
 #include "rootzone/core/application.hpp"
 
+#include <iostream>
 #include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
 
+#include "change_follower.hpp"
 #include "rootzone/core/live_engine.hpp"
+#include "rootzone/storage/change_feed.hpp"
+#include "rootzone/storage/location.hpp"
 #include "rootzone/storage/store.hpp"
 
 namespace rootzone::core {
@@ -12,7 +18,10 @@ struct Application::Impl {
   std::string db_read;
   int srid = 0;
   std::unique_ptr<LiveEngine> live;
+  // The follower publishes from its own thread, maybe while the routes still register.
+  mutable std::mutex listeners_mutex;
   std::vector<std::function<void(const DataChange&)>> listeners;
+  std::unique_ptr<ChangeFollower> follower;  // last: stopped before the engine goes
 };
 
 Application::Application(std::filesystem::path db) : Application(std::move(db), "") {}
@@ -22,10 +31,31 @@ Application::Application(std::filesystem::path db, std::string db_read)
   impl_->db = std::move(db);
   impl_->db_read = std::move(db_read);
   impl_->srid = store().srid();
+  const auto location = impl_->db.string();
+  if (!storage::is_postgis_location(location)) {
+    impl_->live = std::make_unique<LiveEngine>(*this);
+    return;
+  }
+  // Several nodes on one database: listening before the engine loads, so that no write falls
+  // between the load and the first notification.
+  std::unique_ptr<storage::ChangeFeed> feed;
+  try {
+    feed = storage::open_change_feed(location);
+  } catch (const std::exception& e) {
+    const nlohmann::json line = {
+        {"level", "warning"},
+        {"msg", "change follower: cannot listen to the store's changes yet; retrying"},
+        {"error", e.what()}};
+    std::cerr << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"
+              << std::flush;
+  }
   impl_->live = std::make_unique<LiveEngine>(*this);
+  impl_->follower = std::make_unique<ChangeFollower>(*impl_->live, location, std::move(feed));
 }
 
-Application::~Application() = default;
+// The follower first, while everything it may touch (the store, the engine, the listeners) is
+// whole.
+Application::~Application() { impl_->follower.reset(); }
 
 const std::filesystem::path& Application::db() const { return impl_->db; }
 int Application::srid() const { return impl_->srid; }
@@ -43,10 +73,12 @@ storage::Store& Application::store() {
 LiveEngine& Application::live() { return *impl_->live; }
 
 void Application::on_change(std::function<void(const DataChange&)> listener) {
+  std::lock_guard lock(impl_->listeners_mutex);
   impl_->listeners.push_back(std::move(listener));
 }
 
 void Application::publish(const DataChange& change) const {
+  std::lock_guard lock(impl_->listeners_mutex);
   for (const auto& listener : impl_->listeners) listener(change);
 }
 

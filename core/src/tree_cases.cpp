@@ -36,6 +36,7 @@ void refuse_taken_source_id(storage::Store& store, const geo::Tree& tree) {
 std::vector<geo::TreeWorkConflict> recompute_conflicts(LiveEngine::Session& s,
                                                        const geo::Tree& tree) {
   s.change_engine([&](geo::ConflictEngine& engine) { engine.upsert_tree(tree); });
+  s.changed.trees.push_back(tree.id);
   return s.store.conflicts().replace_tree_work_conflicts_for_tree(
       tree.id, s.engine().tree_conflicts_of_tree(tree.id));
 }

@@ -89,6 +89,7 @@ WorkConflicts refresh_work_conflicts(LiveEngine::Session& s, const geo::Work& wo
   out.works = s.store.conflicts().replace_work_work_conflicts_for_work(work.id, works);
   out.zoned = zoned_trees(s.engine(), out.trees);
   s.changed.areas.push_back(work_footprint(work));
+  s.changed.works.push_back(work.id);
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "migration_text.hpp"
+#include "pg/pg_change_feed.hpp"
 #include "pg/pg_queries.hpp"
 #include "rootzone/geo/crs.hpp"
 #include "rootzone/storage/errors.hpp"
@@ -201,13 +202,43 @@ std::int64_t PgBackend::data_generation() {
   return r.rows() == 0 ? 0 : r.int64(0, 0);
 }
 
-std::int64_t PgBackend::bump_data_generation() {
-  return connection_
+namespace {
+std::int64_t bump(pg::Connection& c) {
+  return c
       .exec(
           "INSERT INTO store_meta (key, value) VALUES ('generation', '1')"
           " ON CONFLICT (key) DO UPDATE SET value = (store_meta.value::bigint + 1)::text"
           " RETURNING value::bigint")
       .int64(0, 0);
+}
+}  // namespace
+
+// Writers other than a serving node's (import, check, rules use) do not say what they changed:
+// the bare generation tells the nodes to reload (change_feed.hpp).
+std::int64_t PgBackend::bump_data_generation() {
+  const auto generation = bump(connection_);
+  pg::announce(connection_, "{\"generation\":" + std::to_string(generation) + "}");
+  return generation;
+}
+
+// The row's lock, taken by this upsert that changes nothing, orders the writers of every node
+// from here to their commit, as SQLite's one writer does: a node's engine is current with the
+// generation read here until it commits. (A plain SELECT ... FOR UPDATE would lock nothing in
+// a store nobody wrote to yet.)
+std::int64_t PgBackend::lock_data_generation() {
+  return connection_
+      .exec(
+          "INSERT INTO store_meta (key, value) VALUES ('generation', '0')"
+          " ON CONFLICT (key) DO UPDATE SET value = store_meta.value"
+          " RETURNING value::bigint")
+      .int64(0, 0);
+}
+
+std::int64_t PgBackend::bump_and_announce(
+    const std::function<std::string(std::int64_t)>& announcement) {
+  const auto generation = bump(connection_);
+  pg::announce(connection_, pg::bounded_payload(announcement(generation), generation));
+  return generation;
 }
 
 ZoneLoad PgBackend::load_zoned_trees(const geo::RuleSet& rules) {

@@ -51,6 +51,9 @@ class PgBackend final : public StoreBackend {
 
   std::int64_t data_generation() override;
   std::int64_t bump_data_generation() override;
+  std::int64_t lock_data_generation() override;
+  std::int64_t bump_and_announce(
+      const std::function<std::string(std::int64_t)>& announcement) override;
 
   ZoneLoad load_zoned_trees(const geo::RuleSet& rules) override;
   ZoneLoadAndSave load_and_save_zoned_trees(const geo::RuleSet& rules) override;

@@ -25,6 +25,10 @@ struct DataChange {
   // Store CRS. A tree's area covers its protection-zone discs; a work's its whole footprint,
   // before and after the change.
   std::vector<geo::Bounds> areas;
+  // The trees and works written (ids, in no order, repeats allowed): what another node re-reads
+  // from the store to change its conflict engine (docs/postgis.md, "Several nodes").
+  std::vector<std::int64_t> trees;
+  std::vector<std::int64_t> works;
   // Another process wrote to the store (an import while serving): nothing held is current.
   bool everything = false;
   std::int64_t generation = 0;  // the store's data generation after the write
@@ -50,8 +54,9 @@ class Application {
 
   LiveEngine& live();
 
-  // Listeners run on the writing thread after its transaction committed; register them before
-  // writes start. They must not throw.
+  // Listeners run on the writing thread after its transaction committed, and on PostGIS on the
+  // change follower's thread for another node's write (live_engine.hpp), one at a time. They
+  // must not throw.
   void on_change(std::function<void(const DataChange&)> listener);
   void publish(const DataChange& change) const;
 

@@ -15,18 +15,34 @@
 //  - a write's engine change from the moment it is made, a few milliseconds before its commit;
 //  - when that write then fails, the engine is reloaded from the store before the writer
 //    returns (until then readers see the change that was rolled back);
+//  - on PostGIS, another node's write acknowledged before the read began: the read waits for
+//    the follower to apply it (kFollowWait at most);
 //  - another process's write once this process catches up with it: at its next write, or at
 //    the next tile request (the tile index and the engine catch up together, see
 //    between_writes), so the engine is never staler than the tile index.
+//
+// On PostGIS another node's write is announced (core/change_notice.hpp) and followed here
+// (change_follower.hpp): its trees and works are re-read and changed in the engine, and its
+// change is published to the listeners as a write of ours is, in generation order and as the
+// only writer. While the follower listens, a reader or writer that finds the store ahead waits
+// (kFollowWait at most) for it instead of reloading everything (docs/postgis.md, "Several
+// nodes: change notifications").
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <utility>
+#include <vector>
 
 #include "rootzone/core/application.hpp"
+#include "rootzone/core/change_notice.hpp"
 #include "rootzone/core/errors.hpp"
 #include "rootzone/geo/conflict_engine.hpp"
+#include "rootzone/storage/change_feed.hpp"
 #include "rootzone/storage/data_generation.hpp"
 #include "rootzone/storage/errors.hpp"
 #include "rootzone/storage/store.hpp"
@@ -76,6 +92,7 @@ class LiveEngine {
   // that it is never staler than the tile index that calls this.
   template <class F>
   auto between_writes(F&& f) {
+    await_follower(app_.store());
     std::lock_guard lock(writer_);
     catch_up(app_.store());
     return std::forward<F>(f)();
@@ -85,6 +102,7 @@ class LiveEngine {
   // them. The engine must not escape `read`.
   template <class F>
   auto read(F&& read) const {
+    await_follower(app_.store());     // another node's write acknowledged before this read
     { std::lock_guard gate(gate_); }  // a writer waiting to change the engine goes first
     std::shared_lock lock(engine_mutex_);
     return std::forward<F>(read)(static_cast<const geo::ConflictEngine&>(*engine_));
@@ -98,19 +116,22 @@ class LiveEngine {
     std::lock_guard lock(writer_);
     auto& store = app_.store();
     std::optional<storage::StoreTransaction> tx;
+    std::int64_t stored = 0;
     try {
       tx.emplace(store);
+      stored = storage::lock_data_generation(store);
     } catch (const storage::StoreBusy& e) {
       throw busy(e);
     }
     DataChange changed;
-    changed.everything = make_current(store) || std::exchange(external_pending_, false);
+    changed.everything = make_current(store, stored) || std::exchange(external_pending_, false);
     Session session(store, changed, *this);
     try {
       auto result = std::forward<F>(change)(session);
-      changed.generation = storage::bump_data_generation(store);
+      changed.generation = storage::bump_and_announce(
+          store, [&changed](std::int64_t g) { return change_notice(changed, g); });
       tx->commit();
-      generation_ = changed.generation;
+      set_generation(changed.generation);
       engine_suspect_ = false;
       app_.publish(changed);
       return result;
@@ -122,11 +143,40 @@ class LiveEngine {
     }
   }
 
+  // How long a request waits for the follower before it reloads everything itself.
+  static constexpr std::chrono::milliseconds kFollowWait{2000};
+
+  // --- Another node's writes (change_follower.cpp) ---
+  // The follower listens (true: from now on every write is announced to it) or its connection
+  // broke (false: waiting for it would be in vain, so readers reload as before).
+  void set_following(bool listening);
+  bool following() const { return following_.load(); }
+  // Announced changes (change_notice.hpp), in commit order: queued, then applied as the only
+  // writer, each published to the listeners, when no write is in progress; else the write
+  // applies them itself. True when nothing is left queued; the follower calls again (with no
+  // new notices) soon when false, and goes on reading its socket meanwhile, since a write in
+  // progress may be waiting for the next announcement.
+  bool follow(std::vector<DataChange> notices);
+  // After the follower (re)connected: what was announced while it did not listen is lost, so
+  // the engine reloads when the store moved past what was applied.
+  void resync();
+  // The store's data generation the engine and the listeners are current with.
+  std::int64_t generation() const { return generation_.load(); }
+
  private:
   static Error busy(const storage::StoreBusy& e);
-  // Loads the engine when it is missing, suspect or behind the store; true when another
-  // process's write was the reason.
-  bool make_current(storage::Store& store);
+  // Loads the engine when it is missing, suspect or behind the store's generation `stored`
+  // (after applying the announced changes that bring it there); true when a write it was not
+  // told of was the reason.
+  bool make_current(storage::Store& store, std::int64_t stored);
+  // While the follower listens: applies the queued announcements, waiting for more (until
+  // kFollowWait) while the engine is behind `target`. Called as the writer.
+  void apply_followed(storage::Store& store, std::int64_t target);
+  void apply_notice(storage::Store& store, DataChange& notice);
+  // Before a reader takes the writer's turn: lets the follower reach the store's generation
+  // first (kFollowWait at most), so that catch_up finds nothing to reload.
+  void await_follower(storage::Store& store) const;
+  void set_generation(std::int64_t generation);
   // Between writes: reloads the engine when another process wrote; the next write then tells
   // the listeners that everything changed.
   void catch_up(storage::Store& store);
@@ -143,9 +193,16 @@ class LiveEngine {
   mutable std::mutex gate_;
   mutable std::shared_mutex engine_mutex_;
   std::optional<geo::ConflictEngine> engine_;
-  std::int64_t generation_ = -1;
+  std::atomic<std::int64_t> generation_{-1};
   bool engine_suspect_ = false;
   bool external_pending_ = false;
+
+  std::atomic<bool> following_{false};
+  std::mutex notices_mutex_;
+  std::condition_variable notices_arrived_;
+  std::deque<DataChange> notices_;
+  mutable std::mutex applied_mutex_;
+  mutable std::condition_variable applied_;  // generation_ moved, or following_ ended
 };
 
 }  // namespace rootzone::core

@@ -84,6 +84,17 @@ class StoreBackend {
   // data_generation.hpp
   virtual std::int64_t data_generation() = 0;
   virtual std::int64_t bump_data_generation() = 0;
+  // change_feed.hpp. The generation at the start of a write, read so that no other writer
+  // commits before this transaction ends (SQLite's write lock holds it already; PostGIS locks
+  // the row).
+  virtual std::int64_t lock_data_generation() { return data_generation(); }
+  // bump_data_generation, and the write's announcement (announcement(new generation)) to the
+  // store's other readers, delivered at commit in commit order. A no-op on SpatiaLite.
+  virtual std::int64_t bump_and_announce(
+      const std::function<std::string(std::int64_t)>& announcement) {
+    (void)announcement;
+    return bump_data_generation();
+  }
 
   // conflict_inputs.hpp
   virtual ZoneLoad load_zoned_trees(const geo::RuleSet& rules) = 0;
