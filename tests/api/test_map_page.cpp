@@ -13,6 +13,7 @@
 #include "support/run.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 
 using namespace rootzone;
 using nlohmann::json;
@@ -20,7 +21,8 @@ using nlohmann::json;
 namespace {
 
 std::string empty_store(const test::TempDir& dir) {
-  const auto db = (dir / "page.sqlite").string();
+  const test::TestStore location(dir, "page.sqlite");
+  const auto db = location.location();
   storage::Store::create(db);
   return db;
 }

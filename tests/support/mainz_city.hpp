@@ -12,12 +12,14 @@
 #include "rootzone/geo/protection.hpp"
 #include "rootzone/storage/store.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 
 namespace rootzone::test {
 
 struct MainzCity {
   TempDir dir;
-  std::string db = (dir / "mainz.sqlite").string();
+  TestStore location{dir, "mainz.sqlite"};  // a SpatiaLite file, or a PostGIS database
+  std::string db = location.location();
   std::int64_t tree = 0, tree2 = 0, tree3 = 0, work = 0;
 
   MainzCity() {
