@@ -16,6 +16,40 @@ namespace rootzone::storage::pg {
 
 namespace {
 
+// `s` with every byte that is not part of a well-formed UTF-8 sequence replaced by U+FFFD.
+// PostgreSQL refuses such bytes in a text parameter (22021) where SQLite compares them and
+// finds nothing: a filter value of them (species_botanical=%FF%FE) then matches nothing here
+// too, since no stored text holds U+FFFD where the value had those bytes.
+std::string well_formed_utf8(const std::string& s) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    const std::size_t n = b < 0x80                   ? 1
+                          : (b >= 0xC2 && b <= 0xDF) ? 2
+                          : (b >= 0xE0 && b <= 0xEF) ? 3
+                          : (b >= 0xF0 && b <= 0xF4) ? 4
+                                                     : 0;
+    bool ok = n > 0 && i + n <= s.size();
+    for (std::size_t k = 1; ok && k < n; ++k) {
+      ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+    }
+    if (ok && n >= 3) {  // no overlong forms, no surrogates, nothing above U+10FFFF
+      const auto c = static_cast<unsigned char>(s[i + 1]);
+      ok = !(b == 0xE0 && c < 0xA0) && !(b == 0xED && c >= 0xA0) && !(b == 0xF0 && c < 0x90) &&
+           !(b == 0xF4 && c >= 0x90);
+    }
+    if (ok) {
+      out.append(s, i, n);
+      i += n;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
 std::vector<Parameter> parameters(const detail::SqlParams& params, std::size_t count) {
   std::vector<Parameter> out;
   out.reserve(count);
@@ -30,7 +64,7 @@ std::vector<Parameter> parameters(const detail::SqlParams& params, std::size_t c
           } else if constexpr (std::is_same_v<T, double>) {
             return number_text(v);
           } else if constexpr (std::is_same_v<T, std::string>) {
-            return v;
+            return well_formed_utf8(v);
           } else {
             return Parameter::binary(v);
           }
