@@ -365,7 +365,15 @@ class Compiler {
     const auto ae = render(x.end, false, timestamps);
     const auto bs = render(y.start, true, timestamps);
     const auto be = render(y.end, false, timestamps);
-    return "(" + allen(n.op, as, ae, bs, be) + ")";
+    // PostgreSQL refuses a statement with a parameter nothing reads (it cannot tell its type;
+    // SQLite ignores it): the two ends these relations do not compare are named, to no effect.
+    std::string unread;
+    if (params_.postgres && (n.op == Op::t_before || n.op == Op::t_meets)) {
+      unread = " AND (" + as + " IS NULL OR " + be + " IS NULL OR true)";
+    } else if (params_.postgres && (n.op == Op::t_after || n.op == Op::t_metby)) {
+      unread = " AND (" + ae + " IS NULL OR " + bs + " IS NULL OR true)";
+    }
+    return "((" + allen(n.op, as, ae, bs, be) + ")" + unread + ")";
   }
 
   // The relations of OWL-Time that CQL2's temporal functions name, on closed intervals.

@@ -28,6 +28,7 @@
 #include "rootzone/geo/protection.hpp"
 #include "rootzone/storage/store.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 
 namespace rootzone::test {
 
@@ -36,7 +37,8 @@ inline const std::string kStoreCrs = "http://www.opengis.net/def/crs/EPSG/0/2583
 
 struct Street {
   TempDir dir;
-  std::string db = (dir / "street.sqlite").string();
+  test::TestStore location{dir, "street.sqlite"};  // a SpatiaLite file, or a PostGIS database
+  std::string db = location.location();
   std::map<std::string, std::string> keys;
   std::int64_t w1 = 0, w2 = 0;
   std::int64_t c1 = 0, c2 = 0;

@@ -15,10 +15,12 @@
 #include "rootzone/geo/protection.hpp"
 #include "rootzone/storage/data_generation.hpp"
 #include "rootzone/storage/store.hpp"
+#include "store_rows.hpp"
 #include "support/raw_http_client.hpp"
 #include "support/run.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 
 using namespace rootzone;
 using nlohmann::json;
@@ -40,22 +42,9 @@ const std::vector<std::pair<std::string, std::string>> kSqlPayloads{
     {"\"; DROP TABLE trees; --", "%22%3B%20DROP%20TABLE%20trees%3B%20--"},
 };
 
-// Every row count of every ordinary table (SpatiaLite's metadata and the R*Tree shadow tables
-// included), plus the data generation every writer bumps.
+// Every row count of every ordinary table, plus the data generation every writer bumps.
 std::map<std::string, std::int64_t> row_counts(const std::string& db) {
-  auto store = storage::Store::open(db);
-  std::vector<std::string> tables;
-  auto list = store.database().prepare(
-      "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'");
-  while (list.step()) tables.push_back(list.text(0));
-  std::map<std::string, std::int64_t> counts;
-  for (const auto& t : tables) {
-    auto q = store.database().prepare("SELECT count(*) FROM \"" + t + "\"");
-    q.step();
-    counts[t] = q.int64(0);
-  }
-  counts["(data generation)"] = storage::data_generation(store.database());
-  return counts;
+  return test::table_row_counts(db);
 }
 
 // 24 trees on a 6 x 4 grid, 40 m apart, near Mainz cathedral (EPSG:25832), every second one
@@ -63,7 +52,8 @@ std::map<std::string, std::int64_t> row_counts(const std::string& db) {
 // storage area, so that `rootzone check` finds conflicts; a planner with an API key.
 struct City {
   test::TempDir dir;
-  std::string db = (dir / "city.sqlite").string();
+  test::TestStore location{dir, "city.sqlite"};  // a SpatiaLite file, or a PostGIS database
+  std::string db = location.location();
   std::string planner_key;
 
   City() {

@@ -19,6 +19,7 @@
 #include "support/raw_http_client.hpp"
 #include "support/run.hpp"
 #include "support/server_process.hpp"
+#include "support/test_store.hpp"
 
 using namespace rootzone;
 using nlohmann::json;
@@ -82,7 +83,9 @@ std::set<std::string> selected(api::Service& service,
 TEST_CASE("CQL2 text and JSON on the Konstanz sample select exactly the CSV's rows",
           "[api][cql2][konstanz]") {
   test::TempDir dir;
-  api::Service service({.db = test::konstanz_store(dir)});
+  const test::TestStore location(dir, "konstanz.sqlite");
+  test::import_konstanz(location.location());
+  api::Service service({.db = location.location()});
   REQUIRE(csv_rows().size() == 15936);  // data/README.md
 
   const auto tall = expected([](const Row& r) { return r.height && *r.height > 30; });
@@ -139,7 +142,9 @@ TEST_CASE("CQL2 text and JSON on the Konstanz sample select exactly the CSV's ro
 TEST_CASE("sortby pages through all 15,936 Konstanz trees once each, in order",
           "[api][cql2][konstanz]") {
   test::TempDir dir;
-  api::Service service({.db = test::konstanz_store(dir)});
+  const test::TestStore location(dir, "konstanz.sqlite");
+  test::import_konstanz(location.location());
+  api::Service service({.db = location.location()});
   // Expected: height descending with unknown heights last, then source_id as text.
   auto rows = csv_rows();
   std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
@@ -175,7 +180,9 @@ TEST_CASE("sortby pages through all 15,936 Konstanz trees once each, in order",
 TEST_CASE("ogr2ogr -where reaches rootzone serve as a filter, and deep filters leave it alive",
           "[api][cql2][gdal]") {
   test::TempDir dir;
-  const auto db = test::konstanz_store(dir);
+  const test::TestStore location(dir, "konstanz.sqlite");
+  const auto db = location.location();
+  test::import_konstanz(db);
   test::ServerProcess server(db);
 
   // GDAL 3.6 finds "cql-text" in filter-lang's enum of /api and sends the -where as a filter.

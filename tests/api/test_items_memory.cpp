@@ -20,6 +20,7 @@
 #include "support/raw_http_client.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 
 using namespace rootzone;
 using nlohmann::json;
@@ -67,7 +68,8 @@ geo::Tree tree_at(int i) {
 
 struct GridCity {
   test::TempDir dir;
-  std::string db = (dir / "grid.sqlite").string();
+  test::TestStore location{dir, "grid.sqlite"};  // a SpatiaLite file, or a PostGIS database
+  std::string db = location.location();
   std::map<std::string, std::string> keys;
 
   GridCity() {
@@ -198,11 +200,11 @@ TEST_CASE("TreePages: a write of another process is never served stale", "[api][
   REQUIRE(pages.page(store, q, crs84, before).has_value());
   {
     auto other = storage::Store::open(city.db);  // an import in another process
-    storage::Transaction tx(other.database());
+    storage::StoreTransaction tx(other);
     auto t = tree_at(9999);
     t.location = {kX0 + 5, kY0 + 5};
     other.trees().insert(t);
-    storage::bump_data_generation(other.database());
+    storage::bump_data_generation(other);
     tx.commit();
   }
   std::string out;
@@ -289,12 +291,12 @@ TEST_CASE("rootzone serve: tree pages from memory equal the SQL path's, also aft
   // Another process writes (an import): the memory server's next page has it.
   {
     auto other = storage::Store::open(city.db);
-    storage::Transaction tx(other.database());
+    storage::StoreTransaction tx(other);
     auto t = tree_at(7777);
     t.source_id = "IMPORTED-1";
     t.location = {kX0 + 7, kY0 + 7};
     other.trees().insert(t);
-    storage::bump_data_generation(other.database());
+    storage::bump_data_generation(other);
     tx.commit();
   }
   for (int i = 0; i < 3; ++i) {  // the first after the import, and those after the reload
@@ -320,10 +322,10 @@ TEST_CASE("TreePages: values of edited trees do not pile up in the pool", "[api]
   for (int i = 0; i < 3000; ++i) {
     std::int64_t generation = 0;
     {
-      storage::Transaction tx(store.database());
+      storage::StoreTransaction tx(store);
       tree.site = "Baustelle " + std::to_string(i);  // a new pooled value every time
       tree = store.trees().update(tree, tree.version, "test", geo::now_utc());
-      generation = storage::bump_data_generation(store.database());
+      generation = storage::bump_data_generation(store);
       tx.commit();
     }
     pages.changed(store, {area}, false, generation);

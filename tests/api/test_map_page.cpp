@@ -13,16 +13,16 @@
 #include "support/run.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 
 using namespace rootzone;
 using nlohmann::json;
 
 namespace {
 
-std::string empty_store(const test::TempDir& dir) {
-  const auto db = (dir / "page.sqlite").string();
-  storage::Store::create(db);
-  return db;
+std::string empty_store(const test::TestStore& location) {
+  storage::Store::create(location.location());
+  return location.location();
 }
 
 void require_page_headers(const test::HttpResponse& r) {
@@ -43,7 +43,8 @@ void require_page_headers(const test::HttpResponse& r) {
 TEST_CASE("rootzone serve: /map and its assets come from the binary with security headers",
           "[api][web]") {
   test::TempDir dir;
-  test::ServerProcess server(empty_store(dir));
+  const test::TestStore location(dir, "page.sqlite");
+  test::ServerProcess server(empty_store(location));
   test::HttpClient c(server.port());
 
   const auto page = c.get("/map");
@@ -112,7 +113,8 @@ TEST_CASE("rootzone serve: /map and its assets come from the binary with securit
 TEST_CASE("rootzone serve: / sends a browser to /map, API clients keep the landing page",
           "[api][web]") {
   test::TempDir dir;
-  test::ServerProcess server(empty_store(dir));
+  const test::TestStore location(dir, "page.sqlite");
+  test::ServerProcess server(empty_store(location));
   test::HttpClient c(server.port());
   const auto browser =
       c.get("/", "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\n");
@@ -127,7 +129,8 @@ TEST_CASE("rootzone serve: / sends a browser to /map, API clients keep the landi
 TEST_CASE("serve --basemap: the page's configuration and CSP carry the basemap's origin",
           "[api][web]") {
   test::TempDir dir;
-  const auto db = empty_store(dir);
+  const test::TestStore location(dir, "page.sqlite");
+  const auto db = empty_store(location);
   const std::string wms =
       "https://geo.example.org:8443/wms?SERVICE=WMS&REQUEST=GetMap&LAYERS=stadtplan&"
       "BBOX={bbox-epsg-3857}&WIDTH=256&HEIGHT=256&CRS=EPSG:3857&FORMAT=image/png";
@@ -145,7 +148,8 @@ TEST_CASE("serve --basemap refuses a URL that is none of the three kinds or coul
           "[api][web]") {
   const auto bad = [](const std::string& url, const std::string& says) {
     test::TempDir dir;
-    const auto r = test::run_rootzone({"serve", "--db", empty_store(dir), "--basemap", url});
+    const test::TestStore location(dir, "page.sqlite");
+    const auto r = test::run_rootzone({"serve", "--db", empty_store(location), "--basemap", url});
     INFO(url << "\n" << r.err);
     CHECK(r.exit_code == 64);
     CHECK(r.err.find(says) != std::string::npos);

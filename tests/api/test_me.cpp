@@ -10,6 +10,7 @@
 #include "support/raw_http_client.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 
 using namespace rootzone;
 using nlohmann::json;
@@ -59,7 +60,8 @@ void require_401(const test::HttpResponse& r, const std::string& detail) {
 TEST_CASE("GET /me names the user of the key: name, role and organisation for each role",
           "[api][auth][me]") {
   test::TempDir dir;
-  const auto db = (dir / "me.sqlite").string();
+  const test::TestStore location(dir, "me.sqlite");
+  const auto db = location.location();
   const auto keys = make_users(db);
   test::ServerProcess server(db);
 
@@ -82,7 +84,8 @@ TEST_CASE("GET /me names the user of the key: name, role and organisation for ea
 TEST_CASE("GET /me is 401 for the public and for a wrong, malformed or revoked key",
           "[api][auth][me]") {
   test::TempDir dir;
-  const auto db = (dir / "me.sqlite").string();
+  const test::TestStore location(dir, "me.sqlite");
+  const auto db = location.location();
   const auto keys = make_users(db);
   test::ServerProcess server(db);
 

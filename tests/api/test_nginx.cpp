@@ -27,6 +27,7 @@
 #include "support/raw_http_client.hpp"
 #include "support/run.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 
 extern char** environ;
 
@@ -88,8 +89,7 @@ class Child {
 };
 
 // 30 trees on a 6 x 5 grid, 50 m apart, near Mainz cathedral (EPSG:25832): store ids 1..30.
-std::string make_store(const test::TempDir& dir) {
-  const auto db = (dir / "city.sqlite").string();
+void make_store(const std::string& db) {
   auto store = storage::Store::create(db);
   for (int i = 0; i < 30; ++i) {
     geo::Tree t;
@@ -101,7 +101,6 @@ std::string make_store(const test::TempDir& dir) {
     t.protection = geo::evaluate_protection(t, geo::RuleSet::mainz());
     store.trees().insert(t);
   }
-  return db;
 }
 
 bool accepts(int port) {
@@ -149,7 +148,10 @@ class Stack {
  public:
   // serve_args: more options of `rootzone serve` ("--trusted-proxy", "127.0.0.1").
   explicit Stack(std::vector<std::string> serve_args = {})
-      : db_(make_store(dir_)), serve_args_(std::move(serve_args)) {
+      : location_(dir_, "city.sqlite"),
+        db_(location_.location()),
+        serve_args_(std::move(serve_args)) {
+    make_store(db_);
     start_rootzone();
     start_nginx();
   }
@@ -250,6 +252,7 @@ class Stack {
   }
 
   test::TempDir dir_;
+  test::TestStore location_;
   std::string db_;
   std::vector<std::string> serve_args_;
   std::unique_ptr<Child> rootzone_;

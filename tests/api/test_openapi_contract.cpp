@@ -13,6 +13,7 @@
 #include "support/run.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 
 using namespace rootzone;
 namespace fs = std::filesystem;
@@ -69,7 +70,8 @@ std::string add_user(const std::string& db, const std::vector<std::string>& how)
 test::RunResult check(const std::string& mode) {
   require_node_modules();
   test::TempDir dir;
-  const auto db = (dir / "konstanz.sqlite").string();
+  const test::TestStore location(dir, "konstanz.sqlite");
+  const auto db = location.location();
   import_sample(db);
   const nlohmann::json keys = {
       {"field_staff", add_user(db, {"oa-field", "--role", "field_staff"})},

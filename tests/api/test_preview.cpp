@@ -18,9 +18,11 @@
 #include "rootzone/storage/data_generation.hpp"
 #include "rootzone/storage/database.hpp"
 #include "rootzone/storage/store.hpp"
+#include "store_rows.hpp"
 #include "support/raw_http_client.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 
 using namespace rootzone;
 using nlohmann::json;
@@ -37,7 +39,8 @@ const std::string kStoreCrs = "Content-Crs: <http://www.opengis.net/def/crs/EPSG
 // organisation, field staff, a planner.
 struct City {
   test::TempDir dir;
-  std::string db = (dir / "preview.sqlite").string();
+  test::TestStore location{dir, "preview.sqlite"};  // a SpatiaLite file, or a PostGIS database
+  std::string db = location.location();
   std::int64_t tree = 0;
   std::string own, other, homeless, field, planner;
 
@@ -102,19 +105,16 @@ json body_of(const test::HttpResponse& r) {
   return json::parse(r.body);
 }
 
-std::int64_t rows(storage::Database& db, const std::string& table) {
-  auto st = db.prepare("SELECT count(*) FROM " + table);
-  REQUIRE(st.step());
-  return st.int64(0);
+std::int64_t rows(const std::string& db, const std::string& table) {
+  return test::store_count(db, "SELECT count(*) FROM " + table);
 }
 
 // What a preview must leave as it was: the store's data generation and every table a
 // submission writes.
 std::vector<std::int64_t> store_state(const std::string& db) {
   auto store = storage::Store::open(db);
-  auto& d = store.database();
-  return {storage::data_generation(d), rows(d, "works"), rows(d, "work_status_history"),
-          rows(d, "tree_work_conflicts"), rows(d, "work_work_conflicts")};
+  return {storage::data_generation(store), rows(db, "works"), rows(db, "work_status_history"),
+          rows(db, "tree_work_conflicts"), rows(db, "work_work_conflicts")};
 }
 
 const std::vector<std::string> kFast = {"--preview-rate", "1000000", "--preview-burst", "1000000"};
@@ -279,7 +279,7 @@ TEST_CASE("preview: another process's write is seen once a tile request caught u
   {
     // Another process (an import while serving) adds a work 8 m away, bumping the generation.
     auto store = storage::Store::open(city.db);
-    storage::Transaction tx(store.database());
+    storage::StoreTransaction tx(store);
     geo::Work w;
     w.reference = "IMPORT-1";
     w.title = "Gasleitung";
@@ -292,7 +292,7 @@ TEST_CASE("preview: another process's write is seen once a tile request caught u
     w.ends_at = geo::parse_utc("2027-03-31T15:00:00Z").value();
     w.source = "import";
     store.works().insert(w, "import");
-    storage::bump_data_generation(store.database());
+    storage::bump_data_generation(store);
     tx.commit();
   }
   // The engine is not current yet (the preview reads no store) ...

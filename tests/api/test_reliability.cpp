@@ -7,18 +7,20 @@
 
 #include <cctype>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "rootzone/core/api_keys.hpp"
 #include "rootzone/geo/protection.hpp"
 #include "rootzone/geo/time.hpp"
-#include "rootzone/storage/database.hpp"
+#include "rootzone/storage/data_generation.hpp"
 #include "rootzone/storage/store.hpp"
 #include "support/raw_http_client.hpp"
 #include "support/run.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 
 using namespace rootzone;
 using nlohmann::json;
@@ -34,7 +36,8 @@ const std::string kCrs = "Content-Crs: <http://www.opengis.net/def/crs/EPSG/0/25
 // contractor of Stadtwerke Mainz, a contractor without an organisation, field staff.
 struct City {
   test::TempDir dir;
-  std::string db = (dir / "city.sqlite").string();
+  test::TestStore location{dir, "city.sqlite"};  // a SpatiaLite file, or a PostGIS database
+  std::string db = location.location();
   std::string contractor, orphan, staff;
 
   City() {
@@ -183,12 +186,15 @@ TEST_CASE("a contractor without an organisation is refused the conflicts (403), 
 TEST_CASE("store busy: 503 with Retry-After and a generic detail, SQLite's text only logged") {
   City city;
   test::ServerProcess server(city.db);
+  // Another writer (an import) holds the store: SQLite's write lock, on PostGIS the lock on
+  // the generation row every writer updates; each store's wait ends after 5 s.
   auto holder = storage::Store::open(city.db);
-  holder.database().execute("BEGIN IMMEDIATE");  // another writer (an import) holds the store
+  auto held = std::make_unique<storage::StoreTransaction>(holder);
+  storage::bump_data_generation(holder);
   const auto r = exchange(server.port(),
                           request("POST", "/collections/works/items", city.contractor,
                                   line_work({{448500, 5538500}, {448520, 5538500}}).dump(), kCrs));
-  holder.database().execute("ROLLBACK");
+  held.reset();  // rolled back
   CHECK(r.status == 503);
   CHECK(r.header("retry-after") == "10");
   CHECK(detail(r) == "the store is busy; retry later");

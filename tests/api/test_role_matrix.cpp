@@ -22,6 +22,7 @@
 #include "support/run.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 #include "works_review_fixture.hpp"
 
 using namespace rootzone;
@@ -159,7 +160,8 @@ struct Req {
 // apart, beyond the coordination distance of each other and away from every tree's zones.
 struct City {
   test::TempDir dir;
-  std::string db = (dir / "roles.sqlite").string();
+  test::TestStore location{dir, "roles.sqlite"};  // a SpatiaLite file, or a PostGIS database
+  std::string db = location.location();
   std::int64_t tree = 0, work_a = 0, work_b = 0, conflict = 0, clash = 0, inspection = 0;
   std::int64_t tree_put = 0, tree_patch = 0, tree_fell = 0, tree_inspect = 0;
   std::int64_t work_put = 0, work_patch = 0, work_delete = 0, work_status = 0;

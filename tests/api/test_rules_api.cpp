@@ -12,6 +12,7 @@
 #include "support/raw_http_client.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 
 using namespace rootzone;
 using nlohmann::json;
@@ -51,7 +52,8 @@ void require_revalidated(const test::HttpResponse& r) {
 TEST_CASE("GET /rules lists the shipped rule sets, which is active and their citations",
           "[api][rules]") {
   test::TempDir dir;
-  const auto db = (dir / "rules.sqlite").string();
+  const test::TestStore location(dir, "rules.sqlite");
+  const auto db = location.location();
   { auto store = storage::Store::create(db); }  // Mainz stored and active
   test::ServerProcess server(db);
 
@@ -125,7 +127,8 @@ TEST_CASE("GET /rules lists the shipped rule sets, which is active and their cit
 
 TEST_CASE("GET /rules/active is the active rule set as its file", "[api][rules]") {
   test::TempDir dir;
-  const auto db = (dir / "rules.sqlite").string();
+  const test::TestStore location(dir, "rules.sqlite");
+  const auto db = location.location();
   { auto store = storage::Store::create(db); }
   test::ServerProcess server(db);
 
@@ -146,7 +149,8 @@ TEST_CASE("GET /rules/active is the active rule set as its file", "[api][rules]"
 
 TEST_CASE("the rule set routes take no query parameter and no write", "[api][rules]") {
   test::TempDir dir;
-  const auto db = (dir / "rules.sqlite").string();
+  const test::TestStore location(dir, "rules.sqlite");
+  const auto db = location.location();
   { auto store = storage::Store::create(db); }
   test::ServerProcess server(db);
 
@@ -179,7 +183,8 @@ TEST_CASE("the rule set routes take no query parameter and no write", "[api][rul
 
 TEST_CASE("GET /rules follows a change another process makes while serving", "[api][rules]") {
   test::TempDir dir;
-  const auto db = (dir / "rules.sqlite").string();
+  const test::TestStore location(dir, "rules.sqlite");
+  const auto db = location.location();
   { auto store = storage::Store::create(db); }
   test::ServerProcess server(db);
   const auto before = get(server.port(), "/rules");

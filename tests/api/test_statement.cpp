@@ -9,6 +9,7 @@
 
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 #include "works_review_fixture.hpp"
 
 using namespace rootzone;
@@ -33,7 +34,8 @@ std::string conflict_row(const std::string& html, const std::string& tree) {
 TEST_CASE("the statement: conflict rows, sketch, rules, decision in Berlin time, escaping, roles",
           "[api][works][statement]") {
   test::TempDir dir;
-  const auto db = (dir / "statement.sqlite").string();
+  const test::TestStore location(dir, "statement.sqlite");
+  const auto db = location.location();
   std::map<std::string, std::string> key;
   std::int64_t work = 0, undecided = 0, resubmitted = 0;
   {

@@ -15,6 +15,7 @@
 #include "rootzone/storage/store.hpp"
 #include "rootzone/tiles/tile_math.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 
 using namespace rootzone;
 using nlohmann::json;
@@ -26,7 +27,8 @@ namespace {
 // one trench of "Stadtwerke"; users of every role.
 struct City {
   test::TempDir dir;
-  std::string db = (dir / "city.sqlite").string();
+  test::TestStore location{dir, "city.sqlite"};  // a SpatiaLite file, or a PostGIS database
+  std::string db = location.location();
   std::map<std::string, std::string> keys;  // role name -> API key
   std::vector<std::int64_t> tree_ids;
 
@@ -324,11 +326,11 @@ TEST_CASE("Tiles API: a write by another process (data generation moved) is neve
   {
     // Another process: its own connection, its own transaction and generation bump.
     auto other = storage::Store::open(city.db);
-    storage::Transaction tx(other.database());
+    storage::StoreTransaction tx(other);
     auto tree = other.trees().get(city.tree_ids[0]);
     tree.species_botanical = "Fagus sylvatica";
     other.trees().update(tree, tree.version, "import");
-    storage::bump_data_generation(other.database());
+    storage::bump_data_generation(other);
     tx.commit();
   }
   const auto after = get(service, path_of(t, "trees"));

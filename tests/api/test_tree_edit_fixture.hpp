@@ -13,6 +13,7 @@
 #include "rootzone/geo/protection.hpp"
 #include "rootzone/storage/data_generation.hpp"
 #include "rootzone/storage/store.hpp"
+#include "store_rows.hpp"
 #include "support/mainz_city.hpp"
 #include "support/temp_dir.hpp"
 
@@ -101,20 +102,17 @@ struct StoreCounts {
 
 inline StoreCounts counts(const std::string& db) {
   auto store = storage::Store::open(db);
-  const auto count = [&](const char* sql) {
-    auto s = store.database().prepare(sql);
-    s.step();
-    return s.int64(0);
-  };
+  const auto count = [&](const char* sql) { return store_count(db, sql); };
   StoreCounts c;
   c.trees = count("SELECT count(*) FROM trees");
   c.stems = count("SELECT count(*) FROM tree_stems");
   c.history = count("SELECT count(*) FROM tree_history");
   c.inspections = count("SELECT count(*) FROM inspections");
   c.conflicts = count("SELECT count(*) FROM tree_work_conflicts");
-  c.generation = storage::data_generation(store.database());
-  auto s = store.database().prepare("SELECT id, version FROM trees ORDER BY id");
-  while (s.step()) c.versions.emplace_back(s.int64(0), s.int64(1));
+  c.generation = storage::data_generation(store);
+  for (const auto& row : store_rows(db, "SELECT id, version FROM trees ORDER BY id")) {
+    c.versions.emplace_back(std::stoll(row[0]), std::stoll(row[1]));
+  }
   return c;
 }
 

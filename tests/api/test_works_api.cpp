@@ -20,7 +20,9 @@
 #include "rootzone/storage/conflict_inputs.hpp"
 #include "rootzone/storage/data_generation.hpp"
 #include "rootzone/storage/store.hpp"
+#include "store_rows.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 
 using namespace rootzone;
 using nlohmann::json;
@@ -36,7 +38,8 @@ const std::string kStoreCrs = "<http://www.opengis.net/def/crs/EPSG/0/25832>";
 //  T-3 (448030, 5538000): 100 cm, crown 6 m: R_t = 4.0 m, R_r = 4.5 m.
 struct Town {
   test::TempDir dir;
-  std::string db = (dir / "town.sqlite").string();
+  test::TestStore location{dir, "town.sqlite"};  // a SpatiaLite file, or a PostGIS database
+  std::string db = location.location();
   std::map<std::string, std::string> keys;  // "public" has none
   std::int64_t t1 = 0, t2 = 0, t3 = 0;
 
@@ -155,9 +158,7 @@ struct Snapshot {
 Snapshot snapshot(const Town& t) {
   auto store = storage::Store::open(t.db);
   auto count = [&](const char* table) {
-    auto s = store.database().prepare(std::string("SELECT count(*) FROM ") + table);
-    s.step();
-    return s.int64(0);
+    return test::store_count(t.db, std::string("SELECT count(*) FROM ") + table);
   };
   std::string all;
   for (const auto& w : store.works().all()) {
@@ -168,7 +169,7 @@ Snapshot snapshot(const Town& t) {
           count("work_status_history"),
           count("tree_work_conflicts"),
           count("work_work_conflicts"),
-          storage::data_generation(store.database()),
+          storage::data_generation(store),
           all};
 }
 
@@ -226,7 +227,7 @@ TEST_CASE("a trench 2 m from a protected tree is critical, as the full check fin
   auto store = storage::Store::open(town.db);
   auto rules = store.rule_sets().active();
   geo::ConflictEngine engine(rules);
-  engine.load(storage::load_zoned_trees(store.database(), rules).trees, store.works().open());
+  engine.load(storage::load_zoned_trees(store, rules).trees, store.works().open());
   const auto full = engine.check_all(1);
   std::vector<geo::TreeWorkConflict> expected;
   for (const auto& k : full.tree_work) {

@@ -11,6 +11,7 @@
 #include "rootzone/geo/crs.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 #include "works_review_fixture.hpp"
 
 using namespace rootzone;
@@ -48,7 +49,8 @@ std::string encode(const std::string& s) {
 // Worst first, then start: OV-5 (critical, 15 Mar), OV-1 (critical, 1 May), OV-2, OV-3, OV-4.
 struct Town {
   test::TempDir dir;
-  std::string db = (dir / "overview.sqlite").string();
+  test::TestStore location{dir, "overview.sqlite"};  // a SpatiaLite file, or a PostGIS database
+  std::string db = location.location();
   std::map<std::string, std::string> key;
   std::map<std::string, std::int64_t> id;  // by reference
 

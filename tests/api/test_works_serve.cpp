@@ -17,6 +17,7 @@
 #include "rootzone/storage/store.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 
 using namespace rootzone;
 using nlohmann::json;
@@ -89,7 +90,8 @@ std::string request(const std::string& method, const std::string& target, const 
 TEST_CASE("rootzone serve: a contractor submits a work and reads it back; 413 stores nothing",
           "[api][works][serve]") {
   test::TempDir dir;
-  const auto db = (dir / "serve.sqlite").string();
+  const test::TestStore store_location(dir, "serve.sqlite");
+  const auto db = store_location.location();
   std::string key;
   {
     auto store = storage::Store::create(db);

@@ -17,6 +17,7 @@
 #include "support/run.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 
 using namespace rootzone;
 using nlohmann::json;
@@ -32,7 +33,8 @@ const std::string kWrongKey = "rz_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
 // contractor (carla, Stadtwerke Mainz: submits and previews works).
 struct City {
   test::TempDir dir;
-  std::string db = (dir / "limits.sqlite").string();
+  test::TestStore location{dir, "limits.sqlite"};  // a SpatiaLite file, or a PostGIS database
+  std::string db = location.location();
   std::string fritz, frieda, carla;
 
   City() {

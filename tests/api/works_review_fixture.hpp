@@ -49,7 +49,7 @@ inline geo::Work make_work(const std::string& reference, const std::string& cont
 inline void store_conflicts(storage::Store& store) {
   const auto rules = store.rule_sets().active();
   geo::ConflictEngine engine(rules);
-  engine.load(storage::load_zoned_trees(store.database(), rules).trees, store.works().open());
+  engine.load(storage::load_zoned_trees(store, rules).trees, store.works().open());
   const auto all = engine.check_all(1);
   store.conflicts().replace_all_tree_work_conflicts(all.tree_work);
   store.conflicts().replace_all_work_work_conflicts(all.work_work);

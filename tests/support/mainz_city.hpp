@@ -18,7 +18,7 @@ namespace rootzone::test {
 
 struct MainzCity {
   TempDir dir;
-  TestStore location{dir, "mainz.sqlite"};
+  TestStore location{dir, "mainz.sqlite"};  // a SpatiaLite file, or a PostGIS database
   std::string db = location.location();
   std::int64_t tree = 0, tree2 = 0, tree3 = 0, work = 0;
 

@@ -150,14 +150,17 @@ Connection::Connection(const std::string& location) : location_(printable_locati
       conn_, [](void*, const char*) {}, nullptr);
   // And doubles as their shortest text that reads back as the same value (any
   // extra_float_digits above 0 means that since PostgreSQL 12), whatever the server's
-  // configuration says: coordinates and measures read back exactly as written.
+  // configuration says: coordinates and measures read back exactly as written. A statement
+  // waiting for another transaction's lock (a writer holding the generation row) gives up
+  // after 5 s as SQLite's busy timeout does (database.cpp): StoreBusy, 503 with Retry-After,
+  // rather than a request that hangs for as long as the other writer runs.
   // A write is acknowledged only once it is durable: with synchronous_commit off (a server
   // tuned for bulk loads) an acknowledged write could be lost in a crash, and a read replica
   // could not tell when it has replayed it (pg_read_replica.hpp). Stricter settings (a
   // synchronous standby's remote_apply) stay as the server has them.
   exec(
       "SELECT set_config('client_encoding', 'UTF8', false),"
-      " set_config('extra_float_digits', '3', false),"
+      " set_config('extra_float_digits', '3', false), set_config('lock_timeout', '5s', false),"
       " CASE WHEN current_setting('synchronous_commit') = 'off'"
       " THEN set_config('synchronous_commit', 'on', false) END");
 }

@@ -1,16 +1,54 @@
 #include <string>
 #include <type_traits>
+#include <unordered_map>
 #include <variant>
+#include <vector>
 
 #include "feature_sql.hpp"
 #include "pg/connection.hpp"
 #include "pg/pg_queries.hpp"
+#include "pg/pg_tree_rows.hpp"
 #include "pg/pg_values.hpp"
+#include "rootzone/storage/errors.hpp"
 #include "stored_values.hpp"
 
 namespace rootzone::storage::pg {
 
 namespace {
+
+// `s` with every byte that is not part of a well-formed UTF-8 sequence replaced by U+FFFD.
+// PostgreSQL refuses such bytes in a text parameter (22021) where SQLite compares them and
+// finds nothing: a filter value of them (species_botanical=%FF%FE) then matches nothing here
+// too, since no stored text holds U+FFFD where the value had those bytes.
+std::string well_formed_utf8(const std::string& s) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    const std::size_t n = b < 0x80                   ? 1
+                          : (b >= 0xC2 && b <= 0xDF) ? 2
+                          : (b >= 0xE0 && b <= 0xEF) ? 3
+                          : (b >= 0xF0 && b <= 0xF4) ? 4
+                                                     : 0;
+    bool ok = n > 0 && i + n <= s.size();
+    for (std::size_t k = 1; ok && k < n; ++k) {
+      ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+    }
+    if (ok && n >= 3) {  // no overlong forms, no surrogates, nothing above U+10FFFF
+      const auto c = static_cast<unsigned char>(s[i + 1]);
+      ok = !(b == 0xE0 && c < 0xA0) && !(b == 0xED && c >= 0xA0) && !(b == 0xF0 && c < 0x90) &&
+           !(b == 0xF4 && c >= 0x90);
+    }
+    if (ok) {
+      out.append(s, i, n);
+      i += n;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
 
 std::vector<Parameter> parameters(const detail::SqlParams& params, std::size_t count) {
   std::vector<Parameter> out;
@@ -26,7 +64,7 @@ std::vector<Parameter> parameters(const detail::SqlParams& params, std::size_t c
           } else if constexpr (std::is_same_v<T, double>) {
             return number_text(v);
           } else if constexpr (std::is_same_v<T, std::string>) {
-            return v;
+            return well_formed_utf8(v);
           } else {
             return Parameter::binary(v);
           }
@@ -74,8 +112,8 @@ std::vector<SortValue> sort_values(Connection& c, Collection collection, const c
 }
 
 // One page (limit + 1 ids read to know whether more follow) and the matched count, from one
-// snapshot; each feature then read through its repository, so a page holds exactly what a
-// single read of the feature gives.
+// snapshot; the features then read by `get` (ids in page order -> features in that order), as a
+// single read of each feature gives them.
 template <class T, class Get>
 Page<T> page(Connection& c, int srid, Collection collection, const char* from,
              const char* id_column, const FeatureQuery& q, Get get) {
@@ -98,7 +136,10 @@ Page<T> page(Connection& c, int srid, Collection collection, const char* from,
           params.add(std::int64_t{q.limit} + 1);
   const auto ids = c.exec(std::string("SELECT ") + id_column + " FROM " + from + tail,
                           parameters(params, params.values.size()));
-  for (int i = 0; i < ids.rows(); ++i) result.items.push_back(get(ids.int64(i, 0)));
+  std::vector<std::int64_t> page_ids;
+  page_ids.reserve(static_cast<std::size_t>(ids.rows()));
+  for (int i = 0; i < ids.rows(); ++i) page_ids.push_back(ids.int64(i, 0));
+  result.items = get(page_ids);
   result.more = result.items.size() > static_cast<std::size_t>(q.limit);
   if (result.more) result.items.pop_back();
   if (!q.sort.empty() && !result.items.empty()) {
@@ -109,14 +150,50 @@ Page<T> page(Connection& c, int srid, Collection collection, const char* from,
 
 }  // namespace
 
-Page<geo::Tree> query_trees(Connection& c, int srid, TreeRepository& trees, const FeatureQuery& q) {
-  return page<geo::Tree>(c, srid, Collection::trees, "trees t", "t.id", q,
-                         [&](std::int64_t id) { return trees.get(id); });
+namespace {
+
+// Each by its repository: a round trip per feature, for pages of works and conflicts (short).
+template <class GetOne>
+auto one_by_one(GetOne get_one) {
+  return [get_one](const std::vector<std::int64_t>& ids) {
+    std::vector<decltype(get_one(std::int64_t{}))> out;
+    out.reserve(ids.size());
+    for (const auto id : ids) out.push_back(get_one(id));
+    return out;
+  };
+}
+
+}  // namespace
+
+// A page of trees in one statement with the columns PgTreeRepository::get reads: a round trip
+// per tree made an items page of a hundred trees a hundred round trips (SQLite answers those
+// in process).
+Page<geo::Tree> query_trees(Connection& c, int srid, TreeRepository&, const FeatureQuery& q) {
+  return page<geo::Tree>(
+      c, srid, Collection::trees, "trees t", "t.id", q, [&](const std::vector<std::int64_t>& ids) {
+        std::string list = "{";
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+          list += (i > 0 ? "," : "") + std::to_string(ids[i]);
+        }
+        const auto r =
+            c.exec(std::string(select_tree) + "WHERE id = ANY($1::bigint[])", {list + "}"});
+        std::unordered_map<std::int64_t, int> row_of;
+        for (int i = 0; i < r.rows(); ++i) row_of.emplace(r.int64(i, 0), i);
+        std::vector<geo::Tree> out;
+        out.reserve(ids.size());
+        for (const auto id : ids) {
+          const auto at = row_of.find(id);
+          // Read in the page's snapshot: a row its id query saw is there.
+          if (at == row_of.end()) throw NotFound("tree " + std::to_string(id) + " not found");
+          out.push_back(read_tree(r, at->second));
+        }
+        return out;
+      });
 }
 
 Page<geo::Work> query_works(Connection& c, int srid, WorkRepository& works, const FeatureQuery& q) {
   return page<geo::Work>(c, srid, Collection::works, "works t", "t.id", q,
-                         [&](std::int64_t id) { return works.get(id); });
+                         one_by_one([&](std::int64_t id) { return works.get(id); }));
 }
 
 Page<geo::TreeWorkConflict> query_tree_work_conflicts(Connection& c, int srid,
@@ -124,7 +201,7 @@ Page<geo::TreeWorkConflict> query_tree_work_conflicts(Connection& c, int srid,
                                                       const FeatureQuery& q) {
   return page<geo::TreeWorkConflict>(
       c, srid, Collection::tree_work_conflicts, "tree_work_conflicts c", "c.id", q,
-      [&](std::int64_t id) { return conflicts.tree_work_conflict(id); });
+      one_by_one([&](std::int64_t id) { return conflicts.tree_work_conflict(id); }));
 }
 
 std::optional<geo::Bounds> extent(Connection& c, Collection collection) {

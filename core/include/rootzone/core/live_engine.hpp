@@ -139,7 +139,13 @@ class LiveEngine {
       tx.reset();  // roll back before reading the store again
       if (changed.everything) external_pending_ = true;
       if (engine_suspect_) reload_after_failure(store);
-      throw;
+      // On PostGIS the wait for another writer ends inside the transaction (at the generation
+      // row it holds), not at BEGIN as on SQLite: the same Error busy.
+      try {
+        throw;
+      } catch (const storage::StoreBusy& e) {
+        throw busy(e);
+      }
     }
   }
 
