@@ -295,8 +295,12 @@ TEST_CASE("preview: another process's write is seen once a tile request caught u
     storage::bump_data_generation(store);
     tx.commit();
   }
-  // The engine is not current yet (the preview reads no store) ...
-  CHECK(body_of(preview(c, city.own, work)).at("conflicts").at("works").empty());
+  // On SpatiaLite the engine is not current yet (the preview reads no store) ... On PostGIS
+  // the write's notice may already have reached the server's follower (docs/postgis.md
+  // "Several nodes: change notifications"): either answer is right until it caught up.
+  if (!test::testing_postgis()) {
+    CHECK(body_of(preview(c, city.own, work)).at("conflicts").at("works").empty());
+  }
   // ... until this server catches up: the tile index and the engine together.
   REQUIRE(c.get("/tiles/city/16/34279/22287.mvt").status / 100 == 2);
   const auto after = body_of(preview(c, city.own, work));

@@ -10,6 +10,7 @@
 #include "rootzone/core/work_preview.hpp"
 #include "rootzone/storage/data_generation.hpp"
 #include "rootzone/storage/store.hpp"
+#include "support/test_store.hpp"
 
 using namespace rootzone;
 using core::ErrorKind;
@@ -110,7 +111,11 @@ TEST_CASE(
     storage::bump_data_generation(store);
     tx.commit();
   }
-  CHECK(core::preview_work(app, planner, pit("P-1", "")).conflicts.works.empty());
+  // On PostGIS the write's notice may reach the follower first (docs/postgis.md "Several
+  // nodes: change notifications"): then the engine is current sooner, which is right too.
+  if (!test::testing_postgis()) {
+    CHECK(core::preview_work(app, planner, pit("P-1", "")).conflicts.works.empty());
+  }
   app.live().between_writes([] {});  // what a tile request does when the generation moved
   const auto after = core::preview_work(app, planner, pit("P-1", ""));
   REQUIRE(after.conflicts.works.size() == 1);
