@@ -238,7 +238,9 @@ class Stack {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     do {
       out.clear();
-      std::istringstream in(slurp(file));
+      // Complete lines only: the writer may be in the middle of the last one.
+      const auto text = slurp(file);
+      std::istringstream in(text.substr(0, text.rfind('\n') + 1));
       std::string line;
       while (std::getline(in, line)) {
         if (line.empty() || line.front() != '{') continue;  // rootzone's "serving ..." line

@@ -87,7 +87,7 @@ std::string request(const std::string& method, const std::string& target, const 
 
 }  // namespace
 
-TEST_CASE("rootzone serve: a contractor submits a work and reads it back; 413 stores nothing",
+TEST_CASE("rootzone serve: a contractor submits a work and reads it back, 413 stores nothing",
           "[api][works][serve]") {
   test::TempDir dir;
   const test::TestStore store_location(dir, "serve.sqlite");

@@ -142,7 +142,7 @@ TEST_CASE("write limits: a key's 4th write with a burst of 3 is 429, nothing sto
   CHECK(city.trees() == 6);
 }
 
-TEST_CASE("write limits: the address's limit holds across keys; another address is not touched",
+TEST_CASE("write limits: the address's limit holds across keys, another address is not touched",
           "[api][write-limit][serve]") {
   City city;
   test::ServerProcess server(city.db,

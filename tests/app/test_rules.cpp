@@ -519,7 +519,7 @@ TEST_CASE("a malformed rule set file is refused naming the member, the store unc
   CHECK(store_bytes(db) == bytes);
 }
 
-TEST_CASE("a rule set added from a file is listed, shown and put in force; init takes one",
+TEST_CASE("a rule set added from a file is listed, shown and put in force, and init takes one",
           "[app][rules][konstanz]") {
   test::TempDir dir;
   const test::TestStore location(dir, "konstanz.sqlite");

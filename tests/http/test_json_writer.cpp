@@ -32,7 +32,7 @@ TEST_CASE("JsonWriter escapes what JSON requires and passes UTF-8 through", "[ht
   CHECK(nlohmann::json::parse(text).at(0) == nasty);
 }
 
-TEST_CASE("JsonWriter numbers read back exactly; NaN and infinity become null", "[http][json]") {
+TEST_CASE("JsonWriter numbers read back exactly, NaN and infinity become null", "[http][json]") {
   std::string text;
   JsonWriter w(text);
   w.begin_array().number(0.1).number(448100.013).number(-2.5e-7).number(1e21);

@@ -208,7 +208,9 @@ std::vector<nlohmann::json> TwoNodes::nginx_log(std::size_t n) const {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   do {
     out.clear();
-    std::istringstream in(slurp(dir_ / "access.log"));
+    // Complete lines only: nginx may be writing the last one while it is read.
+    const auto text = slurp(dir_ / "access.log");
+    std::istringstream in(text.substr(0, text.rfind('\n') + 1));
     std::string line;
     while (std::getline(in, line)) {
       if (!line.empty() && line.front() == '{') out.push_back(nlohmann::json::parse(line));
