@@ -79,8 +79,10 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== rootzone serve on 127.0.0.1:$rz_port" >&2
+# No write limits: the mixed load's one field-staff key PATCHes about 100 times a second, over
+# the per-key limit of issue 15 (20/s after a burst of 1000), which would answer 429 after ~10 s.
 "$rootzone" serve --db "$store" --host 127.0.0.1 --port "$rz_port" --threads "$serve_threads" \
-  2>"$rz_log" &
+  --write-rate 0 --write-rate-per-address 0 2>"$rz_log" &
 rz_pid=$!
 for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$rz_port/health" && break; sleep 0.2; done
 echo "== MapServer on 127.0.0.1:$ms_port" >&2
@@ -143,10 +145,13 @@ ITEMS_PREFIX=$rz_prefix BBOXES=$here/bboxes.txt API_KEY=$api_key FIRST_TREE=1001
 cat "$out/api-wrk-mixed.txt" >&2
 mixed_result=$(grep '^RESULT ' "$out/api-wrk-mixed.txt")
 history_rows=$(($(history) - history0))
+# A PATCH still in flight when wrk stops is stored but never counted: at most one per
+# connection more history rows than counted PATCHes, never fewer.
+patched=$(field patch_ok "$mixed_result")
 if [[ $(field non2xx "$mixed_result") != 0 || $(field errors "$mixed_result") != 0 ||
   $(field patch_412 "$mixed_result") != 0 || $(field patch_other "$mixed_result") != 0 ||
-  $history_rows != $(field patch_ok "$mixed_result") ]]; then
-  echo "mixed load: errors, a refused PATCH or history rows != PATCHes: $mixed_result, history +$history_rows" >&2
+  $history_rows -lt $patched || $history_rows -gt $((patched + connections)) ]]; then
+  echo "mixed load: errors, a refused PATCH or history rows other than the PATCHes (+ those in flight at the end): $mixed_result, history +$history_rows" >&2
   bad=1
 fi
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
