@@ -1,6 +1,10 @@
 #pragma once
 // What both stores' conflict repositories decide alike when a recompute replaces stored
 // conflicts (conflict_repository.cpp, pg/pg_conflict_repository.cpp).
+#include <cstdint>
+#include <optional>
+#include <string>
+
 #include "rootzone/geo/conflict.hpp"
 
 namespace rootzone::storage::detail {
@@ -12,6 +16,28 @@ inline bool same_finding(const geo::TreeWorkConflict& stored, const geo::TreeWor
   return stored.severity == found.severity && stored.rule == found.rule &&
          stored.min_distance_m == found.min_distance_m && stored.overlap_m2 == found.overlap_m2 &&
          stored.overlap_share == found.overlap_share;
+}
+
+// Which rows a replace_* call owns: all of them, or those of one tree or work. `where` is the
+// store's own SQL condition on its first parameter (the id).
+struct ConflictScope {
+  enum class Of { all, tree, work } of;
+  const char* where;
+  std::optional<std::int64_t> id;
+  std::string label;  // "work 12", for messages
+};
+
+// Whether a found tree-work conflict belongs to the rows `scope` replaces.
+inline bool in_scope(const ConflictScope& scope, const geo::TreeWorkConflict& c) {
+  switch (scope.of) {
+    case ConflictScope::Of::tree:
+      return c.tree_id == scope.id;
+    case ConflictScope::Of::work:
+      return c.work_id == scope.id;
+    case ConflictScope::Of::all:
+      break;
+  }
+  return true;
 }
 
 }  // namespace rootzone::storage::detail

@@ -18,13 +18,7 @@ namespace {
 
 using Pair = std::pair<std::int64_t, std::int64_t>;
 
-// Which rows a replace_* call owns: all of them, or those of one tree or work.
-struct Scope {
-  enum class Of { all, tree, work } of;
-  const char* where;  // SQL condition on ?1
-  std::optional<std::int64_t> id;
-  std::string label;  // "work 12", for messages
-};
+using Scope = detail::ConflictScope;
 
 std::optional<geo::Acknowledgement> read_ack(const Statement& s, int first, const char* table) {
   if (s.is_null(first)) return std::nullopt;
@@ -67,18 +61,7 @@ std::vector<geo::TreeWorkConflict> list_tree_work(Database& db, const Scope& sco
   return result;
 }
 
-bool in_scope(const Scope& scope, const geo::TreeWorkConflict& c) {
-  switch (scope.of) {
-    case Scope::Of::tree:
-      return c.tree_id == scope.id;
-    case Scope::Of::work:
-      return c.work_id == scope.id;
-    case Scope::Of::all:
-      break;
-  }
-  return true;
-}
-
+using detail::in_scope;
 using detail::same_finding;
 
 // A larger page cache for this connection while it lives. A city-wide replace writes its rows

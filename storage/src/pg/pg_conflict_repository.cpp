@@ -25,12 +25,7 @@ namespace {
 
 using Pair = std::pair<std::int64_t, std::int64_t>;
 
-struct Scope {
-  enum class Of { all, tree, work } of;
-  const char* where;  // SQL condition on $1
-  std::optional<std::int64_t> id;
-  std::string label;  // "work 12", for messages
-};
+using Scope = detail::ConflictScope;
 
 Scope all_rows() { return {Scope::Of::all, "true", std::nullopt, "all conflicts"}; }
 Scope of_work(std::int64_t id) {
@@ -116,18 +111,7 @@ std::vector<geo::TreeWorkConflict> list_tree_work(pg::Connection& c, const Scope
   return out;
 }
 
-bool in_scope(const Scope& scope, const geo::TreeWorkConflict& c) {
-  switch (scope.of) {
-    case Scope::Of::tree:
-      return c.tree_id == scope.id;
-    case Scope::Of::work:
-      return c.work_id == scope.id;
-    case Scope::Of::all:
-      break;
-  }
-  return true;
-}
-
+using detail::in_scope;
 using detail::same_finding;
 
 // One row to insert (with its id) or update (drop_ack: its severity got worse at some point
