@@ -2,16 +2,20 @@
 # `rootzone check` on PostGIS against the same SQL spatial join written for PostGIS
 # (bench/sql_join_pg.sql: ST_DWithin on the GiST index of trees.location, with a search
 # distance that reaches every zone), issue 16. Alternating rounds on one throw-away server:
-#   round i: reset (no zones, no conflicts: the state right after an import) -> check (first)
-#            -> join -> check (zones stored) -> join
+#   once: the state an import leaves, kept as a template database: `rootzone init` +
+#         `rootzone import trees` of the city's CSV (which stores the trees' zones), the city's
+#         works copied in with exact values, no conflicts
+#   round i: a fresh copy of it -> check (first after the import) -> join -> check -> join
+# NO_ZONES=1 deletes the zones the import stored from each copy (the check draws and stores
+# every zone, as after an import before imports stored them).
 #
 #   bash bench/run-conflicts-pg.sh
 #   TREES=100000 WORKS=1000 ROUNDS=2 bash bench/run-conflicts-pg.sh
 #
-# Environment: TREES (1000000), WORKS (10000), SEED (4711), ROUNDS (3), ROOTZONE_BUILD_DIR
-# (build: an existing build with app/rootzone and bench/gen_city). The city is generated once
-# into bench/out (never committed) by bench/gen_city as a SpatiaLite file and copied into
-# PostGIS with exact values (doubles as 17 significant digits, geometries as WKB).
+# Environment: TREES (1000000), WORKS (10000), SEED (4711), ROUNDS (3), NO_ZONES,
+# ROOTZONE_BUILD_DIR (build: an existing build with app/rootzone and bench/gen_city). The city
+# is generated once into bench/out (never committed) by bench/gen_city as a SpatiaLite file
+# with its trees as CSV.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,10 +29,13 @@ rootzone=$build/app/rootzone
 mkdir -p "$out"
 
 city=$out/city-t${trees}-w${works}-s${seed}.sqlite
-if [[ ! -f $city ]]; then
-  echo "== generating $city" >&2
+csv=$out/city-t${trees}-w${works}-s${seed}-trees.csv
+if [[ ! -f $city || ! -f $csv ]]; then
+  echo "== generating $city and $csv" >&2
+  rm -f "$city" "$csv"
   "$build/bench/gen_city" --out "$city.part" --trees "$trees" --works "$works" --seed "$seed" \
-    --no-check >&2
+    --csv "$csv.part" --no-check >&2
+  mv "$csv.part" "$csv"
   mv "$city.part" "$city"
 fi
 
@@ -38,51 +45,45 @@ bash "$root/scripts/pg-test-server.sh" start "$server" >&2
 [[ ${KEEP_SERVER:-0} == 1 ]] || trap 'bash "$root/scripts/pg-test-server.sh" stop "$server" >&2 || true' EXIT
 admin=$(cat "$server/url")
 url=${admin/\/postgres\?//rz_bench?}
-psql -X -q "$admin" -c "DROP DATABASE IF EXISTS rz_bench" -c "CREATE DATABASE rz_bench"
+imported=${admin/\/postgres\?//rz_imported?}
+psql -X -q "$admin" -c "DROP DATABASE IF EXISTS rz_bench" -c "DROP DATABASE IF EXISTS rz_imported" \
+  -c "CREATE DATABASE rz_imported"
 srid=$(sqlite3 "$city" "SELECT value FROM store_meta WHERE key = 'srid'")
-"$rootzone" init --db "$url" --srid "$srid" >&2
+"$rootzone" init --db "$imported" --srid "$srid" >&2
 
-echo "== copying the city into PostGIS" >&2
+echo "== importing the trees, copying the works into PostGIS" >&2
+t0=$(date +%s.%N)
+"$rootzone" import trees "$csv" --db "$imported" --mapping "$root/bench/import/city-trees-csv.json" \
+  2>&1 | tail -2 >&2
+echo "imported in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}') s" >&2
 # NULL as \N; reals with 17 significant digits (exact); geometries as hex WKB.
 real() { echo "CASE WHEN $1 IS NULL THEN NULL ELSE printf('%!.17g', $1) END"; }
 export_csv() { sqlite3 -batch -csv -cmd '.load mod_spatialite' -cmd '.nullvalue \\N' "$city" "$1"; }
-t0=$(date +%s.%N)
-export_csv "SELECT id, source_id, site, district, species_botanical, species_german, genus,
-  $(real crown_diameter_m), $(real height_m), planting_year, vitality, development_phase,
-  last_inspection, next_inspection, status, felled_on, columnar, is_protected, protection_source,
-  protection_reason, version, updated_at, hex(AsBinary(location)), stems_cm FROM trees" \
-  >"$out/pg-trees.csv"
-export_csv "SELECT tree_id, stem_no, $(real circumference_cm) FROM tree_stems" >"$out/pg-stems.csv"
 export_csv "SELECT id, reference, title, contractor, contact, kind, $(real width_m), $(real radius_m),
   $(real depth_m), starts_at, ends_at, status, source, version, updated_at, hex(AsBinary(geometry))
   FROM works" >"$out/pg-works.csv"
-psql -X -q -v ON_ERROR_STOP=1 "$url" <<SQL
+psql -X -q -v ON_ERROR_STOP=1 "$imported" <<SQL
 BEGIN;
-CREATE TEMP TABLE t_in (LIKE trees INCLUDING DEFAULTS);
-ALTER TABLE t_in ALTER COLUMN location TYPE text;
-\copy t_in (id, source_id, site, district, species_botanical, species_german, genus, crown_diameter_m, height_m, planting_year, vitality, development_phase, last_inspection, next_inspection, status, felled_on, columnar, is_protected, protection_source, protection_reason, version, updated_at, location, stems_cm) FROM '$out/pg-trees.csv' (FORMAT csv, NULL '\N')
-INSERT INTO trees SELECT id, source_id, site, district, species_botanical, species_german, genus,
-  crown_diameter_m, height_m, planting_year, vitality, development_phase, last_inspection,
-  next_inspection, status, felled_on, columnar, is_protected, protection_source, protection_reason,
-  version, updated_at, ST_GeomFromWKB(decode(location, 'hex'), $srid), stems_cm FROM t_in;
-\copy tree_stems (tree_id, stem_no, circumference_cm) FROM '$out/pg-stems.csv' (FORMAT csv, NULL '\N')
 CREATE TEMP TABLE w_in (LIKE works INCLUDING DEFAULTS);
 ALTER TABLE w_in ALTER COLUMN geometry TYPE text;
 \copy w_in (id, reference, title, contractor, contact, kind, width_m, radius_m, depth_m, starts_at, ends_at, status, source, version, updated_at, geometry) FROM '$out/pg-works.csv' (FORMAT csv, NULL '\N')
 INSERT INTO works SELECT id, reference, title, contractor, contact, kind, width_m, radius_m,
   depth_m, starts_at, ends_at, status, source, version, updated_at,
   ST_GeomFromWKB(decode(geometry, 'hex'), $srid) FROM w_in;
+SELECT setval(pg_get_serial_sequence('works', 'id'), (SELECT max(id) FROM works));
 COMMIT;
 VACUUM ANALYZE;
 SQL
-rm -f "$out/pg-trees.csv" "$out/pg-stems.csv" "$out/pg-works.csv"
-echo "copied in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}') s" >&2
+rm -f "$out/pg-works.csv"
+echo "zones stored by the import: $(psql -X -At "$imported" -c 'SELECT count(*) FROM tree_zones')" >&2
 
-reset_store() { # the state right after an import: no zones, no conflicts
-  psql -X -q -v ON_ERROR_STOP=1 "$url" \
-    -c "DELETE FROM tree_zones" -c "DELETE FROM tree_work_conflicts" \
-    -c "DELETE FROM work_work_conflicts" -c "DELETE FROM store_meta WHERE key = 'zones_marker'" \
-    -c "VACUUM ANALYZE tree_zones, tree_work_conflicts, work_work_conflicts, store_meta"
+reset_store() { # the state right after the import: a fresh copy of it
+  psql -X -q -v ON_ERROR_STOP=1 "$admin" -c "DROP DATABASE IF EXISTS rz_bench" \
+    -c "CREATE DATABASE rz_bench TEMPLATE rz_imported"
+  if [[ ${NO_ZONES:-0} == 1 ]]; then
+    psql -X -q -v ON_ERROR_STOP=1 "$url" -c "DELETE FROM tree_zones" \
+      -c "DELETE FROM store_meta WHERE key = 'zones_marker'" -c "VACUUM ANALYZE tree_zones"
+  fi
 }
 wall_s() { awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$1"; }
 cpu_s() { awk -F': ' '/User time \(seconds\)/ {u = $2} /System time \(seconds\)/ {y = $2} END {print u + y}' "$1"; }
@@ -132,11 +133,11 @@ cat <<EOF
 
 Machine: $(nproc) cores, $cpu (load average before/after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg));
 PostgreSQL $(psql -X -At "$url" -c 'SHOW server_version'), PostGIS $(psql -X -At "$url" -c 'SELECT postgis_lib_version()'), the throw-away server of scripts/pg-test-server.sh (fsync off) on the same machine.
-City: $trees trees, $works works, seed $seed. Command: \`TREES=$trees WORKS=$works SEED=$seed ROUNDS=$rounds bash bench/run-conflicts-pg.sh\`
+City: $trees trees, $works works, seed $seed; the trees imported from gen_city's CSV$( [[ ${NO_ZONES:-0} == 1 ]] && echo ", their zones deleted (NO_ZONES=1)"). Command: \`TREES=$trees WORKS=$works SEED=$seed ROUNDS=$rounds$( [[ ${NO_ZONES:-0} == 1 ]] && echo " NO_ZONES=1") bash bench/run-conflicts-pg.sh\`
 
 | measurement (wall, median of $rounds) | wall | CPU of the client (user+sys) | this / join | each round (s) |
 |---|---|---|---|---|
 | SQL join on PostGIS (bench/sql_join_pg.sql, $pairs pairs) | $(ms "$join_w") ms | $(ms "$(col join 3)") ms (psql; the work is the server's) | 1 | $(all join) |
-| \`rootzone check\` on PostGIS, first after loading (draws and stores the zones) | $(ms "$first_w") ms | $(ms "$(col first 3)") ms | $(ratio "$first_w" "$join_w")x | $(all first) |
+| \`rootzone check\` on PostGIS, first after the import | $(ms "$first_w") ms | $(ms "$(col first 3)") ms | $(ratio "$first_w" "$join_w")x | $(all first) |
 | \`rootzone check\` on PostGIS, zones stored ($conflicts conflicts) | $(ms "$second_w") ms | $(ms "$(col second 3)") ms | $(ratio "$second_w" "$join_w")x | $(all second) |
 EOF

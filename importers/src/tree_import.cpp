@@ -289,6 +289,9 @@ ImportResult import_trees(storage::Store& store, const ImportOptions& o) {
   // rollback when the import ends without commit.
   const auto bulk = store.backend().tree_bulk_writer(user, geo::now_utc());
   auto& writer = *bulk;
+  // The first import of a city stores the trees' zones too: the first check finds them
+  // current instead of drawing them (a dry run stores nothing).
+  if (!o.dry_run) writer.keep_zones(rules);
   detail::BoundedQueue<Batch> batches(kDepth);
   // Written batches go back to the reader, which empties them itself: its strings are then
   // freed by the thread that allocated them, not across threads (glibc's malloc locks the

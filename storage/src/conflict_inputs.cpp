@@ -290,6 +290,10 @@ ZoneLoad load_zoned_trees(Database& db, const geo::RuleSet& rules) {
   return out;
 }
 
+std::string zone_marker(Database& db, const geo::RuleSet& rules) {
+  return current_marker(db, rules);
+}
+
 std::size_t save_tree_zones(Database& db, const geo::RuleSet& rules, const std::string& marker,
                             const std::vector<geo::ZonedTree>& zones) {
   Transaction tx(db);

@@ -61,6 +61,7 @@ class SqliteTreeBulkWriter final : public TreeBulkWriter {
   std::optional<geo::Tree> find_by_source_id(std::string_view source_id) override;
   std::int64_t insert(const geo::Tree& tree) override;
   bool update(const geo::Tree& tree, const geo::Tree& stored) override;
+  void keep_zones(const geo::RuleSet& rules) override;
   void finish() override;
 
   struct Impl;

@@ -10,11 +10,13 @@
 #include <utility>
 
 #include "rootzone/geo/str_order.hpp"
+#include "rootzone/storage/conflict_inputs.hpp"
 #include "rootzone/storage/database.hpp"
 #include "rootzone/storage/errors.hpp"
 #include "stored_values.hpp"
 #include "tree_changes.hpp"
 #include "tree_rows.hpp"
+#include "zone_keeping.hpp"
 
 namespace rootzone::storage {
 
@@ -513,6 +515,7 @@ struct SqliteTreeBulkWriter::Impl {
   std::vector<Cell> cells;                // what finish() packs
   std::vector<std::string> trigger_sql;   // to re-create them
   std::int64_t inserted = 0;
+  detail::ZoneKeeping zones;
   bool finished = false;
 };
 
@@ -576,6 +579,14 @@ void SqliteTreeBulkWriter::finish() {
         .run();
   }
   m.trigger_sql.clear();
+  // Last, so that the marker counts every tree written (the rows are this transaction's).
+  if (auto kept = m.zones.take()) {
+    save_tree_zones(m.db, kept->rules, zone_marker(m.db, kept->rules), kept->zones);
+  }
+}
+
+void SqliteTreeBulkWriter::keep_zones(const geo::RuleSet& rules) {
+  impl_->zones.start(rules, impl_->started_empty);
 }
 
 bool SqliteTreeBulkWriter::started_empty() const { return impl_->started_empty; }
@@ -630,6 +641,7 @@ std::int64_t SqliteTreeBulkWriter::insert(const geo::Tree& tree) {
     throw ConstraintViolation("tree " + tree.source_id + ": " + e.what());
   }
   ++m.inserted;
+  m.zones.inserted(id, tree);
   return id;
 }
 
@@ -638,6 +650,7 @@ bool SqliteTreeBulkWriter::update(const geo::Tree& tree, const geo::Tree& stored
   if (m.finished) throw StorageError("TreeBulkWriter::update after finish()");
   const auto changes = changed_fields(stored, tree);
   if (changes.empty()) return false;
+  m.zones.updated();
   // Updates are the rare case of an import: a savepoint keeps the row, its stems and its
   // history together.
   Transaction tx(m.db);

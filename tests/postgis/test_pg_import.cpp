@@ -208,6 +208,13 @@ TEST_CASE("PostGIS import of the Konstanz cadastre: the report and every tree as
         "tree_stems_tree_id_fkey f");
   CHECK(db.query("SELECT confdeltype::text FROM pg_constraint WHERE conname = "
                  "'tree_stems_tree_id_fkey'") == "c");
+  // tree_zones' keys too, around the zones the import stored (keep_zones): 8,962, as on the file.
+  CHECK(db.query("SELECT string_agg(conname || ' ' || contype::text || ' ' || confdeltype::text,"
+                 " ',' ORDER BY conname) FROM pg_constraint WHERE conrelid = 'tree_zones'::regclass"
+                 " AND contype IN ('p', 'f')") ==
+        "tree_zones_pkey p  ,tree_zones_tree_id_fkey f c");
+  CHECK(db.query("SELECT count(*) FROM tree_zones") == "8962");
+  CHECK(sqlite_value(file, "SELECT count(*) FROM tree_zones") == "8962");
   // Ids 1..15,936 on both, and the next tree gets the next id on both.
   geo::Tree t;
   t.source_id = "NEW-1";

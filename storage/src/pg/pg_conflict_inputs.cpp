@@ -89,10 +89,14 @@ std::optional<std::vector<geo::ZonedTree>> cached_zones(Connection& c, const std
 
 }  // namespace
 
+std::string zone_marker(Connection& c, const geo::RuleSet& rules) {
+  const auto state = c.exec("SELECT count(*), coalesce(sum(version), 0) FROM trees");
+  return marker_of(rules, state.int64(0, 0), state.int64(0, 1));
+}
+
 ZoneLoad load_zoned_trees(Connection& c, const geo::RuleSet& rules) {
   {
-    const auto state = c.exec("SELECT count(*), coalesce(sum(version), 0) FROM trees");
-    const auto marker = marker_of(rules, state.int64(0, 0), state.int64(0, 1));
+    const auto marker = zone_marker(c, rules);
     if (auto cached = cached_zones(c, marker)) return {std::move(*cached), marker, true};
   }
   // Every tree once, for the marker, in the order the server finds them (no ORDER BY: an index

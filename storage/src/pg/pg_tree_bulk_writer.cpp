@@ -28,6 +28,7 @@
 #include "rootzone/storage/errors.hpp"
 #include "stored_values.hpp"
 #include "tree_changes.hpp"
+#include "zone_keeping.hpp"
 
 namespace rootzone::storage::pg {
 
@@ -44,10 +45,13 @@ constexpr const char* copy_stems_sql =
     "COPY tree_stems (tree_id, stem_no, circumference_cm) FROM STDIN (FORMAT binary)";
 
 // What defer_checks drops and finish makes again: storage/sql/postgis 0001 and 0003's
-// definitions. trees' primary key stays: four other tables' keys refer to it.
+// definitions. trees' primary key stays: four other tables' keys refer to it. tree_zones is
+// empty with trees (its key cascades): its keys go too, for the zones keep_zones writes.
 constexpr const char* drop_sql[] = {
     "ALTER TABLE tree_stems DROP CONSTRAINT tree_stems_tree_id_fkey",
     "ALTER TABLE tree_stems DROP CONSTRAINT tree_stems_pkey",
+    "ALTER TABLE tree_zones DROP CONSTRAINT tree_zones_tree_id_fkey",
+    "ALTER TABLE tree_zones DROP CONSTRAINT tree_zones_pkey",
     "ALTER TABLE trees DROP CONSTRAINT trees_source_id_key",
     "DROP INDEX trees_location",
     "DROP INDEX trees_version",
@@ -58,6 +62,9 @@ constexpr const char* restore_sql[] = {
     "CREATE INDEX trees_version ON trees (version)",
     "ALTER TABLE tree_stems ADD CONSTRAINT tree_stems_pkey PRIMARY KEY (tree_id, stem_no)",
     "ALTER TABLE tree_stems ADD CONSTRAINT tree_stems_tree_id_fkey FOREIGN KEY (tree_id)"
+    " REFERENCES trees (id) ON DELETE CASCADE",
+    "ALTER TABLE tree_zones ADD CONSTRAINT tree_zones_pkey PRIMARY KEY (tree_id)",
+    "ALTER TABLE tree_zones ADD CONSTRAINT tree_zones_tree_id_fkey FOREIGN KEY (tree_id)"
     " REFERENCES trees (id) ON DELETE CASCADE",
 };
 
@@ -178,6 +185,7 @@ class PgTreeBulkWriter final : public TreeBulkWriter {
         .int4(1)
         .text(detail::stems_column(tree.stem_circumferences_cm));
     trees_->write(row_);
+    zones_.inserted(id, tree);
     // Into an empty store the stems are written from the rows' stems_cm by finish().
     if (deferred_) return id;
     std::int32_t stem_no = 1;
@@ -193,6 +201,7 @@ class PgTreeBulkWriter final : public TreeBulkWriter {
     if (finished_) throw StorageError("TreeBulkWriter::update after finish()");
     const auto changes = detail::changed_fields(stored, tree);
     if (changes.empty()) return false;
+    zones_.updated();
     flush();
     // Updates are the rare case of an import: a savepoint keeps the row, its stems and its
     // history together, and a refused one leaves the transaction usable.
@@ -225,6 +234,7 @@ class PgTreeBulkWriter final : public TreeBulkWriter {
           " SELECT id, n, c::float8 FROM trees,"
           " unnest(string_to_array(stems_cm, ',')) WITH ORDINALITY AS s (c, n)"
           " WHERE stems_cm <> ''");
+      save_kept_zones();
       // Each built once over all rows: a sort instead of a million index insertions, one
       // anti-join instead of a million foreign-key lookups.
       for (const char* sql : restore_sql) c_.exec(sql);
@@ -237,10 +247,21 @@ class PgTreeBulkWriter final : public TreeBulkWriter {
       }
       return;
     }
+    save_kept_zones();
     give_back_ids();
   }
 
+  void keep_zones(const geo::RuleSet& rules) override { zones_.start(rules, started_empty_); }
+
  private:
+  // The zones keep_zones drew, with the marker of every tree written: into the empty table
+  // by one COPY (before finish makes its keys, when defer_checks dropped them).
+  void save_kept_zones() {
+    if (auto kept = zones_.take()) {
+      save_tree_zones(c_, srid_, kept->rules, zone_marker(c_, kept->rules), kept->zones);
+    }
+  }
+
   // A source id neither stored nor streamed by this writer.
   bool is_new(const std::string& source_id) {
     if (!streamed_.insert(source_id).second) return false;
@@ -410,6 +431,7 @@ class PgTreeBulkWriter final : public TreeBulkWriter {
   std::string stems_;
   std::unordered_map<std::string, std::optional<geo::Tree>> known_;  // prefetched; nullopt: absent
   std::unordered_set<std::string> streamed_;
+  detail::ZoneKeeping zones_;
 };
 
 }  // namespace

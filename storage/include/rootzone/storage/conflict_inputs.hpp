@@ -38,6 +38,10 @@ std::vector<geo::Tree> load_engine_trees(Database& db);
 std::size_t save_tree_zones(Database& db, const geo::RuleSet& rules, const std::string& marker,
                             const std::vector<geo::ZonedTree>& zones);
 
+// The marker of the trees as this connection sees them now, under `rules`: what
+// save_tree_zones is given by a writer that drew the zones of every tree itself.
+std::string zone_marker(Database& db, const geo::RuleSet& rules);
+
 // What `rootzone check` of everything reads and stores of the zones, at once.
 struct ZoneLoadAndSave {
   ZoneLoad load;

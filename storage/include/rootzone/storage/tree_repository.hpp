@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "rootzone/geo/rule_set.hpp"
 #include "rootzone/geo/time.hpp"
 #include "rootzone/geo/tree.hpp"
 
@@ -72,6 +73,13 @@ class TreeBulkWriter {
   // differ: version + 1, one history row per changed field (the writer's user and time).
   // False when nothing differs (nothing written). On ConstraintViolation nothing is written.
   virtual bool update(const geo::Tree& tree, const geo::Tree& stored) = 0;
+  // Asks the writer to draw the zones of the trees it inserts under `rules` (the rule set in
+  // force) and to store them with finish(), marked current, so that the first check after an
+  // import finds them instead of drawing half a million zones itself. Only into a store that
+  // held no tree at the start (started_empty) and as long as nothing is updated: otherwise the
+  // stored zones stay as they were and the next check redraws them all. Call before the first
+  // insert.
+  virtual void keep_zones(const geo::RuleSet& rules) = 0;
   // Completes what the writer deferred (indexes, buffered rows). Idempotent; must run before
   // the caller commits (the destructor runs it when it was not called, but cannot report
   // its errors then).
