@@ -101,7 +101,7 @@ join() { # with fresh statistics, as autovacuum would give the analyst (not time
 }
 
 if [[ -n ${LOG_STATEMENTS:-} ]]; then # the server logs every statement slower than this (ms)
-  psql -X -q "$url" -c "ALTER SYSTEM SET log_min_duration_statement = ${LOG_STATEMENTS}" \
+  psql -X -q "$admin" -c "ALTER SYSTEM SET log_min_duration_statement = ${LOG_STATEMENTS}" \
     -c "SELECT pg_reload_conf()" >/dev/null
 fi
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -11,7 +11,8 @@
 #   ROUNDS=5 bash bench/run-import.sh            # more rounds (3 by default)
 #
 # Environment: TREES (1000000), SEED (4711), ROUNDS (3), ROOTZONE_SOURCE_DIR (the repository),
-# ROOTZONE_BENCH_BUILD_DIR (build-bench-import). Mappings: bench/import/city-trees-{csv,gpkg}.json.
+# ROOTZONE_BENCH_BUILD_DIR (build-bench-import), ROOTZONE_BUILD_DIR (an existing build with
+# app/rootzone and bench/gen_city, used instead: nothing is configured). Mappings: bench/import/city-trees-{csv,gpkg}.json.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,9 +24,13 @@ rounds=${ROUNDS:-3}
 seed=${SEED:-4711}
 mkdir -p "$out"
 
-echo "== build (Release) in $build" >&2
-cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DROOTZONE_BUILD_BENCH=ON >/dev/null
-cmake --build "$build" --parallel "$(nproc)" --target rootzone gen_city >/dev/null
+if [[ -n ${ROOTZONE_BUILD_DIR:-} ]]; then
+  build=$ROOTZONE_BUILD_DIR # an existing build, used as it is
+else
+  echo "== build (Release) in $build" >&2
+  cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DROOTZONE_BUILD_BENCH=ON >/dev/null
+  cmake --build "$build" --parallel "$(nproc)" --target rootzone gen_city >/dev/null
+fi
 rootzone=$build/app/rootzone
 
 csv=$out/city-t${trees}-s${seed}-trees.csv
@@ -101,7 +106,7 @@ dirty=$(git -C "$src" status --porcelain 2>/dev/null | grep -q . && echo " (work
 cat <<TABLE
 ### Run of $(date -u '+%Y-%m-%d %H:%M') UTC, commit $commit$dirty
 
-Machine: $(nproc) cores, $cpu_model, $mem RAM (load average before/after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg));
+Machine: $(nproc) cores, $cpu_model, $mem RAM, build type $(sed -n "s/^CMAKE_BUILD_TYPE:STRING=//p" "$build/CMakeCache.txt") (load average before/after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg));
 $(ogr2ogr --version), $(sqlite3 --version | cut -d' ' -f1 | sed 's/^/SQLite /').
 City: $trees trees, seed $seed; CSV $(du -m "$csv" | cut -f1) MiB, GeoPackage $(du -m "$gpkg" | cut -f1) MiB.
 $(grep -E '^\s+(inserted|refused|protected|seconds)' "$out/import-rootzone-csv.log" | tr -s ' ' | tr '\n' ';' | sed 's/^ /rootzone CSV summary: /')

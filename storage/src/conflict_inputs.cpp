@@ -65,8 +65,11 @@ std::string marker_of(const geo::RuleSet& rules, std::int64_t count, std::int64_
   return rules.to_json() + "|" + std::to_string(count) + "|" + std::to_string(versions);
 }
 
-// The stored zones when they derive from exactly this state, else nothing.
-std::optional<std::vector<geo::ZonedTree>> cached_zones(Database& db, const std::string& marker) {
+// The stored zones when they derive from exactly this state, else nothing. `trees`: how many
+// trees the marker counts, at least as many as the zones (reserved for them at once: half a
+// million zones grown by doubling cost a tenth of the read).
+std::optional<std::vector<geo::ZonedTree>> cached_zones(Database& db, const std::string& marker,
+                                                        std::size_t trees) {
   {
     auto current = db.prepare("SELECT value FROM store_meta WHERE key = 'zones_marker'");
     if (!current.step() || current.text_view(0) != marker) return std::nullopt;
@@ -75,8 +78,17 @@ std::optional<std::vector<geo::ZonedTree>> cached_zones(Database& db, const std:
       "SELECT tree_id, x, y, root_zone_rule, basis_value_m, root_radius_m, trench_radius_m"
       " FROM tree_zones ORDER BY tree_id");
   std::vector<geo::ZonedTree> out;
+  out.reserve(trees);
+  // Rows of one rule set share a handful of rule codes: the last one's meaning is kept.
+  std::string last_rule;
+  std::optional<geo::RootZoneBasis> last_basis;
   while (s.step()) {
-    const auto basis = geo::root_zone_basis_from_string(s.text_view(3));
+    const auto rule = s.text_view(3);
+    if (rule != last_rule) {
+      last_rule = rule;
+      last_basis = geo::root_zone_basis_from_string(rule);
+    }
+    const auto basis = last_basis;
     if (s.is_null(1) || s.is_null(4) || !basis) return std::nullopt;  // an older zone row
     out.push_back({s.int64(0), {s.real(1), s.real(2)}, {s.real(6), s.real(5), *basis, s.real(4)}});
   }
@@ -280,7 +292,7 @@ ZoneLoad load_zoned_trees(Database& db, const geo::RuleSet& rules) {
   ZoneLoad out;
   std::size_t tree_count = 0;
   out.marker = current_marker(db, rules, &tree_count);
-  if (auto cached = cached_zones(db, out.marker)) {
+  if (auto cached = cached_zones(db, out.marker, tree_count)) {
     out.trees = std::move(*cached);
     out.from_cache = true;
     return out;
@@ -321,8 +333,9 @@ ZoneLoadAndSave load_and_save_zoned_trees(Database& db, const geo::RuleSet& rule
     if (stored.step()) {
       stored.reset();
       ReadSnapshot snapshot(db);
-      const auto marker = current_marker(db, rules);
-      if (auto cached = cached_zones(db, marker)) {
+      std::size_t tree_count = 0;
+      const auto marker = current_marker(db, rules, &tree_count);
+      if (auto cached = cached_zones(db, marker, tree_count)) {
         out.load = {std::move(*cached), marker, true};
         out.written = ready(0);
         return out;
