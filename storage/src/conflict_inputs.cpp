@@ -16,6 +16,7 @@
 #include "rootzone/storage/errors.hpp"
 
 #include "rootzone/storage/database.hpp"
+#include "packed_zones.hpp"
 #include "stored_values.hpp"
 
 namespace rootzone::storage {
@@ -74,6 +75,17 @@ std::optional<std::vector<geo::ZonedTree>> cached_zones(Database& db, const std:
     auto current = db.prepare("SELECT value FROM store_meta WHERE key = 'zones_marker'");
     if (!current.step() || current.text_view(0) != marker) return std::nullopt;
   }
+  {
+    auto packed = db.prepare("SELECT zones FROM tree_zones_packed WHERE id = 1 AND marker = ?");
+    packed.bind(1, marker);
+    if (packed.step()) {
+      const auto blob = packed.blob_view(0);
+      auto zones = detail::unpack_zones(
+          std::string_view(reinterpret_cast<const char*>(blob.data()), blob.size()));
+      if (zones) return zones;
+    }
+  }
+  // Zones stored by a rootzone before 0007 (or the packing of a later one): from the rows.
   auto s = db.prepare(
       "SELECT tree_id, x, y, root_zone_rule, basis_value_m, root_radius_m, trench_radius_m"
       " FROM tree_zones ORDER BY tree_id");
@@ -177,9 +189,17 @@ void insert_zones(Database& db, std::string_view rule_set, std::string_view comp
   if (done < zones.size()) write(zones.subspan(done));
 }
 
-void store_marker(Database& db, const std::string& marker) {
+// The marker, and the zones packed for the next check (packed_zones.hpp).
+void store_marker(Database& db, const std::string& marker,
+                  std::span<const geo::ZonedTree> zones) {
   db.prepare("INSERT OR REPLACE INTO store_meta (key, value) VALUES ('zones_marker', ?)")
       .bind(1, marker)
+      .run();
+  const auto packed = detail::pack_zones(zones);
+  db.prepare("INSERT OR REPLACE INTO tree_zones_packed (id, marker, zones) VALUES (1, ?, ?)")
+      .bind(1, marker)
+      .bind(2, std::span<const std::uint8_t>(
+                   reinterpret_cast<const std::uint8_t*>(packed.data()), packed.size()))
       .run();
 }
 
@@ -266,13 +286,14 @@ std::size_t write_handed_zones(const std::filesystem::path& path, const geo::Rul
   marker.set_value(state);
   db->execute("DELETE FROM tree_zones");
   const auto now = geo::format_utc(geo::now_utc());
-  std::size_t written = 0;
+  std::vector<geo::ZonedTree> all;  // for the packed copy
   while (const auto chunk = in.next()) {
     insert_zones(*db, rules.name, now, *chunk);
-    written += chunk->size();
+    all.insert(all.end(), chunk->begin(), chunk->end());
   }
   if (!in.complete()) return 0;  // the reading failed: the transaction rolls back
-  store_marker(*db, state);
+  const auto written = all.size();
+  store_marker(*db, state, all);
   bump_data_generation(*db);
   tx->commit();
   return written;
@@ -315,7 +336,7 @@ std::size_t save_tree_zones(Database& db, const geo::RuleSet& rules, const std::
   }
   db.execute("DELETE FROM tree_zones");
   insert_zones(db, rules.name, geo::format_utc(geo::now_utc()), zones);
-  store_marker(db, marker);
+  store_marker(db, marker, zones);
   tx.commit();
   return zones.size();
 }

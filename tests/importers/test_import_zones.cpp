@@ -144,3 +144,37 @@ TEST_CASE("a dry run and an aborted import store no zones", "[importers][zones]"
   CHECK(test::sql_one(store, "SELECT count(*) FROM tree_zones") == "0");
   CHECK(stored_marker(store).empty());
 }
+
+TEST_CASE("a check reads the zones' packed copy, and the rows when it is gone or damaged",
+          "[importers][zones]") {
+  TempDir dir;
+  const test::TestStore location(dir, "kn.sqlite");
+  auto store = storage::Store::create(location.location());
+  test::import_trees(store, test::konstanz_csv(), test::konstanz_mapping());
+  const auto rules = store.rule_sets().active();
+  CHECK(test::sql_one(store, "SELECT marker FROM tree_zones_packed WHERE id = 1") ==
+        stored_marker(store));
+  const auto first = storage::load_zoned_trees(store, rules);
+  REQUIRE(first.trees.size() == 8962);
+
+  // A row changed behind rootzone's back (no SQL client should): the packed copy is what is
+  // read while it is there, so the first zone keeps its x ...
+  const auto id = first.trees.front().id;
+  test::sql_exec(store, "UPDATE tree_zones SET x = x + 1 WHERE tree_id = " + std::to_string(id));
+  auto packed = storage::load_zoned_trees(store, rules);
+  CHECK(packed.from_cache);
+  CHECK(same_zones(packed.trees, first.trees));
+
+  // ... and without it, or with bytes that are no packing, the rows are read.
+  test::sql_exec(store, test::testing_postgis()
+                            ? "UPDATE tree_zones_packed SET zones = '\\x00'::bytea"
+                            : "UPDATE tree_zones_packed SET zones = X'00'");
+  auto damaged = storage::load_zoned_trees(store, rules);
+  CHECK(damaged.from_cache);
+  REQUIRE(damaged.trees.size() == 8962);
+  CHECK(damaged.trees.front().location.x == first.trees.front().location.x + 1);
+  test::sql_exec(store, "DELETE FROM tree_zones_packed");
+  auto rows = storage::load_zoned_trees(store, rules);
+  CHECK(rows.from_cache);
+  CHECK(same_zones(rows.trees, damaged.trees));
+}

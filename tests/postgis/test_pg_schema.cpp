@@ -26,6 +26,7 @@ std::string pg_family(const std::string& pg_type) {
   if (pg_type == "double precision") return "REAL";
   if (pg_type == "text") return "TEXT";
   if (pg_type == "geometry") return "GEOMETRY";
+  if (pg_type == "bytea") return "BLOB";
   return "unmapped " + pg_type;
 }
 
@@ -87,9 +88,9 @@ TEST_CASE("the PostGIS schema holds the SpatiaLite schema's tables and columns",
   for (const auto& [table, columns] : pg) tables.insert(table);
   CHECK(tables == std::set<std::string>{"api_keys", "inspections", "rule_set_changes", "rule_sets",
                                         "schema_migrations", "store_meta", "tree_history",
-                                        "tree_stems", "tree_work_conflicts", "tree_zones", "trees",
-                                        "users", "work_status_history", "work_work_conflicts",
-                                        "works"});
+                                        "tree_stems", "tree_work_conflicts", "tree_zones",
+                                        "tree_zones_packed", "trees", "users",
+                                        "work_status_history", "work_work_conflicts", "works"});
   // 0001's 22 columns of trees, its location, and 0004's stems_cm.
   CHECK(pg.at("trees").size() == 24);
   const auto sqlite = sqlite_schema(file, tables);

@@ -14,6 +14,7 @@
 #include "pg/pg_queries.hpp"
 #include "rootzone/geo/zones.hpp"
 #include "rootzone/storage/errors.hpp"
+#include "packed_zones.hpp"
 #include "stored_values.hpp"
 
 namespace rootzone::storage::pg {
@@ -66,6 +67,17 @@ geo::Point point_of_ewkb(std::string_view b, std::int64_t tree_id) {
 // The stored zones when they derive from exactly this state, else nothing.
 std::optional<std::vector<geo::ZonedTree>> cached_zones(Connection& c, const std::string& marker) {
   if (stored_marker(c) != marker) return std::nullopt;
+  {
+    // The packed copy (packed_zones.hpp), its marker read with it.
+    std::optional<std::vector<geo::ZonedTree>> packed;
+    copy::read(c, "COPY (SELECT marker, zones FROM tree_zones_packed WHERE id = 1) TO STDOUT"
+                  " (FORMAT binary)",
+               2, [&](const copy::Row& row) {
+                 if (row.text(0) == marker) packed = storage::detail::unpack_zones(row.text(1));
+               });
+    if (packed) return packed;
+  }
+  // Zones stored by a rootzone before 0007 (or the packing of a later one): from the rows.
   std::vector<geo::ZonedTree> out;
   bool complete = true;
   copy::read(c,
@@ -187,6 +199,14 @@ std::size_t save_tree_zones(Connection& c, int /*srid*/, const geo::RuleSet& rul
       "INSERT INTO store_meta (key, value) VALUES ('zones_marker', $1)"
       " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
       {marker});
+  c.exec("DELETE FROM tree_zones_packed");
+  {
+    CopyIn in(c, "COPY tree_zones_packed (id, marker, zones) FROM STDIN (FORMAT binary)");
+    std::string row;
+    CopyRow(row).begin(3).int8(1).text(marker).bytes(storage::detail::pack_zones(zones));
+    in.write(row);
+    in.finish();
+  }
   tx.commit();
   return zones.size();
 }
