@@ -122,11 +122,11 @@ struct TreeWorkWrite {
   bool drop_ack = false;
 };
 
-const char* const insert_tree_work_sql =
-    "INSERT INTO tree_work_conflicts (id, tree_id, work_id, severity, rule, min_distance_m,"
-    " overlap_m2, overlap_share, computed_at)"
-    " SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[],"
-    " $6::float8[], $7::float8[], $8::float8[], $9::text[])";
+// New rows by binary COPY: the first check of a city inserts 32,000 of them, and as arrays of
+// text (unnest) the server spent as long parsing them as storing them (bench/RESULTS.md).
+const char* const copy_tree_work_sql =
+    "COPY tree_work_conflicts (id, tree_id, work_id, severity, rule, min_distance_m,"
+    " overlap_m2, overlap_share, computed_at) FROM STDIN (FORMAT binary)";
 const char* const update_tree_work_sql =
     "UPDATE tree_work_conflicts t SET severity = u.severity, rule = u.rule,"
     " min_distance_m = u.min_distance_m, overlap_m2 = u.overlap_m2,"
@@ -139,23 +139,35 @@ const char* const update_tree_work_sql =
     " AS u(id, severity, rule, min_distance_m, overlap_m2, overlap_share, computed_at, drop_ack)"
     " WHERE t.id = u.id";
 
-// The writes as arrays, one statement per kind.
+// The new rows by one COPY, the changed ones as arrays in one UPDATE.
 void write_tree_work_batch(pg::Connection& c, const std::vector<const TreeWorkWrite*>& writes) {
-  pg::ArrayLiteral ids, trees, works, severities, rules, distances, overlaps, shares, times, drops;
+  std::optional<pg::CopyIn> inserts;
+  std::string row;
+  std::optional<geo::Timestamp> stamp;  // a check's findings share one time: formatted once
+  std::string stamp_text;
   pg::ArrayLiteral u_ids, u_severities, u_rules, u_distances, u_overlaps, u_shares, u_times,
       u_drops;
   for (const auto* w : writes) {
     const auto& r = w->row;
     if (w->insert) {
-      ids.add(r.id);
-      trees.add(r.tree_id);
-      works.add(r.work_id);
-      severities.add(geo::to_string(r.severity));
-      rules.add(r.rule);
-      distances.add(r.min_distance_m);
-      overlaps.add(r.overlap_m2);
-      shares.add(r.overlap_share);
-      times.add(geo::format_utc(r.computed_at));
+      if (stamp != r.computed_at) {
+        stamp = r.computed_at;
+        stamp_text = geo::format_utc(r.computed_at);
+      }
+      if (!inserts) inserts.emplace(c, copy_tree_work_sql);
+      row.clear();
+      pg::CopyRow(row)
+          .begin(9)
+          .int8(r.id)
+          .int8(r.tree_id)
+          .int8(r.work_id)
+          .text(geo::to_string(r.severity))
+          .text(r.rule)
+          .float8(r.min_distance_m)
+          .float8(r.overlap_m2)
+          .float8(r.overlap_share)
+          .text(stamp_text);
+      inserts->write(row);
     } else {
       u_ids.add(r.id);
       u_severities.add(geo::to_string(r.severity));
@@ -167,11 +179,7 @@ void write_tree_work_batch(pg::Connection& c, const std::vector<const TreeWorkWr
       u_drops.add(w->drop_ack);
     }
   }
-  if (!ids.empty()) {
-    c.exec(insert_tree_work_sql,
-           {ids.str(), trees.str(), works.str(), severities.str(), rules.str(), distances.str(),
-            overlaps.str(), shares.str(), times.str()});
-  }
+  if (inserts) inserts->finish();
   if (!u_ids.empty()) {
     c.exec(update_tree_work_sql, {u_ids.str(), u_severities.str(), u_rules.str(), u_distances.str(),
                                   u_overlaps.str(), u_shares.str(), u_times.str(), u_drops.str()});
