@@ -70,7 +70,7 @@ ALTER TABLE w_in ALTER COLUMN geometry TYPE text;
 INSERT INTO works SELECT id, reference, title, contractor, contact, kind, width_m, radius_m,
   depth_m, starts_at, ends_at, status, source, version, updated_at,
   ST_GeomFromWKB(decode(geometry, 'hex'), $srid) FROM w_in;
-SELECT setval(pg_get_serial_sequence('works', 'id'), (SELECT max(id) FROM works));
+SELECT setval(pg_get_serial_sequence('works', 'id'), (SELECT max(id) FROM works)) \g /dev/null
 COMMIT;
 VACUUM ANALYZE;
 SQL

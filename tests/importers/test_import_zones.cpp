@@ -59,6 +59,14 @@ bool same_zones(const std::vector<geo::ZonedTree>& a, const std::vector<geo::Zon
   return true;
 }
 
+// A store the Konstanz trees were imported into, empty before.
+struct ImportedKonstanz {
+  TempDir dir;
+  test::TestStore location{dir, "kn.sqlite"};
+  storage::Store store = storage::Store::create(location.location());
+  ImportedKonstanz() { test::import_trees(store, test::konstanz_csv(), test::konstanz_mapping()); }
+};
+
 }  // namespace
 
 TEST_CASE("the first import stores every protected tree's zone, marked current, as a check draws it",
@@ -110,10 +118,9 @@ TEST_CASE("under another rule set the first import stores that rule set's zones"
 
 TEST_CASE("an import into a store holding trees leaves the zones to the next check",
           "[importers][zones]") {
-  TempDir dir;
-  const test::TestStore location(dir, "kn.sqlite");
-  auto store = storage::Store::create(location.location());
-  test::import_trees(store, test::konstanz_csv(), test::konstanz_mapping());
+  ImportedKonstanz k;
+  auto& store = k.store;
+  const auto& dir = k.dir;
   const auto rules = store.rule_sets().active();
   const auto before = stored_marker(store);
 
@@ -147,10 +154,8 @@ TEST_CASE("a dry run and an aborted import store no zones", "[importers][zones]"
 
 TEST_CASE("a check reads the zones' packed copy, and the rows when it is gone or damaged",
           "[importers][zones]") {
-  TempDir dir;
-  const test::TestStore location(dir, "kn.sqlite");
-  auto store = storage::Store::create(location.location());
-  test::import_trees(store, test::konstanz_csv(), test::konstanz_mapping());
+  ImportedKonstanz k;
+  auto& store = k.store;
   const auto rules = store.rule_sets().active();
   CHECK(test::sql_one(store, "SELECT marker FROM tree_zones_packed WHERE id = 1") ==
         stored_marker(store));
