@@ -60,11 +60,11 @@ std::vector<geo::Tree> load_engine_trees(Database& db) {
   return out;
 }
 
-namespace {
-
-std::string marker_of(const geo::RuleSet& rules, std::int64_t count, std::int64_t versions) {
-  return rules.to_json() + "|" + std::to_string(count) + "|" + std::to_string(versions);
+std::string zone_marker(const geo::RuleSet& rules, std::int64_t trees, std::int64_t version_sum) {
+  return rules.to_json() + "|" + std::to_string(trees) + "|" + std::to_string(version_sum);
 }
+
+namespace {
 
 // The stored zones when they derive from exactly this state, else nothing. `trees`: how many
 // trees the marker counts, at least as many as the zones (reserved for them at once: half a
@@ -135,7 +135,7 @@ std::string current_marker(Database& db, const geo::RuleSet& rules, std::size_t*
   auto state = db.prepare("SELECT count(*), coalesce(sum(version), 0) FROM trees");
   state.step();
   if (trees != nullptr) *trees = static_cast<std::size_t>(state.int64(0));
-  return marker_of(rules, state.int64(0), state.int64(1));
+  return zone_marker(rules, state.int64(0), state.int64(1));
 }
 
 // Calls take(zone) for every protected existing tree, zones drawn under `rules`, by id.
@@ -323,9 +323,6 @@ ZoneLoad load_zoned_trees(Database& db, const geo::RuleSet& rules) {
   return out;
 }
 
-std::string zone_marker(Database& db, const geo::RuleSet& rules) {
-  return current_marker(db, rules);
-}
 
 std::size_t save_tree_zones(Database& db, const geo::RuleSet& rules, const std::string& marker,
                             const std::vector<geo::ZonedTree>& zones) {

@@ -579,9 +579,9 @@ void SqliteTreeBulkWriter::finish() {
         .run();
   }
   m.trigger_sql.clear();
-  // Last, so that the marker counts every tree written (the rows are this transaction's).
+  // The zones keep_zones drew, marked current.
   if (auto kept = m.zones.take()) {
-    save_tree_zones(m.db, kept->rules, zone_marker(m.db, kept->rules), kept->zones);
+    save_tree_zones(m.db, kept->rules, kept->marker, kept->zones);
   }
 }
 

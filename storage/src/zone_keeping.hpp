@@ -3,6 +3,7 @@
 // (TreeBulkWriter::keep_zones), shared by both stores' writers.
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "rootzone/geo/rule_set.hpp"
 #include "rootzone/geo/tree.hpp"
 #include "rootzone/geo/zones.hpp"
+#include "rootzone/storage/conflict_inputs.hpp"
 
 namespace rootzone::storage::detail {
 
@@ -24,6 +26,7 @@ class ZoneKeeping {
   // stored row: the stems summed in stem order from 0, the crown, columnar by hand or by name.
   void inserted(std::int64_t id, const geo::Tree& tree) {
     if (!rules_) return;
+    ++trees_;
     if (!tree.protection.is_protected || tree.status != geo::TreeStatus::existing) return;
     zones_.push_back({id, tree.location, geo::protection_zone(tree, *rules_)});
   }
@@ -35,11 +38,17 @@ class ZoneKeeping {
   struct Kept {
     geo::RuleSet rules;
     std::vector<geo::ZonedTree> zones;  // in the order of the inserts: ascending ids
+    // The zones' marker: the trees this writer inserted, each at version 1, into a store that
+    // held none. Counted, not queried: a scan of a million rows would cost 0.1 s, and where
+    // another writer could add trees meanwhile (PostGIS without the table's lock) the count
+    // would be theirs too while the zones are not, so the marker must not match then.
+    std::string marker;
   };
   // What was kept, unless keeping was never asked for or ended by an update; keeping ends.
   std::optional<Kept> take() {
     if (!rules_) return std::nullopt;
-    Kept kept{std::move(*rules_), std::exchange(zones_, {})};
+    auto marker = zone_marker(*rules_, trees_, trees_);
+    Kept kept{std::move(*rules_), std::exchange(zones_, {}), std::move(marker)};
     rules_.reset();
     return kept;
   }
@@ -47,6 +56,7 @@ class ZoneKeeping {
  private:
   std::optional<geo::RuleSet> rules_;
   std::vector<geo::ZonedTree> zones_;
+  std::int64_t trees_ = 0;
 };
 
 }  // namespace rootzone::storage::detail

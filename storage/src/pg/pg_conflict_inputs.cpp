@@ -13,6 +13,7 @@
 #include "pg/pg_copy.hpp"
 #include "pg/pg_queries.hpp"
 #include "rootzone/geo/zones.hpp"
+#include "rootzone/storage/conflict_inputs.hpp"
 #include "rootzone/storage/errors.hpp"
 #include "packed_zones.hpp"
 #include "stored_values.hpp"
@@ -20,10 +21,6 @@
 namespace rootzone::storage::pg {
 
 namespace {
-
-std::string marker_of(const geo::RuleSet& rules, std::int64_t count, std::int64_t versions) {
-  return rules.to_json() + "|" + std::to_string(count) + "|" + std::to_string(versions);
-}
 
 std::optional<std::string> stored_marker(Connection& c) {
   const auto r = c.exec("SELECT value FROM store_meta WHERE key = 'zones_marker'");
@@ -101,14 +98,10 @@ std::optional<std::vector<geo::ZonedTree>> cached_zones(Connection& c, const std
 
 }  // namespace
 
-std::string zone_marker(Connection& c, const geo::RuleSet& rules) {
-  const auto state = c.exec("SELECT count(*), coalesce(sum(version), 0) FROM trees");
-  return marker_of(rules, state.int64(0, 0), state.int64(0, 1));
-}
-
 ZoneLoad load_zoned_trees(Connection& c, const geo::RuleSet& rules) {
   {
-    const auto marker = zone_marker(c, rules);
+    const auto state = c.exec("SELECT count(*), coalesce(sum(version), 0) FROM trees");
+    const auto marker = zone_marker(rules, state.int64(0, 0), state.int64(0, 1));
     if (auto cached = cached_zones(c, marker)) return {std::move(*cached), marker, true};
   }
   // Every tree once, for the marker, in the order the server finds them (no ORDER BY: an index
@@ -137,7 +130,7 @@ ZoneLoad load_zoned_trees(Connection& c, const geo::RuleSet& rules) {
                              geo::protection_zone(total, row.optional_float8(4), columnar, rules)});
       });
   sort_by_id(out.trees);
-  out.marker = marker_of(rules, count, versions);
+  out.marker = zone_marker(rules, count, versions);
   return out;
 }
 

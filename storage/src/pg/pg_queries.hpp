@@ -45,7 +45,6 @@ std::unique_ptr<TreeBulkWriter> make_tree_bulk_writer(Connection& c, int srid, s
 
 // pg_conflict_inputs.cpp
 ZoneLoad load_zoned_trees(Connection& c, const geo::RuleSet& rules);
-std::string zone_marker(Connection& c, const geo::RuleSet& rules);  // as storage::zone_marker
 std::size_t save_tree_zones(Connection& c, int srid, const geo::RuleSet& rules,
                             const std::string& marker, const std::vector<geo::ZonedTree>& zones);
 std::unordered_map<std::int64_t, TreeLabel> tree_labels(Connection& c,

@@ -254,11 +254,11 @@ class PgTreeBulkWriter final : public TreeBulkWriter {
   void keep_zones(const geo::RuleSet& rules) override { zones_.start(rules, started_empty_); }
 
  private:
-  // The zones keep_zones drew, with the marker of every tree written: into the empty table
-  // by one COPY (before finish makes its keys, when defer_checks dropped them).
+  // The zones keep_zones drew, marked current: into the empty table by one COPY (before
+  // finish makes its keys, when defer_checks dropped them).
   void save_kept_zones() {
     if (auto kept = zones_.take()) {
-      save_tree_zones(c_, srid_, kept->rules, zone_marker(c_, kept->rules), kept->zones);
+      save_tree_zones(c_, srid_, kept->rules, kept->marker, kept->zones);
     }
   }
 

@@ -38,9 +38,9 @@ std::vector<geo::Tree> load_engine_trees(Database& db);
 std::size_t save_tree_zones(Database& db, const geo::RuleSet& rules, const std::string& marker,
                             const std::vector<geo::ZonedTree>& zones);
 
-// The marker of the trees as this connection sees them now, under `rules`: what
-// save_tree_zones is given by a writer that drew the zones of every tree itself.
-std::string zone_marker(Database& db, const geo::RuleSet& rules);
+// The marker of `trees` trees whose versions sum to `version_sum`, under `rules` (ZoneLoad):
+// what save_tree_zones is given by a writer that drew the zones of every tree it wrote.
+std::string zone_marker(const geo::RuleSet& rules, std::int64_t trees, std::int64_t version_sum);
 
 // What `rootzone check` of everything reads and stores of the zones, at once.
 struct ZoneLoadAndSave {
