@@ -15,8 +15,8 @@
 #include "rootzone/storage/data_generation.hpp"
 #include "rootzone/storage/errors.hpp"
 
-#include "rootzone/storage/database.hpp"
 #include "packed_zones.hpp"
+#include "rootzone/storage/database.hpp"
 #include "stored_values.hpp"
 
 namespace rootzone::storage {
@@ -190,16 +190,15 @@ void insert_zones(Database& db, std::string_view rule_set, std::string_view comp
 }
 
 // The marker, and the zones packed for the next check (packed_zones.hpp).
-void store_marker(Database& db, const std::string& marker,
-                  std::span<const geo::ZonedTree> zones) {
+void store_marker(Database& db, const std::string& marker, std::span<const geo::ZonedTree> zones) {
   db.prepare("INSERT OR REPLACE INTO store_meta (key, value) VALUES ('zones_marker', ?)")
       .bind(1, marker)
       .run();
   const auto packed = detail::pack_zones(zones);
   db.prepare("INSERT OR REPLACE INTO tree_zones_packed (id, marker, zones) VALUES (1, ?, ?)")
       .bind(1, marker)
-      .bind(2, std::span<const std::uint8_t>(
-                   reinterpret_cast<const std::uint8_t*>(packed.data()), packed.size()))
+      .bind(2, std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(packed.data()),
+                                             packed.size()))
       .run();
 }
 
@@ -322,7 +321,6 @@ ZoneLoad load_zoned_trees(Database& db, const geo::RuleSet& rules) {
   scan_zoned_trees(db, rules, [&](geo::ZonedTree&& z) { out.trees.push_back(z); });
   return out;
 }
-
 
 std::size_t save_tree_zones(Database& db, const geo::RuleSet& rules, const std::string& marker,
                             const std::vector<geo::ZonedTree>& zones) {

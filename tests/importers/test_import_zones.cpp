@@ -69,8 +69,9 @@ struct ImportedKonstanz {
 
 }  // namespace
 
-TEST_CASE("the first import stores every protected tree's zone, marked current, as a check draws it",
-          "[importers][zones]") {
+TEST_CASE(
+    "the first import stores every protected tree's zone, marked current, as a check draws it",
+    "[importers][zones]") {
   TempDir dir;
   const test::TestStore location(dir, "kn.sqlite");
   auto store = storage::Store::create(location.location());

@@ -57,7 +57,8 @@ TEST_CASE("create makes a SpatiaLite store with every table, spatial indexes and
   for (const char* table :
        {"store_meta", "schema_migrations", "trees", "tree_stems", "tree_history", "inspections",
         "works", "work_status_history", "tree_work_conflicts", "work_work_conflicts", "tree_zones",
-        "tree_zones_packed", "users", "api_keys", "rule_sets", "spatial_ref_sys", "geometry_columns"}) {
+        "tree_zones_packed", "users", "api_keys", "rule_sets", "spatial_ref_sys",
+        "geometry_columns"}) {
     INFO(table);
     CHECK(has_object(db, table));
   }

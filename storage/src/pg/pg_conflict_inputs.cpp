@@ -9,13 +9,13 @@
 #include <utility>
 #include <vector>
 
+#include "packed_zones.hpp"
 #include "pg/connection.hpp"
 #include "pg/pg_copy.hpp"
 #include "pg/pg_queries.hpp"
 #include "rootzone/geo/zones.hpp"
 #include "rootzone/storage/conflict_inputs.hpp"
 #include "rootzone/storage/errors.hpp"
-#include "packed_zones.hpp"
 #include "stored_values.hpp"
 
 namespace rootzone::storage::pg {
@@ -67,8 +67,9 @@ std::optional<std::vector<geo::ZonedTree>> cached_zones(Connection& c, const std
   {
     // The packed copy (packed_zones.hpp), its marker read with it.
     std::optional<std::vector<geo::ZonedTree>> packed;
-    copy::read(c, "COPY (SELECT marker, zones FROM tree_zones_packed WHERE id = 1) TO STDOUT"
-                  " (FORMAT binary)",
+    copy::read(c,
+               "COPY (SELECT marker, zones FROM tree_zones_packed WHERE id = 1) TO STDOUT"
+               " (FORMAT binary)",
                2, [&](const copy::Row& row) {
                  if (row.text(0) == marker) packed = storage::detail::unpack_zones(row.text(1));
                });
