@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <latch>
 #include <map>
 #include <memory>
@@ -118,13 +119,17 @@ struct TraceLine {
   std::int64_t at_us = 0;
 };
 
+// The complete lines: the node may be writing the last one as it is read (a parse of half a
+// line failed one run under load).
 std::vector<TraceLine> read_trace(const std::string& path) {
   std::vector<TraceLine> out;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    const auto j = json::parse(line);
+  std::ifstream in(path, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::size_t start = 0;
+  for (auto end = text.find('\n'); end != std::string::npos; end = text.find('\n', start)) {
+    const auto j = json::parse(text.substr(start, end - start));
     out.push_back({j.at("how"), j.at("generation"), j.at("at_us")});
+    start = end + 1;
   }
   return out;
 }
