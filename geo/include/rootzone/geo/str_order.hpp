@@ -29,14 +29,14 @@ constexpr std::size_t parallel_from = std::size_t{1} << 16;
 template <std::random_access_iterator It, class KeyOf>
 void sort_by_key(It first, It last, KeyOf key_of) {
   using Item = std::iter_value_t<It>;
-  const auto count = static_cast<std::size_t>(last - first);
-  std::vector<std::pair<double, std::size_t>> keys;
-  keys.reserve(count);
-  for (std::size_t i = 0; i < count; ++i) keys.emplace_back(key_of(first[i]), i);
+  const auto count = last - first;
+  std::vector<std::pair<double, std::ptrdiff_t>> keys;
+  keys.reserve(static_cast<std::size_t>(count));
+  for (std::ptrdiff_t i = 0; i < count; ++i) keys.emplace_back(key_of(first[i]), i);
   // The pairs are all distinct, so any correct sort gives this one order: large ranges are
   // sorted in two halves on two threads and merged.
-  if (count >= parallel_from) {
-    const auto mid = keys.begin() + static_cast<std::ptrdiff_t>(count / 2);
+  if (static_cast<std::size_t>(count) >= parallel_from) {
+    const auto mid = keys.begin() + count / 2;
     std::thread other([&] { std::sort(keys.begin(), mid); });
     std::sort(mid, keys.end());
     other.join();
@@ -45,7 +45,7 @@ void sort_by_key(It first, It last, KeyOf key_of) {
     std::sort(keys.begin(), keys.end());
   }
   std::vector<Item> sorted;
-  sorted.reserve(count);
+  sorted.reserve(static_cast<std::size_t>(count));
   for (const auto& k : keys) sorted.push_back(std::move(first[k.second]));
   std::move(sorted.begin(), sorted.end(), first);
 }
