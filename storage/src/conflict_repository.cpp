@@ -118,17 +118,11 @@ std::vector<geo::TreeWorkConflict> replace_tree_work(
       " acknowledgement_comment = CASE WHEN ?10 THEN NULL ELSE acknowledgement_comment END"
       " WHERE id = ?9");
   std::set<std::int64_t> kept;
-  // A check stamps all its findings with one time: formatted once, not 32,000 times.
-  std::optional<geo::Timestamp> stamp;
-  std::string stamp_text;
+  detail::StampText stamps;
   for (const auto& c : conflicts) {
     if (!in_scope(scope, c)) {
       throw StorageError("conflict of tree " + std::to_string(c.tree_id) + " and work " +
                          std::to_string(c.work_id) + " does not belong to " + scope.label);
-    }
-    if (stamp != c.computed_at) {
-      stamp = c.computed_at;
-      stamp_text = geo::format_utc(c.computed_at);
     }
     const auto existing = stored.find({c.tree_id, c.work_id});
     if (existing != stored.end() && same_finding(existing->second, c)) {
@@ -143,7 +137,7 @@ std::vector<geo::TreeWorkConflict> replace_tree_work(
         .bind(5, c.min_distance_m)
         .bind(6, c.overlap_m2)
         .bind(7, c.overlap_share)
-        .bind_static(8, stamp_text);
+        .bind_static(8, stamps.of(c.computed_at));  // unchanged until the next row's bind
     try {
       if (existing == stored.end()) {
         s.run();

@@ -143,17 +143,12 @@ const char* const update_tree_work_sql =
 void write_tree_work_batch(pg::Connection& c, const std::vector<const TreeWorkWrite*>& writes) {
   std::optional<pg::CopyIn> inserts;
   std::string row;
-  std::optional<geo::Timestamp> stamp;  // a check's findings share one time: formatted once
-  std::string stamp_text;
+  detail::StampText stamps;
   pg::ArrayLiteral u_ids, u_severities, u_rules, u_distances, u_overlaps, u_shares, u_times,
       u_drops;
   for (const auto* w : writes) {
     const auto& r = w->row;
     if (w->insert) {
-      if (stamp != r.computed_at) {
-        stamp = r.computed_at;
-        stamp_text = geo::format_utc(r.computed_at);
-      }
       if (!inserts) inserts.emplace(c, copy_tree_work_sql);
       row.clear();
       pg::CopyRow(row)
@@ -166,7 +161,7 @@ void write_tree_work_batch(pg::Connection& c, const std::vector<const TreeWorkWr
           .float8(r.min_distance_m)
           .float8(r.overlap_m2)
           .float8(r.overlap_share)
-          .text(stamp_text);
+          .text(stamps.of(r.computed_at));
       inserts->write(row);
     } else {
       u_ids.add(r.id);
@@ -175,7 +170,7 @@ void write_tree_work_batch(pg::Connection& c, const std::vector<const TreeWorkWr
       u_distances.add(r.min_distance_m);
       u_overlaps.add(r.overlap_m2);
       u_shares.add(r.overlap_share);
-      u_times.add(geo::format_utc(r.computed_at));
+      u_times.add(stamps.of(r.computed_at));
       u_drops.add(w->drop_ack);
     }
   }
