@@ -169,6 +169,36 @@ TEST_CASE("a standby that stopped replaying is passed over: reads stay current f
   CHECK(node.stop() == 0);
 }
 
+TEST_CASE("WAL that is no rootzone write does not keep the reads off the standby",
+          "[postgis][replica]") {
+  // The fence waits for the store's generation, not for the primary's WAL position, which
+  // autovacuum, checkpoints and anyone else's statements move too. With the standby's replay
+  // paused behind a change made on the primary outside rootzone (no generation bump), the
+  // reads still go to the standby, which has every rootzone write: they show the standby's
+  // row. (Fenced on the WAL position they went to the primary after 200 ms each.)
+  PgTestDatabase db(PgTestDatabase::Start::postgis);
+  const auto key = store_with_contractor(db);
+  Standby standby;
+  test::ServerProcess node(db.url(), {"--db-read", standby.url(db.name())});
+  REQUIRE(submit(node.port(), key, 1).status == 201);
+  REQUIRE(works_page(node.port(), key).at("numberMatched") == 1);
+  for (int i = 0; i < 100 && standby.query(db.name(), "SELECT count(*) FROM works") != "1"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  standby.query("postgres", "SELECT pg_wal_replay_pause()");
+  // Committed durably (the test server runs with synchronous_commit off), so that the
+  // primary's flushed WAL position is past it.
+  db.query("SET synchronous_commit = on; UPDATE works SET title = 'changed outside rootzone'");
+  CHECK(standby.query(db.name(), "SELECT title FROM works") == "Fernwärme");
+  for (int n = 0; n < 3; ++n) {
+    const auto page = works_page(node.port(), key);
+    REQUIRE(page.at("features").size() == 1);
+    CHECK(page.at("features")[0].at("properties").at("title") == "Fernwärme");
+  }
+  standby.query("postgres", "SELECT pg_wal_replay_resume()");
+  CHECK(node.stop() == 0);
+}
+
 TEST_CASE("a read replica is refused when it is not a standby, or the store a SpatiaLite file",
           "[postgis][replica][cli]") {
   PgTestDatabase db(PgTestDatabase::Start::postgis);

@@ -155,8 +155,7 @@ Connection::Connection(const std::string& location) : location_(printable_locati
   // after 5 s as SQLite's busy timeout does (database.cpp): StoreBusy, 503 with Retry-After,
   // rather than a request that hangs for as long as the other writer runs.
   // A write is acknowledged only once it is durable: with synchronous_commit off (a server
-  // tuned for bulk loads) an acknowledged write could be lost in a crash, and a read replica
-  // could not tell when it has replayed it (pg_read_replica.hpp). Stricter settings (a
+  // tuned for bulk loads) an acknowledged write could be lost in a crash. Stricter settings (a
   // synchronous standby's remote_apply) stay as the server has them.
   exec(
       "SELECT set_config('client_encoding', 'UTF8', false),"

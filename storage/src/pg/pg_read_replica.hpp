@@ -2,11 +2,11 @@
 // A hot standby that takes the reads which grow with the traffic (feature pages, tiles, the
 // works overview) off the primary (`serve --db-read`; docs/postgis.md "Read replicas").
 //
-// A read goes to the standby only once it has replayed everything the primary had made
-// durable when the read began: so a client reads its own writes at once, and no request that
-// began after any node acknowledged a write gets an older answer. That costs one query on the
-// primary and one on the standby per read; a standby further behind than max_wait is passed
-// over for that read, which then goes to the primary.
+// A read goes to the standby only once it has replayed every rootzone write the primary had
+// committed when the read began (the store's generation): so a client reads its own writes at
+// once, and no request that began after any node acknowledged a write gets an older answer.
+// That costs one query on the primary and one on the standby per read; a standby further
+// behind than max_wait is passed over for that read, which then goes to the primary.
 #include <chrono>
 #include <string>
 
@@ -25,8 +25,8 @@ class PgReadReplica {
   PgReadReplica(const PgReadReplica&) = delete;
   PgReadReplica& operator=(const PgReadReplica&) = delete;
 
-  // True when the standby has replayed the primary's WAL up to the position the primary had
-  // flushed when this was called, waiting for it up to max_wait.
+  // True when the standby, still in recovery, shows the store generation the primary shows
+  // when this is called, waiting for it up to max_wait.
   bool caught_up_with(pg::Connection& primary);
 
   pg::Connection& connection() { return connection_; }
