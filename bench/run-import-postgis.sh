@@ -10,7 +10,8 @@
 #   TREES=100000 ROUNDS=1 bash bench/run-import-postgis.sh
 #
 # Environment: TREES (1000000), SEED (4711), ROUNDS (3), ROOTZONE_BENCH_BUILD_DIR (build: the
-# checkout's own build, RelWithDebInfo -O2), CSV (a CSV made by gen_city, to skip generating).
+# checkout's own build, RelWithDebInfo -O2), CSV (a CSV made by gen_city, to skip generating),
+# FLOOR (1: after the rounds, measure the least such an import costs on this machine; 0: not).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -126,4 +127,66 @@ Medians of $rounds rounds (each: ogr2ogr, then rootzone, into fresh databases of
 | ogr2ogr wall / CPU / server CPU / peak RSS | rootzone (init + import) wall / CPU / server CPU / peak RSS | rootzone / ogr2ogr wall | wall ratio per round | target wall <= 0.5 | met |
 |---|---|---|---|---|---|
 | ${W[ogr]} s / ${C[ogr]} s / ${S[ogr]} s / ${R[ogr]} MiB | ${W[rz]} s / ${C[rz]} s / ${S[rz]} s / ${R[rz]} MiB | ${rw}x |$ratios | 0.5 | $met |
+TABLE
+
+[[ ${FLOOR:-1} == 1 ]] || exit 0
+# The floor: what an import of this CSV into one transaction costs at the least on this machine,
+# whoever writes the importer. Two parts, each measured here:
+# - reading the file through GDAL/OGR and nothing else (bench/ogr_read_floor): client CPU;
+# - the server's part with no client at all: the rows rootzone stored, written to a binary file
+#   by the server and read back by `COPY ... FROM` that file into an empty store, inside one
+#   transaction with trees' other indexes dropped, then the GiST, source-id and version
+#   indexes (the GiST is what ogr2ogr builds too). One backend runs these one after the other:
+#   PostgreSQL shares no transaction between backends, so they cannot run in parallel.
+cmake --build "$build" --target ogr_read_floor >/dev/null
+timed floor-read "$build/bench/ogr_read_floor" "$csv" AUTODETECT_TYPE=NO
+read_wall=$wall read_cpu=$cpu
+columns="id, source_id, site, district, species_botanical, species_german, genus,
+  crown_diameter_m, height_m, planting_year, vitality, development_phase, last_inspection,
+  next_inspection, status, felled_on, columnar, is_protected, protection_source,
+  protection_reason, updated_at, location, version, stems_cm"
+rows_file=$data/floor-trees.bin  # the server's own folder: its user writes and reads it
+psql -X -q -v ON_ERROR_STOP=1 "$store" -c "COPY (SELECT $columns FROM trees) TO '$rows_file' (FORMAT binary)"
+fresh floor
+floor_db="postgresql:///floor?host=$socket&user=rootzone"
+"$rootzone" init --db "$floor_db" >/dev/null
+psql -X -v ON_ERROR_STOP=1 "$floor_db" >"$out/floor-server.log" <<SQL
+\timing on
+BEGIN;
+ALTER TABLE trees DROP CONSTRAINT trees_source_id_key;
+DROP INDEX trees_location;
+DROP INDEX trees_version;
+COPY trees ($columns) FROM '$rows_file' (FORMAT binary);
+CREATE INDEX trees_location ON trees USING gist (location);
+ALTER TABLE trees ADD CONSTRAINT trees_source_id_key UNIQUE (source_id);
+CREATE INDEX trees_version ON trees (version);
+ROLLBACK;
+SQL
+# The other order: the indexes in place while the rows arrive (each row inserted into each).
+psql -X -v ON_ERROR_STOP=1 "$floor_db" >"$out/floor-server-indexed.log" <<SQL
+\timing on
+BEGIN;
+COPY trees ($columns) FROM '$rows_file' (FORMAT binary);
+ROLLBACK;
+SQL
+indexed=$(awk '/^COPY/ {c = 1; next} c && /^Time:/ {printf "%.2f", $2 / 1000; exit}' \
+  "$out/floor-server-indexed.log")
+rm -f "$rows_file"
+# The statements' times in order: the COPY, the GiST, the source id, the version index.
+mapfile -t took < <(awk '/^Time:/ {printf "%.2f\n", $2 / 1000}' "$out/floor-server.log" | tail -n 5 | head -n 4)
+chain=$(printf '%s\n' "${took[@]}" | awk '{s += $1} END {printf "%.2f", s}')
+half=$(awk -v w="${W[ogr]}" 'BEGIN {printf "%.2f", w / 2}')
+cpu_floor=$(awk -v r="$read_cpu" -v s="$chain" 'BEGIN {printf "%.2f", r + s}')
+budget=$(awk -v h="$half" -v n="$(nproc)" 'BEGIN {printf "%.2f", h * n}')
+cat <<TABLE
+
+Floor (one run after the rounds): the CSV read through GDAL/OGR alone (\`bench/ogr_read_floor\`)
+took $read_wall s wall, $read_cpu s CPU; the server, copying rootzone's own 1M rows back from a
+binary file in one transaction (no client): COPY ${took[0]} s, GiST ${took[1]} s, unique source id
+${took[2]} s, version index ${took[3]} s: **$chain s** one after the other.
+The same COPY into trees with every index in place: **$indexed s**.
+
+| 0.5x ogr2ogr's median wall | server chain in one transaction (indexes after, before) | GDAL read + server chain (CPU) | CPU of $(nproc) cores in 0.5x ogr2ogr's wall |
+|---|---|---|---|
+| $half s | $chain s, $indexed s | $cpu_floor s | $budget s |
 TABLE
