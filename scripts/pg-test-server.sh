@@ -91,11 +91,14 @@ start() {
   as_server_user "$pg_bin/initdb" -D "$data/cluster" -U "$role" --auth=trust -E UTF8 \
     --locale=C.UTF-8 --no-sync >"$data/initdb.log" 2>&1 ||
     fail "initdb failed: $(tail -n 5 "$data/initdb.log")"
-  # Throw-away data: no durability, so the tests do not wait for fsync.
+  # Throw-away data: no durability, so the tests do not wait for fsync. WAL kept for 256 MB: a
+  # standby's base backup (`standby` below) streams from the backup's start, and under the
+  # WAL of tests running beside it a checkpoint removed that segment before the stream began
+  # ("requested WAL segment ... has already been removed", seen once in a full run).
   as_server_user "$pg_bin/pg_ctl" start -D "$data/cluster" -w -t 30 -l "$data/server.log" \
     -o "-c listen_addresses='' -c unix_socket_directories='$data' -c port=5432 \
         -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-        -c max_connections=100" >/dev/null ||
+        -c max_connections=100 -c wal_keep_size=256MB" >/dev/null ||
     fail "the server did not start in 30 s; the end of its log:"
   # PostGIS must load in this server, or every test would fail on its own. The database that
   # proves it is the template of the tests' stores (tests/support/test_store.hpp): a copy is

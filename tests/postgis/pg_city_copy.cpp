@@ -98,8 +98,7 @@ void copy_city_to_postgis(storage::Store& from, const std::string& url) {
               {"updated_at", 't'},
               {"location", 'g'},
               {"stems_cm", 't'}});
-  copy_table(db, pg, srid, "tree_stems",
-             {{"tree_id", 'i'}, {"stem_no", 'i'}, {"circumference_cm", 'r'}}, "tree_id, stem_no");
+  // tree_stems: on PostGIS a view of the rows' stems_cm, copied with them (migration 0008).
   copy_table(db, pg, srid, "works",
              {{"id", 'i'},
               {"reference", 't'},

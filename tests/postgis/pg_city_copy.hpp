@@ -9,8 +9,8 @@
 
 namespace rootzone::test {
 
-// Copies trees, tree_stems and works (ids kept) from `from` into the PostGIS store at `url`,
-// which must be empty (made by Store::create).
+// Copies trees (their stems with them) and works (ids kept) from `from` into the PostGIS store at
+// `url`, which must be empty (made by Store::create).
 void copy_city_to_postgis(storage::Store& from, const std::string& url);
 
 // A SpatiaLite store at `path` holding every hand-computed conflict case of

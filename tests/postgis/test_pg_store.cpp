@@ -38,7 +38,7 @@ TEST_CASE("a PostGIS store: create writes the schema with GiST indexes and the M
 
   CHECK(db.query("SELECT extname FROM pg_extension WHERE extname = 'postgis'") == "postgis");
   CHECK(db.query("SELECT string_agg(version::text, ',' ORDER BY version)"
-                 " FROM schema_migrations") == "1,2,3,4,5,6,7");
+                 " FROM schema_migrations") == "1,2,3,4,5,6,7,8");
   CHECK(db.query("SELECT value FROM store_meta WHERE key = 'srid'") == "25833");
   // The geometry columns are typed in the store's CRS, and indexed by GiST.
   CHECK(db.query("SELECT type || ' ' || srid FROM geometry_columns"
@@ -49,9 +49,11 @@ TEST_CASE("a PostGIS store: create writes the schema with GiST indexes and the M
         "GEOMETRY 25833");
   CHECK(db.query("SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes"
                  " WHERE indexdef LIKE '%USING gist%'") == "trees_location,works_geometry");
-  // The 15 tables of storage/sql, plus schema_migrations; PostGIS's spatial_ref_sys aside.
+  // The 15 tables of storage/sql, plus schema_migrations, but tree_stems, a view here (0008);
+  // PostGIS's spatial_ref_sys aside.
   CHECK(db.query("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
-                 " AND tablename <> 'spatial_ref_sys'") == "16");
+                 " AND tablename <> 'spatial_ref_sys'") == "15");
+  CHECK(db.query("SELECT count(*) FROM pg_views WHERE viewname = 'tree_stems'") == "1");
 }
 
 TEST_CASE("a PostGIS store: keeps history append-only and refuses a point in another CRS",
@@ -88,7 +90,7 @@ TEST_CASE("a PostGIS store: create refuses a store twice and a geographic CRS, l
 
   Store::create(db.url());
   CHECK_THROWS_WITH(Store::create(db.url()),
-                    Catch::Contains("already holds a rootzone store (schema version 7)"));
+                    Catch::Contains("already holds a rootzone store (schema version 8)"));
   CHECK(db.query("SELECT count(*) FROM rule_sets") == "1");
 }
 

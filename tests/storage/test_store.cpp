@@ -50,7 +50,7 @@ TEST_CASE("create makes a SpatiaLite store with every table, spatial indexes and
   StoreFixture f;
   auto& db = f.store.database();
   CHECK(f.store.srid() == 25832);
-  CHECK(f.store.schema_version() == 7);
+  CHECK(f.store.schema_version() == 8);
   CHECK(f.store.location() == (f.dir / "city.sqlite").string());
   CHECK_FALSE(f.store.postgis());
 
@@ -75,7 +75,8 @@ TEST_CASE("create makes a SpatiaLite store with every table, spatial indexes and
   CHECK(strings(db, "SELECT version || ' ' || name FROM schema_migrations ORDER BY version") ==
         std::vector<std::string>{"1 initial", "2 lookup_indexes", "3 zone_cache",
                                  "4 stems_on_tree_row", "5 check_without_in_lists",
-                                 "6 rule_set_changes", "7 packed_zones"});
+                                 "6 rule_set_changes", "7 packed_zones",
+                                 "8 tree_stems_view_on_postgis"});
 
   CHECK(f.store.rule_sets().active() == geo::RuleSet::mainz());
 }
@@ -155,19 +156,20 @@ TEST_CASE("open applies the migrations an older store lacks",
     CHECK_FALSE(has_object(old.database(), "works_status"));
   }
   auto store = Store::open(path);
-  CHECK(store.schema_version() == 7);
-  CHECK(storage::applied_schema_version(store.database()) == 7);
+  CHECK(store.schema_version() == 8);
+  CHECK(storage::applied_schema_version(store.database()) == 8);
   CHECK(has_object(store.database(), "works_status"));
   CHECK(has_object(store.database(), "tree_work_conflicts_work"));
   CHECK(strings(store.database(),
                 "SELECT version || ' ' || name FROM schema_migrations ORDER BY version") ==
         std::vector<std::string>{"1 initial", "2 lookup_indexes", "3 zone_cache",
                                  "4 stems_on_tree_row", "5 check_without_in_lists",
-                                 "6 rule_set_changes", "7 packed_zones"});
+                                 "6 rule_set_changes", "7 packed_zones",
+                                 "8 tree_stems_view_on_postgis"});
   // 0003 added columns to a table 0001 made: the old store has them now.
   CHECK(one(store.database(),
             "SELECT count(*) FROM pragma_table_info('tree_zones') WHERE name = 'x'") == "1");
-  CHECK(storage::latest_schema_version() == 7);
+  CHECK(storage::latest_schema_version() == 8);
 }
 
 TEST_CASE("migration 4 copies every tree's stems, in stem order, onto its row",
@@ -220,7 +222,7 @@ TEST_CASE("migration 5 keeps the enumeration CHECKs, now without an ephemeral in
   }
   auto store = Store::open(path);
   auto& db = store.database();
-  CHECK(store.schema_version() == 7);
+  CHECK(store.schema_version() == 8);
   CHECK(one(db, "PRAGMA integrity_check") == "ok");
   CHECK(ephemeral(db) == "0");
   CHECK(one(db, "SELECT count(*) FROM trees") == "1");
@@ -256,19 +258,19 @@ TEST_CASE("open refuses a store whose schema is newer than this build",
     auto store = Store::create(path);
     store.database().execute(
         "INSERT INTO schema_migrations (version, name, applied_at)"
-        " VALUES (8, 'from_the_future', '2031-01-01T00:00:00Z')");
+        " VALUES (9, 'from_the_future', '2031-01-01T00:00:00Z')");
   }
   REQUIRE_THROWS_AS(Store::open(path), storage::SchemaError);
   REQUIRE_THROWS_WITH(Store::open(path),
                       path.string() +
-                          ": store schema version 8 is newer than this rootzone supports (7): "
+                          ": store schema version 9 is newer than this rootzone supports (8): "
                           "upgrade rootzone");
 }
 
 TEST_CASE("migrations are embedded in order with the srid placeholder",
           "[storage][migrations][sqlite-only]") {
   const auto all = storage::embedded_migrations();
-  REQUIRE(all.size() == 7);
+  REQUIRE(all.size() == 8);
   CHECK(all[0].version == 1);
   CHECK(all[0].name == "initial");
   CHECK(all[0].sql.find("AddGeometryColumn('trees', 'location', {{srid}}, 'POINT', 'XY', 1)") !=

@@ -1,17 +1,19 @@
 // The import's tree writer on PostGIS: rows streamed with COPY (binary) inside the caller's
 // transaction. How it keeps TreeBulkWriter's promises without a statement per tree:
 // - ids are reserved from trees' identity sequence in blocks, so insert() returns the id at
-//   once and the stems can name their tree; finish() gives back what it did not use when no one
+//   once (the zones name their tree by it); finish() gives back what it did not use when no one
 //   else took ids meanwhile, so the next tree gets the id it would get on SpatiaLite;
-// - a tree the store would refuse is refused before it is streamed (the CHECKs of trees and
-//   tree_stems, and a source_id already stored or streamed), because a failed COPY takes every
-//   row of it and the transaction with it; what the store still refuses at the end (another
-//   writer's tree with the same source_id, committed meanwhile) fails the import as a whole;
+// - a tree the store would refuse is refused before it is streamed (SQLite's CHECKs of trees
+//   and tree_stems, and a source_id already stored or streamed), because a failed COPY takes
+//   every row of it and the transaction with it; what the store still refuses at the end
+//   (another writer's tree with the same source_id, committed meanwhile) fails the import as a
+//   whole;
 // - lookups of stored trees come from prefetch(): one query per batch of source ids;
-// - the COPY of trees stays open while trees arrive (the server inserts while the reader reads),
-//   the stems wait in memory and follow in their own COPY; any query first ends both;
+// - the COPY of trees stays open while trees arrive (the server inserts while the reader reads);
+//   any query first ends it. The stems go in the rows' stems_cm: tree_stems is a view of them
+//   on PostGIS (migration 0008);
 // - into an empty store (defer_checks) one COPY carries every tree, ids are counted under
-//   the table's lock, and the stems and indexes are made once at the end.
+//   the table's lock, and the indexes are made once at the end.
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -41,15 +43,10 @@ constexpr const char* copy_trees_sql =
     " protection_reason, updated_at, location, version, stems_cm) FROM STDIN (FORMAT binary)";
 constexpr std::int16_t tree_fields = 24;
 
-constexpr const char* copy_stems_sql =
-    "COPY tree_stems (tree_id, stem_no, circumference_cm) FROM STDIN (FORMAT binary)";
-
 // What defer_checks drops and finish makes again: storage/sql/postgis 0001 and 0003's
-// definitions. trees' primary key stays: four other tables' keys refer to it. tree_zones is
-// empty with trees (its key cascades): its keys go too, for the zones keep_zones writes.
+// definitions. trees' primary key stays: other tables' keys refer to it. tree_zones is empty
+// with trees (its key cascades): its keys go too, for the zones keep_zones writes.
 constexpr const char* drop_sql[] = {
-    "ALTER TABLE tree_stems DROP CONSTRAINT tree_stems_tree_id_fkey",
-    "ALTER TABLE tree_stems DROP CONSTRAINT tree_stems_pkey",
     "ALTER TABLE tree_zones DROP CONSTRAINT tree_zones_tree_id_fkey",
     "ALTER TABLE tree_zones DROP CONSTRAINT tree_zones_pkey",
     "ALTER TABLE trees DROP CONSTRAINT trees_source_id_key",
@@ -60,16 +57,11 @@ constexpr const char* restore_sql[] = {
     "ALTER TABLE trees ADD CONSTRAINT trees_source_id_key UNIQUE (source_id)",
     "CREATE INDEX trees_location ON trees USING gist (location)",
     "CREATE INDEX trees_version ON trees (version)",
-    "ALTER TABLE tree_stems ADD CONSTRAINT tree_stems_pkey PRIMARY KEY (tree_id, stem_no)",
-    "ALTER TABLE tree_stems ADD CONSTRAINT tree_stems_tree_id_fkey FOREIGN KEY (tree_id)"
-    " REFERENCES trees (id) ON DELETE CASCADE",
     "ALTER TABLE tree_zones ADD CONSTRAINT tree_zones_pkey PRIMARY KEY (tree_id)",
     "ALTER TABLE tree_zones ADD CONSTRAINT tree_zones_tree_id_fkey FOREIGN KEY (tree_id)"
     " REFERENCES trees (id) ON DELETE CASCADE",
 };
 
-// Stems wait in memory up to this size before the trees' COPY is ended to send them.
-constexpr std::size_t stems_limit = std::size_t{32} << 20;
 // Ids reserved per query: the first block is small (an import of a few trees wastes nothing),
 // the later ones grow to this.
 constexpr std::int64_t largest_block = 65536;
@@ -186,14 +178,6 @@ class PgTreeBulkWriter final : public TreeBulkWriter {
         .text(detail::stems_column(tree.stem_circumferences_cm));
     trees_->write(row_);
     zones_.inserted(id, tree);
-    // Into an empty store the stems are written from the rows' stems_cm by finish().
-    if (deferred_) return id;
-    std::int32_t stem_no = 1;
-    CopyRow stems(stems_);
-    for (const double c : tree.stem_circumferences_cm) {
-      stems.begin(3).int8(id).int4(stem_no++).float8(c);
-    }
-    if (stems_.size() >= stems_limit) flush();
     return id;
   }
 
@@ -227,13 +211,6 @@ class PgTreeBulkWriter final : public TreeBulkWriter {
     finished_ = true;
     flush();
     if (deferred_) {
-      // The stems of every tree from its row: the same texts SpatiaLite's rows hold, parsed by
-      // the server (shortest round-trip text reads back as the same double).
-      c_.exec(
-          "INSERT INTO tree_stems (tree_id, stem_no, circumference_cm)"
-          " SELECT id, n, c::float8 FROM trees,"
-          " unnest(string_to_array(stems_cm, ',')) WITH ORDINALITY AS s (c, n)"
-          " WHERE stems_cm <> ''");
       save_kept_zones();
       // Each built once over all rows: a sort instead of a million index insertions, one
       // anti-join instead of a million foreign-key lookups.
@@ -309,23 +286,18 @@ class PgTreeBulkWriter final : public TreeBulkWriter {
     return reserved_[next_++];
   }
 
-  // Ends the COPY of trees and streams the stems waiting for it.
+  // Ends the COPY of trees, so that the connection can take a query.
   void flush() {
     if (!trees_) return;
     trees_->finish();
     trees_.reset();
-    if (stems_.empty()) return;
-    CopyIn stems(c_, copy_stems_sql);
-    stems.write(stems_, 0);
-    stems_.clear();
-    stems.finish();
   }
 
   // Into an empty store (the first import of a city) the spatial, version and source-id
-  // indexes of trees and the keys of tree_stems are dropped here and made again by finish(), as
+  // indexes of trees and the keys of tree_zones are dropped here and made again by finish(), as
   // PostgreSQL's manual advises for populating a database: each is then built once, sorted,
-  // instead of a million insertions into it (the foreign key checked row by row cost more than
-  // the stems themselves). Duplicate source ids are the writer's own to refuse meanwhile
+  // instead of a million insertions into it (a foreign key checked row by row cost more than
+  // the rows it guarded). Duplicate source ids are the writer's own to refuse meanwhile
   // (is_new). All inside the caller's transaction, so a rollback (or a killed import) restores
   // them with everything else; but the ALTER TABLE locks trees until the commit, so readers of
   // the (empty) store wait for the import instead of seeing it empty. A role that does not own
@@ -428,7 +400,6 @@ class PgTreeBulkWriter final : public TreeBulkWriter {
   std::shared_ptr<SequenceState> sequence_state_;
   std::optional<CopyIn> trees_;
   std::string row_;
-  std::string stems_;
   std::unordered_map<std::string, std::optional<geo::Tree>> known_;  // prefetched; nullopt: absent
   std::unordered_set<std::string> streamed_;
   detail::ZoneKeeping zones_;

@@ -42,15 +42,8 @@ std::int64_t PgTreeRepository::insert(const geo::Tree& tree) {
   std::int64_t id = 0;
   try {
     const auto at = geo::format_utc(detail::now_if_zero(tree.updated_at));
+    // The stems travel in the row's stems_cm; tree_stems is a view of them (migration 0008).
     id = c_.exec(pg::insert_tree_sql, pg::tree_parameters(tree, at, srid_, 1)).int64(0, 0);
-    if (!tree.stem_circumferences_cm.empty()) {
-      std::vector<std::optional<std::string>> stems;
-      for (const double s : tree.stem_circumferences_cm) stems.emplace_back(pg::number_text(s));
-      c_.exec(
-          "INSERT INTO tree_stems (tree_id, stem_no, circumference_cm)"
-          " SELECT $1, n, c FROM unnest($2::float8[]) WITH ORDINALITY AS s (c, n)",
-          {std::to_string(id), pg::text_array(stems)});
-    }
   } catch (const ConstraintViolation& e) {
     throw ConstraintViolation("tree " + tree.source_id + ": " + e.what());
   }

@@ -120,15 +120,6 @@ constexpr const char* update_tree_sql =
     " location = ST_SetSRID(ST_MakePoint($21::float8, $22::float8), $23::int), version = $24,"
     " stems_cm = $25 WHERE id = $26 AND version = $27";
 
-std::string number_array(const std::vector<double>& values) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out += ',';
-    out += number_text(values[i]);
-  }
-  return out + '}';
-}
-
 }  // namespace
 
 std::string text_array(const std::vector<std::optional<std::string>>& items) {
@@ -159,14 +150,7 @@ void write_update(Connection& c, int srid, const geo::Tree& tree, const geo::Tre
     throw VersionConflict("tree " + std::to_string(stored.id) + ": version " +
                           std::to_string(stored.version) + " expected, the store has another");
   }
-  if (stored.stem_circumferences_cm != tree.stem_circumferences_cm) {
-    const auto id = std::to_string(stored.id);
-    c.exec("DELETE FROM tree_stems WHERE tree_id = $1", {id});
-    c.exec(
-        "INSERT INTO tree_stems (tree_id, stem_no, circumference_cm)"
-        " SELECT $1, n, c FROM unnest($2::float8[]) WITH ORDINALITY AS s (c, n)",
-        {id, number_array(tree.stem_circumferences_cm)});
-  }
+  // The stems changed with the row's stems_cm: tree_stems is a view of it (migration 0008).
   std::vector<std::optional<std::string>> fields, olds, news;
   for (const auto& change : changes) {
     fields.emplace_back(change.field);
