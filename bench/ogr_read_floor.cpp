@@ -22,8 +22,8 @@ int main(int argc, char** argv) {
   GDALAllRegister();
   std::vector<const char*> options(argv + 2, argv + argc);
   options.push_back(nullptr);
-  GDALDatasetH ds = GDALOpenEx(argv[1], GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr,
-                               options.data(), nullptr);
+  GDALDatasetH ds =
+      GDALOpenEx(argv[1], GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, options.data(), nullptr);
   if (ds == nullptr || GDALDatasetGetLayerCount(ds) < 1) {
     std::fprintf(stderr, "ogr_read_floor: cannot read %s as a vector file\n", argv[1]);
     return 66;

@@ -118,6 +118,19 @@ bool lists(const json& page, const std::string& reference) {
   return false;
 }
 
+// A node reading from a standby, and one work submitted through it and read back.
+struct NodeOnStandby {
+  PgTestDatabase db{PgTestDatabase::Start::postgis};
+  std::string key = store_with_contractor(db);
+  Standby standby;
+  test::ServerProcess node{db.url(), {"--db-read", standby.url(db.name())}};
+
+  NodeOnStandby() {
+    REQUIRE(submit(node.port(), key, 1).status == 201);
+    REQUIRE(works_page(node.port(), key).at("numberMatched") == 1);
+  }
+};
+
 }  // namespace
 
 TEST_CASE("a node reading from a standby shows its client's own write at once, read there",
@@ -152,12 +165,8 @@ TEST_CASE("a node reading from a standby shows its client's own write at once, r
 
 TEST_CASE("a standby that stopped replaying is passed over: reads stay current from the primary",
           "[postgis][replica]") {
-  PgTestDatabase db(PgTestDatabase::Start::postgis);
-  const auto key = store_with_contractor(db);
-  Standby standby;
-  test::ServerProcess node(db.url(), {"--db-read", standby.url(db.name())});
-  REQUIRE(submit(node.port(), key, 1).status == 201);
-  REQUIRE(works_page(node.port(), key).at("numberMatched") == 1);
+  NodeOnStandby f;
+  auto& [db, key, standby, node] = f;
   standby.query("postgres", "SELECT pg_wal_replay_pause()");
   REQUIRE(submit(node.port(), key, 2).status == 201);
   // The standby itself still has one work; the node answers with both.
@@ -176,12 +185,8 @@ TEST_CASE("WAL that is no rootzone write does not keep the reads off the standby
   // paused behind a change made on the primary outside rootzone (no generation bump), the
   // reads still go to the standby, which has every rootzone write: they show the standby's
   // row. (Fenced on the WAL position they went to the primary after 200 ms each.)
-  PgTestDatabase db(PgTestDatabase::Start::postgis);
-  const auto key = store_with_contractor(db);
-  Standby standby;
-  test::ServerProcess node(db.url(), {"--db-read", standby.url(db.name())});
-  REQUIRE(submit(node.port(), key, 1).status == 201);
-  REQUIRE(works_page(node.port(), key).at("numberMatched") == 1);
+  NodeOnStandby f;
+  auto& [db, key, standby, node] = f;
   for (int i = 0; i < 100 && standby.query(db.name(), "SELECT count(*) FROM works") != "1"; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
