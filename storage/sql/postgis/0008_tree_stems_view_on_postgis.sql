@@ -2,8 +2,8 @@
 -- round-trip text, so each reads back as the same double). Nothing in rootzone reads the table
 -- on PostGIS, but every write of a tree rewrote it, and the import of a city wrote it row by row
 -- and keyed it: 2.6 s of an 11.4 s import of 1M trees (bench/RESULTS.md, issue 16). SQL users
--- (QGIS, reports) keep the same relation with the same rows; a view cannot be written to, and
--- rootzone never did outside its own writers. docs/postgis.md, "Import and users on PostGIS".
+-- (QGIS, reports) keep the same relation with the same rows. A view cannot be written to: only
+-- rootzone's own writers ever wrote the table. docs/postgis.md, "Import and users on PostGIS".
 DROP TABLE tree_stems;
 CREATE VIEW tree_stems AS
   SELECT t.id AS tree_id, s.n::integer AS stem_no, s.c::double precision AS circumference_cm

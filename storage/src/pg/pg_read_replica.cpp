@@ -38,9 +38,11 @@ PgReadReplica::PgReadReplica(const std::string& location, int srid)
 bool PgReadReplica::caught_up_with(pg::Connection& primary) {
   // The store's generation, not the primary's WAL position: every rootzone write bumps it in
   // its own transaction (data_generation.hpp), so a standby showing it has replayed every
-  // acknowledged write, and nothing else is waited for. The WAL position also moves by
-  // background records (autovacuum, checkpoints) that no read needs; fencing on it made 1 %
-  // of the reads of an idle store wait 185-190 ms (bench/RESULTS.md, "Read replicas").
+  // acknowledged write, and nothing else is waited for. The WAL position also moves for
+  // autovacuum, checkpoints and other applications, and with their commits asynchronous it
+  // can rest inside a record for up to wal_writer_delay: fenced on it, 1 % of the reads waited
+  // out the 200 ms bound (bench/RESULTS.md, "Read replicas: the fence on the store's
+  // generation").
   const auto target =
       primary.exec("SELECT coalesce((SELECT value FROM store_meta WHERE key = 'generation'), '0')")
           .text(0, 0);
