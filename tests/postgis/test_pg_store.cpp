@@ -105,6 +105,70 @@ TEST_CASE("a PostGIS store: open refuses a database without a store and a newer 
                     Catch::Contains("schema version 99 is newer than this rootzone supports"));
 }
 
+namespace {
+
+// The store at `url` as rootzone 7 left it: tree_stems a table holding `stems` (tree_id, stem_no,
+// circumference_cm rows), migration 8 not applied.
+void as_schema_version_7(const PgTestDatabase& db, const std::string& stems) {
+  db.query(
+      "DROP VIEW tree_stems;"
+      " CREATE TABLE tree_stems (tree_id bigint NOT NULL REFERENCES trees (id) ON DELETE CASCADE,"
+      " stem_no integer NOT NULL CHECK (stem_no >= 1), circumference_cm double precision NOT NULL"
+      " CHECK (circumference_cm > 0), PRIMARY KEY (tree_id, stem_no));"
+      " INSERT INTO tree_stems VALUES " +
+      stems + "; DELETE FROM schema_migrations WHERE version = 8");
+}
+
+void add_tree(Store& store, const char* source_id, std::vector<double> stems) {
+  rootzone::geo::Tree t;
+  t.source_id = source_id;
+  t.location = {448000, 5538000};
+  t.stem_circumferences_cm = std::move(stems);
+  store.trees().insert(t);
+}
+
+}  // namespace
+
+TEST_CASE("migration 8 on a PostGIS store of version 7: tree_stems becomes a view of its rows",
+          "[postgis][migrations]") {
+  PgTestDatabase db;
+  {
+    auto store = Store::create(db.url());
+    add_tree(store, "T-1", {120, 60.5});
+    add_tree(store, "T-2", {});
+    add_tree(store, "T-3", {0.1 + 0.2});
+  }
+  as_schema_version_7(db, "(1, 1, 120), (1, 2, 60.5), (3, 1, 0.30000000000000004)");
+  REQUIRE(db.query("SELECT relkind::text FROM pg_class WHERE relname = 'tree_stems'") == "r");
+  auto store = Store::open(db.url());
+  CHECK(store.schema_version() == 8);
+  CHECK(db.query("SELECT relkind::text FROM pg_class WHERE relname = 'tree_stems'") == "v");
+  CHECK(db.query("SELECT string_agg(tree_id || ':' || stem_no || ':' || circumference_cm, ' '"
+                 " ORDER BY tree_id, stem_no) FROM tree_stems") ==
+        "1:1:120 1:2:60.5 3:1:0.30000000000000004");
+}
+
+TEST_CASE("migration 8 refuses a store whose tree_stems were changed by hand, and keeps them",
+          "[postgis][migrations]") {
+  PgTestDatabase db;
+  {
+    auto store = Store::create(db.url());
+    add_tree(store, "T-1", {120, 60.5});
+    add_tree(store, "T-2", {80});
+  }
+  // Tree 1's second stem edited in the table only; tree 2's stem deleted there.
+  as_schema_version_7(db, "(1, 1, 120), (1, 2, 61)");
+  CHECK_THROWS_WITH(Store::open(db.url()),
+                    Catch::Contains("but 2 trees have other stems in tree_stems than on their "
+                                    "row (changed outside rootzone?)"));
+  // Nothing changed: still version 7, the table with its rows.
+  CHECK(db.query("SELECT max(version) FROM schema_migrations") == "7");
+  CHECK(db.query("SELECT relkind::text FROM pg_class WHERE relname = 'tree_stems'") == "r");
+  CHECK(
+      db.query("SELECT string_agg(circumference_cm::text, ' ' ORDER BY stem_no) FROM tree_stems") ==
+      "120 61");
+}
+
 TEST_CASE("PostGIS locations are told from files and print without their password", "[postgis]") {
   using rootzone::storage::is_postgis_location;
   using rootzone::storage::printable_location;
