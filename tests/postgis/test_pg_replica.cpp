@@ -150,8 +150,10 @@ TEST_CASE("a node reading from a standby shows its client's own write at once, r
     CHECK(page.at("numberMatched") == n);
     CHECK(lists(page, "SW-" + std::to_string(n)));
   }
-  // The pages were read on the standby: its transactions in this database grew by at least
-  // one per page (statistics reach the view within a second or so).
+  // The standby was asked: its transactions in this database grew by at least one per page
+  // (statistics reach the view within a second or so). These count the fence's queries too;
+  // that the pages themselves come from the standby, "WAL that is no rootzone write ..." below
+  // shows by a row only the standby holds.
   long long commits = commits_before;
   for (int i = 0; i < 50 && commits < commits_before + 10; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
