@@ -44,17 +44,24 @@ bool PgReadReplica::caught_up_with(pg::Connection& primary) {
   // out the 200 ms bound (bench/RESULTS.md, "Read replicas: the fence on the store's
   // generation").
   const auto target =
-      primary.exec("SELECT coalesce((SELECT value FROM store_meta WHERE key = 'generation'), '0')")
-          .text(0, 0);
+      primary
+          .exec("SELECT coalesce((SELECT value::bigint FROM store_meta WHERE key = 'generation'),"
+                " 0)")
+          .int64(0, 0);
+  // A standby's replay only moves forward: once it showed a generation, it holds every write up
+  // to it, and the standby need not be asked again until the primary has a newer one.
+  if (target <= shown_) return true;
   const auto deadline = std::chrono::steady_clock::now() + max_wait;
   auto pause = std::chrono::microseconds(100);
   for (;;) {
     // Only while in recovery: a promoted standby is a primary of its own, not ours to trust.
     const auto r = connection_.exec(
-        "SELECT pg_is_in_recovery() AND coalesce((SELECT value::bigint FROM store_meta"
-        " WHERE key = 'generation'), 0) >= $1::bigint",
-        {target});
-    if (r.text(0, 0) == "t") return true;
+        "SELECT pg_is_in_recovery(),"
+        " coalesce((SELECT value::bigint FROM store_meta WHERE key = 'generation'), 0)");
+    if (r.text(0, 0) == "t" && r.int64(0, 1) >= target) {
+      shown_ = r.int64(0, 1);
+      return true;
+    }
     if (std::chrono::steady_clock::now() >= deadline) return false;
     std::this_thread::sleep_for(pause);
     pause = std::min<std::chrono::microseconds>(pause * 2, std::chrono::milliseconds(5));

@@ -8,6 +8,7 @@
 // That costs one query on the primary and one on the standby per read; a standby further
 // behind than max_wait is passed over for that read, which then goes to the primary.
 #include <chrono>
+#include <cstdint>
 #include <string>
 
 #include "pg/connection.hpp"
@@ -26,7 +27,7 @@ class PgReadReplica {
   PgReadReplica& operator=(const PgReadReplica&) = delete;
 
   // True when the standby, still in recovery, shows the store generation the primary shows
-  // when this is called, waiting for it up to max_wait.
+  // when this is called (or showed it before), waiting for it up to max_wait.
   bool caught_up_with(pg::Connection& primary);
 
   pg::Connection& connection() { return connection_; }
@@ -40,6 +41,7 @@ class PgReadReplica {
   PgTreeRepository trees_;
   PgWorkRepository works_;
   PgConflictRepository conflicts_;
+  std::int64_t shown_ = -1;  // the newest generation the standby showed in recovery
 };
 
 }  // namespace rootzone::storage
