@@ -45,8 +45,9 @@ bool PgReadReplica::caught_up_with(pg::Connection& primary) {
   // generation").
   const auto target =
       primary
-          .exec("SELECT coalesce((SELECT value::bigint FROM store_meta WHERE key = 'generation'),"
-                " 0)")
+          .exec(
+              "SELECT coalesce((SELECT value::bigint FROM store_meta WHERE key = 'generation'),"
+              " 0)")
           .int64(0, 0);
   // A standby's replay only moves forward: once it showed a generation, it holds every write up
   // to it, and the standby need not be asked again until the primary has a newer one.
