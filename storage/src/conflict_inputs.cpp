@@ -190,11 +190,10 @@ void insert_zones(Database& db, std::string_view rule_set, std::string_view comp
 }
 
 // The marker, and the zones packed for the next check (packed_zones.hpp).
-void store_marker(Database& db, const std::string& marker, std::span<const geo::ZonedTree> zones) {
+void store_marker(Database& db, const std::string& marker, std::string_view packed) {
   db.prepare("INSERT OR REPLACE INTO store_meta (key, value) VALUES ('zones_marker', ?)")
       .bind(1, marker)
       .run();
-  const auto packed = detail::pack_zones(zones);
   db.prepare("INSERT OR REPLACE INTO tree_zones_packed (id, marker, zones) VALUES (1, ?, ?)")
       .bind(1, marker)
       .bind(2, std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(packed.data()),
@@ -285,14 +284,14 @@ std::size_t write_handed_zones(const std::filesystem::path& path, const geo::Rul
   marker.set_value(state);
   db->execute("DELETE FROM tree_zones");
   const auto now = geo::format_utc(geo::now_utc());
-  std::vector<geo::ZonedTree> all;  // for the packed copy
+  detail::ZonePacker packed;
   while (const auto chunk = in.next()) {
     insert_zones(*db, rules.name, now, *chunk);
-    all.insert(all.end(), chunk->begin(), chunk->end());
+    packed.add(*chunk);
   }
   if (!in.complete()) return 0;  // the reading failed: the transaction rolls back
-  const auto written = all.size();
-  store_marker(*db, state, all);
+  const auto written = packed.count();
+  store_marker(*db, state, std::move(packed).take());
   bump_data_generation(*db);
   tx->commit();
   return written;
@@ -331,7 +330,7 @@ std::size_t save_tree_zones(Database& db, const geo::RuleSet& rules, const std::
   }
   db.execute("DELETE FROM tree_zones");
   insert_zones(db, rules.name, geo::format_utc(geo::now_utc()), zones);
-  store_marker(db, marker, zones);
+  store_marker(db, marker, detail::pack_zones(zones));
   tx.commit();
   return zones.size();
 }

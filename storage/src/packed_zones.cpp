@@ -43,12 +43,14 @@ T get(const char*& at) {
 
 }  // namespace
 
-std::string pack_zones(std::span<const geo::ZonedTree> zones) {
-  std::string out(magic.size() + 8 + zones.size() * zone_bytes, '\0');
-  char* at = out.data();
-  std::memcpy(at, magic.data(), magic.size());
-  at += magic.size();
-  put(at, static_cast<std::uint64_t>(zones.size()));
+ZonePacker::ZonePacker() : out_(magic.size() + 8, '\0') {
+  std::memcpy(out_.data(), magic.data(), magic.size());
+}
+
+void ZonePacker::add(std::span<const geo::ZonedTree> zones) {
+  const auto start = out_.size();
+  out_.resize(start + zones.size() * zone_bytes);
+  char* at = out_.data() + start;
   for (const auto& z : zones) {
     put(at, z.id);
     put(at, z.location.x);
@@ -58,7 +60,19 @@ std::string pack_zones(std::span<const geo::ZonedTree> zones) {
     put(at, z.zone.basis_value_m);
     put(at, code_of(z.zone.basis));
   }
-  return out;
+  count_ += zones.size();
+}
+
+std::string ZonePacker::take() && {
+  char* at = out_.data() + magic.size();
+  put(at, count_);
+  return std::move(out_);
+}
+
+std::string pack_zones(std::span<const geo::ZonedTree> zones) {
+  ZonePacker packer;
+  packer.add(zones);
+  return std::move(packer).take();
 }
 
 std::optional<std::vector<geo::ZonedTree>> unpack_zones(std::string_view blob) {
